@@ -1,0 +1,92 @@
+"""The `qe` command: a thin layer over the library; each command calls one library function.
+
+Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .console import echo_json, echo_problems, format_table
+from .problems import has_errors
+from .rubric import Rubric, load_rubric
+from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
+
+BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
+
+rubric_option = click.option(
+    "--rubric", "rubric_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
+
+
+def resolve_rubric_path(path: Path | None) -> Path:
+    if path is not None:
+        return path
+    local = Path("rubric.json")
+    return local if local.exists() else BUNDLED_RUBRIC
+
+
+def open_rubric(path: Path | None) -> Rubric:
+    """Load the rubric or stop with its problems (exit 1)."""
+    load = load_rubric(resolve_rubric_path(path))
+    if load.rubric is None:
+        echo_problems(load.problems, err=True)
+        click.echo("考核细则有错误，请先修正。", err=True)
+        sys.exit(1)
+    return load.rubric
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qe")
+def main() -> None:
+    """政府质量工作考核评价表工具：生成评价表、汇总评分、计算等级、输出反馈。"""
+
+
+@main.group()
+def rubric() -> None:
+    """检查或查看考核细则（rubric.json）。"""
+
+
+@rubric.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@json_option
+def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
+    """检查考核细则的格式和内容；有错误时退出码为 1。"""
+    load = load_rubric(resolve_rubric_path(path))
+    counts = rubric_counts(load.rubric) if load.rubric else None
+    if as_json:
+        echo_json({"ok": load.ok, "counts": counts, "problems": [p.to_dict() for p in load.problems]})
+    else:
+        echo_problems(load.problems)
+        if counts:
+            click.echo(counts_text(counts))
+        click.echo("检查通过。" if load.ok else "检查未通过，请按上面的说明修正。")
+    sys.exit(1 if has_errors(load.problems) else 0)
+
+
+@rubric.command("show")
+@rubric_option
+@click.option("--evaluator", help="只列出该评价部门的项目。")
+@json_option
+def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bool) -> None:
+    """列出考核项目（满分、评价部门）和各评价部门的项目。"""
+    rb = open_rubric(rubric_path)
+    if evaluator is not None and rb.evaluator(evaluator) is None:
+        raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。", param_hint="--evaluator")
+    name = rb.evaluator(evaluator).name if evaluator else None  # type: ignore[union-attr]
+    items, evaluators = item_rows(rb, name), evaluator_rows(rb)
+    if as_json:
+        echo_json({"items": items, "evaluators": evaluators})
+        return
+    click.echo(format_table(["编号", "类别", "分值", "评价部门", "项目"],
+                            [list(r.values()) for r in items]))
+    if name is None:
+        click.echo()
+        click.echo(format_table(["评价部门", "所属单位", "项目数", "项目编号", "电话", "邮箱"],
+                                [list(r.values()) for r in evaluators]))

@@ -1,0 +1,218 @@
+"""Errors as data: every check yields `Problem` records with a stable code.
+
+The catalogue below is the single source of the codes, their default severity, what each
+means and how to fix it (in Chinese, for the users). `docs/problems.md` is generated from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "说明"}
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    severity: Severity
+    meaning: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding. `cell` is a cell reference, or a JSON path for rubric.json."""
+
+    code: str
+    severity: Severity
+    file: str | None
+    sheet: str | None
+    cell: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_TYPES = [
+    # rubric.json
+    ProblemType("RUBRIC_UNREADABLE", _E, "考核细则文件无法读取或不是合法的 JSON。",
+                "请检查文件路径，并用 JSON 校验工具修正语法错误（常见原因：多余或缺少逗号、引号不配对）。"),
+    ProblemType("RUBRIC_SCHEMA", _E, "考核细则的结构不符合规范（缺少字段、类型错误、取值不合法）。",
+                "请按 README 中“考核细则格式”一节修改所指位置的字段。"),
+    ProblemType("RUBRIC_DUPLICATE_ID", _E, "同一编号或名称出现了不止一次。",
+                "请为每个县区、领域、考核要点、项目和评价部门使用唯一的编号或名称。"),
+    ProblemType("RUBRIC_UNKNOWN_REF", _E, "引用了不存在的领域、考核要点或评价部门。",
+                "请改为已定义的编号或名称，或先在相应列表中补充定义。"),
+    ProblemType("RUBRIC_AREA_SUM", _E, "某领域的评分项目满分之和与该领域分值不一致。",
+                "请核对该领域各评分项目的满分，使其合计等于领域分值。"),
+    ProblemType("RUBRIC_TOTAL", _E, "全部评分项目满分合计不等于100分。",
+                "请核对各领域分值和项目满分，使合计为100分。"),
+    ProblemType("RUBRIC_VALUE", _E, "分值不合理（非正数、小数超过两位、扣分项缺少每次扣分等）。",
+                "请按所指位置修正分值。"),
+    ProblemType("RUBRIC_GRADING", _E, "等级划分设置有误（分数线未从高到低排列、等级重名等）。",
+                "请检查 grading 部分的等级分数线设置。"),
+    ProblemType("RUBRIC_TEXT_MAX", _W, "项目文字中写明的分值与 max 不一致。",
+                "请核对附件1原文，使项目文字中的分值与 max（及 per_event）一致。"),
+    ProblemType("RUBRIC_CONTACT_MISSING", _W, "评价部门缺少联系电话或电子邮箱。",
+                "请在 evaluators 中补充该部门的联系电话和电子邮箱，以便催收评价表。"),
+    ProblemType("RUBRIC_EVALUATOR_UNUSED", _I, "评价部门名录中的部门没有需要评价的项目。",
+                "无需处理；该部门今后如有评价项目，在 items 的 evaluators 中写上其名称即可。"),
+    # key and generation
+    ProblemType("KEY_MISSING", _E, "找不到市质强办的签名密钥文件。",
+                "请用 qe keygen 生成密钥，或用 --key 指定生成评价表时使用的密钥文件。"),
+    ProblemType("KEY_INVALID", _E, "密钥文件内容不正确。",
+                "密钥文件应为 qe keygen 生成的 64 位十六进制字符串；请使用原密钥文件，不要手工修改。"),
+    # files
+    ProblemType("FILE_IGNORED", _I, "文件不是 .xlsx 评价表，已忽略。",
+                "如果这是评价表，请另存为 .xlsx 格式后重新放入。"),
+    ProblemType("FILE_LOCK", _I, "Excel/WPS/LibreOffice 打开文件时留下的临时锁文件，已忽略。",
+                "无需处理；关闭打开该文件的程序后锁文件会自动消失。"),
+    ProblemType("FILE_SYMLINK", _W, "文件是符号链接，为安全起见未读取。",
+                "请把真实文件（而不是链接）放入回收文件夹。"),
+    ProblemType("FILE_UNREADABLE", _E, "文件无法读取（权限不足或已被删除）。",
+                "请检查文件权限后重新运行。"),
+    ProblemType("FILE_EMPTY", _E, "文件是空的（0 字节）。",
+                "文件可能未保存完整或传输失败，请评价部门重新发送。"),
+    ProblemType("FILE_TOO_LARGE", _E, "文件大小超过上限。",
+                "评价表正常只有几十 KB；请评价部门检查是否粘贴了图片或大量内容，删除后重新保存发送。"),
+    ProblemType("FILE_XLS", _E, "文件是旧版 .xls（Excel 97-2003）格式。",
+                "请用 Excel/WPS 打开下发的 .xlsx 评价表填写，并以 .xlsx 格式保存后发送。"),
+    ProblemType("FILE_ENCRYPTED", _E, "文件设置了打开密码，无法读取。",
+                "请评价部门取消“打开密码”（文件-信息-保护工作簿/文档加密）后重新发送。"),
+    ProblemType("FILE_MACRO", _E, "文件包含宏（VBA 代码）。",
+                "出于安全考虑不读取含宏的文件；请在下发的 .xlsx 评价表中填写，不要另存为启用宏的格式。"),
+    ProblemType("FILE_EXTERNAL_LINK", _E, "文件包含指向其他文件的外部链接。",
+                "请删除外部链接（数据-编辑链接-断开链接），或直接在下发的评价表中重新填写。"),
+    ProblemType("FILE_NOT_XLSX", _E, "文件扩展名是 .xlsx，但内容不是 Excel 工作簿（可能是 Word、PDF 或压缩包改名）。",
+                "请发送下发的评价表 .xlsx 文件本身，不要改扩展名。"),
+    ProblemType("FILE_CORRUPT", _E, "文件已损坏或不完整，无法打开。",
+                "文件可能在保存或传输中损坏；请评价部门用 Excel/WPS 打开确认后重新发送。"),
+    ProblemType("FILE_ZIP_BOMB", _E, "文件解压后体积或条目数异常巨大（疑似压缩炸弹）。",
+                "为保护汇总电脑未读取该文件；请评价部门在下发的评价表中重新填写后发送。"),
+    ProblemType("FILE_XML_UNSAFE", _E, "文件内部 XML 含有实体定义等不安全结构。",
+                "为安全起见未读取；请评价部门在下发的评价表中重新填写后发送。"),
+    ProblemType("FILE_SHEET_TOO_BIG", _E, "工作表的使用范围远超评价表应有的大小。",
+                "请删除表格下方或右侧多余的内容（整行整列删除）后保存，或在下发的评价表中重新填写。"),
+    ProblemType("FILE_NAME_ODD", _I, "文件名含空格、全角字符或过长。",
+                "不影响汇总；建议按“年度_评价表_部门.xlsx”命名，便于归档。"),
+    # manifest and integrity
+    ProblemType("FORM_NO_MANIFEST", _E, "文件中找不到评价表标识（不是本系统下发的评价表）。",
+                "请使用市质强办下发的评价表填写，不要新建表格或复制内容到其他文件。"),
+    ProblemType("FORM_MANIFEST_INVALID", _E, "评价表标识内容不完整或被修改。",
+                "请使用市质强办下发的原始评价表重新填写。"),
+    ProblemType("FORM_SIGNATURE_INVALID", _E, "评价表的数字签名验证失败（伪造，或用其他密钥生成）。",
+                "请确认使用的是市质强办本年度下发的评价表，并核对汇总时使用的密钥是否为生成评价表时的密钥。"),
+    ProblemType("FORM_OLD_TEMPLATE", _E, "评价表是其他年度或旧版考核细则生成的。",
+                "请使用市质强办本年度最新下发的评价表重新填写。"),
+    ProblemType("FORM_UNKNOWN_EVALUATOR", _E, "评价表所属部门不在当前考核细则的评价部门名录中。",
+                "请核对考核细则，或使用市质强办下发给该部门的评价表。"),
+    ProblemType("FORM_SHEET_MISSING", _E, "找不到“评价表”工作表。",
+                "请不要删除或重命名工作表；请用下发的评价表重新填写。"),
+    ProblemType("FORM_SHEETS_CHANGED", _E, "工作表被增加、删除、重命名或调换了顺序。",
+                "请不要改动工作表；请在下发的评价表中重新填写。"),
+    ProblemType("FORM_HEADER_CHANGED", _E, "表头被修改。",
+                "请不要修改表头；请在下发的评价表中重新填写。"),
+    ProblemType("FORM_LOCKED_CHANGED", _E, "锁定内容（县区、项目编号、项目文字或满分）被修改。",
+                "锁定单元格不能修改；请在下发的评价表中重新填写，只填“实际得分”“评价说明”和“填报日期”。"),
+    ProblemType("FORM_ROWS_CHANGED", _E, "表格的行被增加、删除或调换了顺序。",
+                "请不要插入、删除或移动行；请在下发的评价表中重新填写。"),
+    ProblemType("FORM_UNPROTECTED", _W, "工作表保护被取消。",
+                "不影响汇总（内容已通过签名核验）；请今后不要撤销工作表保护。"),
+    ProblemType("FORM_EXTRA_CONTENT", _W, "在填写区域以外的单元格中写入了内容，这些内容不会被汇总。",
+                "如有需要说明的情况，请写在对应项目的“评价说明”栏中。"),
+    # values
+    ProblemType("VALUE_NOT_NUMBER", _E, "“实际得分”不是数字。",
+                "请只填写数字，例如 4.5；不要写“分”“满分”等文字。"),
+    ProblemType("VALUE_BELOW_ZERO", _E, "“实际得分”小于 0。",
+                "得分应在 0 到满分之间，请更正。"),
+    ProblemType("VALUE_ABOVE_MAX", _E, "“实际得分”超过该项目满分。",
+                "得分应在 0 到满分之间，请更正。"),
+    ProblemType("VALUE_TOO_PRECISE", _E, "“实际得分”的小数超过两位。",
+                "请保留至多两位小数，例如 4.25。"),
+    ProblemType("VALUE_FORMULA", _E, "填写单元格中是公式而不是数值。",
+                "请直接输入数字或文字，不要使用公式。"),
+    ProblemType("VALUE_EVENTS_NOT_WHOLE", _E, "扣分项应填写事件次数（0 或正整数）。",
+                "请填写发生的事件次数，例如 0 或 1，不要填写扣分值或小数。"),
+    ProblemType("VALUE_VETO_INVALID", _E, "否决项只能填“是”或“否”。",
+                "请在下拉列表中选择“是”或“否”。"),
+    ProblemType("VALUE_EMPTY", _E, "“实际得分”未填写。",
+                "请填写该项目的得分（未发生事件的扣分项填 0，否决项选“否”）。"),
+    ProblemType("VALUE_REMARK_MISSING", _W, "有失分（或扣分、否决）但“评价说明”未填写。",
+                "附件6要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。"),
+    ProblemType("VALUE_REMARK_TOO_LONG", _W, "“评价说明”超过 500 字，汇总时已截断。",
+                "请精简到 500 字以内，详细材料可另附。"),
+    ProblemType("VALUE_REMARK_CONTROL_CHARS", _W, "“评价说明”含有不可见的控制字符，汇总时已删除。",
+                "一般是从其他系统复制粘贴带来的，无需处理；如需保留格式请重新输入。"),
+    ProblemType("VALUE_DATE_MISSING", _W, "未填写填报日期。",
+                "请在“填报日期”单元格填写日期，例如 2023-04-20。"),
+    ProblemType("VALUE_DATE_INVALID", _W, "填报日期无法识别。",
+                "请按“2023-04-20”的格式填写日期。"),
+    ProblemType("VALUE_DATE_LATE", _W, "填报日期晚于评价表回收截止日期。",
+                "请市质强办确认是否采用逾期评价表。"),
+    # submissions
+    ProblemType("SUBMISSION_DUPLICATE", _E, "同一评价部门交来了内容不同的多份评价表，均未采用。",
+                "请与该部门确认以哪一份为准，把其他文件移出回收文件夹；"
+                "或使用 --prefer newest 采用填报日期最新的一份。"),
+    ProblemType("SUBMISSION_DUPLICATE_IDENTICAL", _I, "同一评价部门交来了内容完全相同的多份文件，只采用一份。",
+                "无需处理；可删除重复文件。"),
+    ProblemType("SUBMISSION_SUPERSEDED", _W, "同一评价部门有多份评价表，按 --prefer newest 采用了填报日期最新的一份。",
+                "请确认采用的是该部门的最终版本。"),
+    ProblemType("SUBMISSION_MISSING", _E, "尚未收到该评价部门的评价表。",
+                "请按“报送情况”表中的电话和邮箱催收。"),
+    ProblemType("SUBMISSION_REJECTED", _E, "该评价部门的评价表因错误未被采用。",
+                "请按问题清单中该文件的错误说明，请评价部门修改后重新发送。"),
+    ProblemType("UNIT_INCOMPLETE", _W, "该县区有项目尚无有效得分，总分和等级为暂定。",
+                "请补齐缺少的评价表或更正有错误的单元格后重新汇总。"),
+]
+
+CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}
+
+
+def make_problem(
+    code: str,
+    detail: str,
+    *,
+    file: str | None = None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    severity: Severity | None = None,
+    fix: str | None = None,
+) -> Problem:
+    """Build a problem: `detail` says what is wrong here; the catalogue's fix says what to do."""
+    kind = CATALOGUE[code]
+    detail = detail.rstrip("。")
+    message = f"{detail}。{fix if fix is not None else kind.fix}"
+    return Problem(code, severity or kind.severity, file, sheet, cell, message)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def catalogue_markdown() -> str:
+    """The error catalogue as Markdown (docs/problems.md)."""
+    lines = [
+        "# 问题代码一览",
+        "",
+        "本文件由 `python -m qe_workbook problems-doc` 根据 `qe_workbook/problems.py` 生成，请勿手工修改。",
+        "",
+        "| 代码 | 级别 | 含义 | 处理办法 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for t in _TYPES:
+        lines.append(f"| `{t.code}` | {SEVERITY_LABELS[t.severity]} | {t.meaning} | {t.fix} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+"""Read-only views of a rubric for people: counts, item lists, items per evaluator."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from .amounts import canonical
+from .rubric import KIND_LABELS, Kind, Rubric
+
+
+def rubric_counts(rubric: Rubric) -> dict[str, Any]:
+    """The numbers `qe rubric check` prints (56 scored items summing to 100, ...)."""
+    kinds = Counter(i.kind for i in rubric.items)
+    scored = rubric.items_of_kind(Kind.SCORE)
+    return {
+        "year": rubric.year,
+        "units": len(rubric.units),
+        "areas": [
+            {"id": a.id, "name": a.name, "max": canonical(a.max),
+             "items": sum(1 for i in scored if i.area == a.id)}
+            for a in rubric.areas
+        ],
+        "key_points": len(rubric.key_points),
+        "score_items": kinds[Kind.SCORE],
+        "score_total": canonical(sum((i.max for i in scored), Decimal(0))),
+        "deduction_items": kinds[Kind.DEDUCTION],
+        "deduction_caps": [canonical(i.max) for i in rubric.items_of_kind(Kind.DEDUCTION)],
+        "bonus_items": kinds[Kind.BONUS],
+        "bonus_points": [canonical(i.max) for i in rubric.items_of_kind(Kind.BONUS)],
+        "veto_items": kinds[Kind.VETO],
+        "evaluators": len(rubric.evaluators),
+        "form_evaluators": len(rubric.form_evaluators()),
+    }
+
+
+def counts_text(c: dict[str, Any]) -> str:
+    areas = "，".join(f"{a['name']} {a['max']} 分（{a['items']} 项）" for a in c["areas"])
+    return "\n".join([
+        f"{c['year']} 年度考核细则：{c['units']} 个被考核单位，{len(c['areas'])} 个领域，"
+        f"{c['key_points']} 个考核要点。",
+        f"评分项目 {c['score_items']} 项，满分合计 {c['score_total']} 分：{areas}。",
+        f"扣分项 {c['deduction_items']} 项（最高扣分 {'、'.join(c['deduction_caps'])}），"
+        f"加分项 {c['bonus_items']} 项（{'、'.join('+' + b for b in c['bonus_points'])}），"
+        f"否决项 {c['veto_items']} 项。",
+        f"评价部门 {c['evaluators']} 个，其中 {c['form_evaluators']} 个需要填写评价表。",
+    ])
+
+
+def max_label(rubric: Rubric, item_id: str) -> str:
+    """How an item's points read in Chinese: '5分', '每次扣1分，最高扣2分', '加1分', '否决'."""
+    item = rubric.item(item_id)
+    if item.kind is Kind.DEDUCTION:
+        per = canonical(item.per_event or item.max)
+        return f"每次扣{per}分，最高扣{canonical(item.max)}分"
+    if item.kind is Kind.BONUS:
+        return f"加{canonical(item.max)}分"
+    if item.kind is Kind.VETO:
+        return "否决（D级）"
+    return f"{canonical(item.max)}分"
+
+
+def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, str]]:
+    items = rubric.items_for(evaluator) if evaluator else rubric.items
+    return [
+        {"id": i.id, "kind": KIND_LABELS[i.kind], "points": max_label(rubric, i.id),
+         "evaluators": "、".join(i.evaluators), "text": i.text}
+        for i in items
+    ]
+
+
+def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
+    return [
+        {"evaluator": ev.name, "bureau": ev.bureau or "", "items": str(len(rubric.items_for(ev.name))),
+         "item_ids": "、".join(i.id for i in rubric.items_for(ev.name)),
+         "phone": ev.phone, "email": ev.email}
+        for ev in rubric.evaluators
+    ]
