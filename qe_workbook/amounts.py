@@ -53,6 +53,11 @@ def parse_text_number(text: str) -> Decimal | None:
     return dec if dec.is_finite() else None
 
 
+def as_number(value: Decimal) -> int | float:
+    """The value to write into a spreadsheet cell: an int when whole, else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def to_fraction(value: Number) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 

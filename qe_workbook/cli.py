@@ -6,12 +6,15 @@ Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .console import echo_json, echo_problems, format_table
+from .generate import generate_forms
+from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .problems import has_errors
 from .rubric import Rubric, load_rubric
 from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
@@ -19,7 +22,10 @@ from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
 rubric_option = click.option(
-    "--rubric", "rubric_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
@@ -84,9 +90,78 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
     if as_json:
         echo_json({"items": items, "evaluators": evaluators})
         return
-    click.echo(format_table(["编号", "类别", "分值", "评价部门", "项目"],
-                            [list(r.values()) for r in items]))
+    click.echo(format_table(["编号", "类别", "分值", "评价部门", "项目"], [list(r.values()) for r in items]))
     if name is None:
         click.echo()
-        click.echo(format_table(["评价部门", "所属单位", "项目数", "项目编号", "电话", "邮箱"],
-                                [list(r.values()) for r in evaluators]))
+        click.echo(
+            format_table(
+                ["评价部门", "所属单位", "项目数", "项目编号", "电话", "邮箱"], [list(r.values()) for r in evaluators]
+            )
+        )
+
+
+def open_key(path: Path, *, create: bool = False) -> bytes:
+    """Read the office key, or stop with a clear problem (exit 1); optionally create it first."""
+    if create and not path.exists():
+        create_key(path)
+        click.echo(f"提醒：密钥文件 {path} 不存在，已新建。请妥善备份：汇总时必须使用同一个密钥。", err=True)
+    key, problems = read_key(path)
+    if key is None:
+        echo_problems(problems, err=True)
+        sys.exit(1)
+    return key
+
+
+key_option = click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_KEY_PATH,
+    show_default=True,
+    help="市质强办的签名密钥文件。",
+)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_KEY_PATH)
+def keygen(path: Path) -> None:
+    """生成市质强办的签名密钥（默认 out/qe.key）；已存在时不会覆盖。"""
+    if path.exists():
+        click.echo(f"密钥文件 {path} 已存在，未覆盖（覆盖会使已下发的评价表全部无法核验）。", err=True)
+        sys.exit(1)
+    create_key(path)
+    click.echo(f"已生成密钥：{path}。请妥善保存并备份，不要随评价表发出。")
+
+
+@main.command()
+@rubric_option
+@key_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/forms"),
+    show_default=True,
+    help="评价表输出文件夹。",
+)
+@click.option("--password", help="工作表保护密码（默认由密钥为每张表派生）。")
+@click.option("--seed", default="", help="参与派生表单编号的附加值（重新下发新版时可改变）。")
+@click.option(
+    "--timestamp",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help="写入评价表的生成时间（默认当前时间；相同输入和时间生成的文件逐字节相同）。",
+)
+def generate(
+    rubric_path: Path | None, key_path: Path, out_dir: Path, password: str | None, seed: str, timestamp: datetime | None
+) -> None:
+    """为每个评价部门生成锁定的评价表（附件6），并生成发放清单。"""
+    rb = open_rubric(rubric_path)
+    key = open_key(key_path, create=True)
+    with click.progressbar(length=len(rb.form_evaluators()), label="生成评价表", file=sys.stderr) as bar:
+        result = generate_forms(
+            rb, out_dir, key, password=password, seed=seed, generated_at=timestamp, progress=lambda _ev: bar.update(1)
+        )
+    click.echo(f"已生成 {len(result.forms)} 份评价表，位于 {out_dir}；发放清单：{result.dispatch_list}")
+    for ev in result.idle:
+        click.echo(f"说明：{ev.name} 没有需要评价的项目，未生成评价表。")

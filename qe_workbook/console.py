@@ -41,8 +41,7 @@ def echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
     if problems:
         click.echo(
-            f"共 {counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个提醒，"
-            f"{counts[Severity.INFO]} 个说明。",
+            f"共 {counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个提醒，{counts[Severity.INFO]} 个说明。",
             err=err,
         )
 

@@ -195,9 +195,14 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         seen: dict[str, Any] = {}
         for key, value in items:
             if key in seen:
-                problems.append(make_problem(
-                    "RUBRIC_SCHEMA", f"同一对象中字段“{key}”出现了两次，后一个会覆盖前一个",
-                    file=src, fix="请删除重复的字段。"))
+                problems.append(
+                    make_problem(
+                        "RUBRIC_SCHEMA",
+                        f"同一对象中字段“{key}”出现了两次，后一个会覆盖前一个",
+                        file=src,
+                        fix="请删除重复的字段。",
+                    )
+                )
             seen[key] = value
         return seen
 
@@ -206,14 +211,22 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
     except OSError as exc:
         return None, [make_problem("RUBRIC_UNREADABLE", f"无法读取考核细则文件：{exc.strerror or exc}", file=src)]
     except UnicodeDecodeError:
-        return None, [make_problem("RUBRIC_UNREADABLE", "考核细则文件不是 UTF-8 编码", file=src,
-                                   fix="请用文本编辑器以 UTF-8 编码另存。")]
+        return None, [
+            make_problem(
+                "RUBRIC_UNREADABLE", "考核细则文件不是 UTF-8 编码", file=src, fix="请用文本编辑器以 UTF-8 编码另存。"
+            )
+        ]
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        return None, [make_problem(
-            "RUBRIC_UNREADABLE", f"JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
-            file=src, cell=f"行{exc.lineno}列{exc.colno}")]
+        return None, [
+            make_problem(
+                "RUBRIC_UNREADABLE",
+                f"JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
+                file=src,
+                cell=f"行{exc.lineno}列{exc.colno}",
+            )
+        ]
     return data, problems
 
 
@@ -235,8 +248,14 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
     """Build the model from data that passed `check_rubric_data`."""
     grading = data["grading"]
     evaluators = tuple(
-        Evaluator(e["name"], e.get("full_name", e["name"]), e["phone"], e["email"],
-                  e.get("bureau"), tuple(e.get("aliases", ())))
+        Evaluator(
+            e["name"],
+            e.get("full_name", e["name"]),
+            e["phone"],
+            e["email"],
+            e.get("bureau"),
+            tuple(e.get("aliases", ())),
+        )
         for e in data["evaluators"]
     )
     canonical_name = {alias: e.name for e in evaluators for alias in (e.name, *e.aliases)}

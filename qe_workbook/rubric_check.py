@@ -24,14 +24,18 @@ from .rubric import SCHEMA_PATH
 TOTAL_POINTS = Decimal(100)
 
 _TYPE_NAMES = {
-    "object": "对象（{…}）", "array": "列表（[…]）", "string": "文字（带引号）",
-    "number": "数字", "integer": "整数", "boolean": "true 或 false",
+    "object": "对象（{…}）",
+    "array": "列表（[…]）",
+    "string": "文字（带引号）",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "true 或 false",
 }
 
 _PATTERN_HINTS = {
     "date": "日期格式应为 YYYY-MM-DD，例如 2023-04-10",
     "id": "编号只能由字母、数字、点、下划线和短横组成，且不超过 20 个字符",
-    "name": "名称不能为空，不能含空格或 \\ / : * ? \" < > | 等字符（会用作文件名）",
+    "name": '名称不能为空，不能含空格或 \\ / : * ? " < > | 等字符（会用作文件名）',
     "grade": "等级应为一个大写英文字母，例如 A",
     "phone": "电话号码只能含数字、空格、括号、加号和短横",
     "email": "电子邮箱格式不正确，例如 lhzl@126.com",
@@ -111,8 +115,12 @@ def _dup_problems(values: list[str], path: str, what: str, src: str) -> Iterator
     for value, count in Counter(values).items():
         if count > 1:
             idx = values.index(value)
-            yield make_problem("RUBRIC_DUPLICATE_ID", f"{path}[{idx}]：{what}“{value}”出现了 {count} 次",
-                               file=src, cell=f"{path}[{idx}]")
+            yield make_problem(
+                "RUBRIC_DUPLICATE_ID",
+                f"{path}[{idx}]：{what}“{value}”出现了 {count} 次",
+                file=src,
+                cell=f"{path}[{idx}]",
+            )
 
 
 _POINTS_IN_TEXT = [
@@ -160,8 +168,9 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     yield from _dup_problems([a["id"] for a in areas], "$.areas", "领域编号", src)
     yield from _dup_problems([k["id"] for k in kps], "$.key_points", "考核要点编号", src)
     yield from _dup_problems([i["id"] for i in items], "$.items", "项目编号", src)
-    yield from _dup_problems([str(n) for e in evs for n in (e["name"], *e.get("aliases", ()))],
-                             "$.evaluators", "评价部门名称", src)
+    yield from _dup_problems(
+        [str(n) for e in evs for n in (e["name"], *e.get("aliases", ()))], "$.evaluators", "评价部门名称", src
+    )
 
     area_ids = {a["id"] for a in areas}
     kp_area = {k["id"]: k["area"] for k in kps}
@@ -181,9 +190,12 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
             sums[item["area"]] += Decimal(item["max"])
     for n, area in enumerate(areas):
         if sums[area["id"]] != Decimal(area["max"]):
-            yield P("RUBRIC_AREA_SUM", f"$.areas[{n}].max",
-                    f"领域“{area['name']}”分值为 {canonical(Decimal(area['max']))} 分，"
-                    f"但其评分项目满分合计为 {canonical(sums[area['id']])} 分")
+            yield P(
+                "RUBRIC_AREA_SUM",
+                f"$.areas[{n}].max",
+                f"领域“{area['name']}”分值为 {canonical(Decimal(area['max']))} 分，"
+                f"但其评分项目满分合计为 {canonical(sums[area['id']])} 分",
+            )
     area_total = sum((Decimal(a["max"]) for a in areas), Decimal(0))
     if area_total != TOTAL_POINTS:
         yield P("RUBRIC_TOTAL", "$.areas", f"各领域分值合计为 {canonical(area_total)} 分，应为 100 分")
@@ -195,20 +207,27 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     yield from _evaluator_problems(data, P)
 
 
-def _item_problems(item: dict[str, Any], path: str, area_ids: set[str], kp_area: dict[str, str],
-                   known: set[str], P: Any) -> Iterator[Problem]:
+def _item_problems(
+    item: dict[str, Any], path: str, area_ids: set[str], kp_area: dict[str, str], known: set[str], P: Any
+) -> Iterator[Problem]:
     if item["area"] not in area_ids:
         yield P("RUBRIC_UNKNOWN_REF", f"{path}.area", f"领域“{item['area']}”未在 areas 中定义")
     if item["key_point"] not in kp_area:
         yield P("RUBRIC_UNKNOWN_REF", f"{path}.key_point", f"考核要点“{item['key_point']}”未在 key_points 中定义")
     elif kp_area[item["key_point"]] != item["area"]:
-        yield P("RUBRIC_UNKNOWN_REF", f"{path}.area",
-                f"项目属于考核要点“{item['key_point']}”，该要点属于领域“{kp_area[item['key_point']]}”，"
-                f"而不是“{item['area']}”")
+        yield P(
+            "RUBRIC_UNKNOWN_REF",
+            f"{path}.area",
+            f"项目属于考核要点“{item['key_point']}”，该要点属于领域“{kp_area[item['key_point']]}”，"
+            f"而不是“{item['area']}”",
+        )
     for k, name in enumerate(item["evaluators"]):
         if name not in known:
-            yield P("RUBRIC_UNKNOWN_REF", f"{path}.evaluators[{k}]",
-                    f"评价部门“{name}”未在 evaluators 中定义（名称须与附件4一致，或列为 aliases）")
+            yield P(
+                "RUBRIC_UNKNOWN_REF",
+                f"{path}.evaluators[{k}]",
+                f"评价部门“{name}”未在 evaluators 中定义（名称须与附件4一致，或列为 aliases）",
+            )
     if len(set(item["evaluators"])) != len(item["evaluators"]):
         yield P("RUBRIC_DUPLICATE_ID", f"{path}.evaluators", "同一评价部门列了两次")
     kind, mx = item["kind"], Decimal(item["max"])
@@ -227,8 +246,7 @@ def _item_problems(item: dict[str, Any], path: str, area_ids: set[str], kp_area:
     elif "per_event" in item:
         yield P("RUBRIC_VALUE", f"{path}.per_event", "只有扣分项才有 per_event")
     for key, want, have in _text_points(item):
-        yield P("RUBRIC_TEXT_MAX", f"{path}.{key}",
-                f"项目文字写明 {canonical(want)} 分，但 {key} 为 {canonical(have)}")
+        yield P("RUBRIC_TEXT_MAX", f"{path}.{key}", f"项目文字写明 {canonical(want)} 分，但 {key} 为 {canonical(have)}")
 
 
 def _grading_problems(grading: dict[str, Any], P: Any) -> Iterator[Problem]:
@@ -240,8 +258,11 @@ def _grading_problems(grading: dict[str, Any], P: Any) -> Iterator[Problem]:
     mins = [Decimal(t["min"]) for t in thresholds]
     for n in range(1, len(mins)):
         if mins[n] >= mins[n - 1]:
-            yield P("RUBRIC_GRADING", f"$.grading.thresholds[{n}].min",
-                    f"分数线应从高到低排列：{canonical(mins[n])} 不低于上一级的 {canonical(mins[n - 1])}")
+            yield P(
+                "RUBRIC_GRADING",
+                f"$.grading.thresholds[{n}].min",
+                f"分数线应从高到低排列：{canonical(mins[n])} 不低于上一级的 {canonical(mins[n - 1])}",
+            )
     for n, m in enumerate(mins):
         if decimal_places(m) > 2:
             yield P("RUBRIC_GRADING", f"$.grading.thresholds[{n}].min", "分数线最多两位小数")
@@ -254,10 +275,12 @@ def _evaluator_problems(data: dict[str, Any], P: Any) -> Iterator[Problem]:
     for n, ev in enumerate(data["evaluators"]):
         names = {ev["name"], *ev.get("aliases", ())}
         if not names & used:
-            yield P("RUBRIC_EVALUATOR_UNUSED", f"$.evaluators[{n}]",
-                    f"“{ev['name']}”没有需要评价的项目，不会为其生成评价表")
+            yield P(
+                "RUBRIC_EVALUATOR_UNUSED", f"$.evaluators[{n}]", f"“{ev['name']}”没有需要评价的项目，不会为其生成评价表"
+            )
             continue
         missing = [label for key, label in (("phone", "联系电话"), ("email", "电子邮箱")) if not ev[key]]
         if missing:
-            yield P("RUBRIC_CONTACT_MISSING", f"$.evaluators[{n}]",
-                    f"“{ev['name']}”缺少{'和'.join(missing)}（附件4未列出）")
+            yield P(
+                "RUBRIC_CONTACT_MISSING", f"$.evaluators[{n}]", f"“{ev['name']}”缺少{'和'.join(missing)}（附件4未列出）"
+            )

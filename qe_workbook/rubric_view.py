@@ -18,8 +18,7 @@ def rubric_counts(rubric: Rubric) -> dict[str, Any]:
         "year": rubric.year,
         "units": len(rubric.units),
         "areas": [
-            {"id": a.id, "name": a.name, "max": canonical(a.max),
-             "items": sum(1 for i in scored if i.area == a.id)}
+            {"id": a.id, "name": a.name, "max": canonical(a.max), "items": sum(1 for i in scored if i.area == a.id)}
             for a in rubric.areas
         ],
         "key_points": len(rubric.key_points),
@@ -37,15 +36,17 @@ def rubric_counts(rubric: Rubric) -> dict[str, Any]:
 
 def counts_text(c: dict[str, Any]) -> str:
     areas = "，".join(f"{a['name']} {a['max']} 分（{a['items']} 项）" for a in c["areas"])
-    return "\n".join([
-        f"{c['year']} 年度考核细则：{c['units']} 个被考核单位，{len(c['areas'])} 个领域，"
-        f"{c['key_points']} 个考核要点。",
-        f"评分项目 {c['score_items']} 项，满分合计 {c['score_total']} 分：{areas}。",
-        f"扣分项 {c['deduction_items']} 项（最高扣分 {'、'.join(c['deduction_caps'])}），"
-        f"加分项 {c['bonus_items']} 项（{'、'.join('+' + b for b in c['bonus_points'])}），"
-        f"否决项 {c['veto_items']} 项。",
-        f"评价部门 {c['evaluators']} 个，其中 {c['form_evaluators']} 个需要填写评价表。",
-    ])
+    return "\n".join(
+        [
+            f"{c['year']} 年度考核细则：{c['units']} 个被考核单位，{len(c['areas'])} 个领域，"
+            f"{c['key_points']} 个考核要点。",
+            f"评分项目 {c['score_items']} 项，满分合计 {c['score_total']} 分：{areas}。",
+            f"扣分项 {c['deduction_items']} 项（最高扣分 {'、'.join(c['deduction_caps'])}），"
+            f"加分项 {c['bonus_items']} 项（{'、'.join('+' + b for b in c['bonus_points'])}），"
+            f"否决项 {c['veto_items']} 项。",
+            f"评价部门 {c['evaluators']} 个，其中 {c['form_evaluators']} 个需要填写评价表。",
+        ]
+    )
 
 
 def max_label(rubric: Rubric, item_id: str) -> str:
@@ -64,16 +65,26 @@ def max_label(rubric: Rubric, item_id: str) -> str:
 def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, str]]:
     items = rubric.items_for(evaluator) if evaluator else rubric.items
     return [
-        {"id": i.id, "kind": KIND_LABELS[i.kind], "points": max_label(rubric, i.id),
-         "evaluators": "、".join(i.evaluators), "text": i.text}
+        {
+            "id": i.id,
+            "kind": KIND_LABELS[i.kind],
+            "points": max_label(rubric, i.id),
+            "evaluators": "、".join(i.evaluators),
+            "text": i.text,
+        }
         for i in items
     ]
 
 
 def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
     return [
-        {"evaluator": ev.name, "bureau": ev.bureau or "", "items": str(len(rubric.items_for(ev.name))),
-         "item_ids": "、".join(i.id for i in rubric.items_for(ev.name)),
-         "phone": ev.phone, "email": ev.email}
+        {
+            "evaluator": ev.name,
+            "bureau": ev.bureau or "",
+            "items": str(len(rubric.items_for(ev.name))),
+            "item_ids": "、".join(i.id for i in rubric.items_for(ev.name)),
+            "phone": ev.phone,
+            "email": ev.email,
+        }
         for ev in rubric.evaluators
     ]

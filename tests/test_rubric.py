@@ -32,7 +32,15 @@ def test_2022_counts_match_the_plan(rubric_2022: Rubric) -> None:
 
 def test_2022_units_in_the_order_of_attachment_6(rubric_2022: Rubric) -> None:
     assert [u.name for u in rubric_2022.units] == [
-        "舞阳县", "临颍县", "源汇区", "郾城区", "召陵区", "开发区", "市城乡一体化示范区", "西城区"]
+        "舞阳县",
+        "临颍县",
+        "源汇区",
+        "郾城区",
+        "召陵区",
+        "开发区",
+        "市城乡一体化示范区",
+        "西城区",
+    ]
 
 
 def test_2022_texts_are_verbatim_from_the_plan() -> None:
@@ -70,8 +78,9 @@ def test_cli_check_prints_the_counts() -> None:
 
 
 def test_cli_show_by_alias() -> None:
-    result = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(ROOT / "rubric.json"),
-                                       "--evaluator", "市工业和信息化局", "--json"])
+    result = CliRunner().invoke(
+        main, ["rubric", "show", "--rubric", str(ROOT / "rubric.json"), "--evaluator", "市工业和信息化局", "--json"]
+    )
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)["items"]
     assert [i["id"] for i in items] == ["05-3"]
@@ -98,6 +107,7 @@ def _set(path: str, value: Any) -> Mutation:
             node[int(last)] = value
         else:
             node[last] = value
+
     return mutate
 
 
@@ -108,6 +118,7 @@ def _delete(path: str) -> Mutation:
         for p in parents:
             node = node[int(p)] if p.isdigit() else node[p]
         del node[last]
+
     return mutate
 
 
@@ -115,6 +126,7 @@ def _both(*mutations: Mutation) -> Mutation:
     def mutate(data: dict[str, Any]) -> None:
         for m in mutations:
             m(data)
+
     return mutate
 
 
@@ -124,48 +136,81 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
     ("max as text", _set("items.0.max", "40分"), "RUBRIC_SCHEMA", "$.items[0].max", "应为数字"),
     ("misspelt field", _set("items.0.evaluater", ["甲局"]), "RUBRIC_SCHEMA", "$.items[0]", "“evaluater”"),
     ("unknown kind", _set("items.0.kind", "plus"), "RUBRIC_SCHEMA", "$.items[0].kind", "取值只能是"),
-    ("bad date", _set("deadlines.materials", "2023/04/10"), "RUBRIC_SCHEMA", "$.deadlines.materials",
-     "YYYY-MM-DD"),
-    ("impossible date", _set("deadlines.materials", "2023-02-30"), "RUBRIC_SCHEMA",
-     "$.deadlines.materials", "不是有效日期"),
+    ("bad date", _set("deadlines.materials", "2023/04/10"), "RUBRIC_SCHEMA", "$.deadlines.materials", "YYYY-MM-DD"),
+    (
+        "impossible date",
+        _set("deadlines.materials", "2023-02-30"),
+        "RUBRIC_SCHEMA",
+        "$.deadlines.materials",
+        "不是有效日期",
+    ),
     ("area sum off", _set("items.0.max", 39), "RUBRIC_AREA_SUM", "$.areas[0].max", "合计为 59 分"),
-    ("total not 100", _both(_set("areas.1.max", 41), _set("items.4.max", 41)), "RUBRIC_TOTAL",
-     "$.areas", "合计为 101 分"),
+    (
+        "total not 100",
+        _both(_set("areas.1.max", 41), _set("items.4.max", 41)),
+        "RUBRIC_TOTAL",
+        "$.areas",
+        "合计为 101 分",
+    ),
     ("duplicate item id", _set("items.1.id", "01-1"), "RUBRIC_DUPLICATE_ID", "$.items[0]", "“01-1”出现了 2 次"),
     ("duplicate unit", _set("units.2.name", "东区"), "RUBRIC_DUPLICATE_ID", "$.units[0]", "县区“东区”"),
-    ("unknown evaluator", _set("items.0.evaluators", ["丙局"]), "RUBRIC_UNKNOWN_REF",
-     "$.items[0].evaluators[0]", "“丙局”未在 evaluators 中定义"),
-    ("unknown key point", _set("items.0.key_point", "09"), "RUBRIC_UNKNOWN_REF", "$.items[0].key_point",
-     "“09”"),
-    ("key point in other area", _set("items.4.key_point", "01"), "RUBRIC_UNKNOWN_REF", "$.items[4].area",
-     "属于领域“1”"),
-    ("deduction without per_event", _delete("items.2.per_event"), "RUBRIC_VALUE",
-     "$.items[2].per_event", "per_event"),
-    ("per_event on a score item", _set("items.0.per_event", 1), "RUBRIC_VALUE", "$.items[0].per_event",
-     "只有扣分项"),
-    ("three decimals", _both(_set("items.0.max", Decimal("39.995")), _set("items.1.max", Decimal("20.005"))),
-     "RUBRIC_VALUE", "$.items[0].max", "小数超过两位"),
+    (
+        "unknown evaluator",
+        _set("items.0.evaluators", ["丙局"]),
+        "RUBRIC_UNKNOWN_REF",
+        "$.items[0].evaluators[0]",
+        "“丙局”未在 evaluators 中定义",
+    ),
+    ("unknown key point", _set("items.0.key_point", "09"), "RUBRIC_UNKNOWN_REF", "$.items[0].key_point", "“09”"),
+    (
+        "key point in other area",
+        _set("items.4.key_point", "01"),
+        "RUBRIC_UNKNOWN_REF",
+        "$.items[4].area",
+        "属于领域“1”",
+    ),
+    ("deduction without per_event", _delete("items.2.per_event"), "RUBRIC_VALUE", "$.items[2].per_event", "per_event"),
+    ("per_event on a score item", _set("items.0.per_event", 1), "RUBRIC_VALUE", "$.items[0].per_event", "只有扣分项"),
+    (
+        "three decimals",
+        _both(_set("items.0.max", Decimal("39.995")), _set("items.1.max", Decimal("20.005"))),
+        "RUBRIC_VALUE",
+        "$.items[0].max",
+        "小数超过两位",
+    ),
     ("veto with points", _set("items.3.max", 1), "RUBRIC_VALUE", "$.items[3].max", "否决项不计分"),
     ("negative max", _set("items.5.max", -1), "RUBRIC_SCHEMA", "$.items[5].max", "不小于 0"),
-    ("thresholds not descending", _set("grading.thresholds.1.min", 95), "RUBRIC_GRADING",
-     "$.grading.thresholds[1].min", "从高到低"),
+    (
+        "thresholds not descending",
+        _set("grading.thresholds.1.min", 95),
+        "RUBRIC_GRADING",
+        "$.grading.thresholds[1].min",
+        "从高到低",
+    ),
     ("veto grade unknown", _set("grading.veto.grade", "E"), "RUBRIC_GRADING", "$.grading.veto.grade", "“E”"),
-    ("bad email", _set("evaluators.0.email", "jia at example"), "RUBRIC_SCHEMA", "$.evaluators[0].email",
-     "电子邮箱格式不正确"),
-    ("name with slash", _set("evaluators.0.name", "甲/局"), "RUBRIC_SCHEMA", "$.evaluators[0].name",
-     "文件名"),
-    ("joint rule unknown", _set("grading.joint", "max"), "RUBRIC_SCHEMA", "$.grading.joint", "\"mean\""),
+    (
+        "bad email",
+        _set("evaluators.0.email", "jia at example"),
+        "RUBRIC_SCHEMA",
+        "$.evaluators[0].email",
+        "电子邮箱格式不正确",
+    ),
+    ("name with slash", _set("evaluators.0.name", "甲/局"), "RUBRIC_SCHEMA", "$.evaluators[0].name", "文件名"),
+    ("joint rule unknown", _set("grading.joint", "max"), "RUBRIC_SCHEMA", "$.grading.joint", '"mean"'),
 ]
 
 
 @pytest.mark.parametrize(("name", "mutate", "code", "path", "words"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_variant_is_pointed_out(tmp_path: Path, name: str, mutate: Mutation, code: str,
-                                       path: str, words: str) -> None:
+def test_broken_variant_is_pointed_out(
+    tmp_path: Path, name: str, mutate: Mutation, code: str, path: str, words: str
+) -> None:
     data = small_rubric_data()
     mutate(data)
     file = tmp_path / "rubric.json"
-    file.write_text(json.dumps(data, ensure_ascii=False, default=str).replace('"39.995"', "39.995")
-                    .replace('"20.005"', "20.005"), encoding="utf-8")
+    file.write_text(
+        json.dumps(data, ensure_ascii=False, default=str).replace('"39.995"', "39.995").replace('"20.005"', "20.005"),
+        encoding="utf-8",
+    )
     load = load_rubric(file)
     assert load.rubric is None
     hits = [p for p in load.problems if p.code == code and p.cell == path]

@@ -1,0 +1,82 @@
+"""The form's manifest and signature.
+
+Each form carries, in a hidden sheet and again in custom document properties, who it is for and
+an HMAC-SHA256 (keyed with the office's secret) over its canonical locked content. Nothing relies
+on the sheet staying hidden or on the properties surviving a save in another program: the
+collector recomputes the canonical content from the cells it reads and checks the HMAC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import unicodedata
+from dataclasses import asdict, dataclass, fields, replace
+
+FORMAT = "qe_workbook-form/1"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: str
+    year: int
+    rubric_hash: str
+    evaluator: str
+    form_id: str
+    generated_at: str
+    hmac: str = ""
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(f.name, str(getattr(self, f.name))) for f in fields(self)]
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, str]) -> Manifest | None:
+        """Rebuild from the key/value pairs read back from a file; None when incomplete."""
+        try:
+            data = {f.name: str(values[f.name]).strip() for f in fields(cls)}
+            return cls(**{**data, "year": int(float(data["year"]))})  # type: ignore[arg-type]
+        except (KeyError, ValueError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
+class LockedContent:
+    """Everything on a form that the evaluator must not change."""
+
+    sheets: tuple[str, ...]
+    title: str
+    department: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, str, str, str], ...]  # unit, item id, item text, max
+
+
+def _nfc(value: object) -> object:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, (list, tuple)):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def canonical_bytes(manifest: Manifest, content: LockedContent) -> bytes:
+    data = {"manifest": asdict(replace(manifest, hmac="")), "content": asdict(content)}
+    return json.dumps(_nfc(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sign(key: bytes, manifest: Manifest, content: LockedContent) -> Manifest:
+    digest = hmac.new(key, canonical_bytes(manifest, content), hashlib.sha256).hexdigest()
+    return replace(manifest, hmac=digest)
+
+
+def verify(key: bytes, manifest: Manifest, content: LockedContent) -> bool:
+    expected = hmac.new(key, canonical_bytes(manifest, content), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, manifest.hmac.lower())
+
+
+def derive(key: bytes, purpose: str, *parts: str, length: int = 12) -> str:
+    """A secret-looking, deterministic value (form ids, sheet passwords) bound to the key."""
+    msg = "\x1f".join((purpose, *parts)).encode("utf-8")
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:length]
