@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .console import echo_json, echo_problems, format_table
+from .console import echo_json, echo_problems, echo_run, format_table, run_json
 from .generate import generate_forms
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
+from .pipeline import run_collect
 from .problems import has_errors
 from .rubric import Rubric, load_rubric
 from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
@@ -165,3 +166,47 @@ def generate(
     click.echo(f"已生成 {len(result.forms)} 份评价表，位于 {out_dir}；发放清单：{result.dispatch_list}")
     for ev in result.idle:
         click.echo(f"说明：{ev.name} 没有需要评价的项目，未生成评价表。")
+
+
+@main.command("collect")
+@click.argument("returned", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rubric_option
+@key_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/results"),
+    show_default=True,
+    help="结果输出位置（每次运行新建一个以时间命名的子文件夹）。",
+)
+@click.option("--allow-partial", is_flag=True, help="允许有未填写的得分（作为提醒而不是错误）。")
+@click.option(
+    "--prefer",
+    type=click.Choice(["newest"]),
+    default=None,
+    help="同一部门有多份不同的评价表时，采用填报日期最新的一份。",
+)
+@json_option
+def collect_cmd(
+    returned: Path,
+    rubric_path: Path | None,
+    key_path: Path,
+    out_dir: Path,
+    allow_partial: bool,
+    prefer: str | None,
+    as_json: bool,
+) -> None:
+    """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
+    rb = open_rubric(rubric_path)
+    key = open_key(key_path)
+    total = sum(1 for _ in returned.rglob("*.xlsx"))
+    with click.progressbar(length=total, label="读取评价表", file=sys.stderr) as bar:
+        report = run_collect(
+            returned, rb, key, out_dir, allow_partial=allow_partial, prefer=prefer, progress=lambda _name: bar.update(1)
+        )
+    if as_json:
+        echo_json(run_json(report, rb))
+    else:
+        echo_run(report, rb)
+    sys.exit(0 if report.clean else 1)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import click
 
+from .export import results_dict, summary_header, summary_rows
+from .pipeline import RunReport
 from .problems import SEVERITY_LABELS, Problem, Severity
+from .rubric import Rubric
 
 
 def display_width(text: str) -> int:
@@ -48,3 +52,34 @@ def echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def ranking_table(report: RunReport, rubric: Rubric) -> str:
+    rows = [[f"{v:.2f}" if isinstance(v, Decimal) else str(v) for v in row] for row in summary_rows(report.results)]
+    return format_table(summary_header(rubric), rows)
+
+
+def run_json(report: RunReport, rubric: Rubric) -> dict[str, Any]:
+    """The same report the library returns, as JSON: results, problems and where the outputs are."""
+    return {
+        "clean": report.clean,
+        "folder": str(report.folder),
+        "outputs": sorted(p.name for p in report.folder.iterdir()),
+        "results": results_dict(report.results, rubric),
+        "problems": [p.to_dict() for p in report.problems],
+    }
+
+
+def echo_run(report: RunReport, rubric: Rubric) -> None:
+    echo_problems(report.problems)
+    click.echo()
+    click.echo(ranking_table(report, rubric))
+    click.echo()
+    subs = report.collected.submissions
+    accepted = sum(1 for s in subs if s.status == "accepted")
+    click.echo(f"共读取 {len(subs)} 个 .xlsx 文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
+    click.echo(f"结果已写入：{report.folder}")
+    for name in ("master.xlsx", "results.json", "results.csv", "problems.csv", "audit.json"):
+        click.echo(f"  {report.folder / name}")
+    if not report.clean:
+        click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")

@@ -1,0 +1,242 @@
+"""Collect the returned forms into one long pandas frame, with every problem found on the way.
+
+One bad file never stops the run: each file is read in isolation and whatever goes wrong with
+it becomes problems attached to that file. Inputs are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .check_form import check_integrity
+from .check_values import Entry, read_values
+from .container import Limits, open_package
+from .discover import discover
+from .layout import FORM_SHEET
+from .problems import Problem, Severity, has_errors, make_problem
+from .read_form import read_form
+from .rubric import Rubric
+
+FRAME_COLUMNS = [
+    "year", "evaluator", "unit", "area", "key_point", "item_id", "kind", "max", "raw", "value", "valid",
+    "remark", "file", "sheet", "cell", "remark_cell", "fill_date", "form_id",
+]  # fmt: skip
+
+
+class Status:
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+    SUPERSEDED = "superseded"
+    DUPLICATE = "duplicate"
+
+
+@dataclass
+class Submission:
+    """One returned .xlsx file and what became of it."""
+
+    file: str
+    sha256: str
+    size: int
+    evaluator: str | None = None
+    claimed: str | None = None  # the evaluator the manifest names, even when it does not verify
+    form_id: str | None = None
+    fill_date: date | None = None
+    status: str = Status.REJECTED
+    reason: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def values_key(self) -> tuple[object, ...]:
+        return (self.fill_date, tuple((e.unit, e.item_id, e.raw, e.remark) for e in self.entries))
+
+
+@dataclass
+class CollectResult:
+    frame: pd.DataFrame
+    problems: list[Problem]
+    submissions: list[Submission]
+    ignored: list[str]
+
+    def accepted(self) -> list[Submission]:
+        return [s for s in self.submissions if s.status == Status.ACCEPTED]
+
+
+def read_submission(
+    path: Path, file: str, rubric: Rubric, key: bytes, *, allow_partial: bool, limits: Limits
+) -> Submission:
+    """Read and check one file; never raises for anything the file contains."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sub = Submission(file, "", 0)
+        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file))
+        sub.reason = sub.problems[0].message
+        return sub
+    sub = Submission(file, hashlib.sha256(data).hexdigest(), len(data))
+    try:
+        _check(sub, data, rubric, key, allow_partial, limits)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        sub.problems.append(
+            make_problem("FILE_CORRUPT", f"读取时出现意外错误（{type(exc).__name__}），文件可能已损坏", file=file)
+        )
+        sub.entries = []
+    if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_"))) or not sub.evaluator:
+        sub.status = Status.REJECTED
+        first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
+        sub.reason = first.message if first else "未能识别评价表"
+        sub.entries = []
+    else:
+        sub.status = Status.ACCEPTED
+    return sub
+
+
+def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits) -> None:
+    pkg, problems = open_package(data, sub.file, limits)
+    sub.problems += problems
+    if pkg is None:
+        return
+    raw, problems = read_form(pkg, data, sub.file, limits)
+    sub.problems += problems
+    if raw is None:
+        return
+    integrity = check_integrity(raw, rubric, key, sub.file)
+    sub.problems += integrity.problems
+    if integrity.manifest is not None:
+        sub.form_id = integrity.manifest.form_id
+        sub.claimed = integrity.manifest.evaluator
+        sub.evaluator = integrity.manifest.evaluator if integrity.ok else None
+    if not integrity.ok or integrity.evaluator is None:
+        return
+    if not raw.scan.protected:
+        sub.problems.append(
+            make_problem("FORM_UNPROTECTED", "“评价表”工作表的保护已被撤销", file=sub.file, sheet=FORM_SHEET)
+        )
+    sub.evaluator = integrity.evaluator.name
+    values = read_values(raw, rubric, integrity.evaluator.name, sub.file, allow_partial=allow_partial)
+    sub.entries, sub.fill_date = values.entries, values.fill_date
+    sub.problems += values.problems
+
+
+def resolve_duplicates(submissions: list[Submission], prefer: str | None) -> list[Problem]:
+    """Two files for one evaluator: identical ones are harmless; different ones are a conflict."""
+    problems: list[Problem] = []
+    by_evaluator: dict[str, list[Submission]] = {}
+    for sub in submissions:
+        if sub.status == Status.ACCEPTED and sub.evaluator:
+            by_evaluator.setdefault(sub.evaluator, []).append(sub)
+    for evaluator, subs in by_evaluator.items():
+        if len(subs) < 2:
+            continue
+        names = "、".join(s.file for s in subs)
+        if len({s.values_key() for s in subs}) == 1:
+            for dup in subs[1:]:
+                dup.status, dup.reason = Status.DUPLICATE, f"与 {subs[0].file} 内容相同"
+                problems.append(
+                    make_problem(
+                        "SUBMISSION_DUPLICATE_IDENTICAL",
+                        f"{evaluator}的 {dup.file} 与 {subs[0].file} 内容相同，只采用后者",
+                        file=dup.file,
+                    )
+                )
+            continue
+        dates = [s.fill_date for s in subs if s.fill_date is not None]
+        newest = max(dates, default=None)
+        winners = [s for s in subs if newest is not None and s.fill_date == newest]
+        if prefer == "newest" and len(winners) == 1:
+            for other in subs:
+                if other is winners[0]:
+                    continue
+                other.status, other.reason = Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}"
+                problems.append(
+                    make_problem(
+                        "SUBMISSION_SUPERSEDED",
+                        f"{evaluator}交来 {len(subs)} 份评价表（{names}），"
+                        f"采用填报日期最新（{newest:%Y-%m-%d}）的 {winners[0].file}",
+                        file=other.file,
+                    )
+                )
+            continue
+        why = "" if prefer != "newest" else "（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）"
+        for sub in subs:
+            sub.status, sub.reason = Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表"
+            problems.append(
+                make_problem(
+                    "SUBMISSION_DUPLICATE",
+                    f"{evaluator}交来 {len(subs)} 份内容不同的评价表：{names}{why}",
+                    file=sub.file,
+                )
+            )
+    return problems
+
+
+def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Problem]:
+    """Evaluators with no accepted form: missing, or sent only files that were not used."""
+    problems = []
+    accepted = {s.evaluator for s in submissions if s.status == Status.ACCEPTED}
+    for ev in rubric.form_evaluators():
+        if ev.name in accepted:
+            continue
+        tried = [s for s in submissions if (s.evaluator or s.claimed) == ev.name]
+        contact = f"（电话 {ev.phone or '未提供'}，邮箱 {ev.email or '未提供'}）"
+        if tried:
+            problems.append(
+                make_problem(
+                    "SUBMISSION_REJECTED", f"{ev.name}的评价表（{'、'.join(s.file for s in tried)}）未被采用{contact}"
+                )
+            )
+        else:
+            problems.append(make_problem("SUBMISSION_MISSING", f"尚未收到{ev.name}的评价表{contact}"))
+    return problems
+
+
+def build_frame(rubric: Rubric, submissions: Iterable[Submission]) -> pd.DataFrame:
+    """The master frame: one row per (evaluator, unit, item) from the accepted forms."""
+    records = []
+    for sub in submissions:
+        if sub.status != Status.ACCEPTED:
+            continue
+        for e in sub.entries:
+            item = rubric.item(e.item_id)
+            records.append({
+                "year": rubric.year, "evaluator": sub.evaluator, "unit": e.unit, "area": item.area,
+                "key_point": item.key_point, "item_id": e.item_id, "kind": str(item.kind), "max": item.max,
+                "raw": e.raw, "value": e.value, "valid": e.valid, "remark": e.remark, "file": sub.file,
+                "sheet": FORM_SHEET, "cell": e.cell, "remark_cell": e.remark_cell, "fill_date": sub.fill_date,
+                "form_id": sub.form_id,
+            })  # fmt: skip
+    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
+
+
+def collect(
+    source: Path | Iterable[Path],
+    rubric: Rubric,
+    key: bytes,
+    *,
+    allow_partial: bool = False,
+    prefer: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CollectResult:
+    """Read every returned form under `source` (a folder, or a list of files) and merge them."""
+    limits = limits or Limits()
+    found = discover(source)
+    submissions = []
+    for path, name in found.files:
+        submissions.append(read_submission(path, name, rubric, key, allow_partial=allow_partial, limits=limits))
+        if progress:
+            progress(name)
+    problems = list(found.problems)
+    for sub in submissions:
+        problems += sub.problems
+    problems += resolve_duplicates(submissions, prefer)
+    problems += missing_problems(rubric, submissions)
+    return CollectResult(build_frame(rubric, submissions), problems, submissions, found.ignored)

@@ -1,0 +1,83 @@
+"""Finding the returned files under a folder: what to read, what to ignore and why."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, make_problem
+
+LONG_NAME = 100
+
+
+@dataclass
+class Found:
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, name shown in reports)
+    ignored: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _odd_name(name: str) -> str | None:
+    reasons = []
+    if any(c.isspace() for c in name):
+        reasons.append("含空格")
+    if any(unicodedata.east_asian_width(c) == "F" for c in name):
+        reasons.append("含全角字母、数字或符号")
+    if len(name) > LONG_NAME:
+        reasons.append(f"长达 {len(name)} 个字符")
+    return "、".join(reasons) or None
+
+
+def classify(path: Path, shown: str, found: Found) -> None:
+    name = path.name
+    lower = name.lower()
+    if path.is_symlink():
+        found.ignored.append(shown)
+        found.problems.append(make_problem("FILE_SYMLINK", f"{shown} 是符号链接，未读取", file=shown))
+    elif lower.startswith("~$") or lower.startswith(".~lock."):
+        found.ignored.append(shown)
+        found.problems.append(make_problem("FILE_LOCK", f"{shown} 是办公软件的临时锁文件", file=shown))
+    elif lower.endswith(".xlsx"):
+        found.files.append((path, shown))
+        odd = _odd_name(name)
+        if odd:
+            found.problems.append(make_problem("FILE_NAME_ODD", f"文件名{odd}（已正常读取）", file=shown))
+    elif lower.endswith(".xls") or lower.endswith(".et"):
+        found.ignored.append(shown)
+        found.problems.append(
+            make_problem(
+                "FILE_XLS",
+                f"{shown} 是旧版 .xls 或 WPS .et 格式，未读取",
+                file=shown,
+                fix="请用 Excel/WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
+            )
+        )
+    elif lower.endswith((".xlsm", ".xltm", ".xlsb")):
+        found.ignored.append(shown)
+        found.problems.append(make_problem("FILE_MACRO", f"{shown} 是启用宏或二进制的工作簿格式，未读取", file=shown))
+    else:
+        found.ignored.append(shown)
+        found.problems.append(make_problem("FILE_IGNORED", f"{shown} 不是 .xlsx 文件，已忽略", file=shown))
+
+
+def discover(source: Path | Iterable[Path]) -> Found:
+    """Every file under a folder (recursively, not following links), or the given files."""
+    found = Found()
+    if isinstance(source, Path) and source.is_dir():
+        root = source
+        paths: list[Path] = []
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            dirs.sort()
+            for d in list(dirs):
+                if (Path(folder) / d).is_symlink():
+                    paths.append(Path(folder) / d)
+            paths += [Path(folder) / f for f in sorted(files)]
+        for path in paths:
+            classify(path, os.path.relpath(path, root), found)
+    else:
+        for path in [source] if isinstance(source, Path) else source:
+            classify(path, path.name, found)
+    return found

@@ -1,0 +1,156 @@
+"""The run's plain outputs: results.json/csv, problems.json/csv and audit.json.
+
+Numbers leave as 2-decimal values rounded half up from the exact totals. Text that came from a
+returned file is written as text: in CSV, a cell that a spreadsheet would take for a formula is
+prefixed with an apostrophe (OWASP's advice for CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .amounts import canonical, round2
+from .collect import FRAME_COLUMNS, CollectResult, Submission
+from .problems import SEVERITY_LABELS, Problem
+from .rubric import Rubric
+from .score import Results, UnitResult
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def number(value: Fraction) -> float:
+    """A JSON number whose text is the 2-decimal rounding (float repr of a 2-decimal value)."""
+    return float(round2(value))
+
+
+def csv_safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def unit_dict(u: UnitResult) -> dict[str, Any]:
+    return {
+        "unit": u.unit,
+        "areas": {area: number(points) for area, points in u.areas.items()},
+        "bonus": number(u.bonus),
+        "deduction": number(u.deduction),
+        "total": number(u.total),
+        "grade": u.grade,
+        "rank": u.rank,
+        "veto": u.veto,
+        "complete": u.complete,
+        "grade_label": u.grade_label,
+        "items": [
+            {
+                "id": s.item.id,
+                "kind": str(s.item.kind),
+                "points": None if s.points is None else number(s.points),
+                "missing": s.missing,
+                "sources": [
+                    {"evaluator": src.evaluator, "file": src.file, "sheet": src.sheet, "cell": src.cell, "raw": src.raw}
+                    for src in s.sources
+                ],
+            }
+            for s in u.items
+        ],
+    }
+
+
+def results_dict(results: Results, rubric: Rubric) -> dict[str, Any]:
+    return {
+        "year": results.year,
+        "rubric_hash": rubric.content_hash,
+        "areas": {a.id: a.name for a in rubric.areas},
+        "complete": all(u.complete for u in results.units),
+        "units": [unit_dict(u) for u in results.units],
+    }
+
+
+def summary_header(rubric: Rubric) -> list[str]:
+    return ["排名", "被考核单位", *(a.name for a in rubric.areas), "加分", "扣分", "总分", "等级", "否决", "是否完整"]
+
+
+def summary_rows(results: Results) -> list[list[Any]]:
+    """The 汇总 table by rank: numbers as Decimals rounded to 2 places."""
+    return [
+        [u.rank, u.unit, *(round2(v) for v in u.areas.values()), round2(u.bonus), round2(u.deduction),
+         round2(u.total), u.grade_label, "是" if u.veto else "否", "是" if u.complete else "否（暂定）"]
+        for u in results.by_rank()
+    ]  # fmt: skip
+
+
+def problem_rows(problems: Iterable[Problem]) -> list[list[str]]:
+    return [
+        [SEVERITY_LABELS[p.severity], p.code, p.file or "", p.sheet or "", p.cell or "", p.message] for p in problems
+    ]
+
+
+PROBLEM_HEADER = ["级别", "代码", "文件", "工作表", "单元格", "说明"]
+
+
+def audit_dict(collected: CollectResult) -> dict[str, Any]:
+    def entry(s: Submission) -> dict[str, Any]:
+        return {
+            "file": s.file, "sha256": s.sha256, "size": s.size, "evaluator": s.evaluator or s.claimed,
+            "form_id": s.form_id, "fill_date": s.fill_date.isoformat() if s.fill_date else None,
+            "decision": s.status, "reason": s.reason,
+        }  # fmt: skip
+
+    return {"files": [entry(s) for s in collected.submissions], "ignored": collected.ignored}
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([csv_safe(v) for v in row])
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The master frame as JSON records: exact values as text ('4.35'), dates as ISO text."""
+
+    def plain(value: Any) -> Any:
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        if isinstance(value, Decimal):
+            return canonical(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """Load a run's detail.json back into the master frame (for re-scoring and reports)."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    for r in records:
+        for key in ("max", "value"):
+            r[key] = None if r[key] is None else Decimal(r[key])
+        r["fill_date"] = None if r["fill_date"] is None else date.fromisoformat(r["fill_date"])
+    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
+
+
+def write_plain_outputs(folder: Path, results: Results, collected: CollectResult, rubric: Rubric) -> None:
+    write_json(folder / "results.json", results_dict(results, rubric))
+    write_json(folder / "detail.json", frame_records(collected.frame))
+    write_csv(folder / "results.csv", summary_header(rubric), summary_rows(results))
+    problems = collected.problems + results.problems
+    write_json(folder / "problems.json", [p.to_dict() for p in problems])
+    write_csv(folder / "problems.csv", PROBLEM_HEADER, problem_rows(problems))
+    write_json(folder / "audit.json", audit_dict(collected))

@@ -1,0 +1,47 @@
+"""Filling a generated form as a department would: only the unlocked cells, through openpyxl.
+
+Used by `qe simulate`, the demo and the tests. Protection, validation, the hidden manifest and
+the document properties are kept as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+from .layout import COL_ID, COL_REMARK, COL_SCORE, COL_UNIT, DATE_CELL, FIRST_DATA_ROW, FORM_SHEET
+
+Answer = tuple[object, str]  # (what goes in 实际得分, what goes in 评价说明)
+
+
+def fill_form(
+    src: Path,
+    dst: Path,
+    answers: Mapping[tuple[str, str], Answer],
+    fill_date: date | str | None,
+) -> int:
+    """Write answers keyed by (unit, item id) into a copy of a form; returns the cells written."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb[FORM_SHEET]
+    written = 0
+    unit = ""
+    row = FIRST_DATA_ROW + 1  # openpyxl counts from 1
+    while ws.cell(row, COL_ID + 1).value:
+        unit = ws.cell(row, COL_UNIT + 1).value or unit
+        answer = answers.get((str(unit), str(ws.cell(row, COL_ID + 1).value)))
+        if answer is not None:
+            value, remark = answer
+            if value is not None:
+                ws.cell(row, COL_SCORE + 1).value = value
+                written += 1
+            if remark:
+                ws.cell(row, COL_REMARK + 1).value = remark
+        row += 1
+    if fill_date is not None:
+        ws[DATE_CELL].value = fill_date
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return written

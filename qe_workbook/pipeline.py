@@ -1,0 +1,57 @@
+"""The office's collect-and-grade job: collect → score → write a new run folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .collect import CollectResult, collect
+from .container import Limits
+from .export import write_plain_outputs
+from .master import write_master
+from .problems import Problem, has_errors
+from .rubric import Rubric
+from .run_folder import new_run_folder
+from .score import Results, score
+
+
+@dataclass
+class RunReport:
+    folder: Path
+    collected: CollectResult
+    results: Results
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.collected.problems + self.results.problems
+
+    @property
+    def clean(self) -> bool:
+        """Every evaluator's form accepted and complete (a missing form is an error), no errors anywhere."""
+        return not has_errors(self.problems) and all(u.complete for u in self.results.units)
+
+
+def run_collect(
+    returned: Path,
+    rubric: Rubric,
+    key: bytes,
+    out_parent: Path,
+    *,
+    allow_partial: bool = False,
+    prefer: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] | None = None,
+    after: Callable[[Path, Rubric, Results, CollectResult], None] | None = None,
+) -> RunReport:
+    """Collect the returned forms, score them, and write everything into a new run folder."""
+    collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
+                        progress=progress)  # fmt: skip
+    results = score(collected.frame, rubric)
+    with new_run_folder(out_parent) as (tmp, finish):
+        write_master(tmp / "master.xlsx", rubric, results, collected)
+        write_plain_outputs(tmp, results, collected, rubric)
+        if after is not None:
+            after(tmp, rubric, results, collected)
+        folder = finish()
+    return RunReport(folder, collected, results)

@@ -1,0 +1,111 @@
+"""Reading a returned form: structure from the XML, values with python-calamine.
+
+The sheet's real extent is checked from its XML before calamine sees it, because calamine
+allocates a grid as large as the sheet claims and aborts the process when that fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .amounts import canonical, from_cell
+from .container import Limits, Package
+from .layout import COL_ID, COL_MAX, COL_TEXT, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, HEADER, HEADER_ROW, MANIFEST_SHEET
+from .manifest import LockedContent
+from .problems import Problem, make_problem
+from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
+
+
+@dataclass
+class RawForm:
+    """What was read from one returned file, before any judgement."""
+
+    sheets: list[SheetRef]
+    form_sheet: str | None
+    grid: list[list[Any]]
+    scan: SheetScan
+    manifest: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, row: int, col: int) -> Any:
+        if 0 <= row < len(self.grid) and 0 <= col < len(self.grid[row]):
+            return self.grid[row][col]
+        return None
+
+    def content(self) -> LockedContent:
+        """The locked content as it stands in the file (what the HMAC is checked against)."""
+        rows = []
+        unit = ""
+        row = FIRST_DATA_ROW
+        while row < len(self.grid):
+            values = [self.cell(row, c) for c in (COL_ID, COL_UNIT, COL_TEXT, COL_MAX)]
+            if all(is_blank(v) for v in values):
+                break
+            unit = cell_text(values[1]) or unit
+            rows.append((unit, cell_text(values[0]), cell_text(values[2]), cell_text(values[3])))
+            row += 1
+        return LockedContent(
+            sheets=tuple(s.name for s in self.sheets),
+            title=cell_text(self.cell(0, 0)),
+            department=cell_text(self.cell(1, 0)),
+            header=tuple(cell_text(self.cell(HEADER_ROW, c)) for c in range(len(HEADER))),
+            rows=tuple(rows),
+        )
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A locked cell's value as text: numbers in canonical form (5.0 -> '5'), blanks as ''."""
+    if is_blank(value):
+        return ""
+    number = from_cell(value)
+    if number is not None:
+        return canonical(number)
+    return str(value)
+
+
+def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[RawForm | None, list[Problem]]:
+    """Read the form and manifest sheets of a package that passed the container checks."""
+    try:
+        sheets = workbook_sheets(pkg)
+        by_name = {s.name: s for s in sheets}
+        form_ref = by_name.get(FORM_SHEET) or (sheets[0] if sheets else None)
+        to_read = [s for s in (form_ref, by_name.get(MANIFEST_SHEET)) if s is not None]
+        scans = {s.name: scan_sheet(pkg, s.part) for s in to_read}
+        properties = custom_properties(pkg)
+    except UnsafeXml:
+        return None, [make_problem("FILE_XML_UNSAFE", "文件内部 XML 含有 DTD 或实体定义", file=file)]
+    except (BrokenXml, KeyError, ValueError, OSError) as exc:
+        return None, [make_problem("FILE_CORRUPT", f"文件内部结构损坏（{str(exc)[:80]}）", file=file)]
+    for name, scan in scans.items():
+        rows = max(scan.max_row, scan.dimension[0])
+        cols = max(scan.max_col, scan.dimension[1])
+        if rows > limits.max_rows or cols > limits.max_cols:
+            return None, [
+                make_problem(
+                    "FILE_SHEET_TOO_BIG",
+                    f"工作表“{name}”的使用范围达到 {rows} 行 × {cols} 列，"
+                    f"超过上限 {limits.max_rows} 行 × {limits.max_cols} 列",
+                    file=file,
+                    sheet=name,
+                )
+            ]
+    try:
+        wb = CalamineWorkbook.from_filelike(BytesIO(data))
+        grid = wb.get_sheet_by_name(form_ref.name).to_python(skip_empty_area=False) if form_ref else []
+        manifest: dict[str, str] = {}
+        if MANIFEST_SHEET in by_name:
+            for row in wb.get_sheet_by_name(MANIFEST_SHEET).to_python(skip_empty_area=False)[1:]:
+                if len(row) >= 2 and isinstance(row[0], str):
+                    manifest[row[0]] = cell_text(row[1])
+    except (CalamineError, ValueError, OSError) as exc:
+        return None, [make_problem("FILE_CORRUPT", f"无法读取工作表内容（{str(exc)[:80]}）", file=file)]
+    scan = scans[form_ref.name] if form_ref else SheetScan()
+    return RawForm(sheets, form_ref.name if form_ref else None, grid, scan, manifest, properties), []

@@ -1,0 +1,91 @@
+"""A new, complete run folder every time: written aside, then renamed into place.
+
+An interrupted run leaves no half-written run folder: the work happens in a hidden
+`.tmp-<stamp>-<pid>` folder that is removed on error or termination, and any such folder left
+by a killed process is swept by the next run. Earlier runs are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+
+TMP_PREFIX = ".tmp-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale(parent: Path) -> list[Path]:
+    """Remove temporary folders whose writing process is gone."""
+    removed = []
+    for path in parent.glob(f"{TMP_PREFIX}*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if path.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _final_name(parent: Path, stamp: str) -> Path:
+    candidate = parent / stamp
+    n = 2
+    while candidate.exists():
+        candidate = parent / f"{stamp}-{n}"
+        n += 1
+    return candidate
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit for the duration, so cleanup code runs."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous: Callable[[int, FrameType | None], object] | int | None = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not in the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[Path, Callable[[], Path]]]:
+    """Yield (temporary folder, finish); `finish()` renames it to its final timestamped name."""
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(parent)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    tmp = parent / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
+    tmp.mkdir()
+    final: list[Path] = []
+
+    def finish() -> Path:
+        target = _final_name(parent, stamp)
+        os.rename(tmp, target)
+        final.append(target)
+        return target
+
+    with _terminate_as_exit():
+        try:
+            yield tmp, finish
+        finally:
+            if not final:
+                shutil.rmtree(tmp, ignore_errors=True)

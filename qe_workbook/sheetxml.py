@@ -1,0 +1,150 @@
+"""Structure of an xlsx read straight from its XML with defusedxml (no entity expansion).
+
+Only what the value reader cannot tell: which sheets exist and where, the real extent of a sheet
+(checked before a reader allocates a grid for it), sheet protection, which cells hold formulas,
+and the custom document properties.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from .container import Package
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+class UnsafeXml(Exception):
+    """The XML uses DTDs/entities (defusedxml refused it)."""
+
+
+class BrokenXml(Exception):
+    """The XML is not well formed or a part is missing."""
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    name: str
+    part: str
+    state: str
+
+
+@dataclass
+class SheetScan:
+    """What the XML of one worksheet says about itself."""
+
+    max_row: int = 0
+    max_col: int = 0
+    dimension: tuple[int, int] = (0, 0)
+    protected: bool = False
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """'E12' -> (11, 4), 0-based; None when it is not a cell reference."""
+    m = _REF.match(ref.strip())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Any]]:
+    try:
+        yield from iterparse(stream, events=events, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise UnsafeXml(str(exc)) from exc
+    except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
+        raise BrokenXml(str(exc)) from exc
+
+
+def _open(pkg: Package, part: str) -> IO[bytes]:
+    match = next((n for n in pkg.names if n.lower() == part.lower()), None)
+    if match is None:
+        raise BrokenXml(f"missing part {part}")
+    return pkg.zip.open(match)
+
+
+def workbook_sheets(pkg: Package) -> list[SheetRef]:
+    """The sheets in workbook order with their XML part and visibility."""
+    rels: dict[str, str] = {}
+    with _open(pkg, "xl/_rels/workbook.xml.rels") as fh:
+        for _, el in _events(fh):
+            if _local(el.tag) == "Relationship":
+                target = el.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                rels[el.get("Id", "")] = target
+    sheets = []
+    with _open(pkg, "xl/workbook.xml") as fh:
+        for _, el in _events(fh):
+            if _local(el.tag) == "sheet":
+                rid = el.get(f"{{{NS_REL}}}id", "")
+                sheets.append(SheetRef(el.get("name", ""), rels.get(rid, ""), el.get("state", "visible")))
+    return sheets
+
+
+def scan_sheet(pkg: Package, part: str) -> SheetScan:
+    """Walk a worksheet's XML once, keeping memory flat (elements are cleared as we go)."""
+    scan = SheetScan()
+    row_idx = -1
+    col_idx = -1
+    with _open(pkg, part) as fh:
+        for event, el in _events(fh, ("start", "end")):
+            tag = _local(el.tag)
+            if event == "start":
+                if tag == "row":
+                    r = el.get("r")
+                    row_idx = int(r) - 1 if r and r.isdigit() else row_idx + 1
+                    col_idx = -1
+                elif tag == "c":
+                    pos = parse_ref(el.get("r", ""))
+                    if pos:
+                        row_idx, col_idx = pos
+                    else:
+                        col_idx += 1
+                continue
+            if tag == "c":
+                if el.text or len(el):
+                    scan.max_row = max(scan.max_row, row_idx + 1)
+                    scan.max_col = max(scan.max_col, col_idx + 1)
+                if any(_local(child.tag) == "f" for child in el):
+                    scan.formulas.add((row_idx, col_idx))
+                el.clear()
+            elif tag == "row":
+                el.clear()
+            elif tag == "dimension":
+                last = el.get("ref", "A1").split(":")[-1]
+                pos = parse_ref(last)
+                scan.dimension = (pos[0] + 1, pos[1] + 1) if pos else (0, 0)
+            elif tag == "sheetProtection":
+                scan.protected = el.get("sheet", "0").lower() in ("1", "true")
+    return scan
+
+
+def custom_properties(pkg: Package) -> dict[str, str]:
+    """Custom document properties (docProps/custom.xml), name -> text; empty when absent."""
+    if not any(n.lower() == "docprops/custom.xml" for n in pkg.names):
+        return {}
+    props: dict[str, str] = {}
+    with _open(pkg, "docProps/custom.xml") as fh:
+        for _, el in _events(fh):
+            if _local(el.tag) == "property":
+                value = next((child.text or "" for child in el), "")
+                props[el.get("name", "")] = value
+    return props
