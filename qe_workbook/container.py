@@ -25,8 +25,8 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_entries: int = 10_000
     max_ratio: int = 200
-    max_rows: int = 20_000
-    max_cols: int = 200
+    max_cells: int = 2_000_000  # rows × columns of a sheet's extent (a reader allocates that grid)
+    max_cols: int = 1_000
 
 
 @dataclass
