@@ -87,12 +87,12 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
     for name, scan in scans.items():
         rows = max(scan.max_row, scan.dimension[0])
         cols = max(scan.max_col, scan.dimension[1])
-        if rows > limits.max_rows or cols > limits.max_cols:
+        if rows * cols > limits.max_cells or cols > limits.max_cols:
             return None, [
                 make_problem(
                     "FILE_SHEET_TOO_BIG",
                     f"工作表“{name}”的使用范围达到 {rows} 行 × {cols} 列，"
-                    f"超过上限 {limits.max_rows} 行 × {limits.max_cols} 列",
+                    f"超过上限（{limits.max_cols} 列、共 {limits.max_cells} 个单元格）",
                     file=file,
                     sheet=name,
                 )
