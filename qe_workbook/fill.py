@@ -38,7 +38,9 @@ def fill_form(
                 ws.cell(row, COL_SCORE + 1).value = value
                 written += 1
             if remark:
-                ws.cell(row, COL_REMARK + 1).value = remark
+                cell = ws.cell(row, COL_REMARK + 1)
+                cell.value = remark
+                cell.data_type = "s"  # a remark is text, even one that starts with an equals sign
         row += 1
     if fill_date is not None:
         ws[DATE_CELL].value = fill_date
