@@ -13,12 +13,14 @@ import click
 
 from . import __version__
 from .console import echo_json, echo_problems, echo_run, format_table, run_json
+from .demo import run_demo
 from .generate import generate_forms
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .pipeline import run_collect
 from .problems import has_errors
 from .rubric import Rubric, load_rubric
 from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
+from .simulate import PROFILES, simulate
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
@@ -209,4 +211,52 @@ def collect_cmd(
         echo_json(run_json(report, rb))
     else:
         echo_run(report, rb)
+    sys.exit(0 if report.clean else 1)
+
+
+@main.command("simulate")
+@click.argument("forms_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="填好的评价表写到这里。"
+)
+@rubric_option
+@click.option("--seed", type=int, default=2022, show_default=True, help="随机种子（相同种子得到相同结果）。")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="clean",
+    show_default=True,
+    help="clean：完整有效；with-problems：另加各类常见错误。",
+)
+@key_option
+def simulate_cmd(
+    forms_dir: Path, out_dir: Path, rubric_path: Path | None, seed: int, profile: str, key_path: Path
+) -> None:
+    """模拟各评价部门填写评价表（用于演示和练习）。"""
+    rb = open_rubric(rubric_path)
+    key = open_key(key_path) if profile == "with-problems" else None
+    sim = simulate(rb, forms_dir, out_dir, seed=seed, profile=profile, key=key)
+    click.echo(f"已模拟填写 {len(sim.files)} 个文件，位于 {out_dir}。")
+    for line in sim.planted:
+        click.echo(f"  故意设置的错误：{line}")
+
+
+@main.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/demo"),
+    show_default=True,
+    help="演示输出位置（每次新建一个以时间命名的子文件夹）。",
+)
+@rubric_option
+@click.option("--seed", type=int, default=2022, show_default=True, help="模拟填写的随机种子。")
+def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
+    """一键演示：生成评价表 → 模拟各部门填写 → 汇总评分，打印排名和输出位置。"""
+    rb = open_rubric(rubric_path)
+    report = run_demo(rb, out_dir, seed=seed)
+    folder = report.folder.parent.parent
+    click.echo(f"演示文件夹：{folder}（密钥 qe.key、评价表 forms/、模拟回收 returned/、结果 results/）")
+    echo_run(report, rb)
     sys.exit(0 if report.clean else 1)

@@ -46,12 +46,18 @@ class Submission:
     size: int
     evaluator: str | None = None
     claimed: str | None = None  # the evaluator the manifest names, even when it does not verify
+    guessed: str | None = None  # for an unreadable file: the evaluator its file name suggests
     form_id: str | None = None
     fill_date: date | None = None
     status: str = Status.REJECTED
     reason: str = ""
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def owner(self) -> str | None:
+        """Whose return this is, as far as can be told (verified, claimed, or guessed from the name)."""
+        return self.evaluator or self.claimed or self.guessed
 
     def values_key(self) -> tuple[object, ...]:
         return (self.fill_date, tuple((e.unit, e.item_id, e.raw, e.remark) for e in self.entries))
@@ -89,6 +95,8 @@ def read_submission(
             make_problem("FILE_CORRUPT", f"读取时出现意外错误（{type(exc).__name__}），文件可能已损坏", file=file)
         )
         sub.entries = []
+    if not sub.claimed:
+        sub.guessed = guess_evaluator(file, rubric)
     if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_"))) or not sub.evaluator:
         sub.status = Status.REJECTED
         first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
@@ -97,6 +105,13 @@ def read_submission(
     else:
         sub.status = Status.ACCEPTED
     return sub
+
+
+def guess_evaluator(file: str, rubric: Rubric) -> str | None:
+    """The evaluator whose name the file name contains (the longest such name), if any."""
+    name = Path(file).name
+    hits = [ev for ev in rubric.form_evaluators() if ev.name in name]
+    return max(hits, key=lambda ev: len(ev.name)).name if hits else None
 
 
 def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits) -> None:
@@ -185,7 +200,7 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
     for ev in rubric.form_evaluators():
         if ev.name in accepted:
             continue
-        tried = [s for s in submissions if (s.evaluator or s.claimed) == ev.name]
+        tried = [s for s in submissions if s.owner == ev.name]
         contact = f"（电话 {ev.phone or '未提供'}，邮箱 {ev.email or '未提供'}）"
         if tried:
             problems.append(

@@ -101,7 +101,7 @@ PROBLEM_HEADER = ["级别", "代码", "文件", "工作表", "单元格", "说�
 def audit_dict(collected: CollectResult) -> dict[str, Any]:
     def entry(s: Submission) -> dict[str, Any]:
         return {
-            "file": s.file, "sha256": s.sha256, "size": s.size, "evaluator": s.evaluator or s.claimed,
+            "file": s.file, "sha256": s.sha256, "size": s.size, "evaluator": s.owner,
             "form_id": s.form_id, "fill_date": s.fill_date.isoformat() if s.fill_date else None,
             "decision": s.status, "reason": s.reason,
         }  # fmt: skip

@@ -1,4 +1,7 @@
-"""The office's secret signing key: a file holding 32 random bytes as 64 hex digits."""
+"""The office's secret signing key: a file holding 32 random bytes as 64 hex digits.
+
+Lines starting with '#' are comments (the practice key in samples/ says so in its first line).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ def create_key(path: Path) -> bytes:
 def read_key(path: Path) -> tuple[bytes | None, list[Problem]]:
     src = str(path)
     try:
-        text = path.read_text(encoding="ascii", errors="replace").strip()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = "".join(line.strip() for line in lines if not line.lstrip().startswith("#"))
     except FileNotFoundError:
         return None, [make_problem("KEY_MISSING", f"密钥文件 {path} 不存在", file=src)]
     except OSError as exc:

@@ -138,13 +138,13 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     """Each evaluator: received / missing / rejected, with contacts — the list for chasing."""
     rows: list[list[Any]] = []
     for ev in rubric.form_evaluators():
-        own = [x for x in submissions if (x.evaluator or x.claimed) == ev.name]
+        own = [x for x in submissions if x.owner == ev.name]
         if not own:
             rows.append([ev.name, "未收到", "", None, ev.phone, ev.email, "请催收"])
         for sub in own:
             rows.append([ev.name, STATUS_LABELS[sub.status], sub.file, sub.fill_date, ev.phone, ev.email, sub.reason])
     for sub in submissions:
-        if not (sub.evaluator or sub.claimed):
+        if not sub.owner:
             rows.append(["（无法识别）", STATUS_LABELS[sub.status], sub.file, None, "", "", sub.reason])
     last = s.table(ws, 0, ["评价部门", "状态", "文件", "填报日期", "联系电话", "电子邮箱", "说明"], rows)
     _widths(ws, [16, 18, 44, 11, 14, 24, 70])

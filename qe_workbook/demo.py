@@ -1,0 +1,30 @@
+"""`qe demo`: the whole cycle on one machine — keygen, generate, simulate the returns, collect."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from .generate import generate_forms
+from .keys import create_key
+from .pipeline import RunReport, run_collect
+from .rubric import Rubric
+from .simulate import simulate
+
+
+def new_folder(parent: Path, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate, n = parent / stamp, 2
+    while candidate.exists():
+        candidate, n = parent / f"{stamp}-{n}", n + 1
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022) -> RunReport:
+    """Everything in a new folder under `out_root`: key, forms, simulated returns, results."""
+    folder = new_folder(out_root)
+    key = create_key(folder / "qe.key")
+    generate_forms(rubric, folder / "forms", key)
+    simulate(rubric, folder / "forms", folder / "returned", seed=seed)
+    return run_collect(folder / "returned", rubric, key, folder / "results")

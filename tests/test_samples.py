@@ -1,0 +1,97 @@
+"""The bundled samples and the demo: the whole cycle works out of the box on the 2022 rubric."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qe_workbook.cli import main
+from qe_workbook.rubric import Kind, Rubric
+from qe_workbook.simulate import clean_answers
+
+from .conftest import ROOT
+
+SAMPLES = ROOT / "samples"
+KEY = str(SAMPLES / "qe-sample.key")
+RUBRIC = str(ROOT / "rubric.json")
+
+
+def _collect(folder: str, out: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(
+        main, ["collect", str(SAMPLES / folder), "--rubric", RUBRIC, "--key", KEY, "--out", str(out), "--json"]
+    )
+    return result.exit_code, json.loads(result.output[result.output.index("{") :])
+
+
+def test_the_complete_sample_set_gives_a_complete_ranking(tmp_path: Path) -> None:
+    code, report = _collect("returned", tmp_path)
+    assert code == 0 and report["clean"]
+    units = report["results"]["units"]
+    assert [u["unit"] for u in units] == [
+        "舞阳县",
+        "临颍县",
+        "源汇区",
+        "郾城区",
+        "召陵区",
+        "开发区",
+        "市城乡一体化示范区",
+        "西城区",
+    ]
+    assert sorted(u["rank"] for u in units) == list(range(1, 9))
+    assert all(u["complete"] for u in units)
+    assert {"master.xlsx", "results.json", "results.csv", "problems.csv", "audit.json"} <= set(report["outputs"])
+
+
+def test_every_planted_problem_is_reported(tmp_path: Path) -> None:
+    code, report = _collect("returned-with-problems", tmp_path)
+    assert code == 1
+    got = {(p["code"], p["file"], p["cell"]) for p in report["problems"]}
+    form = "2022年度质量工作考核评价表_{}.xlsx".format
+    expected = {
+        ("VALUE_ABOVE_MAX", form("市工信局"), "E5"),
+        ("VALUE_NOT_NUMBER", form("市公安局"), "E5"),
+        ("VALUE_REMARK_MISSING", form("市商务局"), "F5"),
+        ("SUBMISSION_DUPLICATE", form("市教育局"), None),
+        ("SUBMISSION_DUPLICATE", "更正版/市教育局（更正）.xlsx", None),
+        ("FORM_OLD_TEMPLATE", form("市交通运输局"), None),
+        ("FORM_LOCKED_CHANGED", form("市农业农村局"), "C5"),
+        ("FORM_SIGNATURE_INVALID", form("市畜牧局"), None),
+        ("VALUE_DATE_LATE", form("市住建局"), "E2"),
+        ("FILE_CORRUPT", form("市水利局"), None),
+        ("FILE_IGNORED", "舞阳县自评报告.docx", None),
+    }
+    assert expected <= got
+    rejected = [p["message"] for p in report["problems"] if p["code"] == "SUBMISSION_REJECTED"]
+    assert any("市水利局" in m and "0395-5612027" in m for m in rejected)
+    units = report["results"]["units"]
+    assert len(units) == 8 and not any(u["complete"] for u in units)
+
+
+def test_simulated_answers_are_realistic_and_deterministic(rubric_2022: Rubric) -> None:
+    answers = clean_answers(rubric_2022, 7)
+    assert answers == clean_answers(rubric_2022, 7)
+    assert answers != clean_answers(rubric_2022, 8)
+    lost = events = bonus = 0
+    for evaluator, cells in answers.items():
+        for (_unit, item_id), (value, remark) in cells.items():
+            item = rubric_2022.item(item_id)
+            if item.kind is Kind.SCORE and Decimal(repr(value)) < item.max:
+                lost += 1
+                assert "但" in remark and "建议" in remark, (evaluator, item_id)
+            events += item.kind is Kind.DEDUCTION and value > 0
+            bonus += item.kind is Kind.BONUS and value > 0
+    assert lost > 50 and 1 <= events <= 2 and bonus == 1
+
+
+def test_demo_runs_the_whole_cycle(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--rubric", RUBRIC])
+    assert result.exit_code == 0, result.output
+    assert "采用 28 份；应收评价表 28 份" in result.output
+    assert all(u in result.output for u in ("舞阳县", "西城区", "市城乡一体化示范区"))
+    (demo,) = tmp_path.iterdir()
+    assert len(list((demo / "forms").glob("*.xlsx"))) == 29  # 28 forms + 发放清单
+    (run,) = (demo / "results").iterdir()
+    assert (run / "master.xlsx").exists() and str(run / "results.json") in result.output
