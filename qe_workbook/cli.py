@@ -18,6 +18,7 @@ from .generate import generate_forms
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .pipeline import run_collect
 from .problems import has_errors
+from .reports import report_run
 from .rubric import Rubric, load_rubric
 from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
 from .simulate import PROFILES, simulate
@@ -86,9 +87,10 @@ def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
 def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bool) -> None:
     """列出考核项目（满分、评价部门）和各评价部门的项目。"""
     rb = open_rubric(rubric_path)
-    if evaluator is not None and rb.evaluator(evaluator) is None:
+    found = rb.evaluator(evaluator) if evaluator is not None else None
+    if evaluator is not None and found is None:
         raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。", param_hint="--evaluator")
-    name = rb.evaluator(evaluator).name if evaluator else None  # type: ignore[union-attr]
+    name = found.name if found else None
     items, evaluators = item_rows(rb, name), evaluator_rows(rb)
     if as_json:
         echo_json({"items": items, "evaluators": evaluators})
@@ -189,6 +191,7 @@ def generate(
     default=None,
     help="同一部门有多份不同的评价表时，采用填报日期最新的一份。",
 )
+@click.option("--no-report", is_flag=True, help="不生成反馈意见、通报代拟稿和公告名单。")
 @json_option
 def collect_cmd(
     returned: Path,
@@ -197,15 +200,23 @@ def collect_cmd(
     out_dir: Path,
     allow_partial: bool,
     prefer: str | None,
+    no_report: bool,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
     rb = open_rubric(rubric_path)
     key = open_key(key_path)
-    total = sum(1 for _ in returned.rglob("*.xlsx"))
+    total = sum(1 for p in returned.rglob("*") if p.suffix.lower() == ".xlsx")
     with click.progressbar(length=total, label="读取评价表", file=sys.stderr) as bar:
         report = run_collect(
-            returned, rb, key, out_dir, allow_partial=allow_partial, prefer=prefer, progress=lambda _name: bar.update(1)
+            returned,
+            rb,
+            key,
+            out_dir,
+            allow_partial=allow_partial,
+            prefer=prefer,
+            reports=not no_report,
+            progress=lambda _name: bar.update(1),
         )
     if as_json:
         echo_json(run_json(report, rb))
@@ -260,3 +271,23 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
     click.echo(f"演示文件夹：{folder}（密钥 qe.key、评价表 forms/、模拟回收 returned/、结果 results/）")
     echo_run(report, rb)
     sys.exit(0 if report.clean else 1)
+
+
+@main.command("report")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rubric_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出位置（默认写入该结果文件夹）。",
+)
+def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) -> None:
+    """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
+    rb = open_rubric(rubric_path)
+    written, problems = report_run(run_dir, rb, out_dir)
+    echo_problems(problems, err=True)
+    for path in written:
+        click.echo(f"已生成：{path}")
+    sys.exit(1 if problems else 0)

@@ -79,7 +79,16 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     accepted = sum(1 for s in subs if s.status == "accepted")
     click.echo(f"共读取 {len(subs)} 个 .xlsx 文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
     click.echo(f"结果已写入：{report.folder}")
-    for name in ("master.xlsx", "results.json", "results.csv", "problems.csv", "audit.json"):
-        click.echo(f"  {report.folder / name}")
+    for name in (
+        "master.xlsx",
+        "results.json",
+        "results.csv",
+        "problems.csv",
+        "audit.json",
+        "反馈意见",
+        "公告名单.xlsx",
+    ):
+        if (report.folder / name).exists():
+            click.echo(f"  {report.folder / name}")
     if not report.clean:
         click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")

@@ -19,12 +19,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .amounts import canonical, round2
+from .charts import add_charts
 from .collect import CollectResult, Status, Submission
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
 from .rubric import KIND_LABELS, Kind, Rubric
-from .score import ItemScore, Results, UnitResult
+from .score import NO_REMARK, Results
 
-NO_REMARK = "（未填写评价说明）"
 STATUS_LABELS = {
     Status.ACCEPTED: "已采用",
     Status.REJECTED: "未采用（有错误）",
@@ -47,6 +47,7 @@ class Sheets:
         self.head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
         self.text = wb.add_format({**font, "border": 1, "text_wrap": True})
         self.num = wb.add_format({**font, "border": 1, "num_format": "0.00"})
+        self.int = wb.add_format({**font, "border": 1, "num_format": "0"})
         self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
 
@@ -63,7 +64,9 @@ class Sheets:
             ws.write_blank(row, col, None, self.text)
         elif isinstance(value, bool):
             ws.write_string(row, col, "是" if value else "否", self.text)
-        elif isinstance(value, (int, Decimal, Fraction)):
+        elif isinstance(value, int):
+            ws.write_number(row, col, value, self.int)
+        elif isinstance(value, (Decimal, Fraction)):
             ws.write_number(row, col, float(round2(value)), self.num)
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, self.date)
@@ -85,13 +88,21 @@ def write_master(path: Path, rubric: Rubric, results: Results, collected: Collec
     _widths(problems, [6, 26, 40, 10, 10, 90])
     problems.autofilter(0, 0, max(last, 1), len(PROBLEM_HEADER) - 1)
     _feedback(wb.add_worksheet("反馈要点"), s, rubric, results)
+    add_charts(wb, rubric, results)
     wb.close()
     return path
 
 
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+def _widths(ws: Worksheet, widths: Sequence[float], *, printable: bool = True) -> None:
+    """Column widths; sheets meant for paper print A4 landscape, one page wide."""
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
+    if printable:
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
@@ -114,7 +125,7 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
 def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
     rows = [[None if pd.isna(v) else v for v in record] for record in frame.itertuples(index=False)]
     last = s.table(ws, 0, DETAIL_HEADER, rows)
-    _widths(ws, [6, 14, 14, 6, 8, 9, 10, 7, 10, 8, 6, 50, 40, 8, 8, 9, 11, 14])
+    _widths(ws, [6, 14, 14, 6, 8, 9, 10, 7, 10, 8, 6, 50, 40, 8, 8, 9, 11, 14], printable=False)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(last, 1), len(DETAIL_HEADER) - 1)
 
@@ -130,7 +141,7 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
         s.cell(ws, row, 0, unit.unit)
         for col, item_score in enumerate(unit.items, start=1):
             s.cell(ws, row, col, item_score.points)
-    _widths(ws, [18] + [7] * len(rubric.items))
+    _widths(ws, [18] + [7] * len(rubric.items), printable=False)
     ws.freeze_panes(2, 1)
 
 
@@ -152,33 +163,16 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     ws.autofilter(0, 0, max(last, 1), 6)
 
 
-def lost_points(item_score: ItemScore) -> Fraction | None:
-    """Points a unit lost on an item: max − score, the deduction itself, or None when nothing was lost."""
-    item, points = item_score.item, item_score.points
-    if points is None:
-        return None
-    if item.kind is Kind.SCORE and points < item.max:
-        return Fraction(item.max) - points
-    if item.kind is Kind.DEDUCTION and points > 0:
-        return points
-    return None
-
-
-def shortfalls(unit: UnitResult) -> list[ItemScore]:
-    """Items where points were lost, or the veto fired."""
-    return [s for s in unit.items if lost_points(s) is not None or (s.item.kind is Kind.VETO and s.points)]
-
-
 def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     header = ["被考核单位", "项目编号", "类别", "所评价项目", "满分", "得分/扣分", "失分", "评价部门", "评价说明"]
     rows = []
     for unit in results.units:
-        for item_score in shortfalls(unit):
+        for item_score in unit.shortfalls():
             item = item_score.item
             for src in item_score.sources:
                 shown = "是（否决）" if item.kind is Kind.VETO else item_score.points
                 rows.append([unit.unit, item.id, KIND_LABELS[item.kind], item.text, item.max, shown,
-                             lost_points(item_score), src.evaluator, src.remark or NO_REMARK])  # fmt: skip
+                             item_score.lost, src.evaluator, src.remark or NO_REMARK])  # fmt: skip
     last = s.table(ws, 0, header, rows)
     _widths(ws, [16, 9, 8, 40, 7, 9, 7, 14, 70])
     ws.freeze_panes(1, 0)

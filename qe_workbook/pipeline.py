@@ -11,6 +11,7 @@ from .container import Limits
 from .export import write_plain_outputs
 from .master import write_master
 from .problems import Problem, has_errors
+from .reports import write_reports
 from .rubric import Rubric
 from .run_folder import new_run_folder
 from .score import Results, score
@@ -42,16 +43,19 @@ def run_collect(
     prefer: str | None = None,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
-    after: Callable[[Path, Rubric, Results, CollectResult], None] | None = None,
+    reports: bool = True,
 ) -> RunReport:
-    """Collect the returned forms, score them, and write everything into a new run folder."""
+    """Collect the returned forms, score them, and write everything into a new run folder.
+
+    With `reports`, the feedback documents, the 通报 draft and the public list go in too.
+    """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress)  # fmt: skip
     results = score(collected.frame, rubric)
     with new_run_folder(out_parent) as (tmp, finish):
         write_master(tmp / "master.xlsx", rubric, results, collected)
         write_plain_outputs(tmp, results, collected, rubric)
-        if after is not None:
-            after(tmp, rubric, results, collected)
+        if reports:
+            write_reports(tmp, rubric, results)
         folder = finish()
     return RunReport(folder, collected, results)

@@ -319,6 +319,18 @@ _TYPES = [
         "请按问题清单中该文件的错误说明，请评价部门修改后重新发送。",
     ),
     ProblemType(
+        "REPORT_RUN_INVALID",
+        _E,
+        "指定的文件夹不是完整的汇总结果（缺少 results.json 或 detail.json）。",
+        "请指定 qe collect 生成的结果文件夹，例如 out/results/20230501-093000。",
+    ),
+    ProblemType(
+        "REPORT_RUBRIC_MISMATCH",
+        _E,
+        "汇总结果不是用当前考核细则计算的。",
+        "请用汇总时的那份 rubric.json（--rubric 指定），或用当前细则重新运行 qe collect。",
+    ),
+    ProblemType(
         "UNIT_INCOMPLETE",
         _W,
         "该县区有项目尚无有效得分，总分和等级为暂定。",

@@ -1,7 +1,9 @@
 """From the master frame to unit totals, grades and ranks, in exact arithmetic.
 
-Points are Decimals as entered; sums and means are Fractions, so nothing is ever rounded until
-it is shown (half up, 2 decimals). Every item score keeps the cells it came from.
+Points are Decimals as entered (at most 2 decimals) and sums are exact Fractions. The one
+division, the mean of a joint item, is rounded half up to hundredths, so every total is an exact
+number of hundredths: what is shown is what the grade and rank were decided on. Every item score
+keeps the cells it came from.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from fractions import Fraction
 
 import pandas as pd
 
+from .amounts import round2
 from .problems import Problem, make_problem
 from .rubric import Item, Kind, Rubric
 
 INCOMPLETE_MARK = "（暂定）"
+NO_REMARK = "（未填写评价说明）"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,17 @@ class ItemScore:
     def complete(self) -> bool:
         return not self.missing
 
+    @property
+    def lost(self) -> Fraction | None:
+        """Points lost on this item: max − score, the deduction itself, or None when nothing was lost."""
+        if self.points is None:
+            return None
+        if self.item.kind is Kind.SCORE and self.points < self.item.max:
+            return Fraction(self.item.max) - self.points
+        if self.item.kind is Kind.DEDUCTION and self.points > 0:
+            return self.points
+        return None
+
 
 @dataclass
 class UnitResult:
@@ -59,6 +74,10 @@ class UnitResult:
     @property
     def grade_label(self) -> str:
         return self.grade if self.complete else f"{self.grade}{INCOMPLETE_MARK}"
+
+    def shortfalls(self) -> list[ItemScore]:
+        """Items where points were lost, or the veto fired."""
+        return [s for s in self.items if s.lost is not None or (s.item.kind is Kind.VETO and s.points)]
 
 
 @dataclass
@@ -83,7 +102,9 @@ def combine(item: Item, points: list[Fraction], rule: str) -> Fraction:
         return max(points)  # any evaluator reporting the event triggers the veto
     if rule == "min":
         return max(points) if item.kind is Kind.DEDUCTION else min(points)
-    return sum(points, Fraction(0)) / len(points)
+    # The mean is kept in hundredths (half up), like every other score, so that a displayed total
+    # is always the exact total the grade and rank were decided on.
+    return Fraction(round2(sum(points, Fraction(0)) / len(points)))
 
 
 def _sources(frame: pd.DataFrame) -> dict[tuple[str, str], list[Source]]:

@@ -1,0 +1,68 @@
+"""The draft 通报 of the year's results, for the office to submit for approval (方案三(三)).
+
+Grades are listed in the rubric's order (A, B, C, then the lowest), units by rank within a grade;
+a unit whose data are incomplete carries （暂定）. The requirements paragraph follows 方案五(三).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .official_docx import OfficialDocument, chinese_date
+from .rubric import Rubric
+from .score import INCOMPLETE_MARK, Results, UnitResult
+
+DRAFT_MARK = "（代拟稿）"
+# The city's standing rules the plan is based on; rubric.json does not carry them.
+IMPLEMENTING_RULES = "漯河市人民政府办公室《关于印发〈漯河市质量工作考核实施方案〉的通知》（漯政办〔2014〕48号）"
+COPY_TO = "市纪委监委、市委组织部"
+
+
+def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitResult]]]:
+    """(grade, units by rank) for every grade that was given, best grade first."""
+    grading = rubric.grading
+    order = dict.fromkeys([*(t.grade for t in grading.thresholds), grading.lowest_grade, grading.veto_grade])
+    ranked = results.by_rank()
+    groups = [(grade, [u for u in ranked if u.grade == grade]) for grade in order]
+    return [(grade, units) for grade, units in groups if units]
+
+
+def write_notice(path: Path, rubric: Rubric, results: Results, issued: date) -> Path:
+    """The 通报 draft: basis, process, results by grade, requirements."""
+    year, office = rubric.year, rubric.office
+    doc = OfficialDocument(f"关于{rubric.city}{year}年度政府质量工作考核结果的通报{DRAFT_MARK}", office)
+    doc.line("、".join(u.full_name for u in rubric.units) + "：")
+    doc.paragraph(
+        f"根据{IMPLEMENTING_RULES}和《{rubric.title}》，{office}组织开展了{year}年度政府质量工作考核，"
+        f"考核周期为{chinese_date(rubric.period_start)}至{chinese_date(rubric.period_end)}。"
+    )
+    doc.paragraph(
+        f"考核实行自我评价、部门打分和综合考评相结合。各被考核单位对照《{rubric.rubric_title}》开展自我评价，"
+        "报送自评报告和印证材料；各考核评价部门根据印证材料，结合日常掌握情况、"
+        f"群众反映和相关监测数据进行打分评价；{office}汇总各部门打分评价结果，综合考评，拟定考核等级。"
+        "经市政府批准，现将考核结果通报如下。"
+    )
+    doc.heading("一、考核结果")
+    groups = grade_groups(rubric, results)
+    for n, (grade, units) in enumerate(groups, start=1):
+        names = "、".join(u.unit + ("" if u.complete else INCOMPLETE_MARK) for u in units)
+        doc.paragraph(f"{grade}级（{len(units)}个）：{names}{'。' if n == len(groups) else '；'}")
+    vetoed = [u.unit for u in results.by_rank() if u.veto]
+    if vetoed:
+        doc.paragraph(f"其中，{'、'.join(vetoed)}触发否决项，考核等级一律为{rubric.grading.veto_grade}级。")
+    if not all(u.complete for u in results.units):
+        doc.paragraph("标注“暂定”的单位尚有考核项目缺少有效评分，其等级为暂定，待评分补齐后确定。")
+    doc.heading("二、有关要求")
+    doc.paragraph(
+        "各被考核单位要针对考核结果反馈建议指出的问题不足，制定改进方案，切实解决存在问题，"
+        "并建立健全推动质量工作的长效机制。"
+    )
+    doc.paragraph(
+        "各考核评价部门要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，持续跟踪督导，推动整改提高。"
+        f"对考核中发现的先进典型，{office}将优先推荐申报“推进质量工作成效突出地方”。"
+    )
+    doc.paragraph(f"考核结果同时抄送{COPY_TO}，作为对各被考核单位领导班子和领导干部进行综合评价和实行问责的重要依据。")
+    doc.signature(rubric.office_full_name, issued)
+    doc.line(f"抄送：{COPY_TO}。")
+    return doc.save(path)

@@ -1,0 +1,64 @@
+"""The results the office sends: feedback per unit, the 通报 draft and the public list.
+
+`write_reports` writes them into a run folder (feedback under 反馈意见/); `report_run` rebuilds
+them from a finished run's detail.json, re-scored with the rubric.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from .export import read_frame
+from .feedback_docx import write_feedback
+from .notice_docx import DRAFT_MARK, write_notice
+from .problems import Problem, make_problem
+from .public_list import write_public_list
+from .rubric import Rubric
+from .score import Results, score
+
+FEEDBACK_DIR = "反馈意见"
+
+
+def feedback_name(rubric: Rubric, unit: str) -> str:
+    return f"{unit}_{rubric.year}年度质量工作考核反馈意见.docx"
+
+
+def notice_name(rubric: Rubric) -> str:
+    return f"{rubric.year}年度政府质量工作考核结果通报{DRAFT_MARK}.docx"
+
+
+def write_reports(folder: Path, rubric: Rubric, results: Results, *, issued: date | None = None) -> list[Path]:
+    """Write the feedback documents, the 通报 draft and the public list; return the files written.
+
+    `issued` is the date printed under the office's name (today when not given).
+    """
+    issued = issued or date.today()
+    feedback_dir = folder / FEEDBACK_DIR
+    feedback_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_feedback(feedback_dir / feedback_name(rubric, unit.unit), rubric, results, unit, issued)
+        for unit in results.by_rank()
+    ]
+    written.append(write_notice(folder / notice_name(rubric), rubric, results, issued))
+    return written + write_public_list(folder, rubric, results)
+
+
+def report_run(
+    run_dir: Path, rubric: Rubric, out_dir: Path | None = None, *, issued: date | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """Re-score a finished run (its detail.json) and write its reports into `out_dir` (default: the run).
+
+    The run must have been scored with this very rubric (results.json records its hash).
+    """
+    try:
+        recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
+        frame = read_frame(run_dir / "detail.json")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [], [
+            make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹（{exc}）", file=str(run_dir))
+        ]
+    if recorded != rubric.content_hash:
+        return [], [make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))]
+    return write_reports(out_dir or run_dir, rubric, score(frame, rubric), issued=issued), []

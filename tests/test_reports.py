@@ -1,0 +1,309 @@
+"""The results the office sends: feedback per unit, the 通报 draft and the public list, read back."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from qe_workbook.cli import main
+from qe_workbook.keys import read_key
+from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.reports import FEEDBACK_DIR, report_run, write_reports
+from qe_workbook.rubric import Rubric
+
+from .conftest import ROOT, require_program
+from .forms import KEY, fill_all, generate
+
+ISSUED = date(2023, 5, 8)
+
+# The small rubric (tests/conftest.py) filled by hand; 01-2 is scored by 甲局 and 乙局 (mean):
+#   东区 38 + (20+19)/2 + 40 + bonus 1                          = 98.5    A, 1st
+#   西区 40 + (15+16.15)/2 → 15.58 + 35 − 1 event × 1.5         = 89.08   B, 2nd, 0.92 short of A
+#   南区 30 + 10 (乙局 left 01-2 blank) + 39.5 − min(3 × 1.5, 2) = 77.5    D（暂定）, veto, 3rd
+ANSWERS = {
+    "甲局": {
+        ("东区", "01-1"): (38, "合格率略低于全市平均。"),
+        ("东区", "01-2"): (20, ""),
+        ("东区", "02-1"): (0, ""),
+        ("西区", "01-1"): (40, ""),
+        ("西区", "01-2"): (15, "抽检批次偏少。"),
+        ("西区", "02-1"): (1, "发生一起重大质量事件。"),
+        ("南区", "01-1"): (30, "合格率低。"),
+        ("南区", "01-2"): (10, "农产品抽检不合格较多。"),
+        ("南区", "02-1"): (3, "发生三起重大质量事件。"),
+    },
+    "乙局": {
+        ("东区", "01-2"): (19, "=抽检不合格1批"),
+        ("东区", "03-1"): (40, ""),
+        ("东区", "03-2"): (1, "受到督查激励。"),
+        ("西区", "01-2"): (16.15, "监测覆盖面不足。"),
+        ("西区", "03-1"): (35, ""),  # short of full marks, no remark
+        ("西区", "03-2"): (0, ""),
+        ("南区", "01-2"): (None, ""),  # left blank: 南区 is incomplete
+        ("南区", "03-1"): (39.5, "个别制度未落实。"),
+        ("南区", "03-2"): (0, ""),
+    },
+    "质强办": {
+        ("东区", "02-2"): ("否", ""),
+        ("西区", "02-2"): ("否", ""),
+        ("南区", "02-2"): ("是", "发生区域性产品质量安全事件。"),
+    },
+}
+
+
+@pytest.fixture
+def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", ANSWERS)
+    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs", allow_partial=True)
+
+
+@pytest.fixture
+def written(run: RunReport, small_rubric: Rubric) -> list[Path]:
+    return write_reports(run.folder, small_rubric, run.results, issued=ISSUED)
+
+
+def _texts(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text]
+
+
+def _feedback(run: RunReport, unit: str) -> Path:
+    return run.folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"
+
+
+def _section(texts: list[str], heading: str) -> list[str]:
+    """The paragraphs from a heading up to the next first-level heading."""
+    start = texts.index(heading) + 1
+    end = next((n for n in range(start, len(texts)) if re.match(r"^[一二三四五六七八九十]+、", texts[n])), len(texts))
+    return texts[start:end]
+
+
+def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Path]) -> None:
+    assert [p.relative_to(run.folder).as_posix() for p in written] == [
+        f"{FEEDBACK_DIR}/东区_2022年度质量工作考核反馈意见.docx",
+        f"{FEEDBACK_DIR}/西区_2022年度质量工作考核反馈意见.docx",
+        f"{FEEDBACK_DIR}/南区_2022年度质量工作考核反馈意见.docx",
+        "2022年度政府质量工作考核结果通报（代拟稿）.docx",
+        "公告名单.xlsx",
+        "公告名单.csv",
+    ]
+
+
+@pytest.mark.usefixtures("written")
+@pytest.mark.parametrize(
+    ("unit", "sentence", "table_total"),
+    [
+        ("东区", "你单位总分 98.50 分，考核等级为A，在 3 个被考核单位中排名第 1 位。", "98.50"),
+        ("西区", "你单位总分 89.08 分，考核等级为B，在 3 个被考核单位中排名第 2 位。", "89.08"),
+        ("南区", "你单位总分 77.50 分，考核等级为D（暂定），在 3 个被考核单位中排名第 3 位。", "77.50"),
+    ],
+)
+def test_feedback_names_the_unit_total_grade_and_rank(
+    run: RunReport, unit: str, sentence: str, table_total: str
+) -> None:
+    document = docx.Document(str(_feedback(run, unit)))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[:2] == ["2022年度政府质量工作考核反馈意见", f"{unit}人民政府："]
+    assert texts[texts.index("一、考核结果") + 1] == sentence + "各领域得分如下："
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["考核领域", "满分", "得分"]
+    assert rows[-1] == ["总分", "100.00", table_total]
+    assert texts[-2:] == ["质强办", "2023年5月8日"]
+
+
+@pytest.mark.usefixtures("written")
+def test_feedback_lists_lost_items_by_area_with_remarks_and_the_gap(run: RunReport) -> None:
+    texts = _texts(_feedback(run, "西区"))
+    assert _section(texts, "二、失分项目") == [
+        "（一）质量整体水平",
+        "1. 项目 01-2（评分项）：根据农产品质量安全合格率测算得分。（20分）",
+        "满分 20.00 分，得分 15.58 分，失分 4.42 分。本项由 2 个部门共同评价，取各部门评分的平均值。",
+        "甲局：评分 15.00 分。评价说明：抽检批次偏少。",
+        "乙局：评分 16.15 分。评价说明：监测覆盖面不足。",
+        "2. 项目 02-1（扣分项）：发生重大质量事件。（每项扣1.5分，最高扣2分）",
+        "扣 1.50 分。",
+        "甲局：发生 1 次。扣分原因：发生一起重大质量事件。",
+        "（二）质量政策制度",
+        "1. 项目 03-1（评分项）：完善质量工作制度。（40分）",
+        "满分 40.00 分，得分 35.00 分，失分 5.00 分。",
+        "乙局：评分 35.00 分。评价说明：（未填写评价说明）",
+    ]
+    assert _section(texts, "三、加分项目") == ["本年度未获得加分。"]
+    improvement = _section(texts, "四、改进建议")
+    assert improvement[0] == "你单位总分距A级（90 分）还差 0.92 分。"  # the joint mean 15.575 counts as 15.58
+    assert improvement[1] == (
+        "失分较多的项目依次为：03-1（质量工作制度）失 5.00 分；01-2（质量发展）失 4.42 分；02-1（质量安全）失 1.50 分。"
+    )
+
+
+@pytest.mark.usefixtures("written")
+def test_a_remark_starting_with_equals_stays_literal_text(run: RunReport) -> None:
+    path = _feedback(run, "东区")
+    texts = _texts(path)
+    assert "乙局：评分 19.00 分。评价说明：=抽检不合格1批" in texts
+    assert "甲局：评分 20.00 分。评价说明：（未填写评价说明）" in texts
+    assert _section(texts, "三、加分项目")[-1] == "乙局：加 1.00 分。评价说明：受到督查激励。"
+    assert texts[texts.index("四、改进建议") + 1] == "你单位总分已达到最高等级（A级）标准。"
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+        footer = z.read("word/footer1.xml").decode("utf-8")
+    assert "<w:r><w:t>乙局：评分 19.00 分。评价说明：=抽检不合格1批</w:t></w:r>" in body  # one plain run
+    assert not re.search(r"<w:(instrText|fldChar|fldSimple)\b", body)  # no field codes in the body
+    assert "<w:instrText" in footer and " PAGE " in footer
+
+
+@pytest.mark.usefixtures("written")
+def test_vetoed_incomplete_unit_is_provisional_d_without_a_gap(run: RunReport) -> None:
+    texts = _texts(_feedback(run, "南区"))
+    assert "你单位触发否决项，不论得分，考核等级一律为D级。" in texts
+    assert "注：项目 01-2 尚缺有效评分，以上总分、等级和排名为暂定，待评分补齐后另行反馈。" in texts
+    losses = _section(texts, "二、失分项目")
+    assert "满分 20.00 分，得分 10.00 分，失分 10.00 分。乙局尚未给出有效评分，暂按已收到的评分计算。" in losses
+    assert "扣 2.00 分。" in losses and "甲局：发生 3 次。扣分原因：发生三起重大质量事件。" in losses
+    assert "质强办：认定为“是”。评价说明：发生区域性产品质量安全事件。" in losses
+    improvement = _section(texts, "四、改进建议")
+    assert not any(t.startswith("你单位总分距") for t in improvement)
+    assert improvement[0].startswith("失分较多的项目依次为：01-1（质量发展）失 10.00 分；01-2（质量发展）失 10.00 分；")
+
+
+@pytest.mark.usefixtures("written")
+def test_notice_lists_every_unit_once_under_its_grade(run: RunReport, small_rubric: Rubric) -> None:
+    texts = _texts(run.folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx")
+    assert texts[0] == "关于2022年度政府质量工作考核结果的通报（代拟稿）"
+    assert texts[1] == "东区人民政府、西区人民政府、南区人民政府："
+    assert "漯政办〔2014〕48号" in texts[2] and f"《{small_rubric.title}》" in texts[2]
+    assert "自我评价、部门打分和综合考评" in texts[3]
+    grades = [re.fullmatch(r"([A-D])级（(\d+)个）：(.+)[；。]", t) for t in _section(texts, "一、考核结果")]
+    listed = {m[1]: m[3].split("、") for m in grades if m}
+    assert listed == {"A": ["东区"], "B": ["西区"], "D": ["南区（暂定）"]}
+    assert sorted(name.removesuffix("（暂定）") for names in listed.values() for name in names) == [
+        "东区",
+        "南区",
+        "西区",
+    ]
+    assert "其中，南区触发否决项，考核等级一律为D级。" in texts
+    assert any("制定改进方案" in t for t in _section(texts, "二、有关要求"))
+    assert texts[-3:] == ["质强办", "2023年5月8日", "抄送：市纪委监委、市委组织部。"]
+
+
+@pytest.mark.usefixtures("written")
+def test_public_list_has_unit_and_grade_by_rank(run: RunReport) -> None:
+    expected = [["被考核单位", "等级"], ["东区人民政府", "A"], ["西区人民政府", "B"], ["南区人民政府", "D（暂定）"]]
+    ws = openpyxl.load_workbook(run.folder / "公告名单.xlsx").active
+    assert ws is not None
+    assert [[c.value for c in row] for row in ws.iter_rows()] == expected
+    assert {c.data_type for row in ws.iter_rows() for c in row} == {"s"}
+    raw = (run.folder / "公告名单.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(raw.decode("utf-8-sig").splitlines())) == expected
+
+
+@pytest.mark.usefixtures("written")
+def test_documents_use_the_official_layout(run: RunReport) -> None:
+    document: Document = docx.Document(str(_feedback(run, "东区")))
+    section = document.sections[0]
+    page = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+            section.left_margin, section.right_margin)  # fmt: skip
+    assert [round(length.mm) for length in page if length is not None] == [210, 297, 37, 35, 28, 26]
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(16)
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size == Pt(22)
+    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    with zipfile.ZipFile(_feedback(run, "东区")) as z:
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="黑体"/>' in fonts
+
+
+def test_report_run_rebuilds_the_reports_from_detail_json(
+    run: RunReport, small_rubric: Rubric, written: list[Path], tmp_path: Path
+) -> None:
+    again, problems = report_run(run.folder, small_rubric, tmp_path / "again", issued=ISSUED)
+    assert problems == []
+    assert [p.relative_to(tmp_path / "again") for p in again] == [p.relative_to(run.folder) for p in written]
+    for before, after in zip(written, again, strict=True):
+        if before.suffix == ".docx":
+            assert _texts(after) == _texts(before)
+        elif before.suffix == ".csv":  # (an .xlsx carries its creation time)
+            assert after.read_bytes() == before.read_bytes()
+
+
+def test_libreoffice_prints_feedback_and_notice_on_a4(run: RunReport, written: list[Path], tmp_path: Path) -> None:
+    soffice = require_program("soffice")
+    pdftotext = require_program("pdftotext")
+    pdfinfo = require_program("pdfinfo")
+    documents = [_feedback(run, "西区"), run.folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx"]
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path / "pdf"), *map(str, documents)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    feedback, notice = (tmp_path / "pdf" / d.with_suffix(".pdf").name for d in documents)
+    for pdf in (feedback, notice):
+        info = subprocess.run([pdfinfo, str(pdf)], check=True, capture_output=True, text=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        assert size is not None and (round(float(size[1]), 1), round(float(size[2]), 1)) == (595.3, 841.9)
+    text = subprocess.run([pdftotext, str(feedback), "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "西区人民政府" in flat and "89.08" in flat and "（未填写评价说明）" in flat
+    notice_text = re.sub(r"\s+", "", subprocess.run([pdftotext, str(notice), "-"], check=True, capture_output=True,
+                                                    text=True).stdout)  # fmt: skip
+    assert "B级（1个）：西区；" in notice_text and "代拟稿" in notice_text
+
+
+def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> None:
+    key, _ = read_key(ROOT / "samples" / "qe-sample.key")
+    assert key is not None
+    run = run_collect(ROOT / "samples" / "returned", rubric_2022, key, tmp_path)
+    written = write_reports(run.folder, rubric_2022, run.results, issued=ISSUED)
+    units = [u.name for u in rubric_2022.units]
+    assert sorted(p.name for p in (run.folder / FEEDBACK_DIR).iterdir()) == sorted(
+        f"{u}_2022年度质量工作考核反馈意见.docx" for u in units
+    )
+    feedback = _texts(_feedback(run, "开发区"))
+    assert feedback[:2] == ["漯河市2022年度政府质量工作考核反馈意见", "漯河经济技术开发区管委会："]
+    assert feedback[-2:] == ["漯河市质量强市战略工作领导小组办公室", "2023年5月8日"]
+    notice = _texts(written[len(units)])
+    assert notice[0] == "关于漯河市2022年度政府质量工作考核结果的通报（代拟稿）"
+    listed = [
+        name
+        for text in _section(notice, "一、考核结果")
+        if (m := re.fullmatch(r"[A-D]级（\d+个）：(.+)[；。]", text))
+        for name in m[1].split("、")
+    ]
+    assert sorted(listed) == sorted(units)
+    ranked = [u.unit for u in run.results.by_rank()]
+    assert listed == ranked  # grades in order, units by rank within a grade
+    public = list(csv.reader((run.folder / "公告名单.csv").read_text(encoding="utf-8-sig").splitlines()))
+    full = {u.name: u.full_name for u in rubric_2022.units}
+    assert [row[0] for row in public[1:]] == [full[u] for u in ranked]
+
+
+def test_collect_writes_the_reports_and_qe_report_checks_the_rubric(
+    run: RunReport, small_rubric_path: Path, tmp_path: Path
+) -> None:
+    assert (run.folder / FEEDBACK_DIR / "东区_2022年度质量工作考核反馈意见.docx").exists()
+    assert (run.folder / "公告名单.csv").exists()
+    again = CliRunner().invoke(
+        main, ["report", str(run.folder), "--rubric", str(small_rubric_path), "--out", str(tmp_path / "again")]
+    )
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "again" / "2022年度政府质量工作考核结果通报（代拟稿）.docx").exists()
+    other = CliRunner().invoke(main, ["report", str(run.folder), "--rubric", str(ROOT / "rubric.json")])
+    assert other.exit_code == 1 and "REPORT_RUBRIC_MISMATCH" in other.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    broken = CliRunner().invoke(main, ["report", str(empty), "--rubric", str(small_rubric_path)])
+    assert broken.exit_code == 1 and "REPORT_RUN_INVALID" in broken.output
