@@ -201,12 +201,14 @@ class FormWriter:
             ws.write_blank(r.row, COL_SCORE, None, f[f"input_{r.item.kind}"])
             ws.write_blank(r.row, COL_REMARK, None, f["remark"])
         # the unit name, merged down its block
-        for unit in self.rubric.units:
-            block = [r.row for r in self.rows if r.unit == unit]
+        blocks: dict[str, list[int]] = {}
+        for r in self.rows:
+            blocks.setdefault(r.unit.name, []).append(r.row)
+        for name, block in blocks.items():
             if len(block) > 1:
-                ws.merge_range(block[0], COL_UNIT, block[-1], COL_UNIT, unit.name, f["unit"])
+                ws.merge_range(block[0], COL_UNIT, block[-1], COL_UNIT, name, f["unit"])
             else:
-                ws.write_string(block[0], COL_UNIT, unit.name, f["unit"])
+                ws.write_string(block[0], COL_UNIT, name, f["unit"])
 
     def _validation(self, ws: Worksheet) -> None:
         for r in self.rows:
