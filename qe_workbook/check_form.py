@@ -89,7 +89,7 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
                 [
                     P(
                         "FORM_OLD_TEMPLATE",
-                        f"评价表是用旧版考核细则生成的（与当前细则不同：{first.message.split('。')[0]}）",
+                        f"评价表是用旧版考核细则生成的（与当前细则不同：{first.message}）",
                         cell=first.cell,
                     )
                 ],

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .check_form import check_integrity
 from .check_values import Entry, read_values
-from .container import Limits, open_package
+from .container import Limits, open_package, too_large
 from .discover import discover
 from .layout import FORM_SHEET
 from .problems import Problem, Severity, has_errors, make_problem
@@ -79,12 +79,14 @@ def read_submission(
 ) -> Submission:
     """Read and check one file; never raises for anything the file contains."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= limits.max_file_bytes else None
     except OSError as exc:
-        sub = Submission(file, "", 0)
-        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file))
-        sub.reason = sub.problems[0].message
-        return sub
+        return _unread(
+            Submission(file, "", 0), make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file)
+        )
+    if data is None:  # never loaded into memory
+        return _unread(Submission(file, "", size), too_large(size, file, limits))
     sub = Submission(file, hashlib.sha256(data).hexdigest(), len(data))
     try:
         _check(sub, data, rubric, key, allow_partial, limits)
@@ -112,6 +114,12 @@ def guess_evaluator(file: str, rubric: Rubric) -> str | None:
     name = Path(file).name
     hits = [ev for ev in rubric.form_evaluators() if ev.name in name]
     return max(hits, key=lambda ev: len(ev.name)).name if hits else None
+
+
+def _unread(sub: Submission, problem: Problem) -> Submission:
+    sub.problems.append(problem)
+    sub.reason = problem.message
+    return sub
 
 
 def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits) -> None:

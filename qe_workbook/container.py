@@ -2,7 +2,7 @@
 
 Everything here runs before any spreadsheet parser sees the file: size and zip limits (zip
 bombs), file-type sniffing (a .docx or .pdf renamed to .xlsx, an old .xls, an encrypted file),
-macros and external links.
+macros, external links, and part names that two zip readers could resolve to different parts.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ class Limits:
     max_ratio: int = 200
     max_cells: int = 2_000_000  # rows × columns of a sheet's extent (a reader allocates that grid)
     max_cols: int = 1_000
+    max_reader_bytes: int = 2 * 1024**3  # memory the value reader may take on top of this process
+    max_read_seconds: float = 120.0
 
 
 @dataclass
@@ -35,6 +37,14 @@ class Package:
 
     zip: zipfile.ZipFile
     names: set[str]
+
+
+def too_large(size: int, file: str, limits: Limits) -> Problem:
+    return make_problem(
+        "FILE_TOO_LARGE",
+        f"文件大小为 {size / 1048576:.1f} MB，超过上限 {limits.max_file_bytes // 1048576} MB",
+        file=file,
+    )
 
 
 def open_package(data: bytes, file: str, limits: Limits) -> tuple[Package | None, list[Problem]]:
@@ -46,9 +56,7 @@ def open_package(data: bytes, file: str, limits: Limits) -> tuple[Package | None
     if not data:
         return fail("FILE_EMPTY", "文件大小为 0 字节")
     if len(data) > limits.max_file_bytes:
-        return fail(
-            "FILE_TOO_LARGE", f"文件大小为 {len(data) / 1048576:.1f} MB，超过上限 {limits.max_file_bytes // 1048576} MB"
-        )
+        return None, [too_large(len(data), file, limits)]
     if data.startswith(OLE_MAGIC):
         if any(marker in data for marker in ENCRYPTION_MARKERS):
             return fail("FILE_ENCRYPTED", "文件设置了打开密码（加密的 Office 文件）")
@@ -91,10 +99,26 @@ def open_package(data: bytes, file: str, limits: Limits) -> tuple[Package | None
         return fail("FILE_MACRO", "文件中含有宏代码（vbaProject.bin）")
     if any(n.startswith("xl/externallinks/") for n in lowered):
         return fail("FILE_EXTERNAL_LINK", "文件中含有指向其他工作簿的外部链接")
+    odd = _ambiguous_name([i.filename for i in infos])
+    if odd:
+        return fail("FILE_CORRUPT", f"压缩包中的条目名“{odd[:60]}”重复或不规范（正常的工作簿不会出现，文件可能被篡改）")
     bad = _first_bad_crc(zf)
     if bad:
         return fail("FILE_CORRUPT", f"压缩包中的 {bad} 已损坏（校验失败）")
     return Package(zf, names), []
+
+
+def _ambiguous_name(names: list[str]) -> str | None:
+    """A part name that zip readers may resolve differently: then the checks here and the
+    value reader could see different parts (a repeated name, '\\', '.', '..' or an empty segment)."""
+    seen: set[str] = set()
+    for name in names:
+        folded = name.replace("\\", "/").casefold()
+        segments = folded.rstrip("/").split("/")
+        if "\\" in name or folded in seen or any(s in ("", ".", "..") for s in segments):
+            return name
+        seen.add(folded)
+    return None
 
 
 def _first_bad_crc(zf: zipfile.ZipFile) -> str | None:

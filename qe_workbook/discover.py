@@ -40,6 +40,16 @@ def classify(path: Path, shown: str, found: Found) -> None:
     elif lower.startswith("~$") or lower.startswith(".~lock."):
         found.ignored.append(shown)
         found.problems.append(make_problem("FILE_LOCK", f"{shown} 是办公软件的临时锁文件", file=shown))
+    elif path.exists() and not path.is_file():  # a pipe or a device would block or never end
+        found.ignored.append(shown)
+        found.problems.append(
+            make_problem(
+                "FILE_UNREADABLE",
+                f"{shown} 不是普通文件（可能是管道或设备文件），未读取",
+                file=shown,
+                fix="请把评价表文件本身放入回收文件夹。",
+            )
+        )
     elif lower.endswith(".xlsx"):
         found.files.append((path, shown))
         odd = _odd_name(name)

@@ -367,7 +367,7 @@ def catalogue_markdown() -> str:
     lines = [
         "# 问题代码一览",
         "",
-        "本文件由 `python -m qe_workbook problems-doc` 根据 `qe_workbook/problems.py` 生成，请勿手工修改。",
+        "本文件由 `python scripts/make_problems_doc.py` 根据 `qe_workbook/problems.py` 生成，请勿手工修改。",
         "",
         "| 代码 | 级别 | 含义 | 处理办法 |",
         "| --- | --- | --- | --- |",

@@ -1,19 +1,22 @@
 """Reading a returned form: structure from the XML, values with python-calamine.
 
 The sheet's real extent is checked from its XML before calamine sees it, because calamine
-allocates a grid as large as the sheet claims and aborts the process when that fails.
+allocates a grid as large as the sheet claims and aborts the process when that fails; calamine
+itself then runs in a memory-capped child process (isolate.py) in case a file gets past the check.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 from .amounts import canonical, from_cell
 from .container import Limits, Package
+from .isolate import ReaderFailed, run_isolated
 from .layout import COL_ID, COL_MAX, COL_TEXT, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, HEADER, HEADER_ROW, MANIFEST_SHEET
 from .manifest import LockedContent
 from .problems import Problem, make_problem
@@ -25,7 +28,7 @@ class RawForm:
     """What was read from one returned file, before any judgement."""
 
     sheets: list[SheetRef]
-    form_sheet: str | None
+    form_sheet: str
     grid: list[list[Any]]
     scan: SheetScan
     manifest: dict[str, str] = field(default_factory=dict)
@@ -73,39 +76,54 @@ def cell_text(value: Any) -> str:
 
 def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[RawForm | None, list[Problem]]:
     """Read the form and manifest sheets of a package that passed the container checks."""
+
+    def fail(code: str, detail: str, sheet: str | None = None) -> tuple[None, list[Problem]]:
+        return None, [make_problem(code, detail, file=file, sheet=sheet)]
+
     try:
         sheets = workbook_sheets(pkg)
+        names = [s.name.casefold() for s in sheets]
+        twice = next((s.name for s, n in zip(sheets, names, strict=True) if names.count(n) > 1), None)
+        if twice is not None:  # readers differ on which of the two they take
+            return fail(
+                "FILE_CORRUPT", f"工作簿中有两个名为“{twice[:30]}”的工作表（正常的工作簿不会出现，文件可能被篡改）"
+            )
+        if not sheets:
+            return fail("FORM_SHEET_MISSING", "工作簿中没有任何工作表")
         by_name = {s.name: s for s in sheets}
-        form_ref = by_name.get(FORM_SHEET) or (sheets[0] if sheets else None)
+        form_ref = by_name.get(FORM_SHEET, sheets[0])
         to_read = [s for s in (form_ref, by_name.get(MANIFEST_SHEET)) if s is not None]
         scans = {s.name: scan_sheet(pkg, s.part) for s in to_read}
         properties = custom_properties(pkg)
     except UnsafeXml:
-        return None, [make_problem("FILE_XML_UNSAFE", "文件内部 XML 含有 DTD 或实体定义", file=file)]
+        return fail("FILE_XML_UNSAFE", "文件内部 XML 含有 DTD 或实体定义")
     except (BrokenXml, KeyError, ValueError, OSError) as exc:
-        return None, [make_problem("FILE_CORRUPT", f"文件内部结构损坏（{str(exc)[:80]}）", file=file)]
+        return fail("FILE_CORRUPT", f"文件内部结构损坏（{str(exc)[:80]}）")
     for name, scan in scans.items():
         rows = max(scan.max_row, scan.dimension[0])
         cols = max(scan.max_col, scan.dimension[1])
         if rows * cols > limits.max_cells or cols > limits.max_cols:
-            return None, [
-                make_problem(
-                    "FILE_SHEET_TOO_BIG",
-                    f"工作表“{name}”的使用范围达到 {rows} 行 × {cols} 列，"
-                    f"超过上限（{limits.max_cols} 列、共 {limits.max_cells} 个单元格）",
-                    file=file,
-                    sheet=name,
-                )
-            ]
+            return fail(
+                "FILE_SHEET_TOO_BIG",
+                f"工作表“{name}”的使用范围达到 {rows} 行 × {cols} 列，"
+                f"超过上限（{limits.max_cols} 列、共 {limits.max_cells} 个单元格）",
+                sheet=name,
+            )
     try:
-        wb = CalamineWorkbook.from_filelike(BytesIO(data))
-        grid = wb.get_sheet_by_name(form_ref.name).to_python(skip_empty_area=False) if form_ref else []
-        manifest: dict[str, str] = {}
-        if MANIFEST_SHEET in by_name:
-            for row in wb.get_sheet_by_name(MANIFEST_SHEET).to_python(skip_empty_area=False)[1:]:
-                if len(row) >= 2 and isinstance(row[0], str):
-                    manifest[row[0]] = cell_text(row[1])
-    except (CalamineError, ValueError, OSError) as exc:
-        return None, [make_problem("FILE_CORRUPT", f"无法读取工作表内容（{str(exc)[:80]}）", file=file)]
-    scan = scans[form_ref.name] if form_ref else SheetScan()
-    return RawForm(sheets, form_ref.name if form_ref else None, grid, scan, manifest, properties), []
+        grid, manifest_rows = run_isolated(
+            partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name),
+            memory_bytes=limits.max_reader_bytes,
+            seconds=limits.max_read_seconds,
+        )
+    except ReaderFailed as exc:
+        return fail("FILE_CORRUPT", f"无法读取工作表内容（{str(exc)[:80]}）")
+    manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
+    return RawForm(sheets, form_ref.name, grid, scans[form_ref.name], manifest, properties), []
+
+
+def read_cells(data: bytes, form: str, with_manifest: bool) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The cell values of the form sheet and the manifest sheet (run in a child process)."""
+    wb = CalamineWorkbook.from_filelike(BytesIO(data))
+    grid = wb.get_sheet_by_name(form).to_python(skip_empty_area=False)
+    manifest = wb.get_sheet_by_name(MANIFEST_SHEET).to_python(skip_empty_area=False) if with_manifest else []
+    return grid, manifest

@@ -21,7 +21,7 @@ from .container import Package
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?(\d{1,12})$")
 
 
 class UnsafeXml(Exception):
@@ -51,7 +51,11 @@ class SheetScan:
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
-    """'E12' -> (11, 4), 0-based; None when it is not a cell reference."""
+    """'E12' -> (11, 4), 0-based; None when it is not a cell reference.
+
+    Wider than Excel's grid on purpose: a reference past XFD1048576 must still be measured,
+    because the value reader would allocate a grid reaching it.
+    """
     m = _REF.match(ref.strip())
     if not m:
         return None
@@ -59,6 +63,15 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     for ch in m.group(1).upper():
         col = col * 26 + ord(ch) - 64
     return int(m.group(2)) - 1, col - 1
+
+
+def _position(ref: str, label: str) -> tuple[int, int]:
+    """A row or cell position the sheet states; one that cannot be read is not skipped, since
+    another reader might read it (as a far-away cell) where this one did not."""
+    pos = parse_ref(ref)
+    if pos is None or min(pos) < 0:
+        raise BrokenXml(f"{label}无效")
+    return pos
 
 
 def _local(tag: str) -> str:
@@ -75,9 +88,10 @@ def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[t
 
 
 def _open(pkg: Package, part: str) -> IO[bytes]:
-    match = next((n for n in pkg.names if n.lower() == part.lower()), None)
+    """A part by name; case-insensitively as readers do (the container rejects names that collide)."""
+    match = part if part in pkg.names else next((n for n in pkg.names if n.lower() == part.lower()), None)
     if match is None:
-        raise BrokenXml(f"missing part {part}")
+        raise BrokenXml(f"缺少 {part}")
     return pkg.zip.open(match)
 
 
@@ -89,7 +103,10 @@ def workbook_sheets(pkg: Package) -> list[SheetRef]:
             if _local(el.tag) == "Relationship":
                 target = el.get("Target", "")
                 target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                rels[el.get("Id", "")] = target
+                rid = el.get("Id", "")
+                if rid in rels:  # which of the two a reader takes is up to the reader
+                    raise BrokenXml(f"关系编号 {rid[:20]} 重复")
+                rels[rid] = target
     sheets = []
     with _open(pkg, "xl/workbook.xml") as fh:
         for _, el in _events(fh):
@@ -110,14 +127,13 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
             if event == "start":
                 if tag == "row":
                     r = el.get("r")
-                    row_idx = int(r) - 1 if r and r.isdigit() else row_idx + 1
+                    row_idx = _position(f"A{r}", f"行号“{r[:20]}”")[0] if r is not None else row_idx + 1
                     col_idx = -1
                 elif tag == "c":
-                    pos = parse_ref(el.get("r", ""))
-                    if pos:
-                        row_idx, col_idx = pos
-                    else:
-                        col_idx += 1
+                    r = el.get("r")
+                    row_idx, col_idx = (
+                        _position(r, f"单元格位置“{r[:20]}”") if r is not None else (row_idx, col_idx + 1)
+                    )
                 continue
             if tag == "c":
                 if el.text or len(el):

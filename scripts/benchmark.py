@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def measure(units: int) -> dict[str, float]:
     """Generate, fill (openpyxl, as `qe simulate` does) and collect forms for `units` synthetic units."""
     from qe_workbook.collect import collect
+    from qe_workbook.fill import fill_form
     from qe_workbook.generate import generate_forms
     from qe_workbook.rubric import Unit, load_rubric
     from qe_workbook.score import score
     from qe_workbook.simulate import clean_answers
-    from qe_workbook.fill import fill_form
 
     rubric = load_rubric(ROOT / "rubric.json").rubric
     assert rubric is not None
@@ -94,7 +94,7 @@ def main() -> None:
     print(text)
     if args.write:
         machine = f"{platform.machine()}，{platform.python_implementation()} {platform.python_version()}"
-        doc = (ROOT / "docs" / "benchmarks.md")
+        doc = ROOT / "docs" / "benchmarks.md"
         doc.write_text(
             "# 性能测试\n\n"
             "由 `python scripts/benchmark.py --write` 生成（2022 年度的 66 个项目、28 个评价部门，被考核单位为合成数据）。"
