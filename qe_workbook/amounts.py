@@ -44,7 +44,7 @@ def from_cell(value: object) -> Decimal | None:
 def parse_text_number(text: str) -> Decimal | None:
     """A number typed as text ('4.5', ' 4.5 '), or None ('4.5分', '满分')."""
     cleaned = text.strip()
-    if not cleaned or any(c not in "0123456789.+-eE" for c in cleaned):
+    if not cleaned or any(c not in "0123456789.+-" for c in cleaned):
         return None
     try:
         dec = Decimal(cleaned)

@@ -6,14 +6,17 @@ Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
 from .console import echo_json, echo_problems, echo_run, format_table, run_json
 from .demo import run_demo
+from .discover import discover
 from .generate import generate_forms
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .pipeline import run_collect
@@ -22,6 +25,8 @@ from .reports import report_run
 from .rubric import Rubric, load_rubric
 from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
 from .simulate import PROFILES, simulate
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
@@ -33,6 +38,13 @@ rubric_option = click.option(
     help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
+
+
+def out_option(default: Path, help: str) -> Callable[[F], F]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,
+        help=help,
+    )  # fmt: skip
 
 
 def resolve_rubric_path(path: Path | None) -> Path:
@@ -141,14 +153,7 @@ def keygen(path: Path) -> None:
 @main.command()
 @rubric_option
 @key_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/forms"),
-    show_default=True,
-    help="评价表输出文件夹。",
-)
+@out_option(Path("out/forms"), "评价表输出文件夹。")
 @click.option("--password", help="工作表保护密码（默认由密钥为每张表派生）。")
 @click.option("--seed", default="", help="参与派生表单编号的附加值（重新下发新版时可改变）。")
 @click.option(
@@ -176,14 +181,7 @@ def generate(
 @click.argument("returned", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @rubric_option
 @key_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/results"),
-    show_default=True,
-    help="结果输出位置（每次运行新建一个以时间命名的子文件夹）。",
-)
+@out_option(Path("out/results"), "结果输出位置（每次运行新建一个以时间命名的子文件夹）。")
 @click.option("--allow-partial", is_flag=True, help="允许有未填写的得分（作为提醒而不是错误）。")
 @click.option(
     "--prefer",
@@ -206,7 +204,7 @@ def collect_cmd(
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
     rb = open_rubric(rubric_path)
     key = open_key(key_path)
-    total = sum(1 for p in returned.rglob("*") if p.suffix.lower() == ".xlsx")
+    total = len(discover(returned).files)
     with click.progressbar(length=total, label="读取评价表", file=sys.stderr) as bar:
         report = run_collect(
             returned,
@@ -253,14 +251,7 @@ def simulate_cmd(
 
 
 @main.command("demo")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/demo"),
-    show_default=True,
-    help="演示输出位置（每次新建一个以时间命名的子文件夹）。",
-)
+@out_option(Path("out/demo"), "演示输出位置（每次新建一个以时间命名的子文件夹）。")
 @rubric_option
 @click.option("--seed", type=int, default=2022, show_default=True, help="模拟填写的随机种子。")
 def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:

@@ -78,27 +78,33 @@ def read_submission(
     path: Path, file: str, rubric: Rubric, key: bytes, *, allow_partial: bool, limits: Limits
 ) -> Submission:
     """Read and check one file; never raises for anything the file contains."""
+    sub = Submission(file, "", 0)
     try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= limits.max_file_bytes else None
+        sub.size = path.stat().st_size
+        data = path.read_bytes() if sub.size <= limits.max_file_bytes else None  # a huge file is never loaded
     except OSError as exc:
-        return _unread(
-            Submission(file, "", 0), make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file)
-        )
-    if data is None:  # never loaded into memory
-        return _unread(Submission(file, "", size), too_large(size, file, limits))
-    sub = Submission(file, hashlib.sha256(data).hexdigest(), len(data))
-    try:
-        _check(sub, data, rubric, key, allow_partial, limits)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        sub.problems.append(
-            make_problem("FILE_CORRUPT", f"读取时出现意外错误（{type(exc).__name__}），文件可能已损坏", file=file)
-        )
-        sub.entries = []
+        data = None
+        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file))
+    else:
+        if data is None:
+            sub.problems.append(too_large(sub.size, file, limits))
+    if data is not None:
+        sub.sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            _check(sub, data, rubric, key, allow_partial, limits)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a reader bug or panic must not end the run
+            sub.problems.append(
+                make_problem("FILE_CORRUPT", f"读取时出现意外错误（{type(exc).__name__}），文件可能已损坏", file=file)
+            )
+    return _decide(sub, rubric)
+
+
+def _decide(sub: Submission, rubric: Rubric) -> Submission:
+    """Accepted only when the file is an authentic form of a known evaluator without file/form errors."""
     if not sub.claimed:
-        sub.guessed = guess_evaluator(file, rubric)
+        sub.guessed = guess_evaluator(sub.file, rubric)
     if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_"))) or not sub.evaluator:
         sub.status = Status.REJECTED
         first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
@@ -114,12 +120,6 @@ def guess_evaluator(file: str, rubric: Rubric) -> str | None:
     name = Path(file).name
     hits = [ev for ev in rubric.form_evaluators() if ev.name in name]
     return max(hits, key=lambda ev: len(ev.name)).name if hits else None
-
-
-def _unread(sub: Submission, problem: Problem) -> Submission:
-    sub.problems.append(problem)
-    sub.reason = problem.message
-    return sub
 
 
 def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits) -> None:
@@ -160,44 +160,29 @@ def resolve_duplicates(submissions: list[Submission], prefer: str | None) -> lis
         if len(subs) < 2:
             continue
         names = "、".join(s.file for s in subs)
+
+        def mark(sub: Submission, status: str, reason: str, code: str, detail: str) -> None:
+            sub.status, sub.reason = status, reason
+            problems.append(make_problem(code, detail, file=sub.file))
+
         if len({s.values_key() for s in subs}) == 1:
             for dup in subs[1:]:
-                dup.status, dup.reason = Status.DUPLICATE, f"与 {subs[0].file} 内容相同"
-                problems.append(
-                    make_problem(
-                        "SUBMISSION_DUPLICATE_IDENTICAL",
-                        f"{evaluator}的 {dup.file} 与 {subs[0].file} 内容相同，只采用后者",
-                        file=dup.file,
-                    )
-                )
+                mark(dup, Status.DUPLICATE, f"与 {subs[0].file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
+                     f"{evaluator}的 {dup.file} 与 {subs[0].file} 内容相同，只采用后者")  # fmt: skip
             continue
         dates = [s.fill_date for s in subs if s.fill_date is not None]
         newest = max(dates, default=None)
         winners = [s for s in subs if newest is not None and s.fill_date == newest]
         if prefer == "newest" and len(winners) == 1:
-            for other in subs:
-                if other is winners[0]:
-                    continue
-                other.status, other.reason = Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}"
-                problems.append(
-                    make_problem(
-                        "SUBMISSION_SUPERSEDED",
-                        f"{evaluator}交来 {len(subs)} 份评价表（{names}），"
-                        f"采用填报日期最新（{newest:%Y-%m-%d}）的 {winners[0].file}",
-                        file=other.file,
-                    )
-                )
+            for other in (s for s in subs if s is not winners[0]):
+                mark(other, Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}", "SUBMISSION_SUPERSEDED",
+                     f"{evaluator}交来 {len(subs)} 份评价表（{names}），"
+                     f"采用填报日期最新（{newest:%Y-%m-%d}）的 {winners[0].file}")  # fmt: skip
             continue
         why = "" if prefer != "newest" else "（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）"
         for sub in subs:
-            sub.status, sub.reason = Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表"
-            problems.append(
-                make_problem(
-                    "SUBMISSION_DUPLICATE",
-                    f"{evaluator}交来 {len(subs)} 份内容不同的评价表：{names}{why}",
-                    file=sub.file,
-                )
-            )
+            mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", "SUBMISSION_DUPLICATE",
+                 f"{evaluator}交来 {len(subs)} 份内容不同的评价表：{names}{why}")  # fmt: skip
     return problems
 
 

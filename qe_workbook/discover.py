@@ -34,43 +34,30 @@ def _odd_name(name: str) -> str | None:
 def classify(path: Path, shown: str, found: Found) -> None:
     name = path.name
     lower = name.lower()
+
+    def ignore(code: str, detail: str, fix: str | None = None) -> None:
+        found.ignored.append(shown)
+        found.problems.append(make_problem(code, detail, file=shown, fix=fix))
+
     if path.is_symlink():
-        found.ignored.append(shown)
-        found.problems.append(make_problem("FILE_SYMLINK", f"{shown} 是符号链接，未读取", file=shown))
+        ignore("FILE_SYMLINK", f"{shown} 是符号链接，未读取")
     elif lower.startswith("~$") or lower.startswith(".~lock."):
-        found.ignored.append(shown)
-        found.problems.append(make_problem("FILE_LOCK", f"{shown} 是办公软件的临时锁文件", file=shown))
+        ignore("FILE_LOCK", f"{shown} 是办公软件的临时锁文件")
     elif path.exists() and not path.is_file():  # a pipe or a device would block or never end
-        found.ignored.append(shown)
-        found.problems.append(
-            make_problem(
-                "FILE_UNREADABLE",
-                f"{shown} 不是普通文件（可能是管道或设备文件），未读取",
-                file=shown,
-                fix="请把评价表文件本身放入回收文件夹。",
-            )
-        )
+        ignore("FILE_UNREADABLE", f"{shown} 不是普通文件（可能是管道或设备文件），未读取",
+               "请把评价表文件本身放入回收文件夹。")  # fmt: skip
     elif lower.endswith(".xlsx"):
         found.files.append((path, shown))
         odd = _odd_name(name)
         if odd:
             found.problems.append(make_problem("FILE_NAME_ODD", f"文件名{odd}（已正常读取）", file=shown))
-    elif lower.endswith(".xls") or lower.endswith(".et"):
-        found.ignored.append(shown)
-        found.problems.append(
-            make_problem(
-                "FILE_XLS",
-                f"{shown} 是旧版 .xls 或 WPS .et 格式，未读取",
-                file=shown,
-                fix="请用 Excel/WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
-            )
-        )
+    elif lower.endswith((".xls", ".et")):
+        ignore("FILE_XLS", f"{shown} 是旧版 .xls 或 WPS .et 格式，未读取",
+               "请用 Excel/WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。")  # fmt: skip
     elif lower.endswith((".xlsm", ".xltm", ".xlsb")):
-        found.ignored.append(shown)
-        found.problems.append(make_problem("FILE_MACRO", f"{shown} 是启用宏或二进制的工作簿格式，未读取", file=shown))
+        ignore("FILE_MACRO", f"{shown} 是启用宏或二进制的工作簿格式，未读取")
     else:
-        found.ignored.append(shown)
-        found.problems.append(make_problem("FILE_IGNORED", f"{shown} 不是 .xlsx 文件，已忽略", file=shown))
+        ignore("FILE_IGNORED", f"{shown} 不是 .xlsx 文件，已忽略")
 
 
 def discover(source: Path | Iterable[Path]) -> Found:
