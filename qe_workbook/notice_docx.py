@@ -14,9 +14,6 @@ from .rubric import Rubric
 from .score import INCOMPLETE_MARK, Results, UnitResult
 
 DRAFT_MARK = "（代拟稿）"
-# The city's standing rules the plan is based on; rubric.json does not carry them.
-IMPLEMENTING_RULES = "漯河市人民政府办公室《关于印发〈漯河市质量工作考核实施方案〉的通知》（漯政办〔2014〕48号）"
-COPY_TO = "市纪委监委、市委组织部"
 
 
 def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitResult]]]:
@@ -33,8 +30,9 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date) -> 
     year, office = rubric.year, rubric.office
     doc = OfficialDocument(f"关于{rubric.city}{year}年度政府质量工作考核结果的通报{DRAFT_MARK}", office)
     doc.line("、".join(u.full_name for u in rubric.units) + "：")
+    copy_to = "、".join(rubric.copy_to)
     doc.paragraph(
-        f"根据{IMPLEMENTING_RULES}和《{rubric.title}》，{office}组织开展了{year}年度政府质量工作考核，"
+        f"根据{''.join(b + '、' for b in rubric.basis)}《{rubric.title}》，{office}组织开展了{year}年度政府质量工作考核，"
         f"考核周期为{chinese_date(rubric.period_start)}至{chinese_date(rubric.period_end)}。"
     )
     doc.paragraph(
@@ -62,7 +60,11 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date) -> 
         "各考核评价部门要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，持续跟踪督导，推动整改提高。"
         f"对考核中发现的先进典型，{office}将优先推荐申报“推进质量工作成效突出地方”。"
     )
-    doc.paragraph(f"考核结果同时抄送{COPY_TO}，作为对各被考核单位领导班子和领导干部进行综合评价和实行问责的重要依据。")
+    if copy_to:
+        doc.paragraph(
+            f"考核结果同时抄送{copy_to}，作为对各被考核单位领导班子和领导干部进行综合评价和实行问责的重要依据。"
+        )
     doc.signature(rubric.office_full_name, issued)
-    doc.line(f"抄送：{COPY_TO}。")
+    if copy_to:
+        doc.line(f"抄送：{copy_to}。")
     return doc.save(path)

@@ -114,6 +114,8 @@ class Rubric:
     city: str
     office: str
     office_full_name: str
+    basis: tuple[str, ...]  # the documents the plan rests on, cited by the 通报
+    copy_to: tuple[str, ...]  # who the 通报 is copied to (方案三(三))
     period_start: date
     period_end: date
     materials_deadline: date
@@ -266,6 +268,8 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         city=data.get("city", ""),
         office=data["office"],
         office_full_name=data.get("office_full_name", data["office"]),
+        basis=tuple(data.get("basis", ())),
+        copy_to=tuple(data.get("copy_to", ())),
         period_start=date.fromisoformat(data["period"]["start"]),
         period_end=date.fromisoformat(data["period"]["end"]),
         materials_deadline=date.fromisoformat(data["deadlines"]["materials"]),

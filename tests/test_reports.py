@@ -182,7 +182,7 @@ def test_notice_lists_every_unit_once_under_its_grade(run: RunReport, small_rubr
     texts = _texts(run.folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx")
     assert texts[0] == "关于2022年度政府质量工作考核结果的通报（代拟稿）"
     assert texts[1] == "东区人民政府、西区人民政府、南区人民政府："
-    assert "漯政办〔2014〕48号" in texts[2] and f"《{small_rubric.title}》" in texts[2]
+    assert texts[2].startswith(f"根据《{small_rubric.title}》")  # the small rubric cites no other basis
     assert "自我评价、部门打分和综合考评" in texts[3]
     grades = [re.fullmatch(r"([A-D])级（(\d+)个）：(.+)[；。]", t) for t in _section(texts, "一、考核结果")]
     listed = {m[1]: m[3].split("、") for m in grades if m}
@@ -194,7 +194,7 @@ def test_notice_lists_every_unit_once_under_its_grade(run: RunReport, small_rubr
     ]
     assert "其中，南区触发否决项，考核等级一律为D级。" in texts
     assert any("制定改进方案" in t for t in _section(texts, "二、有关要求"))
-    assert texts[-3:] == ["质强办", "2023年5月8日", "抄送：市纪委监委、市委组织部。"]
+    assert texts[-2:] == ["质强办", "2023年5月8日"]  # and no 抄送 line: the small rubric has no copy_to
 
 
 @pytest.mark.usefixtures("written")
@@ -277,6 +277,8 @@ def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> No
     assert feedback[-2:] == ["漯河市质量强市战略工作领导小组办公室", "2023年5月8日"]
     notice = _texts(written[len(units)])
     assert notice[0] == "关于漯河市2022年度政府质量工作考核结果的通报（代拟稿）"
+    assert "（漯发〔2018〕21号）" in notice[2] and "（漯政办〔2014〕48号）" in notice[2]
+    assert notice[-1] == "抄送：市纪委监委、市委组织部。"
     listed = [
         name
         for text in _section(notice, "一、考核结果")
