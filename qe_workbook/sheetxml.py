@@ -1,4 +1,4 @@
-"""Structure of an xlsx read straight from its XML with defusedxml (no entity expansion).
+"""Structure of an xlsx read straight from its XML, refusing DTDs and entities (defusedxml's rules).
 
 Only what the value reader cannot tell: which sheets exist and where, the real extent of a sheet
 (checked before a reader allocates a grid for it), sheet protection, which cells hold formulas,
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -116,40 +117,64 @@ def workbook_sheets(pkg: Package) -> list[SheetRef]:
     return sheets
 
 
+def _expat() -> xml.parsers.expat.XMLParserType:
+    """A bare expat parser that refuses DTDs and entities, as defusedxml does (but without
+    building elements: the worksheet scan only needs start and end events)."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+
+    def forbid(*_args: object) -> None:
+        raise UnsafeXml("DTD/entity")
+
+    parser.StartDoctypeDeclHandler = forbid
+    parser.EntityDeclHandler = forbid
+    parser.UnparsedEntityDeclHandler = forbid
+    parser.ExternalEntityRefHandler = forbid  # type: ignore[assignment]
+    return parser
+
+
 def scan_sheet(pkg: Package, part: str) -> SheetScan:
-    """Walk a worksheet's XML once, keeping memory flat (elements are cleared as we go)."""
+    """Walk a worksheet's XML once with expat callbacks (flat memory, no element objects)."""
     scan = SheetScan()
-    row_idx = -1
-    col_idx = -1
+    row_idx, col_idx = -1, -1
+    in_cell = has_value = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row_idx, col_idx, in_cell, has_value
+        tag = _local(name)
+        if in_cell:
+            has_value = True  # <v>, <f> or <is>: the cell holds something (a value is never bare text in <c>)
+            if tag == "f":
+                scan.formulas.add((row_idx, col_idx))
+        elif tag == "c":
+            r = attrs.get("r")
+            row_idx, col_idx = _position(r, f"单元格位置“{r[:20]}”") if r is not None else (row_idx, col_idx + 1)
+            in_cell, has_value = True, False
+        elif tag == "row":
+            r = attrs.get("r")
+            row_idx = _position(f"A{r}", f"行号“{r[:20]}”")[0] if r is not None else row_idx + 1
+            col_idx = -1
+        elif tag == "dimension":
+            pos = parse_ref(attrs.get("ref", "A1").split(":")[-1])
+            scan.dimension = (pos[0] + 1, pos[1] + 1) if pos else (0, 0)
+        elif tag == "sheetProtection":
+            scan.protected = attrs.get("sheet", "0").lower() in ("1", "true")
+
+    def end(name: str) -> None:
+        nonlocal in_cell
+        if in_cell and _local(name) == "c":
+            in_cell = False
+            if has_value:
+                scan.max_row = max(scan.max_row, row_idx + 1)
+                scan.max_col = max(scan.max_col, col_idx + 1)
+
+    parser = _expat()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     with _open(pkg, part) as fh:
-        for event, el in _events(fh, ("start", "end")):
-            tag = _local(el.tag)
-            if event == "start":
-                if tag == "row":
-                    r = el.get("r")
-                    row_idx = _position(f"A{r}", f"行号“{r[:20]}”")[0] if r is not None else row_idx + 1
-                    col_idx = -1
-                elif tag == "c":
-                    r = el.get("r")
-                    row_idx, col_idx = (
-                        _position(r, f"单元格位置“{r[:20]}”") if r is not None else (row_idx, col_idx + 1)
-                    )
-                continue
-            if tag == "c":
-                if el.text or len(el):
-                    scan.max_row = max(scan.max_row, row_idx + 1)
-                    scan.max_col = max(scan.max_col, col_idx + 1)
-                if any(_local(child.tag) == "f" for child in el):
-                    scan.formulas.add((row_idx, col_idx))
-                el.clear()
-            elif tag == "row":
-                el.clear()
-            elif tag == "dimension":
-                last = el.get("ref", "A1").split(":")[-1]
-                pos = parse_ref(last)
-                scan.dimension = (pos[0] + 1, pos[1] + 1) if pos else (0, 0)
-            elif tag == "sheetProtection":
-                scan.protected = el.get("sheet", "0").lower() in ("1", "true")
+        try:
+            parser.ParseFile(fh)
+        except xml.parsers.expat.ExpatError as exc:
+            raise BrokenXml(str(exc)) from exc
     return scan
 
 
