@@ -272,7 +272,7 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="输出位置（默认写入该结果文件夹）。",
+    help="输出位置（默认为该结果文件夹下的“重新生成的报告”；每次新建一个以时间命名的子文件夹）。",
 )
 def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""

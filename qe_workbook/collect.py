@@ -19,7 +19,7 @@ from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
 from .discover import discover
 from .layout import FORM_SHEET
-from .problems import Problem, Severity, has_errors, make_problem
+from .problems import Problem, Severity, has_errors, make_problem, os_error_text
 from .read_form import read_form
 from .rubric import Rubric
 
@@ -84,7 +84,7 @@ def read_submission(
         data = path.read_bytes() if sub.size <= limits.max_file_bytes else None  # a huge file is never loaded
     except OSError as exc:
         data = None
-        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{exc.strerror or exc}", file=file))
+        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{os_error_text(exc)}", file=file))
     else:
         if data is None:
             sub.problems.append(too_large(sub.size, file, limits))
@@ -94,10 +94,8 @@ def read_submission(
             _check(sub, data, rubric, key, allow_partial, limits)
         except (KeyboardInterrupt, SystemExit):
             raise
-        except BaseException as exc:  # a reader bug or panic must not end the run
-            sub.problems.append(
-                make_problem("FILE_CORRUPT", f"读取时出现意外错误（{type(exc).__name__}），文件可能已损坏", file=file)
-            )
+        except BaseException:  # a reader bug or panic must not end the run
+            sub.problems.append(make_problem("FILE_CORRUPT", "读取时出现意外错误，文件可能已损坏", file=file))
     return _decide(sub, rubric)
 
 

@@ -102,6 +102,8 @@ def open_package(data: bytes, file: str, limits: Limits) -> tuple[Package | None
     odd = _ambiguous_name([i.filename for i in infos])
     if odd:
         return fail("FILE_CORRUPT", f"压缩包中的条目名“{odd[:60]}”重复或不规范（正常的工作簿不会出现，文件可能被篡改）")
+    if any(info.flag_bits & 0x1 for info in infos):
+        return fail("FILE_ENCRYPTED", "压缩包中的条目设置了密码")
     bad = _first_bad_crc(zf)
     if bad:
         return fail("FILE_CORRUPT", f"压缩包中的 {bad} 已损坏（校验失败）")
@@ -124,5 +126,5 @@ def _ambiguous_name(names: list[str]) -> str | None:
 def _first_bad_crc(zf: zipfile.ZipFile) -> str | None:
     try:
         return zf.testzip()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return "压缩数据"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, make_problem
+from .problems import Problem, make_problem, os_error_text
 
 LONG_NAME = 100
 
@@ -60,6 +60,40 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_IGNORED", f"{shown} 不是 .xlsx 文件，已忽略")
 
 
+def display_name(name: str) -> tuple[str, bool]:
+    """A file name fit to print: names unpacked from a GBK zip on Linux are not valid UTF-8.
+
+    Returns the name and whether it had to be decoded (GB18030, else with replacement marks).
+    """
+    try:
+        name.encode("utf-8")
+        return name, False
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            return raw.decode("gb18030"), True
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace"), True
+
+
+def _classify_safely(path: Path, shown: str, found: Found) -> None:
+    shown, decoded = display_name(shown)
+    try:
+        classify(path, shown, found)
+    except OSError as exc:  # e.g. a folder without search permission
+        found.ignored.append(shown)
+        found.problems.append(make_problem("FILE_UNREADABLE", f"{shown} 无法访问（{os_error_text(exc)}）", file=shown))
+        return
+    if decoded:
+        found.problems.append(
+            make_problem(
+                "FILE_NAME_ODD",
+                "文件名不是 UTF-8 编码（多为 Windows 压缩包在其他系统上解压），已按 GBK 解读",
+                file=shown,
+            )
+        )
+
+
 def discover(source: Path | Iterable[Path]) -> Found:
     """Every file under a folder (recursively, not following links), or the given files."""
     found = Found()
@@ -73,8 +107,8 @@ def discover(source: Path | Iterable[Path]) -> Found:
                     paths.append(Path(folder) / d)
             paths += [Path(folder) / f for f in sorted(files)]
         for path in paths:
-            classify(path, os.path.relpath(path, root), found)
+            _classify_safely(path, os.path.relpath(path, root), found)
     else:
         for path in [source] if isinstance(source, Path) else source:
-            classify(path, path.name, found)
+            _classify_safely(path, path.name, found)
     return found

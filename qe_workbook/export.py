@@ -141,7 +141,8 @@ def read_frame(path: Path) -> pd.DataFrame:
     records = json.loads(path.read_text(encoding="utf-8"))
     for r in records:
         for key in ("max", "value"):
-            r[key] = None if r[key] is None else Decimal(r[key])
+            r[key] = None if r[key] is None else Decimal(str(r[key]))
+        r["valid"] = r["value"] is not None
         r["fill_date"] = None if r["fill_date"] is None else date.fromisoformat(r["fill_date"])
     return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
 

@@ -21,6 +21,9 @@ from typing import NoReturn, TypeVar
 T = TypeVar("T")
 
 
+READER_ERROR = "读取程序无法解析该文件的工作表"
+
+
 class ReaderFailed(Exception):
     """The reader raised, died (e.g. out of memory) or ran out of time; the text says which."""
 
@@ -31,7 +34,7 @@ def run_isolated(fn: Callable[[], T], *, memory_bytes: int, seconds: float) -> T
         try:
             return fn()
         except Exception as exc:
-            raise ReaderFailed(f"{type(exc).__name__}: {exc}") from exc
+            raise ReaderFailed(READER_ERROR) from exc
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs the parent's cleanup
@@ -64,8 +67,8 @@ def _child(fn: Callable[[], object], write_fd: int, memory_bytes: int) -> NoRetu
         _cap_memory(memory_bytes)
         try:
             result: tuple[bool, object] = (True, fn())
-        except Exception as exc:
-            result = (False, f"{type(exc).__name__}: {exc}")
+        except Exception:
+            result = (False, READER_ERROR)
         with os.fdopen(write_fd, "wb") as out:
             out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:

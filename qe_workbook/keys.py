@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .problems import Problem, make_problem
+from .problems import Problem, make_problem, os_error_text
 
 KEY_BYTES = 32
 DEFAULT_KEY_PATH = Path("out") / "qe.key"
@@ -33,7 +33,7 @@ def read_key(path: Path) -> tuple[bytes | None, list[Problem]]:
     except FileNotFoundError:
         return None, [make_problem("KEY_MISSING", f"密钥文件 {path} 不存在", file=src)]
     except OSError as exc:
-        return None, [make_problem("KEY_MISSING", f"无法读取密钥文件 {path}：{exc.strerror}", file=src)]
+        return None, [make_problem("KEY_MISSING", f"无法读取密钥文件 {path}：{os_error_text(exc)}", file=src)]
     try:
         key = bytes.fromhex(text)
     except ValueError:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, fields, replace
 
 FORMAT = "qe_workbook-form/1"
+_YEAR = re.compile(r"[0-9]{4}")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,14 @@ class Manifest:
 
     @classmethod
     def from_mapping(cls, values: dict[str, str]) -> Manifest | None:
-        """Rebuild from the key/value pairs read back from a file; None when incomplete."""
+        """Rebuild from the key/value pairs read back from a file; None when incomplete or malformed."""
         try:
             data = {f.name: str(values[f.name]).strip() for f in fields(cls)}
-            return cls(**{**data, "year": int(float(data["year"]))})  # type: ignore[arg-type]
-        except (KeyError, ValueError, TypeError):
+        except KeyError:
             return None
+        if not (_YEAR.fullmatch(data["year"]) and _HEX64.fullmatch(data["hmac"]) and data["format"].isascii()):
+            return None
+        return cls(**{**data, "year": int(data["year"])})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

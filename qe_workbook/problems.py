@@ -6,6 +6,7 @@ means and how to fix it (in Chinese, for the users). `docs/problems.md` is gener
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -356,6 +357,21 @@ def make_problem(
     detail = detail.rstrip("。")
     message = f"{detail}。{fix if fix is not None else kind.fix}"
     return Problem(code, severity or kind.severity, file, sheet, cell, message)
+
+
+_ERRNO_TEXT = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘只读",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A system error in Chinese (the English text of the OS is not shown to users)."""
+    return _ERRNO_TEXT.get(exc.errno or 0, f"系统错误，代码 {exc.errno}" if exc.errno else "系统错误")
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

@@ -97,8 +97,10 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
         properties = custom_properties(pkg)
     except UnsafeXml:
         return fail("FILE_XML_UNSAFE", "文件内部 XML 含有 DTD 或实体定义")
-    except (BrokenXml, KeyError, ValueError, OSError) as exc:
-        return fail("FILE_CORRUPT", f"文件内部结构损坏（{str(exc)[:80]}）")
+    except BrokenXml as exc:
+        return fail("FILE_CORRUPT", f"文件内部结构损坏（{exc}）")
+    except (KeyError, ValueError, OSError, RuntimeError, NotImplementedError):
+        return fail("FILE_CORRUPT", "文件内部结构损坏")
     for name, scan in scans.items():
         rows = max(scan.max_row, scan.dimension[0])
         cols = max(scan.max_col, scan.dimension[1])
@@ -116,7 +118,7 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
             seconds=limits.max_read_seconds,
         )
     except ReaderFailed as exc:
-        return fail("FILE_CORRUPT", f"无法读取工作表内容（{str(exc)[:80]}）")
+        return fail("FILE_CORRUPT", f"无法读取工作表内容（{exc}）")
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
     return RawForm(sheets, form_ref.name, grid, scans[form_ref.name], manifest, properties), []
 

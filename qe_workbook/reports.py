@@ -16,9 +16,11 @@ from .notice_docx import DRAFT_MARK, write_notice
 from .problems import Problem, make_problem
 from .public_list import write_public_list
 from .rubric import Rubric
+from .run_folder import new_run_folder
 from .score import Results, score
 
 FEEDBACK_DIR = "反馈意见"
+REPORTS_AGAIN = "重新生成的报告"
 
 
 def feedback_name(rubric: Rubric, unit: str) -> str:
@@ -46,19 +48,23 @@ def write_reports(folder: Path, rubric: Rubric, results: Results, *, issued: dat
 
 
 def report_run(
-    run_dir: Path, rubric: Rubric, out_dir: Path | None = None, *, issued: date | None = None
+    run_dir: Path, rubric: Rubric, out_parent: Path | None = None, *, issued: date | None = None
 ) -> tuple[list[Path], list[Problem]]:
-    """Re-score a finished run (its detail.json) and write its reports into `out_dir` (default: the run).
+    """Re-score a finished run (its detail.json) and write its reports into a new folder.
 
-    The run must have been scored with this very rubric (results.json records its hash).
+    The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
+    aside and renamed like a run folder, so nothing already there is ever overwritten. The run
+    must have been scored with this very rubric (results.json records its hash).
     """
     try:
         recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
         frame = read_frame(run_dir / "detail.json")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [], [
-            make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹（{exc}）", file=str(run_dir))
-        ]
+        results = score(frame, rubric)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
+        return [], [make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹", file=str(run_dir))]
     if recorded != rubric.content_hash:
         return [], [make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))]
-    return write_reports(out_dir or run_dir, rubric, score(frame, rubric), issued=issued), []
+    with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
+        written = write_reports(tmp, rubric, results, issued=issued)
+        folder = finish()
+    return [folder / p.relative_to(tmp) for p in written], []

@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, has_errors, make_problem
+from .problems import Problem, has_errors, make_problem, os_error_text
 
 
 class Kind(StrEnum):
@@ -211,7 +211,7 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return None, [make_problem("RUBRIC_UNREADABLE", f"无法读取考核细则文件：{exc.strerror or exc}", file=src)]
+        return None, [make_problem("RUBRIC_UNREADABLE", f"无法读取考核细则文件：{os_error_text(exc)}", file=src)]
     except UnicodeDecodeError:
         return None, [
             make_problem(
@@ -224,7 +224,7 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         return None, [
             make_problem(
                 "RUBRIC_UNREADABLE",
-                f"JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
+                f"JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列附近）",
                 file=src,
                 cell=f"行{exc.lineno}列{exc.colno}",
             )

@@ -92,7 +92,7 @@ def _schema_message(error: ValidationError) -> str:
         return f"过长（不超过 {error.validator_value} 个字符）"
     if v == "pattern":
         return f"{_pattern_hint(error)}，实际为 {shown}"
-    return f"不符合格式要求（{error.message}）"
+    return "不符合格式要求"
 
 
 def schema_problems(data: Any, src: str) -> list[Problem]:

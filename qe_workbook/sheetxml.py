@@ -83,9 +83,10 @@ def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[t
     try:
         yield from iterparse(stream, events=events, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise UnsafeXml(str(exc)) from exc
+        raise UnsafeXml(type(exc).__name__) from exc
     except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
-        raise BrokenXml(str(exc)) from exc
+        line = getattr(exc, "position", (0, 0))[0]
+        raise BrokenXml(f"XML 格式错误，第 {line} 行") from exc
 
 
 def _open(pkg: Package, part: str) -> IO[bytes]:
@@ -174,7 +175,7 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
         try:
             parser.ParseFile(fh)
         except xml.parsers.expat.ExpatError as exc:
-            raise BrokenXml(str(exc)) from exc
+            raise BrokenXml(f"XML 格式错误，第 {exc.lineno} 行") from exc
     return scan
 
 

@@ -173,6 +173,16 @@ def resign(data: bytes, key: bytes, cells: Mapping[str, object] | None = None, *
     return edit(changed, write_manifest)
 
 
+def set_manifest(data: bytes, field: str, value: str) -> bytes:
+    """One manifest field changed in both copies (the sheet and the document properties)."""
+
+    def change(wb: Workbook) -> None:
+        next(r for r in wb[MANIFEST_SHEET].iter_rows(min_row=2) if r[0].value == field)[1].value = value
+        next(p for p in wb.custom_doc_props.props if p.name == f"qe_{field}").value = value
+
+    return edit(data, change)
+
+
 def manifest_row(data: bytes, field: str, value: str) -> bytes:
     def change(wb: Workbook) -> None:
         row = next(r for r in wb[MANIFEST_SHEET].iter_rows(min_row=2) if r[0].value == field)
@@ -183,6 +193,17 @@ def manifest_row(data: bytes, field: str, value: str) -> bytes:
 
 # -- not a workbook, or not one we may open -----------------------------------------------------
 OLE_JUNK = OLE_MAGIC + bytes(504) + b"Root Entry".ljust(64, b"\0") + bytes(range(256)) * 8
+
+
+@bad("zip_entries_encrypted.xlsx", "FILE_ENCRYPTED")
+def zip_entries_encrypted(src: Sources) -> bytes:  # zip-level passwords (flag bit 0), not Office encryption
+    data = bytearray(src.form)
+    with zipfile.ZipFile(BytesIO(src.form)) as zf:
+        local_headers = [info.header_offset for info in zf.infolist()]
+    central = [m.start() for m in re.finditer(re.escape(b"PK\x01\x02"), bytes(data))]
+    for flag_at in [offset + 6 for offset in local_headers] + [offset + 8 for offset in central]:
+        data[flag_at] |= 0x1  # zipfile cannot write this flag itself
+    return bytes(data)
 
 
 @bad("empty.xlsx", "FILE_EMPTY")
@@ -384,6 +405,13 @@ for _name in ("甲局 评价表 最终版.xlsx", "甲局评价表（ＦＩＮＡ
     bad(_name, "FILE_NAME_ODD")(lambda src: src.form)
 
 
+@special("甲局评价表_GBK文件名.xlsx", "FILE_NAME_ODD")
+def gbk_file_name(src: Sources, path: Path) -> None:  # a Windows zip unpacked on Linux: the name is GBK bytes
+    raw = os.path.join(os.fsencode(path.parent), path.name.encode("gbk"))
+    with open(raw, "wb") as fh:
+        fh.write(src.form)
+
+
 # -- not the form that was sent ----------------------------------------------------------------
 @bad("manifest_sheet_deleted.xlsx", "FORM_SHEETS_CHANGED")
 def manifest_sheet_deleted(src: Sources) -> bytes:  # the manifest still travels in the properties
@@ -402,6 +430,16 @@ def manifest_deleted(src: Sources) -> bytes:
 @bad("manifest_format_unknown.xlsx", "FORM_MANIFEST_INVALID")
 def manifest_format_unknown(src: Sources) -> bytes:
     return manifest_row(src.form, "format", "qe_workbook-form/9")
+
+
+@bad("hmac_full_width.xlsx", "FORM_MANIFEST_INVALID")
+def hmac_full_width(src: Sources) -> bytes:  # both copies of the manifest, so neither can stand in
+    return set_manifest(src.form, "hmac", "０" * 64)
+
+
+@bad("year_overflowing.xlsx", "FORM_MANIFEST_INVALID")
+def year_overflowing(src: Sources) -> bytes:
+    return set_manifest(src.form, "year", "1e400")
 
 
 @bad("forged_hmac.xlsx", "FORM_SIGNATURE_INVALID")

@@ -232,7 +232,12 @@ def test_report_run_rebuilds_the_reports_from_detail_json(
 ) -> None:
     again, problems = report_run(run.folder, small_rubric, tmp_path / "again", issued=ISSUED)
     assert problems == []
-    assert [p.relative_to(tmp_path / "again") for p in again] == [p.relative_to(run.folder) for p in written]
+    (folder,) = (tmp_path / "again").iterdir()  # a new timestamped folder; nothing overwritten
+    assert [p.relative_to(folder) for p in again] == [p.relative_to(run.folder) for p in written]
+    before = {p: p.read_bytes() for p in written}
+    once_more, _ = report_run(run.folder, small_rubric, issued=ISSUED)
+    assert all(p.read_bytes() == data for p, data in before.items())
+    assert once_more[0].is_relative_to(run.folder / "重新生成的报告")
     for before, after in zip(written, again, strict=True):
         if before.suffix == ".docx":
             assert _texts(after) == _texts(before)
@@ -302,10 +307,20 @@ def test_collect_writes_the_reports_and_qe_report_checks_the_rubric(
         main, ["report", str(run.folder), "--rubric", str(small_rubric_path), "--out", str(tmp_path / "again")]
     )
     assert again.exit_code == 0, again.output
-    assert (tmp_path / "again" / "2022年度政府质量工作考核结果通报（代拟稿）.docx").exists()
+    (folder,) = (tmp_path / "again").iterdir()
+    assert (folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx").exists()
     other = CliRunner().invoke(main, ["report", str(run.folder), "--rubric", str(ROOT / "rubric.json")])
     assert other.exit_code == 1 and "REPORT_RUBRIC_MISMATCH" in other.output
     empty = tmp_path / "empty"
     empty.mkdir()
     broken = CliRunner().invoke(main, ["report", str(empty), "--rubric", str(small_rubric_path)])
     assert broken.exit_code == 1 and "REPORT_RUN_INVALID" in broken.output
+
+
+def test_a_damaged_detail_json_is_a_problem_not_a_traceback(run: RunReport, small_rubric: Rubric) -> None:
+    detail = run.folder / "detail.json"
+    detail.write_text(
+        detail.read_text(encoding="utf-8").replace('"value": "40"', '"value": "四十"', 1), encoding="utf-8"
+    )
+    written, problems = report_run(run.folder, small_rubric)
+    assert written == [] and [p.code for p in problems] == ["REPORT_RUN_INVALID"]
