@@ -21,19 +21,22 @@ from .layout import (
     DATE_CELL,
     DATE_COL,
     DATE_ROW,
+    DEPT_ROW,
     FIRST_DATA_ROW,
     FORM_SHEET,
     HEADER_ROW,
+    HINT_ROW,
     LAST_COL,
     NOTES,
     REMARK_MAX_CHARS,
+    TITLE_ROW,
     FormRow,
     cell_ref,
     form_rows,
     notes_row,
 )
 from .problems import Problem, Severity, make_problem
-from .read_form import RawForm, is_blank
+from .read_form import RawForm, cell_text, is_blank
 from .rubric import Kind, Rubric
 
 VETO_YES, VETO_NO = "是", "否"
@@ -66,18 +69,6 @@ class Values:
     problems: list[Problem]
 
 
-def show(value: Any) -> str:
-    """How a raw cell value reads in a message or the master frame."""
-    if is_blank(value):
-        return ""
-    number = from_cell(value)
-    if number is not None:
-        return canonical(number)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.min.time() else f"{value:%Y-%m-%d}"
-    return str(value)
-
-
 def read_values(raw: RawForm, rubric: Rubric, evaluator: str, file: str, *, allow_partial: bool = False) -> Values:
     rows = form_rows(rubric, evaluator)
     problems: list[Problem] = []
@@ -102,7 +93,7 @@ def _entry(raw: RawForm, r: FormRow, P: Reporter, allow_partial: bool) -> Entry:
     remark = _remark(raw, r, P, where)
     value: Decimal | None = None
     if (r.row, COL_SCORE) in raw.scan.formulas:
-        P("VALUE_FORMULA", cell, f"{where}的“实际得分”是公式（计算结果为 {show(value_raw) or '空'}）")
+        P("VALUE_FORMULA", cell, f"{where}的“实际得分”是公式（计算结果为 {cell_text(value_raw) or '空'}）")
     elif is_blank(value_raw):
         P("VALUE_EMPTY", cell, f"{where}的“实际得分”未填写", Severity.WARNING if allow_partial else None)
     elif item.kind is Kind.VETO:
@@ -116,7 +107,7 @@ def _entry(raw: RawForm, r: FormRow, P: Reporter, allow_partial: bool) -> Entry:
             Kind.VETO: "填报发生否决事件",
         }[item.kind]
         P("VALUE_REMARK_MISSING", remark_cell, f"{where}{what}，但“评价说明”未填写")
-    return Entry(r.unit.name, item.id, show(value_raw), value, remark, cell, remark_cell)
+    return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, cell, remark_cell)
 
 
 def _falls_short(r: FormRow, value: Decimal) -> bool:
@@ -131,7 +122,7 @@ def _veto(value: Any, cell: str, where: str, P: Reporter) -> Decimal | None:
         return Decimal(1)
     if text == VETO_NO:
         return Decimal(0)
-    P("VALUE_VETO_INVALID", cell, f"{where}填的是“{show(value)}”")
+    P("VALUE_VETO_INVALID", cell, f"{where}填的是“{cell_text(value)}”")
     return None
 
 
@@ -140,13 +131,13 @@ def _number(value: Any, r: FormRow, cell: str, where: str, P: Reporter) -> Decim
     if isinstance(value, str):
         number = parse_text_number(unicodedata.normalize("NFKC", value))
     elif isinstance(value, (date, datetime, timedelta)):
-        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”被识别成了日期或时间（{show(value)}）")
+        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”被识别成了日期或时间（{cell_text(value)}）")
         return None
     else:
         number = from_cell(value)
     if number is None:
         hint = "（满分请直接填写数字）" if "满分" in str(value) else ""
-        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”填的是“{show(value)[:30]}”，不是数字{hint}")
+        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”填的是“{cell_text(value)[:30]}”，不是数字{hint}")
         return None
     if number < 0:
         P("VALUE_BELOW_ZERO", cell, f"{where}的“实际得分”为 {canonical(number)}")
@@ -172,7 +163,7 @@ def _remark(raw: RawForm, r: FormRow, P: Reporter, where: str) -> str:
         return ""
     if is_blank(value):
         return ""
-    text = show(value).strip()
+    text = cell_text(value).strip()
     cleaned = _CONTROL.sub("", text)
     if cleaned != text:
         P("VALUE_REMARK_CONTROL_CHARS", r.remark_cell, f"{where}的“评价说明”含 {len(text) - len(cleaned)} 个控制字符")
@@ -209,9 +200,12 @@ def _fill_date(raw: RawForm, rubric: Rubric, P: Reporter) -> date | None:
     if is_blank(value):
         P("VALUE_DATE_MISSING", DATE_CELL, "“填报日期”未填写")
         return None
+    if (DATE_ROW, DATE_COL) in raw.scan.formulas:
+        P("VALUE_DATE_INVALID", DATE_CELL, "“填报日期”是公式，请直接填写日期")
+        return None
     parsed = parse_fill_date(value)
-    if parsed is None or (DATE_ROW, DATE_COL) in raw.scan.formulas:
-        P("VALUE_DATE_INVALID", DATE_CELL, f"“填报日期”填的是“{show(value)[:30]}”，无法识别为日期")
+    if parsed is None:
+        P("VALUE_DATE_INVALID", DATE_CELL, f"“填报日期”填的是“{cell_text(value)[:30]}”，无法识别为日期")
         return None
     if parsed > rubric.return_deadline:
         P(
@@ -224,7 +218,8 @@ def _fill_date(raw: RawForm, rubric: Rubric, P: Reporter) -> date | None:
 
 def _extra_content(raw: RawForm, rows: list[FormRow], P: Reporter) -> None:
     """Cells holding something where the form has nothing: never summed, but worth a word."""
-    allowed = {(0, 0), (DATE_ROW, 0), (DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL), (2, 0)}
+    allowed = {(TITLE_ROW, 0), (DEPT_ROW, 0), (HINT_ROW, 0)}
+    allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
     allowed |= {(HEADER_ROW, c) for c in range(LAST_COL + 1)}
     allowed |= {(r.row, c) for r in rows for c in range(LAST_COL + 1)}
     first_note = notes_row(rows)

@@ -134,7 +134,6 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if integrity.manifest is not None:
         sub.form_id = integrity.manifest.form_id
         sub.claimed = integrity.manifest.evaluator
-        sub.evaluator = integrity.manifest.evaluator if integrity.ok else None
     if not integrity.ok or integrity.evaluator is None:
         return
     if not raw.scan.protected:
@@ -206,12 +205,13 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
 
 def build_frame(rubric: Rubric, submissions: Iterable[Submission]) -> pd.DataFrame:
     """The master frame: one row per (evaluator, unit, item) from the accepted forms."""
+    items = {i.id: i for i in rubric.items}
     records = []
     for sub in submissions:
         if sub.status != Status.ACCEPTED:
             continue
         for e in sub.entries:
-            item = rubric.item(e.item_id)
+            item = items[e.item_id]
             records.append({
                 "year": rubric.year, "evaluator": sub.evaluator, "unit": e.unit, "area": item.area,
                 "key_point": item.key_point, "item_id": e.item_id, "kind": str(item.kind), "max": item.max,

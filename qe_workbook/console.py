@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -11,13 +10,10 @@ from typing import Any
 import click
 
 from .export import results_dict, summary_header, summary_rows
+from .layout import display_width
 from .pipeline import RunReport
 from .problems import SEVERITY_LABELS, Problem, Severity
 from .rubric import Rubric
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:

@@ -9,16 +9,14 @@ from .generate import generate_forms
 from .keys import create_key
 from .pipeline import RunReport, run_collect
 from .rubric import Rubric
+from .run_folder import free_name
 from .simulate import simulate
 
 
 def new_folder(parent: Path, now: datetime | None = None) -> Path:
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate, n = parent / stamp, 2
-    while candidate.exists():
-        candidate, n = parent / f"{stamp}-{n}", n + 1
-    candidate.mkdir(parents=True)
-    return candidate
+    folder = free_name(parent, (now or datetime.now()).strftime("%Y%m%d-%H%M%S"))
+    folder.mkdir(parents=True)
+    return folder
 
 
 def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022) -> RunReport:

@@ -147,11 +147,12 @@ def read_frame(path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
 
 
-def write_plain_outputs(folder: Path, results: Results, collected: CollectResult, rubric: Rubric) -> None:
+def write_plain_outputs(
+    folder: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
+) -> None:
     write_json(folder / "results.json", results_dict(results, rubric))
     write_json(folder / "detail.json", frame_records(collected.frame))
     write_csv(folder / "results.csv", summary_header(rubric), summary_rows(results))
-    problems = collected.problems + results.problems
     write_json(folder / "problems.json", [p.to_dict() for p in problems])
     write_csv(folder / "problems.csv", PROBLEM_HEADER, problem_rows(problems))
     write_json(folder / "audit.json", audit_dict(collected))

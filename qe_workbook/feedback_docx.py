@@ -10,13 +10,12 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from .amounts import canonical, fmt2, round2
+from .amounts import canonical, fmt2
 from .official_docx import OfficialDocument, chinese_number
-from .rubric import KIND_LABELS, Item, Kind, Rubric
+from .rubric import JOINT_RULE_LABELS, KIND_LABELS, Item, Kind, Rubric
 from .score import NO_REMARK, ItemScore, Results, Source, UnitResult
 
 TOP_LOSSES = 5
-JOINT_RULES = {"mean": "取各部门评分的平均值", "min": "取各部门评分中从严的值"}
 
 
 def write_feedback(path: Path, rubric: Rubric, results: Results, unit: UnitResult, issued: date) -> Path:
@@ -89,7 +88,7 @@ def _outcome(rubric: Rubric, item_score: ItemScore) -> str:
     else:
         text = f"满分 {fmt2(item.max)} 分，得分 {fmt2(points)} 分，失分 {fmt2(item_score.lost)} 分。"
     if len(item_score.sources) > 1:
-        text += f"本项由 {len(item_score.sources)} 个部门共同评价，{JOINT_RULES[rubric.grading.joint]}。"
+        text += f"本项由 {len(item_score.sources)} 个部门共同评价，{JOINT_RULE_LABELS[rubric.grading.joint]}。"
     if item_score.missing:
         text += f"{'、'.join(item_score.missing)}尚未给出有效评分，暂按已收到的评分计算。"
     return text
@@ -143,5 +142,5 @@ def _standing(rubric: Rubric, unit: UnitResult) -> str:
 
 
 def _gap(points: Fraction) -> str:
-    """A positive gap for display: '0.93', or '不足 0.01' when it rounds to nothing."""
-    return fmt2(points) if round2(points) > 0 else "不足 0.01"
+    """A positive gap for display (totals and thresholds are whole hundredths, so it is at least 0.01)."""
+    return fmt2(points)

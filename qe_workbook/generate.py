@@ -19,7 +19,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .amounts import as_number, canonical
-from .console import display_width
 from .layout import (
     COL_ID,
     COL_MAX,
@@ -45,7 +44,9 @@ from .layout import (
     TITLE_ROW,
     FormRow,
     cell_ref,
+    dept_text,
     display_name,
+    display_width,
     expected_content,
     form_file_name,
     form_rows,
@@ -53,7 +54,7 @@ from .layout import (
     notes_row,
 )
 from .manifest import FORMAT, Manifest, derive, sign
-from .rubric import KIND_LABELS, Evaluator, Kind, Rubric
+from .rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from .rubric_view import max_label
 
 INPUT_FILL = "#FFF2CC"
@@ -152,9 +153,7 @@ class FormWriter:
         ws.set_row(TITLE_ROW, 30)
         ws.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST_COL, form_title(self.rubric), f["title"])
         ws.set_row(DEPT_ROW, 24)
-        ws.merge_range(
-            DEPT_ROW, 0, DEPT_ROW, COL_TEXT, f"考核评价部门（盖章）：{display_name(self.evaluator)}", f["dept"]
-        )
+        ws.merge_range(DEPT_ROW, 0, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
         ws.write_string(DATE_ROW, COL_REMARK, f"表单编号：{self.manifest.form_id}", f["small"])
@@ -230,7 +229,7 @@ class FormWriter:
                 "error_type": "stop",
             },
         )
-        year = self.rubric.year
+        year, example = self.rubric.year, self.rubric.return_deadline
         ws.data_validation(
             DATE_ROW,
             DATE_COL,
@@ -242,9 +241,9 @@ class FormWriter:
                 "minimum": date(year, 1, 1),
                 "maximum": date(year + 2, 12, 31),
                 "input_title": "填报日期",
-                "input_message": "请填写填报日期，例如 2023-04-20。",
+                "input_message": f"请填写填报日期，例如 {example:%Y-%m-%d}。",
                 "error_title": "日期不正确",
-                "error_message": f"请填写{year}年至{year + 2}年之间的日期，例如 2023-04-20。",
+                "error_message": f"请填写{year}年至{year + 2}年之间的日期，例如 {example:%Y-%m-%d}。",
                 "error_type": "stop",
             },
         )
@@ -298,7 +297,7 @@ class FormWriter:
             how = max_label(rb, item.id) + "；" + _how_to_fill(item.kind)
             if item.is_joint:
                 others = "、".join(e for e in item.evaluators if e != ev.name)
-                how += f"；本项与{others}共同评价，各自打分，取平均"
+                how += f"；本项与{others}共同评价，各自打分，{JOINT_RULE_LABELS[rb.grading.joint]}"
             focus = item.focus + (f"（{item.notes}）" if item.notes else "")
             values = [item.id, KIND_LABELS[item.kind], f"{kp.label}{kp.title}", item.text, how, focus]
             ws.set_row(row, max(_row_height(text, widths[col]) for col, text in enumerate(values)))
@@ -331,7 +330,7 @@ class FormWriter:
             f"{rb.office}邮箱 {office.email if office else ''}，文件名可以保留原样。",
             "3. 打印“评价表”并加盖本部门印章，纸质版报送市质强办存档。",
             "4. 不要增删行列、重命名工作表或改动锁定内容，否则汇总时会被退回；表格有误请联系市质强办重新下发。",
-            "5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时取平均分。",
+            f"5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时{JOINT_RULE_LABELS[rb.grading.joint]}。",
         ]
         for text in steps:
             ws.merge_range(row, 0, row, 5, text, f["note"])
@@ -381,7 +380,7 @@ def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
             **common,
             "validate": "list",
             "source": ["是", "否"],
-            "input_message": "发生区域性、系统性产品质量安全事件的选“是”（考核结果为D级），否则选“否”。",
+            "input_message": f"发生区域性、系统性产品质量安全事件的选“是”（考核结果为{rubric.grading.veto_grade}级），否则选“否”。",
             "error_title": "请选择是或否",
             "error_message": "否决项只能填写“是”或“否”。",
         }

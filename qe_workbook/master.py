@@ -22,6 +22,7 @@ from .amounts import canonical, round2
 from .charts import add_charts
 from .collect import CollectResult, Status, Submission
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
+from .problems import Problem
 from .rubric import KIND_LABELS, Kind, Rubric
 from .score import NO_REMARK, Results
 
@@ -74,7 +75,9 @@ class Sheets:
             ws.write_string(row, col, str(value), self.text)
 
 
-def write_master(path: Path, rubric: Rubric, results: Results, collected: CollectResult) -> Path:
+def write_master(
+    path: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
+) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})
@@ -83,10 +86,10 @@ def write_master(path: Path, rubric: Rubric, results: Results, collected: Collec
     _detail(wb.add_worksheet("明细"), s, collected.frame)
     _matrix(wb.add_worksheet("分项矩阵"), s, rubric, results)
     _returns(wb.add_worksheet("报送情况"), s, rubric, collected.submissions)
-    problems = wb.add_worksheet("问题清单")
-    last = s.table(problems, 0, PROBLEM_HEADER, problem_rows(collected.problems + results.problems))
-    _widths(problems, [6, 26, 40, 10, 10, 90])
-    problems.autofilter(0, 0, max(last, 1), len(PROBLEM_HEADER) - 1)
+    listing = wb.add_worksheet("问题清单")
+    last = s.table(listing, 0, PROBLEM_HEADER, problem_rows(problems))
+    _widths(listing, [6, 26, 40, 10, 10, 90])
+    listing.autofilter(0, 0, max(last, 1), len(PROBLEM_HEADER) - 1)
     _feedback(wb.add_worksheet("反馈要点"), s, rubric, results)
     add_charts(wb, rubric, results)
     wb.close()
@@ -164,16 +167,20 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
 
 
 def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
-    header = ["被考核单位", "项目编号", "类别", "所评价项目", "满分", "得分/扣分", "失分", "评价部门", "评价说明"]
+    """Per unit, the items where points were lost: each evaluator's own entry and remark, and the
+    item's combined result (for a joint item the mean differs from what each evaluator gave)."""
+    header = ["被考核单位", "项目编号", "类别", "所评价项目", "满分", "评价部门", "该部门所填", "项目得分/扣分", "失分",
+              "评价说明"]  # fmt: skip
     rows = []
     for unit in results.units:
         for item_score in unit.shortfalls():
             item = item_score.item
+            result = "是（否决）" if item.kind is Kind.VETO else item_score.points
             for src in item_score.sources:
-                shown = "是（否决）" if item.kind is Kind.VETO else item_score.points
-                rows.append([unit.unit, item.id, KIND_LABELS[item.kind], item.text, item.max, shown,
-                             item_score.lost, src.evaluator, src.remark or NO_REMARK])  # fmt: skip
+                entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
+                rows.append([unit.unit, item.id, KIND_LABELS[item.kind], item.text, item.max, src.evaluator, entered,
+                             result, item_score.lost, src.remark or NO_REMARK])  # fmt: skip
     last = s.table(ws, 0, header, rows)
-    _widths(ws, [16, 9, 8, 40, 7, 9, 7, 14, 70])
+    _widths(ws, [16, 9, 8, 40, 7, 14, 9, 9, 7, 70])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(last, 1), len(header) - 1)

@@ -22,10 +22,7 @@ class RunReport:
     folder: Path
     collected: CollectResult
     results: Results
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.collected.problems + self.results.problems
+    problems: list[Problem]  # the collector's and the scorer's, in that order
 
     @property
     def clean(self) -> bool:
@@ -52,10 +49,11 @@ def run_collect(
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress)  # fmt: skip
     results = score(collected.frame, rubric)
+    problems = collected.problems + results.problems
     with new_run_folder(out_parent) as (tmp, finish):
-        write_master(tmp / "master.xlsx", rubric, results, collected)
-        write_plain_outputs(tmp, results, collected, rubric)
+        write_master(tmp / "master.xlsx", rubric, results, collected, problems)
+        write_plain_outputs(tmp, rubric, results, collected, problems)
         if reports:
             write_reports(tmp, rubric, results)
         folder = finish()
-    return RunReport(folder, collected, results)
+    return RunReport(folder, collected, results, problems)

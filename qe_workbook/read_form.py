@@ -8,6 +8,7 @@ itself then runs in a memory-capped child process (isolate.py) in case a file ge
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from io import BytesIO
 from typing import Any
@@ -28,7 +29,6 @@ class RawForm:
     """What was read from one returned file, before any judgement."""
 
     sheets: list[SheetRef]
-    form_sheet: str
     grid: list[list[Any]]
     scan: SheetScan
     manifest: dict[str, str] = field(default_factory=dict)
@@ -65,12 +65,14 @@ def is_blank(value: Any) -> bool:
 
 
 def cell_text(value: Any) -> str:
-    """A locked cell's value as text: numbers in canonical form (5.0 -> '5'), blanks as ''."""
+    """A cell's value as text: numbers in canonical form (5.0 -> '5'), dates as ISO, blanks as ''."""
     if is_blank(value):
         return ""
     number = from_cell(value)
     if number is not None:
         return canonical(number)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.min.time() else f"{value:%Y-%m-%d}"
     return str(value)
 
 
@@ -120,7 +122,7 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
     except ReaderFailed as exc:
         return fail("FILE_CORRUPT", f"无法读取工作表内容（{exc}）")
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
-    return RawForm(sheets, form_ref.name, grid, scans[form_ref.name], manifest, properties), []
+    return RawForm(sheets, grid, scans[form_ref.name], manifest, properties), []
 
 
 def read_cells(data: bytes, form: str, with_manifest: bool) -> tuple[list[list[Any]], list[list[Any]]]:

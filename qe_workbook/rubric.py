@@ -26,6 +26,7 @@ class Kind(StrEnum):
     VETO = "veto"
 
 
+JOINT_RULE_LABELS = {"mean": "取各部门评分的平均值", "min": "取各部门评分中从严的值"}
 KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS: "加分项", Kind.VETO: "否决项"}
 
 
@@ -92,7 +93,6 @@ class Grading:
     veto_grade: str
     veto_ranks_last: bool
     joint: str
-    decimals: int
 
     def grade_for(self, total: Fraction) -> str:
         for t in self.thresholds:
@@ -153,9 +153,6 @@ class Rubric:
 
     def item(self, item_id: str) -> Item:
         return next(i for i in self.items if i.id == item_id)
-
-    def area(self, area_id: str) -> Area:
-        return next(a for a in self.areas if a.id == area_id)
 
     def key_point(self, kp_id: str) -> KeyPoint:
         return next(k for k in self.key_points if k.id == kp_id)
@@ -285,7 +282,6 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
             veto_grade=grading["veto"]["grade"],
             veto_ranks_last=grading["veto"]["ranks_last"],
             joint=grading["joint"],
-            decimals=grading["decimals"],
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),

@@ -53,7 +53,7 @@ def max_label(rubric: Rubric, item_id: str) -> str:
     """How an item's points read in Chinese: '5分', '每次扣1分，最高扣2分', '加1分', '否决'."""
     item = rubric.item(item_id)
     if item.kind is Kind.DEDUCTION:
-        per = canonical(item.per_event or item.max)
+        per = canonical(item.per_event) if item.per_event is not None else canonical(item.max)
         return f"每次扣{per}分，最高扣{canonical(item.max)}分"
     if item.kind is Kind.BONUS:
         return f"加{canonical(item.max)}分"

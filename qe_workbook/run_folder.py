@@ -40,7 +40,8 @@ def sweep_stale(parent: Path) -> list[Path]:
     return removed
 
 
-def _final_name(parent: Path, stamp: str) -> Path:
+def free_name(parent: Path, stamp: str) -> Path:
+    """parent/stamp, or parent/stamp-2, -3, … when taken."""
     candidate = parent / stamp
     n = 2
     while candidate.exists():
@@ -78,7 +79,7 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
     final: list[Path] = []
 
     def finish() -> Path:
-        target = _final_name(parent, stamp)
+        target = free_name(parent, stamp)
         os.rename(tmp, target)
         final.append(target)
         return target

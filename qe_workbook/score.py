@@ -87,12 +87,13 @@ class Results:
     problems: list[Problem]
 
     def by_rank(self) -> list[UnitResult]:
-        return sorted(self.units, key=lambda u: (u.rank, self.units.index(u)))
+        return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order
 
 
 def event_points(item: Item, events: Decimal) -> Fraction:
     """A deduction: min(events × per_event, cap)."""
-    per_event = item.per_event if item.per_event is not None else item.max
+    assert item.per_event is not None, "rubric_check requires per_event on every deduction"
+    per_event = item.per_event
     return min(Fraction(events) * Fraction(per_event), Fraction(item.max))
 
 

@@ -19,9 +19,7 @@ from defusedxml.ElementTree import iterparse
 
 from .container import Package
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?(\d{1,12})$")
 
 
@@ -37,7 +35,6 @@ class BrokenXml(Exception):
 class SheetRef:
     name: str
     part: str
-    state: str
 
 
 @dataclass
@@ -114,7 +111,7 @@ def workbook_sheets(pkg: Package) -> list[SheetRef]:
         for _, el in _events(fh):
             if _local(el.tag) == "sheet":
                 rid = el.get(f"{{{NS_REL}}}id", "")
-                sheets.append(SheetRef(el.get("name", ""), rels.get(rid, ""), el.get("state", "visible")))
+                sheets.append(SheetRef(el.get("name", ""), rels.get(rid, "")))
     return sheets
 
 

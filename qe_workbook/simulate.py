@@ -142,8 +142,9 @@ def simulate(
     return sim
 
 
-def _first_unit_cell(rubric: Rubric, evaluator: str, kind: Kind = Kind.SCORE) -> tuple[str, Item]:
-    item = next(i for i in rubric.items_for(evaluator) if i.kind is kind)
+def _first_unit_cell(rubric: Rubric, evaluator: str) -> tuple[str, Item]:
+    """The first unit and the evaluator's first score item (where a planted mistake goes)."""
+    item = next(i for i in rubric.items_for(evaluator) if i.kind is Kind.SCORE)
     return rubric.units[0].name, item
 
 

@@ -115,7 +115,7 @@ def test_bad_scores_are_left_out_and_pointed_at(
     assert (hit.file, hit.sheet, hit.cell) == ("2022年度质量工作考核评价表_甲局.xlsx", "评价表", "E8")
     assert words in hit.message and "西区第1项（01-1）" in hit.message
     row = collected.frame[(collected.frame.unit == "西区") & (collected.frame.item_id == "01-1")].iloc[0]
-    assert row.valid is False or not row.valid
+    assert not row.valid and row.value is None
     results = score(collected.frame, small_rubric)
     xi = next(u for u in results.units if u.unit == "西区")
     assert not xi.complete and xi.total == Decimal("52.5")  # 90.5 without the 38
@@ -139,7 +139,14 @@ def test_deduction_and_veto_values(
     tmp_path: Path, small_rubric: Rubric, evaluator: str, cell_key: tuple[str, str], value: object, code: str
 ) -> None:
     collected = _collect(tmp_path, small_rubric, with_changes(TIE, evaluator, {cell_key: (value, "说明")}))
-    assert code in _codes(collected)
+    (hit,) = [p for p in collected.problems if p.code == code]
+    assert (hit.file, hit.cell) == (
+        f"2022年度质量工作考核评价表_{evaluator}.xlsx",
+        "E7" if evaluator == "甲局" else "E5",
+    )
+    row = collected.frame[(collected.frame.unit == "东区") & (collected.frame.item_id == cell_key[1])].iloc[0]
+    assert row.value is None  # left out: 东区 is provisional until it is corrected
+    assert not next(u for u in score(collected.frame, small_rubric).units if u.unit == "东区").complete
 
 
 def test_a_lost_point_without_a_remark_is_a_warning(tmp_path: Path, small_rubric: Rubric) -> None:
@@ -250,7 +257,7 @@ def test_cli_collect_writes_a_new_run_folder_each_time(tmp_path: Path, small_rub
     assert master.sheetnames[:6] == ["汇总", "明细", "分项矩阵", "报送情况", "问题清单", "反馈要点"]
     feedback = [r for r in master["反馈要点"].iter_rows(values_only=True) if r[0] == "东区" and r[1] == "03-1"]
     assert feedback[0][-1] == '=HYPERLINK("http://x")'  # stays text, never a formula
-    assert master["反馈要点"].cell(2, 9).data_type == "s"
+    assert master["反馈要点"].cell(2, 10).data_type == "s"
 
 
 def test_cli_collect_exit_codes(tmp_path: Path, small_rubric_path: Path, small_rubric: Rubric) -> None:

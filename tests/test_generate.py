@@ -206,7 +206,7 @@ def test_libreoffice_prints_the_form_one_page_wide_on_a4(tmp_path: Path, rubric_
         timeout=180,
     )
     pdf = tmp_path / "pdf" / form.path.with_suffix(".pdf").name
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    info = subprocess.run([require_program("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "841.89 x 595.3" in info  # A4 landscape
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = [p for p in text.split("\f") if "项目编号" in p and "所评县区" in p]
