@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -282,3 +283,48 @@ def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) ->
     for path in written:
         click.echo(f"已生成：{path}")
     sys.exit(1 if problems else 0)
+
+
+_CLICK_MESSAGES = [
+    (re.compile(r"Invalid value for '([^']+)': (.*)", re.S), r"参数 \1 的取值无效：\2"),
+    (re.compile(r"Directory '(.+)' does not exist\."), r"文件夹“\1”不存在。"),
+    (re.compile(r"File '(.+)' does not exist\."), r"文件“\1”不存在。"),
+    (re.compile(r"Path '(.+)' does not exist\."), r"路径“\1”不存在。"),
+    (re.compile(r"Directory '(.+)' is a file\."), r"“\1”是文件，不是文件夹。"),
+    (re.compile(r"File '(.+)' is a directory\."), r"“\1”是文件夹，不是文件。"),
+    (re.compile(r"No such option: (\S+)"), r"没有选项 \1"),
+    (re.compile(r"No such option '(.+?)'\."), r"没有选项 \1。"),
+    (re.compile(r"Did you mean one of (.+)\?"), r"是否想用其中之一：\1？"),
+    (re.compile(r"Did you mean '(.+)'\?"), r"是否想用 \1？"),
+    (re.compile(r"No such command '(.+)'\."), r"没有命令 \1。"),
+    (re.compile(r"Missing argument '(.+)'\."), r"缺少参数 \1。"),
+    (re.compile(r"Missing option '(.+)'\."), r"缺少选项 \1。"),
+    (re.compile(r"Option '(.+)' requires an argument\."), r"选项 \1 需要一个值。"),
+    (re.compile(r"'(.+)' is not one of (.+)\."), r"“\1”不是可选值 \2 之一。"),
+    (re.compile(r"'(.+)' is not a valid integer\."), r"“\1”不是整数。"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+]
+
+
+def chinese_usage_message(message: str) -> str:
+    """click's own usage errors, in Chinese (each pattern applied once, in order)."""
+    for pattern, replacement in _CLICK_MESSAGES:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def run() -> None:
+    """The console entry point: `main` with click's usage errors told in Chinese (exit 2)."""
+    try:
+        main.main(standalone_mode=False)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "qe"
+        click.echo(f"用法错误：{chinese_usage_message(exc.format_message())}", err=True)
+        click.echo(f"运行“{command} --help”查看用法。", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"错误：{chinese_usage_message(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(1)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -297,3 +300,17 @@ def test_run_collect_traces_every_point_to_a_cell(tmp_path: Path, small_rubric: 
     assert {f["decision"] for f in audit["files"]} == {"accepted"} and all(
         len(f["sha256"]) == 64 for f in audit["files"]
     )
+
+
+def test_usage_errors_are_told_in_chinese(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "qe_workbook", "collect", str(tmp_path / "没有这个文件夹"), "--foo"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("用法错误：") and "没有选项 --foo" in done.stderr and "Traceback" not in done.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "qe_workbook", "collect", str(tmp_path / "没有这个文件夹")],
+        capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=tmp_path,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "不存在" in missing.stderr
