@@ -15,6 +15,7 @@ from qe_workbook.rubric import Rubric, load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "docs" / "source" / "luohe-2022-quality-assessment-plan.txt"
+UNITS_2022 = ["舞阳县", "临颍县", "源汇区", "郾城区", "召陵区", "开发区", "市城乡一体化示范区", "西城区"]  # 附件6
 
 SMALL_RUBRIC: dict[str, Any] = {
     "schema_version": 1,
