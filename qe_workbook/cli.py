@@ -17,19 +17,17 @@ import click
 from . import __version__
 from .console import echo_json, echo_problems, echo_run, format_table, run_json
 from .demo import run_demo
-from .discover import discover
-from .generate import generate_forms
+from .documents.reports import report_run
+from .forms.generate import generate_forms
+from .forms.simulate import PROFILES, simulate
+from .intake.discover import discover
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .pipeline import run_collect
 from .problems import has_errors
-from .reports import report_run
-from .rubric import Rubric, load_rubric
-from .rubric_view import counts_text, evaluator_rows, item_rows, rubric_counts
-from .simulate import PROFILES, simulate
+from .rubric import Rubric, default_rubric_path, load_rubric
+from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
 rubric_option = click.option(
     "--rubric",
@@ -48,16 +46,9 @@ def out_option(default: Path, help: str) -> Callable[[F], F]:
     )  # fmt: skip
 
 
-def resolve_rubric_path(path: Path | None) -> Path:
-    if path is not None:
-        return path
-    local = Path("rubric.json")
-    return local if local.exists() else BUNDLED_RUBRIC
-
-
 def open_rubric(path: Path | None) -> Rubric:
     """Load the rubric or stop with its problems (exit 1)."""
-    load = load_rubric(resolve_rubric_path(path))
+    load = load_rubric(default_rubric_path(path))
     if load.rubric is None:
         echo_problems(load.problems, err=True)
         click.echo("考核细则有错误，请先修正。", err=True)
@@ -81,7 +72,7 @@ def rubric() -> None:
 @json_option
 def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
     """检查考核细则的格式和内容；有错误时退出码为 1。"""
-    load = load_rubric(resolve_rubric_path(path))
+    load = load_rubric(default_rubric_path(path))
     counts = rubric_counts(load.rubric) if load.rubric else None
     if as_json:
         echo_json({"ok": load.ok, "counts": counts, "problems": [p.to_dict() for p in load.problems]})

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from .export import results_dict, summary_header, summary_rows
-from .layout import display_width
+from .forms.layout import display_width
+from .outputs.export import results_dict, summary_header, summary_rows
 from .pipeline import RunReport
 from .problems import SEVERITY_LABELS, Problem, Severity
 from .rubric import Rubric

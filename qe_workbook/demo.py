@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .generate import generate_forms
+from .forms.generate import generate_forms
+from .forms.simulate import simulate
 from .keys import create_key
+from .outputs.run_folder import free_name
 from .pipeline import RunReport, run_collect
 from .rubric import Rubric
-from .run_folder import free_name
-from .simulate import simulate
 
 
 def new_folder(parent: Path, now: datetime | None = None) -> Path:

@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .collect import CollectResult, collect
-from .container import Limits
-from .export import write_plain_outputs
-from .master import write_master
+from .documents.reports import write_reports
+from .intake.collect import CollectResult, collect
+from .intake.container import Limits
+from .outputs.export import write_plain_outputs
+from .outputs.master import write_master
+from .outputs.run_folder import new_run_folder
 from .problems import Problem, has_errors
-from .reports import write_reports
 from .rubric import Rubric
-from .run_folder import new_run_folder
-from .score import Results, score
+from .scoring.score import Results, score
 
 
 @dataclass

@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def measure(units: int) -> dict[str, float]:
     """Generate, fill (openpyxl, as `qe simulate` does) and collect forms for `units` synthetic units."""
-    from qe_workbook.collect import collect
-    from qe_workbook.fill import fill_form
-    from qe_workbook.generate import generate_forms
+    from qe_workbook.forms.fill import fill_form
+    from qe_workbook.forms.generate import generate_forms
+    from qe_workbook.forms.simulate import clean_answers
+    from qe_workbook.intake.collect import collect
     from qe_workbook.rubric import Unit, load_rubric
-    from qe_workbook.score import score
-    from qe_workbook.simulate import clean_answers
+    from qe_workbook.scoring.score import score
 
     rubric = load_rubric(ROOT / "rubric.json").rubric
     assert rubric is not None

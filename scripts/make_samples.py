@@ -11,10 +11,10 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from qe_workbook.generate import generate_forms
+from qe_workbook.forms.generate import generate_forms
+from qe_workbook.forms.simulate import simulate
 from qe_workbook.keys import read_key
 from qe_workbook.rubric import load_rubric
-from qe_workbook.simulate import simulate
 
 SAMPLES = Path("samples")
 SEED = 2022

@@ -26,8 +26,7 @@ import openpyxl
 from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.workbook.workbook import Workbook
 
-from qe_workbook.container import OLE_MAGIC, Limits, open_package
-from qe_workbook.layout import (
+from qe_workbook.forms.layout import (
     COL_REMARK,
     COL_SCORE,
     COL_TEXT,
@@ -39,9 +38,10 @@ from qe_workbook.layout import (
     MANIFEST_SHEET,
     cell_ref,
 )
-from qe_workbook.manifest import LockedContent, Manifest, sign
-from qe_workbook.read_form import read_form
-from qe_workbook.sheetxml import workbook_sheets
+from qe_workbook.forms.manifest import LockedContent, Manifest, sign
+from qe_workbook.intake.container import OLE_MAGIC, Limits, open_package
+from qe_workbook.intake.read_form import read_form
+from qe_workbook.intake.sheetxml import workbook_sheets
 
 SCORE = cell_ref(FIRST_DATA_ROW, COL_SCORE)  # 东区 01-1, 满分 40
 JOINT = cell_ref(FIRST_DATA_ROW + 1, COL_SCORE)  # 东区 01-2, 满分 20

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
-from qe_workbook.fill import Answer, fill_form
-from qe_workbook.generate import GenerateResult, generate_forms
+from qe_workbook.forms.fill import Answer, fill_form
+from qe_workbook.forms.generate import GenerateResult, generate_forms
 from qe_workbook.rubric import Rubric
 
 KEY = bytes(range(32))

@@ -22,7 +22,7 @@ UNUSED_ALLOWED: dict[str, str] = {}
 def codes_in_source() -> dict[str, set[str]]:
     """Code-shaped string literals in the library (make_problem("X", …) and its local wrappers)."""
     found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "qe_workbook").glob("*.py")):
+    for path in sorted((ROOT / "qe_workbook").rglob("*.py")):
         if path.name == "problems.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from defusedxml import ElementTree
 
-from qe_workbook.charts import CHART_SHEET, DATA_SHEET
+from qe_workbook.outputs.charts import CHART_SHEET, DATA_SHEET
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
 

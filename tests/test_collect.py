@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.collect import CollectResult, Status, collect
+from qe_workbook.intake.collect import CollectResult, Status, collect
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
-from qe_workbook.score import score
+from qe_workbook.scoring.score import score
 
 from .forms import KEY, TIE, fill_all, generate, with_changes
 
@@ -183,7 +183,7 @@ def test_two_different_files_from_one_evaluator_are_a_conflict(tmp_path: Path, s
     generated = generate(small_rubric, tmp_path / "forms")
     fill_all(generated, tmp_path / "returned", TIE)
     first = generated.forms[0].path
-    from qe_workbook.fill import fill_form
+    from qe_workbook.forms.fill import fill_form
 
     changed = with_changes(TIE, "甲局", {("东区", "01-1"): (30, "更正")})["甲局"]
     fill_form(first, tmp_path / "returned" / "更正版" / "甲局.xlsx", changed, "2023-04-25")

@@ -24,8 +24,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qe_workbook.collect import Status, collect
-from qe_workbook.layout import (
+from qe_workbook.forms.layout import (
     COL_ID,
     COL_MAX,
     COL_REMARK,
@@ -39,7 +38,8 @@ from qe_workbook.layout import (
     SHEETS,
     cell_ref,
 )
-from qe_workbook.manifest import Manifest
+from qe_workbook.forms.manifest import Manifest
+from qe_workbook.intake.collect import Status, collect
 from qe_workbook.rubric import Rubric
 
 from .conftest import load_ok, small_rubric_data, write_json

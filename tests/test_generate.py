@@ -11,9 +11,9 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.generate import generate_forms
-from qe_workbook.layout import DATE_CELL, FORM_SHEET, GUIDE_SHEET, HEADER, MANIFEST_SHEET, expected_content
-from qe_workbook.manifest import Manifest, verify
+from qe_workbook.forms.generate import generate_forms
+from qe_workbook.forms.layout import DATE_CELL, FORM_SHEET, GUIDE_SHEET, HEADER, MANIFEST_SHEET, expected_content
+from qe_workbook.forms.manifest import Manifest, verify
 from qe_workbook.rubric import Rubric
 
 from .conftest import require_program

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from qe_workbook.collect import collect
-from qe_workbook.generate import GenerateResult
-from qe_workbook.isolate import ReaderFailed, run_isolated
-from qe_workbook.layout import REMARK_MAX_CHARS
+from qe_workbook.forms.generate import GenerateResult
+from qe_workbook.forms.layout import REMARK_MAX_CHARS
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.isolate import ReaderFailed, run_isolated
+from qe_workbook.intake.read_form import read_cells
 from qe_workbook.pipeline import run_collect
-from qe_workbook.read_form import read_cells
 from qe_workbook.rubric import Rubric
-from qe_workbook.score import score
+from qe_workbook.scoring.score import score
 
 from .badfiles import CONTROL_REMARK_CLEANED, CORPUS, BadFile, Sources, far_away_cell, write_corpus
 from .conftest import load_ok, small_rubric_data, write_json

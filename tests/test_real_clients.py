@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from qe_workbook.collect import CollectResult, Status, collect
-from qe_workbook.generate import GenerateResult
+from qe_workbook.forms.generate import GenerateResult
+from qe_workbook.intake.collect import CollectResult, Status, collect
 from qe_workbook.rubric import Rubric
-from qe_workbook.score import score
+from qe_workbook.scoring.score import score
 
 from .conftest import ROOT, load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate, with_changes

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from qe_workbook.cli import main
+from qe_workbook.documents.reports import FEEDBACK_DIR, report_run, write_reports
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import RunReport, run_collect
-from qe_workbook.reports import FEEDBACK_DIR, report_run, write_reports
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, require_program

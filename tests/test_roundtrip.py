@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qe_workbook.collect import collect
+from qe_workbook.intake.collect import collect
 from qe_workbook.rubric import Kind, Rubric
-from qe_workbook.score import score
+from qe_workbook.scoring.score import score
 
 from .conftest import load_ok, small_rubric_data, write_json
 from .forms import KEY, fill_all, generate

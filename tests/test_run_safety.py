@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qe_workbook.amounts import as_number
-from qe_workbook.fill import Answer
+from qe_workbook.forms.fill import Answer
 from qe_workbook.rubric import Item, Kind, Rubric
 
 from .conftest import ROOT, load_ok

@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.forms.simulate import clean_answers
 from qe_workbook.rubric import Kind, Rubric
-from qe_workbook.simulate import clean_answers
 
 from .conftest import ROOT, UNITS_2022
 

@@ -14,9 +14,9 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .amounts import round2
-from .problems import Problem, make_problem
-from .rubric import Item, Kind, Rubric
+from ..amounts import round2
+from ..problems import Problem, make_problem
+from ..rubric import Item, Kind, Rubric
 
 INCOMPLETE_MARK = "（暂定）"
 NO_REMARK = "（未填写评价说明）"

@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .amounts import canonical, decimal_places
-from .problems import Problem, make_problem
-from .rubric import SCHEMA_PATH
+from ..amounts import canonical, decimal_places
+from ..problems import Problem, make_problem
 
 TOTAL_POINTS = Decimal(100)
 
@@ -40,6 +40,8 @@ _PATTERN_HINTS = {
     "phone": "电话号码只能含数字、空格、括号、加号和短横",
     "email": "电子邮箱格式不正确，例如 lhzl@126.com",
 }
+
+SCHEMA_PATH = Path(__file__).with_name("rubric.schema.json")
 
 
 @cache

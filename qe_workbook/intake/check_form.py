@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layout import (
+from ..forms.layout import (
     COL_ID,
     COL_MAX,
     COL_TEXT,
@@ -20,10 +20,10 @@ from .layout import (
     cell_ref,
     expected_content,
 )
-from .manifest import FORMAT, LockedContent, Manifest, verify
-from .problems import Problem, make_problem
+from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
+from ..problems import Problem, make_problem
+from ..rubric import Evaluator, Rubric
 from .read_form import RawForm
-from .rubric import Evaluator, Rubric
 
 PROP_PREFIX = "qe_"
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import openpyxl
 from docx import Document
 
-from .amounts import canonical
+from ..amounts import canonical
+from ..rubric import Item, Kind, Rubric
 from .fill import Answer, fill_form
 from .generate import generate_forms
 from .layout import COL_TEXT, FIRST_DATA_ROW, FORM_SHEET, MANIFEST_SHEET, form_file_name
-from .rubric import Item, Kind, Rubric
 
 PROFILES = ("clean", "with-problems")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from .amounts import canonical
+from ..amounts import canonical
+from ..rubric import Evaluator, Item, Rubric, Unit
 from .manifest import LockedContent
-from .rubric import Evaluator, Item, Rubric, Unit
 
 FORM_SHEET = "评价表"
 GUIDE_SHEET = "评分指引"

@@ -6,8 +6,8 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from .amounts import canonical
-from .rubric import KIND_LABELS, Kind, Rubric
+from ..amounts import canonical
+from .model import KIND_LABELS, Kind, Rubric
 
 
 def rubric_counts(rubric: Rubric) -> dict[str, Any]:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..forms.layout import FORM_SHEET
+from ..problems import Problem, Severity, has_errors, make_problem, os_error_text
+from ..rubric import Rubric
 from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
 from .discover import discover
-from .layout import FORM_SHEET
-from .problems import Problem, Severity, has_errors, make_problem, os_error_text
 from .read_form import read_form
-from .rubric import Rubric
 
 FRAME_COLUMNS = [
     "year", "evaluator", "unit", "area", "key_point", "item_id", "kind", "max", "raw", "value", "valid",

@@ -18,9 +18,9 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .amounts import canonical, round2
-from .rubric import Rubric
-from .score import Results
+from ..amounts import canonical, round2
+from ..rubric import Rubric
+from ..scoring.score import Results
 
 DATA_SHEET, CHART_SHEET = "图表数据", "图表"
 FULL_MARKS = "满分"

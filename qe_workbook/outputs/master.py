@@ -18,13 +18,13 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .amounts import canonical, round2
+from ..amounts import canonical, round2
+from ..intake.collect import CollectResult, Status, Submission
+from ..problems import Problem
+from ..rubric import KIND_LABELS, Kind, Rubric
+from ..scoring.score import NO_REMARK, Results
 from .charts import add_charts
-from .collect import CollectResult, Status, Submission
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
-from .problems import Problem
-from .rubric import KIND_LABELS, Kind, Rubric
-from .score import NO_REMARK, Results
 
 STATUS_LABELS = {
     Status.ACCEPTED: "已采用",

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
-from .problems import Problem, make_problem
+from ..problems import Problem, make_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))

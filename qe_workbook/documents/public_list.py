@@ -9,9 +9,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .export import write_csv
-from .rubric import Rubric
-from .score import Results
+from ..outputs.export import write_csv
+from ..rubric import Rubric
+from ..scoring.score import Results
 
 HEADER = ["被考核单位", "等级"]
 XLSX_NAME, CSV_NAME = "公告名单.xlsx", "公告名单.csv"

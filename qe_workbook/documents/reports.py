@@ -10,14 +10,14 @@ import json
 from datetime import date
 from pathlib import Path
 
-from .export import read_frame
+from ..outputs.export import read_frame
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem, make_problem
+from ..rubric import Rubric
+from ..scoring.score import Results, score
 from .feedback_docx import write_feedback
 from .notice_docx import DRAFT_MARK, write_notice
-from .problems import Problem, make_problem
 from .public_list import write_public_list
-from .rubric import Rubric
-from .run_folder import new_run_folder
-from .score import Results, score
 
 FEEDBACK_DIR = "反馈意见"
 REPORTS_AGAIN = "重新生成的报告"

@@ -10,10 +10,10 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from .amounts import canonical, fmt2
+from ..amounts import canonical, fmt2
+from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Item, Kind, Rubric
+from ..scoring.score import NO_REMARK, ItemScore, Results, Source, UnitResult
 from .official_docx import OfficialDocument, chinese_number
-from .rubric import JOINT_RULE_LABELS, KIND_LABELS, Item, Kind, Rubric
-from .score import NO_REMARK, ItemScore, Results, Source, UnitResult
 
 TOP_LOSSES = 5
 

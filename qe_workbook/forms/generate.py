@@ -18,7 +18,9 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .amounts import as_number, canonical
+from ..amounts import as_number, canonical
+from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
+from ..rubric.view import max_label
 from .layout import (
     COL_ID,
     COL_MAX,
@@ -54,8 +56,6 @@ from .layout import (
     notes_row,
 )
 from .manifest import FORMAT, Manifest, derive, sign
-from .rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
-from .rubric_view import max_label
 
 INPUT_FILL = "#FFF2CC"
 EMPTY_FILL = "#F8CBAD"

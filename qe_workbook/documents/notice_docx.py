@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ..rubric import Rubric
+from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
 from .official_docx import OfficialDocument, chinese_date
-from .rubric import Rubric
-from .score import INCOMPLETE_MARK, Results, UnitResult
 
 DRAFT_MARK = "（代拟稿）"
 

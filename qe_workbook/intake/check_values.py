@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .amounts import canonical, decimal_places, from_cell, parse_text_number
-from .layout import (
+from ..amounts import canonical, decimal_places, from_cell, parse_text_number
+from ..forms.layout import (
     COL_REMARK,
     COL_SCORE,
     DATE_CELL,
@@ -35,9 +35,9 @@ from .layout import (
     form_rows,
     notes_row,
 )
-from .problems import Problem, Severity, make_problem
+from ..problems import Problem, Severity, make_problem
+from ..rubric import Kind, Rubric
 from .read_form import RawForm, cell_text, is_blank
-from .rubric import Kind, Rubric
 
 VETO_YES, VETO_NO = "是", "否"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

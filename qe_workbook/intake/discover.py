@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, make_problem, os_error_text
+from ..problems import Problem, make_problem, os_error_text
 
 LONG_NAME = 100
 

@@ -1,164 +1,28 @@
-"""The rubric (考核细则) as a validated, immutable data model.
-
-`load_rubric` reads rubric.json, checks it against the shipped JSON Schema and for meaning
-(`rubric_check`), and returns the model with every problem found; it never raises on bad input.
-"""
+"""Reading rubric.json: exact numbers, every problem reported, the model built only from checked data."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, has_errors, make_problem, os_error_text
+from ..problems import Problem, has_errors, make_problem, os_error_text
+from .check import check_rubric_data
+from .model import Area, Evaluator, Grading, Item, KeyPoint, Kind, Rubric, Threshold, Unit
+
+BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
 
-class Kind(StrEnum):
-    SCORE = "score"
-    DEDUCTION = "deduction"
-    BONUS = "bonus"
-    VETO = "veto"
-
-
-JOINT_RULE_LABELS = {"mean": "取各部门评分的平均值", "min": "取各部门评分中从严的值"}
-KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS: "加分项", Kind.VETO: "否决项"}
-
-
-@dataclass(frozen=True)
-class Unit:
-    name: str
-    full_name: str
-
-
-@dataclass(frozen=True)
-class Area:
-    id: str
-    name: str
-    max: Decimal
-
-
-@dataclass(frozen=True)
-class KeyPoint:
-    id: str
-    label: str
-    title: str
-    area: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    area: str
-    key_point: str
-    kind: Kind
-    max: Decimal
-    text: str
-    evaluators: tuple[str, ...]
-    per_event: Decimal | None = None
-    group: str | None = None
-    notes: str = ""
-    focus: str = ""
-
-    @property
-    def is_joint(self) -> bool:
-        return len(self.evaluators) > 1
-
-
-@dataclass(frozen=True)
-class Evaluator:
-    name: str
-    full_name: str
-    phone: str
-    email: str
-    bureau: str | None = None
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Threshold:
-    grade: str
-    min: Decimal
-
-
-@dataclass(frozen=True)
-class Grading:
-    thresholds: tuple[Threshold, ...]
-    lowest_grade: str
-    veto_grade: str
-    veto_ranks_last: bool
-    joint: str
-
-    def grade_for(self, total: Fraction) -> str:
-        for t in self.thresholds:
-            if total >= Fraction(t.min):
-                return t.grade
-        return self.lowest_grade
-
-    def next_grade_up(self, total: Fraction) -> Threshold | None:
-        """The nearest threshold above `total`, if any (for '距B级还差 x 分')."""
-        above = [t for t in self.thresholds if Fraction(t.min) > total]
-        return min(above, key=lambda t: t.min) if above else None
-
-
-@dataclass(frozen=True)
-class Rubric:
-    year: int
-    title: str
-    rubric_title: str
-    city: str
-    office: str
-    office_full_name: str
-    basis: tuple[str, ...]  # the documents the plan rests on, cited by the 通报
-    copy_to: tuple[str, ...]  # who the 通报 is copied to (方案三(三))
-    period_start: date
-    period_end: date
-    materials_deadline: date
-    return_deadline: date
-    units: tuple[Unit, ...]
-    areas: tuple[Area, ...]
-    key_points: tuple[KeyPoint, ...]
-    items: tuple[Item, ...]
-    evaluators: tuple[Evaluator, ...]
-    grading: Grading
-    decisions: tuple[tuple[str, str], ...]
-    content_hash: str
-    _by_name: dict[str, Evaluator] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        index: dict[str, Evaluator] = {}
-        for ev in self.evaluators:
-            for name in (ev.name, *ev.aliases):
-                index.setdefault(name, ev)
-        object.__setattr__(self, "_by_name", index)
-
-    def evaluator(self, name: str) -> Evaluator | None:
-        """Look an evaluator up by its name or an alias (市工业和信息化局 -> 市工信局)."""
-        return self._by_name.get(name)
-
-    def items_for(self, evaluator: str) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if evaluator in i.evaluators)
-
-    def form_evaluators(self) -> tuple[Evaluator, ...]:
-        """Evaluators that score at least one item, in catalogue order."""
-        return tuple(ev for ev in self.evaluators if self.items_for(ev.name))
-
-    def idle_evaluators(self) -> tuple[Evaluator, ...]:
-        return tuple(ev for ev in self.evaluators if not self.items_for(ev.name))
-
-    def item(self, item_id: str) -> Item:
-        return next(i for i in self.items if i.id == item_id)
-
-    def key_point(self, kp_id: str) -> KeyPoint:
-        return next(k for k in self.key_points if k.id == kp_id)
-
-    def items_of_kind(self, kind: Kind) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.kind is kind)
+def default_rubric_path(path: Path | None = None) -> Path:
+    """The rubric used when none is named: ./rubric.json, else the bundled 2022 rubric."""
+    if path is not None:
+        return path
+    local = Path("rubric.json")
+    return local if local.exists() else BUNDLED_RUBRIC
 
 
 @dataclass
@@ -169,9 +33,6 @@ class RubricLoad:
     @property
     def ok(self) -> bool:
         return self.rubric is not None and not has_errors(self.problems)
-
-
-SCHEMA_PATH = Path(__file__).with_name("rubric.schema.json")
 
 
 def canonical_json(data: Any) -> str:
@@ -231,8 +92,6 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
 
 def load_rubric(path: str | Path) -> RubricLoad:
     """Load and check rubric.json; the rubric is None when it has errors."""
-    from .rubric_check import check_rubric_data
-
     path = Path(path)
     data, problems = read_rubric_json(path)
     if data is None:

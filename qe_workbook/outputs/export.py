@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from .amounts import canonical, round2
-from .collect import FRAME_COLUMNS, CollectResult, Submission
-from .problems import SEVERITY_LABELS, Problem
-from .rubric import Rubric
-from .score import Results, UnitResult
+from ..amounts import canonical, round2
+from ..intake.collect import FRAME_COLUMNS, CollectResult, Submission
+from ..problems import SEVERITY_LABELS, Problem
+from ..rubric import Rubric
+from ..scoring.score import Results, UnitResult
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

@@ -15,12 +15,22 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from .amounts import canonical, from_cell
+from ..amounts import canonical, from_cell
+from ..forms.layout import (
+    COL_ID,
+    COL_MAX,
+    COL_TEXT,
+    COL_UNIT,
+    FIRST_DATA_ROW,
+    FORM_SHEET,
+    HEADER,
+    HEADER_ROW,
+    MANIFEST_SHEET,
+)
+from ..forms.manifest import LockedContent
+from ..problems import Problem, make_problem
 from .container import Limits, Package
 from .isolate import ReaderFailed, run_isolated
-from .layout import COL_ID, COL_MAX, COL_TEXT, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, HEADER, HEADER_ROW, MANIFEST_SHEET
-from .manifest import LockedContent
-from .problems import Problem, make_problem
 from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
 
 

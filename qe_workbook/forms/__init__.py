@@ -1,0 +1,1 @@
+"""The evaluation forms (附件6): layout, generation, signed manifest, filling and simulation."""

@@ -1,0 +1,1 @@
+"""Intake of returned forms: discovery, safe containers, isolated reading, checks, collection."""

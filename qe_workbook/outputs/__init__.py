@@ -1,0 +1,1 @@
+"""Outputs of a run: the run folder, master.xlsx, charts and plain exports."""

@@ -1,0 +1,1 @@
+"""Scoring: exact amounts, the master frame and unit totals, grades and ranks."""
