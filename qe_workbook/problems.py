@@ -7,9 +7,10 @@ means and how to fix it (in Chinese, for the users). `docs/problems.md` is gener
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -23,10 +24,14 @@ SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severit
 
 @dataclass(frozen=True)
 class ProblemType:
+    """A catalogue entry. `template` says what is wrong in one case, from the problem's params
+    (`str.format` fields, e.g. "{unit}的{item}得分 {value} 超过满分 {max}"); `fix` says what to do."""
+
     code: str
     severity: Severity
     meaning: str
     fix: str
+    template: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,12 @@ class Problem:
     sheet: str | None
     cell: str | None
     message: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)  # the facts, for programs: unit, item, value…
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = str(self.severity)
+        data["params"] = {k: _plain(v) for k, v in self.params.items()}
         return data
 
 
@@ -312,12 +319,19 @@ _TYPES = [
         "同一评价部门有多份评价表，按 --prefer newest 采用了填报日期最新的一份。",
         "请确认采用的是该部门的最终版本。",
     ),
-    ProblemType("SUBMISSION_MISSING", _E, "尚未收到该评价部门的评价表。", "请按“报送情况”表中的电话和邮箱催收。"),
+    ProblemType(
+        "SUBMISSION_MISSING",
+        _E,
+        "尚未收到该评价部门的评价表。",
+        "请按“报送情况”表中的电话和邮箱催收。",
+        "尚未收到{evaluator}的评价表（电话 {phone}，邮箱 {email}）",
+    ),
     ProblemType(
         "SUBMISSION_REJECTED",
         _E,
         "该评价部门的评价表因错误未被采用。",
         "请按问题清单中该文件的错误说明，请评价部门修改后重新发送。",
+        "{evaluator}的评价表（{files}）未被采用（电话 {phone}，邮箱 {email}）",
     ),
     ProblemType(
         "REPORT_RUN_INVALID",
@@ -357,6 +371,45 @@ def make_problem(
     detail = detail.rstrip("。")
     message = f"{detail}。{fix if fix is not None else kind.fix}"
     return Problem(code, severity or kind.severity, file, sheet, cell, message)
+
+
+def problem(
+    code: str,
+    *,
+    file: str | None = None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    severity: Severity | None = None,
+    fix: str | None = None,
+    **params: Any,
+) -> Problem:
+    """The one constructor: the message is rendered from the code's template and its params.
+
+    A code without a template, or a template naming a param that was not given, is a
+    programming error (KeyError), never a problem of the input.
+    """
+    kind = CATALOGUE[code]
+    if not kind.template:
+        raise KeyError(f"problem code {code} has no template")
+    detail = kind.template.format_map({k: _shown(v) for k, v in params.items()}).rstrip("。")
+    message = f"{detail}。{fix if fix is not None else kind.fix}"
+    return Problem(code, severity or kind.severity, file, sheet, cell, message, dict(params))
+
+
+def _shown(value: Any) -> Any:
+    """How a param reads inside a Chinese sentence: lists joined with 、."""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A param as JSON can carry it (Decimals and dates as text, sequences as lists)."""
+    if isinstance(value, str | int | bool | float) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 _ERRNO_TEXT = {

@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..forms.layout import FORM_SHEET
-from ..problems import Problem, Severity, has_errors, make_problem, os_error_text
+from ..problems import Problem, Severity, has_errors, make_problem, os_error_text, problem
 from ..rubric import Rubric
 from .check_form import check_integrity
 from .check_values import Entry, read_values
@@ -190,16 +191,12 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
     for ev in rubric.form_evaluators():
         if ev.name in accepted:
             continue
-        tried = [s for s in submissions if s.owner == ev.name]
-        contact = f"（电话 {ev.phone or '未提供'}，邮箱 {ev.email or '未提供'}）"
+        tried = [s.file for s in submissions if s.owner == ev.name]
+        contact: dict[str, Any] = {"evaluator": ev.name, "phone": ev.phone or "未提供", "email": ev.email or "未提供"}
         if tried:
-            problems.append(
-                make_problem(
-                    "SUBMISSION_REJECTED", f"{ev.name}的评价表（{'、'.join(s.file for s in tried)}）未被采用{contact}"
-                )
-            )
+            problems.append(problem("SUBMISSION_REJECTED", files=tried, **contact))
         else:
-            problems.append(make_problem("SUBMISSION_MISSING", f"尚未收到{ev.name}的评价表{contact}"))
+            problems.append(problem("SUBMISSION_MISSING", **contact))
     return problems
 
 

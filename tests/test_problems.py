@@ -1,0 +1,32 @@
+"""Problems as data: the message comes from the catalogue's template, the facts travel as params."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qe_workbook.problems import CATALOGUE, Severity, problem
+
+
+def test_message_is_rendered_from_the_template_and_the_fix() -> None:
+    p = problem("SUBMISSION_REJECTED", evaluator="市住建局", files=["a.xlsx", "b.xlsx"], phone="1", email="x@y.cn")
+    assert p.severity is Severity.ERROR
+    assert p.message == (
+        "市住建局的评价表（a.xlsx、b.xlsx）未被采用（电话 1，邮箱 x@y.cn）。" + CATALOGUE["SUBMISSION_REJECTED"].fix
+    )
+    assert p.params["files"] == ["a.xlsx", "b.xlsx"]
+
+
+def test_params_reach_the_json_report_as_plain_values() -> None:
+    from decimal import Decimal
+
+    p = problem("SUBMISSION_MISSING", evaluator="市公安局", phone=Decimal("3"), email="z@z.cn")
+    data = json.loads(json.dumps(p.to_dict(), ensure_ascii=False))
+    assert data["params"] == {"evaluator": "市公安局", "phone": "3", "email": "z@z.cn"}
+    assert data["code"] == "SUBMISSION_MISSING"
+
+
+def test_a_missing_param_is_a_programming_error_not_a_problem() -> None:
+    with pytest.raises(KeyError):
+        problem("SUBMISSION_MISSING", evaluator="市公安局")
