@@ -60,60 +60,170 @@ _TYPES = [
     ProblemType(
         "RUBRIC_UNREADABLE",
         _E,
-        "考核细则文件无法读取或不是合法的 JSON。",
-        "请检查文件路径，并用 JSON 校验工具修正语法错误（常见原因：多余或缺少逗号、引号不配对）。",
+        "考核细则文件无法读取。",
+        "请检查文件路径和访问权限。",
+        "无法读取考核细则文件：{reason}",
+    ),
+    ProblemType(
+        "RUBRIC_NOT_UTF8",
+        _E,
+        "考核细则文件不是 UTF-8 编码。",
+        "请用文本编辑器以 UTF-8 编码另存。",
+        "考核细则文件不是 UTF-8 编码",
+    ),
+    ProblemType(
+        "RUBRIC_JSON_SYNTAX",
+        _E,
+        "考核细则文件不是合法的 JSON。",
+        "请用 JSON 校验工具修正语法错误（常见原因：多余或缺少逗号、引号不配对）。",
+        "JSON 语法错误（第 {line} 行第 {column} 列附近）",
+    ),
+    ProblemType(
+        "RUBRIC_DUPLICATE_KEY",
+        _E,
+        "同一对象中的字段写了两次。",
+        "请删除重复的字段。",
+        "同一对象中字段“{key}”出现了两次，后一个会覆盖前一个",
     ),
     ProblemType(
         "RUBRIC_SCHEMA",
         _E,
         "考核细则的结构不符合规范（缺少字段、类型错误、取值不合法）。",
         "请按 README 中“考核细则格式”一节修改所指位置的字段。",
+        "{cell}：{requirement}",
+    ),
+    ProblemType(
+        "RUBRIC_DATE_INVALID",
+        _E,
+        "日期不存在（例如 2 月 30 日）。",
+        "请改为日历上存在的日期，格式为 YYYY-MM-DD。",
+        "{cell}：“{value}”不是有效日期",
+    ),
+    ProblemType(
+        "RUBRIC_PERIOD_ORDER",
+        _E,
+        "考核周期的开始日期晚于结束日期。",
+        "请核对 period 的 start 和 end。",
+        "{cell}：考核周期的开始日期 {start} 晚于结束日期 {end}",
     ),
     ProblemType(
         "RUBRIC_DUPLICATE_ID",
         _E,
         "同一编号或名称出现了不止一次。",
-        "请为每个县区、领域、考核要点、项目和评价部门使用唯一的编号或名称。",
+        "请为每个县区、领域、考核要点、项目、评价部门和等级使用唯一的编号或名称。",
+        "{cell}：{what}“{value}”出现了 {count} 次",
+    ),
+    ProblemType(
+        "RUBRIC_EVALUATOR_REPEATED",
+        _E,
+        "同一项目的评价部门列了两次。",
+        "请在该项目的 evaluators 中只写一次该部门。",
+        "{cell}：评价部门“{evaluator}”列了两次",
     ),
     ProblemType(
         "RUBRIC_UNKNOWN_REF",
         _E,
-        "引用了不存在的领域、考核要点或评价部门。",
-        "请改为已定义的编号或名称，或先在相应列表中补充定义。",
+        "引用了不存在的领域或考核要点。",
+        "请改为已定义的编号，或先在相应列表中补充定义。",
+        "{cell}：{what}“{ref}”未在 {section} 中定义",
+    ),
+    ProblemType(
+        "RUBRIC_UNKNOWN_EVALUATOR",
+        _E,
+        "项目引用了评价部门名录中没有的部门。",
+        "请把名称改为与附件4一致，或在该部门的 aliases 中列出此名称。",
+        "{cell}：评价部门“{evaluator}”未在 evaluators 中定义",
+    ),
+    ProblemType(
+        "RUBRIC_AREA_MISMATCH",
+        _E,
+        "项目所写的领域与其考核要点所属的领域不一致。",
+        "请核对该项目的 area 和 key_point。",
+        "{cell}：项目属于考核要点“{key_point}”，该要点属于领域“{key_point_area}”，而不是“{area}”",
     ),
     ProblemType(
         "RUBRIC_AREA_SUM",
         _E,
         "某领域的评分项目满分之和与该领域分值不一致。",
         "请核对该领域各评分项目的满分，使其合计等于领域分值。",
+        "{cell}：领域“{area}”分值为 {max} 分，但其评分项目满分合计为 {sum} 分",
     ),
-    ProblemType("RUBRIC_TOTAL", _E, "全部评分项目满分合计不等于100分。", "请核对各领域分值和项目满分，使合计为100分。"),
     ProblemType(
-        "RUBRIC_VALUE", _E, "分值不合理（非正数、小数超过两位、扣分项缺少每次扣分等）。", "请按所指位置修正分值。"
+        "RUBRIC_TOTAL",
+        _E,
+        "全部评分项目满分合计不等于100分。",
+        "请核对各领域分值和项目满分，使合计为100分。",
+        "{cell}：各领域分值合计为 {total} 分，应为 {expected} 分",
+    ),
+    ProblemType(
+        "RUBRIC_TOO_PRECISE",
+        _E,
+        "分值或分数线的小数超过两位。",
+        "分值最多保留两位小数，请修改所指位置。",
+        "{cell}：{value} 的小数超过两位",
+    ),
+    ProblemType(
+        "RUBRIC_VALUE",
+        _E,
+        "评分项或扣分项的满分（最高扣分）不是正数。",
+        "请按所指位置修正分值。",
+        "{cell}：满分（扣分项为最高扣分）应大于 0，实际为 {value}",
+    ),
+    ProblemType(
+        "RUBRIC_VETO_POINTS",
+        _E,
+        "否决项写了分值。",
+        "否决项不计分，请把 max 改为 0。",
+        "{cell}：否决项不计分，max 应为 0，实际为 {value}",
+    ),
+    ProblemType(
+        "RUBRIC_PER_EVENT_MISSING",
+        _E,
+        "扣分项缺少每次扣分 per_event。",
+        "请写明该扣分项每发生一次事件扣多少分。",
+        "{cell}：扣分项须写明每次扣分 per_event",
+    ),
+    ProblemType(
+        "RUBRIC_PER_EVENT_UNEXPECTED",
+        _E,
+        "不是扣分项的项目写了每次扣分 per_event。",
+        "请删除该项目的 per_event，或把 kind 改为 deduction。",
+        "{cell}：只有扣分项才有 per_event，本项类别为 {kind}",
     ),
     ProblemType(
         "RUBRIC_GRADING",
         _E,
-        "等级划分设置有误（分数线未从高到低排列、等级重名等）。",
+        "等级分数线未从高到低排列。",
         "请检查 grading 部分的等级分数线设置。",
+        "{cell}：分数线应从高到低排列：{min} 不低于上一级的 {previous}",
+    ),
+    ProblemType(
+        "RUBRIC_VETO_GRADE_UNKNOWN",
+        _E,
+        "否决后的等级不是已定义的等级。",
+        "请把 grading.veto.grade 改为 thresholds 或 lowest_grade 中的某个等级。",
+        "{cell}：否决等级“{grade}”不是已定义的等级（{grades}）",
     ),
     ProblemType(
         "RUBRIC_TEXT_MAX",
         _W,
         "项目文字中写明的分值与 max 不一致。",
         "请核对附件1原文，使项目文字中的分值与 max（及 per_event）一致。",
+        "{cell}：项目文字写明 {written} 分，但 {field} 为 {value}",
     ),
     ProblemType(
         "RUBRIC_CONTACT_MISSING",
         _W,
         "评价部门缺少联系电话或电子邮箱。",
         "请在 evaluators 中补充该部门的联系电话和电子邮箱，以便催收评价表。",
+        "{cell}：“{evaluator}”缺少{missing}（附件4未列出）",
     ),
     ProblemType(
         "RUBRIC_EVALUATOR_UNUSED",
         _I,
         "评价部门名录中的部门没有需要评价的项目。",
         "无需处理；该部门今后如有评价项目，在 items 的 evaluators 中写上其名称即可。",
+        "{cell}：“{evaluator}”没有需要评价的项目，不会为其生成评价表",
     ),
     # key and generation
     ProblemType(
@@ -385,13 +495,16 @@ def problem(
 ) -> Problem:
     """The one constructor: the message is rendered from the code's template and its params.
 
+    A template may also name the location (`{file}`, `{sheet}`, `{cell}`).
+
     A code without a template, or a template naming a param that was not given, is a
     programming error (KeyError), never a problem of the input.
     """
     kind = CATALOGUE[code]
     if not kind.template:
         raise KeyError(f"problem code {code} has no template")
-    detail = kind.template.format_map({k: _shown(v) for k, v in params.items()}).rstrip("。")
+    fields = {"file": file, "sheet": sheet, "cell": cell, **{k: _shown(v) for k, v in params.items()}}
+    detail = kind.template.format_map(fields).rstrip("。")
     message = f"{detail}。{fix if fix is not None else kind.fix}"
     return Problem(code, severity or kind.severity, file, sheet, cell, message, dict(params))
 

@@ -131,7 +131,7 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
     (
         "impossible date",
         _set("deadlines.materials", "2023-02-30"),
-        "RUBRIC_SCHEMA",
+        "RUBRIC_DATE_INVALID",
         "$.deadlines.materials",
         "不是有效日期",
     ),
@@ -148,7 +148,7 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
     (
         "unknown evaluator",
         _set("items.0.evaluators", ["丙局"]),
-        "RUBRIC_UNKNOWN_REF",
+        "RUBRIC_UNKNOWN_EVALUATOR",
         "$.items[0].evaluators[0]",
         "“丙局”未在 evaluators 中定义",
     ),
@@ -156,20 +156,32 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
     (
         "key point in other area",
         _set("items.4.key_point", "01"),
-        "RUBRIC_UNKNOWN_REF",
+        "RUBRIC_AREA_MISMATCH",
         "$.items[4].area",
         "属于领域“1”",
     ),
-    ("deduction without per_event", _delete("items.2.per_event"), "RUBRIC_VALUE", "$.items[2].per_event", "per_event"),
-    ("per_event on a score item", _set("items.0.per_event", 1), "RUBRIC_VALUE", "$.items[0].per_event", "只有扣分项"),
+    (
+        "deduction without per_event",
+        _delete("items.2.per_event"),
+        "RUBRIC_PER_EVENT_MISSING",
+        "$.items[2].per_event",
+        "per_event",
+    ),
+    (
+        "per_event on a score item",
+        _set("items.0.per_event", 1),
+        "RUBRIC_PER_EVENT_UNEXPECTED",
+        "$.items[0].per_event",
+        "只有扣分项",
+    ),
     (
         "three decimals",
         _both(_set("items.0.max", Decimal("39.995")), _set("items.1.max", Decimal("20.005"))),
-        "RUBRIC_VALUE",
+        "RUBRIC_TOO_PRECISE",
         "$.items[0].max",
-        "小数超过两位",
+        "39.995 的小数超过两位",
     ),
-    ("veto with points", _set("items.3.max", 1), "RUBRIC_VALUE", "$.items[3].max", "否决项不计分"),
+    ("veto with points", _set("items.3.max", 1), "RUBRIC_VETO_POINTS", "$.items[3].max", "否决项不计分"),
     ("negative max", _set("items.5.max", -1), "RUBRIC_SCHEMA", "$.items[5].max", "不小于 0"),
     (
         "thresholds not descending",
@@ -178,7 +190,7 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
         "$.grading.thresholds[1].min",
         "从高到低",
     ),
-    ("veto grade unknown", _set("grading.veto.grade", "E"), "RUBRIC_GRADING", "$.grading.veto.grade", "“E”"),
+    ("veto grade unknown", _set("grading.veto.grade", "E"), "RUBRIC_VETO_GRADE_UNKNOWN", "$.grading.veto.grade", "“E”"),
     (
         "bad email",
         _set("evaluators.0.email", "jia at example"),
@@ -216,8 +228,9 @@ def test_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     file = tmp_path / "rubric.json"
     file.write_text('{\n  "year": 2022,\n  "title": "x",,\n}', encoding="utf-8")
     load = load_rubric(file)
-    assert [p.code for p in load.problems] == ["RUBRIC_UNREADABLE"]
+    assert [p.code for p in load.problems] == ["RUBRIC_JSON_SYNTAX"]
     assert "第 3 行" in load.problems[0].message
+    assert load.problems[0].params == {"line": 3, "column": 16}
 
 
 def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
@@ -231,7 +244,8 @@ def test_duplicate_json_key_is_reported(tmp_path: Path) -> None:
     text = json.dumps(small_rubric_data(), ensure_ascii=False)
     file.write_text(text.replace('"year": 2022,', '"year": 2022, "year": 2023,'), encoding="utf-8")
     load = load_rubric(file)
-    assert any("“year”出现了两次" in p.message for p in load.problems)
+    assert [(p.code, p.params) for p in load.problems] == [("RUBRIC_DUPLICATE_KEY", {"key": "year"})]
+    assert "“year”出现了两次" in load.problems[0].message
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -249,3 +263,14 @@ def test_text_and_max_disagree_is_a_warning(tmp_path: Path) -> None:
     load = load_rubric(write_json(tmp_path / "r.json", data))
     assert load.ok
     assert [p.code for p in load.problems] == ["RUBRIC_TEXT_MAX"]
+
+
+def test_rubric_problems_carry_their_facts_as_params(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    data["items"][0]["max"] = 39
+    data["items"][0]["evaluators"] = ["甲局", "甲局"]
+    load = load_rubric(write_json(tmp_path / "r.json", data))
+    found = {p.code: p for p in load.problems}
+    assert found["RUBRIC_AREA_SUM"].params == {"area": data["areas"][0]["name"], "max": "60", "sum": "59"}
+    assert found["RUBRIC_AREA_SUM"].message.startswith("$.areas[0].max：领域")
+    assert found["RUBRIC_EVALUATOR_REPEATED"].params == {"item": "01-1", "evaluator": "甲局"}

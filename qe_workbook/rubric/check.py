@@ -19,9 +19,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..amounts import canonical, decimal_places
-from ..problems import Problem, make_problem
+from ..problems import Problem, problem
 
 TOTAL_POINTS = Decimal(100)
+
 
 _TYPE_NAMES = {
     "object": "对象（{…}）",
@@ -100,9 +101,17 @@ def _schema_message(error: ValidationError) -> str:
 def schema_problems(data: Any, src: str) -> list[Problem]:
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return [
-        make_problem("RUBRIC_SCHEMA", f"{e.json_path}：{_schema_message(e)}", file=src, cell=e.json_path)
+        problem(
+            "RUBRIC_SCHEMA", file=src, cell=e.json_path, rule=e.validator, requirement=_schema_message(e), **_value(e)
+        )
         for e in errors
     ]
+
+
+def _value(error: ValidationError) -> dict[str, Any]:
+    """The offending value as a param, when it is a single value (not a whole object or list)."""
+    inst = error.instance
+    return {} if isinstance(inst, dict | list) else {"value": inst}
 
 
 def check_rubric_data(data: Any, src: str) -> list[Problem]:
@@ -117,12 +126,7 @@ def _dup_problems(values: list[str], path: str, what: str, src: str) -> Iterator
     for value, count in Counter(values).items():
         if count > 1:
             idx = values.index(value)
-            yield make_problem(
-                "RUBRIC_DUPLICATE_ID",
-                f"{path}[{idx}]：{what}“{value}”出现了 {count} 次",
-                file=src,
-                cell=f"{path}[{idx}]",
-            )
+            yield problem("RUBRIC_DUPLICATE_ID", file=src, cell=f"{path}[{idx}]", what=what, value=value, count=count)
 
 
 _POINTS_IN_TEXT = [
@@ -149,19 +153,17 @@ def _text_points(item: dict[str, Any]) -> list[tuple[str, Decimal, Decimal]]:
 
 
 def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
-    def P(code: str, path: str, detail: str) -> Problem:
-        return make_problem(code, f"{path}：{detail}", file=src, cell=path)
-
     # dates
     for section, keys in (("period", ("start", "end")), ("deadlines", ("materials", "form_return"))):
         for key in keys:
             try:
                 date.fromisoformat(data[section][key])
             except ValueError:
-                yield P("RUBRIC_SCHEMA", f"$.{section}.{key}", f"“{data[section][key]}”不是有效日期")
+                yield problem("RUBRIC_DATE_INVALID", file=src, cell=f"$.{section}.{key}", value=data[section][key])
     try:
-        if date.fromisoformat(data["period"]["start"]) > date.fromisoformat(data["period"]["end"]):
-            yield P("RUBRIC_SCHEMA", "$.period", "考核周期的开始日期晚于结束日期")
+        start, end = (date.fromisoformat(data["period"][k]) for k in ("start", "end"))
+        if start > end:
+            yield problem("RUBRIC_PERIOD_ORDER", file=src, cell="$.period", start=start, end=end)
     except ValueError:
         pass
 
@@ -179,11 +181,18 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     known_evaluators = {n for e in evs for n in (e["name"], *e.get("aliases", ()))}
     for n, kp in enumerate(kps):
         if kp["area"] not in area_ids:
-            yield P("RUBRIC_UNKNOWN_REF", f"$.key_points[{n}].area", f"领域“{kp['area']}”未在 areas 中定义")
+            yield problem(
+                "RUBRIC_UNKNOWN_REF",
+                file=src,
+                cell=f"$.key_points[{n}].area",
+                what="领域",
+                ref=kp["area"],
+                section="areas",
+            )
 
     for n, item in enumerate(items):
         path = f"$.items[{n}]"
-        yield from _item_problems(item, path, area_ids, kp_area, known_evaluators, P)
+        yield from _item_problems(item, path, area_ids, kp_area, known_evaluators, src)
 
     # sums per area and in total
     sums: dict[str, Decimal] = {a["id"]: Decimal(0) for a in areas}
@@ -192,97 +201,138 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
             sums[item["area"]] += Decimal(item["max"])
     for n, area in enumerate(areas):
         if sums[area["id"]] != Decimal(area["max"]):
-            yield P(
+            yield problem(
                 "RUBRIC_AREA_SUM",
-                f"$.areas[{n}].max",
-                f"领域“{area['name']}”分值为 {canonical(Decimal(area['max']))} 分，"
-                f"但其评分项目满分合计为 {canonical(sums[area['id']])} 分",
+                file=src,
+                cell=f"$.areas[{n}].max",
+                area=area["name"],
+                max=canonical(Decimal(area["max"])),
+                sum=canonical(sums[area["id"]]),
             )
     area_total = sum((Decimal(a["max"]) for a in areas), Decimal(0))
     if area_total != TOTAL_POINTS:
-        yield P("RUBRIC_TOTAL", "$.areas", f"各领域分值合计为 {canonical(area_total)} 分，应为 100 分")
+        yield problem(
+            "RUBRIC_TOTAL", file=src, cell="$.areas", total=canonical(area_total), expected=canonical(TOTAL_POINTS)
+        )
     for n, area in enumerate(areas):
         if decimal_places(Decimal(area["max"])) > 2:
-            yield P("RUBRIC_VALUE", f"$.areas[{n}].max", "分值最多两位小数")
+            yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"$.areas[{n}].max", value=Decimal(area["max"]))
 
-    yield from _grading_problems(data["grading"], P)
-    yield from _evaluator_problems(data, P)
+    yield from _grading_problems(data["grading"], src)
+    yield from _evaluator_problems(data, src)
 
 
 def _item_problems(
-    item: dict[str, Any], path: str, area_ids: set[str], kp_area: dict[str, str], known: set[str], P: Any
+    item: dict[str, Any], path: str, area_ids: set[str], kp_area: dict[str, str], known: set[str], src: str
 ) -> Iterator[Problem]:
+    item_id = item["id"]
     if item["area"] not in area_ids:
-        yield P("RUBRIC_UNKNOWN_REF", f"{path}.area", f"领域“{item['area']}”未在 areas 中定义")
-    if item["key_point"] not in kp_area:
-        yield P("RUBRIC_UNKNOWN_REF", f"{path}.key_point", f"考核要点“{item['key_point']}”未在 key_points 中定义")
-    elif kp_area[item["key_point"]] != item["area"]:
-        yield P(
+        yield problem(
             "RUBRIC_UNKNOWN_REF",
-            f"{path}.area",
-            f"项目属于考核要点“{item['key_point']}”，该要点属于领域“{kp_area[item['key_point']]}”，"
-            f"而不是“{item['area']}”",
+            file=src,
+            cell=f"{path}.area",
+            item=item_id,
+            what="领域",
+            ref=item["area"],
+            section="areas",
+        )
+    if item["key_point"] not in kp_area:
+        yield problem(
+            "RUBRIC_UNKNOWN_REF",
+            file=src,
+            cell=f"{path}.key_point",
+            item=item_id,
+            what="考核要点",
+            ref=item["key_point"],
+            section="key_points",
+        )
+    elif kp_area[item["key_point"]] != item["area"]:
+        yield problem(
+            "RUBRIC_AREA_MISMATCH",
+            file=src,
+            cell=f"{path}.area",
+            item=item_id,
+            key_point=item["key_point"],
+            key_point_area=kp_area[item["key_point"]],
+            area=item["area"],
         )
     for k, name in enumerate(item["evaluators"]):
         if name not in known:
-            yield P(
-                "RUBRIC_UNKNOWN_REF",
-                f"{path}.evaluators[{k}]",
-                f"评价部门“{name}”未在 evaluators 中定义（名称须与附件4一致，或列为 aliases）",
+            yield problem(
+                "RUBRIC_UNKNOWN_EVALUATOR", file=src, cell=f"{path}.evaluators[{k}]", item=item_id, evaluator=name
             )
-    if len(set(item["evaluators"])) != len(item["evaluators"]):
-        yield P("RUBRIC_DUPLICATE_ID", f"{path}.evaluators", "同一评价部门列了两次")
+    for name, count in Counter(item["evaluators"]).items():
+        if count > 1:
+            yield problem(
+                "RUBRIC_EVALUATOR_REPEATED", file=src, cell=f"{path}.evaluators", item=item_id, evaluator=name
+            )
     kind, mx = item["kind"], Decimal(item["max"])
     if decimal_places(mx) > 2:
-        yield P("RUBRIC_VALUE", f"{path}.max", f"满分 {mx} 的小数超过两位")
+        yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"{path}.max", item=item_id, value=mx)
     if kind == "veto":
         if mx != 0:
-            yield P("RUBRIC_VALUE", f"{path}.max", "否决项不计分，max 应为 0")
+            yield problem("RUBRIC_VETO_POINTS", file=src, cell=f"{path}.max", item=item_id, value=canonical(mx))
     elif mx <= 0:
-        yield P("RUBRIC_VALUE", f"{path}.max", "满分（扣分项为最高扣分）应大于 0")
+        yield problem("RUBRIC_VALUE", file=src, cell=f"{path}.max", item=item_id, value=canonical(mx))
     if kind == "deduction":
         if "per_event" not in item:
-            yield P("RUBRIC_VALUE", f"{path}.per_event", "扣分项须写明每次扣分 per_event")
+            yield problem("RUBRIC_PER_EVENT_MISSING", file=src, cell=f"{path}.per_event", item=item_id)
         elif decimal_places(Decimal(item["per_event"])) > 2:
-            yield P("RUBRIC_VALUE", f"{path}.per_event", "每次扣分最多两位小数")
+            yield problem(
+                "RUBRIC_TOO_PRECISE", file=src, cell=f"{path}.per_event", item=item_id, value=Decimal(item["per_event"])
+            )
     elif "per_event" in item:
-        yield P("RUBRIC_VALUE", f"{path}.per_event", "只有扣分项才有 per_event")
+        yield problem("RUBRIC_PER_EVENT_UNEXPECTED", file=src, cell=f"{path}.per_event", item=item_id, kind=kind)
     for key, want, have in _text_points(item):
-        yield P("RUBRIC_TEXT_MAX", f"{path}.{key}", f"项目文字写明 {canonical(want)} 分，但 {key} 为 {canonical(have)}")
+        yield problem(
+            "RUBRIC_TEXT_MAX",
+            file=src,
+            cell=f"{path}.{key}",
+            item=item_id,
+            field=key,
+            written=canonical(want),
+            value=canonical(have),
+        )
 
 
-def _grading_problems(grading: dict[str, Any], P: Any) -> Iterator[Problem]:
+def _grading_problems(grading: dict[str, Any], src: str) -> Iterator[Problem]:
     thresholds = grading["thresholds"]
     grades = [t["grade"] for t in thresholds] + [grading["lowest_grade"]]
     for grade, count in Counter(grades).items():
         if count > 1:
-            yield P("RUBRIC_GRADING", "$.grading", f"等级“{grade}”定义了 {count} 次")
+            yield problem("RUBRIC_DUPLICATE_ID", file=src, cell="$.grading", what="等级", value=grade, count=count)
     mins = [Decimal(t["min"]) for t in thresholds]
     for n in range(1, len(mins)):
         if mins[n] >= mins[n - 1]:
-            yield P(
+            yield problem(
                 "RUBRIC_GRADING",
-                f"$.grading.thresholds[{n}].min",
-                f"分数线应从高到低排列：{canonical(mins[n])} 不低于上一级的 {canonical(mins[n - 1])}",
+                file=src,
+                cell=f"$.grading.thresholds[{n}].min",
+                min=canonical(mins[n]),
+                previous=canonical(mins[n - 1]),
             )
     for n, m in enumerate(mins):
         if decimal_places(m) > 2:
-            yield P("RUBRIC_GRADING", f"$.grading.thresholds[{n}].min", "分数线最多两位小数")
+            yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"$.grading.thresholds[{n}].min", value=m)
     if grading["veto"]["grade"] not in grades:
-        yield P("RUBRIC_GRADING", "$.grading.veto.grade", f"否决等级“{grading['veto']['grade']}”不是已定义的等级")
+        yield problem(
+            "RUBRIC_VETO_GRADE_UNKNOWN",
+            file=src,
+            cell="$.grading.veto.grade",
+            grade=grading["veto"]["grade"],
+            grades=grades,
+        )
 
 
-def _evaluator_problems(data: dict[str, Any], P: Any) -> Iterator[Problem]:
+def _evaluator_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     used = {name for item in data["items"] for name in item["evaluators"]}
     for n, ev in enumerate(data["evaluators"]):
         names = {ev["name"], *ev.get("aliases", ())}
         if not names & used:
-            yield P(
-                "RUBRIC_EVALUATOR_UNUSED", f"$.evaluators[{n}]", f"“{ev['name']}”没有需要评价的项目，不会为其生成评价表"
-            )
+            yield problem("RUBRIC_EVALUATOR_UNUSED", file=src, cell=f"$.evaluators[{n}]", evaluator=ev["name"])
             continue
         missing = [label for key, label in (("phone", "联系电话"), ("email", "电子邮箱")) if not ev[key]]
         if missing:
-            yield P(
-                "RUBRIC_CONTACT_MISSING", f"$.evaluators[{n}]", f"“{ev['name']}”缺少{'和'.join(missing)}（附件4未列出）"
+            yield problem(
+                "RUBRIC_CONTACT_MISSING", file=src, cell=f"$.evaluators[{n}]", evaluator=ev["name"], missing=missing
             )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem, has_errors, make_problem, os_error_text
+from ..problems import Problem, has_errors, os_error_text, problem
 from .check import check_rubric_data
 from .model import Area, Evaluator, Grading, Item, KeyPoint, Kind, Rubric, Threshold, Unit
 
@@ -55,38 +55,21 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         seen: dict[str, Any] = {}
         for key, value in items:
             if key in seen:
-                problems.append(
-                    make_problem(
-                        "RUBRIC_SCHEMA",
-                        f"同一对象中字段“{key}”出现了两次，后一个会覆盖前一个",
-                        file=src,
-                        fix="请删除重复的字段。",
-                    )
-                )
+                problems.append(problem("RUBRIC_DUPLICATE_KEY", file=src, key=key))
             seen[key] = value
         return seen
 
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return None, [make_problem("RUBRIC_UNREADABLE", f"无法读取考核细则文件：{os_error_text(exc)}", file=src)]
+        return None, [problem("RUBRIC_UNREADABLE", file=src, reason=os_error_text(exc))]
     except UnicodeDecodeError:
-        return None, [
-            make_problem(
-                "RUBRIC_UNREADABLE", "考核细则文件不是 UTF-8 编码", file=src, fix="请用文本编辑器以 UTF-8 编码另存。"
-            )
-        ]
+        return None, [problem("RUBRIC_NOT_UTF8", file=src)]
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        return None, [
-            make_problem(
-                "RUBRIC_UNREADABLE",
-                f"JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列附近）",
-                file=src,
-                cell=f"行{exc.lineno}列{exc.colno}",
-            )
-        ]
+        cell = f"行{exc.lineno}列{exc.colno}"
+        return None, [problem("RUBRIC_JSON_SYNTAX", file=src, cell=cell, line=exc.lineno, column=exc.colno)]
     return data, problems
 
 
