@@ -21,6 +21,7 @@ from .documents.reports import report_run
 from .forms.generate import generate_forms
 from .forms.simulate import PROFILES, simulate
 from .intake.discover import discover
+from .intake.receipts import REGISTER_XLSX, write_register_template
 from .keys import DEFAULT_KEY_PATH, create_key, read_key
 from .pipeline import run_collect
 from .problems import has_errors
@@ -274,6 +275,26 @@ def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) ->
     for path in written:
         click.echo(f"已生成：{path}")
     sys.exit(1 if problems else 0)
+
+
+@main.group("receipts")
+def receipts_group() -> None:
+    """收件登记：记录微信、U盘、OA、现场等渠道收到材料的时间（邮件由 qe mail fetch 自动记录）。"""
+
+
+@receipts_group.command("template")
+@rubric_option
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path(REGISTER_XLSX),
+    show_default=True, help="收件登记表的保存位置（放在回收文件夹中，qe collect 会自动读取）。",
+)  # fmt: skip
+def receipts_template_cmd(rubric_path: Path | None, out_path: Path) -> None:
+    """生成空白的收件登记表（收件登记.xlsx）；已存在时不会覆盖。"""
+    rb = open_rubric(rubric_path)
+    if out_path.exists():
+        click.echo(f"{out_path} 已存在，未覆盖（其中可能已有登记内容）。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成收件登记表：{write_register_template(out_path, rb)}")
 
 
 _CLICK_MESSAGES = [

@@ -23,6 +23,7 @@ from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
 from .discover import discover
 from .read_form import read_form
+from .receipts import FORM_MATERIAL, Receipt, ReceiptBook, late_problem, load_receipts
 
 FRAME_COLUMNS = [
     "year", "evaluator", "unit", "area", "key_point", "item_id", "kind", "max", "raw", "value", "valid",
@@ -54,6 +55,7 @@ class Submission:
     reason: str = ""
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    receipt: Receipt | None = None  # when and how the file arrived, from the receipt record
 
     @property
     def owner(self) -> str | None:
@@ -200,6 +202,22 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
     return problems
 
 
+def attach_receipts(submissions: list[Submission], book: ReceiptBook, rubric: Rubric) -> list[Problem]:
+    """Each file's arrival from the receipt record; a department's form that came after the return
+    deadline is only warned about (rejecting it would zero those items for every unit)."""
+    problems: list[Problem] = []
+    for sub in submissions:
+        sub.receipt = book.find(sha256=sub.sha256 or None, path=sub.file, name=sub.file, sender=sub.owner,
+                                material=FORM_MATERIAL)  # fmt: skip
+        if sub.receipt is None:
+            problems.append(problem("RECEIPT_NOT_FOUND", file=sub.file, name=sub.file))
+        elif sub.status == Status.ACCEPTED:
+            late = late_problem(sub.receipt, rubric.return_deadline, file=sub.file, who=sub.owner or sub.file,
+                                material=FORM_MATERIAL, rejects=False)  # fmt: skip
+            problems += [late] if late else []
+    return problems
+
+
 def build_frame(rubric: Rubric, submissions: Iterable[Submission]) -> pd.DataFrame:
     """The master frame: one row per (evaluator, unit, item) from the accepted forms."""
     items = {i.id: i for i in rubric.items}
@@ -228,9 +246,15 @@ def collect(
     prefer: str | None = None,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
+    receipts: ReceiptBook | None = None,
 ) -> CollectResult:
-    """Read every returned form under `source` (a folder, or a list of files) and merge them."""
+    """Read every returned form under `source` (a folder, or a list of files) and merge them.
+
+    Arrival times come from `receipts`, or else from the folder's own 收件记录.json/收件登记.xlsx."""
     limits = limits or Limits()
+    receipt_problems: list[Problem] = []
+    if receipts is None and isinstance(source, Path):
+        receipts, receipt_problems = load_receipts(source, rubric)
     found = discover(source)
     submissions = []
     for path, name in found.files:
@@ -241,5 +265,8 @@ def collect(
     for sub in submissions:
         problems += sub.problems
     problems += resolve_duplicates(submissions, prefer)
+    problems += receipt_problems
+    if receipts:
+        problems += attach_receipts(submissions, receipts, rubric)
     problems += missing_problems(rubric, submissions)
     return CollectResult(build_frame(rubric, submissions), problems, submissions, found.ignored)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem, make_problem, os_error_text
+from .receipts import RECORD_FILES
 
 LONG_NAME = 100
 
@@ -105,7 +106,8 @@ def discover(source: Path | Iterable[Path]) -> Found:
             for d in list(dirs):
                 if (Path(folder) / d).is_symlink():
                     paths.append(Path(folder) / d)
-            paths += [Path(folder) / f for f in sorted(files)]
+            top = Path(folder) == root  # the receipt record and register sit beside the returned files
+            paths += [Path(folder) / f for f in sorted(files) if not (top and f in RECORD_FILES)]
         for path in paths:
             _classify_safely(path, os.path.relpath(path, root), found)
     else:

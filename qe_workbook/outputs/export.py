@@ -104,6 +104,7 @@ def audit_dict(collected: CollectResult) -> dict[str, Any]:
             "file": s.file, "sha256": s.sha256, "size": s.size, "evaluator": s.owner,
             "form_id": s.form_id, "fill_date": s.fill_date.isoformat() if s.fill_date else None,
             "decision": s.status, "reason": s.reason,
+            "receipt": s.receipt.to_dict() if s.receipt else None,
         }  # fmt: skip
 
     return {"files": [entry(s) for s in collected.submissions], "ignored": collected.ignored}

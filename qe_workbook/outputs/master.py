@@ -154,16 +154,27 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     for ev in rubric.form_evaluators():
         own = [x for x in submissions if x.owner == ev.name]
         if not own:
-            rows.append([ev.name, "未收到", "", None, ev.phone, ev.email, "请催收"])
+            rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收"])
         for sub in own:
-            rows.append([ev.name, STATUS_LABELS[sub.status], sub.file, sub.fill_date, ev.phone, ev.email, sub.reason])
+            rows.append([ev.name, STATUS_LABELS[sub.status], sub.file, sub.fill_date, *_arrival(sub, rubric),
+                         ev.phone, ev.email, sub.reason])  # fmt: skip
     for sub in submissions:
         if not sub.owner:
-            rows.append(["（无法识别）", STATUS_LABELS[sub.status], sub.file, None, "", "", sub.reason])
-    last = s.table(ws, 0, ["评价部门", "状态", "文件", "填报日期", "联系电话", "电子邮箱", "说明"], rows)
-    _widths(ws, [16, 18, 44, 11, 14, 24, 70])
+            rows.append(["（无法识别）", STATUS_LABELS[sub.status], sub.file, None, *_arrival(sub, rubric), "", "",
+                         sub.reason])  # fmt: skip
+    header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明"]
+    last = s.table(ws, 0, header, rows)
+    _widths(ws, [16, 18, 44, 11, 17, 6, 14, 24, 60])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), 6)
+    ws.autofilter(0, 0, max(last, 1), len(header) - 1)
+
+
+def _arrival(sub: Submission, rubric: Rubric) -> list[str]:
+    """收到时间 and 渠道 from the receipt record (逾期 marked), blank without a record."""
+    if sub.receipt is None:
+        return ["", ""]
+    late = "（逾期）" if sub.receipt.late_for(rubric.return_deadline) else ""
+    return [sub.receipt.shown_time() + late, sub.receipt.channel]
 
 
 def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
