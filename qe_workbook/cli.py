@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,9 +22,18 @@ from .forms.generate import generate_forms
 from .forms.simulate import PROFILES, simulate
 from .intake.discover import discover
 from .intake.receipts import REGISTER_XLSX, write_register_template
-from .keys import DEFAULT_KEY_PATH, create_key, read_key
+from .keys import (
+    DEFAULT_KEY_PATH,
+    check_group,
+    create_key,
+    group_count,
+    key_fingerprint,
+    read_key,
+    restore_key_file,
+)
 from .pipeline import run_collect
 from .problems import has_errors
+from .record.key_sheet import sheet_lines, write_sheet_docx
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
 
@@ -141,6 +150,52 @@ def keygen(path: Path) -> None:
         sys.exit(1)
     create_key(path)
     click.echo(f"已生成密钥：{path}。请妥善保存并备份，不要随评价表发出。")
+
+
+@main.group("key")
+def key_group() -> None:
+    """备份或恢复市质强办的签名密钥（纸质备份单）。"""
+
+
+@key_group.command("backup")
+@key_option
+@rubric_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另存为可打印的备份单（.docx）。")  # fmt: skip
+def key_backup_cmd(key_path: Path, rubric_path: Path | None, out_file: Path | None) -> None:
+    """在屏幕上显示一页密钥备份单（分组、校验字母、日期、保管要求），可另存为 .docx 打印。"""
+    key = open_key(key_path)
+    office = open_rubric(rubric_path).office_full_name
+    click.echo("\n".join(sheet_lines(key, office, date.today())))
+    if out_file is not None:
+        click.echo(f"已写入可打印的备份单：{write_sheet_docx(out_file, key, office, date.today())}")
+
+
+@key_group.command("restore")
+@click.option("--file", "sheet_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="从文本文件读入备份单上的各组（默认逐组提示输入）。")  # fmt: skip
+@key_option
+def key_restore_cmd(sheet_file: Path | None, key_path: Path) -> None:
+    """按备份单输入密钥并写入密钥文件；输错的组会被指出。"""
+    if sheet_file is not None:
+        text, source = sheet_file.read_text(encoding="utf-8", errors="replace"), str(sheet_file)
+    else:
+        text, source = "\n".join(f"{n}. {prompt_group(n)}" for n in range(1, group_count() + 1)), None
+    key, problems = restore_key_file(text, key_path, source)
+    echo_problems(problems, err=True)
+    if key is None:
+        sys.exit(1)
+    click.echo(f"已恢复密钥：{key_path}；密钥指纹 {key_fingerprint(key)}，请与备份单核对。")
+
+
+def prompt_group(number: int) -> str:
+    """Ask for one group until its check letter matches."""
+    while True:
+        typed = click.prompt(f"第 {number} 组", type=str)
+        _group, found = check_group(number, typed)
+        if found is None:
+            return typed
+        click.echo(found.message, err=True)
 
 
 @main.command()
