@@ -5,7 +5,6 @@ Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cli_chinese import ChineseGroup, usage_message
 from .console import echo_json, echo_problems, echo_run, format_table, run_json
 from .demo import run_demo
 from .documents.reports import report_run
@@ -36,6 +36,7 @@ from .problems import has_errors
 from .record.key_sheet import sheet_lines, write_sheet_docx
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
+from .suggest import did_you_mean
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,8 +67,8 @@ def open_rubric(path: Path | None) -> Rubric:
     return load.rubric
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="qe")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qe", message="%(prog)s 版本 %(version)s", help="显示版本号并退出。")
 def main() -> None:
     """政府质量工作考核评价表工具：生成评价表、汇总评分、计算等级、输出反馈。"""
 
@@ -78,7 +79,7 @@ def rubric() -> None:
 
 
 @rubric.command("check")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False, metavar="考核细则文件")
 @json_option
 def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
     """检查考核细则的格式和内容；有错误时退出码为 1。"""
@@ -103,11 +104,15 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
     rb = open_rubric(rubric_path)
     found = rb.evaluator(evaluator) if evaluator is not None else None
     if evaluator is not None and found is None:
-        raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。", param_hint="--evaluator")
+        hint = did_you_mean(evaluator, [e.name for e in rb.evaluators])
+        raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。{hint}", param_hint="--evaluator")
     name = found.name if found else None
     items, evaluators = item_rows(rb, name), evaluator_rows(rb)
     if as_json:
         echo_json({"items": items, "evaluators": evaluators})
+        return
+    if name is not None and not items:
+        click.echo(f"{name} 没有评价项目，不需要填写评价表。")
         return
     click.echo(format_table(["编号", "类别", "分值", "评价部门", "项目"], [list(r.values()) for r in items]))
     if name is None:
@@ -142,7 +147,7 @@ key_option = click.option(
 
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_KEY_PATH)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_KEY_PATH, metavar="密钥文件")
 def keygen(path: Path) -> None:
     """生成市质强办的签名密钥（默认 out/qe.key）；已存在时不会覆盖。"""
     if path.exists():
@@ -226,7 +231,7 @@ def generate(
 
 
 @main.command("collect")
-@click.argument("returned", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("returned", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="回收文件夹")
 @rubric_option
 @key_option
 @out_option(Path("out/results"), "结果输出位置（每次运行新建一个以时间命名的子文件夹）。")
@@ -272,7 +277,7 @@ def collect_cmd(
 
 
 @main.command("simulate")
-@click.argument("forms_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("forms_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="评价表文件夹")
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="填好的评价表写到这里。"
 )
@@ -313,7 +318,7 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
 
 
 @main.command("report")
-@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="结果文件夹")
 @rubric_option
 @click.option(
     "--out",
@@ -352,46 +357,24 @@ def receipts_template_cmd(rubric_path: Path | None, out_path: Path) -> None:
     click.echo(f"已生成收件登记表：{write_register_template(out_path, rb)}")
 
 
-_CLICK_MESSAGES = [
-    (re.compile(r"Invalid value for '([^']+)': (.*)", re.S), r"参数 \1 的取值无效：\2"),
-    (re.compile(r"Directory '(.+)' does not exist\."), r"文件夹“\1”不存在。"),
-    (re.compile(r"File '(.+)' does not exist\."), r"文件“\1”不存在。"),
-    (re.compile(r"Path '(.+)' does not exist\."), r"路径“\1”不存在。"),
-    (re.compile(r"Directory '(.+)' is a file\."), r"“\1”是文件，不是文件夹。"),
-    (re.compile(r"File '(.+)' is a directory\."), r"“\1”是文件夹，不是文件。"),
-    (re.compile(r"No such option: (\S+)"), r"没有选项 \1"),
-    (re.compile(r"No such option '(.+?)'\."), r"没有选项 \1。"),
-    (re.compile(r"Did you mean one of (.+)\?"), r"是否想用其中之一：\1？"),
-    (re.compile(r"Did you mean '(.+)'\?"), r"是否想用 \1？"),
-    (re.compile(r"No such command '(.+)'\."), r"没有命令 \1。"),
-    (re.compile(r"Missing argument '(.+)'\."), r"缺少参数 \1。"),
-    (re.compile(r"Missing option '(.+)'\."), r"缺少选项 \1。"),
-    (re.compile(r"Option '(.+)' requires an argument\."), r"选项 \1 需要一个值。"),
-    (re.compile(r"'(.+)' is not one of (.+)\."), r"“\1”不是可选值 \2 之一。"),
-    (re.compile(r"'(.+)' is not a valid integer\."), r"“\1”不是整数。"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
-]
-
-
-def chinese_usage_message(message: str) -> str:
-    """click's own usage errors, in Chinese (each pattern applied once, in order)."""
-    for pattern, replacement in _CLICK_MESSAGES:
-        message = pattern.sub(replacement, message)
-    return message
-
-
 def run() -> None:
-    """The console entry point: `main` with click's usage errors told in Chinese (exit 2)."""
+    """The console entry point: `main` with usage errors told in Chinese (exit 2), Ctrl-C exit 130."""
     try:
-        main.main(standalone_mode=False)
+        main.main(prog_name="qe", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else main.get_help(click.Context(main, info_name="qe")))
+        sys.exit(0)
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "qe"
-        click.echo(f"用法错误：{chinese_usage_message(exc.format_message())}", err=True)
+        click.echo(f"用法错误：{usage_message(exc)}", err=True)
         click.echo(f"运行“{command} --help”查看用法。", err=True)
         sys.exit(2)
+    except click.FileError as exc:
+        click.echo(f"错误：无法打开文件“{exc.ui_filename}”。", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"错误：{chinese_usage_message(exc.format_message())}", err=True)
+        click.echo(f"错误：{exc.message}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
         click.echo("已中止。", err=True)
-        sys.exit(1)
+        sys.exit(130)
