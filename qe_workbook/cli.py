@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .cli_chinese import ChineseGroup, usage_message
-from .console import echo_json, echo_problems, echo_run, format_table, run_json
+from .console import echo_json, echo_problems, echo_run, format_table, run_json, tolerate_console
 from .demo import run_demo
 from .documents.reports import report_run
 from .forms.generate import generate_forms
@@ -359,6 +359,7 @@ def receipts_template_cmd(rubric_path: Path | None, out_path: Path) -> None:
 
 def run() -> None:
     """The console entry point: `main` with usage errors told in Chinese (exit 2), Ctrl-C exit 130."""
+    tolerate_console()
     try:
         main.main(prog_name="qe", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -47,7 +49,20 @@ def echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON on stdout; escaped (\\uXXXX) when the console cannot show every character (a GBK console)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=2, default=str)
+    click.echo(text)
+
+
+def tolerate_console() -> None:
+    """A character the console cannot show (an emoji on a GBK console) prints as “?”, never crashes."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def ranking_table(report: RunReport, rubric: Rubric) -> str:

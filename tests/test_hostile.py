@@ -19,6 +19,7 @@ import pytest
 from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import REMARK_MAX_CHARS
 from qe_workbook.intake.collect import collect
+from qe_workbook.intake.container import Limits
 from qe_workbook.intake.isolate import ReaderFailed, run_isolated
 from qe_workbook.intake.read_form import read_cells
 from qe_workbook.pipeline import run_collect
@@ -32,6 +33,8 @@ from .forms import KEY, TIE, fill_all, generate
 FILLED_EARLIER = date(2023, 4, 18)  # the bad files' sources: older than the valid set (filled 2023-04-20)
 AFTER_PREFER_NEWEST = {"SUBMISSION_DUPLICATE": "SUBMISSION_SUPERSEDED"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# The reader's child is forked on Linux and spawned on Windows (no fork there): both paths run here.
+START = pytest.mark.parametrize("start", ["fork", "spawn"])
 RANKED = [("南区", Decimal(98), 1), ("东区", Decimal("90.5"), 2), ("西区", Decimal("90.5"), 2)]  # tests/forms.py
 
 
@@ -53,14 +56,15 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Setting:
     return Setting(rubric_path, rubric, generated, Sources(base["甲局"].read_bytes(), base["质强办"].read_bytes(), KEY))
 
 
-def test_one_run_over_every_bad_file_and_a_valid_set(tmp_path: Path, setting: Setting) -> None:
+@START
+def test_one_run_over_every_bad_file_and_a_valid_set(tmp_path: Path, setting: Setting, start: str) -> None:
     """With --prefer newest: the bad files that are still genuine forms (a wrong value, an odd name)
     would otherwise conflict with the valid set's newer forms of the same departments."""
     returned = tmp_path / "returned"
     valid = fill_all(setting.generated, returned, TIE)
     corpus = write_corpus(returned / "bad", setting.sources)
     assert len({b.name for b in corpus}) == len(corpus) >= 30
-    collected = collect(returned, setting.rubric, KEY, prefer="newest")
+    collected = collect(returned, setting.rubric, KEY, prefer="newest", limits=Limits(reader_start=start))
     reported = {(p.file, p.code) for p in collected.problems}
     for bad in corpus:
         assert (f"bad/{bad.name}", AFTER_PREFER_NEWEST.get(bad.code, bad.code)) in reported, bad.name
@@ -96,13 +100,16 @@ def test_the_command_survives_the_same_folder_in_its_own_process(tmp_path: Path,
     assert [u["total"] for u in report["results"]["units"]] == [90.5, 90.5, 98.0]
 
 
+@START
 @pytest.mark.parametrize("bad", CORPUS, ids=[b.name for b in CORPUS])
-def test_each_bad_file_gets_its_own_code_and_a_chinese_fix(tmp_path: Path, setting: Setting, bad: BadFile) -> None:
+def test_each_bad_file_gets_its_own_code_and_a_chinese_fix(
+    tmp_path: Path, setting: Setting, bad: BadFile, start: str
+) -> None:
     returned = tmp_path / "returned"
     returned.mkdir()
     (returned / "original.xlsx").write_bytes(setting.sources.form)  # the genuine form it was made from
     bad.write(setting.sources, returned / bad.name)
-    collected = collect(returned, setting.rubric, KEY)
+    collected = collect(returned, setting.rubric, KEY, limits=Limits(reader_start=start))
     hit = next((p for p in collected.problems if p.file == bad.name and p.code == bad.code), None)
     assert hit is not None, [(p.file, p.code) for p in collected.problems]
     assert not any("意外错误" in p.message for p in collected.problems)  # the collector's catch-all for a crash
@@ -128,16 +135,17 @@ def test_an_old_rubric_version_quotes_the_changed_text_in_full(tmp_path: Path, s
     assert "（旧版，40分）”，原为“1. 根据产品质量合格率测算得分。（40分）”" in problem.message
 
 
-def test_a_reader_that_dies_is_a_problem_not_the_end_of_the_run(setting: Setting) -> None:
+@START
+def test_a_reader_that_dies_is_a_problem_not_the_end_of_the_run(setting: Setting, start: str) -> None:
     """The second line of defence: calamine on a sheet reaching XFD1048576 aborts its process."""
     data = far_away_cell(setting.sources)
     with pytest.raises(ReaderFailed, match="SIGABRT"):
-        run_isolated(partial(read_cells, data, "评价表", True), memory_bytes=2**30, seconds=60)
+        run_isolated(partial(read_cells, data, "评价表", True), memory_bytes=2**30, seconds=60, start=start)
     with pytest.raises(ReaderFailed, match="秒"):
-        run_isolated(partial(time.sleep, 10), memory_bytes=2**30, seconds=0.2)
+        run_isolated(partial(time.sleep, 10), memory_bytes=2**30, seconds=0.2, start=start)
     with pytest.raises(ReaderFailed, match="无法解析"):
-        run_isolated(lambda: 1 // 0, memory_bytes=2**30, seconds=10)
+        run_isolated(partial(divmod, 1, 0), memory_bytes=2**30, seconds=10, start=start)
     grid, manifest = run_isolated(
-        partial(read_cells, setting.sources.form, "评价表", True), memory_bytes=2**30, seconds=60
+        partial(read_cells, setting.sources.form, "评价表", True), memory_bytes=2**30, seconds=60, start=start
     )
     assert grid[4][:2] == ["01-1", "东区"] and manifest[1] == ["format", "qe_workbook-form/1"]

@@ -2,9 +2,10 @@
 
 python-calamine allocates a grid as large as a sheet's cells reach, and when that allocation
 fails it aborts the whole process. The checks before it bound what a sheet may claim; this is
-the second line of defence: the reader runs in a forked child whose address space is capped, so
-a file that slips past the checks costs that child, never the run. Where there is no fork
-(Windows) the reader runs in-process behind the checks alone.
+the second line of defence: the reader runs in a child process whose address space is capped
+(where the system allows it), so a file that slips past the checks costs that child, never the run.
+The child is forked where fork exists; elsewhere (Windows) it is a freshly started Python
+(`python -m qe_workbook.intake.isolate`) that receives the work on stdin and answers on stdout.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import os
 import pickle
 import select
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -28,13 +31,14 @@ class ReaderFailed(Exception):
     """The reader raised, died (e.g. out of memory) or ran out of time; the text says which."""
 
 
-def run_isolated(fn: Callable[[], T], *, memory_bytes: int, seconds: float) -> T:
-    """fn() computed in a child process; its exceptions come back as ReaderFailed."""
-    if not hasattr(os, "fork"):
-        try:
-            return fn()
-        except Exception as exc:
-            raise ReaderFailed(READER_ERROR) from exc
+DEFAULT_START = "fork" if hasattr(os, "fork") else "spawn"
+
+
+def run_isolated(fn: Callable[[], T], *, memory_bytes: int, seconds: float, start: str = DEFAULT_START) -> T:
+    """fn() computed in a child process (forked, or spawned: then fn must pickle); its failures come
+    back as ReaderFailed."""
+    if start == "spawn":
+        return _run_spawned(fn, memory_bytes, seconds)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs the parent's cleanup
@@ -50,13 +54,54 @@ def run_isolated(fn: Callable[[], T], *, memory_bytes: int, seconds: float) -> T
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     if payload is None:
-        raise ReaderFailed(f"读取超过 {seconds:g} 秒仍未完成，已中止")
+        raise ReaderFailed(_timed_out(seconds))
+    return _answer(payload, _how_it_ended(status))
+
+
+def _run_spawned(fn: Callable[[], T], memory_bytes: int, seconds: float) -> T:
+    child = subprocess.Popen(
+        [sys.executable, "-m", __name__],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        payload, _ = child.communicate(pickle.dumps((fn, memory_bytes)), timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise ReaderFailed(_timed_out(seconds)) from None
+    except BaseException:  # this process is being stopped: the child goes too
+        child.kill()
+        child.wait()
+        raise
+    return _answer(payload, _return_code(child.returncode))
+
+
+def _timed_out(seconds: float) -> str:
+    return f"读取超过 {seconds:g} 秒仍未完成，已中止"
+
+
+def _answer(payload: bytes, how_it_ended: str) -> Any:
     if not payload:
-        raise ReaderFailed(f"读取程序异常终止（{_how_it_ended(status)}），工作表可能过大或文件被篡改")
+        raise ReaderFailed(f"读取程序异常终止（{how_it_ended}），工作表可能过大或文件被篡改")
     ok, value = pickle.loads(payload)
     if not ok:
         raise ReaderFailed(value)
     return value
+
+
+def _serve() -> None:
+    """The spawned child: read (fn, memory cap) from stdin, answer (ok, value) on stdout."""
+    fn, memory_bytes = pickle.loads(sys.stdin.buffer.read())
+    faulthandler.disable()
+    _cap_memory(memory_bytes)
+    try:
+        result: tuple[bool, object] = (True, fn())
+    except Exception:
+        result = (False, READER_ERROR)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
 
 
 def _child(fn: Callable[[], object], write_fd: int, memory_bytes: int) -> NoReturn:
@@ -79,8 +124,10 @@ def _child(fn: Callable[[], object], write_fd: int, memory_bytes: int) -> NoRetu
 
 def _cap_memory(extra: int) -> None:
     """Limit the child's address space to what it uses now plus `extra` bytes (Linux)."""
-    import resource
-
+    try:
+        import resource
+    except ImportError:  # Windows: no address-space limit; a crash still costs only the child
+        return
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
             used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -105,6 +152,18 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
 
 
 def _how_it_ended(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"信号 {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"退出码 {os.WEXITSTATUS(status)}"
+    return _return_code(-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+
+
+def _return_code(code: int) -> str:
+    """A child's end as subprocess reports it (negative: killed by that signal)."""
+    if code < 0:
+        try:
+            return f"信号 {signal.Signals(-code).name}"
+        except ValueError:
+            return f"信号 {-code}"
+    return f"退出码 {code}"
+
+
+if __name__ == "__main__":
+    _serve()

@@ -128,6 +128,7 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
             partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name),
             memory_bytes=limits.max_reader_bytes,
             seconds=limits.max_read_seconds,
+            start=limits.reader_start,
         )
     except ReaderFailed as exc:
         return fail("FILE_CORRUPT", f"无法读取工作表内容（{exc}）")

@@ -20,12 +20,26 @@ TMP_PREFIX = ".tmp-"
 
 
 def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    import ctypes
+
+    synchronize = 0x00100000
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(synchronize, False, pid)
+    if not handle:
+        return bool(kernel32.GetLastError() == 5)  # access denied: the process exists
+    kernel32.CloseHandle(handle)
     return True
 
 
