@@ -20,8 +20,9 @@ from qe_workbook.cli import main
 
 # What may stay in Latin letters: option names, command names, choice values, file names and paths,
 # and the names of formats and programs.
-PRODUCTS = {"JSON", "CSV", "Excel", "WPS", "LibreOffice", "Word", "qe"}
-FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]+\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf)\b")
+PRODUCTS = {"JSON", "CSV", "Excel", "WPS", "LibreOffice", "Word", "OA", "U盘"}
+COMMAND_LINE = re.compile(r"\bqe(?: [a-z][a-z-]*)*")  # a command quoted in a help text is what one types
+FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]*\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf)\b")
 OPTION = re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?")
 
@@ -47,7 +48,7 @@ def english_words(text: str, typed: list[str] = []) -> list[str]:  # noqa: B006
     """Latin words on screen, except what may stay Latin and what the person typed."""
     for arg in typed:
         text = text.replace(arg, " ")
-    text = OPTION.sub(" ", FILE_OR_PATH.sub(" ", TIMESTAMP.sub(" ", text)))
+    text = COMMAND_LINE.sub(" ", OPTION.sub(" ", FILE_OR_PATH.sub(" ", TIMESTAMP.sub(" ", text))))
     allowed = {w for word in allowed_words() for w in re.findall(r"[A-Za-z]+", word)}
     return [w for w in re.findall(r"[A-Za-z]+", text) if w not in allowed]
 
