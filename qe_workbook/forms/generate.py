@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import as_number, canonical
+from ..record.check_code import write_code_cell
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from ..rubric.view import max_label
 from .layout import (
@@ -156,7 +157,7 @@ class FormWriter:
         ws.merge_range(DEPT_ROW, 0, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
-        ws.write_string(DATE_ROW, COL_REMARK, f"表单编号：{self.manifest.form_id}", f["small"])
+        write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"])
         ws.set_row(HINT_ROW, 36)
         ws.merge_range(HINT_ROW, 0, HINT_ROW, LAST_COL, self._hint(), f["hint"])
         ws.set_row(HEADER_ROW, 22)
@@ -424,7 +425,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "dept": {**base, "font_size": 12, "bold": True},
         "date_label": {**base, "font_size": 12, "bold": True, "align": "right"},
         "date_input": {**entry, "num_format": "yyyy-mm-dd", "align": "center"},
-        "small": {**base, "font_size": 9, "font_color": "#7F7F7F", "align": "right"},
+        "code": {**base, "font_size": 10, "align": "right"},
         "hint": {**base, "font_size": 10, "font_color": "#404040"},
         "header": {**boxed, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
         "center": {**boxed, "align": "center"},

@@ -55,6 +55,7 @@ def cell_ref(row: int, col: int) -> str:
 
 
 DATE_CELL = cell_ref(DATE_ROW, DATE_COL)
+CODE_CELL = cell_ref(DATE_ROW, LAST_COL)  # 表单编号 and 校验码, beside the stamp line
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..forms.layout import FORM_SHEET
+from ..forms.layout import FORM_SHEET, form_rows
 from ..problems import Problem, Severity, has_errors, make_problem, os_error_text, problem
+from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
 from .check_form import check_integrity
 from .check_values import Entry, read_values
@@ -56,6 +57,7 @@ class Submission:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     receipt: Receipt | None = None  # when and how the file arrived, from the receipt record
+    check_code: ExpectedCode | None = None  # the 校验码 its stamped paper should show
 
     @property
     def owner(self) -> str | None:
@@ -146,6 +148,7 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     sub.evaluator = integrity.evaluator.name
     values = read_values(raw, rubric, integrity.evaluator.name, sub.file, allow_partial=allow_partial)
     sub.entries, sub.fill_date = values.entries, values.fill_date
+    sub.check_code = expected_codes(raw.cell, form_rows(rubric, sub.evaluator))
     sub.problems += values.problems
 
 

@@ -154,19 +154,24 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     for ev in rubric.form_evaluators():
         own = [x for x in submissions if x.owner == ev.name]
         if not own:
-            rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收"])
+            rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收", ""])
         for sub in own:
             rows.append([ev.name, STATUS_LABELS[sub.status], sub.file, sub.fill_date, *_arrival(sub, rubric),
-                         ev.phone, ev.email, sub.reason])  # fmt: skip
+                         ev.phone, ev.email, sub.reason, _code(sub)])  # fmt: skip
     for sub in submissions:
         if not sub.owner:
             rows.append(["（无法识别）", STATUS_LABELS[sub.status], sub.file, None, *_arrival(sub, rubric), "", "",
-                         sub.reason])  # fmt: skip
-    header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明"]
+                         sub.reason, ""])  # fmt: skip
+    header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
     last = s.table(ws, 0, header, rows)
-    _widths(ws, [16, 18, 44, 11, 17, 6, 14, 24, 60])
+    _widths(ws, [16, 18, 44, 11, 17, 6, 14, 24, 60, 14])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(last, 1), len(header) - 1)
+
+
+def _code(sub: Submission) -> str:
+    """The 校验码 the stamped paper of an adopted file should show (beside its stamp line)."""
+    return sub.check_code.shown() if sub.check_code is not None and sub.status == Status.ACCEPTED else ""
 
 
 def _arrival(sub: Submission, rubric: Rubric) -> list[str]:

@@ -1,0 +1,120 @@
+"""The 校验码 on a form: a short number computed by a formula over the form's input cells.
+
+The same formula is evaluated by Excel, WPS and LibreOffice on the form and printed beside the
+stamp line; `form_check_code` computes it in Python from the adopted file's cells, so the office
+can tick the stamped paper off against `报送情况`. Only basic functions are used (ISNUMBER, ROUND,
+LEN, ROW, INT, MOD, TEXT, SUM, IF), as one array formula:
+
+    total = Σ over the table rows r of  row(r) × (2 × S(r) + LEN(remark r))  +  D
+    S(r)  = ROUND(score × 100) for a number; for text, its length, plus 3 for “是”
+    D     = INT(date) for a date (its serial number), else the length of what is there
+    校验码 = total mod 99991, as five digits
+
+99991 is a prime larger than any weight or hundredths change, so changing any single score
+always changes the code.
+
+LEN differs between the programs for characters outside the Basic Multilingual Plane (emoji,
+rare characters of CJK Extension B): Excel counts two UTF-16 units, LibreOffice one character.
+`expected_codes` gives both when they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from ..forms.layout import CODE_CELL, COL_REMARK, COL_SCORE, DATE_COL, DATE_ROW, FormRow, cell_ref
+
+MODULUS = 99991
+DIGITS = 5
+LABEL = "校验码："
+_EPOCH = date(1899, 12, 30)
+
+
+def check_code_formula(rows: list[FormRow]) -> str:
+    """The spreadsheet formula (an array formula) giving the five digits of the code."""
+    first, last = rows[0].row, rows[-1].row
+    score = f"{cell_ref(first, COL_SCORE)}:{cell_ref(last, COL_SCORE)}"
+    remark = f"{cell_ref(first, COL_REMARK)}:{cell_ref(last, COL_REMARK)}"
+    day = cell_ref(DATE_ROW, DATE_COL)
+    term = f'IF(ISNUMBER({score}),ROUND({score}*100,0),LEN({score})+3*({score}="是"))'
+    total = f"SUM(ROW({score})*(2*{term}+LEN({remark})))+IF(ISNUMBER({day}),INT({day}),LEN({day}))"
+    return f'TEXT(MOD({total},{MODULUS}),"{"0" * DIGITS}")'
+
+
+def write_code_cell(ws: Worksheet, rows: list[FormRow], before: str, fmt: Format) -> None:
+    """The cell beside the stamp line: `before` (the form number), then 校验码 and its five digits."""
+    blank = form_check_code(lambda _row, _col: None, rows)
+    text = before.replace('"', '""')
+    ws.write_array_formula(CODE_CELL, f'="{text}{LABEL}"&{check_code_formula(rows)}', fmt, f"{before}{LABEL}{blank}")
+
+
+def code_in_text(text: str) -> str | None:
+    """The five digits after 校验码： in a cell's text (as a spreadsheet program left it)."""
+    _, found, rest = text.partition(LABEL)
+    return rest[:DIGITS] if found and rest[:DIGITS].isdigit() else None
+
+
+def form_check_code(cell: Callable[[int, int], Any], rows: list[FormRow], *, utf16: bool = True) -> str:
+    """The code from the cells as stored in a file (`cell(row, col)`, 0-based, as read); `utf16`:
+    LEN counts UTF-16 units as Excel does, else characters as LibreOffice does."""
+
+    def length(value: Any) -> int:
+        return _length(value, utf16)
+
+    total = sum((r.row + 1) * (2 * _score_term(cell(r.row, COL_SCORE), length) + length(cell(r.row, COL_REMARK)))
+                for r in rows)  # fmt: skip
+    return f"{(total + _date_term(cell(DATE_ROW, DATE_COL), length)) % MODULUS:0{DIGITS}d}"
+
+
+@dataclass(frozen=True)
+class ExpectedCode:
+    excel: str  # as Excel computes it
+    libreoffice: str  # as LibreOffice computes it (differs only with characters beyond the BMP)
+
+    def shown(self) -> str:
+        if self.excel == self.libreoffice:
+            return self.excel
+        return f"{self.excel}（用 LibreOffice 填写打印的为 {self.libreoffice}）"
+
+
+def expected_codes(cell: Callable[[int, int], Any], rows: list[FormRow]) -> ExpectedCode:
+    return ExpectedCode(form_check_code(cell, rows), form_check_code(cell, rows, utf16=False))
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return Decimal(str(value))
+
+
+def _score_term(value: Any, length: Callable[[Any], int]) -> int:
+    number = _number(value)
+    if number is not None:
+        return int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return length(value) + (3 if value == "是" else 0)
+
+
+def _date_term(value: Any, length: Callable[[Any], int]) -> int:
+    if isinstance(value, datetime):
+        return (value.date() - _EPOCH).days
+    if isinstance(value, date):
+        return (value - _EPOCH).days
+    number = _number(value)
+    if number is not None:
+        return int(number.to_integral_value(rounding="ROUND_FLOOR"))
+    return length(value)
+
+
+def _length(value: Any, utf16: bool) -> int:
+    """LEN of a cell's text: in UTF-16 code units (Excel) or in characters (LibreOffice)."""
+    if value is None:
+        return 0
+    text = value if isinstance(value, str) else str(value)
+    return len(text.encode("utf-16-le")) // 2 if utf16 else len(text)
