@@ -35,7 +35,9 @@ from .pipeline import run_collect
 from .problems import has_errors
 from .record.key_sheet import sheet_lines, write_sheet_docx
 from .rubric import Rubric, default_rubric_path, load_rubric
+from .rubric.compare import compare, diff_rows
 from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
+from .rubric.workbook.files import export_rubric, import_rubric, load_any_rubric
 from .suggest import did_you_mean
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,8 +84,8 @@ def rubric() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False, metavar="考核细则文件")
 @json_option
 def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
-    """检查考核细则的格式和内容；有错误时退出码为 1。"""
-    load = load_rubric(default_rubric_path(path))
+    """检查考核细则（rubric.json 或考核细则工作簿 .xlsx）的格式和内容；有错误时退出码为 1。"""
+    load = load_any_rubric(default_rubric_path(path))
     counts = rubric_counts(load.rubric) if load.rubric else None
     if as_json:
         echo_json({"ok": load.ok, "counts": counts, "problems": [p.to_dict() for p in load.problems]})
@@ -122,6 +124,63 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
                 ["评价部门", "所属单位", "项目数", "项目编号", "电话", "邮箱"], [list(r.values()) for r in evaluators]
             )
         )
+
+
+@rubric.command("export")
+@rubric_option
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("rubric.xlsx"),
+              show_default=True, help="导出的工作簿（已存在时不覆盖）。")  # fmt: skip
+def rubric_export_cmd(rubric_path: Path | None, out_path: Path) -> None:
+    """把考核细则导出为可编辑的 Excel 工作簿（修改后用 qe rubric import 导入）。"""
+    result = export_rubric(default_rubric_path(rubric_path), out_path)
+    echo_problems(result.problems, err=True)
+    if result.path is None:
+        sys.exit(1)
+    click.echo(f"已导出考核细则工作簿：{result.path}。修改后运行：qe rubric import {result.path}")
+
+
+@rubric.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="考核细则工作簿")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("rubric.json"),
+              show_default=True, help="写出的考核细则。")  # fmt: skip
+@click.option("--replace", is_flag=True, help="--out 已存在时替换它（原文件先另存为带时间的备份）。")
+@json_option
+def rubric_import_cmd(workbook: Path, out_path: Path, replace: bool, as_json: bool) -> None:
+    """从考核细则工作簿生成 rubric.json：逐条列出问题（工作表、行、列）；有错误时不写出。"""
+    result = import_rubric(workbook, out_path, replace=replace)
+    if as_json:
+        echo_json({"ok": result.ok, "written": result.written, "backup": result.backup,
+                   "problems": [p.to_dict() for p in result.problems]})  # fmt: skip
+    else:
+        echo_problems(result.problems)
+        if result.backup:
+            click.echo(f"原有的 {out_path} 已另存为 {result.backup}。")
+        if result.written:
+            click.echo(f"已写出考核细则：{result.written}")
+        else:
+            click.echo("未写出考核细则，请按上面的说明修改工作簿后重新导入。")
+    sys.exit(0 if result.ok else 1)
+
+
+@rubric.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="原考核细则")
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="新考核细则")
+@json_option
+def rubric_diff_cmd(old: Path, new: Path, as_json: bool) -> None:
+    """比较两份考核细则（rubric.json 或工作簿 .xlsx）：新增、删除、修改了什么。"""
+    loads = [load_any_rubric(old), load_any_rubric(new)]
+    if loads[0].rubric is None or loads[1].rubric is None:
+        for load in loads:
+            echo_problems([p for p in load.problems if p.severity == "error"], err=True)
+        click.echo("考核细则有错误，无法比较。", err=True)
+        sys.exit(1)
+    diff = compare(loads[0].rubric, loads[1].rubric)
+    if as_json:
+        echo_json(diff.to_dict())
+        return
+    if diff:
+        click.echo(format_table(["变化", "对象", "编号或名称", "内容"], diff_rows(diff)))
+    click.echo(diff.summary())
 
 
 def open_key(path: Path, *, create: bool = False) -> bytes:

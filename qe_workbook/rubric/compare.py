@@ -447,3 +447,19 @@ def compare(old: Rubric | Iterable[Any], new: Rubric | Iterable[Any]) -> RubricD
     old_items = old.items if isinstance(old, Rubric) else old
     new_items = new.items if isinstance(new, Rubric) else new
     return RubricDiff(tuple(compare_items(old_items, new_items, resolve)))
+
+
+_VERBS = {"added": "新增", "removed": "删除", "changed": "修改"}
+
+
+def diff_rows(diff: RubricDiff) -> list[list[str]]:
+    """The diff as a table for people: 变化 | 对象 | 编号或名称 | 内容 (one row per changed field)."""
+    rows = []
+    for c in diff.changes:
+        verb = _VERBS[c.kind.rsplit("_", 1)[1]]
+        key = "" if c.subject in ("setting", "grading") else c.key
+        if c.fields:
+            rows += [[verb, _SUBJECT[c.subject], key, f.sentence] for f in c.fields]
+        else:
+            rows.append([verb, _SUBJECT[c.subject], key, str(c.params.get("description", ""))])
+    return rows
