@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .forms.layout import display_width
+from .intake.collect import Status
 from .outputs.export import results_dict, summary_header, summary_rows
 from .pipeline import RunReport
 from .problems import SEVERITY_LABELS, Problem, Severity
@@ -75,7 +76,7 @@ def run_json(report: RunReport, rubric: Rubric) -> dict[str, Any]:
     return {
         "clean": report.clean,
         "folder": str(report.folder),
-        "outputs": sorted(p.name for p in report.folder.iterdir()),
+        "outputs": [str(p.relative_to(report.folder)) for p in report.outputs.files],
         "results": results_dict(report.results, rubric),
         "problems": [p.to_dict() for p in report.problems],
     }
@@ -87,19 +88,10 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     click.echo(ranking_table(report, rubric))
     click.echo()
     subs = report.collected.submissions
-    accepted = sum(1 for s in subs if s.status == "accepted")
+    accepted = sum(1 for s in subs if s.status is Status.ACCEPTED)
     click.echo(f"共读取 {len(subs)} 个 .xlsx 文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
     click.echo(f"结果已写入：{report.folder}")
-    for name in (
-        "master.xlsx",
-        "results.json",
-        "results.csv",
-        "problems.csv",
-        "audit.json",
-        "反馈意见",
-        "公告名单.xlsx",
-    ):
-        if (report.folder / name).exists():
-            click.echo(f"  {report.folder / name}")
+    for path in report.outputs.listing():
+        click.echo(f"  {path}")
     if not report.clean:
         click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")

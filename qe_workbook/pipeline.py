@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents.reports import write_reports
-from .intake.collect import CollectResult, collect
+from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
 from .outputs.export import write_plain_outputs
 from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
+from .outputs.run_outputs import RunOutputs
 from .problems import Problem, has_errors
 from .rubric import Rubric
 from .scoring.score import Results, score
@@ -19,10 +20,14 @@ from .scoring.score import Results, score
 
 @dataclass
 class RunReport:
-    folder: Path
+    outputs: RunOutputs
     collected: CollectResult
     results: Results
     problems: list[Problem]  # the collector's and the scorer's, in that order
+
+    @property
+    def folder(self) -> Path:
+        return self.outputs.folder
 
     @property
     def clean(self) -> bool:
@@ -37,7 +42,7 @@ def run_collect(
     out_parent: Path,
     *,
     allow_partial: bool = False,
-    prefer: str | None = None,
+    prefer: Prefer = Prefer.NONE,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
     reports: bool = True,
@@ -51,9 +56,9 @@ def run_collect(
     results = score(collected.frame, rubric)
     problems = collected.problems + results.problems
     with new_run_folder(out_parent) as (tmp, finish):
-        write_master(tmp / "master.xlsx", rubric, results, collected, problems)
-        write_plain_outputs(tmp, rubric, results, collected, problems)
-        if reports:
-            write_reports(tmp, rubric, results)
+        master = write_master(tmp / "master.xlsx", rubric, results, collected, problems)
+        plain = write_plain_outputs(tmp, rubric, results, collected, problems)
+        documents = write_reports(tmp, rubric, results) if reports else []
+        written = RunOutputs.written(tmp, master, list(plain.values()), documents)
         folder = finish()
-    return RunReport(folder, collected, results, problems)
+    return RunReport(written.moved(folder), collected, results, problems)

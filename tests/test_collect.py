@@ -11,11 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.intake.collect import CollectResult, Status, collect
+from qe_workbook.intake.collect import CollectResult, Prefer, Status, collect
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
@@ -73,16 +74,16 @@ def test_the_frame_holds_one_row_per_evaluator_unit_and_item(tmp_path: Path, sma
     frame = _collect(tmp_path, small_rubric).frame
     assert len(frame) == 3 * (3 + 3 + 1)
     row = frame[(frame.unit == "西区") & (frame.item_id == "03-1")].iloc[0]
-    assert (row.evaluator, row.value, row.raw, row.cell, row.sheet, row.kind) == (
+    assert (row.evaluator, row.value_cents, row.raw, row.cell, row.sheet, row.kind) == (
         "乙局",
-        Decimal("37.5"),
+        3750,
         "37.5",
         "E9",
         "评价表",
         "score",
     )
     assert row.remark == "部分制度未落实。" and row.file == "2022年度质量工作考核评价表_乙局.xlsx"
-    assert str(row.fill_date) == "2023-04-20" and len(row.form_id) == 12
+    assert row.fill_date == pd.Timestamp("2023-04-20") and len(row.form_id) == 12
 
 
 def test_a_missing_form_makes_every_unit_provisional(tmp_path: Path, small_rubric: Rubric) -> None:
@@ -118,7 +119,7 @@ def test_bad_scores_are_left_out_and_pointed_at(
     assert (hit.file, hit.sheet, hit.cell) == ("2022年度质量工作考核评价表_甲局.xlsx", "评价表", "E8")
     assert words in hit.message and "西区第1项（01-1）" in hit.message
     row = collected.frame[(collected.frame.unit == "西区") & (collected.frame.item_id == "01-1")].iloc[0]
-    assert not row.valid and row.value is None
+    assert not row.valid and row.value_cents is pd.NA
     results = score(collected.frame, small_rubric)
     xi = next(u for u in results.units if u.unit == "西区")
     assert not xi.complete and xi.total == Decimal("52.5")  # 90.5 without the 38
@@ -148,7 +149,7 @@ def test_deduction_and_veto_values(
         "E7" if evaluator == "甲局" else "E5",
     )
     row = collected.frame[(collected.frame.unit == "东区") & (collected.frame.item_id == cell_key[1])].iloc[0]
-    assert row.value is None  # left out: 东区 is provisional until it is corrected
+    assert row.value_cents is pd.NA  # left out: 东区 is provisional until it is corrected
     assert not next(u for u in score(collected.frame, small_rubric).units if u.unit == "东区").complete
 
 
@@ -191,7 +192,7 @@ def test_two_different_files_from_one_evaluator_are_a_conflict(tmp_path: Path, s
     assert [s.status for s in conflict.submissions if s.evaluator == "甲局"] == [Status.CONFLICT] * 2
     assert sum(p.code == "SUBMISSION_DUPLICATE" for p in conflict.problems) == 2
     assert not (conflict.frame.evaluator == "甲局").any()
-    newest = collect(tmp_path / "returned", small_rubric, KEY, prefer="newest")
+    newest = collect(tmp_path / "returned", small_rubric, KEY, prefer=Prefer.NEWEST)
     assert {s.file: s.status for s in newest.submissions if s.evaluator == "甲局"} == {
         "2022年度质量工作考核评价表_甲局.xlsx": Status.SUPERSEDED, "更正版/甲局.xlsx": Status.ACCEPTED}  # fmt: skip
     assert "SUBMISSION_SUPERSEDED" in _codes(newest)

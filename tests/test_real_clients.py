@@ -124,8 +124,8 @@ def _gnumeric(src: list[Path], out: Path, profile: Path) -> None:
         run_bounded([ssconvert, str(path), str(out / path.name)])
 
 
-def _values(collected: CollectResult) -> dict[tuple[str, str, str], tuple[Decimal, str]]:
-    return {(r.evaluator, r.unit, r.item_id): (r.value, r.remark) for r in collected.frame.itertuples()}
+def _values(collected: CollectResult) -> dict[tuple[str, str, str], tuple[int, str]]:
+    return {(r.evaluator, r.unit, r.item_id): (r.value_cents, r.remark) for r in collected.frame.itertuples()}
 
 
 @pytest.mark.parametrize("save", [_libreoffice, _gnumeric], ids=["libreoffice", "gnumeric"])

@@ -320,7 +320,7 @@ def test_collect_writes_the_reports_and_qe_report_checks_the_rubric(
 def test_a_damaged_detail_json_is_a_problem_not_a_traceback(run: RunReport, small_rubric: Rubric) -> None:
     detail = run.folder / "detail.json"
     detail.write_text(
-        detail.read_text(encoding="utf-8").replace('"value": "40"', '"value": "四十"', 1), encoding="utf-8"
+        detail.read_text(encoding="utf-8").replace('"value_cents": 4000', '"value_cents": "四十"', 1), encoding="utf-8"
     )
     written, problems = report_run(run.folder, small_rubric)
     assert written == [] and [p.code for p in problems] == ["REPORT_RUN_INVALID"]

@@ -57,12 +57,13 @@ def test_the_frame_holds_exactly_what_was_written(
         collected = collect(Path(tmp), RUBRIC, KEY)
         assert {s.status for s in collected.submissions} == {"accepted"}
         assert not [p for p in collected.problems if p.severity == "error"]
-        got = {(r.evaluator, r.unit, r.item_id): (r.value, r.remark) for r in collected.frame.itertuples()}
+        got = {(r.evaluator, r.unit, r.item_id): (r.value_cents, r.remark) for r in collected.frame.itertuples()}
         want = {}
         for ev, cells in answers.items():
             for (unit, item_id), (value, remark) in cells.items():
                 number = {"是": Decimal(1), "否": Decimal(0)}.get(value) if isinstance(value, str) else None
-                want[(ev, unit, item_id)] = (number if number is not None else Decimal(repr(value)), remark.strip())
+                number = number if number is not None else Decimal(repr(value))
+                want[(ev, unit, item_id)] = (int(number * 100), remark.strip())
         assert got == want
         results = score(collected.frame, RUBRIC)
         assert all(u.complete for u in results.units)

@@ -10,10 +10,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ..outputs.export import read_frame
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, make_problem
 from ..rubric import Rubric
+from ..scoring.frame import read_frame
 from ..scoring.score import Results, score
 from .feedback_docx import write_feedback
 from .notice_docx import DRAFT_MARK, write_notice
@@ -58,12 +58,14 @@ def report_run(
     """
     try:
         recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
-        frame = read_frame(run_dir / "detail.json")
+        if recorded != rubric.content_hash:
+            return [], [
+                make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))
+            ]
+        frame = read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric)
         results = score(frame, rubric)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
         return [], [make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹", file=str(run_dir))]
-    if recorded != rubric.content_hash:
-        return [], [make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))]
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         written = write_reports(tmp, rubric, results, issued=issued)
         folder = finish()

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..forms.layout import FORM_SHEET, form_rows
 from ..problems import Problem, Severity, has_errors, make_problem, os_error_text, problem
 from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
+from ..scoring.frame import build_frame
 from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
@@ -26,18 +28,42 @@ from .discover import discover
 from .read_form import read_form
 from .receipts import FORM_MATERIAL, Receipt, ReceiptBook, late_problem, load_receipts
 
-FRAME_COLUMNS = [
-    "year", "evaluator", "unit", "area", "key_point", "item_id", "kind", "max", "raw", "value", "valid",
-    "remark", "file", "sheet", "cell", "remark_cell", "fill_date", "form_id",
-]  # fmt: skip
 
+class Status(StrEnum):
+    """What became of a returned file; the value is for programs (audit.json), `label` for people."""
 
-class Status:
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     CONFLICT = "conflict"
     SUPERSEDED = "superseded"
     DUPLICATE = "duplicate"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.ACCEPTED: "已采用",
+    Status.REJECTED: "未采用（有错误）",
+    Status.CONFLICT: "未采用（多份冲突）",
+    Status.SUPERSEDED: "未采用（已有更新版本）",
+    Status.DUPLICATE: "重复文件（内容相同）",
+}
+
+
+class Prefer(StrEnum):
+    """Which of several different forms from one evaluator is used (`--prefer`)."""
+
+    NONE = "none"  # none of them: they are listed as a conflict
+    NEWEST = "newest"  # the one with the latest fill date, when exactly one has it
+
+    @property
+    def label(self) -> str:
+        return PREFER_LABELS[self]
+
+
+PREFER_LABELS = {Prefer.NONE: "都不采用，列为冲突", Prefer.NEWEST: "采用填报日期最新的一份"}
 
 
 @dataclass
@@ -52,7 +78,7 @@ class Submission:
     guessed: str | None = None  # for an unreadable file: the evaluator its file name suggests
     form_id: str | None = None
     fill_date: date | None = None
-    status: str = Status.REJECTED
+    status: Status = Status.REJECTED
     reason: str = ""
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -152,7 +178,7 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     sub.problems += values.problems
 
 
-def resolve_duplicates(submissions: list[Submission], prefer: str | None) -> list[Problem]:
+def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Problem]:
     """Two files for one evaluator: identical ones are harmless; different ones are a conflict."""
     problems: list[Problem] = []
     by_evaluator: dict[str, list[Submission]] = {}
@@ -164,7 +190,7 @@ def resolve_duplicates(submissions: list[Submission], prefer: str | None) -> lis
             continue
         names = "、".join(s.file for s in subs)
 
-        def mark(sub: Submission, status: str, reason: str, code: str, detail: str) -> None:
+        def mark(sub: Submission, status: Status, reason: str, code: str, detail: str) -> None:
             sub.status, sub.reason = status, reason
             problems.append(make_problem(code, detail, file=sub.file))
 
@@ -176,13 +202,13 @@ def resolve_duplicates(submissions: list[Submission], prefer: str | None) -> lis
         dates = [s.fill_date for s in subs if s.fill_date is not None]
         newest = max(dates, default=None)
         winners = [s for s in subs if newest is not None and s.fill_date == newest]
-        if prefer == "newest" and len(winners) == 1:
+        if prefer == Prefer.NEWEST and len(winners) == 1:
             for other in (s for s in subs if s is not winners[0]):
                 mark(other, Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}", "SUBMISSION_SUPERSEDED",
                      f"{evaluator}交来 {len(subs)} 份评价表（{names}），"
                      f"采用填报日期最新（{newest:%Y-%m-%d}）的 {winners[0].file}")  # fmt: skip
             continue
-        why = "" if prefer != "newest" else "（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）"
+        why = "" if prefer != Prefer.NEWEST else "（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）"
         for sub in subs:
             mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", "SUBMISSION_DUPLICATE",
                  f"{evaluator}交来 {len(subs)} 份内容不同的评价表：{names}{why}")  # fmt: skip
@@ -221,32 +247,13 @@ def attach_receipts(submissions: list[Submission], book: ReceiptBook, rubric: Ru
     return problems
 
 
-def build_frame(rubric: Rubric, submissions: Iterable[Submission]) -> pd.DataFrame:
-    """The master frame: one row per (evaluator, unit, item) from the accepted forms."""
-    items = {i.id: i for i in rubric.items}
-    records = []
-    for sub in submissions:
-        if sub.status != Status.ACCEPTED:
-            continue
-        for e in sub.entries:
-            item = items[e.item_id]
-            records.append({
-                "year": rubric.year, "evaluator": sub.evaluator, "unit": e.unit, "area": item.area,
-                "key_point": item.key_point, "item_id": e.item_id, "kind": str(item.kind), "max": item.max,
-                "raw": e.raw, "value": e.value, "valid": e.valid, "remark": e.remark, "file": sub.file,
-                "sheet": FORM_SHEET, "cell": e.cell, "remark_cell": e.remark_cell, "fill_date": sub.fill_date,
-                "form_id": sub.form_id,
-            })  # fmt: skip
-    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
-
-
 def collect(
     source: Path | Iterable[Path],
     rubric: Rubric,
     key: bytes,
     *,
     allow_partial: bool = False,
-    prefer: str | None = None,
+    prefer: Prefer = Prefer.NONE,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
     receipts: ReceiptBook | None = None,
@@ -272,4 +279,5 @@ def collect(
     if receipts:
         problems += attach_receipts(submissions, receipts, rubric)
     problems += missing_problems(rubric, submissions)
-    return CollectResult(build_frame(rubric, submissions), problems, submissions, found.ignored)
+    accepted = [s for s in submissions if s.status is Status.ACCEPTED]
+    return CollectResult(build_frame(rubric, accepted, FORM_SHEET), problems, submissions, found.ignored)

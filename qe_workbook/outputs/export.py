@@ -10,18 +10,17 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..amounts import canonical, round2
-from ..intake.collect import FRAME_COLUMNS, CollectResult, Submission
+from ..amounts import round2
+from ..intake.collect import CollectResult, Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
+from ..scoring.frame import display_frame, frame_records
 from ..scoring.score import Results, UnitResult
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -122,38 +121,26 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             writer.writerow([csv_safe(v) for v in row])
 
 
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The master frame as JSON records: exact values as text ('4.35'), dates as ISO text."""
-
-    def plain(value: Any) -> Any:
-        if value is None or (isinstance(value, float) and value != value):
-            return None
-        if isinstance(value, Decimal):
-            return canonical(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return value.item() if hasattr(value, "item") else value
-
-    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def read_frame(path: Path) -> pd.DataFrame:
-    """Load a run's detail.json back into the master frame (for re-scoring and reports)."""
-    records = json.loads(path.read_text(encoding="utf-8"))
-    for r in records:
-        for key in ("max", "value"):
-            r[key] = None if r[key] is None else Decimal(str(r[key]))
-        r["valid"] = r["value"] is not None
-        r["fill_date"] = None if r["fill_date"] is None else date.fromisoformat(r["fill_date"])
-    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
+def frame_csv(path: Path, frame: pd.DataFrame) -> None:
+    """detail.csv: the master frame for people (Chinese headings and kinds, 2-decimal points)."""
+    shown = display_frame(frame, numbers_as_text=True)
+    write_csv(path, list(shown.columns), shown.itertuples(index=False))
 
 
 def write_plain_outputs(
     folder: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
-) -> None:
-    write_json(folder / "results.json", results_dict(results, rubric))
-    write_json(folder / "detail.json", frame_records(collected.frame))
-    write_csv(folder / "results.csv", summary_header(rubric), summary_rows(results))
-    write_json(folder / "problems.json", [p.to_dict() for p in problems])
-    write_csv(folder / "problems.csv", PROBLEM_HEADER, problem_rows(problems))
-    write_json(folder / "audit.json", audit_dict(collected))
+) -> dict[str, Path]:
+    """Write the plain outputs; return them by name."""
+    paths = {name: folder / name for name in PLAIN_OUTPUTS}
+    write_json(paths["results.json"], results_dict(results, rubric))
+    write_csv(paths["results.csv"], summary_header(rubric), summary_rows(results))
+    write_json(paths["detail.json"], frame_records(collected.frame))
+    frame_csv(paths["detail.csv"], collected.frame)
+    write_json(paths["problems.json"], [p.to_dict() for p in problems])
+    write_csv(paths["problems.csv"], PROBLEM_HEADER, problem_rows(problems))
+    write_json(paths["audit.json"], audit_dict(collected))
+    return paths
+
+
+PLAIN_OUTPUTS = ("results.json", "results.csv", "detail.json", "detail.csv", "problems.json", "problems.csv",
+                 "audit.json")  # fmt: skip

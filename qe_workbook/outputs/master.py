@@ -21,22 +21,11 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import canonical, round2
 from ..intake.collect import CollectResult, Status, Submission
 from ..problems import Problem
-from ..rubric import KIND_LABELS, Kind, Rubric
+from ..rubric import Kind, Rubric
+from ..scoring.frame import display_frame
 from ..scoring.score import NO_REMARK, Results
 from .charts import add_charts
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
-
-STATUS_LABELS = {
-    Status.ACCEPTED: "已采用",
-    Status.REJECTED: "未采用（有错误）",
-    Status.CONFLICT: "未采用（多份冲突）",
-    Status.SUPERSEDED: "未采用（已有更新版本）",
-    Status.DUPLICATE: "重复文件（内容相同）",
-}
-DETAIL_HEADER = [
-    "年度", "评价部门", "被考核单位", "领域", "考核要点", "项目编号", "类别", "满分", "填写内容", "采用值", "有效",
-    "评价说明", "文件", "工作表", "单元格", "说明单元格", "填报日期", "表单编号",
-]  # fmt: skip
 
 
 class Sheets:
@@ -69,6 +58,8 @@ class Sheets:
             ws.write_number(row, col, value, self.int)
         elif isinstance(value, (Decimal, Fraction)):
             ws.write_number(row, col, float(round2(value)), self.num)
+        elif isinstance(value, float):  # already 2 decimals (master-frame hundredths / 100)
+            ws.write_number(row, col, value, self.num)
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, self.date)
         else:
@@ -126,11 +117,12 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
 
 
 def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
-    rows = [[None if pd.isna(v) else v for v in record] for record in frame.itertuples(index=False)]
-    last = s.table(ws, 0, DETAIL_HEADER, rows)
-    _widths(ws, [6, 14, 14, 6, 8, 9, 10, 7, 10, 8, 6, 50, 40, 8, 8, 9, 11, 14], printable=False)
+    """明细: the master frame, every column of its schema under its Chinese label."""
+    shown = display_frame(frame)
+    last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False))
+    _widths(ws, [6, 14, 14, 6, 8, 9, 8, 7, 10, 8, 6, 50, 40, 8, 8, 9, 11, 14, 20], printable=False)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), len(DETAIL_HEADER) - 1)
+    ws.autofilter(0, 0, max(last, 1), len(shown.columns) - 1)
 
 
 def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
@@ -138,7 +130,7 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_row(0, 0, header, s.head)
     ws.write_string(1, 0, "满分/类别", s.head)
     for col, item in enumerate(rubric.items, start=1):
-        label = canonical(item.max) if item.kind is Kind.SCORE else KIND_LABELS[item.kind]
+        label = canonical(item.max) if item.kind is Kind.SCORE else item.kind.label
         ws.write_string(1, col, label, s.head)
     for row, unit in enumerate(results.units, start=2):
         s.cell(ws, row, 0, unit.unit)
@@ -156,11 +148,11 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
         if not own:
             rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收", ""])
         for sub in own:
-            rows.append([ev.name, STATUS_LABELS[sub.status], sub.file, sub.fill_date, *_arrival(sub, rubric),
+            rows.append([ev.name, sub.status.label, sub.file, sub.fill_date, *_arrival(sub, rubric),
                          ev.phone, ev.email, sub.reason, _code(sub)])  # fmt: skip
     for sub in submissions:
         if not sub.owner:
-            rows.append(["（无法识别）", STATUS_LABELS[sub.status], sub.file, None, *_arrival(sub, rubric), "", "",
+            rows.append(["（无法识别）", sub.status.label, sub.file, None, *_arrival(sub, rubric), "", "",
                          sub.reason, ""])  # fmt: skip
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
     last = s.table(ws, 0, header, rows)
@@ -194,7 +186,7 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
             result = "是（否决）" if item.kind is Kind.VETO else item_score.points
             for src in item_score.sources:
                 entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
-                rows.append([unit.unit, item.id, KIND_LABELS[item.kind], item.text, item.max, src.evaluator, entered,
+                rows.append([unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered,
                              result, item_score.lost, src.remark or NO_REMARK])  # fmt: skip
     last = s.table(ws, 0, header, rows)
     _widths(ws, [16, 9, 8, 40, 7, 14, 9, 9, 7, 70])

@@ -8,6 +8,7 @@ from .model import (
     Evaluator,
     Grading,
     Item,
+    JointRule,
     KeyPoint,
     Kind,
     Rubric,
@@ -16,6 +17,6 @@ from .model import (
 )
 
 __all__ = [
-    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Evaluator", "Grading", "Item", "KeyPoint", "Kind", "Rubric",
+    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Evaluator", "Grading", "Item", "JointRule", "KeyPoint", "Kind", "Rubric",
     "RubricLoad", "Threshold", "Unit", "default_rubric_path", "load_rubric",
 ]  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..problems import Problem, has_errors, os_error_text, problem
 from .check import check_rubric_data
-from .model import Area, Evaluator, Grading, Item, KeyPoint, Kind, Rubric, Threshold, Unit
+from .model import Area, Evaluator, Grading, Item, JointRule, KeyPoint, Kind, Rubric, Threshold, Unit
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
@@ -123,7 +123,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
             lowest_grade=grading["lowest_grade"],
             veto_grade=grading["veto"]["grade"],
             veto_ranks_last=grading["veto"]["ranks_last"],
-            joint=grading["joint"],
+            joint=JointRule(grading["joint"]),
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),

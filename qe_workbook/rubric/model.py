@@ -13,13 +13,30 @@ from fractions import Fraction
 
 
 class Kind(StrEnum):
+    """An item's kind; the value is the rubric's code, `label` what people read."""
+
     SCORE = "score"
     DEDUCTION = "deduction"
     BONUS = "bonus"
     VETO = "veto"
 
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
 
-JOINT_RULE_LABELS = {"mean": "取各部门评分的平均值", "min": "取各部门评分中从严的值"}
+
+class JointRule(StrEnum):
+    """How the values of an item scored by several evaluators are combined (`grading.joint`)."""
+
+    MEAN = "mean"  # the mean of the received values, rounded half up to hundredths
+    MIN = "min"  # the strictest value: the lowest score, the most deducted
+
+    @property
+    def label(self) -> str:
+        return JOINT_RULE_LABELS[self]
+
+
+JOINT_RULE_LABELS = {JointRule.MEAN: "取各部门评分的平均值", JointRule.MIN: "取各部门评分中从严的值"}
 KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS: "加分项", Kind.VETO: "否决项"}
 
 
@@ -85,7 +102,7 @@ class Grading:
     lowest_grade: str
     veto_grade: str
     veto_ranks_last: bool
-    joint: str
+    joint: JointRule
 
     def grade_for(self, total: Fraction) -> str:
         for t in self.thresholds:

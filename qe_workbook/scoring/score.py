@@ -1,187 +1,147 @@
-"""From the master frame to unit totals, grades and ranks, in exact arithmetic.
+"""Scoring as frame operations: the master frame → one row per (unit, item) → one row per unit.
 
-Points are Decimals as entered (at most 2 decimals) and sums are exact Fractions. The one
-division, the mean of a joint item, is rounded half up to hundredths, so every total is an exact
-number of hundredths: what is shown is what the grade and rank were decided on. Every item score
-keeps the cells it came from.
+All points are integer hundredths (int64), so every step is exact. The one division, the mean of
+a joint item, is rounded half up to hundredths in integer arithmetic; a total is a sum of
+hundredths, so what is shown is exactly what the grade and rank were decided on. Every item score
+keeps its source rows: `src_start`/`src_stop` slice `ItemTable.source_rows`, the positions in the
+master frame of the values it was computed from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
-
+import numpy as np
 import pandas as pd
 
-from ..amounts import round2
-from ..problems import Problem, make_problem
-from ..rubric import Item, Kind, Rubric
+from ..rubric import JointRule, Kind, Rubric
+from .frame import to_cents
+from .results import INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, UnitResult, incomplete_problems
 
-INCOMPLETE_MARK = "（暂定）"
-NO_REMARK = "（未填写评价说明）"
-
-
-@dataclass(frozen=True)
-class Source:
-    """One evaluator's value for one item of one unit, and where it was written."""
-
-    evaluator: str
-    file: str
-    sheet: str
-    cell: str
-    raw: str
-    value: Decimal
-    remark: str
+__all__ = [
+    "INCOMPLETE_MARK", "NO_REMARK", "ItemScore", "Results", "Source", "UnitResult", "item_frame", "score", "unit_frame",
+]  # fmt: skip
 
 
-@dataclass
-class ItemScore:
-    item: Item
-    points: Fraction | None  # score/bonus points, deduction points (positive), veto 1/0
-    sources: list[Source]
-    missing: list[str]  # evaluators whose valid value is missing
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-    @property
-    def lost(self) -> Fraction | None:
-        """Points lost on this item: max − score, the deduction itself, or None when nothing was lost."""
-        if self.points is None:
-            return None
-        if self.item.kind is Kind.SCORE and self.points < self.item.max:
-            return Fraction(self.item.max) - self.points
-        if self.item.kind is Kind.DEDUCTION and self.points > 0:
-            return self.points
-        return None
+def rubric_items(rubric: Rubric) -> pd.DataFrame:
+    """The items' facts the arithmetic needs, in hundredths, in rubric order."""
+    return pd.DataFrame(
+        {
+            "kind": [str(i.kind) for i in rubric.items],
+            "area": [i.area for i in rubric.items],
+            "max_cents": [to_cents(i.max) for i in rubric.items],
+            "per_event_cents": [to_cents(i.per_event or 0) for i in rubric.items],
+            "expected": [len(i.evaluators) for i in rubric.items],
+        },
+        index=pd.Index([i.id for i in rubric.items], name="item_id"),
+    )
 
 
-@dataclass
-class UnitResult:
-    unit: str
-    areas: dict[str, Fraction]
-    bonus: Fraction
-    deduction: Fraction
-    total: Fraction
-    grade: str
-    veto: bool
-    complete: bool
-    items: list[ItemScore] = field(default_factory=list)
-    rank: int = 0
-
-    @property
-    def grade_label(self) -> str:
-        return self.grade if self.complete else f"{self.grade}{INCOMPLETE_MARK}"
-
-    def shortfalls(self) -> list[ItemScore]:
-        """Items where points were lost, or the veto fired."""
-        return [s for s in self.items if s.lost is not None or (s.item.kind is Kind.VETO and s.points)]
+def _evaluator_positions(rubric: Rubric, frame: pd.DataFrame) -> np.ndarray:
+    """pos[item, evaluator] = the evaluator's place in the item's list (sources follow the rubric's order)."""
+    evaluators = list(frame["evaluator"].cat.categories)
+    pos = np.zeros((len(rubric.items), max(len(evaluators), 1)), dtype=np.int64)
+    for i, item in enumerate(rubric.items):
+        for p, name in enumerate(item.evaluators):
+            if name in evaluators:
+                pos[i, evaluators.index(name)] = p
+    return pos
 
 
-@dataclass
-class Results:
-    year: int
-    units: list[UnitResult]  # in the plan's order
-    problems: list[Problem]
+def item_frame(frame: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per (unit, item), units × items in rubric order, and the source rows it points into.
 
-    def by_rank(self) -> list[UnitResult]:
-        return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order
+    Columns: points_cents (Int64, NA when no valid value arrived), received, expected, src_start,
+    src_stop. A deduction counts min(events × per_event, cap) per evaluator; several evaluators'
+    points combine per `grading.joint`; a veto fires when any evaluator reports the event.
+    """
+    facts = rubric_items(rubric)
+    n_items = len(facts)
+    units = pd.Index([u.name for u in rubric.units], name="unit")
+    positions = np.flatnonzero(frame["valid"].to_numpy(bool))
+    valid = frame.iloc[positions]
+    item_code = valid["item_id"].cat.codes.to_numpy(np.int64)
+    key = valid["unit"].cat.codes.to_numpy(np.int64) * n_items + item_code
+    kind = facts["kind"].to_numpy()[item_code]
+    points = valid["value_cents"].to_numpy(np.int64)
+    deduction = kind == Kind.DEDUCTION
+    events = points // 100
+    capped = np.minimum(
+        events * facts["per_event_cents"].to_numpy()[item_code], facts["max_cents"].to_numpy()[item_code]
+    )
+    points = np.where(deduction, capped, points)
+
+    grouped = pd.Series(points).groupby(key).agg(["count", "sum", "min", "max"])
+    grouped = grouped.reindex(range(len(units) * n_items), fill_value=0)
+    n, total, low, high = (grouped[c].to_numpy(np.int64) for c in ("count", "sum", "min", "max"))
+    item_kind = np.tile(facts["kind"].to_numpy(), len(units))
+    if rubric.grading.joint == JointRule.MIN:
+        combined = np.where(item_kind == Kind.DEDUCTION, high, low)  # the strictest value
+    else:
+        combined = (2 * total + n) // np.maximum(2 * n, 1)  # mean of non-negative hundredths, half up
+    combined = np.where(item_kind == Kind.VETO, high, combined)
+
+    evaluator_code = valid["evaluator"].cat.codes.to_numpy(np.int64)
+    order = np.lexsort((_evaluator_positions(rubric, frame)[item_code, evaluator_code], key))
+    sorted_keys = key[order]
+    slots = np.arange(len(units) * n_items)
+    table = pd.DataFrame(
+        {
+            "points_cents": pd.array(combined, dtype="Int64"),
+            "received": n,
+            "expected": np.tile(facts["expected"].to_numpy(), len(units)),
+            "src_start": np.searchsorted(sorted_keys, slots, side="left"),
+            "src_stop": np.searchsorted(sorted_keys, slots, side="right"),
+        },
+        index=pd.MultiIndex.from_product([units, facts.index]),
+    )
+    table.loc[n == 0, "points_cents"] = pd.NA
+    return table, positions[order]
 
 
-def event_points(item: Item, events: Decimal) -> Fraction:
-    """A deduction: min(events × per_event, cap)."""
-    assert item.per_event is not None, "rubric_check requires per_event on every deduction"
-    per_event = item.per_event
-    return min(Fraction(events) * Fraction(per_event), Fraction(item.max))
+def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """One row per unit in rubric order: area subtotals (a pivot of the item scores), bonus, deduction,
+    total, veto, grade, completeness and rank, all points in hundredths."""
+    facts = rubric_items(rubric)
+    long = items.join(facts[["kind", "area"]], on="item_id")
+    long["points"] = long["points_cents"].fillna(0).astype("int64")
+    long = long.reset_index()
+    scored = long[long["kind"] == Kind.SCORE]
+    areas = scored.pivot_table(index="unit", columns="area", values="points", aggfunc="sum", fill_value=0, sort=False)
+    areas = areas.reindex(index=[u.name for u in rubric.units], columns=[a.id for a in rubric.areas], fill_value=0)
+    by_kind = long.pivot_table(index="unit", columns="kind", values="points", aggfunc="sum", fill_value=0, sort=False)
+    by_kind = by_kind.reindex(index=areas.index, columns=[str(k) for k in Kind], fill_value=0)
+    units = pd.DataFrame(index=areas.index)
+    for area in areas.columns:
+        units[f"area_{area}_cents"] = areas[area].astype("int64")
+    units["bonus_cents"] = by_kind[Kind.BONUS].astype("int64")
+    units["deduction_cents"] = by_kind[Kind.DEDUCTION].astype("int64")
+    units["total_cents"] = areas.sum(axis=1).astype("int64") + units["bonus_cents"] - units["deduction_cents"]
+    units["veto"] = by_kind[Kind.VETO] > 0
+    grading = rubric.grading
+    grades = np.select(
+        [units["total_cents"] >= to_cents(t.min) for t in grading.thresholds],
+        [t.grade for t in grading.thresholds],
+        default=grading.lowest_grade,
+    )
+    units["grade"] = np.where(units["veto"], grading.veto_grade, grades)
+    missing = long.assign(short=long["received"] < long["expected"]).groupby("unit", sort=False)["short"].any()
+    units["complete"] = ~missing.reindex(units.index).astype(bool)
+    units["rank"] = _ranks(units["total_cents"], units["veto"] & grading.veto_ranks_last)
+    return units
 
 
-def combine(item: Item, points: list[Fraction], rule: str) -> Fraction:
-    """Joint items: the mean of the received values, or the strictest one (rule 'min')."""
-    if item.kind is Kind.VETO:
-        return max(points)  # any evaluator reporting the event triggers the veto
-    if rule == "min":
-        return max(points) if item.kind is Kind.DEDUCTION else min(points)
-    # The mean is kept in hundredths (half up), like every other score, so that a displayed total
-    # is always the exact total the grade and rank were decided on.
-    return Fraction(round2(sum(points, Fraction(0)) / len(points)))
-
-
-def _sources(frame: pd.DataFrame) -> dict[tuple[str, str], list[Source]]:
-    found: dict[tuple[str, str], list[Source]] = {}
-    valid = frame[frame["valid"]] if len(frame) else frame
-    for row in valid.itertuples(index=False):
-        found.setdefault((str(row.unit), str(row.item_id)), []).append(
-            Source(
-                str(row.evaluator),
-                str(row.file),
-                str(row.sheet),
-                str(row.cell),
-                str(row.raw),
-                Decimal(str(row.value)),
-                str(row.remark),
-            )
-        )
-    return found
-
-
-def item_score(item: Item, sources: list[Source], rule: str) -> ItemScore:
-    by_evaluator = {s.evaluator: s for s in sources}
-    missing = [e for e in item.evaluators if e not in by_evaluator]
-    values = [by_evaluator[e] for e in item.evaluators if e in by_evaluator]
-    if not values:
-        return ItemScore(item, None, [], missing)
-    points = [event_points(item, s.value) if item.kind is Kind.DEDUCTION else Fraction(s.value) for s in values]
-    return ItemScore(item, combine(item, points, rule), values, missing)
+def _ranks(total: pd.Series, last: pd.Series) -> pd.Series:
+    """Competition ranks (1, 2, 2, 4) on the exact totals; the `last` units after all the others."""
+    first = total[~last].rank(method="min", ascending=False)
+    after = total[last].rank(method="min", ascending=False) + int((~last).sum())
+    return pd.concat([first, after]).reindex(total.index).astype("int64")
 
 
 def score(frame: pd.DataFrame, rubric: Rubric) -> Results:
-    """Unit totals, grades and ranks from the master frame."""
-    sources = _sources(frame)
-    units = []
-    for unit in rubric.units:
-        items = [item_score(i, sources.get((unit.name, i.id), []), rubric.grading.joint) for i in rubric.items]
-
-        def total_of(kind: Kind, area: str | None = None, items: list[ItemScore] = items) -> Fraction:
-            return sum(
-                (s.points or Fraction(0) for s in items if s.item.kind is kind and area in (None, s.item.area)),
-                Fraction(0),
-            )
-
-        areas = {a.id: total_of(Kind.SCORE, a.id) for a in rubric.areas}
-        bonus, deduction = total_of(Kind.BONUS), total_of(Kind.DEDUCTION)
-        total = sum(areas.values(), Fraction(0)) + bonus - deduction
-        veto = any(s.points for s in items if s.item.kind is Kind.VETO)
-        grade = rubric.grading.veto_grade if veto else rubric.grading.grade_for(total)
-        complete = all(s.complete for s in items)
-        units.append(UnitResult(unit.name, areas, bonus, deduction, total, grade, veto, complete, items))
-    assign_ranks(units, rubric.grading.veto_ranks_last)
-    return Results(rubric.year, units, incomplete_problems(units))
-
-
-def assign_ranks(units: list[UnitResult], veto_last: bool) -> None:
-    """Competition ranking (1, 2, 2, 4) on the exact total; vetoed units after the others."""
-
-    def key(u: UnitResult) -> tuple[bool, Fraction]:
-        return (veto_last and u.veto, -u.total)
-
-    ordered = sorted(units, key=key)
-    for position, unit in enumerate(ordered, start=1):
-        previous = ordered[position - 2] if position > 1 else None
-        unit.rank = previous.rank if previous is not None and key(previous) == key(unit) else position
-
-
-def incomplete_problems(units: list[UnitResult]) -> list[Problem]:
-    problems = []
-    for u in units:
-        gaps = [s for s in u.items if not s.complete]
-        if gaps:
-            listed = "、".join(f"{s.item.id}（{'、'.join(s.missing)}）" for s in gaps[:6])
-            more = f" 等 {len(gaps)} 项" if len(gaps) > 6 else ""
-            problems.append(
-                make_problem(
-                    "UNIT_INCOMPLETE", f"{u.unit}有 {len(gaps)} 个项目缺少有效得分：{listed}{more}；总分和等级为暂定"
-                )
-            )
-    return problems
+    """Unit totals, grades and ranks from the master frame (a pure function of frame and rubric)."""
+    items, source_rows = item_frame(frame, rubric)
+    units = unit_frame(items, rubric)
+    table = ItemTable(rubric, frame, items, source_rows)
+    results = Results(rubric.year, [UnitResult.from_row(unit, row, table) for unit, row in units.iterrows()], [])
+    results.frame, results.items_frame, results.units_frame = frame, items, units
+    results.problems = incomplete_problems(results.units)
+    return results

@@ -1,0 +1,166 @@
+"""The scored frames seen as objects: `Results` → `UnitResult` → `ItemScore` → `Source`.
+
+The documents and charts read these. They are built from the frames `scoring.score` computes
+(points in hundredths, shown here as exact Fractions); a unit's item scores are built when first
+read, from the item frame and the master-frame rows each score came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..problems import Problem, make_problem
+from ..rubric import Item, Kind, Rubric
+
+INCOMPLETE_MARK = "（暂定）"
+NO_REMARK = "（未填写评价说明）"
+
+
+def points(cents: Any) -> Fraction:
+    return Fraction(int(cents), 100)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One evaluator's value for one item of one unit, where it was written, and its master-frame row."""
+
+    evaluator: str
+    file: str
+    sheet: str
+    cell: str
+    raw: str
+    value: Decimal
+    remark: str
+    row: int = -1
+
+
+@dataclass
+class ItemScore:
+    item: Item
+    points: Fraction | None  # score/bonus points, deduction points (positive), veto 1/0
+    sources: list[Source]
+    missing: list[str]  # evaluators whose valid value is missing
+
+    @property
+    def rows(self) -> list[int]:
+        """The master-frame rows this score was computed from."""
+        return [s.row for s in self.sources]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def lost(self) -> Fraction | None:
+        """Points lost on this item: max − score, the deduction itself, or None when nothing was lost."""
+        if self.points is None:
+            return None
+        if self.item.kind is Kind.SCORE and self.points < self.item.max:
+            return Fraction(self.item.max) - self.points
+        if self.item.kind is Kind.DEDUCTION and self.points > 0:
+            return self.points
+        return None
+
+
+class ItemTable:
+    """The item frame with what is needed to show one unit's item scores and their sources."""
+
+    def __init__(self, rubric: Rubric, frame: pd.DataFrame, items: pd.DataFrame, source_rows: np.ndarray) -> None:
+        self.rubric, self.frame, self.items, self.source_rows = rubric, frame, items, source_rows
+        self.unit_position = {u.name: n for n, u in enumerate(rubric.units)}
+
+    @cached_property
+    def _columns(self) -> dict[str, list[Any]]:
+        f = self.frame
+        text = ["evaluator", "file", "sheet", "cell", "raw", "remark"]
+        cols: dict[str, list[Any]] = {c: f[c].astype(object).where(f[c].notna(), "").tolist() for c in text}
+        cols["value_cents"] = f["value_cents"].tolist()
+        return cols
+
+    def for_unit(self, unit: str) -> list[ItemScore]:
+        n_items = len(self.rubric.items)
+        first = self.unit_position[unit] * n_items
+        block = self.items.iloc[first : first + n_items]
+        cols, index = self._columns, self.frame.index
+        scores = []
+        for item, cents, start, stop in zip(
+            self.rubric.items, block["points_cents"], block["src_start"], block["src_stop"], strict=True
+        ):
+            sources = []
+            for at in self.source_rows[start:stop]:
+                value = Decimal(int(cols["value_cents"][at])).scaleb(-2)
+                sources.append(Source(cols["evaluator"][at], cols["file"][at], cols["sheet"][at], cols["cell"][at],
+                                      cols["raw"][at], value, cols["remark"][at], int(index[at])))  # fmt: skip
+            got = {s.evaluator for s in sources}
+            missing = [e for e in item.evaluators if e not in got]
+            scores.append(ItemScore(item, None if pd.isna(cents) else points(cents), sources, missing))
+        return scores
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    areas: dict[str, Fraction]
+    bonus: Fraction
+    deduction: Fraction
+    total: Fraction
+    grade: str
+    veto: bool
+    complete: bool
+    rank: int
+    table: ItemTable | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_row(cls, unit: Any, row: pd.Series, table: ItemTable) -> UnitResult:
+        areas = {a.id: points(row[f"area_{a.id}_cents"]) for a in table.rubric.areas}
+        return cls(str(unit), areas, points(row["bonus_cents"]), points(row["deduction_cents"]),
+                   points(row["total_cents"]), str(row["grade"]), bool(row["veto"]), bool(row["complete"]),
+                   int(row["rank"]), table)  # fmt: skip
+
+    @cached_property
+    def items(self) -> list[ItemScore]:
+        return [] if self.table is None else self.table.for_unit(self.unit)
+
+    @property
+    def grade_label(self) -> str:
+        return self.grade if self.complete else f"{self.grade}{INCOMPLETE_MARK}"
+
+    def shortfalls(self) -> list[ItemScore]:
+        """Items where points were lost, or the veto fired."""
+        return [s for s in self.items if s.lost is not None or (s.item.kind is Kind.VETO and s.points)]
+
+
+@dataclass
+class Results:
+    year: int
+    units: list[UnitResult]  # in the plan's order
+    problems: list[Problem]
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the master frame
+    items_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per (unit, item)
+    units_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per unit
+
+    def by_rank(self) -> list[UnitResult]:
+        return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order
+
+
+def incomplete_problems(units: list[UnitResult]) -> list[Problem]:
+    problems = []
+    for u in units:
+        if u.complete:
+            continue
+        gaps = [s for s in u.items if not s.complete]
+        listed = "、".join(f"{s.item.id}（{'、'.join(s.missing)}）" for s in gaps[:6])
+        more = f" 等 {len(gaps)} 项" if len(gaps) > 6 else ""
+        problems.append(
+            make_problem(
+                "UNIT_INCOMPLETE", f"{u.unit}有 {len(gaps)} 个项目缺少有效得分：{listed}{more}；总分和等级为暂定"
+            )
+        )
+    return problems
