@@ -298,9 +298,9 @@ def generate(
 @click.option("--allow-partial", is_flag=True, help="允许有未填写的得分（作为提醒而不是错误）。")
 @click.option(
     "--prefer",
-    type=click.Choice([p.value for p in Prefer]),
-    default=Prefer.NONE.value,
-    help="同一部门有多份不同的评价表时：none 都不采用，列为冲突（默认）；newest 采用填报日期最新的一份。",
+    type=click.Choice([Prefer.NEWEST.value]),
+    default=None,
+    help="同一部门有多份不同的评价表时，采用填报日期最新的一份（默认都不采用，列为冲突）。",
 )
 @click.option("--no-report", is_flag=True, help="不生成反馈意见、通报代拟稿和公告名单。")
 @json_option
@@ -310,7 +310,7 @@ def collect_cmd(
     key_path: Path,
     out_dir: Path,
     allow_partial: bool,
-    prefer: str,
+    prefer: str | None,
     no_report: bool,
     as_json: bool,
 ) -> None:
@@ -325,7 +325,7 @@ def collect_cmd(
             key,
             out_dir,
             allow_partial=allow_partial,
-            prefer=Prefer(prefer),
+            prefer=Prefer(prefer or Prefer.NONE),
             reports=not no_report,
             progress=lambda _name: bar.update(1),
         )
