@@ -59,7 +59,9 @@ def test_form_sheet_layout_follows_attachment_6(tmp_path: Path, small_rubric: Ru
     assert tuple(c.value for c in ws[4]) == HEADER
     assert [ws.cell(row, 1).value for row in range(5, 14)] == ["01-1", "01-2", "02-1"] * 3
     assert [ws.cell(row, 2).value for row in (5, 8, 11)] == ["东区", "西区", "南区"]
-    assert "B5:B7" in {str(r) for r in ws.merged_cells.ranges}
+    assert [ws.cell(row, 2).value for row in range(5, 8)] == ["东区"] * 3  # named in every row of its block
+    assert ws["B5"].font.b and not ws["B6"].font.b
+    assert not any(r.min_col <= 2 <= r.max_col and 5 <= r.min_row <= 13 for r in ws.merged_cells.ranges)
     assert ws["C6"].value == "2. 根据农产品质量安全合格率测算得分。（20分）"
     assert [ws.cell(row, 4).value for row in (5, 6, 7)] == [40, 20, 2]
     assert ws["A15"].value.startswith("注：1.")
@@ -116,13 +118,17 @@ def test_veto_is_a_yes_no_list(tmp_path: Path, small_rubric: Rubric) -> None:
     assert (dv.type, dv.formula1) == ("list", '"是,否"')
 
 
-def test_conditional_formats_flag_empty_scores_and_missing_remarks(tmp_path: Path, small_rubric: Rubric) -> None:
+def test_only_missing_remarks_change_colour(tmp_path: Path, small_rubric: Rubric) -> None:
+    """The blank form prints in the one input colour the instructions name; a shortfall without remark turns orange."""
     form = generate_forms(small_rubric, tmp_path, KEY, generated_at=WHEN).forms[0]
     ws = openpyxl.load_workbook(form.path)[FORM_SHEET]
     rules = {
         str(rng.sqref): [r.formula[0] for r in rules] for rng, rules in ws.conditional_formatting._cf_rules.items()
     }
-    assert rules["E5:E13"] == ["LEN($E5)=0"]
+    assert set(rules) == {"F5 F6 F8 F9 F11 F12", "F7 F10 F13"}
+    assert {ws.cell(row, col).fill.fgColor.rgb for row in range(5, 14) for col in (5, 6)} == {"FFFFF2CC"}
+    assert "浅黄色单元格是填写处" in ws["A3"].value and "橙色" in ws["A3"].value
+    assert ws["D7"].number_format == '"每次扣1.5分，"\n"最高扣"General"分"\n"（填次数）"'
     assert rules["F5 F6 F8 F9 F11 F12"] == ["AND(AND(ISNUMBER($E5),$E5<$D5),LEN(TRIM($F5))=0)"]
     assert rules["F7 F10 F13"] == ["AND(AND(ISNUMBER($E7),$E7>0),LEN(TRIM($F7))=0)"]
 

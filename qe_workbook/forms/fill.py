@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
-from .layout import COL_ID, COL_REMARK, COL_SCORE, COL_UNIT, DATE_CELL, FIRST_DATA_ROW, FORM_SHEET
+from .layout import COL_ID, COL_REMARK, COL_SCORE, COL_TEXT, COL_UNIT, DATE_CELL, FIRST_DATA_ROW, FORM_SHEET
+from .paper import text_height
 
 Answer = tuple[object, str]  # (what goes in 实际得分, what goes in 评价说明)
 
@@ -41,9 +44,19 @@ def fill_form(
                 cell = ws.cell(row, COL_REMARK + 1)
                 cell.value = remark
                 cell.data_type = "s"  # a remark is text, even one that starts with an equals sign
+                _grow(ws, row, remark)
         row += 1
     if fill_date is not None:
         ws[DATE_CELL].value = fill_date
     dst.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dst)
     return written
+
+
+def _grow(ws: Any, row: int, remark: str) -> None:
+    """Make the row tall enough for its remark, as Excel does when a remark is typed in."""
+    widths = {col: ws.column_dimensions[get_column_letter(col + 1)].width or 10 for col in (COL_TEXT, COL_REMARK)}
+    text = str(ws.cell(row, COL_TEXT + 1).value or "")
+    needed = text_height([(remark, widths[COL_REMARK]), (text, widths[COL_TEXT])], min_lines=2)
+    dimension = ws.row_dimensions[row]
+    dimension.height = max(dimension.height or 0, needed)

@@ -7,7 +7,6 @@ office's key. The same rubric, key and options give byte-identical files.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,7 +48,6 @@ from .layout import (
     cell_ref,
     dept_text,
     display_name,
-    display_width,
     expected_content,
     form_file_name,
     form_rows,
@@ -57,11 +55,23 @@ from .layout import (
     notes_row,
 )
 from .manifest import FORMAT, Manifest, derive, sign
+from .paper import (
+    MARGINS_IN,
+    GrowingWorksheet,
+    block_breaks,
+    fits_on_one_page,
+    name_width,
+    page_height,
+    print_scale,
+    text_height,
+    text_width,
+)
 
-INPUT_FILL = "#FFF2CC"
-EMPTY_FILL = "#F8CBAD"
-NO_REMARK_FILL = "#FFD966"
-COL_WIDTHS = {COL_ID: 9, COL_UNIT: 11, COL_TEXT: 56, COL_MAX: 11, COL_SCORE: 11, COL_REMARK: 46}
+INPUT_FILL = "#FFF2CC"  # 浅黄色: the cells a department fills, on screen and on paper
+NO_REMARK_FILL = "#F4B183"  # 橙色: a shortfall entered without its remark
+FIXED_WIDTHS = {COL_ID: 9, COL_MAX: 12, COL_SCORE: 12}
+TOTAL_WIDTH = 144  # all six columns: one A4 landscape page at about 93 %
+TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 24.0, 22.0, 16.0
 FONT = "宋体"
 
 
@@ -116,11 +126,6 @@ def generate_forms(
     return GenerateResult(forms, list(rubric.idle_evaluators()), dispatch)
 
 
-def _row_height(text: str, width: float) -> float:
-    lines = max(2, math.ceil(display_width(text) / (width * 0.95)))
-    return 15.0 * lines + 4
-
-
 class FormWriter:
     """Writes the three sheets of one evaluator's form."""
 
@@ -141,31 +146,35 @@ class FormWriter:
         for name, value in self.manifest.rows():
             wb.set_custom_property(f"qe_{name}", value)
         self.fmt = _formats(wb)
-        self._form_sheet(wb.add_worksheet(FORM_SHEET), password)
+        self._deduction_formats(wb)
+        self._form_sheet(wb.add_worksheet(FORM_SHEET, worksheet_class=GrowingWorksheet), password)
         self._guide_sheet(wb.add_worksheet(GUIDE_SHEET), password)
         self._manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), password)
         wb.close()
 
     # -- 评价表 ------------------------------------------------------------------------------
-    def _form_sheet(self, ws: Worksheet, password: str) -> None:
+    def _form_sheet(self, ws: GrowingWorksheet, password: str) -> None:
         f = self.fmt
-        for col, width in COL_WIDTHS.items():
+        self.widths = _form_widths(self.rubric, self.rows)
+        for col, width in self.widths.items():
             ws.set_column(col, col, width)
-        ws.set_row(TITLE_ROW, 30)
+        ws.set_row(TITLE_ROW, TITLE_HEIGHT)
         ws.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST_COL, form_title(self.rubric), f["title"])
-        ws.set_row(DEPT_ROW, 24)
+        ws.set_row(DEPT_ROW, DEPT_HEIGHT)
         ws.merge_range(DEPT_ROW, 0, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
         write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"])
-        ws.set_row(HINT_ROW, 36)
+        self.hint_height = text_height([(self._hint(), sum(self.widths.values()) * 1.1)])
+        ws.set_row(HINT_ROW, self.hint_height)
         ws.merge_range(HINT_ROW, 0, HINT_ROW, LAST_COL, self._hint(), f["hint"])
-        ws.set_row(HEADER_ROW, 22)
+        ws.set_row(HEADER_ROW, HEADER_HEIGHT)
         for col, title in enumerate(HEADER):
             ws.write_string(HEADER_ROW, col, title, f["header"])
         self._table(ws)
         first_note = notes_row(self.rows)
         for n, note in enumerate(NOTES):
+            ws.set_row(first_note + n, NOTE_HEIGHT)
             ws.merge_range(first_note + n, 0, first_note + n, LAST_COL, note, f["note"])
         self._validation(ws)
         self._conditional_formats(ws)
@@ -182,33 +191,69 @@ class FormWriter:
         ws.freeze_panes(FIRST_DATA_ROW, 0)
         ws.activate()
         ws.set_selection(cell_ref(FIRST_DATA_ROW, COL_SCORE))
-        _print_setup(ws, last_row, HEADER_ROW)
+        scale, breaks = self._pages()
+        _print_setup(ws, last_row, HEADER_ROW, scale=scale)
+        ws.set_h_pagebreaks(breaks)
+
+    def _pages(self) -> tuple[int, list[int]]:
+        """The print scale and the page breaks: each unit's block on one page, no page of notes alone."""
+        scale = print_scale(list(self.widths.values()))
+        top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
+        blocks: dict[str, tuple[int, float]] = {}
+        for r in self.rows:
+            first, height = blocks.get(r.unit.name, (r.row, 0.0))
+            blocks[r.unit.name] = (first, height + self.heights[r.row])
+        ordered = list(blocks.values())
+        notes = NOTE_HEIGHT * (len(NOTES) + 1)
+        ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes stay with the last block
+        total = top + sum(height for _, height in ordered)
+        if total > page_height(scale) and (smaller := fits_on_one_page(total, scale)) is not None:
+            return smaller, []
+        return scale, block_breaks(ordered, top, HEADER_HEIGHT, scale)
 
     def _hint(self) -> str:
         return (
-            "填写说明：只在浅黄色单元格中填写“实际得分”“评价说明”和“填报日期”。评分项填得分（0至满分，最多两位小数）；"
-            "扣分项填事件次数（未发生填0）；加分项填加分（不符合填0）；否决项选“是”或“否”。"
-            "有失分的请在“评价说明”中写明优势不足和改进建议。请勿增删行列或改动其他内容。"
+            "填写说明：浅黄色单元格是填写处，只在其中填写“实际得分”“评价说明”和“填报日期”，其他内容已锁定。"
+            "评分项填得分（0至满分，最多两位小数）；扣分项填事件次数（未发生填0）；加分项填加分（不符合填0）；"
+            "否决项选“是”或“否”。有失分、扣分或否决的须在“评价说明”中写明优势不足和改进建议，"
+            "未写时该单元格变为橙色提醒。请勿增删行列。"
         )
 
-    def _table(self, ws: Worksheet) -> None:
+    def _deduction_formats(self, wb: Workbook) -> None:
+        """The 满分 cell of a deduction row says how it is filled: 每次扣1分，最高扣2分（填次数）."""
+        for item in self.rubric.items_for(self.evaluator.name):
+            if item.kind is Kind.DEDUCTION:
+                per = canonical(item.per_event if item.per_event is not None else item.max)
+                key = f"max_deduction_{per}"
+                if key not in self.fmt:
+                    self.fmt[key] = wb.add_format(
+                        {**MAX_BASE, "num_format": f'"每次扣{per}分，"\n"最高扣"General"分"\n"（填次数）"'}
+                    )
+
+    def _table(self, ws: GrowingWorksheet) -> None:
+        """The rows to fill. Their heights fit the item text and grow with a remark; the unit's name is in
+        every row (its first row in bold), so a page that starts inside a block still names the unit."""
         f = self.fmt
+        self.heights: dict[int, float] = {}
+        previous = None
         for r in self.rows:
-            ws.set_row(r.row, _row_height(r.text, COL_WIDTHS[COL_TEXT]))
+            texts = [(r.text, self.widths[COL_TEXT]), (r.unit.name, self.widths[COL_UNIT])]
+            self.heights[r.row] = text_height(texts, min_lines=3 if r.item.kind is Kind.DEDUCTION else 2)
+            ws.set_row(r.row, self.heights[r.row])
+            ws.growing_rows.add(r.row)
             ws.write_string(r.row, COL_ID, r.item.id, f["center"])
+            ws.write_string(r.row, COL_UNIT, r.unit.name, f["unit" if r.unit.name != previous else "unit_more"])
             ws.write_string(r.row, COL_TEXT, r.text, f["text"])
-            ws.write_number(r.row, COL_MAX, as_number(r.item.max), f[f"max_{r.item.kind}"])
+            ws.write_number(r.row, COL_MAX, as_number(r.item.max), self._max_format(r))
             ws.write_blank(r.row, COL_SCORE, None, f[f"input_{r.item.kind}"])
             ws.write_blank(r.row, COL_REMARK, None, f["remark"])
-        # the unit name, merged down its block
-        blocks: dict[str, list[int]] = {}
-        for r in self.rows:
-            blocks.setdefault(r.unit.name, []).append(r.row)
-        for name, block in blocks.items():
-            if len(block) > 1:
-                ws.merge_range(block[0], COL_UNIT, block[-1], COL_UNIT, name, f["unit"])
-            else:
-                ws.write_string(block[0], COL_UNIT, name, f["unit"])
+            previous = r.unit.name
+
+    def _max_format(self, r: FormRow) -> Any:
+        item = r.item
+        if item.kind is Kind.DEDUCTION:
+            return self.fmt[f"max_deduction_{canonical(item.per_event if item.per_event is not None else item.max)}"]
+        return self.fmt[f"max_{item.kind}"]
 
     def _validation(self, ws: Worksheet) -> None:
         for r in self.rows:
@@ -250,17 +295,9 @@ class FormWriter:
         )
 
     def _conditional_formats(self, ws: Worksheet) -> None:
-        """Empty score cells stand out; so does a shortfall (loss, deduction, veto) without a remark."""
+        """A shortfall (loss, deduction, veto) without a remark turns its remark cell orange; nothing else
+        changes colour, so the blank form prints in the one colour the instructions name."""
         f = self.fmt
-        first, last = self.rows[0].row, self.rows[-1].row
-        top = cell_ref(first, COL_SCORE)
-        ws.conditional_format(
-            first,
-            COL_SCORE,
-            last,
-            COL_SCORE,
-            {"type": "formula", "criteria": f"=LEN(${top[0]}{first + 1})=0", "format": f["cf_empty"]},
-        )
         conditions = {
             Kind.SCORE: "AND(ISNUMBER($E{r}),$E{r}<$D{r})",
             Kind.DEDUCTION: "AND(ISNUMBER($E{r}),$E{r}>0)",
@@ -285,10 +322,12 @@ class FormWriter:
     def _guide_sheet(self, ws: Worksheet, password: str) -> None:
         f = self.fmt
         rb, ev = self.rubric, self.evaluator
-        widths = [9, 8, 18, 44, 22, 60]
+        widths = GUIDE_WIDTHS
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
+        ws.set_row(0, TITLE_HEIGHT)
         ws.merge_range(0, 0, 0, 5, f"评分指引：{display_name(ev)}", f["title"])
+        ws.set_row(1, HEADER_HEIGHT)
         ws.write_row(
             1, 0, ["项目编号", "类别", "考核要点", "所评价项目", "分值与填法", "重点考核（附件5）"], f["header"]
         )
@@ -301,7 +340,7 @@ class FormWriter:
                 how += f"；本项与{others}共同评价，各自打分，{JOINT_RULE_LABELS[rb.grading.joint]}"
             focus = item.focus + (f"（{item.notes}）" if item.notes else "")
             values = [item.id, KIND_LABELS[item.kind], f"{kp.label}{kp.title}", item.text, how, focus]
-            ws.set_row(row, max(_row_height(text, widths[col]) for col, text in enumerate(values)))
+            ws.set_row(row, text_height([(text, widths[col]) for col, text in enumerate(values)]))
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f["text"])
             row += 1
@@ -316,9 +355,12 @@ class FormWriter:
                 office.email if office else "",
             ),
         ]
-        ws.write_row(row, 0, ["联系方式", "", "单位", "", "电话", "电子邮箱"], f["header"])
+        ws.merge_range(row, 0, row, 1, "联系方式", f["header"])
+        ws.merge_range(row, 2, row, 3, "单位", f["header"])
+        ws.write_row(row, 4, ["电话", "电子邮箱"], f["header"])
         for label, name, phone, email in contacts:
             row += 1
+            ws.set_row(row, text_height([(label, widths[0] + widths[1]), (name, widths[2] + widths[3])]))
             ws.merge_range(row, 0, row, 1, label, f["text"])
             ws.merge_range(row, 2, row, 3, name, f["text"])
             ws.write_string(row, 4, phone or "（未提供）", f["text"])
@@ -334,6 +376,7 @@ class FormWriter:
             f"5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时{JOINT_RULE_LABELS[rb.grading.joint]}。",
         ]
         for text in steps:
+            ws.set_row(row, text_height([(text, sum(widths))]))
             ws.merge_range(row, 0, row, 5, text, f["note"])
             row += 1
         ws.protect(
@@ -399,19 +442,39 @@ def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
     }
 
 
-def _print_setup(ws: Worksheet, last_row: int, repeat_row: int) -> None:
+def _form_widths(rubric: Rubric, rows: list[FormRow]) -> dict[int, int]:
+    """Column widths from the form's texts: unit names on one line, no item text wrapping inside '（1.5分）'."""
+    widths = {
+        **FIXED_WIDTHS,
+        COL_UNIT: name_width([u.name for u in rubric.units]),
+        COL_TEXT: text_width(sorted({r.text for r in rows}), 42, 62, 52),
+    }
+    widths[COL_REMARK] = max(36, TOTAL_WIDTH - sum(widths.values()))
+    return dict(sorted(widths.items()))
+
+
+def _print_setup(ws: Worksheet, last_row: int, repeat_row: int, *, scale: int | None = None) -> None:
+    """A4 landscape with the header repeated; at a fixed scale (so that page breaks hold) or one page wide."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.repeat_rows(repeat_row)
-    ws.fit_to_pages(1, 0)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_margins(**MARGINS_IN)
     ws.set_footer("&C第 &P 页，共 &N 页")
     ws.print_area(0, 0, last_row, LAST_COL)
 
 
+BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
+MAX_BASE = {**BASE, "border": 1, "align": "center"}
+GUIDE_WIDTHS = [9, 8, 16, 40, 26, 46]
+
+
 def _formats(wb: Workbook) -> dict[str, Any]:
-    base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
+    base = BASE
     boxed = {**base, "border": 1}
     entry = {**boxed, "locked": False, "bg_color": INPUT_FILL}
     max_formats = {
@@ -430,12 +493,12 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "header": {**boxed, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
         "center": {**boxed, "align": "center"},
         "unit": {**boxed, "align": "center", "bold": True},
+        "unit_more": {**boxed, "align": "center", "font_size": 9, "font_color": "#808080"},
         "text": boxed,
         "remark": entry,
         "note": {**base, "font_size": 10},
-        "cf_empty": {"bg_color": EMPTY_FILL},
         "cf_no_remark": {"bg_color": NO_REMARK_FILL},
-        **{f"max_{k}": {**boxed, "align": "center", "num_format": fmt} for k, fmt in max_formats.items()},
+        **{f"max_{k}": {**MAX_BASE, "num_format": fmt} for k, fmt in max_formats.items()},
         f"input_{Kind.SCORE}": {**entry, "align": "center"},
         f"input_{Kind.BONUS}": {**entry, "align": "center"},
         f"input_{Kind.DEDUCTION}": {**entry, "align": "center", "num_format": '0"次"'},
@@ -444,12 +507,27 @@ def _formats(wb: Workbook) -> dict[str, Any]:
     return {name: wb.add_format(spec) for name, spec in specs.items()}
 
 
+DISPATCH_WIDTHS = [5, 14, 22, 15, 28, 40, 8, 22, 16]
+IDLE_WIDTHS = [16, 14, 24, 50]
+
+
+def _list_setup(ws: Worksheet, widths: list[int], rows: int, last_col: int) -> None:
+    """A list sheet: its widths, header frozen and filtered, printed A4 landscape one page wide."""
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, rows, last_col)
+    _print_setup(ws, rows, 0)
+    ws.print_area(0, 0, rows, last_col)
+
+
 def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when: datetime) -> Path:
     """发放清单.xlsx: who gets which file, how to reach them, how many cells they fill."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": "评价表发放清单", "author": rubric.office, "created": when})
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "font_name": FONT, "text_wrap": True})
     cell = wb.add_format({"border": 1, "font_name": FONT, "text_wrap": True, "valign": "vcenter"})
+    head.set_align("vcenter")
     ws = wb.add_worksheet("发放清单")
     header = [
         "序号",
@@ -462,6 +540,7 @@ def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when:
         "需填写的单元格",
         "表单编号",
     ]
+    ws.set_row(0, HEADER_HEIGHT * 1.5)
     ws.write_row(0, 0, header, head)
     for n, form in enumerate(forms, start=1):
         ev = form.evaluator
@@ -477,18 +556,18 @@ def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when:
             to_fill,
             form.form_id,
         ]
+        ws.set_row(n, text_height(list(zip(values, DISPATCH_WIDTHS, strict=True))))
         for col, value in enumerate(values):
             ws.write_string(n, col, value, cell)
-    for col, width in enumerate([6, 16, 26, 16, 26, 52, 10, 40, 16]):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(forms), len(header) - 1)
+    _list_setup(ws, DISPATCH_WIDTHS, len(forms), len(header) - 1)
     idle = rubric.idle_evaluators()
     if idle:
         ws2 = wb.add_worksheet("未生成评价表的部门")
         ws2.write_row(0, 0, ["评价部门", "联系电话", "电子邮箱", "说明"], head)
         for n, ev in enumerate(idle, start=1):
-            ws2.write_row(n, 0, [ev.name, ev.phone, ev.email, "考核细则中没有由该部门评价的项目，无需发放评价表"], cell)
-        ws2.set_column(0, 3, 24)
+            values = [ev.name, ev.phone, ev.email, "考核细则中没有由该部门评价的项目，无需发放评价表"]
+            ws2.set_row(n, text_height(list(zip(values, IDLE_WIDTHS, strict=True))))
+            ws2.write_row(n, 0, values, cell)
+        _list_setup(ws2, IDLE_WIDTHS, len(idle), 3)
     wb.close()
     return path

@@ -1,0 +1,118 @@
+"""What is printed, as LibreOffice prints it: forms, master.xlsx, letters and the public list.
+
+Files are converted to PDF by a real headless LibreOffice (one profile for the module) and read
+back with pdftotext and pdfinfo; row heights are measured through UNO (scripts/lo_measure.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qe_workbook.forms.generate import GenerateResult
+from qe_workbook.forms.layout import COL_REMARK, FIRST_DATA_ROW, FORM_SHEET, cell_ref, form_rows
+from qe_workbook.rubric import Rubric
+
+from .conftest import ROOT, UNITS_2022, load_ok, require_program
+from .forms import generate
+from .test_real_clients import run_bounded, uno_python
+
+LO_FILL, LO_MEASURE = ROOT / "scripts" / "lo_fill.py", ROOT / "scripts" / "lo_measure.py"
+LONG_REMARK = ("工作推进有力但基层落实不到位，建议加强督导。" * 25)[:500]
+ITEM_ID = re.compile(r"\b\d{2}-\d\b")
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lo") / "profile"
+
+
+@pytest.fixture(scope="module")
+def rubric() -> Rubric:
+    return load_ok(ROOT / "rubric.json")
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> GenerateResult:
+    return generate(rubric, tmp_path_factory.mktemp("forms"))
+
+
+def to_pdf(files: list[Path], out: Path, profile: Path) -> list[Path]:
+    soffice = require_program("soffice")
+    run_bounded([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                 "--outdir", str(out), *map(str, files)])  # fmt: skip
+    return [out / f"{f.stem}.pdf" for f in files]
+
+
+def pages(pdf: Path) -> list[str]:
+    require_program("pdftotext")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True)
+    return text.stdout.split("\f")[:-1]
+
+
+def form_of(forms: GenerateResult, name: str) -> Path:
+    return next(f.path for f in forms.forms if f.evaluator.name == name)
+
+
+def test_every_row_of_a_form_is_as_tall_as_libreoffice_needs(
+    tmp_path: Path, forms: GenerateResult, rubric: Rubric, profile: Path
+) -> None:
+    """Blank, and with 500-character remarks typed into every row: no row is shorter than its text."""
+    blank = form_of(forms, "市住建局")
+    filled = tmp_path / blank.name
+    cells = [f"{cell_ref(r.row, COL_REMARK)}={LONG_REMARK}" for r in form_rows(rubric, "市住建局")]
+    soffice = require_program("soffice")
+    run_bounded([uno_python(), str(LO_FILL), str(blank), str(filled), *cells, "--profile", str(profile),
+                 "--soffice", soffice])  # fmt: skip
+    out = subprocess.run(
+        [uno_python(), str(LO_MEASURE), "--sheet", FORM_SHEET, "--profile", str(profile), str(blank), str(filled)],
+        capture_output=True, check=True, text=True, timeout=120,
+    )  # fmt: skip
+    measured = json.loads(out.stdout)
+    for path in (blank, filled):
+        rows = measured[str(path)]
+        assert len(rows) > FIRST_DATA_ROW + 48
+        short = [(row, height, optimal) for row, height, optimal in rows if height < optimal]
+        assert short == [], path.name
+    filled_rows = {row: height for row, height, _ in measured[str(filled)]}
+    assert filled_rows[FIRST_DATA_ROW] > 5000  # a 500-character remark: many lines, over 50 mm
+
+
+def form_pages(pdf: Path) -> list[str]:
+    """The pages of the 评价表 sheet (the guide follows it in the PDF)."""
+    return [page for page in pages(pdf) if "实际得分" in page]
+
+
+def test_unit_blocks_stay_on_one_page_and_no_page_is_only_notes(
+    tmp_path: Path, forms: GenerateResult, profile: Path
+) -> None:
+    names = ["市质强办", "市住建局", "市公安局", "标准化科", "认证认可科"]
+    pdfs = to_pdf([form_of(forms, n) for n in names], tmp_path, profile)
+    for name, pdf in zip(names, pdfs, strict=True):
+        printed = form_pages(pdf)
+        assert printed, name
+        for unit in UNITS_2022:
+            holding = [n for n, page in enumerate(printed) if re.search(rf"(?<!城乡一体化示范){unit}", page)]
+            assert len(holding) == 1, (name, unit, holding)
+        assert all(ITEM_ID.search(page) for page in printed), name
+
+
+def test_a_block_split_by_long_remarks_names_its_unit_on_every_page(
+    tmp_path: Path, forms: GenerateResult, rubric: Rubric, profile: Path
+) -> None:
+    blank = form_of(forms, "市质强办")
+    filled = tmp_path / "filled" / blank.name
+    filled.parent.mkdir()
+    cells = [f"{cell_ref(r.row, COL_REMARK)}={LONG_REMARK}" for r in form_rows(rubric, "市质强办")[:12]]
+    run_bounded([uno_python(), str(LO_FILL), str(blank), str(filled), *cells, "--profile", str(profile),
+                 "--soffice", require_program("soffice")])  # fmt: skip
+    (pdf,) = to_pdf([filled], tmp_path, profile)
+    printed = form_pages(pdf)
+    assert len(printed) > 4
+    for page in printed:
+        if ITEM_ID.search(page):
+            assert any(unit in page for unit in UNITS_2022), page[:400]
