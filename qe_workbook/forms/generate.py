@@ -71,7 +71,7 @@ INPUT_FILL = "#FFF2CC"  # 浅黄色: the cells a department fills, on screen and
 NO_REMARK_FILL = "#F4B183"  # 橙色: a shortfall entered without its remark
 FIXED_WIDTHS = {COL_ID: 9, COL_MAX: 12, COL_SCORE: 12}
 TOTAL_WIDTH = 144  # all six columns: one A4 landscape page at about 93 %
-TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 24.0, 22.0, 16.0
+TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 30.0, 22.0, 16.0
 FONT = "宋体"
 
 
