@@ -67,7 +67,9 @@ def tolerate_console() -> None:
 
 
 def ranking_table(report: RunReport, rubric: Rubric) -> str:
-    rows = [[f"{v:.2f}" if isinstance(v, Decimal) else str(v) for v in row] for row in summary_rows(report.results)]
+    rows = [
+        [f"{v:.2f}" if isinstance(v, Decimal) else str(v) for v in row] for row in summary_rows(report.results, rubric)
+    ]
     return format_table(summary_header(rubric), rows)
 
 

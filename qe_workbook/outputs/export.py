@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from ..intake.collect import CollectResult, Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
 from ..scoring.frame import display_frame, frame_records
-from ..scoring.score import Results, UnitResult
+from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult, unit_columns
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -76,16 +77,26 @@ def results_dict(results: Results, rubric: Rubric) -> dict[str, Any]:
 
 
 def summary_header(rubric: Rubric) -> list[str]:
-    return ["排名", "被考核单位", *(a.name for a in rubric.areas), "加分", "扣分", "总分", "等级", "否决", "是否完整"]
+    return [c.label for c in unit_columns(rubric)]
 
 
-def summary_rows(results: Results) -> list[list[Any]]:
-    """The 汇总 table by rank: numbers as Decimals rounded to 2 places."""
-    return [
-        [u.rank, u.unit, *(round2(v) for v in u.areas.values()), round2(u.bonus), round2(u.deduction),
-         round2(u.total), u.grade_label, "是" if u.veto else "否", "是" if u.complete else "否（暂定）"]
-        for u in results.by_rank()
-    ]  # fmt: skip
+def summary_rows(results: Results, rubric: Rubric) -> list[list[Any]]:
+    """The 汇总 table: the units frame by rank, points as 2-decimal Decimals, yes/no in Chinese."""
+    units = results.units_frame.sort_values("rank", kind="stable").reset_index()
+    shown: list[list[Any]] = []
+    for c in unit_columns(rubric):
+        col = units[c.name].tolist()
+        if c.name.endswith("_cents"):
+            shown.append([Decimal(v).scaleb(-2) for v in col])
+        elif c.name == "grade":
+            shown.append([g if ok else g + INCOMPLETE_MARK for g, ok in zip(col, units["complete"], strict=True)])
+        elif c.name == "veto":
+            shown.append(["是" if v else "否" for v in col])
+        elif c.name == "complete":
+            shown.append(["是" if v else "否（暂定）" for v in col])
+        else:
+            shown.append(col)
+    return [list(row) for row in zip(*shown, strict=True)]
 
 
 def problem_rows(problems: Iterable[Problem]) -> list[list[str]]:
@@ -133,7 +144,7 @@ def write_plain_outputs(
     """Write the plain outputs; return them by name."""
     paths = {name: folder / name for name in PLAIN_OUTPUTS}
     write_json(paths["results.json"], results_dict(results, rubric))
-    write_csv(paths["results.csv"], summary_header(rubric), summary_rows(results))
+    write_csv(paths["results.csv"], summary_header(rubric), summary_rows(results, rubric))
     write_json(paths["detail.json"], frame_records(collected.frame))
     frame_csv(paths["detail.csv"], collected.frame)
     write_json(paths["problems.json"], [p.to_dict() for p in problems])

@@ -102,7 +102,7 @@ def _widths(ws: Worksheet, widths: Sequence[float], *, printable: bool = True) -
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核汇总（按排名）", s.title)
     header = summary_header(rubric)
-    last = s.table(ws, 2, header, summary_rows(results))
+    last = s.table(ws, 2, header, summary_rows(results, rubric))
     thresholds = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in rubric.grading.thresholds)
     notes = [
         f"等级标准：{thresholds}；其余为{rubric.grading.lowest_grade}级；触发否决项的为{rubric.grading.veto_grade}级。",

@@ -13,12 +13,28 @@ import numpy as np
 import pandas as pd
 
 from ..rubric import JointRule, Kind, Rubric
-from .frame import to_cents
+from .frame import Column, to_cents
 from .results import INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, UnitResult, incomplete_problems
 
 __all__ = [
-    "INCOMPLETE_MARK", "NO_REMARK", "ItemScore", "Results", "Source", "UnitResult", "item_frame", "score", "unit_frame",
+    "INCOMPLETE_MARK", "NO_REMARK", "ItemScore", "Results", "Source", "UnitResult", "item_frame", "score", "unit_columns",
+    "unit_frame",
 ]  # fmt: skip
+
+
+def unit_columns(rubric: Rubric) -> list[Column]:
+    """The units frame's columns as the 汇总 table and results.csv show them (the unit is the index)."""
+    return [
+        Column("rank", "排名", "int64"),
+        Column("unit", "被考核单位", "str"),
+        *(Column(f"area_{a.id}_cents", a.name, "int64") for a in rubric.areas),
+        Column("bonus_cents", "加分", "int64"),
+        Column("deduction_cents", "扣分", "int64"),
+        Column("total_cents", "总分", "int64"),
+        Column("grade", "等级", "str"),
+        Column("veto", "否决", "bool"),
+        Column("complete", "是否完整", "bool"),
+    ]
 
 
 def rubric_items(rubric: Rubric) -> pd.DataFrame:
