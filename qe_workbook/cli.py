@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -32,6 +33,8 @@ from .keys import (
     read_key,
     restore_key_file,
 )
+from .mail.fetch import fetch_json, fetch_mail
+from .mail.server import SECURITY, MailServer
 from .pipeline import run_collect
 from .problems import has_errors
 from .record.key_sheet import sheet_lines, write_sheet_docx
@@ -415,6 +418,61 @@ def receipts_template_cmd(rubric_path: Path | None, out_path: Path) -> None:
         click.echo(f"{out_path} 已存在，未覆盖（其中可能已有登记内容）。", err=True)
         sys.exit(1)
     click.echo(f"已生成收件登记表：{write_register_template(out_path, rb)}")
+
+
+@main.group("mail")
+def mail_group() -> None:
+    """办公邮箱：收取回收的评价表和材料（记录收到时间），向未报送或有问题的部门发催报邮件。"""
+
+
+def mail_password(what: str) -> str:
+    """The password from QE_MAIL_PASSWORD, else asked for (never an option, never written down)."""
+    return os.environ.get("QE_MAIL_PASSWORD") or click.prompt(f"{what}的密码（授权码）", hide_input=True, err=True)
+
+
+def mail_server(host: str, user: str, port: int | None, security: str, **extra: Any) -> MailServer:
+    server = MailServer(host, user, port, security, **extra)
+    if security == "none" and not server.is_local:
+        raise click.BadParameter(
+            "不加密（none）只能用于本机上的服务器，请改用 ssl 或 starttls。", param_hint="--security"
+        )
+    if security == "none":
+        click.echo("提醒：连接不加密，仅适用于本机上的服务器。", err=True)
+    return server
+
+
+@mail_group.command("fetch")
+@click.option("--server", "host", required=True, help="收信（IMAP）服务器，例如 imap.126.com。")
+@click.option("--port", type=int, default=None, help="端口（默认 SSL 为 993，其他为 143）。")
+@click.option("--security", type=click.Choice(SECURITY), default="ssl", show_default=True, help="加密方式。")
+@click.option("--user", required=True, help="邮箱账号，例如 lhzl@126.com。")
+@click.option("--folder", default="INBOX", show_default=True, help="收取的邮箱文件夹（收件箱为 INBOX）。")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="只收取该日期及以后收到的邮件。")
+@click.option("--cafile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="单位自建邮件服务器的根证书（一般不需要）。")  # fmt: skip
+@rubric_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="回收文件夹：每封邮件的附件存入一个子文件夹，并写入收件记录。")  # fmt: skip
+@json_option
+def mail_fetch_cmd(host: str, port: int | None, security: str, user: str, folder: str, since: datetime | None,
+                   cafile: str | None, rubric_path: Path | None, out_dir: Path, as_json: bool) -> None:  # fmt: skip
+    """收取邮箱中的附件（不删除、不移动、不标记邮件），记录每个文件的收到时间；可反复运行，只收新邮件。"""
+    rb = open_rubric(rubric_path)
+    server = mail_server(host, user, port, security, folder=folder, cafile=cafile)
+    password = mail_password(user)
+    with click.progressbar(length=0, label="收取邮件", file=sys.stderr) as bar:
+
+        def total(n: int) -> None:
+            bar.length = n
+
+        report = fetch_mail(server, password, out_dir, rb, since=since.date() if since else None, on_total=total,
+                            on_message=lambda: bar.update(1))  # fmt: skip
+    if as_json:
+        echo_json(fetch_json(report))
+    else:
+        echo_problems(report.problems)
+        click.echo(report.summary())
+    sys.exit(0 if report.clean else 1)
 
 
 def run() -> None:

@@ -28,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..forms.layout import col_letter
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from .container import Limits, open_package
@@ -223,11 +224,12 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
             tmp.unlink()
 
 
-def write_record(folder: Path, book: ReceiptBook) -> None:
-    """收件记录.json (for the tools) and 收件记录.xlsx (for people), each replaced whole."""
+def write_record(folder: Path, book: ReceiptBook, *, people: bool = True) -> None:
+    """收件记录.json (for the tools) and, with `people`, 收件记录.xlsx, each replaced whole."""
     text = json.dumps(book.to_json(), ensure_ascii=False, indent=2) + "\n"
     atomic_write(folder / RECORD_JSON, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    atomic_write(folder / RECORD_XLSX, lambda tmp: _write_record_xlsx(tmp, book))
+    if people:
+        atomic_write(folder / RECORD_XLSX, lambda tmp: _write_record_xlsx(tmp, book))
 
 
 RECORD_HEADER = ["序号", "报送单位", "材料", "渠道", "收到时间（北京时间）", "经办人", "发件地址", "邮件主题",
@@ -357,7 +359,7 @@ def _register_receipts(
         excel_row = index + 1
 
         def at(column: str, excel_row: int = excel_row) -> str:
-            return f"{_col_letter(columns[column])}{excel_row}"
+            return f"{col_letter(columns[column])}{excel_row}"
 
         def report(code: str, column: str, **params: Any) -> None:
             problems.append(problem(code, file=file, sheet=sheet, cell=at(column), **params))
@@ -404,15 +406,6 @@ def _find_header(rows: Sequence[tuple[str, list[Any]]]) -> tuple[int | None, dic
         if "收到时间" in found:
             return index, found
     return None, {}
-
-
-def _col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _blank(value: Any) -> bool:

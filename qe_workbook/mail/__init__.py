@@ -1,0 +1,1 @@
+"""The office mailbox: fetching returns with their receipt times, chasing by e-mail."""

@@ -1,0 +1,227 @@
+"""One fetched message → its attachments saved in their own folder, its receipts and its findings.
+
+The folder is written under a temporary name and renamed when complete, so an interrupted fetch
+never leaves half a message; the same bytes already received (a department sending twice) are
+recorded again with their new arrival but not saved a second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import errors, message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from ..intake.container import Limits
+from ..intake.receipts import OFFICE_TZ, Channel, Names, Receipt, ReceiptBook
+from ..problems import Problem, problem
+from ..rubric import Rubric
+from .decode import address_of, attachment_name, body_text, header_text, safe_file_name, sent_time
+from .unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
+
+MB = 1024 * 1024
+CLOUD_MARKERS = ("超大附件", "文件中转站", "云附件")  # how 126/163/QQ mail write a download link
+BAD_ENCODING = (errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
+                errors.InvalidBase64LengthDefect)  # fmt: skip
+BAD_STRUCTURE = (errors.StartBoundaryNotFoundDefect, errors.CloseBoundaryNotFoundDefect,
+                 errors.MultipartInvariantViolationDefect, errors.MissingHeaderBodySeparatorDefect)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MailLimits:
+    """What a fetch accepts: generous for forms, reports and scanned evidence."""
+
+    max_message_bytes: int = 100 * MB
+    max_attachment_bytes: int = 50 * MB
+
+    def zip_limits(self) -> Limits:
+        return Limits(max_file_bytes=self.max_attachment_bytes)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the server says about a message before it is read."""
+
+    uidvalidity: int
+    uid: int
+    received_at: datetime  # the server's INTERNALDATE: when the message arrived
+    size: int
+
+    @property
+    def mail_uid(self) -> str:
+        return f"{self.uidvalidity}:{self.uid}"
+
+
+@dataclass
+class Saved:
+    """What became of one message."""
+
+    entry: dict[str, Any]  # the message's line in the record's "messages"
+    receipts: list[Receipt] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def material_of(name: str) -> str | None:
+    for word, material in (("自评报告", "自评报告"), ("联系人", "联系人员名单"), ("打分", "自评打分表"),
+                           ("评价表", "评价表"), ("印证", "印证材料")):  # fmt: skip
+        if word in name:
+            return material
+    return None
+
+
+def too_large_entry(env: Envelope, limits: MailLimits) -> Saved:
+    """A message over the size limit is listed, never downloaded."""
+    when = f"{env.received_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}"
+    entry = _entry(env, status="过大未下载")
+    return Saved(entry, [], [problem("MAIL_MESSAGE_TOO_LARGE", uid=env.uid, received=when,
+                                     size=f"{env.size / MB:.1f}", limit=limits.max_message_bytes // MB)])  # fmt: skip
+
+
+def _entry(env: Envelope, **values: Any) -> dict[str, Any]:
+    return {"mail_uid": env.mail_uid, "uid": env.uid, "received_at": env.received_at.isoformat(), "size": env.size,
+            **values}  # fmt: skip
+
+
+class _Writer:
+    """The message's files, written into a temporary folder that becomes the message folder."""
+
+    def __init__(self, out: Path, final: str) -> None:
+        self.out, self.final = out, final
+        self.tmp = out / f".tmp-{final}"
+        self.names: set[str] = set()
+
+    def add(self, parts: tuple[str, ...], data: bytes) -> str:
+        """Write a file; returns its path relative to `out` (in the final folder), '/'-separated."""
+        *folders, name = parts
+        stem, dot, ext = name.rpartition(".")
+        candidate, n = "/".join([*folders, name]), 2
+        while candidate.casefold() in self.names:  # two attachments with one name: 表(2).xlsx
+            candidate = "/".join([*folders, f"{stem}({n}).{ext}" if dot else f"{name}({n})"])
+            n += 1
+        self.names.add(candidate.casefold())
+        target = self.tmp.joinpath(*candidate.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return f"{self.final}/{candidate}"
+
+    def finish(self) -> None:
+        if not self.names:
+            return
+        final = self.out / self.final
+        if final.exists():  # left by a run that stopped before recording this message
+            shutil.rmtree(final)
+        os.replace(self.tmp, final)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def folder_name(env: Envelope, who: str) -> str:
+    local = env.received_at.astimezone(OFFICE_TZ)
+    return safe_file_name(f"{local:%Y%m%d-%H%M%S}_{who}_{env.uid}")
+
+
+def save_message(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubric, limits: MailLimits) -> Saved:
+    """Parse one message and save what it carries under `out`; never raises for its content."""
+    msg = message_from_bytes(raw)
+    subject = header_text(msg.get("Subject"))
+    display, address = address_of(msg)
+    names = Names.of(rubric)
+    by_address = {ev.email.strip().lower(): ev.name for ev in rubric.evaluators if ev.email}
+    sender = by_address.get(address) or (names.resolve(display) if display else None)
+    sender = sender or (names.resolve(subject) if subject else None)
+    who = sender or display or address.split("@")[0] or "未知发件人"
+    when = f"{env.received_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}"
+    base: dict[str, Any] = {"mail_uid": env.mail_uid, "received_at": env.received_at, "channel": str(Channel.MAIL),
+            "received_by": "qe mail fetch", "address": address or None, "subject": subject or None,
+            "message_id": header_text(msg.get("Message-ID")) or None, "sent_at": sent_time(msg)}  # fmt: skip
+    saved = Saved(_entry(env, sender=sender, address=address, display=display, subject=subject,
+                         message_id=base["message_id"],
+                         sent_at=base["sent_at"].isoformat() if base["sent_at"] else None))  # fmt: skip
+    where: dict[str, Any] = {"who": who, "received": when, "subject": subject or "（无主题）"}
+
+    def report(code: str, **params: Any) -> None:
+        saved.problems.append(problem(code, **where, **params))
+
+    if any(isinstance(d, BAD_STRUCTURE) for part in msg.walk() for d in part.defects):
+        report("MAIL_MALFORMED", detail="邮件结构不完整（可能在发送或转发时被截断）")
+    writer = _Writer(out, folder_name(env, who))
+    known = {r.sha256: r for r in book.receipts if r.sha256 and r.saved_as}
+
+    def keep(original: str, parts: tuple[str, ...], data: bytes, note: str = "") -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        earlier = known.get(digest)
+        if earlier is not None:
+            path, note = (
+                earlier.saved_as,
+                "；".join(x for x in (note, f"与先前收到的 {earlier.saved_as} 内容相同，未重复保存") if x),
+            )
+        else:
+            path = writer.add(parts, data)
+        receipt = Receipt(**base, sender=sender or names.resolve(original), file=original,
+                          material=material_of(original), sha256=digest, saved_as=path, note=note)  # fmt: skip
+        known.setdefault(digest, receipt)
+        saved.receipts.append(receipt)
+
+    count = 0
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = attachment_name(part)
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        if name is None and disposition != "attachment":
+            continue
+        count += 1
+        name = name or f"附件{count}{mimetypes.guess_extension(part.get_content_type()) or '.bin'}"
+        _attachment(part, name, keep, report, limits)
+    try:
+        writer.finish()
+    except OSError:
+        writer.discard()
+        raise
+    text = body_text(msg)
+    saved.entry.update(files=[r.saved_as for r in saved.receipts], folder=writer.final if writer.names else None)
+    if count == 0:
+        saved.entry.update(status="无附件", text=text)
+        report("MAIL_NO_ATTACHMENT", text=text or "（正文为空）")
+    else:
+        saved.entry["status"] = "已保存"
+    if any(marker in text for marker in CLOUD_MARKERS) or any(m in subject for m in CLOUD_MARKERS):
+        report("MAIL_CLOUD_ATTACHMENT")
+    return saved
+
+
+def _attachment(part: Message, name: str, keep: Any, report: Any, limits: MailLimits) -> None:
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        report("MAIL_MALFORMED", detail=f"附件“{name}”无法解码")
+        return
+    note = ""
+    if any(isinstance(d, BAD_ENCODING) for d in part.defects):
+        report("MAIL_MALFORMED", detail=f"附件“{name}”的编码有误，保存的文件可能不完整")
+        note = "附件编码有误，可能不完整"
+    if len(data) > limits.max_attachment_bytes:
+        report("MAIL_ATTACHMENT_TOO_LARGE", file_name=name, size=f"{len(data) / MB:.1f}",
+               limit=limits.max_attachment_bytes // MB)  # fmt: skip
+        return
+    safe = safe_file_name(name)
+    lower = safe.lower()
+    if lower.endswith(".zip"):
+        unpacked = unpack_zip(data, limits.zip_limits())
+        if unpacked.error:
+            report("MAIL_ARCHIVE_UNSAFE", file_name=name, reason=unpacked.error)
+        for entry, reason in unpacked.refused:
+            report("MAIL_ARCHIVE_UNSAFE", file_name=f"{name} 中的 {entry}", reason=reason)
+        stem = safe[:-4] or "压缩包"
+        for member in unpacked.members:
+            keep(member.path[-1], (stem, *member.path), member.data, f"来自压缩包 {name}")
+        return
+    if lower.endswith(ARCHIVES_NOT_UNPACKED):
+        report("MAIL_ARCHIVE_UNSUPPORTED", file_name=name)
+    keep(name, (safe,), data, note)

@@ -1,0 +1,151 @@
+"""Connecting to the office's mail servers (IMAP to fetch, SMTP to send), SSL or STARTTLS.
+
+`none` (no encryption) is only for a server on this computer. Password problems, refused
+connections and certificate errors become problems with a Chinese message, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import imaplib
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from ..problems import Problem, problem
+
+SECURITY = ("ssl", "starttls", "none")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class MailServer:
+    host: str
+    user: str
+    port: int | None = None
+    security: str = "ssl"
+    folder: str = "INBOX"
+    cafile: str | None = None  # a certificate authority of the office's own mail server
+
+    @property
+    def is_local(self) -> bool:
+        return self.host.lower() in LOCAL_HOSTS
+
+    def imap_port(self) -> int:
+        return self.port or (993 if self.security == "ssl" else 143)
+
+    def smtp_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587}.get(self.security, 25)
+
+    def context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.cafile)
+
+
+class MailServerError(Exception):
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+def _connection_problem(server: MailServer, port: int, exc: BaseException) -> MailServerError:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = "服务器证书无法验证"
+    elif isinstance(exc, ssl.SSLError):
+        reason = "加密连接失败（请检查端口与加密方式是否对应：SSL 一般用 993/465，STARTTLS 一般用 143/587）"
+    elif isinstance(exc, socket.timeout | TimeoutError):
+        reason = "连接超时"
+    elif isinstance(exc, socket.gaierror):
+        reason = "找不到该服务器（请检查服务器地址和网络）"
+    elif isinstance(exc, ConnectionRefusedError):
+        reason = "服务器拒绝连接（请检查端口）"
+    else:
+        reason = f"连接失败（{type(exc).__name__}）"
+    return MailServerError(problem("MAIL_CONNECT_FAILED", host=server.host, port=port, reason=reason))
+
+
+def connect(server: MailServer, password: str) -> imaplib.IMAP4:
+    """A logged-in IMAP connection (the client identifies itself, as 126/163 mailboxes require)."""
+    port = server.imap_port()
+    try:
+        if server.security == "ssl":
+            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(server.host, port, ssl_context=server.context(), timeout=TIMEOUT)
+        else:
+            conn = imaplib.IMAP4(server.host, port, timeout=TIMEOUT)
+            if server.security == "starttls":
+                conn.starttls(ssl_context=server.context())
+    except (OSError, imaplib.IMAP4.error, EOFError) as exc:
+        raise _connection_problem(server, port, exc) from None
+    try:
+        conn.login(server.user, password)
+    except UnicodeEncodeError:  # imaplib sends the password as ASCII
+        _authenticate_utf8(conn, server, password)
+    except imaplib.IMAP4.error:
+        _close(conn)
+        raise MailServerError(problem("MAIL_LOGIN_FAILED", host=server.host, user=server.user)) from None
+    except (OSError, EOFError) as exc:
+        raise _connection_problem(server, port, exc) from None
+    if "ID" in conn.capabilities:
+        with contextlib.suppress(imaplib.IMAP4.error):
+            conn.xatom("ID", '("name" "qe_workbook" "version" "1.0" "vendor" "qe_workbook")')
+    return conn
+
+
+def _authenticate_utf8(conn: imaplib.IMAP4, server: MailServer, password: str) -> None:
+    token = b"\0" + server.user.encode() + b"\0" + password.encode()
+    try:
+        conn.authenticate("PLAIN", lambda _challenge: token)
+    except imaplib.IMAP4.error:
+        _close(conn)
+        raise MailServerError(problem("MAIL_LOGIN_FAILED", host=server.host, user=server.user)) from None
+
+
+def _close(conn: imaplib.IMAP4) -> None:
+    with contextlib.suppress(OSError):
+        conn.shutdown()
+
+
+def utf7_folder(name: str) -> str:
+    """A folder name as IMAP wants it (modified UTF-7, RFC 3501 5.1.3), quoted: 收件箱 → "&ZTZO9nux-"."""
+    out, pending = [], ""
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            encoded = base64.b64encode(pending.encode("utf-16-be")).decode().rstrip("=").replace("/", ",")
+            out.append(f"&{encoded}-")
+            pending = ""
+
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            pending += ch
+    flush()
+    text = "".join(out).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
+    """A logged-in SMTP connection."""
+    port = server.smtp_port()
+    try:
+        if server.security == "ssl":
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(server.host, port, timeout=TIMEOUT, context=server.context())
+        else:
+            conn = smtplib.SMTP(server.host, port, timeout=TIMEOUT)
+            if server.security == "starttls":
+                conn.starttls(context=server.context())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _connection_problem(server, port, exc) from None
+    if server.user:
+        try:
+            conn.login(server.user, password)
+        except (smtplib.SMTPException, OSError):
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                conn.quit()
+            raise MailServerError(problem("MAIL_LOGIN_FAILED", host=server.host, user=server.user)) from None
+    return conn
