@@ -442,10 +442,10 @@ def mail_server(host: str, user: str, port: int | None, security: str, **extra: 
 
 
 @mail_group.command("fetch")
-@click.option("--server", "host", required=True, help="收信（IMAP）服务器，例如 imap.126.com。")
+@click.option("--server", "host", required=True, help="收信（IMAP）服务器地址（见使用说明“邮箱设置”一节）。")
 @click.option("--port", type=int, default=None, help="端口（默认 SSL 为 993，其他为 143）。")
 @click.option("--security", type=click.Choice(SECURITY), default="ssl", show_default=True, help="加密方式。")
-@click.option("--user", required=True, help="邮箱账号，例如 lhzl@126.com。")
+@click.option("--user", required=True, help="邮箱账号（完整的邮箱地址）。")
 @click.option("--folder", default="INBOX", show_default=True, help="收取的邮箱文件夹（收件箱为 INBOX）。")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="只收取该日期及以后收到的邮件。")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False), default=None,

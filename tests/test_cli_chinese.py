@@ -20,7 +20,21 @@ from qe_workbook.cli import main
 
 # What may stay in Latin letters: option names, command names, choice values, file names and paths,
 # and the names of formats and programs.
-PRODUCTS = {"JSON", "CSV", "Excel", "WPS", "LibreOffice", "Word", "OA", "U盘"}
+PRODUCTS = {
+    "JSON",
+    "CSV",
+    "Excel",
+    "WPS",
+    "LibreOffice",
+    "Word",
+    "OA",
+    "U盘",
+    "IMAP",
+    "SMTP",
+    "SSL",
+    "STARTTLS",
+    "INBOX",
+}
 COMMAND_LINE = re.compile(r"\bqe(?: [a-z][a-z-]*)*")  # a command quoted in a help text is what one types
 FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]*\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf)\b")
 OPTION = re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*")
