@@ -36,8 +36,10 @@ from .keys import (
 from .mail.fetch import fetch_json, fetch_mail
 from .mail.server import SECURITY, MailServer
 from .pipeline import run_collect
-from .problems import has_errors
+from .problems import Severity, has_errors
+from .record.approval import approve_run
 from .record.key_sheet import sheet_lines, write_sheet_docx
+from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.compare import compare, diff_rows
 from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
@@ -380,6 +382,24 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
     sys.exit(0 if report.clean else 1)
 
 
+@main.command("approve")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--stage", type=click.Choice([str(s) for s in STAGES[1:]]), required=True, help="要记录的阶段。")
+@click.option("--basis", required=True, help="依据，例如会议纪要的名称和文号。")
+@click.option("--by", default=None, help="经办人（默认为当前登录的用户名）。")
+@rubric_option
+def approve_cmd(run_dir: Path, stage: str, basis: str, by: str | None, rubric_path: Path | None) -> None:
+    """记录一次汇总结果的阶段（征求意见稿、审定稿、印发稿）、经办人、时间、依据和指纹，并生成标明该阶段的文件。"""
+    approval, problems = approve_run(run_dir, open_rubric(rubric_path), Stage(stage), basis, by=by)
+    echo_problems(problems, err=True)
+    if approval is None:
+        sys.exit(1)
+    record = approval.record
+    click.echo(f"已记为{record.stage}：{run_dir}（{record.by}，{record.at}，依据：{record.basis}）")
+    click.echo(f"指纹（SHA-256）：{record.fingerprint['run']}")
+    click.echo(f"标明“{record.stage}”的文件：{approval.documents}")
+
+
 @main.command("report")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="结果文件夹")
 @rubric_option
@@ -397,7 +417,7 @@ def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) ->
     echo_problems(problems, err=True)
     for path in written:
         click.echo(f"已生成：{path}")
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if any(p.severity is not Severity.INFO for p in problems) else 0)
 
 
 @main.group("receipts")

@@ -14,6 +14,7 @@ from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
 from .outputs.run_outputs import RunOutputs
 from .problems import Problem, has_errors
+from .record.stages import compare_with_approved
 from .rubric import Rubric
 from .scoring.score import Results, score
 
@@ -54,7 +55,7 @@ def run_collect(
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress)  # fmt: skip
     results = score(collected.frame, rubric)
-    problems = collected.problems + results.problems
+    problems = collected.problems + results.problems + compare_with_approved(out_parent, results)
     with new_run_folder(out_parent) as (tmp, finish):
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems)
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)

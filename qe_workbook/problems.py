@@ -740,6 +740,42 @@ _TYPES = [
         "请手工解压后把其中的文件放入回收文件夹（压缩包本身可以删除或移走），或请对方直接发送文件。",
         "{who}于 {received} 发来的“{subject}”中，附件“{file_name}”是未能自动解压的压缩格式",
     ),
+    # stages and approval
+    ProblemType(
+        "APPROVE_STAGE_NOT_LATER",
+        _E,
+        "要记录的阶段不晚于该次汇总已有的阶段。",
+        "阶段只能依次推进（初稿 → 征求意见稿 → 审定稿 → 印发稿）；结果需要改动时请重新汇总，再审定新的结果。",
+        "该次汇总已是{current}，不能再记为{stage}",
+    ),
+    ProblemType(
+        "APPROVE_INCOMPLETE",
+        _E,
+        "结果还有暂定的等级，不能审定。",
+        "请补齐缺少的评价表或更正有错误的单元格，重新汇总后再审定。",
+        "{units}的结果为暂定，不能记为{stage}",
+    ),
+    ProblemType(
+        "APPROVE_NO_BASIS",
+        _E,
+        "审定没有写明依据。",
+        "请用 --basis 写明依据，例如会议纪要的名称和文号。",
+        "记为{stage}须写明依据",
+    ),
+    ProblemType(
+        "RUN_DIFFERS_FROM_APPROVED",
+        _W,
+        "本次结果与已审定的结果不同。",
+        "本次结果及其文件均为初稿，不能代替已审定的结果；如需采用，请按程序重新审定（qe approve）。",
+        "本次结果与 {run}（{stage}，{at} 记录）不同：{changes}",
+    ),
+    ProblemType(
+        "RUN_SAME_AS_APPROVED",
+        _I,
+        "本次结果与已审定的结果一致。",
+        "无需处理；本次生成的文件仍标为初稿，正式文件以审定时生成的为准。",
+        "本次各单位的总分、等级和排名与 {run}（{stage}，{at} 记录）一致",
+    ),
     ProblemType(
         "REPORT_RUN_INVALID",
         _E,

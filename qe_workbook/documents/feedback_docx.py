@@ -13,15 +13,17 @@ from pathlib import Path
 from ..amounts import canonical, fmt2
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Item, Kind, Rubric
 from ..scoring.score import NO_REMARK, ItemScore, Results, Source, UnitResult
-from .official_docx import OfficialDocument, chinese_number
+from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
 
 TOP_LOSSES = 5
 
 
-def write_feedback(path: Path, rubric: Rubric, results: Results, unit: UnitResult, issued: date) -> Path:
+def write_feedback(
+    path: Path, rubric: Rubric, results: Results, unit: UnitResult, issued: date, stage: str = DRAFT_STAGE
+) -> Path:
     """One unit's feedback document."""
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
-    doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见", rubric.office)
+    doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见", rubric.office, stage)
     doc.line(f"{full_name}：")
     doc.paragraph(
         f"根据《{rubric.title}》，经自我评价、部门打分和综合考评，"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..rubric import Rubric
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
-from .official_docx import OfficialDocument, chinese_date
+from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_date
 
 DRAFT_MARK = "（代拟稿）"
 
@@ -25,10 +25,10 @@ def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitR
     return [(grade, units) for grade, units in groups if units]
 
 
-def write_notice(path: Path, rubric: Rubric, results: Results, issued: date) -> Path:
+def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE) -> Path:
     """The 通报 draft: basis, process, results by grade, requirements."""
     year, office = rubric.year, rubric.office
-    doc = OfficialDocument(f"关于{rubric.city}{year}年度政府质量工作考核结果的通报{DRAFT_MARK}", office)
+    doc = OfficialDocument(f"关于{rubric.city}{year}年度政府质量工作考核结果的通报{DRAFT_MARK}", office, stage)
     doc.line("、".join(u.full_name for u in rubric.units) + "：")
     copy_to = "、".join(rubric.copy_to)
     doc.paragraph(

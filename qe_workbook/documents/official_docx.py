@@ -43,6 +43,7 @@ LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 三号
 
 DIGITS = "零一二三四五六七八九"
+DRAFT_STAGE = "初稿"  # the stage a run's documents carry until the office approves it
 
 
 def chinese_number(n: int) -> str:
@@ -71,11 +72,12 @@ def set_fonts(run: Run, east_asian: str, size: Length) -> None:
 class OfficialDocument:
     """A document in the 公文 layout, written paragraph by paragraph."""
 
-    def __init__(self, title: str, author: str) -> None:
+    def __init__(self, title: str, author: str, stage: str = DRAFT_STAGE) -> None:
         self.doc = docx.Document()
         self._page()
         self._body_style()
         self._page_number()
+        self._stage(stage)
         self._font_fallbacks()
         props = self.doc.core_properties
         props.title, props.author, props.last_modified_by = title, author, author
@@ -119,6 +121,12 @@ class OfficialDocument:
             element = OxmlElement(tag, {qn(k): v for k, v in attributes.items()})
             element.text = text
             run._element.append(element)
+
+    def _stage(self, stage: str) -> None:
+        """The document's stage (初稿, 征求意见稿, 审定稿, 印发稿) at the top right of every page."""
+        header = self.doc.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        set_fonts(header.add_run(stage), HEADING_FONT, SMALL_SIZE)
 
     def _font_fallbacks(self) -> None:
         """Replace the template's font table by one that also lists FALLBACKS (w:altName, GB2312)."""

@@ -12,6 +12,7 @@ import xlsxwriter
 from ..outputs.export import write_csv
 from ..rubric import Rubric
 from ..scoring.score import Results
+from .official_docx import DRAFT_STAGE
 
 HEADER = ["被考核单位", "等级"]
 XLSX_NAME, CSV_NAME = "公告名单.xlsx", "公告名单.csv"
@@ -22,7 +23,7 @@ def public_rows(rubric: Rubric, results: Results) -> list[list[str]]:
     return [[full_names[u.unit], u.grade_label] for u in results.by_rank()]
 
 
-def write_public_list(folder: Path, rubric: Rubric, results: Results) -> list[Path]:
+def write_public_list(folder: Path, rubric: Rubric, results: Results, stage: str = DRAFT_STAGE) -> list[Path]:
     """公告名单.xlsx and 公告名单.csv (UTF-8 with BOM) in `folder`."""
     rows = public_rows(rubric, results)
     xlsx = folder / XLSX_NAME
@@ -38,6 +39,7 @@ def write_public_list(folder: Path, rubric: Rubric, results: Results) -> list[Pa
     for row, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
             ws.write_string(row, col, value, text)
+    ws.set_header(f"&R{stage}")
     ws.set_column(0, 0, 32)
     ws.set_column(1, 1, 12)
     wb.close()

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, make_problem
+from ..record.stages import compare_with_approved
 from ..rubric import Rubric
 from ..scoring.frame import read_frame
 from ..scoring.score import Results, score
 from .feedback_docx import write_feedback
 from .notice_docx import DRAFT_MARK, write_notice
+from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
 
 FEEDBACK_DIR = "反馈意见"
@@ -31,20 +33,38 @@ def notice_name(rubric: Rubric) -> str:
     return f"{rubric.year}年度政府质量工作考核结果通报{DRAFT_MARK}.docx"
 
 
-def write_reports(folder: Path, rubric: Rubric, results: Results, *, issued: date | None = None) -> list[Path]:
+def write_reports(
+    folder: Path, rubric: Rubric, results: Results, *, issued: date | None = None, stage: str = DRAFT_STAGE
+) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
-    `issued` is the date printed under the office's name (today when not given).
+    `issued` is the date printed under the office's name (today when not given); `stage` is
+    printed in every document's header.
     """
     issued = issued or date.today()
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
     written = [
-        write_feedback(feedback_dir / feedback_name(rubric, unit.unit), rubric, results, unit, issued)
+        write_feedback(feedback_dir / feedback_name(rubric, unit.unit), rubric, results, unit, issued, stage)
         for unit in results.by_rank()
     ]
-    written.append(write_notice(folder / notice_name(rubric), rubric, results, issued))
-    return written + write_public_list(folder, rubric, results)
+    written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
+    return written + write_public_list(folder, rubric, results, stage)
+
+
+def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Problem]]:
+    """A finished run's results, re-scored from its detail.json with the rubric it was scored with."""
+    try:
+        recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
+        if recorded != rubric.content_hash:
+            return None, [
+                make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))
+            ]
+        frame = read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric)
+        results = score(frame, rubric)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
+        return None, [make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹", file=str(run_dir))]
+    return results, []
 
 
 def report_run(
@@ -56,17 +76,10 @@ def report_run(
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
     must have been scored with this very rubric (results.json records its hash).
     """
-    try:
-        recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
-        if recorded != rubric.content_hash:
-            return [], [
-                make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))
-            ]
-        frame = read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric)
-        results = score(frame, rubric)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
-        return [], [make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹", file=str(run_dir))]
+    results, problems = rescore_run(run_dir, rubric)
+    if results is None:
+        return [], problems
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         written = write_reports(tmp, rubric, results, issued=issued)
         folder = finish()
-    return [folder / p.relative_to(tmp) for p in written], []
+    return [folder / p.relative_to(tmp) for p in written], compare_with_approved(run_dir.parent, results)

@@ -1,0 +1,89 @@
+"""The frozen 审定稿: who approved which run, when, on what basis, and a fingerprint of what was approved.
+
+`approve_run` appends a record to the run folder's 审定记录.json (the only file ever added to a
+finished run folder; earlier records are kept) and writes the run's documents labelled with the
+stage into `<run>/<stage>/`. Later runs compare themselves with it (stages.compare_with_approved);
+their own documents stay 初稿.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..documents.reports import rescore_run, write_reports
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem, problem
+from ..rubric import Rubric
+from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
+
+FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
+ADJUSTMENTS_FILE = "adjustments.xlsx"
+
+
+def fingerprint(run_dir: Path, rubric: Rubric) -> dict[str, str]:
+    """SHA-256 of the run's inputs (audit.json lists every input file with its own SHA-256), the
+    rubric, the adjustments (when the run had any) and the results; `run` covers them all."""
+    parts = {name: _sha256(run_dir / name) for name in FINGERPRINTED}
+    parts["rubric"] = rubric.content_hash
+    adjustments = run_dir / ADJUSTMENTS_FILE
+    parts["adjustments"] = _sha256(adjustments) if adjustments.is_file() else ""
+    parts["run"] = hashlib.sha256("\n".join(f"{k}={v}" for k, v in sorted(parts.items())).encode()).hexdigest()
+    return parts
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Approval:
+    record: StageRecord
+    documents: Path  # the folder of the run's documents labelled with the stage
+
+
+def approve_run(
+    run_dir: Path, rubric: Rubric, stage: Stage, basis: str, *, by: str | None = None, now: datetime | None = None
+) -> tuple[Approval | None, list[Problem]]:
+    """Record `stage` for a finished run and write its documents labelled with that stage."""
+    results, problems = rescore_run(run_dir, rubric)
+    if results is None:
+        return None, problems
+    where = str(run_dir)
+    current = current_stage(run_dir)
+    if STAGES.index(stage) <= STAGES.index(current):
+        return None, [problem("APPROVE_STAGE_NOT_LATER", file=where, current=current, stage=stage)]
+    if stage in FINAL_STAGES and not all(u.complete for u in results.units):
+        pending = [u.unit for u in results.units if not u.complete]
+        return None, [problem("APPROVE_INCOMPLETE", file=where, stage=stage, units=pending)]
+    if not basis.strip():
+        return None, [problem("APPROVE_NO_BASIS", file=where, stage=stage)]
+    when = (now or datetime.now()).replace(microsecond=0)
+    record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric),
+                         unit_lines(results))  # fmt: skip
+    with new_run_folder(run_dir / stage, when) as (tmp, finish):
+        write_reports(tmp, rubric, results, issued=when.date(), stage=stage)
+        documents = finish()
+    _write_records(run_dir, [*read_stages(run_dir), record])
+    return Approval(record, documents), []
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
+
+
+def _write_records(run_dir: Path, records: list[StageRecord]) -> None:
+    """Replace 审定记录.json in one step (written aside, then renamed over)."""
+    path = run_dir / APPROVAL_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    text = json.dumps({"records": [r.to_dict() for r in records]}, ensure_ascii=False, indent=2)
+    tmp.write_text(text + "\n", encoding="utf-8")
+    os.replace(tmp, path)
