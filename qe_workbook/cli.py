@@ -42,6 +42,7 @@ from .record.key_sheet import sheet_lines, write_sheet_docx
 from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.compare import compare, diff_rows
+from .rubric.new_year import new_year
 from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
 from .rubric.workbook.files import export_rubric, import_rubric, load_any_rubric
 from .suggest import did_you_mean
@@ -187,6 +188,25 @@ def rubric_diff_cmd(old: Path, new: Path, as_json: bool) -> None:
     if diff:
         click.echo(format_table(["变化", "对象", "编号或名称", "内容"], diff_rows(diff)))
     click.echo(diff.summary())
+
+
+@rubric.command("new-year")
+@click.argument("year", type=click.IntRange(2000, 2100), metavar="年度")
+@rubric_option
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写出的新年度考核细则（默认 rubric-年度.xlsx；以 .json 结尾则写 JSON）。")  # fmt: skip
+def rubric_new_year_cmd(year: int, rubric_path: Path | None, out_path: Path | None) -> None:
+    """由本年度考核细则生成下一年度的（年度、考核周期、截止日期顺延，编号和处理说明沿用），并列出需要核对的事项。"""
+    out = out_path or Path(f"rubric-{year}.xlsx")
+    result = new_year(default_rubric_path(rubric_path), year, out)
+    echo_problems(result.problems, err=True)
+    if result.written is None:
+        sys.exit(1)
+    click.echo(f"已生成 {year} 年度考核细则：{result.written}。请按新方案逐项核对：")
+    for line in result.checklist:
+        click.echo(f"  {line}")
+    if out.suffix.lower() == ".xlsx":
+        click.echo(f"修改完成后运行：qe rubric import {out} --out rubric.json")
 
 
 def open_key(path: Path, *, create: bool = False) -> bytes:

@@ -390,7 +390,7 @@ def read_workbook(path: Path) -> WorkbookRead:
     evaluators = reader.records(wb, EVALUATORS, "evaluators")
     grading = _nested(reader.key_values(wb, GRADING, GRADING_ROWS, "$.grading"))
     decisions = reader.records(wb, DECISIONS, "decisions")
-    _resolve_references(reader, areas, key_points, items, evaluators)
+    _resolve_references(reader, areas, key_points, items, evaluators, settings.get("year", ""))
     for ev in evaluators:
         ev.setdefault("phone", "")
         ev.setdefault("email", "")
@@ -431,7 +431,7 @@ def _lookup(
 
 def _resolve_references(
     reader: _Reader, areas: list[dict[str, Any]], key_points: list[dict[str, Any]],
-    items: list[dict[str, Any]], evaluators: list[dict[str, Any]],
+    items: list[dict[str, Any]], evaluators: list[dict[str, Any]], year: Any,
 ) -> None:  # fmt: skip
     """Names the clerk chose from drop-downs -> the ids rubric.json uses; new items get ids."""
     area_names = {a.get("name", ""): a["id"] for a in areas} | {a["id"]: a["id"] for a in areas}
@@ -453,32 +453,25 @@ def _resolve_references(
         for k, name in enumerate(item["evaluators"]):
             reader.note(f"{path}.evaluators[{k}]", reader.origin[f"{path}.evaluators"])
             _lookup(reader, name, reader.origin[f"{path}.evaluators"], "评价部门", EVALUATORS, ev_names)
-    _number_new_items(reader, items)
+    _number_new_items(reader, items, year)
 
 
-def _number_new_items(reader: _Reader, items: list[dict[str, Any]]) -> None:
+def _number_new_items(reader: _Reader, items: list[dict[str, Any]], year: Any) -> None:
+    """Ids for new items: year-key point-n (2023-16-1), so an id dropped last year is never reused."""
     taken = {i["id"] for i in items if "id" in i}
     for n, item in enumerate(items):
         if "id" in item:
             continue
-        prefix = item["key_point"]
         number = 1
-        while f"{prefix}-{number}" in taken:
+        while f"{year}-{item['key_point']}-{number}" in taken:
             number += 1
-        item["id"] = f"{prefix}-{number}"
+        item["id"] = f"{year}-{item['key_point']}-{number}"
         taken.add(item["id"])
-        sheet, row, _ = reader.origin[f"$.items[{n}]"]
-        id_col = next(c for c, column in enumerate(TABLES[ITEMS]) if column.key == "id")
-        place: Place = (
-            sheet,
-            row,
-            reader.origin[f"$.items[{n}].id"][2] if f"$.items[{n}].id" in reader.origin else id_col,
-        )
+        sheet, row, col = reader.origin[f"$.items[{n}].id"]
         reader.problems.append(
-            problem(
-                "RUBRIC_XLSX_ID_ASSIGNED", file=reader.src, sheet=sheet, cell=None, where=where(*place), id=item["id"]
-            )
-        )
+            problem("RUBRIC_XLSX_ID_ASSIGNED", file=reader.src, sheet=sheet, cell=f"{col_letter(col or 0)}{row}",
+                    where=where(sheet, row, col), id=item["id"])
+        )  # fmt: skip
 
 
 def _place_of(reader: _Reader, path: str) -> Place | None:
