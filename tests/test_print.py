@@ -11,14 +11,17 @@ import re
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import COL_REMARK, FIRST_DATA_ROW, FORM_SHEET, cell_ref, form_rows
+from qe_workbook.keys import read_key
+from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, UNITS_2022, load_ok, require_program
-from .forms import generate
+from .forms import KEY, TIE, fill_all, generate
 from .test_real_clients import run_bounded, uno_python
 
 LO_FILL, LO_MEASURE = ROOT / "scripts" / "lo_fill.py", ROOT / "scripts" / "lo_measure.py"
@@ -116,3 +119,54 @@ def test_a_block_split_by_long_remarks_names_its_unit_on_every_page(
     for page in printed:
         if ITEM_ID.search(page):
             assert any(unit in page for unit in UNITS_2022), page[:400]
+
+
+@pytest.fixture(scope="module")
+def problem_run(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> RunReport:
+    """The 2022 problem samples collected (as the office would, with their problems) into a run folder."""
+    key, _ = read_key(ROOT / "samples" / "qe-sample.key")
+    assert key is not None
+    out = tmp_path_factory.mktemp("run")
+    return run_collect(ROOT / "samples" / "returned-with-problems", rubric, key, out / "runs", allow_partial=True)
+
+
+def sheet_pages(pdf: Path) -> dict[str, list[str]]:
+    """The printed pages of each sheet (the page header names the sheet)."""
+    by_sheet: dict[str, list[str]] = {}
+    for page in pages(pdf):
+        name = page.strip().split()[0] if page.strip() else ""
+        by_sheet.setdefault(name, []).append(page)
+    return by_sheet
+
+
+def test_every_master_sheet_prints_one_page_wide_with_its_header(
+    tmp_path: Path, problem_run: RunReport, profile: Path
+) -> None:
+    master = problem_run.folder / "master.xlsx"
+    (pdf,) = to_pdf([master], tmp_path, profile)
+    printed = sheet_pages(pdf)
+    wb = openpyxl.load_workbook(master, read_only=True)
+    tables = {"明细": 0, "分项矩阵": 0, "报送情况": 0, "问题清单": 0, "反馈要点": 0, "汇总": 2}
+    for sheet, header_row in tables.items():
+        header = [
+            c for c in next(wb[sheet].iter_rows(min_row=header_row + 1, max_row=header_row + 1, values_only=True))
+        ]
+        first, last = header[0], header[-2] if sheet == "明细" else header[-1]  # 明细's SHA-256 stays off paper
+        assert printed[sheet], sheet
+        for n, page in enumerate(printed[sheet]):  # the first and the last column on every page: one page wide
+            flat = re.sub(r"\s", "", page)
+            assert re.sub(r"\s", "", str(first)) in flat and re.sub(r"\s", "", str(last)) in flat, (sheet, n)
+    assert len(printed["分项矩阵"]) >= 2
+    assert all(unit in page for page in printed["分项矩阵"] for unit in ("舞阳县", "西城区"))  # units on every page
+    assert "否" in printed["分项矩阵"][0] and "0.00否" not in re.sub(r"\s", "", printed["分项矩阵"][0])
+    charts = [page for page in pages(pdf) if "各单位" in page or "失分率（全市）" in page]
+    assert len(charts) == 3  # one chart a page, none cut across two
+
+
+def test_an_empty_problem_list_says_so(tmp_path: Path, small_rubric: Rubric) -> None:
+    generated = generate(small_rubric, tmp_path / "forms")
+    fill_all(generated, tmp_path / "returned", TIE)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs")
+    ws = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["问题清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 2 and str(rows[1][-1]).startswith("无问题")

@@ -25,7 +25,8 @@ from ..scoring.score import Results
 DATA_SHEET, CHART_SHEET = "图表数据", "图表"
 FULL_MARKS = "满分"
 TITLE_FONT = {"name": "黑体", "size": 12}
-CHART_ROWS = 22  # sheet rows between two charts
+CHART_WIDTH, CHART_HEIGHT = 960, 600  # pixels: one chart fills an A4 landscape page at 100 %
+CHART_ROWS = 32  # sheet rows (20 px each) from one chart to the next: a chart and a page break between
 
 
 class DataSheet:
@@ -71,12 +72,19 @@ def add_charts(wb: Workbook, rubric: Rubric, results: Results) -> None:
     sheet = wb.add_worksheet(CHART_SHEET)
     sheet.set_paper(9)  # A4
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    sheet.set_print_scale(100)
     data = DataSheet(wb)
     charts = [_totals(wb, data, rubric, results), _areas(wb, data, rubric, results), _losses(wb, data, rubric, results)]
     for n, chart in enumerate(charts):
-        chart.set_size({"width": 880, "height": 400})
-        sheet.insert_chart(1 + n * CHART_ROWS, 1, chart)
+        chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+        sheet.insert_chart(n * CHART_ROWS, 0, chart, {"y_offset": 4})
+    sheet.set_h_pagebreaks([n * CHART_ROWS for n in range(1, len(charts))])  # one chart a page
+    sheet.print_area(0, 0, len(charts) * CHART_ROWS - 1, 15)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    data.ws.set_landscape()
+    data.ws.set_paper(9)
+    data.ws.fit_to_pages(1, 0)
 
 
 def _chart(wb: Workbook, options: dict[str, str], title: str, y_title: str) -> Chart:
@@ -97,7 +105,8 @@ def _totals(wb: Workbook, data: DataSheet, rubric: Rubric, results: Results) -> 
     chart = _chart(wb, {"type": "column"}, "各单位总分与等级线", "分")
     chart.add_series({
         "name": data.name(first, 1), "categories": data.column(first, last, 0), "values": data.column(first, last, 1),
-        "data_labels": {"value": True, "num_format": "0.00"},
+        "data_labels": {"value": True, "num_format": "0.00", "position": "inside_base",
+                        "font": {"color": "white", "bold": True}},
     })  # fmt: skip
     lines = wb.add_chart({"type": "line"})
     for col in range(2, 2 + len(thresholds)):

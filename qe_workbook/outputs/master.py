@@ -19,9 +19,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical, round2
+from ..forms.paper import text_height
 from ..intake.collect import CollectResult, Status, Submission
 from ..problems import Problem
-from ..rubric import Kind, Rubric
+from ..rubric import Item, Kind, Rubric
 from ..scoring.frame import display_frame
 from ..scoring.score import NO_REMARK, Results
 from .charts import add_charts
@@ -40,11 +41,25 @@ class Sheets:
         self.int = wb.add_format({**font, "border": 1, "num_format": "0"})
         self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
+        self.note = wb.add_format({**font, "text_wrap": True})
 
-    def table(self, ws: Worksheet, first_row: int, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    def table(
+        self,
+        ws: Worksheet,
+        first_row: int,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[float] | None = None,
+    ) -> int:
+        """Write a header and rows; with `widths`, each row is made tall enough for its wrapped text."""
         ws.write_row(first_row, 0, header, self.head)
+        if widths:
+            ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
         row = first_row
         for row, values in enumerate(rows, start=first_row + 1):
+            if widths:
+                texts = [(_shown(v), w) for v, w in zip(values, widths, strict=False)]
+                ws.set_row(row, text_height(texts))
             for col, value in enumerate(values):
                 self.cell(ws, row, col, value)
         return row
@@ -66,6 +81,17 @@ class Sheets:
             ws.write_string(row, col, str(value), self.text)
 
 
+def _shown(value: Any) -> str:
+    """A cell's text as it shows (for sizing its row)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (Decimal, Fraction, float)):
+        return f"{float(value):.2f}"
+    if isinstance(value, date):
+        return "2000-01-01"
+    return str(value)
+
+
 def write_master(
     path: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
 ) -> Path:
@@ -77,32 +103,39 @@ def write_master(
     _detail(wb.add_worksheet("明细"), s, collected.frame)
     _matrix(wb.add_worksheet("分项矩阵"), s, rubric, results)
     _returns(wb.add_worksheet("报送情况"), s, rubric, collected.submissions)
-    listing = wb.add_worksheet("问题清单")
-    last = s.table(listing, 0, PROBLEM_HEADER, problem_rows(problems))
-    _widths(listing, [6, 26, 40, 10, 10, 90])
-    listing.autofilter(0, 0, max(last, 1), len(PROBLEM_HEADER) - 1)
+    _problems(wb.add_worksheet("问题清单"), s, problems)
     _feedback(wb.add_worksheet("反馈要点"), s, rubric, results)
     add_charts(wb, rubric, results)
     wb.close()
     return path
 
 
-def _widths(ws: Worksheet, widths: Sequence[float], *, printable: bool = True) -> None:
-    """Column widths; sheets meant for paper print A4 landscape, one page wide."""
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    if printable:
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _paper(ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0) -> None:
+    """A table sheet on paper and screen: A4 landscape one page wide, the header repeated on every page
+    and frozen on screen, filtered."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.center_horizontally()
+    ws.repeat_rows(header_row)
+    ws.print_area(0, 0, max(last_row, header_row + 1), last_col)
+    ws.set_header(f'&L&"宋体"&9{ws.name}')
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.freeze_panes(header_row + 1, freeze_col)
+    ws.autofilter(header_row, 0, max(last_row, header_row + 1), last_col)
 
 
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核汇总（按排名）", s.title)
     header = summary_header(rubric)
-    last = s.table(ws, 2, header, summary_rows(results, rubric))
+    widths = [6, 18] + [12] * len(rubric.areas) + [8, 8, 10, 12, 6, 12]
+    last = s.table(ws, 2, header, summary_rows(results, rubric), widths)
     thresholds = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in rubric.grading.thresholds)
     notes = [
         f"等级标准：{thresholds}；其余为{rubric.grading.lowest_grade}级；触发否决项的为{rubric.grading.veto_grade}级。",
@@ -111,33 +144,50 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",
     ]
     for n, note in enumerate(notes, start=last + 2):
-        ws.write_string(n, 0, note)
-    _widths(ws, [6, 18] + [12] * len(rubric.areas) + [8, 8, 10, 12, 6, 12])
-    ws.freeze_panes(3, 2)
+        ws.set_row(n, text_height([(note, sum(widths))]))
+        ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
+    _widths(ws, widths)
+    _paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2)
+    ws.autofilter(2, 0, last, len(header) - 1)
 
 
 def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
     """明细: the master frame, every column of its schema under its Chinese label."""
     shown = display_frame(frame)
-    last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False))
-    _widths(ws, [6, 14, 14, 6, 8, 9, 8, 7, 10, 8, 6, 50, 40, 8, 8, 9, 11, 14, 20], printable=False)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), len(shown.columns) - 1)
+    widths = [5, 12, 12, 10, 8, 7, 7, 6, 8, 7, 5, 36, 30, 7, 7, 8, 12, 12, 20]
+    last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False), widths[:-1])
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(shown.columns) - 2)  # the SHA-256 stays on screen, off paper
 
 
 def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
-    header = ["被考核单位", *(i.id for i in rubric.items)]
-    ws.write_row(0, 0, header, s.head)
-    ws.write_string(1, 0, "满分/类别", s.head)
-    for col, item in enumerate(rubric.items, start=1):
-        label = canonical(item.max) if item.kind is Kind.SCORE else item.kind.label
-        ws.write_string(1, col, label, s.head)
-    for row, unit in enumerate(results.units, start=2):
-        s.cell(ws, row, 0, unit.unit)
-        for col, item_score in enumerate(unit.items, start=1):
-            s.cell(ws, row, col, item_score.points)
-    _widths(ws, [18] + [7] * len(rubric.items), printable=False)
-    ws.freeze_panes(2, 1)
+    """One row per item, one column per unit (named on every printed page); a veto reads 是/否."""
+    header = ["项目编号", "领域", "满分/类别", *(u.unit for u in results.units)]
+    areas = {a.id: a.name for a in rubric.areas}
+    rows = []
+    for n, item in enumerate(rubric.items):
+        cells: list[Any] = [item.id, areas.get(item.area, item.area), _points_label(item)]
+        for unit in results.units:
+            points = unit.items[n].points
+            cells.append(_veto_text(points) if item.kind is Kind.VETO else points)
+        rows.append(cells)
+    widths = [9, 16, 14] + [10] * len(results.units)
+    last = s.table(ws, 0, header, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(header) - 1, freeze_col=1)
+
+
+def _points_label(item: Item) -> str:
+    """满分/类别: 5; 扣分项（最高2）; 加分项（1）; 否决项."""
+    if item.kind is Kind.SCORE:
+        return canonical(item.max)
+    if item.kind is Kind.VETO:
+        return item.kind.label
+    return f"{item.kind.label}（{'最高' if item.kind is Kind.DEDUCTION else ''}{canonical(item.max)}）"
+
+
+def _veto_text(points: Fraction | None) -> str | None:
+    return None if points is None else ("是" if points else "否")
 
 
 def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submission]) -> None:
@@ -155,10 +205,19 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
             rows.append(["（无法识别）", sub.status.label, sub.file, None, *_arrival(sub, rubric), "", "",
                          sub.reason, ""])  # fmt: skip
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
-    last = s.table(ws, 0, header, rows)
-    _widths(ws, [16, 18, 44, 11, 17, 6, 14, 24, 60, 14])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), len(header) - 1)
+    widths = [14, 16, 36, 12, 17, 6, 15, 24, 46, 12]
+    last = s.table(ws, 0, header, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(header) - 1)
+
+
+def _problems(ws: Worksheet, s: Sheets, problems: list[Problem]) -> None:
+    """问题清单: every problem, or a line saying there is none."""
+    rows = problem_rows(problems) or [["", "", "", "", "", "无问题：所有文件均已采用，未发现需要处理的问题。"]]
+    widths = [6, 22, 36, 9, 9, 80]
+    last = s.table(ws, 0, PROBLEM_HEADER, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(PROBLEM_HEADER) - 1)
 
 
 def _code(sub: Submission) -> str:
@@ -188,7 +247,7 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
                 entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
                 rows.append([unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered,
                              result, item_score.lost, src.remark or NO_REMARK])  # fmt: skip
-    last = s.table(ws, 0, header, rows)
-    _widths(ws, [16, 9, 8, 40, 7, 14, 9, 9, 7, 70])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(last, 1), len(header) - 1)
+    widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
+    last = s.table(ws, 0, header, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(header) - 1)
