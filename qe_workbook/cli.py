@@ -38,6 +38,7 @@ from .mail.server import SECURITY, MailServer
 from .pipeline import run_collect
 from .problems import Severity, has_errors
 from .record.approval import approve_run
+from .record.archive import archive_run, verify_archive
 from .record.key_sheet import sheet_lines, write_sheet_docx
 from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
@@ -418,6 +419,37 @@ def approve_cmd(run_dir: Path, stage: str, basis: str, by: str | None, rubric_pa
     click.echo(f"已记为{record.stage}：{run_dir}（{record.by}，{record.at}，依据：{record.basis}）")
     click.echo(f"指纹（SHA-256）：{record.fingerprint['run']}")
     click.echo(f"标明“{record.stage}”的文件：{approval.documents}")
+
+
+@main.command("archive")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--returned", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="该次汇总的回收文件夹（收到的评价表原件从这里取）。")  # fmt: skip
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="归档文件夹（新建或空文件夹）。")  # fmt: skip
+@click.option("--verify", "verify_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="核验一个已归档的文件夹（按 SHA256SUMS.txt 逐个核对）。")  # fmt: skip
+@rubric_option
+def archive_cmd(
+    run_dir: Path | None, returned: Path | None, out_dir: Path | None, verify_dir: Path | None,
+    rubric_path: Path | None,
+) -> None:  # fmt: skip
+    """把审定的汇总结果归档（收到的原件、汇总表和文件及其 PDF、登记簿、卷内目录、SHA-256 清单），或核验档案。"""
+    if verify_dir is not None:
+        problems = verify_archive(verify_dir)
+        echo_problems(problems)
+        click.echo(
+            "核验未通过，档案文件有缺失或改动。" if problems else f"核验通过：{verify_dir} 中的文件与归档时一致。"
+        )
+        sys.exit(1 if problems else 0)
+    if run_dir is None or returned is None or out_dir is None:
+        raise click.UsageError("归档须指定结果文件夹、--returned 和 --out；核验档案用 --verify。")
+    result = archive_run(run_dir, returned, open_rubric(rubric_path), out_dir)
+    echo_problems(result.problems, err=True)
+    if result.folder is None:
+        sys.exit(1)
+    click.echo(f"已归档 {len(result.entries)} 个文件：{result.folder}（卷内目录.xlsx，SHA256SUMS.txt）")
+    sys.exit(1 if has_errors(result.problems) else 0)
 
 
 @main.command("report")

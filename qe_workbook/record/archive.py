@@ -1,0 +1,248 @@
+"""The archive of an approved run: what was received, what was decided, what was sent, and a
+SHA-256 list a later `verify_archive` checks.
+
+Layout of the archive folder (a new folder; nothing is ever overwritten):
+
+    01_收到的评价表/   every received file exactly as received (checked against the run's audit.json)
+    02_汇总表/         master.xlsx and the plain result files, with a PDF of master.xlsx
+    03_印发文件/       the documents of the approved stage as sent, each with its PDF
+    04_登记簿/         审定记录.json, the receipt records and any other registers of the run
+    卷内目录.xlsx      the table of contents (序号, 题名, 类别, 页数, 日期, SHA-256)
+    SHA256SUMS.txt     one line per file: its SHA-256 and its path (the format of sha256sum)
+
+PDFs are made with LibreOffice when it is installed; otherwise the archive says so in 卷内目录.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+
+from ..documents.public_list import CSV_NAME, XLSX_NAME
+from ..intake.receipts import RECORD_FILES
+from ..problems import Problem, has_errors, problem
+from ..rubric import Rubric
+from .approval import ADJUSTMENTS_FILE, fingerprint
+from .stages import APPROVAL_FILE, FINAL_STAGES, read_stages
+
+RECEIVED, TABLES, DOCUMENTS, REGISTERS = "01_收到的评价表", "02_汇总表", "03_印发文件", "04_登记簿"
+CONTENTS = "卷内目录.xlsx"
+SUMS = "SHA256SUMS.txt"
+PUBLIC_LIST_NAMES = (XLSX_NAME, CSV_NAME)
+REGISTER_FILES = (APPROVAL_FILE, ADJUSTMENTS_FILE)
+DRAFT_DOCUMENTS = (".docx", *PUBLIC_LIST_NAMES)  # the run's own 初稿 documents: the stage's documents are archived
+TO_PDF = (".xlsx", ".docx")
+CONVERT_SECONDS = 300
+
+
+@dataclass
+class ArchiveEntry:
+    path: str  # relative to the archive, with /
+    kind: str
+    note: str = ""
+    pages: int | None = None
+    by: str = ""  # 责任者, when not the office
+
+
+@dataclass
+class ArchiveResult:
+    folder: Path | None
+    entries: list[ArchiveEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def archive_run(
+    run_dir: Path, returned: Path, rubric: Rubric, out: Path, *, soffice: str | None = None
+) -> ArchiveResult:
+    """Archive an approved run into the new folder `out`; `returned` is the folder the run collected."""
+    result = ArchiveResult(None)
+    where = str(run_dir)
+    approved = [r for r in read_stages(run_dir) if r.stage in FINAL_STAGES]
+    if not approved:
+        result.problems.append(problem("ARCHIVE_NOT_APPROVED", file=where))
+        return result
+    record = approved[-1]
+    if fingerprint(run_dir, rubric) != record.fingerprint:
+        result.problems.append(problem("ARCHIVE_RUN_CHANGED", file=where, stage=record.stage, at=record.at))
+        return result
+    if out.exists() and any(out.iterdir()):
+        result.problems.append(problem("ARCHIVE_OUT_NOT_EMPTY", file=str(out)))
+        return result
+    received = _received(run_dir, returned, result)
+    if has_errors(result.problems):
+        return result
+    out.mkdir(parents=True, exist_ok=True)
+    add = _adder(out, result)
+    for relative, source, sender in received:
+        add(source, f"{RECEIVED}/{relative}", "收到的评价表（原件）", sender)
+    for path in sorted(run_dir.iterdir()):
+        if path.is_file() and path.name not in REGISTER_FILES and not path.name.endswith(DRAFT_DOCUMENTS):
+            add(path, f"{TABLES}/{path.name}", "汇总结果")
+    documents = _stage_documents(run_dir, record.stage)
+    if documents is not None:
+        for path in sorted(p for p in documents.rglob("*") if p.is_file()):
+            add(path, f"{DOCUMENTS}/{path.relative_to(documents).as_posix()}", f"{record.stage}文件")
+    for name in REGISTER_FILES:
+        if (run_dir / name).is_file():
+            add(run_dir / name, f"{REGISTERS}/{name}", "登记簿")
+    for name in RECORD_FILES:
+        if (returned / name).is_file():
+            add(returned / name, f"{REGISTERS}/{name}", "收件记录")
+    _pdfs(out, result, soffice if soffice is not None else shutil.which("soffice"))
+    write_contents(out / CONTENTS, result.entries, rubric, record.stage)
+    result.entries.append(ArchiveEntry(CONTENTS, "卷内目录"))
+    write_sums(out, [e.path for e in result.entries])
+    result.folder = out
+    return result
+
+
+def _received(run_dir: Path, returned: Path, result: ArchiveResult) -> list[tuple[str, Path, str]]:
+    """Each input file of the run (audit.json), found in `returned` with the very SHA-256 it had."""
+    found = []
+    for entry in read_audit(run_dir):
+        relative, expected = str(entry["file"]), str(entry["sha256"])
+        source = returned / relative
+        if not source.is_file():
+            result.problems.append(problem("ARCHIVE_INPUT_MISSING", file=relative, folder=str(returned)))
+        elif expected and sha256_file(source) != expected:
+            result.problems.append(problem("ARCHIVE_INPUT_CHANGED", file=relative))
+        else:
+            found.append((Path(relative).as_posix(), source, str(entry.get("evaluator") or "")))
+    return found
+
+
+def read_audit(run_dir: Path) -> list[dict[str, object]]:
+    """The run's input files as audit.json lists them (file, sha256, decision …)."""
+    data = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
+    return list(data["files"])
+
+
+def _stage_documents(run_dir: Path, stage: str) -> Path | None:
+    """The folder of documents written when the run was given `stage` (the latest one)."""
+    folders = sorted(p for p in (run_dir / stage).glob("*") if p.is_dir()) if (run_dir / stage).is_dir() else []
+    return folders[-1] if folders else None
+
+
+def _adder(out: Path, result: ArchiveResult) -> Callable[..., None]:
+    def add(source: Path, relative: str, kind: str, by: str = "") -> None:
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        result.entries.append(ArchiveEntry(relative, kind, by=by))
+
+    return add
+
+
+def _pdfs(out: Path, result: ArchiveResult, soffice: str | None) -> None:
+    """A PDF beside every table and document (not beside the received forms: those stay as received)."""
+    wanted = [e for e in result.entries if e.path.endswith(TO_PDF) and not e.path.startswith(RECEIVED)]
+    if not wanted:
+        return
+    if not soffice:
+        result.problems.append(problem("ARCHIVE_NO_PDF", count=len(wanted)))
+        for entry in wanted:
+            entry.note = "未转换为 PDF（本机未安装 LibreOffice）"
+        return
+    by_folder: dict[Path, list[ArchiveEntry]] = {}
+    for entry in wanted:
+        by_folder.setdefault((out / entry.path).parent, []).append(entry)
+    with tempfile.TemporaryDirectory(prefix="qe-archive-") as profile:
+        for folder, entries in by_folder.items():
+            _convert(soffice, Path(profile), folder, [out / e.path for e in entries])
+            for entry in entries:
+                pdf = (out / entry.path).with_suffix(".pdf")
+                if pdf.is_file():
+                    pages = pdf_pages(pdf)
+                    relative = pdf.relative_to(out).as_posix()
+                    result.entries.append(ArchiveEntry(relative, f"{entry.kind}（PDF）", pages=pages))
+                else:
+                    entry.note = "转换为 PDF 未成功"
+                    result.problems.append(problem("ARCHIVE_PDF_FAILED", file=entry.path))
+
+
+def _convert(soffice: str, profile: Path, folder: Path, files: list[Path]) -> None:
+    args = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+            "--outdir", str(folder), *map(str, files)]  # fmt: skip
+    try:
+        subprocess.run(args, capture_output=True, timeout=CONVERT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return  # reported per file as ARCHIVE_PDF_FAILED
+
+
+def pdf_pages(path: Path) -> int | None:
+    """The number of pages of a PDF, from its page objects (enough for the table of contents)."""
+    data = path.read_bytes()
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    return count or None
+
+
+def write_contents(path: Path, entries: list[ArchiveEntry], rubric: Rubric, stage: str) -> None:
+    """卷内目录.xlsx: one row per archived file."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})  # fmt: skip
+    wb.set_properties({"title": "卷内目录", "author": rubric.office})
+    base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
+    head = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+    cell = wb.add_format(base)
+    ws = wb.add_worksheet("卷内目录")
+    ws.merge_range(0, 0, 0, 5, f"{rubric.city}{rubric.year}年度政府质量工作考核档案 卷内目录（{stage}）",
+                   wb.add_format({**base, "border": 0, "bold": True, "font_size": 14, "align": "center"}))  # fmt: skip
+    header = ["序号", "题名", "类别", "责任者", "页数", "备注"]
+    ws.write_row(1, 0, header, head)
+    for n, entry in enumerate(sorted(entries, key=lambda e: e.path), start=1):
+        values = [str(n), entry.path, entry.kind, entry.by or rubric.office, "" if entry.pages is None else str(entry.pages),
+                  entry.note]  # fmt: skip
+        ws.write_row(n + 1, 0, values, cell)
+    for col, width in enumerate([6, 70, 22, 12, 6, 30]):
+        ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    wb.close()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_sums(out: Path, relatives: list[str]) -> None:
+    lines = [f"{sha256_file(out / r)}  {r}\n" for r in relatives]
+    (out / SUMS).write_text("".join(lines), encoding="utf-8", newline="\n")
+
+
+def verify_archive(folder: Path) -> list[Problem]:
+    """Every file listed in SHA256SUMS.txt is there with its SHA-256, and nothing else was added."""
+    sums = folder / SUMS
+    if not sums.is_file():
+        return [problem("ARCHIVE_NO_SUMS", file=str(folder))]
+    problems: list[Problem] = []
+    listed: set[str] = set()
+    for number, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
+        expected, sep, relative = line.partition("  ")
+        if not sep or len(expected) != 64:
+            problems.append(problem("ARCHIVE_SUMS_LINE", file=SUMS, line=number))
+            continue
+        listed.add(relative)
+        path = folder / relative
+        if not path.is_file():
+            problems.append(problem("ARCHIVE_FILE_MISSING", file=relative))
+        elif sha256_file(path) != expected:
+            problems.append(problem("ARCHIVE_FILE_CHANGED", file=relative))
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {SUMS}
+    problems += [problem("ARCHIVE_FILE_EXTRA", file=extra) for extra in sorted(present - listed)]
+    return problems

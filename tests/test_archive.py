@@ -1,0 +1,69 @@
+"""The archive: approved runs only; received forms as received, PDFs by real LibreOffice, registers,
+卷内目录 and a SHA-256 list that `qe archive --verify` checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from qe_workbook.cli import main
+from qe_workbook.pipeline import run_collect
+from qe_workbook.record.approval import approve_run
+from qe_workbook.record.archive import SUMS, archive_run, verify_archive
+from qe_workbook.record.stages import Stage
+from qe_workbook.rubric import Rubric
+
+from .conftest import require_program
+from .forms import KEY, TIE, fill_all, generate
+
+
+def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_rubric: Rubric) -> None:
+    soffice = require_program("soffice")
+    returned = tmp_path / "returned"
+    filled = fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
+    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    early = archive_run(run, returned, small_rubric, tmp_path / "too-early", soffice=soffice)
+    assert [p.code for p in early.problems] == ["ARCHIVE_NOT_APPROVED"] and not (tmp_path / "too-early").exists()
+    approve_run(run, small_rubric, Stage.APPROVED, "2023年第2次会议纪要")
+
+    result = archive_run(run, returned, small_rubric, tmp_path / "档案", soffice=soffice)
+    assert result.problems == [] and result.folder is not None
+    archive = result.folder
+    for path in filled.values():  # the forms exactly as received
+        assert (archive / "01_收到的评价表" / path.name).read_bytes() == path.read_bytes()
+    assert (archive / "02_汇总表" / "master.pdf").is_file()
+    documents = {p.relative_to(archive / "03_印发文件").as_posix() for p in (archive / "03_印发文件").rglob("*")}
+    assert {"反馈意见/东区_2022年度质量工作考核反馈意见.pdf", "公告名单.pdf"} <= documents
+    assert (archive / "04_登记簿" / "审定记录.json").is_file()
+    listed = [line.split("  ", 1)[1] for line in (archive / SUMS).read_text(encoding="utf-8").splitlines()]
+    on_disk = sorted(p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file() and p.name != SUMS)
+    assert sorted(listed) == on_disk
+    contents = openpyxl.load_workbook(archive / "卷内目录.xlsx")["卷内目录"]
+    titles = [row[1] for row in contents.iter_rows(min_row=3, values_only=True)]
+    assert sorted([*titles, "卷内目录.xlsx"]) == on_disk
+    pdf_pages = {row[1]: row[4] for row in contents.iter_rows(min_row=3, values_only=True) if row[1].endswith(".pdf")}
+    assert all(pages and int(pages) >= 1 for pages in pdf_pages.values())
+
+    verified = CliRunner().invoke(main, ["archive", "--verify", str(archive)])
+    assert verified.exit_code == 0, verified.output
+    target = archive / "02_汇总表" / "results.json"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    assert [(p.code, p.file) for p in verify_archive(archive)] == [("ARCHIVE_FILE_CHANGED", "02_汇总表/results.json")]
+    failed = CliRunner().invoke(main, ["archive", "--verify", str(archive)])
+    assert failed.exit_code == 1 and "02_汇总表/results.json" in failed.output
+
+
+def test_a_received_file_changed_after_the_run_is_not_archived(tmp_path: Path, small_rubric: Rubric) -> None:
+    returned = tmp_path / "returned"
+    filled = fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
+    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    approve_run(run, small_rubric, Stage.APPROVED, "纪要")
+    path = filled["甲局"]
+    path.write_bytes(path.read_bytes() + b"\0")
+    result = archive_run(run, returned, small_rubric, tmp_path / "档案", soffice="")
+    assert [(p.code, p.file) for p in result.problems] == [("ARCHIVE_INPUT_CHANGED", path.name)]
+    assert not (tmp_path / "档案").exists()
