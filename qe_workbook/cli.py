@@ -417,7 +417,7 @@ def approve_cmd(run_dir: Path, stage: str, basis: str, by: str | None, rubric_pa
         sys.exit(1)
     record = approval.record
     click.echo(f"已记为{record.stage}：{run_dir}（{record.by}，{record.at}，依据：{record.basis}）")
-    click.echo(f"指纹（SHA-256）：{record.fingerprint['run']}")
+    click.echo(f"指纹：{record.fingerprint['run']}")
     click.echo(f"标明“{record.stage}”的文件：{approval.documents}")
 
 
@@ -428,13 +428,13 @@ def approve_cmd(run_dir: Path, stage: str, basis: str, by: str | None, rubric_pa
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="归档文件夹（新建或空文件夹）。")  # fmt: skip
 @click.option("--verify", "verify_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="核验一个已归档的文件夹（按 SHA256SUMS.txt 逐个核对）。")  # fmt: skip
+              help="核验一个已归档的文件夹（逐个核对归档时记下的校验值）。")  # fmt: skip
 @rubric_option
 def archive_cmd(
     run_dir: Path | None, returned: Path | None, out_dir: Path | None, verify_dir: Path | None,
     rubric_path: Path | None,
 ) -> None:  # fmt: skip
-    """把审定的汇总结果归档（收到的原件、汇总表和文件及其 PDF、登记簿、卷内目录、SHA-256 清单），或核验档案。"""
+    """把审定的汇总结果归档（收到的原件、汇总表和文件及其 PDF、登记簿、卷内目录、校验值清单），或核验档案。"""
     if verify_dir is not None:
         problems = verify_archive(verify_dir)
         echo_problems(problems)

@@ -27,6 +27,7 @@ PRODUCTS = {
     "WPS",
     "LibreOffice",
     "Word",
+    "PDF",
     "OA",
     "U盘",
     "IMAP",
