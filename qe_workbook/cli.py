@@ -39,6 +39,7 @@ from .pipeline import run_collect
 from .problems import Severity, has_errors
 from .record.approval import approve_run
 from .record.archive import archive_run, verify_archive
+from .record.diff import diff_dict, diff_runs, diff_text, free_file, write_change_report
 from .record.key_sheet import sheet_lines, write_sheet_docx
 from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
@@ -450,6 +451,28 @@ def archive_cmd(
         sys.exit(1)
     click.echo(f"已归档 {len(result.entries)} 个文件：{result.folder}（卷内目录.xlsx，SHA256SUMS.txt）")
     sys.exit(1 if has_errors(result.problems) else 0)
+
+
+@main.command("diff")
+@click.argument("old_run", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new_run", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("变更说明.xlsx"),
+              show_default=True, help="变更说明的保存位置（已存在时另起文件名，不覆盖）。")  # fmt: skip
+@rubric_option
+@json_option
+def diff_cmd(old_run: Path, new_run: Path, out_file: Path, rubric_path: Path | None, as_json: bool) -> None:
+    """比较两次汇总结果：列出变化的项目得分（原值、新值及各自来源）和各单位总分、等级、排名的变化。"""
+    rb = open_rubric(rubric_path)
+    diff, problems = diff_runs(old_run, new_run, rb)
+    if diff is None:
+        echo_problems(problems, err=True)
+        sys.exit(1)
+    written = write_change_report(free_file(out_file), diff, rb)
+    if as_json:
+        echo_json({**diff_dict(diff), "report": str(written)})
+    else:
+        click.echo(diff_text(diff))
+        click.echo(f"变更说明已写入：{written}")
 
 
 @main.command("report")
