@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .problems import Problem, make_problem, os_error_text, problem
+from .problems import Problem, os_error_text, problem
 
 KEY_BYTES = 32
 DEFAULT_KEY_PATH = Path("out") / "qe.key"
@@ -31,15 +31,15 @@ def read_key(path: Path) -> tuple[bytes | None, list[Problem]]:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         text = "".join(line.strip() for line in lines if not line.lstrip().startswith("#"))
     except FileNotFoundError:
-        return None, [make_problem("KEY_MISSING", f"密钥文件 {path} 不存在", file=src)]
+        return None, [problem("KEY_MISSING", file=src)]
     except OSError as exc:
-        return None, [make_problem("KEY_MISSING", f"无法读取密钥文件 {path}：{os_error_text(exc)}", file=src)]
+        return None, [problem("KEY_UNREADABLE", file=src, reason=os_error_text(exc))]
     try:
         key = bytes.fromhex(text)
     except ValueError:
         key = b""
     if len(key) != KEY_BYTES:
-        return None, [make_problem("KEY_INVALID", f"密钥文件 {path} 的内容不是 64 位十六进制字符串", file=src)]
+        return None, [problem("KEY_INVALID", file=src)]
     return key, []
 
 

@@ -60,6 +60,7 @@ def run_collect(
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems)
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
         documents = write_reports(tmp, rubric, results) if reports else []
-        written = RunOutputs.written(tmp, master, list(plain.values()), documents)
+        error_log = collected.errors.write(tmp)
+        written = RunOutputs.written(tmp, master, list(plain.values()), documents, [error_log] if error_log else [])
         folder = finish()
     return RunReport(written.moved(folder), collected, results, problems)

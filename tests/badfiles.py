@@ -195,7 +195,7 @@ def manifest_row(data: bytes, field: str, value: str) -> bytes:
 OLE_JUNK = OLE_MAGIC + bytes(504) + b"Root Entry".ljust(64, b"\0") + bytes(range(256)) * 8
 
 
-@bad("zip_entries_encrypted.xlsx", "FILE_ENCRYPTED")
+@bad("zip_entries_encrypted.xlsx", "FILE_ZIP_ENCRYPTED")
 def zip_entries_encrypted(src: Sources) -> bytes:  # zip-level passwords (flag bit 0), not Office encryption
     data = bytearray(src.form)
     with zipfile.ZipFile(BytesIO(src.form)) as zf:
@@ -240,7 +240,7 @@ def old_excel_renamed(src: Sources) -> bytes:
     return OLE_JUNK
 
 
-@bad("old_excel.xls", "FILE_XLS")
+@bad("old_excel.xls", "FILE_XLS_NAME")
 def old_excel(src: Sources) -> bytes:
     return OLE_JUNK
 
@@ -250,7 +250,7 @@ def encrypted(src: Sources) -> bytes:  # what Excel writes for a password to ope
     return OLE_JUNK + "EncryptionInfo".encode("utf-16-le") + bytes(48) + "EncryptedPackage".encode("utf-16-le")
 
 
-@bad("macro_enabled.xlsm", "FILE_MACRO")
+@bad("macro_enabled.xlsm", "FILE_MACRO_NAME")
 def macro_enabled(src: Sources) -> bytes:
     return src.form
 
@@ -302,7 +302,7 @@ def far_away_twin(data: bytes, twin: Callable[[str], str]) -> bytes:
     return rezip({**entries, twin(part): far})
 
 
-@bad("dot_dot_part_name.xlsx", "FILE_CORRUPT")
+@bad("dot_dot_part_name.xlsx", "FILE_PART_NAME_ODD")
 def dot_dot_part_name(src: Sources) -> bytes:  # one zip reader resolves '..', another takes the name as it is
     def dot_dot(part: str) -> str:  # xl/worksheets/sheet1.xml -> xl/worksheets/../worksheets/sheet1.xml
         folder, name = posixpath.split(part)
@@ -311,12 +311,12 @@ def dot_dot_part_name(src: Sources) -> bytes:  # one zip reader resolves '..', a
     return far_away_twin(src.form, dot_dot)
 
 
-@bad("part_names_differ_in_case.xlsx", "FILE_CORRUPT")
+@bad("part_names_differ_in_case.xlsx", "FILE_PART_NAME_ODD")
 def part_names_differ_in_case(src: Sources) -> bytes:  # readers that ignore case may take either
     return far_away_twin(src.form, str.upper)
 
 
-@bad("two_sheets_one_name.xlsx", "FILE_CORRUPT")
+@bad("two_sheets_one_name.xlsx", "FILE_SHEET_NAME_TWICE")
 def two_sheets_one_name(src: Sources) -> bytes:
     entries = parts(src.form)
     entries["xl/workbook.xml"] = entries["xl/workbook.xml"].replace(
@@ -332,7 +332,7 @@ def no_sheets(src: Sources) -> bytes:
     return rezip(entries)
 
 
-@bad("relationship_id_twice.xlsx", "FILE_CORRUPT")
+@bad("relationship_id_twice.xlsx", "FILE_STRUCTURE_BROKEN")
 def relationship_id_twice(src: Sources) -> bytes:  # a second target for the form sheet's relationship
     entries = parts(src.form)
     rels = entries["xl/_rels/workbook.xml.rels"]
@@ -385,7 +385,7 @@ def link_to_form(src: Sources, path: Path) -> None:
     path.symlink_to(target)
 
 
-@special("named_pipe.xlsx", "FILE_UNREADABLE")
+@special("named_pipe.xlsx", "FILE_NOT_REGULAR")
 def named_pipe(src: Sources, path: Path) -> None:  # reading it would block for ever
     os.mkfifo(path)
 
@@ -405,7 +405,7 @@ for _name in ("甲局 评价表 最终版.xlsx", "甲局评价表（ＦＩＮＡ
     bad(_name, "FILE_NAME_ODD")(lambda src: src.form)
 
 
-@special("甲局评价表_GBK文件名.xlsx", "FILE_NAME_ODD")
+@special("甲局评价表_GBK文件名.xlsx", "FILE_NAME_NOT_UTF8")
 def gbk_file_name(src: Sources, path: Path) -> None:  # a Windows zip unpacked on Linux: the name is GBK bytes
     raw = os.path.join(os.fsencode(path.parent), path.name.encode("gbk"))
     with open(raw, "wb") as fh:
@@ -427,7 +427,7 @@ def manifest_deleted(src: Sources) -> bytes:
     return edit(src.form, change)
 
 
-@bad("manifest_format_unknown.xlsx", "FORM_MANIFEST_INVALID")
+@bad("manifest_format_unknown.xlsx", "FORM_MANIFEST_FORMAT")
 def manifest_format_unknown(src: Sources) -> bytes:
     return manifest_row(src.form, "format", "qe_workbook-form/9")
 
@@ -452,7 +452,7 @@ def other_key(src: Sources) -> bytes:
     return resign(src.form, OTHER_KEY)
 
 
-@bad("last_year.xlsx", "FORM_OLD_TEMPLATE")
+@bad("last_year.xlsx", "FORM_OTHER_YEAR")
 def last_year(src: Sources) -> bytes:
     title = str(openpyxl.load_workbook(BytesIO(src.form))[FORM_SHEET]["A1"].value)
     return resign(src.form, src.key, {"A1": title.replace("2022", "2021")}, year=2021)
@@ -525,7 +525,7 @@ def ten_thousand_rows(src: Sources) -> bytes:
 
 # -- values the rules do not allow ------------------------------------------------------------
 CELL_CASES: list[tuple[str, str, dict[str, object]]] = [
-    ("text_full_marks.xlsx", "VALUE_NOT_NUMBER", {SCORE: "满分"}),
+    ("text_full_marks.xlsx", "VALUE_FULL_MARKS_WORD", {SCORE: "满分"}),
     ("text_with_unit.xlsx", "VALUE_NOT_NUMBER", {JOINT: "2分"}),
     ("above_max.xlsx", "VALUE_ABOVE_MAX", {SCORE: 41}),
     ("three_decimals.xlsx", "VALUE_TOO_PRECISE", {SCORE: 38.125}),

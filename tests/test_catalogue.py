@@ -20,7 +20,7 @@ UNUSED_ALLOWED: dict[str, str] = {}
 
 
 def codes_in_source() -> dict[str, set[str]]:
-    """Code-shaped string literals in the library (make_problem("X", …) and its local wrappers)."""
+    """Code-shaped string literals in the library (problem("X", …), code tables)."""
     found: dict[str, set[str]] = {}
     for path in sorted((ROOT / "qe_workbook").rglob("*.py")):
         if path.name == "problems.py":

@@ -103,7 +103,7 @@ def test_a_missing_form_makes_every_unit_provisional(tmp_path: Path, small_rubri
     ("value", "code", "words"),
     [
         ("2分", "VALUE_NOT_NUMBER", "“2分”，不是数字"),
-        ("满分", "VALUE_NOT_NUMBER", "满分请直接填写数字"),
+        ("满分", "VALUE_FULL_MARKS_WORD", "“满分”，不是数字（满分为 40）"),
         (-1, "VALUE_BELOW_ZERO", "为 -1"),
         (41, "VALUE_ABOVE_MAX", "超过满分 40"),
         (39.125, "VALUE_TOO_PRECISE", "小数超过两位"),
@@ -118,6 +118,7 @@ def test_bad_scores_are_left_out_and_pointed_at(
     hit = next(p for p in collected.problems if p.code == code)
     assert (hit.file, hit.sheet, hit.cell) == ("2022年度质量工作考核评价表_甲局.xlsx", "评价表", "E8")
     assert words in hit.message and "西区第1项（01-1）" in hit.message
+    assert {"unit": "西区", "number": 1, "item": "01-1"}.items() <= hit.params.items()
     row = collected.frame[(collected.frame.unit == "西区") & (collected.frame.item_id == "01-1")].iloc[0]
     assert not row.valid and row.value_cents is pd.NA
     results = score(collected.frame, small_rubric)

@@ -43,11 +43,11 @@ def test_every_planted_problem_is_reported(tmp_path: Path) -> None:
     form = "2022年度质量工作考核评价表_{}.xlsx".format
     expected = {
         ("VALUE_ABOVE_MAX", form("市工信局"), "E5"),
-        ("VALUE_NOT_NUMBER", form("市公安局"), "E5"),
+        ("VALUE_FULL_MARKS_WORD", form("市公安局"), "E5"),
         ("VALUE_REMARK_MISSING", form("市商务局"), "F5"),
         ("SUBMISSION_DUPLICATE", form("市教育局"), None),
         ("SUBMISSION_DUPLICATE", "更正版/市教育局（更正）.xlsx", None),
-        ("FORM_OLD_TEMPLATE", form("市交通运输局"), None),
+        ("FORM_OTHER_YEAR", form("市交通运输局"), None),
         ("FORM_LOCKED_CHANGED", form("市农业农村局"), "C5"),
         ("FORM_SIGNATURE_INVALID", form("市畜牧局"), None),
         ("VALUE_DATE_LATE", form("市住建局"), "E2"),
@@ -55,6 +55,8 @@ def test_every_planted_problem_is_reported(tmp_path: Path) -> None:
         ("FILE_IGNORED", "舞阳县自评报告.docx", None),
     }
     assert expected <= got
+    above = next(p for p in report["problems"] if p["code"] == "VALUE_ABOVE_MAX")  # the facts, for programs
+    assert above["params"] == {"unit": "舞阳县", "number": 1, "item": "05-3", "value": "5", "max": "4"}
     rejected = [p["message"] for p in report["problems"] if p["code"] == "SUBMISSION_REJECTED"]
     assert any("市水利局" in m and "0395-5612027" in m for m in rejected)
     units = report["results"]["units"]

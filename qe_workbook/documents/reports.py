@@ -7,11 +7,15 @@ them from a finished run's detail.json, re-scored with the rubric.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
+from ..errorlog import ErrorLog
 from ..outputs.run_folder import new_run_folder
-from ..problems import Problem, make_problem
+from ..problems import Problem, problem
 from ..record.stages import compare_with_approved
 from ..rubric import Rubric
 from ..scoring.frame import read_frame
@@ -52,19 +56,24 @@ def write_reports(
     return written + write_public_list(folder, rubric, results, stage)
 
 
-def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Problem]]:
-    """A finished run's results, re-scored from its detail.json with the rubric it was scored with."""
+def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A finished run's master frame from its detail.json, when it was scored with this rubric.
+
+    Missing or damaged files are the run folder's problem (REPORT_RUN_INVALID), never a crash.
+    """
     try:
         recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
         if recorded != rubric.content_hash:
-            return None, [
-                make_problem("REPORT_RUBRIC_MISMATCH", f"{run_dir} 是用另一份考核细则汇总的", file=str(run_dir))
-            ]
-        frame = read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric)
-        results = score(frame, rubric)
+            return None, [problem("REPORT_RUBRIC_MISMATCH", file=str(run_dir))]
+        return read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric), []
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
-        return None, [make_problem("REPORT_RUN_INVALID", f"{run_dir} 不是完整的汇总结果文件夹", file=str(run_dir))]
-    return results, []
+        return None, [problem("REPORT_RUN_INVALID", file=str(run_dir))]
+
+
+def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Problem]]:
+    """A finished run's results, re-scored from its detail.json with the rubric it was scored with."""
+    frame, problems = read_run(run_dir, rubric)
+    return (None, problems) if frame is None else (score(frame, rubric), [])
 
 
 def report_run(
@@ -74,12 +83,23 @@ def report_run(
 
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
-    must have been scored with this very rubric (results.json records its hash).
+    must have been scored with this very rubric (results.json records its hash). A defect in the
+    scoring or writing leaves the new folder holding only error.log (INTERNAL_ERROR).
     """
-    results, problems = rescore_run(run_dir, rubric)
-    if results is None:
+    frame, problems = read_run(run_dir, rubric)
+    if frame is None:
         return [], problems
+    errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
-        written = write_reports(tmp, rubric, results, issued=issued)
+        try:
+            results = score(frame, rubric)
+            written = write_reports(tmp, rubric, results, issued=issued)
+        except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
+            problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
+            shutil.rmtree(tmp)
+            tmp.mkdir()
+            written = [path for path in [errors.write(tmp)] if path is not None]
         folder = finish()
+    if errors.entries:
+        return [folder / p.relative_to(tmp) for p in written], problems
     return [folder / p.relative_to(tmp) for p in written], compare_with_approved(run_dir.parent, results)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
 from .manifest import LockedContent
@@ -23,6 +25,7 @@ LAST_COL = COL_REMARK
 
 TITLE_ROW, DEPT_ROW, HINT_ROW, HEADER_ROW = 0, 1, 2, 3
 FIRST_DATA_ROW = 4
+LABEL_COL = 0  # the title, department and hint lines start in the first column
 DATE_ROW, DATE_COL = DEPT_ROW, COL_SCORE
 
 DEPT_LABEL = "考核评价部门（盖章）："
@@ -42,18 +45,17 @@ def display_width(text: str) -> int:
 
 
 def col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0 -> 'A', 26 -> 'AA'."""
+    return str(xl_col_to_name(col))
 
 
 def cell_ref(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
+    """(0, 0) -> 'A1'."""
+    return str(xl_rowcol_to_cell(row, col))
 
 
+TITLE_CELL = cell_ref(TITLE_ROW, LABEL_COL)
+DEPT_CELL = cell_ref(DEPT_ROW, LABEL_COL)
 DATE_CELL = cell_ref(DATE_ROW, DATE_COL)
 CODE_CELL = cell_ref(DATE_ROW, LAST_COL)  # 表单编号 and 校验码, beside the stamp line
 

@@ -8,24 +8,28 @@ too: if that verifies, the manifest is genuine and the differences pinpoint the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..forms.layout import (
     COL_ID,
     COL_MAX,
     COL_TEXT,
     COL_UNIT,
+    DEPT_CELL,
     FIRST_DATA_ROW,
     FORM_SHEET,
     HEADER_ROW,
+    TITLE_CELL,
     cell_ref,
     expected_content,
 )
 from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
-from ..problems import Problem, make_problem
+from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
 from .read_form import RawForm
 
 PROP_PREFIX = "qe_"
+TABLE_END = "表格结束"
 
 
 @dataclass
@@ -53,101 +57,59 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Integrity:
-    def P(code: str, detail: str, sheet: str | None = FORM_SHEET, cell: str | None = None) -> Problem:
-        return make_problem(code, detail, file=file, sheet=sheet, cell=cell)
-
     manifest = read_manifest(raw)
     if manifest is None:
         if raw.manifest or any(k.startswith(PROP_PREFIX) for k in raw.properties):
-            return Integrity(None, None, [P("FORM_MANIFEST_INVALID", "评价表标识缺少必要字段", sheet=None)])
-        return Integrity(None, None, [P("FORM_NO_MANIFEST", "文件中没有评价表标识", sheet=None)])
+            return Integrity(None, None, [problem("FORM_MANIFEST_INVALID", file=file)])
+        return Integrity(None, None, [problem("FORM_NO_MANIFEST", file=file)])
     if manifest.format != FORMAT:
-        return Integrity(
-            manifest, None, [P("FORM_MANIFEST_INVALID", f"评价表标识的格式“{manifest.format}”无法识别", None)]
-        )
+        return Integrity(manifest, None, [problem("FORM_MANIFEST_FORMAT", file=file, format=manifest.format)])
     content = raw.content()
     evaluator = rubric.evaluator(manifest.evaluator)
     if verify(key, manifest, content):
         if manifest.year != rubric.year:
-            return Integrity(
-                manifest,
-                None,
-                [P("FORM_OLD_TEMPLATE", f"这是 {manifest.year} 年度的评价表，当前汇总的是 {rubric.year} 年度", None)],
-            )
+            other_year = problem("FORM_OTHER_YEAR", file=file, year=manifest.year, rubric_year=rubric.year)
+            return Integrity(manifest, None, [other_year])
         if evaluator is None:
-            return Integrity(
-                manifest,
-                None,
-                [P("FORM_UNKNOWN_EVALUATOR", f"评价表所属部门“{manifest.evaluator}”不在当前考核细则中", None)],
-            )
-        changes = content_differences(content, expected_content(rubric, evaluator))
+            unknown = problem("FORM_UNKNOWN_EVALUATOR", file=file, evaluator=manifest.evaluator)
+            return Integrity(manifest, None, [unknown])
+        changes = content_differences(content, expected_content(rubric, evaluator), file)
         if changes:
             first = changes[0]
-            return Integrity(
-                manifest,
-                None,
-                [
-                    P(
-                        "FORM_OLD_TEMPLATE",
-                        f"评价表是用旧版考核细则生成的（与当前细则不同：{first.message}）",
-                        cell=first.cell,
-                    )
-                ],
-            )
+            old = problem("FORM_OLD_TEMPLATE", file=file, sheet=first.sheet, cell=first.cell, **first.params)
+            return Integrity(manifest, None, [old])
         return Integrity(manifest, evaluator, [])
     if evaluator is not None and manifest.year == rubric.year:
         expected = expected_content(rubric, evaluator)
         if verify(key, manifest, expected):
-            edits = [
-                make_problem(d.code, d.message, file=file, sheet=d.sheet, cell=d.cell)
-                for d in content_differences(content, expected)
-            ]
-            return Integrity(manifest, None, edits)
-    return Integrity(
-        manifest,
-        None,
-        [
-            P(
-                "FORM_SIGNATURE_INVALID",
-                f"评价表（自称“{_short(manifest.evaluator, 20)}”{manifest.year} 年度）的签名与内容不符："
-                "可能是伪造的、被改动过，或生成时用的是另一个密钥",
-                sheet=None,
-            )
-        ],
-    )
+            return Integrity(manifest, None, content_differences(content, expected, file))
+    forged = problem("FORM_SIGNATURE_INVALID", file=file, evaluator=_short(manifest.evaluator, 20), year=manifest.year)
+    return Integrity(manifest, None, [forged])
 
 
-@dataclass(frozen=True)
-class Difference:
-    code: str
-    sheet: str | None
-    cell: str | None
-    message: str
+def content_differences(found: LockedContent, expected: LockedContent, file: str) -> list[Problem]:
+    """Where the locked content read from a file departs from what was issued.
 
-
-def content_differences(found: LockedContent, expected: LockedContent) -> list[Difference]:
-    """Where the locked content read from a file departs from what was issued."""
-    diffs: list[Difference] = []
-
-    def add(code: str, cell: str | None, what: str, sheet: str | None = FORM_SHEET) -> None:
-        diffs.append(Difference(code, sheet, cell, what))
-
+    Every difference carries `found` and `expected` among its params (what the file holds, what was issued).
+    """
+    diffs: list[Problem] = []
+    on_form: dict[str, Any] = {"file": file, "sheet": FORM_SHEET}
     if found.sheets != expected.sheets:
-        add(
-            "FORM_SHEETS_CHANGED",
-            None,
-            f"工作表应为“{'、'.join(expected.sheets)}”，实际为“{'、'.join(found.sheets)}”",
-            sheet=None,
-        )
+        diffs.append(problem("FORM_SHEETS_CHANGED", file=file, expected=expected.sheets, found=found.sheets))
     for label, cell, have, want in (
-        ("标题", "A1", found.title, expected.title),
-        ("评价部门", "A2", found.department, expected.department),
+        ("标题", TITLE_CELL, found.title, expected.title),
+        ("评价部门", DEPT_CELL, found.department, expected.department),
     ):
         if have != want:
-            add("FORM_LOCKED_CHANGED", cell, f"{label}被改为“{_short(have)}”，原为“{_short(want)}”")
+            diffs.append(
+                problem(
+                    "FORM_LOCKED_CHANGED", **on_form, cell=cell, label=label, found=_short(have), expected=_short(want)
+                )
+            )
     for col, (have, want) in enumerate(zip(found.header, expected.header, strict=True)):
         if have != want:
-            add("FORM_HEADER_CHANGED", cell_ref(HEADER_ROW, col), f"表头“{want}”被改为“{_short(have)}”")
+            cell = cell_ref(HEADER_ROW, col)
+            diffs.append(problem("FORM_HEADER_CHANGED", **on_form, cell=cell, found=_short(have), expected=want))
     ids_found = [r[1] for r in found.rows]
     ids_expected = [r[1] for r in expected.rows]
     if ids_found != ids_expected:
@@ -156,15 +118,17 @@ def content_differences(found: LockedContent, expected: LockedContent) -> list[D
             min(len(ids_found), len(ids_expected)),
         )
         row = FIRST_DATA_ROW + index
-        wanted = f"应为项目 {ids_expected[index]}" if index < len(ids_expected) else "应为表格结束"
-        got = f"实际为项目 {ids_found[index]}" if index < len(ids_found) else "实际表格已结束"
-        count = (
-            f"表格共 {len(ids_found)} 行（应为 {len(ids_expected)} 行）；"
-            if len(ids_found) != len(ids_expected)
-            else ""
-        )
-        add(
-            "FORM_ROWS_CHANGED", cell_ref(row, COL_ID), f"{count}第 {row + 1} 行{wanted}，{got}（行被插入、删除或调换）"
+        diffs.append(
+            problem(
+                "FORM_ROWS_CHANGED",
+                **on_form,
+                cell=cell_ref(row, COL_ID),
+                row=row + 1,
+                expected=ids_expected[index] if index < len(ids_expected) else TABLE_END,
+                found=ids_found[index] if index < len(ids_found) else TABLE_END,
+                rows_found=len(ids_found),
+                rows_expected=len(ids_expected),
+            )
         )
         return diffs
     labels = ((COL_UNIT, "所评县区"), (COL_ID, "项目编号"), (COL_TEXT, "项目文字"), (COL_MAX, "满分"))
@@ -177,10 +141,15 @@ def content_differences(found: LockedContent, expected: LockedContent) -> list[D
         for col, label in labels:
             if have_map[col] == want_map[col] or (col == COL_UNIT and unit_diff == previous_unit_diff):
                 continue  # a unit name carries down its merged block: report the block's top cell once
-            add(
-                "FORM_LOCKED_CHANGED",
-                cell_ref(row, col),
-                f"{label}被改为“{_short(have_map[col])}”，原为“{_short(want_map[col])}”",
+            diffs.append(
+                problem(
+                    "FORM_LOCKED_CHANGED",
+                    **on_form,
+                    cell=cell_ref(row, col),
+                    label=label,
+                    found=_short(have_map[col]),
+                    expected=_short(want_map[col]),
+                )
             )
         previous_unit_diff = unit_diff
     return diffs

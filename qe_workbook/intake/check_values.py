@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,7 +34,7 @@ from ..forms.layout import (
     form_rows,
     notes_row,
 )
-from ..problems import Problem, Severity, make_problem
+from ..problems import Problem, Severity, problem
 from ..rubric import Kind, Rubric
 from .read_form import RawForm, cell_text, is_blank
 
@@ -72,41 +71,44 @@ class Values:
 def read_values(raw: RawForm, rubric: Rubric, evaluator: str, file: str, *, allow_partial: bool = False) -> Values:
     rows = form_rows(rubric, evaluator)
     problems: list[Problem] = []
-
-    def P(code: str, cell: str, detail: str, severity: Severity | None = None) -> None:
-        problems.append(make_problem(code, detail, file=file, sheet=FORM_SHEET, cell=cell, severity=severity))
-
-    entries = [_entry(raw, r, P, allow_partial) for r in rows]
-    fill_date = _fill_date(raw, rubric, P)
-    _extra_content(raw, rows, P)
+    entries = [_entry(raw, r, file, problems, allow_partial) for r in rows]
+    fill_date = _fill_date(raw, rubric, file, problems)
+    problems += _extra_content(raw, rows, file)
     return Values(entries, fill_date, problems)
 
 
-Reporter = Callable[..., None]
+_REMARK_MISSING = {
+    Kind.SCORE: "VALUE_REMARK_MISSING",
+    Kind.DEDUCTION: "VALUE_REMARK_MISSING_EVENTS",
+    Kind.VETO: "VALUE_REMARK_MISSING_VETO",
+}
 
 
-def _entry(raw: RawForm, r: FormRow, P: Reporter, allow_partial: bool) -> Entry:
+def _where(r: FormRow) -> dict[str, Any]:
+    """The facts that name a row in every value problem: unit, row number on the form, item id."""
+    return {"unit": r.unit.name, "number": r.number, "item": r.item.id}
+
+
+def _entry(raw: RawForm, r: FormRow, file: str, problems: list[Problem], allow_partial: bool) -> Entry:
     item = r.item
     cell, remark_cell = r.score_cell, r.remark_cell
-    where = f"{r.unit.name}第{r.number}项（{item.id}）"
+    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": cell, **_where(r)}
     value_raw = raw.cell(r.row, COL_SCORE)
-    remark = _remark(raw, r, P, where)
+    remark = _remark(raw, r, file, problems)
     value: Decimal | None = None
     if (r.row, COL_SCORE) in raw.scan.formulas:
-        P("VALUE_FORMULA", cell, f"{where}的“实际得分”是公式（计算结果为 {cell_text(value_raw) or '空'}）")
+        problems.append(problem("VALUE_FORMULA", **at, result=cell_text(value_raw) or "空"))
     elif is_blank(value_raw):
-        P("VALUE_EMPTY", cell, f"{where}的“实际得分”未填写", Severity.WARNING if allow_partial else None)
+        problems.append(problem("VALUE_EMPTY", **at, severity=Severity.WARNING if allow_partial else None))
     elif item.kind is Kind.VETO:
-        value = _veto(value_raw, cell, where, P)
+        value = _veto(value_raw, at, problems)
     else:
-        value = _number(value_raw, r, cell, where, P)
+        value = _number(value_raw, r, at, problems)
     if value is not None and not remark and _falls_short(r, value):
-        what = {
-            Kind.SCORE: f"得分 {canonical(value)} 低于满分 {canonical(item.max)}",
-            Kind.DEDUCTION: f"填报发生 {canonical(value)} 次事件",
-            Kind.VETO: "填报发生否决事件",
-        }[item.kind]
-        P("VALUE_REMARK_MISSING", remark_cell, f"{where}{what}，但“评价说明”未填写")
+        shortfall: dict[str, Any] = {"value": canonical(value)} if item.kind is not Kind.VETO else {}
+        if item.kind is Kind.SCORE:
+            shortfall["max"] = canonical(item.max)
+        problems.append(problem(_REMARK_MISSING[item.kind], **{**at, "cell": remark_cell}, **shortfall))
     return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, cell, remark_cell)
 
 
@@ -116,63 +118,65 @@ def _falls_short(r: FormRow, value: Decimal) -> bool:
     return r.item.kind in (Kind.DEDUCTION, Kind.VETO) and value > 0
 
 
-def _veto(value: Any, cell: str, where: str, P: Reporter) -> Decimal | None:
+def _veto(value: Any, at: dict[str, Any], problems: list[Problem]) -> Decimal | None:
     text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else None
     if text == VETO_YES:
         return Decimal(1)
     if text == VETO_NO:
         return Decimal(0)
-    P("VALUE_VETO_INVALID", cell, f"{where}填的是“{cell_text(value)}”")
+    problems.append(problem("VALUE_VETO_INVALID", **at, value=cell_text(value)))
     return None
 
 
-def _number(value: Any, r: FormRow, cell: str, where: str, P: Reporter) -> Decimal | None:
+def _number(value: Any, r: FormRow, at: dict[str, Any], problems: list[Problem]) -> Decimal | None:
     item = r.item
     if isinstance(value, str):
         number = parse_text_number(unicodedata.normalize("NFKC", value))
     elif isinstance(value, (date, datetime, timedelta)):
-        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”被识别成了日期或时间（{cell_text(value)}）")
+        problems.append(problem("VALUE_IS_DATE", **at, value=cell_text(value)))
         return None
     else:
         number = from_cell(value)
     if number is None:
-        hint = "（满分请直接填写数字）" if "满分" in str(value) else ""
-        P("VALUE_NOT_NUMBER", cell, f"{where}的“实际得分”填的是“{cell_text(value)[:30]}”，不是数字{hint}")
+        if "满分" in str(value):
+            problems.append(
+                problem("VALUE_FULL_MARKS_WORD", **at, value=cell_text(value)[:30], max=canonical(item.max))
+            )
+        else:
+            problems.append(problem("VALUE_NOT_NUMBER", **at, value=cell_text(value)[:30]))
         return None
+    shown = canonical(number)
     if number < 0:
-        P("VALUE_BELOW_ZERO", cell, f"{where}的“实际得分”为 {canonical(number)}")
+        problems.append(problem("VALUE_BELOW_ZERO", **at, value=shown))
         return None
     if item.kind is Kind.DEDUCTION:
         if number != number.to_integral_value():
-            P("VALUE_EVENTS_NOT_WHOLE", cell, f"{where}是扣分项，填的 {canonical(number)} 不是整数次数")
+            problems.append(problem("VALUE_EVENTS_NOT_WHOLE", **at, value=shown))
             return None
         return number
     if number > item.max:
-        P("VALUE_ABOVE_MAX", cell, f"{where}的“实际得分”为 {canonical(number)}，超过满分 {canonical(item.max)}")
+        problems.append(problem("VALUE_ABOVE_MAX", **at, value=shown, max=canonical(item.max)))
         return None
     if decimal_places(number) > 2:
-        P("VALUE_TOO_PRECISE", cell, f"{where}的“实际得分”为 {canonical(number)}，小数超过两位")
+        problems.append(problem("VALUE_TOO_PRECISE", **at, value=shown))
         return None
     return number
 
 
-def _remark(raw: RawForm, r: FormRow, P: Reporter, where: str) -> str:
+def _remark(raw: RawForm, r: FormRow, file: str, problems: list[Problem]) -> str:
     value = raw.cell(r.row, COL_REMARK)
+    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": r.remark_cell, **_where(r)}
     if (r.row, COL_REMARK) in raw.scan.formulas:
-        P("VALUE_FORMULA", r.remark_cell, f"{where}的“评价说明”是公式，未采用")
+        problems.append(problem("VALUE_REMARK_FORMULA", **at))
         return ""
     if is_blank(value):
         return ""
     text = cell_text(value).strip()
     cleaned = _CONTROL.sub("", text)
     if cleaned != text:
-        P("VALUE_REMARK_CONTROL_CHARS", r.remark_cell, f"{where}的“评价说明”含 {len(text) - len(cleaned)} 个控制字符")
+        problems.append(problem("VALUE_REMARK_CONTROL_CHARS", **at, count=len(text) - len(cleaned)))
     if len(cleaned) > REMARK_MAX_CHARS:
-        P(
-            "VALUE_REMARK_TOO_LONG",
-            r.remark_cell,
-            f"{where}的“评价说明”有 {len(cleaned)} 字，只保留前 {REMARK_MAX_CHARS} 字",
-        )
+        problems.append(problem("VALUE_REMARK_TOO_LONG", **at, length=len(cleaned), limit=REMARK_MAX_CHARS))
         cleaned = cleaned[:REMARK_MAX_CHARS]
     return cleaned
 
@@ -195,28 +199,25 @@ def parse_fill_date(value: Any) -> date | None:
     return None
 
 
-def _fill_date(raw: RawForm, rubric: Rubric, P: Reporter) -> date | None:
+def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem]) -> date | None:
     value = raw.cell(DATE_ROW, DATE_COL)
+    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": DATE_CELL}
     if is_blank(value):
-        P("VALUE_DATE_MISSING", DATE_CELL, "“填报日期”未填写")
+        problems.append(problem("VALUE_DATE_MISSING", **at))
         return None
     if (DATE_ROW, DATE_COL) in raw.scan.formulas:
-        P("VALUE_DATE_INVALID", DATE_CELL, "“填报日期”是公式，请直接填写日期")
+        problems.append(problem("VALUE_DATE_FORMULA", **at))
         return None
     parsed = parse_fill_date(value)
     if parsed is None:
-        P("VALUE_DATE_INVALID", DATE_CELL, f"“填报日期”填的是“{cell_text(value)[:30]}”，无法识别为日期")
+        problems.append(problem("VALUE_DATE_INVALID", **at, value=cell_text(value)[:30]))
         return None
     if parsed > rubric.return_deadline:
-        P(
-            "VALUE_DATE_LATE",
-            DATE_CELL,
-            f"填报日期 {parsed:%Y-%m-%d} 晚于回收截止日期 {rubric.return_deadline:%Y-%m-%d}",
-        )
+        problems.append(problem("VALUE_DATE_LATE", **at, date=parsed, deadline=rubric.return_deadline))
     return parsed
 
 
-def _extra_content(raw: RawForm, rows: list[FormRow], P: Reporter) -> None:
+def _extra_content(raw: RawForm, rows: list[FormRow], file: str) -> list[Problem]:
     """Cells holding something where the form has nothing: never summed, but worth a word."""
     allowed = {(TITLE_ROW, 0), (DEPT_ROW, 0), (HINT_ROW, 0)}
     allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
@@ -231,5 +232,8 @@ def _extra_content(raw: RawForm, rows: list[FormRow], P: Reporter) -> None:
         if not is_blank(value) and (row, col) not in allowed
     ]
     if extra and raw.grid and len(raw.grid) > FIRST_DATA_ROW:
-        shown = "、".join(extra[:5]) + (f" 等 {len(extra)} 个单元格" if len(extra) > 5 else "")
-        P("FORM_EXTRA_CONTENT", extra[0], f"单元格 {shown} 中有内容，不在填写区域内")
+        cells = extra[:5] + (["…"] if len(extra) > 5 else [])
+        return [
+            problem("FORM_EXTRA_CONTENT", file=file, sheet=FORM_SHEET, cell=extra[0], count=len(extra), cells=cells)
+        ]
+    return []

@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..errorlog import ErrorLog
 from ..forms.layout import FORM_SHEET, form_rows
-from ..problems import Problem, Severity, has_errors, make_problem, os_error_text, problem
+from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
 from ..scoring.frame import build_frame
@@ -100,22 +101,27 @@ class CollectResult:
     problems: list[Problem]
     submissions: list[Submission]
     ignored: list[str]
+    errors: ErrorLog = field(default_factory=ErrorLog)  # tracebacks of internal errors, for error.log
 
     def accepted(self) -> list[Submission]:
         return [s for s in self.submissions if s.status == Status.ACCEPTED]
 
 
 def read_submission(
-    path: Path, file: str, rubric: Rubric, key: bytes, *, allow_partial: bool, limits: Limits
+    path: Path, file: str, rubric: Rubric, key: bytes, *, allow_partial: bool, limits: Limits, errors: ErrorLog
 ) -> Submission:
-    """Read and check one file; never raises for anything the file contains."""
+    """Read and check one file; never raises for anything the file contains.
+
+    Whatever the file holds comes back as problems from the checks themselves; an exception that
+    still gets here is a defect of this program (INTERNAL_ERROR, traceback kept in `errors`).
+    """
     sub = Submission(file, "", 0)
     try:
         sub.size = path.stat().st_size
         data = path.read_bytes() if sub.size <= limits.max_file_bytes else None  # a huge file is never loaded
     except OSError as exc:
         data = None
-        sub.problems.append(make_problem("FILE_UNREADABLE", f"无法读取文件：{os_error_text(exc)}", file=file))
+        sub.problems.append(problem("FILE_UNREADABLE", file=file, reason=os_error_text(exc)))
     else:
         if data is None:
             sub.problems.append(too_large(sub.size, file, limits))
@@ -123,10 +129,8 @@ def read_submission(
         sub.sha256 = hashlib.sha256(data).hexdigest()
         try:
             _check(sub, data, rubric, key, allow_partial, limits)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # a reader bug or panic must not end the run
-            sub.problems.append(make_problem("FILE_CORRUPT", "读取时出现意外错误，文件可能已损坏", file=file))
+        except Exception as exc:  # a defect here must not end the run, nor be blamed on the file
+            sub.problems.append(errors.internal(file, exc, file=file))
     return _decide(sub, rubric)
 
 
@@ -134,7 +138,7 @@ def _decide(sub: Submission, rubric: Rubric) -> Submission:
     """Accepted only when the file is an authentic form of a known evaluator without file/form errors."""
     if not sub.claimed:
         sub.guessed = guess_evaluator(sub.file, rubric)
-    if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_"))) or not sub.evaluator:
+    if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_", "INTERNAL_"))) or not sub.evaluator:
         sub.status = Status.REJECTED
         first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
         sub.reason = first.message if first else "未能识别评价表"
@@ -168,9 +172,7 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if not integrity.ok or integrity.evaluator is None:
         return
     if not raw.scan.protected:
-        sub.problems.append(
-            make_problem("FORM_UNPROTECTED", "“评价表”工作表的保护已被撤销", file=sub.file, sheet=FORM_SHEET)
-        )
+        sub.problems.append(problem("FORM_UNPROTECTED", file=sub.file, sheet=FORM_SHEET))
     sub.evaluator = integrity.evaluator.name
     values = read_values(raw, rubric, integrity.evaluator.name, sub.file, allow_partial=allow_partial)
     sub.entries, sub.fill_date = values.entries, values.fill_date
@@ -188,16 +190,16 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
     for evaluator, subs in by_evaluator.items():
         if len(subs) < 2:
             continue
-        names = "、".join(s.file for s in subs)
+        names = [s.file for s in subs]
 
-        def mark(sub: Submission, status: Status, reason: str, code: str, detail: str) -> None:
+        def mark(sub: Submission, status: Status, reason: str, code: str, **params: Any) -> None:
             sub.status, sub.reason = status, reason
-            problems.append(make_problem(code, detail, file=sub.file))
+            problems.append(problem(code, file=sub.file, **params))
 
         if len({s.values_key() for s in subs}) == 1:
             for dup in subs[1:]:
                 mark(dup, Status.DUPLICATE, f"与 {subs[0].file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
-                     f"{evaluator}的 {dup.file} 与 {subs[0].file} 内容相同，只采用后者")  # fmt: skip
+                     evaluator=evaluator, kept=subs[0].file)  # fmt: skip
             continue
         dates = [s.fill_date for s in subs if s.fill_date is not None]
         newest = max(dates, default=None)
@@ -205,13 +207,12 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
         if prefer == Prefer.NEWEST and len(winners) == 1:
             for other in (s for s in subs if s is not winners[0]):
                 mark(other, Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}", "SUBMISSION_SUPERSEDED",
-                     f"{evaluator}交来 {len(subs)} 份评价表（{names}），"
-                     f"采用填报日期最新（{newest:%Y-%m-%d}）的 {winners[0].file}")  # fmt: skip
+                     evaluator=evaluator, count=len(subs), files=names, date=newest, kept=winners[0].file)  # fmt: skip
             continue
-        why = "" if prefer != Prefer.NEWEST else "（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）"
+        code = "SUBMISSION_NEWEST_UNDECIDED" if prefer == Prefer.NEWEST else "SUBMISSION_DUPLICATE"
         for sub in subs:
-            mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", "SUBMISSION_DUPLICATE",
-                 f"{evaluator}交来 {len(subs)} 份内容不同的评价表：{names}{why}")  # fmt: skip
+            mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", code,
+                 evaluator=evaluator, count=len(subs), files=names)  # fmt: skip
     return problems
 
 
@@ -266,9 +267,12 @@ def collect(
     if receipts is None and isinstance(source, Path):
         receipts, receipt_problems = load_receipts(source, rubric)
     found = discover(source)
+    errors = ErrorLog()
     submissions = []
     for path, name in found.files:
-        submissions.append(read_submission(path, name, rubric, key, allow_partial=allow_partial, limits=limits))
+        submissions.append(
+            read_submission(path, name, rubric, key, allow_partial=allow_partial, limits=limits, errors=errors)
+        )
         if progress:
             progress(name)
     problems = list(found.problems)
@@ -280,4 +284,4 @@ def collect(
         problems += attach_receipts(submissions, receipts, rubric)
     problems += missing_problems(rubric, submissions)
     accepted = [s for s in submissions if s.status is Status.ACCEPTED]
-    return CollectResult(build_frame(rubric, accepted, FORM_SHEET), problems, submissions, found.ignored)
+    return CollectResult(build_frame(rubric, accepted, FORM_SHEET), problems, submissions, found.ignored, errors)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problem, make_problem, os_error_text
+from ..problems import Problem, os_error_text, problem
 from .receipts import RECORD_FILES
 
 LONG_NAME = 100
@@ -21,7 +21,7 @@ class Found:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _odd_name(name: str) -> str | None:
+def _odd_name(name: str) -> list[str]:
     reasons = []
     if any(c.isspace() for c in name):
         reasons.append("含空格")
@@ -29,36 +29,34 @@ def _odd_name(name: str) -> str | None:
         reasons.append("含全角字母、数字或符号")
     if len(name) > LONG_NAME:
         reasons.append(f"长达 {len(name)} 个字符")
-    return "、".join(reasons) or None
+    return reasons
 
 
 def classify(path: Path, shown: str, found: Found) -> None:
     name = path.name
     lower = name.lower()
 
-    def ignore(code: str, detail: str, fix: str | None = None) -> None:
+    def ignore(code: str) -> None:
         found.ignored.append(shown)
-        found.problems.append(make_problem(code, detail, file=shown, fix=fix))
+        found.problems.append(problem(code, file=shown))
 
     if path.is_symlink():
-        ignore("FILE_SYMLINK", f"{shown} 是符号链接，未读取")
+        ignore("FILE_SYMLINK")
     elif lower.startswith("~$") or lower.startswith(".~lock."):
-        ignore("FILE_LOCK", f"{shown} 是办公软件的临时锁文件")
+        ignore("FILE_LOCK")
     elif path.exists() and not path.is_file():  # a pipe or a device would block or never end
-        ignore("FILE_UNREADABLE", f"{shown} 不是普通文件（可能是管道或设备文件），未读取",
-               "请把评价表文件本身放入回收文件夹。")  # fmt: skip
+        ignore("FILE_NOT_REGULAR")
     elif lower.endswith(".xlsx"):
         found.files.append((path, shown))
         odd = _odd_name(name)
         if odd:
-            found.problems.append(make_problem("FILE_NAME_ODD", f"文件名{odd}（已正常读取）", file=shown))
+            found.problems.append(problem("FILE_NAME_ODD", file=shown, reasons=odd))
     elif lower.endswith((".xls", ".et")):
-        ignore("FILE_XLS", f"{shown} 是旧版 .xls 或 WPS .et 格式，未读取",
-               "请用 Excel/WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。")  # fmt: skip
+        ignore("FILE_XLS_NAME")
     elif lower.endswith((".xlsm", ".xltm", ".xlsb")):
-        ignore("FILE_MACRO", f"{shown} 是启用宏或二进制的工作簿格式，未读取")
+        ignore("FILE_MACRO_NAME")
     else:
-        ignore("FILE_IGNORED", f"{shown} 不是 .xlsx 文件，已忽略")
+        ignore("FILE_IGNORED")
 
 
 def display_name(name: str) -> tuple[str, bool]:
@@ -83,16 +81,10 @@ def _classify_safely(path: Path, shown: str, found: Found) -> None:
         classify(path, shown, found)
     except OSError as exc:  # e.g. a folder without search permission
         found.ignored.append(shown)
-        found.problems.append(make_problem("FILE_UNREADABLE", f"{shown} 无法访问（{os_error_text(exc)}）", file=shown))
+        found.problems.append(problem("FILE_UNREADABLE", file=shown, reason=os_error_text(exc)))
         return
     if decoded:
-        found.problems.append(
-            make_problem(
-                "FILE_NAME_ODD",
-                "文件名不是 UTF-8 编码（多为 Windows 压缩包在其他系统上解压），已按 GBK 解读",
-                file=shown,
-            )
-        )
+        found.problems.append(problem("FILE_NAME_NOT_UTF8", file=shown))
 
 
 def discover(source: Path | Iterable[Path]) -> Found:

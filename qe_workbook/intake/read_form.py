@@ -28,8 +28,8 @@ from ..forms.layout import (
     MANIFEST_SHEET,
 )
 from ..forms.manifest import LockedContent
-from ..problems import Problem, make_problem
-from .container import Limits, Package
+from ..problems import Problem, problem
+from .container import ZIP_ERRORS, Limits, Package
 from .isolate import ReaderFailed, run_isolated
 from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
 
@@ -89,39 +89,39 @@ def cell_text(value: Any) -> str:
 def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[RawForm | None, list[Problem]]:
     """Read the form and manifest sheets of a package that passed the container checks."""
 
-    def fail(code: str, detail: str, sheet: str | None = None) -> tuple[None, list[Problem]]:
-        return None, [make_problem(code, detail, file=file, sheet=sheet)]
+    def fail(code: str, sheet: str | None = None, **params: Any) -> tuple[None, list[Problem]]:
+        return None, [problem(code, file=file, sheet=sheet, **params)]
 
     try:
         sheets = workbook_sheets(pkg)
         names = [s.name.casefold() for s in sheets]
         twice = next((s.name for s, n in zip(sheets, names, strict=True) if names.count(n) > 1), None)
         if twice is not None:  # readers differ on which of the two they take
-            return fail(
-                "FILE_CORRUPT", f"工作簿中有两个名为“{twice[:30]}”的工作表（正常的工作簿不会出现，文件可能被篡改）"
-            )
+            return fail("FILE_SHEET_NAME_TWICE", name=twice[:30])
         if not sheets:
-            return fail("FORM_SHEET_MISSING", "工作簿中没有任何工作表")
+            return fail("FORM_SHEET_MISSING")
         by_name = {s.name: s for s in sheets}
         form_ref = by_name.get(FORM_SHEET, sheets[0])
         to_read = [s for s in (form_ref, by_name.get(MANIFEST_SHEET)) if s is not None]
         scans = {s.name: scan_sheet(pkg, s.part) for s in to_read}
         properties = custom_properties(pkg)
     except UnsafeXml:
-        return fail("FILE_XML_UNSAFE", "文件内部 XML 含有 DTD 或实体定义")
+        return fail("FILE_XML_UNSAFE")
     except BrokenXml as exc:
-        return fail("FILE_CORRUPT", f"文件内部结构损坏（{exc}）")
-    except (KeyError, ValueError, OSError, RuntimeError, NotImplementedError):
-        return fail("FILE_CORRUPT", "文件内部结构损坏")
+        return fail("FILE_STRUCTURE_BROKEN", reason=str(exc))
+    except ZIP_ERRORS:  # a part that cannot be decompressed (the container check read them once already)
+        return fail("FILE_STRUCTURE_BROKEN", reason="压缩数据无法读取")
     for name, scan in scans.items():
         rows = max(scan.max_row, scan.dimension[0])
         cols = max(scan.max_col, scan.dimension[1])
         if rows * cols > limits.max_cells or cols > limits.max_cols:
             return fail(
                 "FILE_SHEET_TOO_BIG",
-                f"工作表“{name}”的使用范围达到 {rows} 行 × {cols} 列，"
-                f"超过上限（{limits.max_cols} 列、共 {limits.max_cells} 个单元格）",
                 sheet=name,
+                rows=rows,
+                cols=cols,
+                max_cols=limits.max_cols,
+                max_cells=limits.max_cells,
             )
     try:
         grid, manifest_rows = run_isolated(
@@ -131,7 +131,7 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
             start=limits.reader_start,
         )
     except ReaderFailed as exc:
-        return fail("FILE_CORRUPT", f"无法读取工作表内容（{exc}）")
+        return fail("FILE_READER_FAILED", reason=str(exc))
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
     return RawForm(sheets, grid, scans[form_ref.name], manifest, properties), []
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..problems import Problem, make_problem
+from ..problems import Problem, problem
 from ..rubric import Item, Kind, Rubric
 
 INCOMPLETE_MARK = "（暂定）"
@@ -156,11 +156,6 @@ def incomplete_problems(units: list[UnitResult]) -> list[Problem]:
         if u.complete:
             continue
         gaps = [s for s in u.items if not s.complete]
-        listed = "、".join(f"{s.item.id}（{'、'.join(s.missing)}）" for s in gaps[:6])
-        more = f" 等 {len(gaps)} 项" if len(gaps) > 6 else ""
-        problems.append(
-            make_problem(
-                "UNIT_INCOMPLETE", f"{u.unit}有 {len(gaps)} 个项目缺少有效得分：{listed}{more}；总分和等级为暂定"
-            )
-        )
+        listed = [f"{s.item.id}（{'、'.join(s.missing)}）" for s in gaps[:6]] + (["…"] if len(gaps) > 6 else [])
+        problems.append(problem("UNIT_INCOMPLETE", unit=u.unit, count=len(gaps), gaps=listed))
     return problems
