@@ -1,0 +1,250 @@
+"""`qe units check`: what the assessed units sent the office — 自评报告 and 联系人员名单.
+
+Any folder layout: each file is attributed to a unit by what it says (the signed list's
+manifest, the report's title, the list's title) or else by its path. Files are screened before
+they are opened, and nothing in the folder is changed. For each unit and material the outcome is
+已收到 (present and valid), 不符合 (present with errors), 逾期 (arrived after the deadline: not
+used, 方案四) or 缺 (nothing received).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from ..intake.container import open_package
+from ..intake.read_form import read_form
+from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_receipts
+from ..problems import Problem, Severity, has_errors, problem
+from ..rubric import Rubric, Unit
+from .contacts import ContactList, Person, read_contacts, signed_unit
+from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit
+from .screen import LIMITS, Screened, screen, walk_files
+from .self_report import ReportFacts, read_report
+
+REPORT_OTHER_FORMATS = {
+    ".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".pdf": "PDF 文件", ".odt": "ODF 文本文档（.odt）",
+    ".rtf": "RTF 文档", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".tif": "图片", ".tiff": "图片",
+    ".bmp": "图片", ".heic": "图片", ".ofd": "OFD 版式文件",
+}  # fmt: skip
+CONTACTS_OTHER_FORMATS = {".xls": "旧版 Excel 工作簿（.xls）", ".et": "WPS 表格（.et）", ".csv": "CSV 文件",
+                          ".ods": "ODF 电子表格（.ods）", **REPORT_OTHER_FORMATS}  # fmt: skip
+
+
+class Status(StrEnum):
+    RECEIVED = "已收到"
+    INVALID = "不符合"
+    LATE = "逾期"
+    MISSING = "缺"
+
+
+@dataclass
+class Entry:
+    """One received file taken as a unit's material."""
+
+    unit: Unit
+    material: Material
+    file: str
+    sha256: str | None
+    problems: list[Problem] = field(default_factory=list)
+    report: ReportFacts | None = None
+    contacts: ContactList | None = None
+    arrived: str = ""  # the arrival time as shown, from the receipt record
+
+
+@dataclass
+class UnitsCheck:
+    rubric: Rubric
+    entries: list[Entry]
+    problems: list[Problem]  # every problem, files and units alike
+
+    def entries_for(self, unit: Unit, material: Material) -> list[Entry]:
+        return [e for e in self.entries if e.unit == unit and e.material is material]
+
+    def status(self, unit: Unit, material: Material) -> Status:
+        entries = self.entries_for(unit, material)
+        if not entries:
+            return Status.MISSING
+        if any(not has_errors(e.problems) for e in entries):
+            return Status.RECEIVED
+        codes = {p.code for e in entries for p in e.problems}
+        return Status.LATE if "RECEIPT_MATERIAL_LATE" in codes else Status.INVALID
+
+    def people(self) -> list[Person]:
+        """Everyone on the lists received, in the plan's order of units."""
+        order = {u.name: n for n, u in enumerate(self.rubric.units)}
+        found = [p for e in self.entries if e.contacts for p in e.contacts.people]
+        return sorted(found, key=lambda p: order[p.unit])
+
+    @property
+    def clean(self) -> bool:
+        complete = all(self.status(u, m) is Status.RECEIVED for u in self.rubric.units for m in Material)
+        return complete and not has_errors(self.problems)
+
+
+Classifier = Callable[[Path, str, Screened], "Entry | Problem | None"]
+
+
+def check_units(
+    source: Path, rubric: Rubric, key: bytes, *, receipts: ReceiptBook | None = None, registers: Sequence[Path] = ()
+) -> UnitsCheck:
+    """Check every file under `source`; arrival times from `receipts`, or else from the folder's
+    own receipt record and register and the `registers` given."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    if receipts is None:
+        receipts, problems = load_receipts(source, rubric, extra=registers)
+    for path, shown in walk_files(source):
+        if path.name in RECORD_FILES:
+            continue
+        suffix = path.suffix.lower()
+        entry: Entry | Problem | None
+        if suffix == ".docx":
+            entry = _report(path, shown, rubric)
+        elif suffix == ".xlsx":
+            entry = _contacts(path, shown, rubric, key)
+        else:
+            entry = _other_format(shown, suffix, rubric)
+        if isinstance(entry, Entry):
+            entries.append(entry)
+        elif entry is not None:
+            problems.append(entry)
+    entries, copies = _drop_copies(entries)
+    problems += copies
+    problems += _arrivals(entries, receipts, rubric)
+    for unit in rubric.units:
+        for material in Material:
+            found = [e for e in entries if e.unit == unit and e.material is material]
+            if len(found) > 1:
+                problems.append(problem("UNIT_MATERIAL_DUPLICATE", unit=unit.name, material=str(material),
+                                        count=len(found), files=[e.file for e in found]))  # fmt: skip
+            if not found:
+                code = "UNIT_REPORT_MISSING" if material is Material.REPORT else "UNIT_CONTACTS_MISSING"
+                problems.append(problem(code, unit=unit.name))
+    file_problems = [p for e in entries for p in e.problems]
+    return UnitsCheck(rubric, entries, file_problems + problems)
+
+
+def _arrivals(entries: list[Entry], book: ReceiptBook, rubric: Rubric) -> list[Problem]:
+    """Each material's arrival from the one receipt record; after the deadline it is not used."""
+    if not book:
+        return [problem("UNIT_ARRIVAL_UNKNOWN", count=len(entries))] if entries else []
+    for e in entries:
+        receipt = book.find(sha256=e.sha256, path=e.file, name=e.file, sender=e.unit.name, material=str(e.material))
+        if receipt is None:
+            e.problems.append(problem("RECEIPT_NOT_FOUND", file=e.file, name=e.file, severity=Severity.WARNING))
+            continue
+        e.arrived = receipt.shown_time()
+        late = late_problem(receipt, rubric.materials_deadline, file=e.file, who=e.unit.name,
+                            material=str(e.material), rejects=True)  # fmt: skip
+        if late:
+            e.problems.append(late)
+    return []
+
+
+def _drop_copies(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
+    """A PDF or image next to a readable .docx/.xlsx of the same material is its stamped scan."""
+    readable = {(e.unit, e.material) for e in entries if e.sha256 is not None}
+    kept, notes = [], []
+    for e in entries:
+        if e.sha256 is None and (e.unit, e.material) in readable:
+            reason = f"已有{e.unit.name}{e.material}的电子版，此文件视为扫描件或副本"
+            notes.append(problem("UNIT_FILE_UNKNOWN", file=e.file, reason=reason, fix="无需处理。"))
+        else:
+            kept.append(e)
+    return kept, notes
+
+
+def _unknown(shown: str, reason: str) -> Problem:
+    return problem("UNIT_FILE_UNKNOWN", file=shown, reason=reason)
+
+
+def _screened_entry(unit: Unit, material: Material, shown: str, screened: Screened) -> Entry:
+    return Entry(unit, material, shown, screened.sha256, list(screened.problems))
+
+
+def _report(path: Path, shown: str, rubric: Rubric) -> Entry | Problem:
+    screened = screen(path, shown)
+    by_name = find_unit(rubric, shown)
+    if screened.data is None:
+        if by_name is None:
+            return _unknown(shown, "文件未通过检查且看不出是哪个县区的")
+        return _screened_entry(by_name, Material.REPORT, shown, screened)
+    try:
+        facts = read_report(screened.data)
+    except ValueError as exc:
+        if by_name is None:
+            return _unknown(shown, str(exc))
+        entry = _screened_entry(by_name, Material.REPORT, shown, screened)
+        entry.problems.append(problem("UNIT_REPORT_UNREADABLE", file=shown, unit=by_name.name, reason=str(exc)))
+        return entry
+    unit = find_unit(rubric, facts.title) or by_name
+    if unit is None:
+        return _unknown(shown, "标题和文件名中都没有县区名称")
+    if "自评" not in facts.title + shown and "报告" not in facts.title + shown:
+        return _unknown(shown, "不是自评报告")
+    entry = Entry(unit, Material.REPORT, shown, screened.sha256, report=facts)
+    entry.problems += report_problems(facts, unit, shown)
+    return entry
+
+
+def report_problems(facts: ReportFacts, unit: Unit, shown: str) -> list[Problem]:
+    found = []
+    if facts.chars > REPORT_MAX_CHARS:
+        found.append(problem("UNIT_REPORT_TOO_LONG", file=shown, unit=unit.name, chars=facts.chars,
+                             limit=REPORT_MAX_CHARS))  # fmt: skip
+    if facts.missing_sections:
+        found.append(problem("UNIT_REPORT_SECTION_MISSING", file=shown, unit=unit.name,
+                             sections=facts.missing_sections))  # fmt: skip
+    if facts.cases > MAX_CASES:
+        found.append(problem("UNIT_REPORT_TOO_MANY_CASES", file=shown, unit=unit.name, cases=facts.cases,
+                             limit=MAX_CASES))  # fmt: skip
+    if facts.hints:
+        found.append(problem("UNIT_REPORT_HINT_LEFT", file=shown, unit=unit.name, count=facts.hints))
+    return found
+
+
+def _contacts(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Problem | None:
+    screened = screen(path, shown)
+    by_name = find_unit(rubric, shown)
+    if screened.data is None:
+        return _screened_entry(by_name, Material.CONTACTS, shown, screened) if by_name else None
+    pkg, _ = open_package(screened.data, shown, LIMITS)
+    raw, read_problems = read_form(pkg, screened.data, shown, LIMITS) if pkg else (None, [])
+    if raw is None:
+        if by_name is None or "联系" not in shown:
+            return _unknown(shown, "不是联系人员名单")
+        return Entry(by_name, Material.CONTACTS, shown, screened.sha256, read_problems)
+    unit = signed_unit(raw, rubric, key)
+    signed = unit is not None
+    title = " ".join(str(v) for row in raw.grid[:3] for v in row if isinstance(v, str))
+    if unit is None:
+        if "联系" not in title + shown:
+            return _unknown(shown, "不是联系人员名单")
+        unit = find_unit(rubric, title) or by_name
+        if unit is None:
+            return _unknown(shown, "联系人员名单的标题和文件名中都没有县区名称")
+    contacts = read_contacts(raw, unit, signed, shown)
+    entry = Entry(unit, Material.CONTACTS, shown, screened.sha256, list(contacts.problems), contacts=contacts)
+    if not signed:
+        entry.problems.insert(0, problem("UNIT_CONTACTS_UNSIGNED", file=shown, unit=unit.name))
+    return entry
+
+
+def _other_format(shown: str, suffix: str, rubric: Rubric) -> Entry | Problem:
+    unit = find_unit(rubric, shown)
+    name = Path(shown).name
+    if unit is not None and "联系" in name and suffix in CONTACTS_OTHER_FORMATS:
+        kind = CONTACTS_OTHER_FORMATS[suffix]
+        p = problem("UNIT_CONTACTS_FORMAT_FILE", file=shown, unit=unit.name, kind=kind)
+        return Entry(unit, Material.CONTACTS, shown, None, [p])
+    if unit is not None and ("自评" in name or "报告" in name) and suffix in REPORT_OTHER_FORMATS:
+        p = problem("UNIT_REPORT_FORMAT", file=shown, unit=unit.name, kind=REPORT_OTHER_FORMATS[suffix])
+        return Entry(unit, Material.REPORT, shown, None, [p])
+    return _unknown(shown, "不是自评报告或联系人员名单" if unit else "看不出是哪个县区的材料")
+
+
+def severity_counts(problems: list[Problem]) -> dict[str, int]:
+    return {str(s): sum(1 for p in problems if p.severity is s) for s in Severity}

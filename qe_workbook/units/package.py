@@ -1,0 +1,57 @@
+"""`qe units generate`: one folder per assessed unit with everything it needs to send its materials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..intake.receipts import REGISTER_XLSX, write_register_template
+from ..rubric import Rubric, Unit
+from .contacts import write_contacts
+from .guide import write_evidence_skeleton, write_guide
+from .materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE
+from .report_template import write_report_template
+
+
+@dataclass(frozen=True)
+class UnitPackage:
+    unit: Unit
+    folder: Path
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class PackagesResult:
+    packages: list[UnitPackage]
+    register: Path | None
+
+
+def generate_packages(
+    rubric: Rubric,
+    out_dir: Path,
+    key: bytes,
+    *,
+    generated_at: datetime | None = None,
+    progress: Callable[[Unit], None] | None = None,
+) -> PackagesResult:
+    """Write out_dir/<unit>/ for every unit (never over an existing file of the same name)."""
+    when = (generated_at or datetime.now()).replace(microsecond=0)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    packages = []
+    for unit in rubric.units:
+        folder = out_dir / unit.name
+        folder.mkdir(exist_ok=True)
+        report = write_report_template(rubric, unit, folder / REPORT_TEMPLATE_FILE)
+        contacts = folder / CONTACTS_FILE
+        write_contacts(rubric, unit, contacts, key, when)
+        guide = write_guide(rubric, unit, folder / GUIDE_FILE)
+        evidence = write_evidence_skeleton(rubric, unit, folder)
+        packages.append(UnitPackage(unit, folder, (report, contacts, guide, evidence)))
+        if progress:
+            progress(unit)
+    register = out_dir / REGISTER_XLSX
+    if not register.exists():  # the office's own register: never overwritten, it may hold entries
+        write_register_template(register, rubric)
+    return PackagesResult(packages, register)

@@ -1,0 +1,190 @@
+"""The outputs of `qe units check`, in a new run folder: 材料报送情况.xlsx, problems.json/csv and
+the merged 考核工作联系人员名单.xlsx for the office."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from ..forms.layout import display_name, display_width
+from ..outputs.export import PROBLEM_HEADER, problem_rows, write_csv, write_json
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem
+from ..rubric import Evaluator, Rubric, Unit
+from .check import Status, UnitsCheck, check_units
+from .contacts import HEADER as CONTACT_HEADER
+from .evidence import EvidenceCheck, check_evidence, evidence_rows
+from .materials import Material
+
+STATUS_HEADER = ["序号", "被考核单位", "材料", "情况", "文件", "收到时间", "问题", "联系人", "手机"]
+MERGED_FILE = "考核工作联系人员名单.xlsx"
+STATUS_FILE = "材料报送情况.xlsx"
+FONT = "宋体"
+
+
+def write_outputs(folder: Path, check: UnitsCheck) -> list[Path]:
+    write_json(folder / "problems.json", [p.to_dict() for p in check.problems])
+    write_csv(folder / "problems.csv", PROBLEM_HEADER, problem_rows(check.problems))
+    return [
+        _status_book(folder / STATUS_FILE, check),
+        _merged_contacts(folder / MERGED_FILE, check),
+        folder / "problems.json",
+        folder / "problems.csv",
+    ]
+
+
+def status_rows(check: UnitsCheck) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for unit in check.rubric.units:
+        people = [p for p in check.people() if p.unit == unit.name]
+        contact = people[0].values if people else {}
+        for material in Material:
+            entries = check.entries_for(unit, material)
+            problems = [p for e in entries for p in e.problems]
+            if not entries:
+                problems = [p for p in check.problems if _missing_code(p, material) and p.params["unit"] == unit.name]
+            rows.append([
+                str(len(rows) + 1), unit.name, str(material), str(check.status(unit, material)),
+                "\n".join(e.file for e in entries), "\n".join(e.arrived for e in entries if e.arrived),
+                "\n".join(p.message for p in problems), contact.get("姓名", ""), contact.get("手机", ""),
+            ])  # fmt: skip
+    return rows
+
+
+def _missing_code(p: Problem, material: Material) -> bool:
+    return p.code == ("UNIT_REPORT_MISSING" if material is Material.REPORT else "UNIT_CONTACTS_MISSING")
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
+    return {
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
+        "text": wb.add_format(base),
+        Status.RECEIVED: wb.add_format({**base, "align": "center", "bg_color": "#E2EFDA"}),
+        Status.INVALID: wb.add_format({**base, "align": "center", "bg_color": "#F8CBAD"}),
+        Status.LATE: wb.add_format({**base, "align": "center", "bg_color": "#F4B084"}),
+        Status.MISSING: wb.add_format({**base, "align": "center", "bg_color": "#FFD966"}),
+    }
+
+
+def _table(ws: Any, f: dict[str, Any], header: Sequence[str], rows: list[list[str]], widths: Sequence[int]) -> None:
+    ws.write_row(0, 0, header, f["head"])
+    for r, values in enumerate(rows, start=1):
+        ws.set_row(r, _height(values, widths))
+        for c, value in enumerate(values):
+            ws.write_string(r, c, value, f["text"])
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
+def _height(values: Sequence[str], widths: Sequence[int]) -> float:
+    """A row tall enough for its wrapped text (spreadsheet programs do not all fit it themselves)."""
+    lines = max(
+        sum(max(1, math.ceil(display_width(line) / (width * 0.95))) for line in value.split("\n"))
+        for value, width in zip(values, widths, strict=False)
+    )
+    return max(15.0, 13.0 * lines + 3)
+
+
+def _status_book(path: Path, check: UnitsCheck) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    f = _formats(wb)
+    ws = wb.add_worksheet("报送情况")
+    rows = status_rows(check)
+    _table(ws, f, STATUS_HEADER, rows, (5, 16, 12, 8, 36, 17, 60, 10, 13))
+    for r, values in enumerate(rows, start=1):
+        ws.write_string(r, 3, values[3], f[Status(values[3])])
+    _table(wb.add_worksheet("问题清单"), f, PROBLEM_HEADER, problem_rows(check.problems), (6, 26, 36, 12, 8, 80))
+    wb.close()
+    return path
+
+
+def _merged_contacts(path: Path, check: UnitsCheck) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    f = _formats(wb)
+    ws = wb.add_worksheet("联系人员名单")
+    header = ["序号", "被考核单位", *CONTACT_HEADER, "来源文件"]
+    rows = [[str(n), p.unit, *(p.values.get(h, "") for h in CONTACT_HEADER), f"{p.file} 第{p.row}行"]
+            for n, p in enumerate(check.people(), start=1)]  # fmt: skip
+    _table(ws, f, header, rows, (5, 16, 10, 24, 14, 15, 14, 26, 30))
+    wb.close()
+    return path
+
+
+def run_units_check(
+    source: Path, rubric: Rubric, key: bytes, out_parent: Path, *, registers: Sequence[Path] = ()
+) -> tuple[UnitsCheck, Path]:
+    """Check the folder and write the outputs into a new run folder under out_parent."""
+    check = check_units(source, rubric, key, registers=registers)
+    with new_run_folder(out_parent) as (tmp, finish):
+        write_outputs(tmp, check)
+        folder = finish()
+    return check, folder
+
+
+def units_json(check: UnitsCheck, folder: Path) -> dict[str, Any]:
+    """The report `qe units check --json` prints: status per unit and material, problems, outputs."""
+    return {
+        "clean": check.clean,
+        "folder": str(folder),
+        "status": [dict(zip(STATUS_HEADER, row, strict=True)) for row in status_rows(check)],
+        "problems": [p.to_dict() for p in check.problems],
+    }
+
+
+EVIDENCE_HEADER = ["被考核单位", "评价部门", "项目编号", "项目内容", "情况", "文件"]
+EVIDENCE_FILE = "印证材料检查.xlsx"
+
+
+def run_evidence_check(
+    root: Path, rubric: Rubric, out_parent: Path, *, evaluator: Evaluator | None = None, unit: Unit | None = None
+) -> tuple[EvidenceCheck, Path]:
+    check = check_evidence(root, rubric, evaluator=evaluator, unit=unit)
+    with new_run_folder(out_parent) as (tmp, finish):
+        write_json(tmp / "problems.json", [p.to_dict() for p in check.problems])
+        write_csv(tmp / "problems.csv", PROBLEM_HEADER, problem_rows(check.problems))
+        wb = xlsxwriter.Workbook(str(tmp / EVIDENCE_FILE), {"strings_to_formulas": False, "strings_to_urls": False})
+        f = _formats(wb)
+        _matrix(wb.add_worksheet("项目×县区"), f, check)
+        rows = list(evidence_rows(check))
+        _table(wb.add_worksheet("明细"), f, EVIDENCE_HEADER, rows, (16, 20, 9, 34, 10, 50))
+        _table(wb.add_worksheet("问题清单"), f, PROBLEM_HEADER, problem_rows(check.problems), (6, 26, 36, 12, 8, 80))
+        wb.close()
+        folder = finish()
+    return check, folder
+
+
+def _matrix(ws: Any, f: dict[str, Any], check: EvidenceCheck) -> None:
+    """Items down, units across: the number of files, 缺 or 不需提供."""
+    header = ["评价部门", "项目编号", "项目内容", *(u.name for u in check.units)]
+    keys = list(dict.fromkeys((c.evaluator.name, c.item.id) for c in check.cells))
+    by_key = {(c.evaluator.name, c.item.id, c.unit.name): c for c in check.cells}
+    rows = []
+    for ev_name, item_id in keys:
+        first = by_key[(ev_name, item_id, check.units[0].name)]
+        statuses = [by_key[(ev_name, item_id, u.name)].status for u in check.units]
+        rows.append([display_name(first.evaluator), item_id, first.item.text, *statuses])
+    _table(ws, f, header, rows, (20, 9, 40, *([12] * len(check.units))))
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values[3:], start=3):
+            fmt = Status.MISSING if value == "缺" else Status.RECEIVED if value.endswith("文件") else None
+            ws.write_string(r, c, value, f[fmt] if fmt else f["text"])
+
+
+def evidence_json(check: EvidenceCheck, folder: Path) -> dict[str, Any]:
+    return {
+        "clean": check.clean,
+        "folder": str(folder),
+        "table": [dict(zip(EVIDENCE_HEADER, row, strict=True)) for row in evidence_rows(check)],
+        "problems": [p.to_dict() for p in check.problems],
+    }
