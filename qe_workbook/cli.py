@@ -35,6 +35,7 @@ from .keys import (
 )
 from .mail.fetch import fetch_json, fetch_mail
 from .mail.server import SECURITY, MailServer
+from .outputs.year_over_year import compare_run_folders
 from .pipeline import run_collect
 from .problems import Severity, has_errors
 from .record.approval import approve_run
@@ -219,6 +220,31 @@ def rubric_new_year_cmd(year: int, rubric_path: Path | None, out_path: Path | No
         click.echo(f"  {line}")
     if out.suffix.lower() == ".xlsx":
         click.echo(f"修改完成后运行：qe rubric import {out} --out rubric.json")
+
+
+@main.command("compare")
+@click.argument("old_run", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="上年结果文件夹")
+@click.argument("new_run", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="本年结果文件夹")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="比较结果工作簿（默认 out/年度比较_上年-本年.xlsx；已存在时不覆盖）。")  # fmt: skip
+@json_option
+def compare_cmd(old_run: Path, new_run: Path, out_path: Path | None, as_json: bool) -> None:
+    """年度比较：两次汇总结果中各县区总分、等级、排名和各领域得分的变化，以及项目的增减。"""
+    result = compare_run_folders(old_run, new_run, out_path)
+    if as_json:
+        echo_json({"written": result.written, "comparison": result.result.to_dict() if result.result else None,
+                   "problems": [p.to_dict() for p in result.problems]})  # fmt: skip
+        sys.exit(0 if result.written else 1)
+    echo_problems(result.problems, err=True)
+    if result.result is not None:
+        yoy = result.result
+        click.echo(format_table(yoy.unit_header(), yoy.unit_text_rows()))
+        for label, ids in (("新增项目", yoy.items_added), ("取消项目", yoy.items_removed)):
+            if ids:
+                click.echo(f"{label}：{'、'.join(ids)}")
+    if result.written:
+        click.echo(f"比较结果已写入：{result.written}")
+    sys.exit(0 if result.written else 1)
 
 
 def open_key(path: Path, *, create: bool = False) -> bytes:

@@ -324,6 +324,13 @@ _TYPES = [
         "请用 --out 指定新的文件名；确需替换时加 --replace（原文件会先另存为备份）。",
         "文件 {path} 已存在，未覆盖",
     ),
+    ProblemType(
+        "COMPARE_RUN_INVALID",
+        _E,
+        "用于年度比较的文件夹不是完整的汇总结果（缺少或无法读取 results.json）。",
+        "请指定 qe collect 生成的结果文件夹，例如 out/results/20230501-093000。",
+        "{folder} 不是完整的汇总结果文件夹",
+    ),
     # key and generation
     ProblemType(
         "KEY_MISSING",

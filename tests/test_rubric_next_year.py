@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.forms.fill import Answer
+from qe_workbook.outputs.year_over_year import Run, RunUnit, compare_run_folders, compare_runs
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Kind, Rubric
 from qe_workbook.rubric.compare import ChangeKind, compare
@@ -119,10 +120,11 @@ def test_the_clerks_2023_rubric_differs_in_exactly_the_edits(rubric_2022: Rubric
     assert [u.name for u in rubric_2023.units] == [*UNITS_2022, "新区"]
 
 
-def test_forms_from_the_2023_rubric_collect_to_the_totals_worked_by_hand(tmp_path: Path, rubric_2023: Rubric) -> None:
-    report = collected(
+@pytest.fixture(scope="module")
+def run_2023(tmp_path_factory: pytest.TempPathFactory, rubric_2023: Rubric) -> RunReport:
+    return collected(
         rubric_2023,
-        tmp_path,
+        tmp_path_factory.mktemp("run-2023"),
         {
             "市数据局": {("新区", "2023-16-1"): (0.25, "认证数据尚未接入省平台。")},
             "认证认可科": {("新区", "16-3"): (0.4, "小微企业认证提升行动覆盖面不足。")},
@@ -130,6 +132,12 @@ def test_forms_from_the_2023_rubric_collect_to_the_totals_worked_by_hand(tmp_pat
             "市住建局": {("源汇区", "11-3"): (1, "获得“中州杯”省优质工程奖。")},
         },
     )
+
+
+def test_forms_from_the_2023_rubric_collect_to_the_totals_worked_by_hand(
+    rubric_2023: Rubric, run_2023: RunReport
+) -> None:
+    report = run_2023
     assert [p for p in report.problems if p.severity == "error"] == []
     assert "16-5" not in {i.id for i in rubric_2023.items_for("认证认可科")}
     by_unit = {u.unit: u for u in report.results.units}
@@ -142,3 +150,49 @@ def test_forms_from_the_2023_rubric_collect_to_the_totals_worked_by_hand(tmp_pat
     assert ranks[0] == ("源汇区", 101, "A", 1)
     assert ranks[1:7] == [(name, 100, "A", 2) for name in UNITS_2022 if name not in ("临颍县", "源汇区")]
     assert ranks[7:] == [("新区", Decimal("99.65"), "A", 8), ("临颍县", 98, "A", 9)]
+
+
+def test_year_over_year_from_two_run_folders(tmp_path: Path, rubric_2022: Rubric, run_2023: RunReport) -> None:
+    # 2022: 舞阳县 lost 1 point on 01-1 (99, 8th); the other seven tie at 100
+    run_2022 = collected(rubric_2022, tmp_path / "2022", {"市质强办": {("舞阳县", "01-1"): (4, "合格率略低。")}})
+    out = tmp_path / "年度比较.xlsx"
+    result = compare_run_folders(run_2022.folder, run_2023.folder, out)
+    assert result.written == out and result.result is not None
+    yoy = result.result
+    changes = {c.unit: (c.old.total, c.new.total, c.total_change, c.old.rank, c.new.rank) for c in yoy.units}
+    assert changes["舞阳县"] == (99, 100, 1, 8, 2)
+    assert changes["临颍县"] == (100, 98, -2, 1, 9)
+    assert changes["源汇区"] == (100, 101, 1, 1, 1)
+    assert yoy.units_added == ["新区"] and yoy.units_removed == []
+    assert (yoy.items_added, yoy.items_removed) == (["2023-16-1"], ["16-5"])
+    assert [(m.old_id, m.new_id, m.by) for m in yoy.areas] == [(a, a, "编号") for a in "12345"]
+    areas = {(r[0], r[1]): r[4] for r in yoy.area_rows()}
+    assert areas[("舞阳县", "质量整体水平")] == 1
+    assert {areas[("临颍县", a)] for a in ("质量整体水平", "质量安全监管")} == {0}  # a deduction is not area points
+    sheet = openpyxl.load_workbook(out)["总分和等级"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["舞阳县"] == ("舞阳县", 99, 100, 1, "A", "A", 8, 2, "上升 6 位")
+    assert rows["新区"] == ("新区", None, 99.65, None, None, "A", None, 8, "本年新增")
+    shown = CliRunner().invoke(main, ["compare", str(run_2022.folder), str(run_2023.folder), "--out", str(tmp_path / "again.xlsx")])  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    line = next(x for x in shown.output.splitlines() if x.startswith("临颍县"))
+    assert line.split() == ["临颍县", "100.00", "98.00", "-2.00", "A", "A", "1", "9", "下降", "8", "位"]
+    assert "新增项目：2023-16-1" in shown.output and "取消项目：16-5" in shown.output
+    refused = CliRunner().invoke(main, ["compare", str(run_2022.folder), str(run_2023.folder), "--out", str(out)])
+    assert refused.exit_code == 1 and "已存在，未覆盖" in refused.output
+
+
+def test_areas_renumbered_are_matched_by_name(tmp_path: Path) -> None:
+    def run(year: int, areas: dict[str, str]) -> Run:
+        unit = RunUnit("东区", Decimal(90), "A", 1, True, {a: Decimal(45) for a in areas}, {}, {})
+        return Run(tmp_path, year, areas, {"东区": unit})
+
+    yoy = compare_runs(run(2022, {"1": "质量整体水平", "2": "质量基础设施"}), run(2023, {"1": "质量整体水平", "3": "质量基础设施", "4": "质量文化"}))  # fmt: skip
+    assert [(m.old_id, m.new_id, m.by) for m in yoy.areas] == [("1", "1", "编号"), ("2", "3", "名称")]
+    assert (yoy.areas_added, yoy.areas_removed) == (["质量文化"], [])
+
+
+def test_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
+    result = compare_run_folders(tmp_path, tmp_path)
+    assert result.written is None
+    assert [p.code for p in result.problems] == ["COMPARE_RUN_INVALID", "COMPARE_RUN_INVALID"]

@@ -155,3 +155,14 @@ def write_plain_outputs(
 
 PLAIN_OUTPUTS = ("results.json", "results.csv", "detail.json", "detail.csv", "problems.json", "problems.csv",
                  "audit.json")  # fmt: skip
+
+
+def read_results_json(run_dir: Path) -> dict[str, Any]:
+    """A finished run's results.json as written by `results_dict`, numbers as exact Decimals.
+
+    Raises OSError or ValueError when the folder holds no readable results.json.
+    """
+    data = json.loads((run_dir / "results.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise ValueError("results.json has no units")
+    return data
