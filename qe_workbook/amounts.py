@@ -65,6 +65,8 @@ def to_fraction(value: Number) -> Fraction:
 def round2(value: Number) -> Decimal:
     """Round half up to 2 decimals, exactly (for display and outputs)."""
     frac = to_fraction(value)
+    if 100 % frac.denominator == 0:  # already whole hundredths (every score is): nothing to round
+        return Decimal(frac.numerator * (100 // frac.denominator)).scaleb(-2)
     # Work on whole hundredths of the magnitude so no step is inexact; halves go away from zero.
     scaled = abs(frac) * 100
     whole, rest = divmod(scaled.numerator, scaled.denominator)

@@ -57,6 +57,11 @@ LABELS = {c.name: c.label for c in COLUMNS}
 CENTS_COLUMNS = [c.name for c in COLUMNS if c.name.endswith("_cents")]
 
 
+def plain(col: pd.Series, missing: Any = None) -> list[Any]:
+    """A column as a list of Python values, `missing` where pandas has NA/NaT."""
+    return col.astype(object).where(col.notna(), missing).tolist()
+
+
 def to_cents(value: Decimal | int) -> int:
     """Exact hundredths of a value with at most 2 decimals (the rubric and value checks ensure it)."""
     scaled = Decimal(value) * 100
@@ -94,15 +99,16 @@ def empty_frame(rubric: Rubric) -> pd.DataFrame:
 
 
 def _rows(rubric: Rubric, submissions: Iterable[Submission], sheet: str) -> Iterator[tuple[Any, ...]]:
-    items = {i.id: i for i in rubric.items}
+    facts = {i.id: (i.area, i.key_point, str(i.kind), to_cents(i.max)) for i in rubric.items}
     for sub in submissions:
         fill_date = pd.Timestamp(sub.fill_date) if sub.fill_date else None
         for e in sub.entries:
-            item = items[e.item_id]
-            value = None if e.value is None else to_cents(e.value)
-            yield (rubric.year, sub.evaluator, e.unit, item.area, item.key_point, e.item_id, str(item.kind),
-                   to_cents(item.max), e.raw, value, value is not None, e.remark, sub.file, sheet, e.cell,
-                   e.remark_cell, fill_date, sub.form_id, sub.sha256)  # fmt: skip
+            area, key_point, kind, max_cents = facts[e.item_id]
+            # The value checks let no score with more than 2 decimals and no fractional event count through.
+            value = None if e.value is None else int(e.value.scaleb(2))
+            yield (rubric.year, sub.evaluator, e.unit, area, key_point, e.item_id, kind, max_cents, e.raw, value,
+                   value is not None, e.remark, sub.file, sheet, e.cell, e.remark_cell, fill_date, sub.form_id,
+                   sub.sha256)  # fmt: skip
 
 
 def build_frame(rubric: Rubric, accepted: Iterable[Submission], sheet: str) -> pd.DataFrame:
@@ -119,11 +125,11 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     for c in COLUMNS:
         col = frame[c.name]
         if c.dtype.startswith("datetime"):
-            columns[c.name] = [None if pd.isna(v) else v.date().isoformat() for v in col]
+            columns[c.name] = plain(col.dt.strftime("%Y-%m-%d"))
         elif c.dtype == "category":
             columns[c.name] = col.astype(object).tolist()
         else:
-            columns[c.name] = col.astype(object).where(col.notna(), None).tolist()
+            columns[c.name] = plain(col)
     return [dict(zip(NAMES, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 

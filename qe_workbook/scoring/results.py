@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..problems import Problem, problem
 from ..rubric import Item, Kind, Rubric
+from .frame import plain
 
 INCOMPLETE_MARK = "（暂定）"
 NO_REMARK = "（未填写评价说明）"
@@ -77,30 +78,38 @@ class ItemTable:
         self.unit_position = {u.name: n for n, u in enumerate(rubric.units)}
 
     @cached_property
-    def _columns(self) -> dict[str, list[Any]]:
-        f = self.frame
-        text = ["evaluator", "file", "sheet", "cell", "raw", "remark"]
-        cols: dict[str, list[Any]] = {c: f[c].astype(object).where(f[c].notna(), "").tolist() for c in text}
-        cols["value_cents"] = f["value_cents"].tolist()
-        return cols
+    def _lists(self) -> dict[str, list[Any]]:
+        """The columns the view reads, once, as plain lists (the view is built item by item)."""
+        f, items = self.frame, self.items
+        lists = {c: plain(f[c], "") for c in ("evaluator", "file", "sheet", "cell", "raw", "remark")}
+        lists["value_cents"] = plain(f["value_cents"])
+        lists["row"] = f.index.tolist()
+        lists["points_cents"] = plain(items["points_cents"])
+        lists["short"] = (items["received"] < items["expected"]).tolist()
+        lists["src_start"], lists["src_stop"] = items["src_start"].tolist(), items["src_stop"].tolist()
+        lists["source_rows"] = self.source_rows.tolist()
+        return lists
 
     def for_unit(self, unit: str) -> list[ItemScore]:
         n_items = len(self.rubric.items)
         first = self.unit_position[unit] * n_items
-        block = self.items.iloc[first : first + n_items]
-        cols, index = self._columns, self.frame.index
+        c = self._lists
+        evaluator, file, sheet, cell, raw, remark, value, row = (
+            c[k] for k in ("evaluator", "file", "sheet", "cell", "raw", "remark", "value_cents", "row")
+        )
         scores = []
-        for item, cents, start, stop in zip(
-            self.rubric.items, block["points_cents"], block["src_start"], block["src_stop"], strict=True
-        ):
-            sources = []
-            for at in self.source_rows[start:stop]:
-                value = Decimal(int(cols["value_cents"][at])).scaleb(-2)
-                sources.append(Source(cols["evaluator"][at], cols["file"][at], cols["sheet"][at], cols["cell"][at],
-                                      cols["raw"][at], value, cols["remark"][at], int(index[at])))  # fmt: skip
-            got = {s.evaluator for s in sources}
-            missing = [e for e in item.evaluators if e not in got]
-            scores.append(ItemScore(item, None if pd.isna(cents) else points(cents), sources, missing))
+        for n, item in enumerate(self.rubric.items, start=first):
+            sources = [
+                Source(evaluator[at], file[at], sheet[at], cell[at], raw[at], Decimal(value[at]).scaleb(-2),
+                       remark[at], row[at])
+                for at in c["source_rows"][c["src_start"][n] : c["src_stop"][n]]
+            ]  # fmt: skip
+            missing: list[str] = []
+            if c["short"][n]:
+                got = {s.evaluator for s in sources}
+                missing = [e for e in item.evaluators if e not in got]
+            cents = c["points_cents"][n]
+            scores.append(ItemScore(item, None if cents is None else Fraction(cents, 100), sources, missing))
         return scores
 
 
