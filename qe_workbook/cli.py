@@ -38,6 +38,8 @@ from .mail.server import SECURITY, MailServer
 from .outputs.year_over_year import compare_run_folders
 from .pipeline import run_collect
 from .problems import Severity, has_errors
+from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from .record.adjustments import write_template as write_adjustments_template
 from .record.approval import approve_run
 from .record.archive import archive_run, verify_archive
 from .record.diff import diff_dict, diff_runs, diff_text, free_file, write_change_report
@@ -366,6 +368,8 @@ def generate(
     help="同一部门有多份不同的评价表时，采用填报日期最新的一份（默认都不采用，列为冲突）。",
 )
 @click.option("--no-report", is_flag=True, help="不生成反馈意见、通报代拟稿和公告名单。")
+@click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="会议调整表（qe adjustments template 生成）：评分后加分、扣分、降级或定级。")  # fmt: skip
 @json_option
 def collect_cmd(
     returned: Path,
@@ -375,6 +379,7 @@ def collect_cmd(
     allow_partial: bool,
     prefer: str | None,
     no_report: bool,
+    adjustments_file: Path | None,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
@@ -391,6 +396,7 @@ def collect_cmd(
             prefer=Prefer(prefer or Prefer.NONE),
             reports=not no_report,
             progress=lambda _name: bar.update(1),
+            adjustments=adjustments_file,
         )
     if as_json:
         echo_json(run_json(report, rb))
@@ -521,14 +527,33 @@ def diff_cmd(old_run: Path, new_run: Path, out_file: Path, rubric_path: Path | N
     default=None,
     help="输出位置（默认为该结果文件夹下的“重新生成的报告”；每次新建一个以时间命名的子文件夹）。",
 )
-def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None) -> None:
+@click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="会议调整表（默认用汇总时保存在结果文件夹中的那份）。")  # fmt: skip
+def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None, adjustments_file: Path | None) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
     rb = open_rubric(rubric_path)
-    written, problems = report_run(run_dir, rb, out_dir)
+    written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file)
     echo_problems(problems, err=True)
     for path in written:
         click.echo(f"已生成：{path}")
     sys.exit(1 if any(p.severity is not Severity.INFO for p in problems) else 0)
+
+
+@main.group("adjustments")
+def adjustments_group() -> None:
+    """会议调整表：评分后由会议决定的加分、扣分、降级、定级及其依据。"""
+
+
+@adjustments_group.command("template")
+@rubric_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path(ADJUSTMENTS_FILE),
+              show_default=True, help="空白调整表的保存位置（已存在时不覆盖）。")  # fmt: skip
+def adjustments_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
+    """生成空白的会议调整表（被考核单位、调整类型、分值或等级、依据、备注）。"""
+    if out_file.exists():
+        click.echo(f"文件 {out_file} 已存在，未覆盖。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成会议调整表：{write_adjustments_template(out_file, open_rubric(rubric_path))}")
 
 
 @main.group("receipts")

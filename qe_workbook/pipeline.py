@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
 from .outputs.run_outputs import RunOutputs
 from .problems import Problem, has_errors
+from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from .record.adjustments import adjust
 from .record.stages import compare_with_approved
 from .rubric import Rubric
 from .scoring.score import Results, score
@@ -47,19 +50,27 @@ def run_collect(
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
     reports: bool = True,
+    adjustments: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
-    With `reports`, the feedback documents, the 通报 draft and the public list go in too.
+    With `reports`, the feedback documents, the 通报 draft and the public list go in too. With
+    `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
+    shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress)  # fmt: skip
     results = score(collected.frame, rubric)
-    problems = collected.problems + results.problems + compare_with_approved(out_parent, results)
+    adjusted, adjust_problems = adjust(results, adjustments, rubric)
+    final = adjusted.after if adjusted else results
+    problems = collected.problems + results.problems + adjust_problems + compare_with_approved(out_parent, final)
     with new_run_folder(out_parent) as (tmp, finish):
-        master = write_master(tmp / "master.xlsx", rubric, results, collected, problems)
+        master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
+                              adjusted=adjusted.table if adjusted else None)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = write_reports(tmp, rubric, results) if reports else []
+        documents = write_reports(tmp, rubric, final, notes=adjusted.notes if adjusted else None) if reports else []
+        if adjustments is not None and adjusted is not None:
+            shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         error_log = collected.errors.write(tmp)
         written = RunOutputs.written(tmp, master, list(plain.values()), documents, [error_log] if error_log else [])
         folder = finish()

@@ -1075,6 +1075,42 @@ _TYPES = [
         "无需处理；本次生成的文件仍标为初稿，正式文件以审定时生成的为准。",
         "本次各单位的总分、等级和排名与 {run}（{stage}，{at} 记录）一致",
     ),
+    # the meeting's adjustments (adjustments.xlsx)
+    ProblemType(
+        "ADJUST_UNREADABLE",
+        _E,
+        "会议调整表无法读取。",
+        "请用 qe adjustments template 生成的表格填写，保存为 .xlsx 后重新运行。",
+        "会议调整表无法读取：{reason}",
+    ),
+    ProblemType(
+        "ADJUST_UNKNOWN_UNIT",
+        _E,
+        "会议调整表中的被考核单位不在考核细则中，该行未采用。",
+        "请在下拉列表中选择被考核单位（简称）。",
+        "被考核单位“{unit}”不在考核细则中",
+    ),
+    ProblemType(
+        "ADJUST_BAD_KIND",
+        _E,
+        "会议调整表中的调整类型不对，该行未采用。",
+        "调整类型只能是加分、扣分、降级或定级。",
+        "调整类型“{kind}”不对",
+    ),
+    ProblemType(
+        "ADJUST_NO_BASIS",
+        _E,
+        "会议调整没有写明依据，该行未采用。",
+        "请在“依据（文号或纪要）”中写明会议纪要或文件的名称、文号。",
+        "{unit}的调整没有写明依据",
+    ),
+    ProblemType(
+        "ADJUST_BAD_VALUE",
+        _E,
+        "会议调整的分值或等级不对，该行未采用。",
+        "加分、扣分填大于 0、最多两位小数的分值；定级（或指定降到的等级）填考核细则中的等级，如 B。",
+        "{unit}的{kind}填的是“{value}”",
+    ),
     # the archive
     ProblemType(
         "ARCHIVE_NOT_APPROVED",

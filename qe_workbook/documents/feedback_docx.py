@@ -6,6 +6,7 @@ printed. Remarks and event counts come from the returned forms and are printed a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -19,9 +20,15 @@ TOP_LOSSES = 5
 
 
 def write_feedback(
-    path: Path, rubric: Rubric, results: Results, unit: UnitResult, issued: date, stage: str = DRAFT_STAGE
+    path: Path,
+    rubric: Rubric,
+    results: Results,
+    unit: UnitResult,
+    issued: date,
+    stage: str = DRAFT_STAGE,
+    notes: Sequence[str] = (),
 ) -> Path:
-    """One unit's feedback document."""
+    """One unit's feedback document; `notes` (the meeting's adjustments) follow the result."""
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
     doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见", rubric.office, stage)
     doc.line(f"{full_name}：")
@@ -31,6 +38,8 @@ def write_feedback(
     )
     doc.heading("一、考核结果")
     _result(doc, rubric, results, unit)
+    for note in notes:
+        doc.paragraph(note)
     doc.heading("二、失分项目")
     _losses(doc, rubric, unit)
     doc.heading("三、加分项目")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pandas as pd
 from ..errorlog import ErrorLog
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
+from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from ..record.adjustments import adjust
 from ..record.stages import compare_with_approved
 from ..rubric import Rubric
 from ..scoring.frame import read_frame
@@ -38,7 +41,13 @@ def notice_name(rubric: Rubric) -> str:
 
 
 def write_reports(
-    folder: Path, rubric: Rubric, results: Results, *, issued: date | None = None, stage: str = DRAFT_STAGE
+    folder: Path,
+    rubric: Rubric,
+    results: Results,
+    *,
+    issued: date | None = None,
+    stage: str = DRAFT_STAGE,
+    notes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
@@ -49,7 +58,15 @@ def write_reports(
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
     written = [
-        write_feedback(feedback_dir / feedback_name(rubric, unit.unit), rubric, results, unit, issued, stage)
+        write_feedback(
+            feedback_dir / feedback_name(rubric, unit.unit),
+            rubric,
+            results,
+            unit,
+            issued,
+            stage,
+            (notes or {}).get(unit.unit, ()),
+        )
         for unit in results.by_rank()
     ]
     written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
@@ -77,9 +94,15 @@ def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Pro
 
 
 def report_run(
-    run_dir: Path, rubric: Rubric, out_parent: Path | None = None, *, issued: date | None = None
+    run_dir: Path,
+    rubric: Rubric,
+    out_parent: Path | None = None,
+    *,
+    issued: date | None = None,
+    adjustments: Path | None = None,
 ) -> tuple[list[Path], list[Problem]]:
-    """Re-score a finished run (its detail.json) and write its reports into a new folder.
+    """Re-score a finished run (its detail.json) and write its reports into a new folder; the
+    adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring.
 
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
@@ -93,7 +116,11 @@ def report_run(
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         try:
             results = score(frame, rubric)
-            written = write_reports(tmp, rubric, results, issued=issued)
+            adjusted, adjust_problems = adjust(results, adjustments or run_dir / ADJUSTMENTS_FILE, rubric)
+            problems += adjust_problems
+            results = adjusted.after if adjusted else results
+            notes = adjusted.notes if adjusted else None
+            written = write_reports(tmp, rubric, results, issued=issued, notes=notes)
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
             shutil.rmtree(tmp)
@@ -102,4 +129,4 @@ def report_run(
         folder = finish()
     if errors.entries:
         return [folder / p.relative_to(tmp) for p in written], problems
-    return [folder / p.relative_to(tmp) for p in written], compare_with_approved(run_dir.parent, results)
+    return [folder / p.relative_to(tmp) for p in written], problems + compare_with_approved(run_dir.parent, results)

@@ -93,13 +93,21 @@ def _shown(value: Any) -> str:
 
 
 def write_master(
-    path: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
+    path: Path,
+    rubric: Rubric,
+    results: Results,
+    collected: CollectResult,
+    problems: list[Problem],
+    *,
+    adjusted: tuple[list[str], list[list[str]]] | None = None,  # the meeting's adjustments, side by side
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})
     s = Sheets(wb)
     _summary(wb.add_worksheet("汇总"), s, rubric, results)
+    if adjusted is not None:
+        _adjusted(wb.add_worksheet("会议调整后"), s, *adjusted)
     _detail(wb.add_worksheet("明细"), s, collected.frame)
     _matrix(wb.add_worksheet("分项矩阵"), s, rubric, results)
     _returns(wb.add_worksheet("报送情况"), s, rubric, collected.submissions)
@@ -108,6 +116,13 @@ def write_master(
     add_charts(wb, rubric, results)
     wb.close()
     return path
+
+
+def _adjusted(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
+    """The unadjusted and the adjusted result of every unit, side by side, by adjusted rank."""
+    s.table(ws, 0, header, rows)
+    _widths(ws, [16, 11, 11, 11, 60, 11, 11, 11])
+    ws.freeze_panes(1, 1)
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:

@@ -20,10 +20,11 @@ from ..documents.reports import rescore_run, write_reports
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
 from ..rubric import Rubric
+from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from .adjustments import adjust
 from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
 
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
-ADJUSTMENTS_FILE = "adjustments.xlsx"
 
 
 def fingerprint(run_dir: Path, rubric: Rubric) -> dict[str, str]:
@@ -51,9 +52,13 @@ def approve_run(
     run_dir: Path, rubric: Rubric, stage: Stage, basis: str, *, by: str | None = None, now: datetime | None = None
 ) -> tuple[Approval | None, list[Problem]]:
     """Record `stage` for a finished run and write its documents labelled with that stage."""
-    results, problems = rescore_run(run_dir, rubric)
-    if results is None:
+    scored, problems = rescore_run(run_dir, rubric)
+    if scored is None:
         return None, problems
+    adjusted, problems = adjust(scored, run_dir / ADJUSTMENTS_FILE, rubric)
+    if problems:
+        return None, problems
+    results = adjusted.after if adjusted else scored
     where = str(run_dir)
     current = current_stage(run_dir)
     if STAGES.index(stage) <= STAGES.index(current):
@@ -67,7 +72,7 @@ def approve_run(
     record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric),
                          unit_lines(results))  # fmt: skip
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
-        write_reports(tmp, rubric, results, issued=when.date(), stage=stage)
+        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adjusted.notes if adjusted else None)
         documents = finish()
     _write_records(run_dir, [*read_stages(run_dir), record])
     return Approval(record, documents), []

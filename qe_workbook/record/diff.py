@@ -22,6 +22,8 @@ from ..forms.layout import display_width
 from ..problems import Problem
 from ..rubric import Kind, Rubric
 from ..scoring.results import ItemScore, Results
+from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from .adjustments import adjust
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,10 @@ def diff_runs(old_dir: Path, new_dir: Path, rubric: Rubric) -> tuple[RunDiff | N
     new, more = rescore_run(new_dir, rubric)
     if old is None or new is None:
         return None, problems + more
-    return compare_results(old, new, old_dir.name, new_dir.name), []
+    old_adjusted, problems = adjust(old, old_dir / ADJUSTMENTS_FILE, rubric)
+    new_adjusted, more = adjust(new, new_dir / ADJUSTMENTS_FILE, rubric)
+    old, new = (old_adjusted.after if old_adjusted else old), (new_adjusted.after if new_adjusted else new)
+    return compare_results(old, new, old_dir.name, new_dir.name), problems + more
 
 
 def compare_results(old: Results, new: Results, old_name: str, new_name: str) -> RunDiff:
