@@ -33,6 +33,7 @@ from .keys import (
     read_key,
     restore_key_file,
 )
+from .mail.chase import SEND_LOG, run_chase, send_chases
 from .mail.fetch import fetch_json, fetch_mail
 from .mail.server import SECURITY, MailServer
 from .outputs.year_over_year import compare_run_folders
@@ -709,6 +710,50 @@ def evidence_check_cmd(
         )
         click.echo(f"结果已写入：{folder}")
     sys.exit(0 if check.clean else 1)
+
+
+@mail_group.command("chase")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@rubric_option
+@click.option("--forms", "forms_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/forms"),
+              show_default=True, help="qe generate 生成空白评价表的文件夹（需重新填写时随邮件附上）。")  # fmt: skip
+@out_option(Path("out/chase"), "催报邮件草稿（.eml）的输出位置（每次新建一个以时间命名的子文件夹）。")
+@click.option("--from", "sender", default=None, help="发件地址（默认为考核细则中市质强办的邮箱）。")
+@click.option("--send", is_flag=True, help="确认后通过发信（SMTP）服务器直接发送，并写入发送记录。")
+@click.option("--smtp-server", default=None, help="发信（SMTP）服务器地址（使用 --send 时必填）。")
+@click.option("--smtp-port", type=int, default=None, help="端口（默认 SSL 为 465，STARTTLS 为 587）。")
+@click.option("--smtp-security", type=click.Choice(SECURITY), default="ssl", show_default=True, help="加密方式。")
+@click.option("--smtp-user", default=None, help="发信邮箱账号（完整的邮箱地址）。")
+@click.option("--yes", is_flag=True, help="不再询问，直接发送（供脚本使用）。")
+def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, out_dir: Path, sender: str | None,
+                   send: bool, smtp_server: str | None, smtp_port: int | None, smtp_security: str,
+                   smtp_user: str | None, yes: bool) -> None:  # fmt: skip
+    """为未报送、未采用或需更正的评价部门写好催报邮件（.eml 草稿，任何邮件程序都能打开发送）；可选直接发送。"""
+    rb = open_rubric(rubric_path)
+    if send and not (smtp_server and smtp_user):
+        raise click.UsageError("使用 --send 时必须同时指定 --smtp-server 和 --smtp-user。")
+    server = (
+        mail_server(smtp_server, smtp_user, smtp_port, smtp_security) if send and smtp_server and smtp_user else None
+    )
+    report = run_chase(run_dir, rb, out_dir, forms_dir=forms_dir, sender=sender or smtp_user)
+    echo_problems(report.problems, err=True)
+    if not report.chases:
+        click.echo("没有需要催报的评价部门。" if report.folder is None and not report.problems else "未生成催报邮件。")
+        sys.exit(1 if report.problems else 0)
+    rows = [[c.evaluator.name, c.reason, str(len(c.lines)), "是" if c.attachment else "", c.to or "（无）"]
+            for c in report.chases]  # fmt: skip
+    click.echo(format_table(["评价部门", "原因", "问题数", "附空白表", "收件地址"], rows))
+    click.echo(f"已写好 {len(report.chases)} 封催报邮件草稿，位于 {report.folder}")
+    if server is None or smtp_user is None or report.folder is None:
+        sys.exit(1)
+    count = sum(1 for c in report.chases if c.to)
+    if not yes and not click.confirm(f"确认通过 {server.host} 向 {count} 个部门发送催报邮件？", err=True):
+        click.echo("未发送。", err=True)
+        sys.exit(1)
+    sent, problems = send_chases(report.chases, server, mail_password(smtp_user), report.folder)
+    echo_problems(problems, err=True)
+    click.echo(f"已发送 {len(sent)} 封；发送记录：{report.folder / SEND_LOG}")
+    sys.exit(1)
 
 
 def run() -> None:

@@ -144,7 +144,7 @@ def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
     if server.user:
         try:
             conn.login(server.user, password)
-        except (smtplib.SMTPException, OSError):
+        except (smtplib.SMTPException, OSError, UnicodeEncodeError):
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 conn.quit()
             raise MailServerError(problem("MAIL_LOGIN_FAILED", host=server.host, user=server.user)) from None

@@ -1,0 +1,253 @@
+"""`qe mail chase`: a ready e-mail for every department whose return is missing, rejected or
+needs correcting, written from a finished run (its audit.json and problems.json).
+
+Each e-mail goes to the department's address in the rubric, says in Chinese what is wrong, file by
+file and cell by cell with the fix, and carries the department's blank form again when it must fill
+one in anew. Drafts are .eml files any mail client opens (`X-Unsent: 1` makes Outlook open them
+ready to send); `send_chases` sends them over SMTP and logs every attempt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import json
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from ..forms.layout import form_file_name
+from ..intake.collect import Status
+from ..intake.receipts import OFFICE_TZ
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem, problem
+from ..rubric import Evaluator, Rubric
+from .decode import safe_file_name
+from .server import MailServer, MailServerError, smtp_connect
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+SEND_LOG = "发送记录.csv"
+
+
+class Reason:
+    MISSING = "未报送"
+    REJECTED = "未采用"
+    CONFLICT = "多份不一致"
+    CORRECT = "需更正"
+
+
+@dataclass
+class Chase:
+    evaluator: Evaluator
+    reason: str
+    lines: list[str]  # one per problem: where (file, sheet, cell) and what to do
+    attachment: Path | None
+    message: EmailMessage
+    draft: Path | None = None
+
+    @property
+    def to(self) -> str:
+        return self.evaluator.email
+
+
+@dataclass
+class ChaseReport:
+    chases: list[Chase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    folder: Path | None = None
+    sent: list[Chase] = field(default_factory=list)
+
+
+def read_run(run_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(audit.json's files, problems.json) of a run, or None when the folder is not a run."""
+    try:
+        audit = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
+        found = json.loads((run_dir / "problems.json").read_text(encoding="utf-8"))
+        files = list(audit["files"])
+        if not isinstance(found, list) or not all(isinstance(f, dict) for f in files):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return files, [p for p in found if isinstance(p, dict)]
+
+
+def _where(p: dict[str, Any]) -> str:
+    parts = [f"文件 {p['file']}" if p.get("file") else "", f"工作表“{p['sheet']}”" if p.get("sheet") else "",
+             f"单元格 {p['cell']}" if p.get("cell") else ""]  # fmt: skip
+    where = "，".join(x for x in parts if x)
+    return f"{where}：" if where else ""
+
+
+def plan_chases(files: list[dict[str, Any]], found: list[dict[str, Any]], rubric: Rubric) -> list[tuple[Evaluator, str, list[str], bool]]:  # fmt: skip
+    """(department, reason, problem lines, must fill a blank form again) for each one to chase."""
+    owner = {f.get("file"): f.get("evaluator") for f in files}
+    plans: list[tuple[Evaluator, str, list[str], bool]] = []
+    for ev in rubric.form_evaluators():
+        own_files = [f for f in files if f.get("evaluator") == ev.name]
+        mine = [p for p in found
+                if (p.get("file") and owner.get(p.get("file")) == ev.name)
+                or (p.get("params") or {}).get("evaluator") == ev.name]  # fmt: skip
+        errors = [p for p in mine if p.get("severity") == "error" and not str(p.get("code")).startswith("SUBMISSION_")]
+        accepted = [f for f in own_files if f.get("decision") == Status.ACCEPTED]
+        if not own_files:
+            plans.append((ev, Reason.MISSING, [], True))
+        elif not accepted and any(f.get("decision") == Status.CONFLICT for f in own_files):
+            names = "、".join(str(f["file"]) for f in own_files)
+            plans.append((ev, Reason.CONFLICT, [f"收到内容不同的多份评价表：{names}，无法确定以哪一份为准。"], False))
+        elif not accepted:
+            plans.append((ev, Reason.REJECTED, [f"{_where(p)}{p['message']}" for p in errors], True))
+        elif errors:
+            plans.append((ev, Reason.CORRECT, [f"{_where(p)}{p['message']}" for p in errors], False))
+    return plans
+
+
+def _body(rubric: Rubric, ev: Evaluator, reason: str, lines: list[str], attach: bool, today: date) -> str:
+    office = rubric.evaluator(rubric.office)
+    contact = f"（电话 {office.phone}）" if office and office.phone else ""
+    deadline = rubric.return_deadline
+    when = (
+        f"请于 {deadline:%Y年%m月%d日} 前"
+        if today <= deadline
+        else f"回收截止日期（{deadline:%Y年%m月%d日}）已过，请尽快"
+    )
+    opening = {
+        Reason.MISSING: f"截至 {today:%Y年%m月%d日}，{rubric.office}尚未收到贵单位的{rubric.year}年度质量工作考核评价表。",
+        Reason.REJECTED: "贵单位报送的评价表因以下问题未能采用：",
+        Reason.CONFLICT: "贵单位报送的评价表存在以下情况：",
+        Reason.CORRECT: "贵单位报送的评价表已收到，但以下单元格需要更正：",
+    }[reason]
+    body = [f"{ev.full_name or ev.name}：", "", f"    {opening}"]
+    body += [f"    {n}. {line}" for n, line in enumerate(lines, start=1)]
+    body.append("")
+    if attach:
+        body.append(f"    现将贵单位的评价表（空白）随本邮件再次发送。{when}在此表中填写“实际得分”“评价说明”和“填报日期”，"
+                    "不要修改表格其他内容，保存后以 Excel 文件（.xlsx）回复本邮件。")  # fmt: skip
+    elif reason == Reason.CONFLICT:
+        body.append(f"    {when}回复本邮件说明以哪一份为准，或只重新发送最终的一份。")
+    else:
+        body.append(f"    {when}在原评价表中更正上述单元格，保存后以 Excel 文件（.xlsx）回复本邮件。")
+    body += [f"    如有疑问，请与{rubric.office}联系{contact}。", "", f"{rubric.office_full_name or rubric.office}",
+             f"{today:%Y年%m月%d日}", ""]  # fmt: skip
+    return "\r\n".join(body)
+
+
+def compose(rubric: Rubric, ev: Evaluator, reason: str, lines: list[str], attachment: Path | None, sender: str,
+            today: date, now: datetime) -> EmailMessage:  # fmt: skip
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = f"【催报】{rubric.year}年度质量工作考核评价表（{ev.name}，{reason}）"
+    msg["From"] = Address(rubric.office_full_name or rubric.office, addr_spec=sender) if sender else rubric.office
+    if ev.email:
+        msg["To"] = Address(ev.full_name or ev.name, addr_spec=ev.email)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    msg["X-Unsent"] = "1"
+    msg.set_content(_body(rubric, ev, reason, lines, attachment is not None, today), charset="utf-8")
+    if attachment is not None:
+        msg.add_attachment(attachment.read_bytes(), *XLSX_TYPE, filename=attachment.name)
+    return msg
+
+
+def chase_drafts(run_dir: Path, rubric: Rubric, *, forms_dir: Path | None, sender: str | None = None,
+                 now: datetime | None = None) -> ChaseReport:  # fmt: skip
+    """The e-mails to write for a run; nothing is written or sent here."""
+    report = ChaseReport()
+    read = read_run(run_dir)
+    if read is None:
+        report.problems.append(problem("CHASE_RUN_INVALID", run=str(run_dir)))
+        return report
+    now = now or datetime.now(OFFICE_TZ)
+    office = rubric.evaluator(rubric.office)
+    sender = sender or (office.email if office else "")
+    for ev, reason, lines, refill in plan_chases(*read, rubric):
+        attachment = None
+        if refill and forms_dir is not None:
+            blank = forms_dir / form_file_name(rubric, ev)
+            if blank.is_file():
+                attachment = blank
+            else:
+                report.problems.append(problem("CHASE_FORM_MISSING", evaluator=ev.name, path=str(blank)))
+        if not ev.email:
+            report.problems.append(problem("CHASE_NO_ADDRESS", evaluator=ev.name))
+        message = compose(rubric, ev, reason, lines, attachment, sender, now.date(), now)
+        report.chases.append(Chase(ev, reason, lines, attachment, message))
+    return report
+
+
+def write_drafts(chases: Sequence[Chase], folder: Path) -> list[Path]:
+    """One .eml per department in `folder` (a new run folder: nothing is overwritten)."""
+    written = []
+    for chase in chases:
+        path = folder / safe_file_name(f"催报_{chase.evaluator.name}.eml")
+        path.write_bytes(chase.message.as_bytes(policy=SMTP))
+        chase.draft = path
+        written.append(path)
+    return written
+
+
+def send_chases(chases: Sequence[Chase], server: MailServer, password: str, log_folder: Path) -> tuple[list[Chase], list[Problem]]:  # fmt: skip
+    """Send each e-mail that has an address; every attempt is appended to 发送记录.csv."""
+    problems: list[Problem] = []
+    sent: list[Chase] = []
+    try:
+        conn = smtp_connect(server, password)
+    except MailServerError as exc:
+        return [], [exc.problem]
+    log = log_folder / SEND_LOG
+    new = not log.exists()
+    with log.open("a", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        if new:
+            writer.writerow(["发送时间", "评价部门", "收件地址", "主题", "结果"])
+        try:
+            for chase in chases:
+                if not chase.to:
+                    continue
+                message = _outgoing(chase.message, server.user)
+                try:
+                    conn.send_message(message)
+                    result = "已发送"
+                    sent.append(chase)
+                except (smtplib.SMTPException, OSError) as exc:
+                    result = f"发送失败：{type(exc).__name__}"
+                    problems.append(problem("MAIL_SEND_FAILED", evaluator=chase.evaluator.name, address=chase.to,
+                                            reason=type(exc).__name__))  # fmt: skip
+                writer.writerow([f"{datetime.now(OFFICE_TZ):%Y-%m-%d %H:%M:%S}", chase.evaluator.name, chase.to,
+                                 str(chase.message["Subject"]), result])  # fmt: skip
+                fh.flush()
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                conn.quit()
+    return sent, problems
+
+
+def _outgoing(draft: EmailMessage, user: str) -> EmailMessage:
+    """The draft as sent: from the logged-in account (servers refuse other senders), not a draft."""
+    message = copy.deepcopy(draft)
+    del message["X-Unsent"]
+    if "@" in user:
+        shown = draft["From"].addresses[0].display_name if draft["From"] and draft["From"].addresses else ""
+        del message["From"]
+        message["From"] = Address(shown, addr_spec=user)
+    return message
+
+
+def run_chase(run_dir: Path, rubric: Rubric, out_parent: Path, *, forms_dir: Path | None,
+              sender: str | None = None, now: datetime | None = None) -> ChaseReport:  # fmt: skip
+    """Plan the e-mails and write them as .eml drafts into a new folder under `out_parent`."""
+    report = chase_drafts(run_dir, rubric, forms_dir=forms_dir, sender=sender, now=now)
+    if not report.chases:
+        return report
+    with new_run_folder(out_parent, now) as (tmp, finish):
+        write_drafts(report.chases, tmp)
+        report.folder = finish()
+    for chase in report.chases:
+        chase.draft = report.folder / chase.draft.name if chase.draft else None
+    return report
