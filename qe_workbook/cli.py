@@ -717,7 +717,7 @@ def evidence_check_cmd(
 @rubric_option
 @click.option("--forms", "forms_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/forms"),
               show_default=True, help="qe generate 生成空白评价表的文件夹（需重新填写时随邮件附上）。")  # fmt: skip
-@out_option(Path("out/chase"), "催报邮件草稿（.eml）的输出位置（每次新建一个以时间命名的子文件夹）。")
+@out_option(Path("out/chase"), "催报邮件草稿的输出位置（每次新建一个以时间命名的子文件夹）。")
 @click.option("--from", "sender", default=None, help="发件地址（默认为考核细则中市质强办的邮箱）。")
 @click.option("--send", is_flag=True, help="确认后通过发信（SMTP）服务器直接发送，并写入发送记录。")
 @click.option("--smtp-server", default=None, help="发信（SMTP）服务器地址（使用 --send 时必填）。")
@@ -728,7 +728,7 @@ def evidence_check_cmd(
 def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, out_dir: Path, sender: str | None,
                    send: bool, smtp_server: str | None, smtp_port: int | None, smtp_security: str,
                    smtp_user: str | None, yes: bool) -> None:  # fmt: skip
-    """为未报送、未采用或需更正的评价部门写好催报邮件（.eml 草稿，任何邮件程序都能打开发送）；可选直接发送。"""
+    """为未报送、未采用或需更正的评价部门写好催报邮件草稿（任何邮件程序都能打开发送）；可选直接发送。"""
     rb = open_rubric(rubric_path)
     if send and not (smtp_server and smtp_user):
         raise click.UsageError("使用 --send 时必须同时指定 --smtp-server 和 --smtp-user。")
