@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ..forms.layout import col_letter
+from ..forms.layout import col_letter, display_width
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from .container import Limits, open_package
@@ -233,7 +233,8 @@ def write_record(folder: Path, book: ReceiptBook, *, people: bool = True) -> Non
 
 
 RECORD_HEADER = ["序号", "报送单位", "材料", "渠道", "收到时间（北京时间）", "经办人", "发件地址", "邮件主题",
-                 "邮件发送时间", "原文件名", "保存位置", "SHA-256", "备注"]  # fmt: skip
+                 "邮件发送时间", "原文件名", "保存位置", "备注", "SHA-256"]  # fmt: skip
+RECORD_WIDTHS = [5, 12, 9, 6, 18, 9, 20, 26, 17, 30, 34, 24, 66]
 
 
 def _write_record_xlsx(path: Path, book: ReceiptBook) -> None:
@@ -241,26 +242,35 @@ def _write_record_xlsx(path: Path, book: ReceiptBook) -> None:
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    font = {"font_name": "宋体", "valign": "vcenter"}
+    font = {"font_name": "宋体", "valign": "vcenter", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
     text = wb.add_format({**font, "border": 1, "text_wrap": True})
     ws = wb.add_worksheet("收件记录")
     ws.write_row(0, 0, RECORD_HEADER, head)
+    ws.set_row(0, 28)
     ordered = sorted(book.receipts, key=lambda r: (r.received_at, r.saved_as or ""))
     for row, r in enumerate(ordered, start=1):
         sent = f"{r.sent_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}" if r.sent_at else ""
         values = [str(row), r.sender or "", r.material or "", r.channel, r.shown_time(), r.received_by or "",
-                  r.address or "", r.subject or "", sent, r.file or "", r.saved_as or "", r.sha256 or "", r.note]  # fmt: skip
+                  r.address or "", r.subject or "", sent, r.file or "", r.saved_as or "", r.note, r.sha256 or ""]  # fmt: skip
         for col, value in enumerate(values):
             ws.write_string(row, col, value, text)
-    for col, width in enumerate([6, 16, 10, 6, 17, 8, 24, 36, 17, 36, 44, 20, 40]):
+        # Rows as tall as their wrapped text (spreadsheet programs do not re-measure on opening).
+        lines = max(
+            -(-display_width(v) // max(int(w * 0.95), 1)) for v, w in zip(values[:-1], RECORD_WIDTHS, strict=False)
+        )
+        ws.set_row(row, 13.5 * max(lines, 1) + 2)
+    for col, width in enumerate(RECORD_WIDTHS):
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(ordered), 1), len(RECORD_HEADER) - 1)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4)
+    ws.print_area(0, 0, max(len(ordered), 1), len(RECORD_HEADER) - 2)  # the hash is for programs, not paper
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
     wb.close()
 
 

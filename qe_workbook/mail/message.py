@@ -139,7 +139,7 @@ def save_message(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric
     who = sender or display or address.split("@")[0] or "未知发件人"
     when = f"{env.received_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}"
     base: dict[str, Any] = {"mail_uid": env.mail_uid, "received_at": env.received_at, "channel": str(Channel.MAIL),
-            "received_by": "qe mail fetch", "address": address or None, "subject": subject or None,
+            "received_by": "邮件自动收取", "address": address or None, "subject": subject or None,
             "message_id": header_text(msg.get("Message-ID")) or None, "sent_at": sent_time(msg)}  # fmt: skip
     saved = Saved(_entry(env, sender=sender, address=address, display=display, subject=subject,
                          message_id=base["message_id"],
@@ -160,7 +160,7 @@ def save_message(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric
         if earlier is not None:
             path, note = (
                 earlier.saved_as,
-                "；".join(x for x in (note, f"与先前收到的 {earlier.saved_as} 内容相同，未重复保存") if x),
+                "；".join(x for x in (note, f"与 {earlier.shown_time()} 收到的文件内容相同，未重复保存") if x),
             )
         else:
             path = writer.add(parts, data)
