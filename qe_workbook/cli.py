@@ -38,7 +38,7 @@ from .mail.fetch import fetch_json, fetch_mail
 from .mail.server import SECURITY, MailServer
 from .outputs.year_over_year import compare_run_folders
 from .pipeline import run_collect
-from .problems import Severity, has_errors
+from .problems import Severity, has_errors, os_error_text
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adjustments import write_template as write_adjustments_template
 from .record.approval import approve_run
@@ -778,3 +778,8 @@ def run() -> None:
     except click.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except OSError as exc:
+        if exc.filename is None:  # not about a place on disk: a fault of the program, shown as such
+            raise
+        click.echo(f"错误：无法使用“{exc.filename}”（{os_error_text(exc)}）；请确认输出位置（--out）是可以写入的文件夹，而不是文件或只读文件夹。", err=True)  # fmt: skip
+        sys.exit(2)

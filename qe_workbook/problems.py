@@ -1517,6 +1517,7 @@ _ERRNO_TEXT = {
     errno.EISDIR: "这是一个文件夹",
     errno.ENOSPC: "磁盘空间不足",
     errno.EROFS: "磁盘只读",
+    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
 }
 
 

@@ -1,0 +1,75 @@
+"""An output place that cannot be written (a file on the way, a read-only folder): one Chinese sentence, exit 2.
+
+Every command that writes is tried both ways.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qe_workbook import cli
+from qe_workbook.pipeline import run_collect
+
+from .conftest import load_ok, small_rubric_data, write_json
+from .forms import KEY, TIE, fill_all, generate
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small rubric, its key, forms, filled returns and one finished run."""
+    folder = tmp_path_factory.mktemp("unwritable")
+    rubric = load_ok(write_json(folder / "rubric.json", small_rubric_data()))
+    generated = generate(rubric, folder / "forms")
+    fill_all(generated, folder / "returned", TIE)
+    (folder / "qe.key").write_text(KEY.hex())
+    run_collect(folder / "returned", rubric, KEY, folder / "results")
+    return folder
+
+
+@pytest.fixture(params=["under-a-file", "read-only"])
+def bad_out(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    if request.param == "under-a-file":
+        (tmp_path / "一个文件.txt").write_text("x", encoding="utf-8")
+        yield tmp_path / "一个文件.txt" / "输出"
+        return
+    if os.geteuid() == 0:  # root writes through permission bits; /sys refuses new folders to everyone
+        yield Path("/sys/qe-输出")
+        return
+    locked = tmp_path / "只读"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    yield locked / "输出"
+    locked.chmod(stat.S_IRWXU)
+
+
+def commands(place: Path, out: Path) -> dict[str, list[str]]:
+    common = ["--rubric", str(place / "rubric.json")]
+    key = ["--key", str(place / "qe.key")]
+    run = next(p for p in (place / "results").iterdir() if not p.name.startswith("."))
+    return {
+        "collect": ["collect", str(place / "returned"), *common, *key, "--out", str(out)],
+        "generate": ["generate", *common, *key, "--out", str(out)],
+        "demo": ["demo", *common, "--out", str(out)],
+        "simulate": ["simulate", str(place / "forms"), *common, *key, "--out", str(out)],
+        "report": ["report", str(run), *common, "--out", str(out)],
+    }
+
+
+@pytest.mark.parametrize("command", ["collect", "generate", "demo", "simulate", "report"])
+def test_an_unwritable_output_is_one_chinese_sentence(
+    command: str, place: Path, bad_out: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["qe", *commands(place, bad_out)[command]])
+    with pytest.raises(SystemExit) as stopped:
+        cli.run()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("错误：无法使用“") and "请确认输出位置（--out）是可以写入的文件夹" in last, err
+    assert "Traceback" not in err and "Error" not in err
