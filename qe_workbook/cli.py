@@ -20,6 +20,7 @@ from .console import echo_json, echo_problems, echo_run, format_table, run_json,
 from .demo import run_demo
 from .documents.reports import report_run
 from .forms.generate import generate_forms
+from .forms.register import REGISTER_NAME, load_register, occupied
 from .forms.simulate import PROFILES, simulate
 from .intake.collect import Prefer
 from .intake.discover import discover
@@ -346,12 +347,19 @@ def generate(
 ) -> None:
     """为每个评价部门生成锁定的评价表（附件6），并生成发放清单。"""
     rb = open_rubric(rubric_path)
+    register, problems = load_register(key_path.parent / REGISTER_NAME)
+    taken = occupied(out_dir)
+    if problems or taken:
+        echo_problems([*problems, *([taken] if taken else [])], err=True)
+        sys.exit(1)
     key = open_key(key_path, create=True)
     with click.progressbar(length=len(rb.form_evaluators()), label="生成评价表", file=sys.stderr) as bar:
         result = generate_forms(
-            rb, out_dir, key, password=password, seed=seed, generated_at=timestamp, progress=lambda _ev: bar.update(1)
-        )
+            rb, out_dir, key, password=password, seed=seed, generated_at=timestamp, progress=lambda _ev: bar.update(1),
+            register=register,
+        )  # fmt: skip
     click.echo(f"已生成 {len(result.forms)} 份评价表，位于 {out_dir}；发放清单：{result.dispatch_list}")
+    click.echo(f"已记入评价表生成登记（第 {register.generations[-1].number} 次生成）：{register.path}")
     for ev in result.idle:
         click.echo(f"说明：{ev.name} 没有需要评价的项目，未生成评价表。")
 
@@ -386,6 +394,8 @@ def collect_cmd(
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
     rb = open_rubric(rubric_path)
     key = open_key(key_path)
+    register, problems = load_register(key_path.parent / REGISTER_NAME)
+    echo_problems(problems, err=True)
     total = len(discover(returned).files)
     with click.progressbar(length=total, label="读取评价表", file=sys.stderr) as bar:
         report = run_collect(
@@ -398,6 +408,7 @@ def collect_cmd(
             reports=not no_report,
             progress=lambda _name: bar.update(1),
             adjustments=adjustments_file,
+            register=register,
         )
     if as_json:
         echo_json(run_json(report, rb))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents.reports import write_reports
+from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
 from .outputs.export import write_plain_outputs
@@ -51,6 +52,7 @@ def run_collect(
     progress: Callable[[str], None] | None = None,
     reports: bool = True,
     adjustments: Path | None = None,
+    register: Register | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
@@ -59,7 +61,7 @@ def run_collect(
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
-                        progress=progress)  # fmt: skip
+                        progress=progress, register=register)  # fmt: skip
     results = score(collected.frame, rubric)
     adjusted, adjust_problems = adjust(results, adjustments, rubric)
     final = adjusted.after if adjusted else results

@@ -66,6 +66,7 @@ from .paper import (
     text_height,
     text_width,
 )
+from .register import FULL, FormRecord, Register
 
 INPUT_FILL = "#FFF2CC"  # 浅黄色: the cells a department fills, on screen and on paper
 NO_REMARK_FILL = "#F4B183"  # 橙色: a shortfall entered without its remark
@@ -100,8 +101,11 @@ def generate_forms(
     seed: str = "",
     generated_at: datetime | None = None,
     progress: Callable[[Evaluator], None] | None = None,
+    register: Register | None = None,
 ) -> GenerateResult:
-    """Write one form per evaluator with items, plus 发放清单.xlsx; return what was written."""
+    """Write one form per evaluator with items, plus 发放清单.xlsx; return what was written.
+
+    With a `register`, this generation is recorded there (and the register saved)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     when = (generated_at or datetime.now()).replace(microsecond=0)
     forms = []
@@ -123,6 +127,12 @@ def generate_forms(
         if progress:
             progress(evaluator)
     dispatch = write_dispatch_list(rubric, forms, out_dir / "发放清单.xlsx", when)
+    if register is not None:
+        register.add(
+            kind=FULL, generated_at=when.isoformat(), seed=seed, year=rubric.year, rubric_hash=rubric.content_hash,
+            folder=str(out_dir), forms=[FormRecord(f.evaluator.name, f.form_id, f.path.name) for f in forms],
+        )  # fmt: skip
+        register.save()
     return GenerateResult(forms, list(rubric.idle_evaluators()), dispatch)
 
 

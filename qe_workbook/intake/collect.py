@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errorlog import ErrorLog
 from ..forms.layout import FORM_SHEET, form_rows
+from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
@@ -26,6 +27,7 @@ from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
 from .discover import discover
+from .generations import retire_superseded
 from .read_form import read_form
 from .receipts import FORM_MATERIAL, Receipt, ReceiptBook, late_problem, load_receipts
 
@@ -258,10 +260,13 @@ def collect(
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
     receipts: ReceiptBook | None = None,
+    register: Register | None = None,
 ) -> CollectResult:
     """Read every returned form under `source` (a folder, or a list of files) and merge them.
 
-    Arrival times come from `receipts`, or else from the folder's own 收件记录.json/收件登记.xlsx."""
+    Arrival times come from `receipts`, or else from the folder's own 收件记录.json/收件登记.xlsx.
+    With the generation `register`, forms of a superseded generation are named and, when the newer
+    form of the same department is in, set aside."""
     limits = limits or Limits()
     receipt_problems: list[Problem] = []
     if receipts is None and isinstance(source, Path):
@@ -278,6 +283,8 @@ def collect(
     problems = list(found.problems)
     for sub in submissions:
         problems += sub.problems
+    if register is not None:
+        problems += retire_superseded(submissions, register)
     problems += resolve_duplicates(submissions, prefer)
     problems += receipt_problems
     if receipts:
