@@ -114,24 +114,28 @@ def item_frame(frame: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, np.nd
 
 
 def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """One row per unit in rubric order: area subtotals (a pivot of the item scores), bonus, deduction,
-    total, veto, grade, completeness and rank, all points in hundredths."""
+    """One row per unit in rubric order: area subtotals, bonus, deduction, total, veto, grade,
+    completeness and rank, all points in hundredths.
+
+    The item frame is units × items in rubric order, so its points reshape into the 分项矩阵 (one row
+    per unit, one column per item); every subtotal is a row sum over that matrix's columns of one
+    kind (and area).
+    """
     facts = rubric_items(rubric)
-    long = items.join(facts[["kind", "area"]], on="item_id")
-    long["points"] = long["points_cents"].fillna(0).astype("int64")
-    long = long.reset_index()
-    scored = long[long["kind"] == Kind.SCORE]
-    areas = scored.pivot_table(index="unit", columns="area", values="points", aggfunc="sum", fill_value=0, sort=False)
-    areas = areas.reindex(index=[u.name for u in rubric.units], columns=[a.id for a in rubric.areas], fill_value=0)
-    by_kind = long.pivot_table(index="unit", columns="kind", values="points", aggfunc="sum", fill_value=0, sort=False)
-    by_kind = by_kind.reindex(index=areas.index, columns=[str(k) for k in Kind], fill_value=0)
-    units = pd.DataFrame(index=areas.index)
-    for area in areas.columns:
-        units[f"area_{area}_cents"] = areas[area].astype("int64")
-    units["bonus_cents"] = by_kind[Kind.BONUS].astype("int64")
-    units["deduction_cents"] = by_kind[Kind.DEDUCTION].astype("int64")
-    units["total_cents"] = areas.sum(axis=1).astype("int64") + units["bonus_cents"] - units["deduction_cents"]
-    units["veto"] = by_kind[Kind.VETO] > 0
+    shape = (len(rubric.units), len(facts))
+    matrix = items["points_cents"].fillna(0).to_numpy(np.int64).reshape(shape)
+    kind, area = facts["kind"].to_numpy(), facts["area"].to_numpy()
+
+    def total(columns: np.ndarray) -> np.ndarray:
+        return matrix[:, columns].sum(axis=1)
+
+    units = pd.DataFrame(index=pd.Index([u.name for u in rubric.units], name="unit"))
+    for a in rubric.areas:
+        units[f"area_{a.id}_cents"] = total((kind == Kind.SCORE) & (area == a.id))
+    units["bonus_cents"] = total(kind == Kind.BONUS)
+    units["deduction_cents"] = total(kind == Kind.DEDUCTION)
+    units["total_cents"] = total(kind == Kind.SCORE) + units["bonus_cents"] - units["deduction_cents"]
+    units["veto"] = total(kind == Kind.VETO) > 0
     grading = rubric.grading
     grades = np.select(
         [units["total_cents"] >= to_cents(t.min) for t in grading.thresholds],
@@ -139,8 +143,8 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
         default=grading.lowest_grade,
     )
     units["grade"] = np.where(units["veto"], grading.veto_grade, grades)
-    missing = long.assign(short=long["received"] < long["expected"]).groupby("unit", sort=False)["short"].any()
-    units["complete"] = ~missing.reindex(units.index).astype(bool)
+    missing = (items["expected"] - items["received"]).to_numpy(np.int64).reshape(shape)
+    units["complete"] = missing.sum(axis=1) == 0
     units["rank"] = _ranks(units["total_cents"], units["veto"] & grading.veto_ranks_last)
     return units
 
