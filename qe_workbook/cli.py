@@ -42,10 +42,13 @@ from .pipeline import run_collect
 from .problems import Severity, has_errors, os_error_text
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adjustments import write_template as write_adjustments_template
+from .record.appeals import FILE_NAME as APPEALS_FILE
+from .record.appeals import write_template as write_appeals_template
 from .record.approval import approve_run
 from .record.archive import archive_run, verify_archive
 from .record.diff import diff_dict, diff_runs, diff_text, free_file, write_change_report
 from .record.key_sheet import sheet_lines, write_sheet_docx
+from .record.precheck import Disclose, write_prechecks
 from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.compare import compare, diff_rows
@@ -379,6 +382,8 @@ def generate(
 @click.option("--no-report", is_flag=True, help="不生成反馈意见、通报代拟稿和公告名单。")
 @click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="会议调整表（qe adjustments template 生成）：评分后加分、扣分、降级或定级。")  # fmt: skip
+@click.option("--appeals", "appeals_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="异议登记表（qe appeals template 生成）：列入汇总表并检查。")  # fmt: skip
 @json_option
 def collect_cmd(
     returned: Path,
@@ -389,6 +394,7 @@ def collect_cmd(
     prefer: str | None,
     no_report: bool,
     adjustments_file: Path | None,
+    appeals_file: Path | None,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
@@ -409,6 +415,7 @@ def collect_cmd(
             progress=lambda _name: bar.update(1),
             adjustments=adjustments_file,
             register=register,
+            appeals=appeals_file,
         )
     if as_json:
         echo_json(run_json(report, rb))
@@ -566,6 +573,40 @@ def adjustments_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
         click.echo(f"文件 {out_file} 已存在，未覆盖。", err=True)
         sys.exit(1)
     click.echo(f"已生成会议调整表：{write_adjustments_template(out_file, open_rubric(rubric_path))}")
+
+
+@main.command("precheck")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="结果文件夹")
+@click.option(
+    "--deadline", type=click.DateTime(["%Y-%m-%d"]), required=True, help="反馈异议的截止日期，例如 2023-05-20。"
+)
+@click.option("--disclose", type=click.Choice([str(d) for d in Disclose]), default=str(Disclose.SHORTFALLS),
+              show_default=True, help="列出哪些评价说明：all 全部，shortfalls 仅失分项目，none 不列。")  # fmt: skip
+@rubric_option
+def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str, rubric_path: Path | None) -> None:
+    """为每个被考核单位生成得分核对单（各项目得分、评价说明、异议栏和反馈截止日期）。"""
+    folder, problems = write_prechecks(run_dir, open_rubric(rubric_path), deadline.date(), disclose=Disclose(disclose))
+    echo_problems(problems, err=True)
+    if folder is None:
+        sys.exit(1)
+    click.echo(f"得分核对单已写入：{folder}")
+
+
+@main.group("appeals")
+def appeals_group() -> None:
+    """异议登记表：被考核单位对得分的异议及评价部门的复核意见。"""
+
+
+@appeals_group.command("template")
+@rubric_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path(APPEALS_FILE),
+              show_default=True, help="空白异议登记表的保存位置（已存在时不覆盖）。")  # fmt: skip
+def appeals_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
+    """生成空白的异议登记表（单位、项目、异议内容、佐证材料、评价部门、复核意见、复核说明、复核日期）。"""
+    if out_file.exists():
+        click.echo(f"文件 {out_file} 已存在，未覆盖。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成异议登记表：{write_appeals_template(out_file, open_rubric(rubric_path))}")
 
 
 @main.group("receipts")

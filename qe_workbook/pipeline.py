@@ -18,6 +18,8 @@ from .outputs.run_outputs import RunOutputs
 from .problems import Problem, has_errors
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adjustments import adjust
+from .record.appeals import APPEAL_HEADER, read_appeals
+from .record.appeals import FILE_NAME as APPEALS_FILE
 from .record.stages import compare_with_approved
 from .rubric import Rubric
 from .scoring.score import Results, score
@@ -53,6 +55,7 @@ def run_collect(
     reports: bool = True,
     adjustments: Path | None = None,
     register: Register | None = None,
+    appeals: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
@@ -65,14 +68,19 @@ def run_collect(
     results = score(collected.frame, rubric)
     adjusted, adjust_problems = adjust(results, adjustments, rubric)
     final = adjusted.after if adjusted else results
-    problems = collected.problems + results.problems + adjust_problems + compare_with_approved(out_parent, final)
+    register, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
+    problems = collected.problems + results.problems + adjust_problems + appeal_problems
+    problems += compare_with_approved(out_parent, final)
     with new_run_folder(out_parent) as (tmp, finish):
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
-                              adjusted=adjusted.table if adjusted else None)  # fmt: skip
+                              adjusted=adjusted.table if adjusted else None,
+                              appeals=(APPEAL_HEADER, [a.row() for a in register]) if appeals else None)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
         documents = write_reports(tmp, rubric, final, notes=adjusted.notes if adjusted else None) if reports else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
+        if appeals is not None:
+            shutil.copyfile(appeals, tmp / APPEALS_FILE)
         error_log = collected.errors.write(tmp)
         written = RunOutputs.written(tmp, master, list(plain.values()), documents, [error_log] if error_log else [])
         folder = finish()

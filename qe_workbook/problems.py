@@ -1139,6 +1139,35 @@ _TYPES = [
         "加分、扣分填大于 0、最多两位小数的分值；定级（或指定降到的等级）填考核细则中的等级，如 B。",
         "{unit}的{kind}填的是“{value}”",
     ),
+    # the appeal register (异议登记.xlsx)
+    ProblemType(
+        "APPEAL_UNREADABLE",
+        _E,
+        "异议登记表无法读取。",
+        "请用 qe appeals template 生成的表格登记，保存为 .xlsx 后重新运行。",
+        "异议登记表无法读取：{reason}",
+    ),
+    ProblemType(
+        "APPEAL_UNKNOWN",
+        _E,
+        "异议登记中的被考核单位或项目编号不在考核细则中，该行未采用。",
+        "请在下拉列表中选择被考核单位，并填写得分核对单上的项目编号。",
+        "被考核单位“{unit}”或项目编号“{item}”不在考核细则中",
+    ),
+    ProblemType(
+        "APPEAL_BAD_OUTCOME",
+        _E,
+        "异议登记中的复核意见不对，该行未采用。",
+        "复核意见只能是“维持”或“调整”；尚未复核的留空。",
+        "复核意见填的是“{value}”",
+    ),
+    ProblemType(
+        "APPEAL_PENDING",
+        _W,
+        "有异议尚未复核，结果可能还会变动。",
+        "请评价部门复核后在异议登记中填写复核意见和日期；调整得分的，由评价部门报送更正。",
+        "{unit}对项目 {item} 的异议尚未复核",
+    ),
     # the archive
     ProblemType(
         "ARCHIVE_NOT_APPROVED",

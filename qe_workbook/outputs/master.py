@@ -100,6 +100,7 @@ def write_master(
     problems: list[Problem],
     *,
     adjusted: tuple[list[str], list[list[str]]] | None = None,  # the meeting's adjustments, side by side
+    appeals: tuple[list[str], list[list[str]]] | None = None,  # the office's appeal register
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
@@ -108,6 +109,8 @@ def write_master(
     _summary(wb.add_worksheet("汇总"), s, rubric, results)
     if adjusted is not None:
         _adjusted(wb.add_worksheet("会议调整后"), s, *adjusted)
+    if appeals is not None:
+        _register(wb.add_worksheet("异议登记"), s, *appeals)
     _detail(wb.add_worksheet("明细"), s, collected.frame)
     _matrix(wb.add_worksheet("分项矩阵"), s, rubric, results)
     _returns(wb.add_worksheet("报送情况"), s, rubric, collected.submissions)
@@ -123,6 +126,14 @@ def _adjusted(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]
     s.table(ws, 0, header, rows)
     _widths(ws, [16, 11, 11, 11, 60, 11, 11, 11])
     ws.freeze_panes(1, 1)
+
+
+def _register(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
+    """The appeal register as the office keeps it (pending appeals say 待复核)."""
+    widths = [14, 9, 40, 30, 14, 9, 36, 11]
+    s.table(ws, 0, header, rows, widths)
+    _widths(ws, widths)
+    ws.freeze_panes(1, 0)
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:

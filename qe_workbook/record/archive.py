@@ -31,6 +31,7 @@ from ..documents.public_list import CSV_NAME, XLSX_NAME
 from ..intake.receipts import RECORD_FILES
 from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
+from .appeals import FILE_NAME as APPEALS_FILE
 from .approval import ADJUSTMENTS_FILE, fingerprint
 from .stages import APPROVAL_FILE, FINAL_STAGES, read_stages
 
@@ -38,7 +39,7 @@ RECEIVED, TABLES, DOCUMENTS, REGISTERS = "01_收到的评价表", "02_汇总表"
 CONTENTS = "卷内目录.xlsx"
 SUMS = "SHA256SUMS.txt"
 PUBLIC_LIST_NAMES = (XLSX_NAME, CSV_NAME)
-REGISTER_FILES = (APPROVAL_FILE, ADJUSTMENTS_FILE)
+REGISTER_FILES = (APPROVAL_FILE, ADJUSTMENTS_FILE, APPEALS_FILE)
 DRAFT_DOCUMENTS = (".docx", *PUBLIC_LIST_NAMES)  # the run's own 初稿 documents: the stage's documents are archived
 TO_PDF = (".xlsx", ".docx")
 CONVERT_SECONDS = 300

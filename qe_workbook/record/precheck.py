@@ -1,0 +1,104 @@
+"""Before the result is final, each unit checks its scores: one 得分核对单 per unit, with an 异议
+column and the deadline; the office then keeps its 异议登记.xlsx (see appeals.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import xlsxwriter
+
+from ..amounts import canonical, round2
+from ..documents.reports import rescore_run
+from ..outputs.master import Sheets
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem
+from ..rubric import KIND_LABELS, Kind, Rubric
+from ..scoring.results import ItemScore, UnitResult
+
+PRECHECK_DIR = "得分核对单"
+HEADER = [
+    "项目编号",
+    "类别",
+    "所评价项目",
+    "满分",
+    "得分",
+    "评价部门",
+    "评价说明",
+    "异议（如有，请写明理由和佐证材料）",
+]
+WIDTHS = [9, 8, 44, 8, 8, 14, 40, 36]
+
+
+class Disclose(StrEnum):
+    """Which remarks the office shows to the unit."""
+
+    ALL = "all"  # every remark
+    SHORTFALLS = "shortfalls"  # remarks only where points were lost
+    NONE = "none"  # no remarks
+
+
+def precheck_name(rubric: Rubric, unit: str) -> str:
+    return f"{unit}_{rubric.year}年度质量工作考核得分核对单.xlsx"
+
+
+def write_prechecks(
+    run_dir: Path, rubric: Rubric, deadline: date, *, disclose: Disclose = Disclose.SHORTFALLS,
+    out_parent: Path | None = None,
+) -> tuple[Path | None, list[Problem]]:  # fmt: skip
+    """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`)."""
+    results, problems = rescore_run(run_dir, rubric)
+    if results is None:
+        return None, problems
+    with new_run_folder(out_parent or run_dir / PRECHECK_DIR) as (tmp, finish):
+        for unit in results.units:
+            write_precheck(tmp / precheck_name(rubric, unit.unit), rubric, unit, deadline, disclose)
+        folder = finish()
+    return folder, []
+
+
+def write_precheck(path: Path, rubric: Rubric, unit: UnitResult, deadline: date, disclose: Disclose) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})  # fmt: skip
+    wb.set_properties({"title": f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", "author": rubric.office})
+    s = Sheets(wb)
+    ws = wb.add_worksheet("得分核对单")
+    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）", s.title)
+    total = f"总分 {round2(unit.total):.2f} 分（各领域得分 + 加分 − 扣分）；以下为各项目得分（扣分项为扣分），供核对。"
+    ws.merge_range(1, 0, 1, len(HEADER) - 1, total, s.note)
+    rows = [_row(item_score, disclose) for item_score in unit.items]
+    last = s.table(ws, 3, HEADER, rows, WIDTHS)
+    notes = [
+        f"如对得分有异议，请在“异议”一栏写明理由并附佐证材料，于 {deadline:%Y年%m月%d日} 前报{rubric.office}；"
+        "逾期未反馈的视为无异议。",
+        "异议由评价部门复核，复核意见（维持或调整）记入异议登记，调整的得分以评价部门的更正为准。",
+    ]
+    for n, note in enumerate(notes, start=last + 2):
+        ws.merge_range(n, 0, n, len(HEADER) - 1, note, s.note)
+        ws.set_row(n, 32)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    wb.close()
+    return path
+
+
+def _row(item_score: ItemScore, disclose: Disclose) -> list[str]:
+    item = item_score.item
+    if item_score.points is None:
+        shown = "（暂缺）"
+    elif item.kind is Kind.VETO:
+        shown = "是" if item_score.points else "否"
+    else:
+        shown = f"{round2(item_score.points):.2f}"
+    lost = item_score.lost is not None or (item.kind is Kind.VETO and bool(item_score.points))
+    show = disclose is Disclose.ALL or (disclose is Disclose.SHORTFALLS and lost)
+    remarks = "；".join(s.remark for s in item_score.sources if s.remark) if show else ""
+    evaluators = "、".join(item.evaluators)
+    return [item.id, KIND_LABELS[item.kind], item.text, canonical(item.max), shown, evaluators, remarks, ""]
