@@ -68,13 +68,13 @@ def run_collect(
     results = score(collected.frame, rubric)
     adjusted, adjust_problems = adjust(results, adjustments, rubric)
     final = adjusted.after if adjusted else results
-    register, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
+    appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
     problems = collected.problems + results.problems + adjust_problems + appeal_problems
     problems += compare_with_approved(out_parent, final)
     with new_run_folder(out_parent) as (tmp, finish):
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
                               adjusted=adjusted.table if adjusted else None,
-                              appeals=(APPEAL_HEADER, [a.row() for a in register]) if appeals else None)  # fmt: skip
+                              appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
         documents = write_reports(tmp, rubric, final, notes=adjusted.notes if adjusted else None) if reports else []
         if adjustments is not None and adjusted is not None:
