@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.rubric import Kind, Rubric, load_rubric
+from qe_workbook.rubric import BUNDLED_RUBRIC, Kind, Rubric, default_rubric_path, load_rubric
 
 from .conftest import ROOT, SEED, UNITS_2022, small_rubric_data, write_json
 
@@ -274,3 +274,10 @@ def test_rubric_problems_carry_their_facts_as_params(tmp_path: Path) -> None:
     assert found["RUBRIC_AREA_SUM"].params == {"area": data["areas"][0]["name"], "max": "60", "sum": "59"}
     assert found["RUBRIC_AREA_SUM"].message.startswith("$.areas[0].max：领域")
     assert found["RUBRIC_EVALUATOR_REPEATED"].params == {"item": "01-1", "evaluator": "甲局"}
+
+
+def test_the_bundled_rubric_is_found_outside_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no rubric.json here: the one shipped with the package is used
+    path = default_rubric_path()
+    assert path == BUNDLED_RUBRIC and path.read_bytes() == (ROOT / "rubric.json").read_bytes()
+    assert load_rubric(path).rubric is not None
