@@ -8,6 +8,7 @@ rubric they were scored with); `write_change_report` writes 变更说明.xlsx.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, astuple, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -24,6 +25,8 @@ from ..rubric import Kind, Rubric
 from ..scoring.results import ItemScore, Results
 from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .adjustments import adjust
+from .appeals import FILE_NAME as APPEALS_FILE
+from .appeals import read_appeals
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ItemChange:
     new: str
     old_from: str
     new_from: str
+    behind: str = ""  # the appeal behind the change, from the new run's 异议登记
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ ITEM_HEADER = [
     "新得分",
     "原来源（文件 工作表!单元格）",
     "新来源（文件 工作表!单元格）",
+    "变更依据（异议复核）",
 ]
 UNIT_HEADER = ["被考核单位", "原总分", "新总分", "变化", "原等级", "新等级", "原排名", "新排名"]
 
@@ -81,10 +86,27 @@ def diff_runs(old_dir: Path, new_dir: Path, rubric: Rubric) -> tuple[RunDiff | N
     old_adjusted, problems = adjust(old, old_dir / ADJUSTMENTS_FILE, rubric)
     new_adjusted, more = adjust(new, new_dir / ADJUSTMENTS_FILE, rubric)
     old, new = (old_adjusted.after if old_adjusted else old), (new_adjusted.after if new_adjusted else new)
-    return compare_results(old, new, old_dir.name, new_dir.name), problems + more
+    behind, found = appeals_behind(new_dir / APPEALS_FILE, rubric)
+    return compare_results(old, new, old_dir.name, new_dir.name, behind), problems + more + found
 
 
-def compare_results(old: Results, new: Results, old_name: str, new_name: str) -> RunDiff:
+def appeals_behind(path: Path, rubric: Rubric) -> tuple[dict[tuple[str, str], str], list[Problem]]:
+    """For each (unit, item) with a decided appeal in a run's 异议登记, what was claimed and decided."""
+    if not path.is_file():
+        return {}, []
+    appeals, problems = read_appeals(path, rubric)
+    behind: dict[tuple[str, str], str] = {}
+    for a in appeals:
+        if a.outcome:
+            when = f"，{a.decided:%Y-%m-%d}" if a.decided else ""
+            text = f"异议：{a.claim}；{a.evaluator}复核意见：{a.outcome}{when}"
+            behind[(a.unit, a.item_id)] = "；".join(filter(None, [behind.get((a.unit, a.item_id), ""), text]))
+    return behind, [p for p in problems if p.code != "APPEAL_PENDING"]
+
+
+def compare_results(
+    old: Results, new: Results, old_name: str, new_name: str, behind: Mapping[tuple[str, str], str] | None = None
+) -> RunDiff:
     diff = RunDiff(old_name, new_name)
     after = {u.unit: u for u in new.units}
     for before in old.units:
@@ -95,7 +117,7 @@ def compare_results(old: Results, new: Results, old_name: str, new_name: str) ->
             if item_score.points != changed.points:
                 diff.items.append(ItemChange(before.unit, item_score.item.id, _short(item_score.item.text),
                                              _points(item_score), _points(changed), _where(item_score),
-                                             _where(changed)))  # fmt: skip
+                                             _where(changed), (behind or {}).get((before.unit, item_score.item.id), "")))  # fmt: skip
         diff.units.append(UnitChange(before.unit, _amount(before.total), _amount(now.total),
                                      _signed(now.total - before.total), before.grade_label, now.grade_label,
                                      before.rank, now.rank))  # fmt: skip
@@ -154,8 +176,8 @@ def write_change_report(path: Path, diff: RunDiff, rubric: Rubric) -> Path:
         ("各单位结果变化", UNIT_HEADER, [[u.unit, u.old_total, u.new_total, u.delta, u.old_grade, u.new_grade,
                                           str(u.old_rank), str(u.new_rank)] for u in diff.units],
          [u.changed for u in diff.units], [18, 10, 10, 10, 10, 10, 8, 8]),
-        ("变化的项目得分", ITEM_HEADER, [[c.unit, c.item_id, c.item_text, c.old, c.new, c.old_from, c.new_from]
-                                        for c in diff.items], [True] * len(diff.items), [14, 9, 32, 10, 10, 44, 44]),
+        ("变化的项目得分", ITEM_HEADER, [list(astuple(c)) for c in diff.items], [True] * len(diff.items),
+         [14, 9, 32, 10, 10, 40, 40, 36]),
     ]  # fmt: skip
     for name, header, rows, marks, widths in sheets:
         ws = wb.add_worksheet(name)
