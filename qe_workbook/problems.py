@@ -1005,6 +1005,13 @@ _TYPES = [
         "与 {host} 的连接在收取过程中中断（已完成 {done} 封，{reason}）",
     ),
     ProblemType(
+        "MAIL_SAVE_FAILED",
+        _E,
+        "附件或收件记录无法写入输出文件夹，收取已停止。",
+        "请检查磁盘空间和文件夹权限后再次运行同一命令；已记录的邮件不会重复保存。",
+        "无法写入 {folder}：{reason}",
+    ),
+    ProblemType(
         "MAIL_SERVER_REFUSED",
         _E,
         "邮件服务器拒绝了请求。",

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import trustme
+
 from .conftest import require_program
 
 USER, PASSWORD = "office@example.cn", "授权码-Secret-1"
@@ -56,12 +58,14 @@ def _accounts() -> tuple[str, str, str, str]:
 @dataclass
 class Dovecot:
     root: Path
-    port: int
+    port: int  # IMAP (STARTTLS offered when it has a certificate)
     process: subprocess.Popen[bytes]
+    ssl_port: int = 0  # IMAPS, when it has a certificate
 
     @classmethod
     @contextmanager
-    def running(cls) -> Iterator[Dovecot]:
+    def running(cls, ca: trustme.CA | None = None) -> Iterator[Dovecot]:
+        """Dovecot; with `ca`, also over TLS with a certificate for localhost issued by that CA."""
         binary = shutil.which("dovecot") or "/usr/sbin/dovecot"  # sbin is not on every user's PATH
         if not Path(binary).exists():
             binary = require_program("dovecot")
@@ -69,7 +73,12 @@ class Dovecot:
         root = Path(tempfile.mkdtemp(prefix="qe-dovecot-"))
         root.chmod(0o755)
         internal, group, login, mail_user = _accounts()
-        port = free_port()
+        port, ssl_port = free_port(), free_port() if ca else 0
+        tls = "ssl = no"
+        if ca is not None:
+            cert = ca.issue_cert("localhost", "127.0.0.1")
+            cert.private_key_and_cert_chain_pem.write_to_path(str(root / "server.pem"))
+            tls = f"ssl = yes\nssl_cert = <{root}/server.pem\nssl_key = <{root}/server.pem"
         (root / "home").mkdir()
         (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", encoding="utf-8")
         (root / "dovecot.conf").write_text(f"""
@@ -78,7 +87,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{tls}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
@@ -99,7 +108,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {ssl_port}
   }}
 }}
 """, encoding="utf-8")  # fmt: skip
@@ -109,7 +118,7 @@ service imap-login {{
                                    stderr=subprocess.PIPE)  # fmt: skip
         try:
             _wait_for(port)
-            yield cls(root, port, process)
+            yield cls(root, port, process, ssl_port)
         finally:
             process.terminate()
             try:

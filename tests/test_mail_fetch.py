@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import trustme
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
@@ -154,6 +155,9 @@ def test_a_chinese_folder_and_since(
     missing = fetch_mail(MailServer("127.0.0.1", USER, imap.port, "none", folder="不存在"), PASSWORD,
                          tmp_path / "other", small_rubric)  # fmt: skip
     assert [p.code for p in missing.problems] == ["MAIL_FOLDER_MISSING"]
+    (tmp_path / "a file").write_text("x")
+    unwritable = fetch_mail(server, PASSWORD, tmp_path / "a file" / "out", small_rubric)
+    assert [p.code for p in unwritable.problems] == ["MAIL_SAVE_FAILED"] and not unwritable.complete
 
 
 def test_wrong_password_is_a_clear_message_and_writes_nothing(
@@ -163,7 +167,7 @@ def test_wrong_password_is_a_clear_message_and_writes_nothing(
     result = CliRunner().invoke(main, fetch_args(imap.port, out, small_rubric_path), env={"QE_MAIL_PASSWORD": "错的"})
     assert result.exit_code == 1
     assert f"以 {USER} 登录 127.0.0.1 失败" in result.output and "授权码" in result.output
-    assert not out.exists() or files_under(out) == []
+    assert not out.exists()
     assert "错的" not in result.output
 
 
@@ -229,3 +233,27 @@ def test_malformed_and_oversized_messages_are_named_and_the_rest_is_saved(
     assert report.complete and len(report.new_messages) == 5
     assert [r.file for r in report.receipts] == ["jia.xlsx", FORM.format("乙局")]
     assert "编码有误" in report.receipts[0].note
+
+
+def test_ssl_and_starttls_with_the_servers_certificate(
+    tmp_path: Path, small_rubric: Rubric, forms: dict[str, Path]
+) -> None:
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    with Dovecot.running(ca) as imap:
+        imap.append(foxmail("甲局", "jia@example.cn", "评价表", [(FORM.format("甲局"), forms["甲局"].read_bytes())],
+                            date="Tue, 25 Apr 2023 09:00:00 +0800"), datetime(2023, 4, 25, 9, 0, tzinfo=CST))  # fmt: skip
+        for security, port in (("ssl", imap.ssl_port), ("starttls", imap.port)):
+            server = MailServer("localhost", USER, port, security, cafile=str(ca_file))
+            report = fetch_mail(server, PASSWORD, tmp_path / security, small_rubric)
+            assert report.problems == [] and [r.file for r in report.receipts] == [FORM.format("甲局")], security
+        untrusted = fetch_mail(
+            MailServer("localhost", USER, imap.ssl_port, "ssl"), PASSWORD, tmp_path / "x", small_rubric
+        )
+        assert [p.code for p in untrusted.problems] == ["MAIL_CONNECT_FAILED"]
+        assert "服务器证书无法验证" in untrusted.problems[0].message
+        plain_port = fetch_mail(MailServer("localhost", USER, imap.port, "ssl", cafile=str(ca_file)), PASSWORD,
+                                tmp_path / "y", small_rubric)  # fmt: skip
+        assert "加密连接失败" in plain_port.problems[0].message
+    assert not (tmp_path / "x").exists()

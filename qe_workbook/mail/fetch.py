@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..intake.receipts import RECORD_JSON, Receipt, ReceiptBook, read_record, write_record
-from ..problems import Problem, problem
+from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from .message import Envelope, MailLimits, save_message, too_large_entry
 from .server import MailServer, MailServerError, connect, utf7_folder
@@ -95,7 +95,6 @@ def fetch_mail(
             report.problems += problems
             report.complete = False
             return report
-    out.mkdir(parents=True, exist_ok=True)
     if not server.is_local and server.security == "none":
         report.problems.append(problem("MAIL_INSECURE", host=server.host))
     try:
@@ -105,7 +104,11 @@ def fetch_mail(
         report.complete = False
         return report
     try:
+        _saving(lambda: out.mkdir(parents=True, exist_ok=True))
         _fetch_all(conn, server, out, rubric, book, report, since, limits, on_total, on_message)
+    except SaveFailed as exc:
+        report.complete = False
+        report.problems.append(problem("MAIL_SAVE_FAILED", folder=str(out), reason=os_error_text(exc.error)))
     except (TimeoutError, imaplib.IMAP4.abort, OSError, ssl.SSLError, EOFError) as exc:
         report.complete = False
         report.problems.append(problem("MAIL_CONNECTION_LOST", host=server.host, done=len(report.new_messages),
@@ -116,7 +119,8 @@ def fetch_mail(
     finally:
         _logout(conn)
         if report.new_messages:
-            write_record(out, book)
+            with contextlib.suppress(OSError):  # the JSON record is already complete; this is for people
+                write_record(out, book)
     return report
 
 
@@ -154,15 +158,34 @@ def _fetch_all(
         if env.size > limits.max_message_bytes:
             saved = too_large_entry(env, limits)
         else:
-            saved = save_message(_body(conn, uid), env, out, book, rubric, limits)
+            raw = _body(conn, uid)
+            saved = _saving(lambda: save_message(raw, env, out, book, rubric, limits))  # noqa: B023
         book.messages.append(saved.entry)
         book.add(saved.receipts)
         report.new_messages.append(saved.entry)
         report.receipts += saved.receipts
         report.problems += saved.problems
-        write_record(out, book, people=False)  # the message is done: remember it before the next
+        _saving(lambda: write_record(out, book, people=False))  # the message is done: remember it
         if on_message:
             on_message()
+
+
+class SaveFailed(Exception):
+    """Writing into the output folder failed (disk full, no permission): not the server's fault."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+T = TypeVar("T")
+
+
+def _saving(write: Callable[[], T]) -> T:
+    try:
+        return write()
+    except OSError as exc:
+        raise SaveFailed(exc) from exc
 
 
 def _envelopes(conn: imaplib.IMAP4, validity: int, uids: list[int]) -> dict[int, Envelope]:
