@@ -764,10 +764,24 @@ _TYPES = [
         "{unit}第{number}项（{item}）是扣分项，填的 {value} 不是整数次数",
     ),
     ProblemType(
+        "VALUE_EVENTS_NOT_NUMBER",
+        _E,
+        "扣分项应填写事件次数，填的不是数字。",
+        "请填写发生的事件次数（0 或正整数，例如 0、1、2）；没有发生就填 0，不要写“次”“无”等文字。",
+        "{unit}第{number}项（{item}）是扣分项，填的是“{value}”，不是事件次数",
+    ),
+    ProblemType(
+        "VALUE_EVENTS_BELOW_ZERO",
+        _E,
+        "扣分项的事件次数小于 0。",
+        "请填写发生的事件次数（0 或正整数，例如 0、1、2），不要填写负的扣分值；扣分由汇总时按细则计算。",
+        "{unit}第{number}项（{item}）是扣分项，填的是 {value}",
+    ),
+    ProblemType(
         "VALUE_VETO_INVALID",
         _E,
         "否决项只能填“是”或“否”。",
-        "请在下拉列表中选择“是”或“否”。",
+        "否决项只填“是”（发生否决情形）或“否”，不要填分数、次数或“无”；可在下拉列表中选择。",
         "{unit}第{number}项（{item}）填的是“{value}”",
     ),
     ProblemType(

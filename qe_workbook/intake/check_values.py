@@ -138,7 +138,9 @@ def _number(value: Any, r: FormRow, at: dict[str, Any], problems: list[Problem])
     else:
         number = from_cell(value)
     if number is None:
-        if "满分" in str(value):
+        if item.kind is Kind.DEDUCTION:
+            problems.append(problem("VALUE_EVENTS_NOT_NUMBER", **at, value=cell_text(value)[:30]))
+        elif "满分" in str(value):
             problems.append(
                 problem("VALUE_FULL_MARKS_WORD", **at, value=cell_text(value)[:30], max=canonical(item.max))
             )
@@ -147,7 +149,8 @@ def _number(value: Any, r: FormRow, at: dict[str, Any], problems: list[Problem])
         return None
     shown = canonical(number)
     if number < 0:
-        problems.append(problem("VALUE_BELOW_ZERO", **at, value=shown))
+        below = "VALUE_EVENTS_BELOW_ZERO" if item.kind is Kind.DEDUCTION else "VALUE_BELOW_ZERO"
+        problems.append(problem(below, **at, value=shown))
         return None
     if item.kind is Kind.DEDUCTION:
         if number != number.to_integral_value():
