@@ -26,10 +26,11 @@ from ..forms.layout import (
 from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
-from .read_form import RawForm
+from .read_form import RawForm, cell_text
 
 PROP_PREFIX = "qe_"
 TABLE_END = "表格结束"
+BLANK_ROW = "空行"
 
 
 @dataclass
@@ -82,12 +83,24 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
     if evaluator is not None and manifest.year == rubric.year:
         expected = expected_content(rubric, evaluator)
         if verify(key, manifest, expected):
-            return Integrity(manifest, None, content_differences(content, expected, file))
+            rows = rows_in_sheet(raw, expected)
+            return Integrity(manifest, None, content_differences(content, expected, file, rows_in_sheet=rows))
     forged = problem("FORM_SIGNATURE_INVALID", file=file, evaluator=_short(manifest.evaluator, 20), year=manifest.year)
     return Integrity(manifest, None, [forged])
 
 
-def content_differences(found: LockedContent, expected: LockedContent, file: str) -> list[Problem]:
+def rows_in_sheet(raw: RawForm, expected: LockedContent) -> int:
+    """How many rows the table spans on the sheet, down to the last row holding an issued item id
+    (the locked content itself stops at the first blank row, e.g. an inserted one)."""
+    ids = {r[1] for r in expected.rows}
+    rows = range(FIRST_DATA_ROW, len(raw.grid))
+    last = max((r for r in rows if cell_text(raw.cell(r, COL_ID)) in ids), default=FIRST_DATA_ROW - 1)
+    return last - FIRST_DATA_ROW + 1
+
+
+def content_differences(
+    found: LockedContent, expected: LockedContent, file: str, *, rows_in_sheet: int | None = None
+) -> list[Problem]:
     """Where the locked content read from a file departs from what was issued.
 
     Every difference carries `found` and `expected` among its params (what the file holds, what was issued).
@@ -125,8 +138,12 @@ def content_differences(found: LockedContent, expected: LockedContent, file: str
                 cell=cell_ref(row, COL_ID),
                 row=row + 1,
                 expected=ids_expected[index] if index < len(ids_expected) else TABLE_END,
-                found=ids_found[index] if index < len(ids_found) else TABLE_END,
-                rows_found=len(ids_found),
+                found=ids_found[index]
+                if index < len(ids_found)
+                else BLANK_ROW
+                if index < (rows_in_sheet or 0)
+                else TABLE_END,
+                rows_found=max(len(ids_found), rows_in_sheet or 0),
                 rows_expected=len(ids_expected),
             )
         )

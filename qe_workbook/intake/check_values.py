@@ -215,9 +215,21 @@ def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem])
     if parsed is None:
         problems.append(problem("VALUE_DATE_INVALID", **at, value=cell_text(value)[:30]))
         return None
+    issued = _issued(raw)
+    if issued is not None and parsed < issued:
+        problems.append(problem("VALUE_DATE_BEFORE_ISSUE", **at, date=parsed, issued=issued))
     if parsed > rubric.return_deadline:
         problems.append(problem("VALUE_DATE_LATE", **at, date=parsed, deadline=rubric.return_deadline))
     return parsed
+
+
+def _issued(raw: RawForm) -> date | None:
+    """The day the form was generated, from its manifest (sheet or document properties)."""
+    text = raw.manifest.get("generated_at") or raw.properties.get("qe_generated_at") or ""
+    try:
+        return datetime.fromisoformat(text.strip()).date()
+    except ValueError:
+        return None
 
 
 def _extra_content(raw: RawForm, rows: list[FormRow], file: str) -> list[Problem]:

@@ -12,6 +12,7 @@ from ..problems import Problem, os_error_text, problem
 from .receipts import RECORD_FILES
 
 LONG_NAME = 100
+LOCK_MAX_BYTES = 4096  # Excel's and WPS's lock files hold a user name: some 165 bytes
 
 
 @dataclass
@@ -25,11 +26,21 @@ def _odd_name(name: str) -> list[str]:
     reasons = []
     if any(c.isspace() for c in name):
         reasons.append("含空格")
-    if any(unicodedata.east_asian_width(c) == "F" for c in name):
-        reasons.append("含全角字母、数字或符号")
+    if any(unicodedata.east_asian_width(c) == "F" and unicodedata.category(c)[0] in "LN" for c in name):
+        reasons.append("含全角字母或数字")  # full-width brackets and other punctuation are ordinary in Chinese names
+    if name.startswith("~$"):
+        reasons.append("以“~$”开头（办公软件临时文件常用的开头）")
     if len(name) > LONG_NAME:
         reasons.append(f"长达 {len(name)} 个字符")
     return reasons
+
+
+def is_lock_file(path: Path) -> bool:
+    """An office lock file (~$name.xlsx) is tiny and not a zip; a real form renamed ~$… is neither."""
+    if path.stat().st_size > LOCK_MAX_BYTES:
+        return False
+    with path.open("rb") as fh:
+        return fh.read(2) != b"PK"
 
 
 def classify(path: Path, shown: str, found: Found) -> None:
@@ -42,10 +53,10 @@ def classify(path: Path, shown: str, found: Found) -> None:
 
     if path.is_symlink():
         ignore("FILE_SYMLINK")
-    elif lower.startswith("~$") or lower.startswith(".~lock."):
-        ignore("FILE_LOCK")
     elif path.exists() and not path.is_file():  # a pipe or a device would block or never end
         ignore("FILE_NOT_REGULAR")
+    elif lower.startswith(".~lock.") or (lower.startswith("~$") and is_lock_file(path)):
+        ignore("FILE_LOCK")
     elif lower.endswith(".xlsx"):
         found.files.append((path, shown))
         odd = _odd_name(name)
