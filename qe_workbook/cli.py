@@ -769,6 +769,8 @@ def evidence_check_cmd(
 @rubric_option
 @click.option("--forms", "forms_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/forms"),
               show_default=True, help="qe generate 生成空白评价表的文件夹（需重新填写时随邮件附上）。")  # fmt: skip
+@click.option("--packages", "packages_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/units"),
+              show_default=True, help="qe units generate 生成县区材料包的文件夹（县区需补报时附上模板）。")  # fmt: skip
 @out_option(Path("out/chase"), "催报邮件草稿的输出位置（每次新建一个以时间命名的子文件夹）。")
 @click.option("--from", "sender", default=None, help="发件地址（默认为考核细则中市质强办的邮箱）。")
 @click.option("--send", is_flag=True, help="确认后通过发信（SMTP）服务器直接发送，并写入发送记录。")
@@ -777,24 +779,24 @@ def evidence_check_cmd(
 @click.option("--smtp-security", type=click.Choice(SECURITY), default="ssl", show_default=True, help="加密方式。")
 @click.option("--smtp-user", default=None, help="发信邮箱账号（完整的邮箱地址）。")
 @click.option("--yes", is_flag=True, help="不再询问，直接发送（供脚本使用）。")
-def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, out_dir: Path, sender: str | None,
+def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, packages_dir: Path, out_dir: Path, sender: str | None,
                    send: bool, smtp_server: str | None, smtp_port: int | None, smtp_security: str,
                    smtp_user: str | None, yes: bool) -> None:  # fmt: skip
-    """为未报送、未采用或需更正的评价部门写好催报邮件草稿（任何邮件程序都能打开发送）；可选直接发送。"""
+    """为未报送、未采用或需更正的评价部门（汇总结果）或县区（县区材料检查结果）写好催报邮件草稿；可选直接发送。"""
     rb = open_rubric(rubric_path)
     if send and not (smtp_server and smtp_user):
         raise click.UsageError("使用 --send 时必须同时指定 --smtp-server 和 --smtp-user。")
     server = (
         mail_server(smtp_server, smtp_user, smtp_port, smtp_security) if send and smtp_server and smtp_user else None
     )
-    report = run_chase(run_dir, rb, out_dir, forms_dir=forms_dir, sender=sender or smtp_user)
+    report = run_chase(run_dir, rb, out_dir, forms_dir=forms_dir, packages_dir=packages_dir, sender=sender or smtp_user)
     echo_problems(report.problems, err=True)
     if not report.chases:
         click.echo("没有需要催报的评价部门。" if report.folder is None and not report.problems else "未生成催报邮件。")
         sys.exit(1 if report.problems else 0)
-    rows = [[c.evaluator.name, c.reason, str(len(c.lines)), "是" if c.attachment else "", c.to or "（无）"]
+    rows = [[c.recipient.name, c.reason, str(len(c.lines)), "是" if c.attachments else "", c.to or "（无）"]
             for c in report.chases]  # fmt: skip
-    click.echo(format_table(["评价部门", "原因", "问题数", "附空白表", "收件地址"], rows))
+    click.echo(format_table(["收件单位", "原因", "问题数", "附空白表", "收件地址"], rows))
     click.echo(f"已写好 {len(report.chases)} 封催报邮件草稿，位于 {report.folder}")
     if server is None or smtp_user is None or report.folder is None:
         sys.exit(1)

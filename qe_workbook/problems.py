@@ -1298,9 +1298,9 @@ _TYPES = [
     ProblemType(
         "CHASE_FORM_MISSING",
         _W,
-        "找不到该部门的空白评价表，催报邮件未附评价表。",
-        "请用 --forms 指定 qe generate 生成评价表的文件夹（默认 out/forms）。",
-        "找不到{evaluator}的空白评价表 {path}",
+        "找不到需要随催报邮件附上的空白表或模板，邮件未附该文件。",
+        "请用 --forms 指定 qe generate 生成评价表的文件夹（默认 out/forms），或用 --packages 指定 qe units generate 生成材料包的文件夹（默认 out/units）。",
+        "找不到{evaluator}的空白表 {path}",
     ),
     ProblemType(
         "CHASE_NO_ADDRESS",

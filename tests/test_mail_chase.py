@@ -21,6 +21,10 @@ from qe_workbook.intake.receipts import OFFICE_TZ
 from qe_workbook.mail.chase import run_chase
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
+from qe_workbook.units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE
+from qe_workbook.units.package import generate_packages
+from qe_workbook.units.report_out import run_units_check
+from qe_workbook.units.simulate import fill_contacts, write_report
 
 from .forms import KEY, TIE, fill_all, generate, with_changes
 from .mailserver import free_port
@@ -77,7 +81,7 @@ def parse(path: Path) -> EmailMessage:
 def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, small_rubric: Rubric, run: Path) -> None:
     report = run_chase(run, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms", now=NOW)
     assert report.problems == []
-    assert [(c.evaluator.name, c.reason) for c in report.chases] == [("甲局", "需更正"), ("乙局", "未报送"),
+    assert [(c.recipient.name, c.reason) for c in report.chases] == [("甲局", "需更正"), ("乙局", "未报送"),
                                                                      ("质强办", "未采用")]  # fmt: skip
     assert report.folder is not None
     drafts = {p.name: parse(p) for p in sorted(report.folder.glob("*.eml"))}
@@ -92,7 +96,7 @@ def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, sm
     assert "以下单元格需要更正" in body
     assert "1. 文件 2022年度质量工作考核评价表_甲局.xlsx，工作表“评价表”，单元格 E5：" in body
     assert "超过" in body and "得分应在 0 到满分之间，请更正。" in body
-    assert "回收截止日期（2023年04月30日）已过，请尽快在原评价表中更正上述单元格" in body
+    assert "截止日期（2023年04月30日）已过，请尽快在原评价表中更正上述单元格" in body
     assert list(jia.iter_attachments()) == []
 
     yi = drafts["催报_乙局.eml"]
@@ -145,7 +149,37 @@ def test_send_over_smtp_after_confirmation_with_a_log(
     (folder,) = sorted((tmp_path / "chase").iterdir())[-1:]
     with (folder / "发送记录.csv").open(encoding="utf-8-sig") as fh:
         log = list(csv.reader(fh))
-    assert log[0] == ["发送时间", "评价部门", "收件地址", "主题", "结果"]
+    assert log[0] == ["发送时间", "收件单位", "收件地址", "主题", "结果"]
     assert [(r[1], r[2], r[4]) for r in log[1:]] == [("甲局", "jia@example.cn", "已发送"),
                                                     ("乙局", "yi@example.cn", "已发送"),
                                                     ("质强办", "office@example.cn", "已发送")]  # fmt: skip
+
+
+def test_units_with_missing_or_faulty_materials_are_chased(tmp_path: Path, rubric_2022: Rubric) -> None:
+    """源汇区 sent a report with 4 cases; 开发区 sent nothing: it gets both templates again."""
+    packages = tmp_path / "units"
+    generate_packages(rubric_2022, packages, KEY, generated_at=datetime(2023, 3, 1, 9, 0))
+    received = tmp_path / "received"
+    person = ("张敏", "县市场监管局", "股长", "0395-7212345", "13839512345", "zhangmin@example.com")
+    for u in rubric_2022.units:
+        if u.name != "开发区":
+            write_report(
+                received / u.name / f"{u.name}自评报告.docx", rubric_2022, u, cases=4 if u.name == "源汇区" else 3
+            )
+            fill_contacts(packages / u.name / CONTACTS_FILE, received / u.name / CONTACTS_FILE, [person])
+    _check, folder = run_units_check(received, rubric_2022, KEY, tmp_path / "checks")
+    report = run_chase(folder, rubric_2022, tmp_path / "chase", forms_dir=None, packages_dir=packages, now=NOW)
+    assert [(c.recipient.name, c.reason) for c in report.chases] == [("源汇区", "需更正"), ("开发区", "未报送")]
+    assert [p.code for p in report.problems] == ["CHASE_NO_ADDRESS"] and "开发区" in report.problems[0].message
+    assert report.folder is not None
+    yuanhui = parse(report.folder / "催报_源汇区.eml")
+    assert yuanhui["To"] == "源汇区人民政府 <zhangmin@example.com>"
+    assert yuanhui["Subject"] == "【催报】2022年度质量工作考核自评材料（源汇区，需更正）"
+    text = yuanhui.get_body(("plain",)).get_content()
+    assert "源汇区/源汇区自评报告.docx" in text and "4 个典型案例" in text
+    assert "截止日期（2023年04月10日）已过，请尽快按上述说明补报或修改后回复本邮件。" in text
+    assert list(yuanhui.iter_attachments()) == []
+    kaifa = parse(report.folder / "催报_开发区.eml")
+    assert kaifa["To"] is None
+    assert [a.get_filename() for a in kaifa.iter_attachments()] == [CONTACTS_FILE, REPORT_TEMPLATE_FILE]
+    assert "现将需要补报材料的模板随本邮件再次发送" in kaifa.get_body(("plain",)).get_content()
