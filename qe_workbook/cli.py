@@ -384,6 +384,8 @@ def generate(
               default=None, help="会议调整表（qe adjustments template 生成）：评分后加分、扣分、降级或定级。")  # fmt: skip
 @click.option("--appeals", "appeals_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="异议登记表（qe appeals template 生成）：列入汇总表并检查。")  # fmt: skip
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="上年的结果文件夹：在 master.xlsx 中增加“与上年比较”工作表。")  # fmt: skip
 @json_option
 def collect_cmd(
     returned: Path,
@@ -395,6 +397,7 @@ def collect_cmd(
     no_report: bool,
     adjustments_file: Path | None,
     appeals_file: Path | None,
+    previous: Path | None,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
@@ -416,6 +419,7 @@ def collect_cmd(
             adjustments=adjustments_file,
             register=register,
             appeals=appeals_file,
+            previous=previous,
         )
     if as_json:
         echo_json(run_json(report, rb))

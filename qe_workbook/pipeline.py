@@ -11,10 +11,11 @@ from .documents.reports import write_reports
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
-from .outputs.export import write_plain_outputs
+from .outputs.export import results_dict, write_plain_outputs
 from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
 from .outputs.run_outputs import RunOutputs
+from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adjustments import adjust
@@ -56,12 +57,14 @@ def run_collect(
     adjustments: Path | None = None,
     register: Register | None = None,
     appeals: Path | None = None,
+    previous: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
     With `reports`, the feedback documents, the 通报 draft and the public list go in too. With
     `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
+    With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph.
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress, register=register)  # fmt: skip
@@ -71,12 +74,16 @@ def run_collect(
     appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
     problems = collected.problems + results.problems + adjust_problems + appeal_problems
     problems += compare_with_approved(out_parent, final)
+    yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
+    problems += yoy_problems
+    notes = letter_notes(adjusted.notes if adjusted else None, yoy)
     with new_run_folder(out_parent) as (tmp, finish):
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
                               adjusted=adjusted.table if adjusted else None,
-                              appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None)  # fmt: skip
+                              appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
+                              previous=yoy)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = write_reports(tmp, rubric, final, notes=adjusted.notes if adjusted else None) if reports else []
+        documents = write_reports(tmp, rubric, final, notes=notes) if reports else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:

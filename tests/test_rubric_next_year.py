@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from qe_workbook.cli import main
 from qe_workbook.forms.fill import Answer
@@ -20,7 +21,7 @@ from qe_workbook.rubric.new_year import new_year
 from qe_workbook.rubric.workbook.files import import_rubric
 
 from .conftest import ROOT, UNITS_2022, load_ok
-from .forms import KEY, fill_all, generate
+from .forms import KEY, TIE, fill_all, generate, with_changes
 
 
 def full_marks(rubric: Rubric) -> dict[str, dict[tuple[str, str], Answer]]:
@@ -196,3 +197,23 @@ def test_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     result = compare_run_folders(tmp_path, tmp_path)
     assert result.written is None
     assert [p.code for p in result.problems] == ["COMPARE_RUN_INVALID", "COMPARE_RUN_INVALID"]
+
+
+def test_collect_with_previous_adds_the_comparison_sheet(tmp_path: Path, small_rubric: Rubric) -> None:
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "before", TIE)
+    before = run_collect(tmp_path / "before", small_rubric, KEY, tmp_path / "results", reports=False)
+    # 乙局 corrects 东区's 03-1 from 35 to 40: 东区 90.5 → 95.5, now alone in 2nd place; 西区 drops to 3rd
+    fill_all(generate(small_rubric, tmp_path / "forms2"), tmp_path / "after", with_changes(TIE, "乙局", {("东区", "03-1"): (40, "")}))  # fmt: skip
+    after = run_collect(tmp_path / "after", small_rubric, KEY, tmp_path / "results", previous=before.folder)
+    sheet = openpyxl.load_workbook(after.folder / "master.xlsx")["与上年比较"]
+    rows = [r for r in sheet.iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert rows == [
+        ("南区", 98, 98, 0, "A", "A", 1, 1, "不变"),
+        ("东区", 90.5, 95.5, 5, "A", "A", 2, 2, "不变"),
+        ("西区", 90.5, 90.5, 0, "A", "A", 2, 3, "下降 1 位"),
+    ]
+    letter = Document(str(after.folder / "反馈意见" / "东区_2022年度质量工作考核反馈意见.docx"))
+    assert "与2022年度相比：你单位总分由 90.50 分变为 95.50 分（增加 5.00 分），等级由A级变为A级，排名由第 2 位变为第 2 位（不变）。" in [p.text for p in letter.paragraphs]  # fmt: skip
+    missing = run_collect(tmp_path / "after", small_rubric, KEY, tmp_path / "results", reports=False, previous=tmp_path)  # fmt: skip
+    assert "COMPARE_RUN_INVALID" in {p.code for p in missing.problems}
+    assert "与上年比较" not in openpyxl.load_workbook(missing.folder / "master.xlsx").sheetnames

@@ -27,6 +27,7 @@ from ..scoring.frame import display_frame
 from ..scoring.score import NO_REMARK, Results
 from .charts import add_charts
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
+from .year_over_year import YearOverYear
 
 
 class Sheets:
@@ -101,6 +102,7 @@ def write_master(
     *,
     adjusted: tuple[list[str], list[list[str]]] | None = None,  # the meeting's adjustments, side by side
     appeals: tuple[list[str], list[list[str]]] | None = None,  # the office's appeal register
+    previous: YearOverYear | None = None,  # this run against an earlier one (与上年比较)
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
@@ -116,6 +118,8 @@ def write_master(
     _returns(wb.add_worksheet("报送情况"), s, rubric, collected.submissions)
     _problems(wb.add_worksheet("问题清单"), s, problems)
     _feedback(wb.add_worksheet("反馈要点"), s, rubric, results)
+    if previous is not None:
+        _previous(wb.add_worksheet("与上年比较"), s, previous)
     add_charts(wb, rubric, results)
     wb.close()
     return path
@@ -134,6 +138,18 @@ def _register(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]
     s.table(ws, 0, header, rows, widths)
     _widths(ws, widths)
     ws.freeze_panes(1, 0)
+
+
+def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
+    """与上年比较: each unit's total, grade and rank against the previous run, then each area."""
+    widths = [20, 12, 12, 10, 10, 10, 10, 10, 14]
+    last = s.table(ws, 0, yoy.unit_header(), yoy.unit_rows(), widths)
+    header = ["县区", "考核领域", f"{yoy.old.year}年度", f"{yoy.new.year}年度", "变化", "对应方式"]
+    s.table(ws, last + 2, header, yoy.area_rows(), [20, 18, 12, 12, 10, 10])
+    _widths(ws, widths)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:

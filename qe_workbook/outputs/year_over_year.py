@@ -7,7 +7,7 @@ with the items only one year has listed as added or removed. Runs are read throu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -46,26 +46,38 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def run_from_dict(folder: Path, data: dict[str, Any]) -> Run:
+    """A run from its results dict (`results_dict`, or results.json read back)."""
+    units = {
+        u["unit"]: RunUnit(
+            unit=u["unit"],
+            total=_dec(u["total"]),
+            grade=u["grade"],
+            rank=int(u["rank"]),
+            complete=bool(u["complete"]),
+            areas={k: _dec(v) for k, v in u["areas"].items()},
+            items={i["id"]: None if i["points"] is None else _dec(i["points"]) for i in u.get("items", [])},
+            kinds={i["id"]: i["kind"] for i in u.get("items", [])},
+        )
+        for u in data["units"]
+    }
+    return Run(folder, int(data["year"]), dict(data["areas"]), units)
+
+
 def read_run(folder: Path) -> tuple[Run | None, list[Problem]]:
     """A finished run's per-unit results; a problem when the folder is not a run."""
     try:
-        data = read_results_json(folder)
-        units = {
-            u["unit"]: RunUnit(
-                unit=u["unit"],
-                total=_dec(u["total"]),
-                grade=u["grade"],
-                rank=int(u["rank"]),
-                complete=bool(u["complete"]),
-                areas={k: _dec(v) for k, v in u["areas"].items()},
-                items={i["id"]: None if i["points"] is None else _dec(i["points"]) for i in u.get("items", [])},
-                kinds={i["id"]: i["kind"] for i in u.get("items", [])},
-            )
-            for u in data["units"]
-        }
-        return Run(folder, int(data["year"]), dict(data["areas"]), units), []
+        return run_from_dict(folder, read_results_json(folder)), []
     except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
         return None, [problem("COMPARE_RUN_INVALID", file=str(folder), folder=str(folder))]
+
+
+def compare_with_previous(previous: Path, this_run: dict[str, Any]) -> tuple[YearOverYear | None, list[Problem]]:
+    """This run (its results dict) against an earlier run folder, for 与上年比较."""
+    old, problems = read_run(previous)
+    if old is None:
+        return None, problems
+    return compare_runs(old, run_from_dict(Path(), this_run)), []
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,22 @@ class YearOverYear:
                 old, new = c.old.items.get(item_id), c.new.items.get(item_id)
                 rows.append([item_id, c.unit, old, new, None if old is None or new is None else new - old])
         return rows
+
+    def sentence(self, unit: str) -> str | None:
+        """The paragraph of a unit's feedback letter that compares it with the previous year."""
+        if unit in self.units_added:
+            return f"你单位为{self.new.year}年度新增的被考核单位，没有上年结果可比较。"
+        change = next((c for c in self.units if c.unit == unit), None)
+        if change is None:
+            return None
+        delta = change.total_change
+        moved = "增加" if delta > 0 else "减少" if delta < 0 else "持平"
+        amount = f"{moved} {abs(delta):.2f} 分" if delta else moved
+        return (
+            f"与{self.old.year}年度相比：你单位总分由 {change.old.total:.2f} 分变为 {change.new.total:.2f} 分"
+            f"（{amount}），等级由{change.old.grade}级变为{change.new.grade}级，"
+            f"排名由第 {change.old.rank} 位变为第 {change.new.rank} 位（{_places(change.rank_change)}）。"
+        )
 
     def unit_header(self) -> list[str]:
         old, new = f"{self.old.year}年度", f"{self.new.year}年度"
@@ -296,3 +324,17 @@ def compare_run_folders(old_dir: Path, new_dir: Path, out: Path | None = None) -
         return Comparison(result, [problem("RUBRIC_OUTPUT_EXISTS", file=str(out), fix=fix, path=str(out))])
     out.parent.mkdir(parents=True, exist_ok=True)
     return Comparison(result, [], write_comparison(out, result))
+
+
+def letter_notes(
+    notes: Mapping[str, Sequence[str]] | None, previous: YearOverYear | None
+) -> Mapping[str, Sequence[str]] | None:
+    """The paragraphs after each letter's result: the given notes, then the comparison with the previous year."""
+    if previous is None:
+        return notes
+    merged = {unit: list(lines) for unit, lines in (notes or {}).items()}
+    for unit in previous.new.units:
+        sentence = previous.sentence(unit)
+        if sentence:
+            merged.setdefault(unit, []).append(sentence)
+    return merged
