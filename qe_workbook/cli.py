@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .cli_chinese import ChineseGroup, usage_message
 from .console import echo_json, echo_problems, echo_run, format_table, run_json, tolerate_console
-from .demo import run_demo
+from .demo import run_demo, run_units_demo
 from .documents.reports import report_run
 from .forms.generate import generate_forms
 from .forms.register import REGISTER_NAME, load_register, occupied
@@ -460,13 +460,16 @@ def simulate_cmd(
 @rubric_option
 @click.option("--seed", type=int, default=2022, show_default=True, help="模拟填写的随机种子。")
 def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
-    """一键演示：生成评价表 → 模拟各部门填写 → 汇总评分，打印排名和输出位置。"""
+    """一键演示：生成评价表 → 模拟各部门填写 → 汇总评分，打印排名和输出位置；另演示县区材料包的生成和检查。"""
     rb = open_rubric(rubric_path)
     report = run_demo(rb, out_dir, seed=seed)
     folder = report.folder.parent.parent
     click.echo(f"演示文件夹：{folder}（密钥 qe.key、评价表 forms/、模拟回收 returned/、结果 results/）")
     echo_run(report, rb)
-    sys.exit(0 if report.clean else 1)
+    units, units_folder = run_units_demo(rb, folder)
+    click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {units_folder}")
+    click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(units)]))
+    sys.exit(0 if report.clean and units.clean else 1)
 
 
 @main.command("approve")

@@ -14,7 +14,6 @@ and the prose paragraphs add their own length; the cases after 附件 do not cou
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -23,13 +22,16 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.demo import run_units_demo
 from qe_workbook.intake.receipts import REGISTER_XLSX
 from qe_workbook.rubric import Rubric, Unit
+from qe_workbook.units import check as check_module
 from qe_workbook.units.check import Status, check_units
 from qe_workbook.units.materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE, Material
 from qe_workbook.units.package import generate_packages
+from qe_workbook.units.report_out import run_units_check
 from qe_workbook.units.self_report import read_report
-from qe_workbook.units.simulate import fill_contacts, write_report
+from qe_workbook.units.simulate import fill_contacts, simulate_units, write_report
 from qe_workbook.units.wordcount import count_chars
 
 from .conftest import ROOT, UNITS_2022, load_ok, require_program
@@ -169,13 +171,8 @@ def register(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
 
 
 def send_all(packages: Path, rubric: Rubric, received: Path) -> None:
-    """Every unit sends a valid report and contact list, on time."""
-    for u in rubric.units:
-        write_report(received / u.name / f"{u.name}自评报告.docx", rubric, u)
-        fill_contacts(packages / u.name / CONTACTS_FILE, received / u.name / CONTACTS_FILE, [GOOD_PERSON])
-    shutil.copy(packages / REGISTER_XLSX, received / REGISTER_XLSX)
-    register(received / REGISTER_XLSX, [(u.name, m, "现场", "2023-04-07 10:00") for u in rubric.units
-                                        for m in ("自评报告", "联系人员名单")])  # fmt: skip
+    """Every unit sends a valid report and contact list, registered on time (2023-04-07 to 04-09)."""
+    simulate_units(rubric, packages, received)
 
 
 def test_everything_received_on_time_is_clean(tmp_path: Path, packages: Path, rubric_2022: Rubric) -> None:
@@ -184,7 +181,7 @@ def test_everything_received_on_time_is_clean(tmp_path: Path, packages: Path, ru
     assert check.problems == []
     assert check.clean
     assert {check.status(u, m) for u in rubric_2022.units for m in Material} == {Status.RECEIVED}
-    assert len(check.people()) == 8 and check.people()[0].values["手机"] == "13839512345"
+    assert len(check.people()) == 8 and check.people()[0].values["手机"] == "13839501000"  # 舞阳县's 王磊
 
 
 def test_mistakes_are_found_and_named(tmp_path: Path, packages: Path, rubric_2022: Rubric) -> None:
@@ -264,10 +261,34 @@ def test_cli_units_check_writes_outputs_and_exit_codes(tmp_path: Path, packages:
     assert {p.name for p in run.iterdir()} == {
         "材料报送情况.xlsx", "考核工作联系人员名单.xlsx", "problems.json", "problems.csv"}  # fmt: skip
     merged = openpyxl.load_workbook(run / "考核工作联系人员名单.xlsx").active
-    assert [c.value for c in merged[2]][:8] == ["1", "舞阳县", *GOOD_PERSON]
+    assert [c.value for c in merged[2]][:8] == [
+        "1", "舞阳县", "王磊", "舞阳县市场监督管理局", "质量发展股股长", "0395-6100000", "13839501000", "zl1@example.com"]  # fmt: skip
     (received / "舞阳县" / CONTACTS_FILE).unlink()
     assert CliRunner().invoke(main, args).exit_code == 1
     assert sorted((p, p.read_bytes()) for p in received.rglob("*") if p.is_file()) == [
         b for b in before if b[0].name != CONTACTS_FILE or b[0].parent.name != "舞阳县"
     ]
     assert CliRunner().invoke(main, ["units", "check", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_a_defect_is_an_internal_error_and_the_run_goes_on(
+    tmp_path: Path, packages: Path, rubric_2022: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    send_all(packages, rubric_2022, tmp_path / "received")
+
+    def boom(_data: bytes) -> None:
+        raise TypeError("an injected defect")
+
+    monkeypatch.setattr(check_module, "read_report", boom)
+    check, folder = run_units_check(tmp_path / "received", rubric_2022, KEY, tmp_path / "out")
+    internal = [p for p in check.problems if p.code == "INTERNAL_ERROR"]
+    assert {p.file for p in internal} == {f"{u}/{u}自评报告.docx" for u in UNITS_2022}
+    assert {check.status(u, Material.CONTACTS) for u in rubric_2022.units} == {Status.RECEIVED}
+    assert "an injected defect" in (folder / "error.log").read_text(encoding="utf-8")
+
+
+def test_the_demo_units_are_all_received(tmp_path: Path, rubric_2022: Rubric) -> None:
+    (tmp_path / "qe.key").write_text(KEY.hex() + "\n", encoding="ascii")
+    check, folder = run_units_demo(rubric_2022, tmp_path)
+    assert check.clean and check.problems == []
+    assert (tmp_path / "units" / "西城区" / CONTACTS_FILE).is_file() and (folder / "材料报送情况.xlsx").is_file()

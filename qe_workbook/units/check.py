@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from ..errorlog import ErrorLog
 from ..intake.container import open_package
 from ..intake.read_form import read_form
 from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_receipts
@@ -59,6 +60,7 @@ class UnitsCheck:
     rubric: Rubric
     entries: list[Entry]
     problems: list[Problem]  # every problem, files and units alike
+    errors: ErrorLog = field(default_factory=ErrorLog)  # tracebacks of internal errors, for error.log
 
     def entries_for(self, unit: Unit, material: Material) -> list[Entry]:
         return [e for e in self.entries if e.unit == unit and e.material is material]
@@ -94,6 +96,7 @@ def check_units(
     own receipt record and register and the `registers` given."""
     entries: list[Entry] = []
     problems: list[Problem] = []
+    errors = ErrorLog()
     if receipts is None:
         receipts, problems = load_receipts(source, rubric, extra=registers)
     for path, shown in walk_files(source):
@@ -101,12 +104,15 @@ def check_units(
             continue
         suffix = path.suffix.lower()
         entry: Entry | Problem | None
-        if suffix == ".docx":
-            entry = _report(path, shown, rubric)
-        elif suffix == ".xlsx":
-            entry = _contacts(path, shown, rubric, key)
-        else:
-            entry = _other_format(shown, suffix, rubric)
+        try:
+            if suffix == ".docx":
+                entry = _report(path, shown, rubric)
+            elif suffix == ".xlsx":
+                entry = _contacts(path, shown, rubric, key)
+            else:
+                entry = _other_format(shown, suffix, rubric)
+        except Exception as exc:  # a defect of this program, not of the file: the run goes on
+            entry = errors.internal(shown, exc, file=shown)
         if isinstance(entry, Entry):
             entries.append(entry)
         elif entry is not None:
@@ -124,7 +130,7 @@ def check_units(
                 code = "UNIT_REPORT_MISSING" if material is Material.REPORT else "UNIT_CONTACTS_MISSING"
                 problems.append(problem(code, unit=unit.name))
     file_problems = [p for e in entries for p in e.problems]
-    return UnitsCheck(rubric, entries, file_problems + problems)
+    return UnitsCheck(rubric, entries, file_problems + problems, errors)
 
 
 def _arrivals(entries: list[Entry], book: ReceiptBook, rubric: Rubric) -> list[Problem]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errorlog import ErrorLog
 from ..forms.layout import cell_ref, display_name
 from ..intake.container import open_package
 from ..intake.read_form import cell_text, read_form
@@ -60,6 +61,7 @@ class EvidenceCheck:
     cells: list[Cell]
     files: list[EvidenceFile]
     problems: list[Problem]
+    errors: ErrorLog = field(default_factory=ErrorLog)  # tracebacks of internal errors, for error.log
 
     @property
     def clean(self) -> bool:
@@ -93,14 +95,18 @@ def check_evidence(
     problems: list[Problem] = []
     files: list[EvidenceFile] = []
     indexes: list[tuple[PurePosixPath, str]] = []
+    errors = ErrorLog()
     for path, shown in walk_files(root):
         rel = PurePosixPath(shown)
         if INDEX_NAME in path.stem and path.suffix.lower() in (".xlsx", ".xls", ".et", ".docx", ".doc"):
             indexes.append((rel, shown))
             continue
-        screened = screen(path, shown)
-        problems += screened.problems
-        files.append(_classify(rel, shown, rubric, own_unit, evaluator, screened.data is not None, problems))
+        try:
+            screened = screen(path, shown)
+            problems += screened.problems
+            files.append(_classify(rel, shown, rubric, own_unit, evaluator, screened.data is not None, problems))
+        except Exception as exc:  # a defect of this program, not of the file: the run goes on
+            problems.append(errors.internal(shown, exc, file=shown))
     evaluators = _expected_evaluators(rubric, evaluator, own_unit, files)
     units = [own_unit] if own_unit else list(rubric.units)
     cells = _cells(rubric, units, evaluators, files)
@@ -109,7 +115,7 @@ def check_evidence(
             problems.append(problem("EVIDENCE_ITEM_MISSING", unit=c.unit.name, evaluator=display_name(c.evaluator),
                                     item=c.item.id))  # fmt: skip
     problems += _index_problems(root, indexes, files, rubric, own_unit)
-    return EvidenceCheck(units, evaluators, cells, files, problems)
+    return EvidenceCheck(units, evaluators, cells, files, problems, errors)
 
 
 def _classify(

@@ -64,6 +64,7 @@ def _formats(wb: Any) -> dict[str, Any]:
     return {
         "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
         "text": wb.add_format(base),
+        "na": wb.add_format({**base, "align": "center", "font_color": "#7F7F7F"}),
         Status.RECEIVED: wb.add_format({**base, "align": "center", "bg_color": "#E2EFDA"}),
         Status.INVALID: wb.add_format({**base, "align": "center", "bg_color": "#F8CBAD"}),
         Status.LATE: wb.add_format({**base, "align": "center", "bg_color": "#F4B084"}),
@@ -113,10 +114,18 @@ def _merged_contacts(path: Path, check: UnitsCheck) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
     ws = wb.add_worksheet("联系人员名单")
-    header = ["序号", "被考核单位", *CONTACT_HEADER, "来源文件"]
-    rows = [[str(n), p.unit, *(p.values.get(h, "") for h in CONTACT_HEADER), f"{p.file} 第{p.row}行"]
+    header = ["序号", "被考核单位", *CONTACT_HEADER, "来源文件", "核对"]
+    flagged: dict[tuple[str, int], list[str]] = {}
+    for e in check.entries:
+        for p in e.problems:
+            if p.code in ("UNIT_CONTACTS_FORMAT", "UNIT_CONTACTS_BLANK") and p.cell:
+                flagged.setdefault((e.file, int(p.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))), []).append(
+                    f"{p.params['column']}有误" if p.code == "UNIT_CONTACTS_FORMAT" else f"缺{p.params['column']}"
+                )
+    rows = [[str(n), p.unit, *(p.values.get(h, "") for h in CONTACT_HEADER), f"{p.file} 第{p.row}行",
+             "、".join(flagged.get((p.file, p.row), []))]
             for n, p in enumerate(check.people(), start=1)]  # fmt: skip
-    _table(ws, f, header, rows, (5, 16, 10, 24, 14, 15, 14, 26, 30))
+    _table(ws, f, header, rows, (5, 16, 10, 24, 14, 15, 14, 26, 30, 16))
     wb.close()
     return path
 
@@ -128,6 +137,7 @@ def run_units_check(
     check = check_units(source, rubric, key, registers=registers)
     with new_run_folder(out_parent) as (tmp, finish):
         write_outputs(tmp, check)
+        check.errors.write(tmp)
         folder = finish()
     return check, folder
 
@@ -160,6 +170,7 @@ def run_evidence_check(
         _table(wb.add_worksheet("明细"), f, EVIDENCE_HEADER, rows, (16, 20, 9, 34, 10, 50))
         _table(wb.add_worksheet("问题清单"), f, PROBLEM_HEADER, problem_rows(check.problems), (6, 26, 36, 12, 8, 80))
         wb.close()
+        check.errors.write(tmp)
         folder = finish()
     return check, folder
 
@@ -177,8 +188,8 @@ def _matrix(ws: Any, f: dict[str, Any], check: EvidenceCheck) -> None:
     _table(ws, f, header, rows, (20, 9, 40, *([12] * len(check.units))))
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values[3:], start=3):
-            fmt = Status.MISSING if value == "缺" else Status.RECEIVED if value.endswith("文件") else None
-            ws.write_string(r, c, value, f[fmt] if fmt else f["text"])
+            fmt = Status.MISSING if value == "缺" else Status.RECEIVED if value.endswith("文件") else "na"
+            ws.write_string(r, c, value, f[fmt])
 
 
 def evidence_json(check: EvidenceCheck, folder: Path) -> dict[str, Any]:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
+from zipfile import BadZipFile
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from lxml.etree import XMLSyntaxError
 
 from .wordcount import count_chars
 
@@ -30,6 +33,7 @@ ATTACHMENT = re.compile(r"^(附件[\s:：\d一]*.*案例|典型案例\s*$|附件
 CASE = re.compile(rf"^(典型)?案例\s*[{_NUM}\d]+")
 TOP_HEADING = re.compile(rf"^[{_NUM}]+[、.．]")
 HINT = re.compile(r"^【.*】$", re.S)
+BROKEN = (PackageNotFoundError, BadZipFile, XMLSyntaxError, KeyError, ValueError, EOFError, OSError)
 
 
 @dataclass
@@ -52,7 +56,7 @@ def read_report(data: bytes) -> ReportFacts:
     try:
         document = docx.Document(BytesIO(data))
         texts = [t.strip() for t in _paragraph_texts(document)]
-    except Exception as exc:  # python-docx raises many kinds on a broken package
+    except BROKEN as exc:  # what python-docx, zipfile and lxml raise on a damaged package
         raise ValueError("文件内部结构损坏，无法按 Word 文档读取") from exc
     return facts_of(texts)
 

@@ -3,15 +3,18 @@ written with python-docx, as a unit's clerk would, with planted mistakes on requ
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import docx
 import openpyxl
 
+from ..intake.receipts import REGISTER_SHEET, REGISTER_TITLE_ROWS, REGISTER_XLSX
 from ..rubric import Rubric, Unit
 from .contacts import FIRST_ROW, SHEET
-from .materials import report_title
+from .materials import CONTACTS_FILE, Material, report_title
 from .report_template import sections
 
 FILLER = "我县坚持质量第一，完善质量工作机制，强化部门协同，推动企业落实主体责任，质量水平稳步提升"  # 45 字
@@ -64,3 +67,31 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
+
+
+PEOPLE = ("王磊", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄强")
+
+
+def simulate_units(rubric: Rubric, packages: Path, received: Path) -> Path:
+    """Every unit sends a valid report and contact list, registered on time in the office's register."""
+    for n, unit in enumerate(rubric.units):
+        write_report(received / unit.name / f"{unit.name}自评报告.docx", rubric, unit)
+        person = (PEOPLE[n % len(PEOPLE)], f"{unit.name}市场监督管理局", "质量发展股股长", f"0395-{6100000 + n * 1111}",
+                  f"1383950{1000 + n:04d}", f"zl{n + 1}@example.com")  # fmt: skip
+        fill_contacts(packages / unit.name / CONTACTS_FILE, received / unit.name / CONTACTS_FILE, [person])
+    register = received / REGISTER_XLSX
+    shutil.copy(packages / REGISTER_XLSX, register)
+    wb = openpyxl.load_workbook(register)
+    ws = wb[REGISTER_SHEET]
+    deadline = rubric.materials_deadline
+    row = REGISTER_TITLE_ROWS + 2
+    for n, unit in enumerate(rubric.units):
+        for material in Material:
+            day = deadline - timedelta(days=1 + n % 3)
+            for col, value in enumerate(
+                (unit.name, str(material), "现场", f"{day:%Y-%m-%d} 10:30", "市质强办"), start=1
+            ):
+                ws.cell(row, col).value = value
+            row += 1
+    wb.save(register)
+    return received
