@@ -1,7 +1,7 @@
 """`qe evidence check`: an evaluating department's (or a unit's own) tree of 印证材料.
 
 Every file is classified by the folders above it: the unit (a folder named after it, or the
-tree's own name), the department (a folder named after it, optional) and the item (the deepest
+tree's own name or its parent's, as in 舞阳县/印证材料), the department (a folder named after it, optional) and the item (the deepest
 folder named by an item id, "05-3" or "05-3 质量工作格局"). Expected: for each unit, every item
 of the department(s) that needs evidence (附件1 备注, see materials.needs_materials) has at least
 one good file. A 目录.xlsx covers the files in its folder and below: it must list each of them by
@@ -91,7 +91,7 @@ def _evaluator_of(folder: str, rubric: Rubric) -> Evaluator | None:
 def check_evidence(
     root: Path, rubric: Rubric, *, evaluator: Evaluator | None = None, unit: Unit | None = None
 ) -> EvidenceCheck:
-    own_unit = unit or find_unit(rubric, root.resolve().as_posix())
+    own_unit = unit or find_unit(rubric, "/".join(root.resolve().parts[-2:]))  # 舞阳县/印证材料
     problems: list[Problem] = []
     files: list[EvidenceFile] = []
     indexes: list[tuple[PurePosixPath, str]] = []
