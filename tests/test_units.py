@@ -14,6 +14,7 @@ and the prose paragraphs add their own length; the cases after 附件 do not cou
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -292,3 +293,29 @@ def test_the_demo_units_are_all_received(tmp_path: Path, rubric_2022: Rubric) ->
     check, folder = run_units_demo(rubric_2022, tmp_path)
     assert check.clean and check.problems == []
     assert (tmp_path / "units" / "西城区" / CONTACTS_FILE).is_file() and (folder / "材料报送情况.xlsx").is_file()
+
+
+def test_a_contact_list_resaved_by_libreoffice_keeps_its_signature(
+    tmp_path: Path, packages: Path, rubric_2022: Rubric
+) -> None:
+    filled = fill_contacts(packages / "舞阳县" / CONTACTS_FILE, tmp_path / "filled" / "名单.xlsx", [GOOD_PERSON])
+    resaved = libreoffice(filled, "xlsx:Calc MS Excel 2007 XML", tmp_path / "in", tmp_path / "lo-profile")
+    check = check_units(resaved.parent, rubric_2022, KEY)
+    entry = check.entries_for(unit(rubric_2022, "舞阳县"), Material.CONTACTS)[0]
+    assert entry.contacts is not None and entry.contacts.signed
+    assert entry.problems == [] and entry.contacts.people[0].values == dict(zip(
+        ("姓名", "单位", "职务", "固定电话", "手机", "邮箱"), GOOD_PERSON, strict=True))  # fmt: skip
+
+
+def test_the_template_sent_back_unchanged_is_flagged(tmp_path: Path, packages: Path, rubric_2022: Rubric) -> None:
+    received = tmp_path / "in"
+    received.mkdir()
+    shutil.copy(packages / "舞阳县" / REPORT_TEMPLATE_FILE, received / REPORT_TEMPLATE_FILE)
+    (received / "郾城区自评报告.odt").write_bytes(b"PK\x03\x04 not really")
+    check = check_units(received, rubric_2022, KEY)
+    codes = {(p.code, p.file) for p in check.problems if p.file}
+    assert codes == {
+        ("UNIT_REPORT_HINT_LEFT", REPORT_TEMPLATE_FILE),  # the 10 【】 hints; the structure itself is right
+        ("UNIT_REPORT_FORMAT", "郾城区自评报告.odt"),
+    }
+    assert "10 处模板提示文字" in next(p.message for p in check.problems if p.code == "UNIT_REPORT_HINT_LEFT")
