@@ -319,3 +319,19 @@ def test_the_template_sent_back_unchanged_is_flagged(tmp_path: Path, packages: P
         ("UNIT_REPORT_FORMAT", "郾城区自评报告.odt"),
     }
     assert "10 处模板提示文字" in next(p.message for p in check.problems if p.code == "UNIT_REPORT_HINT_LEFT")
+
+
+def test_files_that_cannot_be_opened_are_named_even_without_a_unit(tmp_path: Path, rubric_2022: Rubric) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "名单.xlsx").write_bytes(b"")
+    (tmp_path / "in" / "报告.docx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le")
+    )
+    (tmp_path / "in" / "临颍县自评报告.docx").write_bytes(b"")
+    check = check_units(tmp_path / "in", rubric_2022, KEY)
+    assert {(p.code, p.file) for p in check.problems if p.file} == {
+        ("MATERIAL_FILE_EMPTY", "名单.xlsx"),
+        ("MATERIAL_FILE_ENCRYPTED", "报告.docx"),
+        ("MATERIAL_FILE_EMPTY", "临颍县自评报告.docx"),
+    }
+    assert check.status(unit(rubric_2022, "临颍县"), Material.REPORT) is Status.INVALID

@@ -174,10 +174,8 @@ def _screened_entry(unit: Unit, material: Material, shown: str, screened: Screen
 def _report(path: Path, shown: str, rubric: Rubric) -> Entry | Problem:
     screened = screen(path, shown)
     by_name = find_unit(rubric, shown)
-    if screened.data is None:
-        if by_name is None:
-            return _unknown(shown, "文件未通过检查且看不出是哪个县区的")
-        return _screened_entry(by_name, Material.REPORT, shown, screened)
+    if screened.data is None:  # not opened: what the screening found is all there is to say
+        return _screened_entry(by_name, Material.REPORT, shown, screened) if by_name else screened.problems[0]
     try:
         facts = read_report(screened.data)
     except ValueError as exc:
@@ -216,7 +214,7 @@ def _contacts(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Pro
     screened = screen(path, shown)
     by_name = find_unit(rubric, shown)
     if screened.data is None:
-        return _screened_entry(by_name, Material.CONTACTS, shown, screened) if by_name else None
+        return _screened_entry(by_name, Material.CONTACTS, shown, screened) if by_name else screened.problems[0]
     pkg, _ = open_package(screened.data, shown, LIMITS)
     raw, read_problems = read_form(pkg, screened.data, shown, LIMITS) if pkg else (None, [])
     if raw is None:
