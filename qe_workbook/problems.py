@@ -1507,6 +1507,13 @@ _TYPES = [
         "项目 {item} 由{evaluators}评价，不是{evaluator}",
     ),
     ProblemType(
+        "EVIDENCE_ARCHIVE",
+        _W,
+        "收到的是压缩包，其中的材料没有检查。",
+        "请把压缩包解压到同一文件夹（保留其中的文件夹结构），然后重新检查；原压缩包可移出。",
+        "{unit}报送的压缩包需要先解压",
+    ),
+    ProblemType(
         "EVIDENCE_OUTSIDE_ITEM",
         _W,
         "文件不在任何项目文件夹中，无法归类。",

@@ -69,6 +69,7 @@ def test_a_departments_tree(tmp_path: Path, small_rubric: Rubric) -> None:
     put(got / "南区" / "01-2" / "空文件.pdf", b"")
     put(got / "南区" / "01-2" / "加密.pdf", ENCRYPTED_PDF)
     zip_bomb(got / "南区" / "01-2" / "炸弹.docx")
+    put(got / "南区" / "补充材料.zip", b"PK\x05\x06" + bytes(18))  # an archive: to be unpacked first
     index(template, got / "南区" / INDEX_FILE,
           [("01-1", "报告.pdf"), ("", "说明.pdf"), ("03-1", "制度.pdf"), ("09-9", "其他.pdf"), ("01-2", "空文件.pdf"),
            ("01-2", "加密.pdf"), ("01-2", "炸弹.docx")])  # fmt: skip
@@ -88,6 +89,7 @@ def test_a_departments_tree(tmp_path: Path, small_rubric: Rubric) -> None:
         ("MATERIAL_FILE_EMPTY", "南区/01-2/空文件.pdf", "", ""),
         ("MATERIAL_FILE_ENCRYPTED", "南区/01-2/加密.pdf", "", ""),
         ("MATERIAL_FILE_UNSAFE", "南区/01-2/炸弹.docx", "", ""),
+        ("EVIDENCE_ARCHIVE", "南区/补充材料.zip", "南区", ""),
     ])  # fmt: skip
     listed_missing = next(p for p in check.problems if p.code == "EVIDENCE_LISTED_MISSING")
     assert listed_missing.cell == "D6" and "抽检补充说明.pdf" in listed_missing.message

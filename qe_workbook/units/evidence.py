@@ -29,6 +29,7 @@ from .screen import LIMITS, screen, walk_files
 
 ITEM_FOLDER = re.compile(r"^\s*(\d{1,2})\s*[-－—_]\s*(\d{1,2})(?!\d)")
 INDEX_NAME = "目录"
+ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
 
 
 @dataclass
@@ -100,6 +101,10 @@ def check_evidence(
         rel = PurePosixPath(shown)
         if INDEX_NAME in path.stem and path.suffix.lower() in (".xlsx", ".xls", ".et", ".docx", ".doc"):
             indexes.append((rel, shown))
+            continue
+        if path.suffix.lower() in ARCHIVES:
+            owner = find_unit(rubric, shown) or own_unit
+            problems.append(problem("EVIDENCE_ARCHIVE", file=shown, unit=owner.name if owner else "县区"))
             continue
         try:
             screened = screen(path, shown)
