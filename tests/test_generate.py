@@ -12,7 +12,16 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.forms.generate import generate_forms
-from qe_workbook.forms.layout import DATE_CELL, FORM_SHEET, GUIDE_SHEET, HEADER, MANIFEST_SHEET, expected_content
+from qe_workbook.forms.layout import (
+    DATE_CELL,
+    FORM_SHEET,
+    GUIDE_SHEET,
+    HEADER,
+    MANIFEST_SHEET,
+    cell_ref,
+    column_fixed_ref,
+    expected_content,
+)
 from qe_workbook.forms.manifest import Manifest, verify
 from qe_workbook.rubric import Rubric
 
@@ -219,3 +228,23 @@ def test_libreoffice_prints_the_form_one_page_wide_on_a4(tmp_path: Path, rubric_
     assert len(pages) >= 2
     for page in pages:  # the header is repeated and the whole width is on every page
         assert "评价说明" in page and "实际得分" in page
+
+
+def test_cell_references_hold_past_column_z() -> None:
+    assert [cell_ref(0, 0), cell_ref(4, 25), cell_ref(9, 26), cell_ref(0, 701), cell_ref(0, 702)] == [
+        "A1", "Z5", "AA10", "ZZ1", "AAA1"
+    ]  # fmt: skip
+    assert column_fixed_ref(4, 4) == "$E5"
+
+
+def test_a_shortfall_without_a_remark_is_flagged_in_the_remark_column(tmp_path: Path, small_rubric: Rubric) -> None:
+    result = generate_forms(small_rubric, tmp_path, KEY)
+    rules = {}
+    for form in result.forms:
+        ws = openpyxl.load_workbook(form.path)[FORM_SHEET]
+        rules[form.evaluator.name] = [(str(cf.sqref), cf.rules[0].formula) for cf in ws.conditional_formatting]
+    assert rules["甲局"] == [  # 01-1, 01-2 scored and 02-1 deducted, for 东区, 西区, 南区 in rows 5–13
+        ("F5 F6 F8 F9 F11 F12", ["AND(AND(ISNUMBER($E5),$E5<$D5),LEN(TRIM($F5))=0)"]),
+        ("F7 F10 F13", ["AND(AND(ISNUMBER($E7),$E7>0),LEN(TRIM($F7))=0)"]),
+    ]
+    assert rules["质强办"] == [("F5 F6 F7", ['AND($E5="是",LEN(TRIM($F5))=0)'])]

@@ -38,14 +38,18 @@ from .layout import (
     HEADER,
     HEADER_ROW,
     HINT_ROW,
+    LABEL_COL,
     LAST_COL,
     MANIFEST_SHEET,
     MAX_EVENTS,
     NOTES,
     REMARK_MAX_CHARS,
     TITLE_ROW,
+    VETO_NO,
+    VETO_YES,
     FormRow,
     cell_ref,
+    column_fixed_ref,
     dept_text,
     display_name,
     expected_content,
@@ -169,15 +173,15 @@ class FormWriter:
         for col, width in self.widths.items():
             ws.set_column(col, col, width)
         ws.set_row(TITLE_ROW, TITLE_HEIGHT)
-        ws.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST_COL, form_title(self.rubric), f["title"])
+        ws.merge_range(TITLE_ROW, LABEL_COL, TITLE_ROW, LAST_COL, form_title(self.rubric), f["title"])
         ws.set_row(DEPT_ROW, DEPT_HEIGHT)
-        ws.merge_range(DEPT_ROW, 0, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
+        ws.merge_range(DEPT_ROW, LABEL_COL, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
         write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"])
         self.hint_height = text_height([(self._hint(), sum(self.widths.values()) * 1.1)])
         ws.set_row(HINT_ROW, self.hint_height)
-        ws.merge_range(HINT_ROW, 0, HINT_ROW, LAST_COL, self._hint(), f["hint"])
+        ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, LAST_COL, self._hint(), f["hint"])
         ws.set_row(HEADER_ROW, HEADER_HEIGHT)
         for col, title in enumerate(HEADER):
             ws.write_string(HEADER_ROW, col, title, f["header"])
@@ -185,7 +189,7 @@ class FormWriter:
         first_note = notes_row(self.rows)
         for n, note in enumerate(NOTES):
             ws.set_row(first_note + n, NOTE_HEIGHT)
-            ws.merge_range(first_note + n, 0, first_note + n, LAST_COL, note, f["note"])
+            ws.merge_range(first_note + n, LABEL_COL, first_note + n, LAST_COL, note, f["note"])
         self._validation(ws)
         self._conditional_formats(ws)
         last_row = first_note + len(NOTES) - 1
@@ -308,17 +312,17 @@ class FormWriter:
         """A shortfall (loss, deduction, veto) without a remark turns its remark cell orange; nothing else
         changes colour, so the blank form prints in the one colour the instructions name."""
         f = self.fmt
-        conditions = {
-            Kind.SCORE: "AND(ISNUMBER($E{r}),$E{r}<$D{r})",
-            Kind.DEDUCTION: "AND(ISNUMBER($E{r}),$E{r}>0)",
-            Kind.VETO: '$E{r}="是"',
-        }
-        for kind, condition in conditions.items():
+        for kind in (Kind.SCORE, Kind.DEDUCTION, Kind.VETO):
             rows = [r.row for r in self.rows if r.item.kind is kind]
             if not rows:
                 continue
-            first_row = rows[0] + 1
-            criteria = f"=AND({condition.format(r=first_row)},LEN(TRIM($F{first_row}))=0)"
+            score, top, remark = (column_fixed_ref(rows[0], col) for col in (COL_SCORE, COL_MAX, COL_REMARK))
+            shortfall = {
+                Kind.SCORE: f"AND(ISNUMBER({score}),{score}<{top})",
+                Kind.DEDUCTION: f"AND(ISNUMBER({score}),{score}>0)",
+                Kind.VETO: f'{score}="{VETO_YES}"',
+            }[kind]
+            criteria = f"=AND({shortfall},LEN(TRIM({remark}))=0)"
             ranges = " ".join(cell_ref(row, COL_REMARK) for row in rows)
             ws.conditional_format(
                 rows[0],
@@ -433,7 +437,7 @@ def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
         return {
             **common,
             "validate": "list",
-            "source": ["是", "否"],
+            "source": [VETO_YES, VETO_NO],
             "input_message": f"发生区域性、系统性产品质量安全事件的选“是”（考核结果为{rubric.grading.veto_grade}级），否则选“否”。",
             "error_title": "请选择是或否",
             "error_message": "否决项只能填写“是”或“否”。",

@@ -31,6 +31,7 @@ DATE_ROW, DATE_COL = DEPT_ROW, COL_SCORE
 DEPT_LABEL = "考核评价部门（盖章）："
 DATE_LABEL = "填报日期："
 REMARK_MAX_CHARS = 500
+VETO_YES, VETO_NO = "是", "否"  # the two answers of a veto item
 MAX_EVENTS = 99
 
 NOTES = (
@@ -52,6 +53,11 @@ def col_letter(col: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """(0, 0) -> 'A1'."""
     return str(xl_rowcol_to_cell(row, col))
+
+
+def column_fixed_ref(row: int, col: int) -> str:
+    """(4, 4) -> '$E5': the column fixed, the row relative (a formula applied down a column)."""
+    return str(xl_rowcol_to_cell(row, col, col_abs=True))
 
 
 TITLE_CELL = cell_ref(TITLE_ROW, LABEL_COL)

@@ -25,10 +25,13 @@ from ..forms.layout import (
     FORM_SHEET,
     HEADER_ROW,
     HINT_ROW,
+    LABEL_COL,
     LAST_COL,
     NOTES,
     REMARK_MAX_CHARS,
     TITLE_ROW,
+    VETO_NO,
+    VETO_YES,
     FormRow,
     cell_ref,
     form_rows,
@@ -38,7 +41,6 @@ from ..problems import Problem, Severity, problem
 from ..rubric import Kind, Rubric
 from .read_form import RawForm, cell_text, is_blank
 
-VETO_YES, VETO_NO = "是", "否"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -234,12 +236,12 @@ def _issued(raw: RawForm) -> date | None:
 
 def _extra_content(raw: RawForm, rows: list[FormRow], file: str) -> list[Problem]:
     """Cells holding something where the form has nothing: never summed, but worth a word."""
-    allowed = {(TITLE_ROW, 0), (DEPT_ROW, 0), (HINT_ROW, 0)}
+    allowed = {(TITLE_ROW, LABEL_COL), (DEPT_ROW, LABEL_COL), (HINT_ROW, LABEL_COL)}
     allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
     allowed |= {(HEADER_ROW, c) for c in range(LAST_COL + 1)}
     allowed |= {(r.row, c) for r in rows for c in range(LAST_COL + 1)}
     first_note = notes_row(rows)
-    allowed |= {(first_note + n, 0) for n in range(len(NOTES))}
+    allowed |= {(first_note + n, LABEL_COL) for n in range(len(NOTES))}
     extra = [
         cell_ref(row, col)
         for row, values in enumerate(raw.grid)

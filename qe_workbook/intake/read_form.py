@@ -21,11 +21,14 @@ from ..forms.layout import (
     COL_MAX,
     COL_TEXT,
     COL_UNIT,
+    DEPT_ROW,
     FIRST_DATA_ROW,
     FORM_SHEET,
     HEADER,
     HEADER_ROW,
+    LABEL_COL,
     MANIFEST_SHEET,
+    TITLE_ROW,
 )
 from ..forms.manifest import LockedContent
 from ..problems import Problem, problem
@@ -63,8 +66,8 @@ class RawForm:
             row += 1
         return LockedContent(
             sheets=tuple(s.name for s in self.sheets),
-            title=cell_text(self.cell(0, 0)),
-            department=cell_text(self.cell(1, 0)),
+            title=cell_text(self.cell(TITLE_ROW, LABEL_COL)),
+            department=cell_text(self.cell(DEPT_ROW, LABEL_COL)),
             header=tuple(cell_text(self.cell(HEADER_ROW, c)) for c in range(len(HEADER))),
             rows=tuple(rows),
         )
