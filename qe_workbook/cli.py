@@ -53,7 +53,7 @@ from .record.stages import STAGES, Stage
 from .rubric import Rubric, default_rubric_path, load_rubric
 from .rubric.compare import compare, diff_rows
 from .rubric.new_year import new_year
-from .rubric.view import counts_text, evaluator_rows, item_rows, rubric_counts
+from .rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
 from .rubric.workbook.files import export_rubric, import_rubric, load_any_rubric
 from .suggest import did_you_mean
 from .units.evidence import evidence_rows
@@ -136,9 +136,9 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
         hint = did_you_mean(evaluator, [e.name for e in rb.evaluators])
         raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。{hint}", param_hint="--evaluator")
     name = found.name if found else None
-    items, evaluators = item_rows(rb, name), evaluator_rows(rb)
+    items, evaluators, decisions = item_rows(rb, name), evaluator_rows(rb), decision_rows(rb)
     if as_json:
-        echo_json({"items": items, "evaluators": evaluators})
+        echo_json({"items": items, "evaluators": evaluators, "decisions": decisions})
         return
     if name is not None and not items:
         click.echo(f"{name} 没有评价项目，不需要填写评价表。")
@@ -151,6 +151,10 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
                 ["评价部门", "所属单位", "项目数", "项目编号", "电话", "邮箱"], [list(r.values()) for r in evaluators]
             )
         )
+        if decisions:
+            click.echo()
+            click.echo("考核方案未明确事项的处理：")
+            click.echo("\n".join(f"{n}. {d['topic']}：{d['text']}" for n, d in enumerate(decisions, start=1)))
 
 
 @rubric.command("export")

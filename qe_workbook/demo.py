@@ -3,13 +3,12 @@ and the units' side: their packages, simulated materials, `qe units check`."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from .forms.generate import generate_forms
 from .forms.simulate import simulate
 from .keys import create_key, read_key
-from .outputs.run_folder import free_name
+from .outputs.run_folder import new_stamped_folder
 from .pipeline import RunReport, run_collect
 from .rubric import Rubric
 from .units.check import UnitsCheck
@@ -18,15 +17,9 @@ from .units.report_out import run_units_check
 from .units.simulate import simulate_units
 
 
-def new_folder(parent: Path, now: datetime | None = None) -> Path:
-    folder = free_name(parent, (now or datetime.now()).strftime("%Y%m%d-%H%M%S"))
-    folder.mkdir(parents=True)
-    return folder
-
-
 def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022) -> RunReport:
     """Everything in a new folder under `out_root`: key, forms, simulated returns, results."""
-    folder = new_folder(out_root)
+    folder = new_stamped_folder(out_root)
     key = create_key(folder / "qe.key")
     generate_forms(rubric, folder / "forms", key)
     simulate(rubric, folder / "forms", folder / "returned", seed=seed)

@@ -25,7 +25,7 @@ from qe_workbook.forms.layout import (
 from qe_workbook.forms.manifest import Manifest, verify
 from qe_workbook.rubric import Rubric
 
-from .conftest import require_program
+from .conftest import load_ok, require_program, small_rubric_data, write_json
 
 KEY = bytes(range(32))
 WHEN = datetime(2023, 3, 6, 9, 0, 0)
@@ -248,3 +248,15 @@ def test_a_shortfall_without_a_remark_is_flagged_in_the_remark_column(tmp_path: 
         ("F7 F10 F13", ["AND(AND(ISNUMBER($E7),$E7>0),LEN(TRIM($F7))=0)"]),
     ]
     assert rules["质强办"] == [("F5 F6 F7", ['AND($E5="是",LEN(TRIM($F5))=0)'])]
+
+
+def test_guide_and_prompt_name_the_configured_veto_grade(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    data["grading"]["veto"]["grade"] = "C"
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    form = next(f for f in generate_forms(rubric, tmp_path / "forms", KEY).forms if f.evaluator.name == "质强办")
+    wb = openpyxl.load_workbook(form.path)
+    guide = [str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value]
+    assert [text for text in guide if text.startswith("否决（")] == ["否决（C级）；发生的选“是”，否则选“否”"]
+    prompts = [dv.prompt or "" for dv in wb[FORM_SHEET].data_validations.dataValidation]
+    assert any("考核结果为C级" in p for p in prompts) and not any("D级" in p for p in prompts)

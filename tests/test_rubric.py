@@ -77,6 +77,17 @@ def test_cli_show_by_alias() -> None:
     assert [i["id"] for i in items] == ["05-3"]
 
 
+def test_cli_show_lists_how_open_questions_were_settled(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    data["decisions"] = [{"topic": "否决单位的排名", "text": "排在所有未触发否决项的单位之后。"}]
+    path = write_json(tmp_path / "r.json", data)
+    shown = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "考核方案未明确事项的处理：\n1. 否决单位的排名：排在所有未触发否决项的单位之后。" in shown.output
+    as_json = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path), "--json"])
+    assert json.loads(as_json.output)["decisions"] == data["decisions"]
+
+
 def test_small_rubric_resolves_aliases(tmp_path: Path) -> None:
     data = small_rubric_data()
     data["items"][4]["evaluators"] = ["乙管理局"]

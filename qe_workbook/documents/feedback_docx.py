@@ -149,9 +149,4 @@ def _standing(rubric: Rubric, unit: UnitResult) -> str:
     if upper is None:
         return f"你单位总分已达到最高等级（{unit.grade}级）标准{provisional}。"
     gap = Fraction(upper.min) - unit.total
-    return f"你单位总分距{upper.grade}级（{canonical(upper.min)} 分）还差 {_gap(gap)} 分{provisional}。"
-
-
-def _gap(points: Fraction) -> str:
-    """A positive gap for display (totals and thresholds are whole hundredths, so it is at least 0.01)."""
-    return fmt2(points)
+    return f"你单位总分距{upper.grade}级（{canonical(upper.min)} 分）还差 {fmt2(gap)} 分{provisional}。"

@@ -24,7 +24,7 @@ _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 class Manifest:
     format: str
     year: int
-    rubric_hash: str
+    rubric_hash: str  # Rubric.content_hash of the rubric the form was generated from (signed with the rest)
     evaluator: str
     form_id: str
     generated_at: str

@@ -70,7 +70,7 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_IGNORED")
 
 
-def display_name(name: str) -> tuple[str, bool]:
+def readable_file_name(name: str) -> tuple[str, bool]:
     """A file name fit to print: names unpacked from a GBK zip on Linux are not valid UTF-8.
 
     Returns the name and whether it had to be decoded (GB18030, else with replacement marks).
@@ -87,7 +87,7 @@ def display_name(name: str) -> tuple[str, bool]:
 
 
 def _classify_safely(path: Path, shown: str, found: Found) -> None:
-    shown, decoded = display_name(shown)
+    shown, decoded = readable_file_name(shown)
     try:
         classify(path, shown, found)
     except OSError as exc:  # e.g. a folder without search permission

@@ -54,6 +54,18 @@ def sweep_stale(parent: Path) -> list[Path]:
     return removed
 
 
+def time_stamp(now: datetime | None = None) -> str:
+    """A folder name from the time: 20230501-093000."""
+    return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def new_stamped_folder(parent: Path, now: datetime | None = None) -> Path:
+    """A new, empty folder parent/<time stamp> (made at once, not written aside)."""
+    folder = free_name(parent, time_stamp(now))
+    folder.mkdir(parents=True)
+    return folder
+
+
 def free_name(parent: Path, stamp: str) -> Path:
     """parent/stamp, or parent/stamp-2, -3, … when taken."""
     candidate = parent / stamp
@@ -87,7 +99,7 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
     """Yield (temporary folder, finish); `finish()` renames it to its final timestamped name."""
     parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(parent)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = time_stamp(now)
     tmp = parent / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
     tmp.mkdir()
     final: list[Path] = []

@@ -50,7 +50,7 @@ def counts_text(c: dict[str, Any]) -> str:
 
 
 def max_label(rubric: Rubric, item_id: str) -> str:
-    """How an item's points read in Chinese: '5分', '每次扣1分，最高扣2分', '加1分', '否决'."""
+    """How an item's points read in Chinese: '5分', '每次扣1分，最高扣2分', '加1分', '否决（D级）' (the veto grade)."""
     item = rubric.item(item_id)
     if item.kind is Kind.DEDUCTION:
         per = canonical(item.per_event) if item.per_event is not None else canonical(item.max)
@@ -58,7 +58,7 @@ def max_label(rubric: Rubric, item_id: str) -> str:
     if item.kind is Kind.BONUS:
         return f"加{canonical(item.max)}分"
     if item.kind is Kind.VETO:
-        return "否决（D级）"
+        return f"否决（{rubric.grading.veto_grade}级）"
     return f"{canonical(item.max)}分"
 
 
@@ -74,6 +74,11 @@ def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, st
         }
         for i in items
     ]
+
+
+def decision_rows(rubric: Rubric) -> list[dict[str, str]]:
+    """How the office settled what the plan leaves open (missing forms, joint items, ties …)."""
+    return [{"topic": topic, "text": text} for topic, text in rubric.decisions]
 
 
 def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
