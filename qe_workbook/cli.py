@@ -457,6 +457,8 @@ def simulate_cmd(
     click.echo(f"已模拟填写 {len(sim.files)} 个文件，位于 {out_dir}。")
     for line in sim.planted:
         click.echo(f"  故意设置的错误：{line}")
+    if sim.skipped:
+        click.echo(f"  评价部门不够，未设置：{'、'.join(sim.skipped)}（每种错误放在不同部门的评价表中）。")
 
 
 @main.command("demo")

@@ -88,3 +88,32 @@ def test_demo_runs_the_whole_cycle(tmp_path: Path) -> None:
     assert len(list((demo / "forms").glob("*.xlsx"))) == 29  # 28 forms + 发放清单
     (run,) = (demo / "results").iterdir()
     assert (run / "master.xlsx").exists() and str(run / "results.json") in result.output
+
+
+def test_with_problems_plants_what_a_small_rubric_has_room_for(tmp_path: Path, small_rubric_path: Path) -> None:
+    """甲局 and 乙局 score items, 质强办 only a veto: two score mistakes and one form mistake fit."""
+    args = ["--rubric", str(small_rubric_path), "--key", KEY]
+    assert CliRunner().invoke(main, ["generate", "--out", str(tmp_path / "forms"), *args]).exit_code == 0
+    simulated = CliRunner().invoke(
+        main, ["simulate", str(tmp_path / "forms"), "--out", str(tmp_path / "returned"), "--profile", "with-problems",
+               *args],
+    )  # fmt: skip
+    assert simulated.exit_code == 0, simulated.output
+    assert "故意设置的错误：甲局：东区 01-1 得分 41 超过满分 40" in simulated.output
+    assert "故意设置的错误：乙局：东区 01-2 得分填了“满分”" in simulated.output
+    assert "故意设置的错误：质强办：用 2021 年度的旧评价表填写" in simulated.output
+    assert (
+        "评价部门不够，未设置：失分未填写评价说明、同一部门交来两份不同的评价表、改动锁定的项目文字、"
+        "评价表签名被破坏、填报日期晚于截止日期、文件损坏（每种错误放在不同部门的评价表中）。"
+    ) in simulated.output
+    collected = CliRunner().invoke(main, ["collect", str(tmp_path / "returned"), "--out", str(tmp_path / "runs"),
+                                          "--json", *args])  # fmt: skip
+    report = json.loads(collected.output[collected.output.index("{") :])
+    got = {(p["code"], p["file"]) for p in report["problems"]}
+    form = "2022年度质量工作考核评价表_{}.xlsx".format
+    assert {
+        ("VALUE_ABOVE_MAX", form("甲局")),
+        ("VALUE_FULL_MARKS_WORD", form("乙局")),
+        ("FORM_OTHER_YEAR", form("质强办")),
+        ("FILE_IGNORED", "东区自评报告.docx"),
+    } <= got

@@ -56,6 +56,7 @@ Answers = dict[str, dict[tuple[str, str], Answer]]
 class Simulation:
     files: list[Path]
     planted: list[str] = field(default_factory=list)  # the mistakes made on purpose (with-problems)
+    skipped: list[str] = field(default_factory=list)  # mistakes the rubric has no department left for
 
 
 def topic(item: Item) -> str:
@@ -148,82 +149,133 @@ def _first_unit_cell(rubric: Rubric, evaluator: str) -> tuple[str, Item]:
     return rubric.units[0].name, item
 
 
-def _plant_problems(
-    rubric: Rubric, forms_dir: Path, out: Path, answers: Answers, dates: dict[str, date], key: bytes, sim: Simulation
-) -> None:
-    """The mistakes of issue 5, each on a different department's return."""
-    by_name = {ev.name: ev for ev in rubric.form_evaluators()}
-    names = list(by_name)
+@dataclass
+class _Planting:
+    """What planting a mistake needs: the rubric, the forms, the clean answers and where to write."""
 
-    def refill(ev: str, changes: dict[tuple[str, str], Answer], when: date | str, dst: Path | None = None) -> Path:
-        cells = {**answers[ev], **changes}
-        path = dst or out / form_file_name(rubric, by_name[ev])
-        fill_form(forms_dir / form_file_name(rubric, by_name[ev]), path, cells, when)
+    rubric: Rubric
+    forms_dir: Path
+    out: Path
+    answers: Answers
+    dates: dict[str, date]
+    key: bytes
+    sim: Simulation
+
+    def form(self, ev: str, rubric: Rubric | None = None) -> str:
+        rb = rubric or self.rubric
+        return form_file_name(rb, next(e for e in rb.form_evaluators() if e.name == ev))
+
+    def refill(
+        self, ev: str, changes: dict[tuple[str, str], Answer], when: date | str, dst: Path | None = None
+    ) -> Path:
+        path = dst or self.out / self.form(ev)
+        fill_form(self.forms_dir / self.form(ev), path, {**self.answers[ev], **changes}, when)
         return path
 
-    # 1. a score above the maximum, pasted past the validation
-    ev = names[0]
-    unit, item = _first_unit_cell(rubric, ev)
-    refill(ev, {(unit, item.id): (float(item.max) + 1, "工作成效突出，超额完成任务。")}, dates[ev])
-    sim.planted.append(f"{ev}：{unit} {item.id} 得分 {canonical(item.max + 1)} 超过满分 {canonical(item.max)}")
-    # 2. a text score
-    ev = names[1]
-    unit, item = _first_unit_cell(rubric, ev)
-    refill(ev, {(unit, item.id): ("满分", "")}, dates[ev])
-    sim.planted.append(f"{ev}：{unit} {item.id} 得分填了“满分”")
-    # 3. a lost point with no remark
-    ev = names[2]
-    unit, item = _first_unit_cell(rubric, ev)
-    refill(ev, {(unit, item.id): (float(item.max) / 2, "")}, dates[ev])
-    sim.planted.append(f"{ev}：{unit} {item.id} 失分但未填写评价说明")
-    # 4. a second, different file from one department
-    ev = names[3]
-    unit, item = _first_unit_cell(rubric, ev)
-    second = out / "更正版" / f"{by_name[ev].name}（更正）.xlsx"
-    refill(ev, {(unit, item.id): (0, "更正：该项工作未开展。")}, dates[ev] + timedelta(days=2), second)
-    sim.planted.append(f"{ev}：交来两份内容不同的评价表（含 更正版/{second.name}）")
-    # 5. a form from an older template (last year's rubric, same key)
-    ev = names[4]
-    old = replace(rubric, year=rubric.year - 1)
-    old_dir = out / ".old-template"
-    generate_forms(old, old_dir, key, generated_at=datetime(old.year + 1, 3, 6))
-    old_form = old_dir / form_file_name(old, by_name[ev])
-    target = out / form_file_name(rubric, by_name[ev])
-    fill_form(old_form, target, answers[ev], dates[ev])
+
+def _above_max(p: _Planting, ev: str) -> str:
+    """A score above the maximum, pasted past the validation."""
+    unit, item = _first_unit_cell(p.rubric, ev)
+    p.refill(ev, {(unit, item.id): (float(item.max) + 1, "工作成效突出，超额完成任务。")}, p.dates[ev])
+    return f"{ev}：{unit} {item.id} 得分 {canonical(item.max + 1)} 超过满分 {canonical(item.max)}"
+
+
+def _text_score(p: _Planting, ev: str) -> str:
+    unit, item = _first_unit_cell(p.rubric, ev)
+    p.refill(ev, {(unit, item.id): ("满分", "")}, p.dates[ev])
+    return f"{ev}：{unit} {item.id} 得分填了“满分”"
+
+
+def _no_remark(p: _Planting, ev: str) -> str:
+    unit, item = _first_unit_cell(p.rubric, ev)
+    p.refill(ev, {(unit, item.id): (float(item.max) / 2, "")}, p.dates[ev])
+    return f"{ev}：{unit} {item.id} 失分但未填写评价说明"
+
+
+def _second_file(p: _Planting, ev: str) -> str:
+    """A second, different file from one department."""
+    unit, item = _first_unit_cell(p.rubric, ev)
+    second = p.out / "更正版" / f"{ev}（更正）.xlsx"
+    p.refill(ev, {(unit, item.id): (0, "更正：该项工作未开展。")}, p.dates[ev] + timedelta(days=2), second)
+    p.sim.files.append(second)
+    return f"{ev}：交来两份内容不同的评价表（含 更正版/{second.name}）"
+
+
+def _old_template(p: _Planting, ev: str) -> str:
+    """A form from last year's rubric, signed with the same key."""
+    old = replace(p.rubric, year=p.rubric.year - 1)
+    old_dir = p.out / ".old-template"
+    generate_forms(old, old_dir, p.key, generated_at=datetime(old.year + 1, 3, 6))
+    fill_form(old_dir / p.form(ev, old), p.out / p.form(ev), p.answers[ev], p.dates[ev])
     shutil.rmtree(old_dir)
-    sim.planted.append(f"{ev}：用 {old.year} 年度的旧评价表填写")
-    # 6. a locked item text edited
-    ev = names[5]
-    path = out / form_file_name(rubric, by_name[ev])
+    return f"{ev}：用 {old.year} 年度的旧评价表填写"
+
+
+def _locked_text(p: _Planting, ev: str) -> str:
+    path = p.out / p.form(ev)
     wb = openpyxl.load_workbook(path)
     cell = wb[FORM_SHEET].cell(FIRST_DATA_ROW + 1, COL_TEXT + 1)
     cell.value = f"{cell.value}（已修改）"
     wb.save(path)
-    sim.planted.append(f"{ev}：改动了锁定的项目文字（{cell.coordinate}）")
-    # 7. a broken signature
-    ev = names[6]
-    path = out / form_file_name(rubric, by_name[ev])
+    return f"{ev}：改动了锁定的项目文字（{cell.coordinate}）"
+
+
+def _broken_signature(p: _Planting, ev: str) -> str:
+    path = p.out / p.form(ev)
     wb = openpyxl.load_workbook(path)
-    ws = wb[MANIFEST_SHEET]
-    for row in ws.iter_rows(min_row=2):
+    for row in wb[MANIFEST_SHEET].iter_rows(min_row=2):
         if row[0].value == "hmac":
             row[1].value = ("0" if str(row[1].value)[0] != "0" else "1") + str(row[1].value)[1:]
     wb.save(path)
-    sim.planted.append(f"{ev}：评价表签名被破坏")
-    # 8. a late fill date
-    ev = names[7]
-    late = rubric.return_deadline + timedelta(days=15)
-    refill(ev, {}, late)
-    sim.planted.append(f"{ev}：填报日期 {late:%Y-%m-%d} 晚于截止日期")
-    # 9. a corrupt file (saved half-way)
-    ev = names[8]
-    path = out / form_file_name(rubric, by_name[ev])
+    return f"{ev}：评价表签名被破坏"
+
+
+def _late(p: _Planting, ev: str) -> str:
+    late = p.rubric.return_deadline + timedelta(days=15)
+    p.refill(ev, {}, late)
+    return f"{ev}：填报日期 {late:%Y-%m-%d} 晚于截止日期"
+
+
+def _corrupt(p: _Planting, ev: str) -> str:
+    """A file saved half-way."""
+    path = p.out / p.form(ev)
     path.write_bytes(path.read_bytes()[:4000])
-    sim.planted.append(f"{ev}：文件损坏（未保存完整）")
-    # 10. a stray Word file
+    return f"{ev}：文件损坏（未保存完整）"
+
+
+# Each mistake on a different department's return, in this order; the first four need a score item.
+# (mistake, needs a score item, what it is, for the list of those the rubric has no department left for)
+MISTAKES = (
+    (_above_max, True, "得分超过满分"),
+    (_text_score, True, "得分填写文字"),
+    (_no_remark, True, "失分未填写评价说明"),
+    (_second_file, True, "同一部门交来两份不同的评价表"),
+    (_old_template, False, "使用上一年度的评价表"),
+    (_locked_text, False, "改动锁定的项目文字"),
+    (_broken_signature, False, "评价表签名被破坏"),
+    (_late, False, "填报日期晚于截止日期"),
+    (_corrupt, False, "文件损坏"),
+)
+
+
+def _plant_problems(
+    rubric: Rubric, forms_dir: Path, out: Path, answers: Answers, dates: dict[str, date], key: bytes, sim: Simulation
+) -> None:
+    """The mistakes an office really receives, each on a different department's return, as far as the
+    rubric has departments for them (a mistake in a score needs a department with a score item)."""
+    p = _Planting(rubric, forms_dir, out, answers, dates, key, sim)
+    free = [ev.name for ev in rubric.form_evaluators()]
+    for plant, needs_score, what in MISTAKES:
+        ev = next((e for e in free if not needs_score or any(i.kind is Kind.SCORE for i in rubric.items_for(e))), None)
+        if ev is None:
+            sim.skipped.append(what)
+            continue
+        free.remove(ev)
+        sim.planted.append(plant(p, ev))
+    # and a stray Word file, for any rubric
     doc = Document()
     doc.add_paragraph(f"{rubric.units[0].name}{rubric.year}年度质量工作考核自评报告")
     stray = out / f"{rubric.units[0].name}自评报告.docx"
     doc.save(str(stray))
     sim.planted.append(f"误放的 Word 文件：{stray.name}")
-    sim.files += [second, stray]
+    sim.files.append(stray)
