@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..intake.container import Limits, open_package
-from ..intake.discover import display_name
+from ..intake.discover import readable_file_name
 from ..problems import CATALOGUE, Problem, os_error_text, problem
 
 MAX_MATERIAL_BYTES = 100 * 1024 * 1024
@@ -74,5 +74,5 @@ def walk_files(root: Path) -> list[tuple[Path, str]]:
             if lower in SKIPPED_NAMES or lower.startswith(("~$", ".~lock.")) or path.is_symlink():
                 continue
             if path.is_file():
-                found.append((path, display_name(relative(path, root))[0]))
+                found.append((path, readable_file_name(relative(path, root))[0]))
     return found
