@@ -1629,9 +1629,12 @@ def catalogue_markdown() -> str:
         "",
         "本文件由 `python scripts/make_problems_doc.py` 根据 `qe_workbook/problems.py` 生成，请勿手工修改。",
         "",
-        "| 代码 | 级别 | 含义 | 处理办法 |",
-        "| --- | --- | --- | --- |",
+        "“说明模板”是问题说明的写法：`{…}` 中是参数名，problems.json 和 `--json` 输出中每个问题的 `params` 给出各参数的值；"
+        "`{file}`、`{sheet}`、`{cell}` 是问题所在的文件、工作表和单元格（同名字段）。",
+        "",
+        "| 代码 | 级别 | 含义 | 说明模板 | 处理办法 |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for t in _TYPES:
-        lines.append(f"| `{t.code}` | {SEVERITY_LABELS[t.severity]} | {t.meaning} | {t.fix} |")
+        lines.append(f"| `{t.code}` | {SEVERITY_LABELS[t.severity]} | {t.meaning} | {t.template} | {t.fix} |")
     return "\n".join(lines) + "\n"

@@ -54,7 +54,8 @@ def test_each_code_once_with_a_chinese_meaning_and_fix() -> None:
     for kind in _TYPES:
         assert CODE.match(kind.code), kind.code
         assert CJK.search(kind.meaning) and CJK.search(kind.fix), kind.code
-        assert "|" not in kind.meaning + kind.fix, kind.code  # would break the Markdown table
+        assert kind.template, kind.code  # problem() renders every message from it
+        assert "|" not in kind.meaning + kind.fix + kind.template, kind.code  # would break the Markdown table
 
 
 def test_the_script_writes_the_document(tmp_path: Path) -> None:
