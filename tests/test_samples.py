@@ -92,7 +92,9 @@ def test_demo_runs_the_whole_cycle(tmp_path: Path) -> None:
 
 def test_with_problems_plants_what_a_small_rubric_has_room_for(tmp_path: Path, small_rubric_path: Path) -> None:
     """甲局 and 乙局 score items, 质强办 only a veto: two score mistakes and one form mistake fit."""
-    args = ["--rubric", str(small_rubric_path), "--key", KEY]
+    key = tmp_path / "qe.key"  # the generation register is kept beside the key: not in samples/
+    key.write_bytes(Path(KEY).read_bytes())
+    args = ["--rubric", str(small_rubric_path), "--key", str(key)]
     assert CliRunner().invoke(main, ["generate", "--out", str(tmp_path / "forms"), *args]).exit_code == 0
     simulated = CliRunner().invoke(
         main, ["simulate", str(tmp_path / "forms"), "--out", str(tmp_path / "returned"), "--profile", "with-problems",
