@@ -9,6 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.intake.receipts import REGISTER_XLSX, write_register_template
 from qe_workbook.pipeline import run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.archive import SUMS, archive_run, verify_archive
@@ -23,6 +24,9 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
     soffice = require_program("soffice")
     returned = tmp_path / "returned"
     filled = fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
+    write_register_template(
+        returned / REGISTER_XLSX, small_rubric
+    )  # the office's hand-kept 收件登记 (微信/U盘/OA/现场)
     run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
     early = archive_run(run, returned, small_rubric, tmp_path / "too-early", soffice=soffice)
     assert [p.code for p in early.problems] == ["ARCHIVE_NOT_APPROVED"] and not (tmp_path / "too-early").exists()
@@ -37,6 +41,7 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
     documents = {p.relative_to(archive / "03_印发文件").as_posix() for p in (archive / "03_印发文件").rglob("*")}
     assert {"反馈意见/东区_2022年度质量工作考核反馈意见.pdf", "公告名单.pdf"} <= documents
     assert (archive / "04_登记簿" / "审定记录.json").is_file()
+    assert (archive / "04_登记簿" / REGISTER_XLSX).read_bytes() == (returned / REGISTER_XLSX).read_bytes()
     listed = [line.split("  ", 1)[1] for line in (archive / SUMS).read_text(encoding="utf-8").splitlines()]
     on_disk = sorted(p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file() and p.name != SUMS)
     assert sorted(listed) == on_disk
