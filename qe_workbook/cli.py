@@ -36,7 +36,7 @@ from .keys import (
 )
 from .mail.chase import SEND_LOG, run_chase, send_chases
 from .mail.fetch import fetch_json, fetch_mail
-from .mail.server import SECURITY, MailServer
+from .mail.server import SECURITY, SETTINGS_FILE, MailServer, read_settings
 from .outputs.year_over_year import compare_run_folders
 from .pipeline import run_collect
 from .problems import Severity, has_errors, os_error_text
@@ -663,7 +663,25 @@ def mail_server(host: str, user: str, port: int | None, security: str, **extra: 
     return server
 
 
+def use_settings(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """Defaults for the mail options from the settings file (options on the command line win)."""
+    path = value or (Path(SETTINGS_FILE) if Path(SETTINGS_FILE).is_file() else None)
+    if path is None:
+        return
+    try:
+        ctx.default_map = {**(ctx.default_map or {}), **read_settings(path)}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--settings") from None
+
+
+settings_option = click.option(
+    "--settings", type=click.Path(dir_okay=False, path_type=Path), is_eager=True, expose_value=False,
+    callback=use_settings, help=f"邮箱设置文件（默认：当前目录的 {SETTINGS_FILE}，有则读取；不能写密码）。",
+)  # fmt: skip
+
+
 @mail_group.command("fetch")
+@settings_option
 @click.option("--server", "host", required=True, help="收信（IMAP）服务器地址（见使用说明“邮箱设置”一节）。")
 @click.option("--port", type=int, default=None, help="端口（默认 SSL 为 993，其他为 143）。")
 @click.option("--security", type=click.Choice(SECURITY), default="ssl", show_default=True, help="加密方式。")
@@ -778,6 +796,7 @@ def evidence_check_cmd(
 
 
 @mail_group.command("chase")
+@settings_option
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @rubric_option
 @click.option("--forms", "forms_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/forms"),

@@ -37,7 +37,7 @@ PRODUCTS = {
     "INBOX",
 }
 COMMAND_LINE = re.compile(r"\bqe(?: [a-z][a-z-]*)*")  # a command quoted in a help text is what one types
-FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]*\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf)\b")
+FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]*\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf|toml)\b")
 OPTION = re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?")
 

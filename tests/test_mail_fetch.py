@@ -257,3 +257,22 @@ def test_ssl_and_starttls_with_the_servers_certificate(
                                 tmp_path / "y", small_rubric)  # fmt: skip
         assert "加密连接失败" in plain_port.problems[0].message
     assert not (tmp_path / "x").exists()
+
+
+def test_settings_file_holds_everything_but_the_password(
+    tmp_path: Path, small_rubric_path: Path, imap: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = tmp_path / "邮箱设置.toml"
+    settings.write_text(f'server = "127.0.0.1"\nport = {imap.port}\nsecurity = "none"\nuser = "{USER}"\n', "utf-8")
+    args = ["mail", "fetch", "--out", "回收", "--rubric", str(small_rubric_path), "--json"]
+    done = CliRunner().invoke(main, args, env={"QE_MAIL_PASSWORD": PASSWORD})
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["complete"] is True
+    settings.write_text('server = "127.0.0.1"\npassword = "secret"\n', "utf-8")
+    refused = CliRunner().invoke(main, args, env={"QE_MAIL_PASSWORD": PASSWORD})
+    assert refused.exit_code == 2 and "不能写密码" in refused.output
+    wrong_port = CliRunner().invoke(main, [*args[:-1], "--settings", str(tmp_path / "无.toml"), "--server", "127.0.0.1",
+                                           "--port", "1", "--security", "none", "--user", USER],
+                                    env={"QE_MAIL_PASSWORD": PASSWORD})  # fmt: skip
+    assert wrong_port.exit_code == 2 and "无法读取" in wrong_port.output

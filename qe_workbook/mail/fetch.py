@@ -44,6 +44,8 @@ class FetchReport:
 
     def summary(self) -> str:
         """What was saved and what needs a look, in a few Chinese lines."""
+        if not self.complete and not self.new_messages and not self.already:
+            return "本次未能收取邮件（原因见上），没有保存任何文件。"
         saved = sum(1 for r in self.receipts if r.note.find("未重复保存") < 0)
         no_file = sum(1 for m in self.new_messages if m.get("status") == "无附件")
         lines = [

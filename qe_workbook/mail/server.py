@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import imaplib
+import re
 import smtplib
 import socket
 import ssl
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..problems import Problem, problem
 
@@ -149,3 +152,35 @@ def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
                 conn.quit()
             raise MailServerError(problem("MAIL_LOGIN_FAILED", host=server.host, user=server.user)) from None
     return conn
+
+
+SETTINGS_FILE = "邮箱设置.toml"
+# Keys of the settings file → the options they stand for (fetch and chase share one file).
+SETTINGS_KEYS = {
+    "server": "host", "port": "port", "security": "security", "user": "user", "folder": "folder",
+    "cafile": "cafile", "smtp_server": "smtp_server", "smtp_port": "smtp_port", "smtp_security": "smtp_security",
+    "smtp_user": "smtp_user", "from": "sender",
+}  # fmt: skip
+
+
+def read_settings(path: Path) -> dict[str, object]:
+    """The mail settings file (TOML, e.g. `server = "imap.126.com"`) as option defaults.
+
+    Raises ValueError with a Chinese reason for a file that cannot be used; a password in it is
+    refused (secrets come from QE_MAIL_PASSWORD or the prompt only)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ValueError(f"无法读取 {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ValueError(f"{path} 的格式有误" + (f"（第 {line.group(1)} 行）" if line else "")) from exc
+    section = data.get("mail", data)
+    if not isinstance(section, dict):
+        raise ValueError(f"{path} 的格式有误")
+    if any("password" in str(k).lower() or "密码" in str(k) or "授权码" in str(k) for k in section):
+        raise ValueError(f"{path} 中不能写密码或授权码：请用环境变量 QE_MAIL_PASSWORD，或运行时输入")
+    unknown = [str(k) for k in section if k not in SETTINGS_KEYS]
+    if unknown:
+        raise ValueError(f"{path} 中有不认识的设置：{'、'.join(unknown)}（可用：{'、'.join(SETTINGS_KEYS)}）")
+    return {SETTINGS_KEYS[k]: v for k, v in section.items()}
