@@ -77,6 +77,13 @@ rubric_option = click.option(
     help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
+date_option = click.option(
+    "--date",
+    "issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="反馈意见和通报上的成文日期，例如 2023-05-08（默认：考核细则中规定的成文日期，没有时为当天）。",
+)
 
 
 def out_option(default: Path, help: str) -> Callable[[F], F]:
@@ -390,6 +397,7 @@ def generate(
               default=None, help="异议登记表（qe appeals template 生成）：列入汇总表并检查。")  # fmt: skip
 @click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="上年的结果文件夹：在 master.xlsx 中增加“与上年比较”工作表。")  # fmt: skip
+@date_option
 @json_option
 def collect_cmd(
     returned: Path,
@@ -402,6 +410,7 @@ def collect_cmd(
     adjustments_file: Path | None,
     appeals_file: Path | None,
     previous: Path | None,
+    issued: datetime | None,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
@@ -424,6 +433,7 @@ def collect_cmd(
             register=register,
             appeals=appeals_file,
             previous=previous,
+            issued=issued.date() if issued else None,
         )
     if as_json:
         echo_json(run_json(report, rb))
@@ -561,10 +571,18 @@ def diff_cmd(old_run: Path, new_run: Path, out_file: Path, rubric_path: Path | N
 )
 @click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="会议调整表（默认用汇总时保存在结果文件夹中的那份）。")  # fmt: skip
-def report_cmd(run_dir: Path, rubric_path: Path | None, out_dir: Path | None, adjustments_file: Path | None) -> None:
+@date_option
+def report_cmd(
+    run_dir: Path,
+    rubric_path: Path | None,
+    out_dir: Path | None,
+    adjustments_file: Path | None,
+    issued: datetime | None,
+) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
     rb = open_rubric(rubric_path)
-    written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file)
+    written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file,
+                                   issued=issued.date() if issued else None)  # fmt: skip
     echo_problems(problems, err=True)
     for path in written:
         click.echo(f"已生成：{path}")

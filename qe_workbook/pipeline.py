@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .documents.reports import write_reports
@@ -58,10 +59,11 @@ def run_collect(
     register: Register | None = None,
     appeals: Path | None = None,
     previous: Path | None = None,
+    issued: date | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
-    With `reports`, the feedback documents, the 通报 draft and the public list go in too. With
+    With `reports`, the feedback documents, the 通报 draft and the public list go in too, dated `issued`. With
     `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
     With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph.
@@ -83,7 +85,7 @@ def run_collect(
                               appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
                               previous=yoy)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = write_reports(tmp, rubric, final, notes=notes) if reports else []
+        documents = write_reports(tmp, rubric, final, notes=notes, issued=issued) if reports else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:

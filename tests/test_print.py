@@ -9,18 +9,23 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import COL_REMARK, FIRST_DATA_ROW, FORM_SHEET, cell_ref, form_rows
-from qe_workbook.keys import read_key
+from qe_workbook.keys import create_key, read_key
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Rubric
 
-from .conftest import ROOT, UNITS_2022, load_ok, require_program
+from .conftest import ROOT, UNITS_2022, load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
 from .test_real_clients import run_bounded, uno_python
 
@@ -170,3 +175,63 @@ def test_an_empty_problem_list_says_so(tmp_path: Path, small_rubric: Rubric) -> 
     ws = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["问题清单"]
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and str(rows[1][-1]).startswith("无问题")
+
+
+def test_letter_bodies_fit_four_pages_and_keep_headings_with_their_text(
+    tmp_path: Path, problem_run: RunReport, profile: Path
+) -> None:
+    """Every unit of the 2022 problem samples: the letter's body (up to the signature) is at most 4 pages, the
+    attachment starts on a page of its own, no heading ends a page, the signature stands with body text."""
+    letters = sorted((problem_run.folder / FEEDBACK_DIR).glob("*.docx"))
+    assert len(letters) == len(UNITS_2022)
+    for letter, pdf in zip(letters, to_pdf(letters, tmp_path, profile), strict=True):
+        printed = [page.strip() for page in pages(pdf)]
+        attachment = next(n for n, page in enumerate(printed) if re.search(r"^初稿\s+附件\s", page))
+        assert 1 <= attachment <= 4, (letter.name, attachment)
+        signed = next(n for n, page in enumerate(printed) if "领导小组办公室" in page)
+        assert signed == attachment - 1 and "长效机制" in printed[signed], letter.name
+        for page in printed[:attachment]:
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            last_text = lines[-2] if re.fullmatch(r"—\s*\d+\s*—", lines[-1]) else lines[-1]
+            assert not re.match(r"^[一二三四]、", last_text), (letter.name, last_text)
+        flat = re.sub(r"\s", "", "".join(printed))
+        assert "未填写评价说明" not in flat
+
+
+def test_the_office_sets_the_date_of_its_documents(tmp_path: Path) -> None:
+    """--date first, then the rubric's report_date (the clock only when neither is given)."""
+    path = write_json(tmp_path / "rubric.json", {**small_rubric_data(), "report_date": "2023-05-20"})
+    rubric = load_ok(path)
+    assert rubric.report_date == date(2023, 5, 20)
+    key = create_key(tmp_path / "qe.key")
+    fill_all(generate(rubric, tmp_path / "forms", key), tmp_path / "returned", TIE)
+    for args, expected in (([], "2023年5月20日"), (["--date", "2023-06-01"], "2023年6月1日")):
+        out = tmp_path / f"runs{len(args)}"
+        result = CliRunner().invoke(
+            main, ["collect", str(tmp_path / "returned"), "--rubric", str(path), "--key", str(tmp_path / "qe.key"),
+                   "--out", str(out), *args],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        (folder,) = out.iterdir()
+        for letter in (folder / FEEDBACK_DIR).glob("*.docx"):
+            assert expected in [p.text for p in docx.Document(str(letter)).paragraphs]
+        public = openpyxl.load_workbook(folder / "公告名单.xlsx").active
+        assert public is not None and str(public["A2"].value).endswith(expected)
+
+
+def test_the_public_list_prints_titled_with_units_in_rubric_order_within_grades(
+    tmp_path: Path, problem_run: RunReport, rubric: Rubric, profile: Path
+) -> None:
+    (pdf,) = to_pdf([problem_run.folder / "公告名单.xlsx"], tmp_path, profile)
+    (page,) = pages(pdf)
+    lines = [line.split() for line in page.splitlines() if line.strip()]
+    assert "漯河市2022年度政府质量工作考核结果" in page and "领导小组办公室" in page  # title, issuer and date
+    listed = [(words[0], words[-1]) for words in lines if words[0] in {u.full_name for u in rubric.units}]
+    grade = {rubric_unit.full_name: unit.grade_label for rubric_unit in rubric.units
+             for unit in problem_run.results.units if unit.unit == rubric_unit.name}  # fmt: skip
+    order = [u.full_name for u in rubric.units]
+    expected = sorted(order, key=lambda name: (grade[name][0], order.index(name)))
+    assert [name for name, _ in listed] == expected
+    assert [g for _, g in listed] == [grade[name] for name in expected]
+    ranked = [next(u.full_name for u in rubric.units if u.name == r.unit) for r in problem_run.results.by_rank()]
+    assert [name for name, _ in listed] != ranked  # the samples' score order differs: the list does not reveal it

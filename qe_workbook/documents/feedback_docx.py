@@ -1,22 +1,58 @@
-"""The feedback a unit receives (考核结果反馈意见): its result, where it lost points, what to improve.
+"""The feedback letter a county government receives (考核结果反馈意见): its result, where it lost
+points, what to improve — a body of a few pages, every lost item with its remarks in the attachment.
 
 Totals, gaps and losses are exact Fractions; they are only rounded (half up, 2 decimals) when
-printed. Remarks and event counts come from the returned forms and are printed as plain text.
+printed. Remarks and event counts come from the returned forms and are printed as plain text; a
+missing remark is left out. Numbers are written in one style, "总分 75.50 分，等级为 C", with
+no-break spaces so that a number never parts from its unit.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+from docx.shared import Pt
+
 from ..amounts import canonical, fmt2
-from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Item, Kind, Rubric
-from ..scoring.score import NO_REMARK, ItemScore, Results, Source, UnitResult
+from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
+from ..scoring.score import ItemScore, Results, UnitResult
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
 
-TOP_LOSSES = 5
+NBSP, WORD_JOINER = "\u00a0", "\u2060"
+TOP_LOSSES = 8  # lost items shown in the body; all of them are in the attachment
+SUGGESTIONS = 5
+SHORT_TEXT = 26
+ATTACHMENT = "失分项目及评价说明"
+TABLE_SIZE = Pt(10.5)  # 五号
+BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
+ATTACHMENT_WIDTHS = [40, 14, 12, 12, 22, 56]
+
+
+def glue(text: str) -> str:
+    """Text that no renderer may break across lines (LibreOffice breaks inside '5.80' in Chinese text
+    and ignores no-break spaces there; a word joiner between characters holds in Word and LibreOffice)."""
+    return WORD_JOINER.join(text)
+
+
+def num(value: Fraction | int | str, unit: str = "分") -> str:
+    """' 75.50 分': a space, then the number and its unit held together (one spacing style)."""
+    shown = value if isinstance(value, (str, int)) else fmt2(value)
+    return " " + glue(f"{shown}{NBSP}{unit}")
+
+
+def short_text(item: Item) -> str:
+    """The item as a short phrase: its text without the points, the 根据…测算得分 frame, and cut."""
+    text = re.sub(r"（[^（）]*分[^（）]*）$", "", item.text.strip()).rstrip("。；; ")
+    text = re.sub(r"^根据", "", text)
+    text = re.sub(r"(测算得分|评估得分|得分)$", "", text)
+    if len(text) <= SHORT_TEXT:
+        return text
+    first = re.split(r"[，；]", text)[0].removesuffix("的")
+    return first if 6 <= len(first) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
 
 
 def write_feedback(
@@ -28,9 +64,9 @@ def write_feedback(
     stage: str = DRAFT_STAGE,
     notes: Sequence[str] = (),
 ) -> Path:
-    """One unit's feedback document; `notes` (the meeting's adjustments) follow the result."""
+    """One unit's feedback letter; `notes` (the meeting's adjustments, the year before) follow the result."""
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
-    doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见", rubric.office, stage)
+    doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作\n考核结果反馈意见", rubric.office, stage)
     doc.line(f"{full_name}：")
     doc.paragraph(
         f"根据《{rubric.title}》，经自我评价、部门打分和综合考评，"
@@ -40,113 +76,175 @@ def write_feedback(
     _result(doc, rubric, results, unit)
     for note in notes:
         doc.paragraph(note)
-    doc.heading("二、失分项目")
-    _losses(doc, rubric, unit)
-    doc.heading("三、加分项目")
-    _bonuses(doc, unit)
+    doc.heading("二、失分情况")
+    lost = _losses(doc, rubric, unit)
+    doc.heading("三、扣分、加分和否决情况")
+    _deductions_bonus_veto(doc, rubric, unit)
     doc.heading("四、改进建议")
     _improvement(doc, rubric, unit)
+    if lost:
+        doc.attachment_note([ATTACHMENT])
     doc.signature(rubric.office_full_name, issued)
+    if lost:
+        _attachment(doc, rubric, unit)
     return doc.save(path)
 
 
 def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitResult) -> None:
     tied = sum(1 for u in results.units if u.rank == unit.rank) > 1
+    standing = "" if unit.veto else _standing(rubric, unit)
     doc.paragraph(
-        f"你单位总分 {fmt2(unit.total)} 分，考核等级为{unit.grade_label}，"
-        f"在 {len(results.units)} 个被考核单位中{'并列' if tied else ''}排名第 {unit.rank} 位。各领域得分如下："
+        f"你单位总分{num(unit.total)}，等级为 {glue(unit.grade_label)}，在{num(len(results.units), '个')}被考核单位中"
+        f"{'并列' if tied else ''}排名第{num(unit.rank, '位')}{standing}。各领域得分如下："
     )
     bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
     area_max = sum((Fraction(a.max) for a in rubric.areas), Fraction(0))
-    rows = [[a.name, fmt2(a.max), fmt2(unit.areas[a.id])] for a in rubric.areas]
-    rows += [["加分", fmt2(bonus_max), fmt2(unit.bonus)], ["扣分", "—", fmt2(unit.deduction)]]
-    rows.append(["总分", fmt2(area_max), fmt2(unit.total)])
-    doc.table(["考核领域", "满分", "得分"], rows)
+    rows = [
+        [a.name, fmt2(a.max), fmt2(unit.areas[a.id]), fmt2(Fraction(a.max) - unit.areas[a.id])] for a in rubric.areas
+    ]
+    rows += [["加分", fmt2(bonus_max), fmt2(unit.bonus), ""], ["扣分", "", fmt2(unit.deduction), ""]]
+    rows.append(["总分", fmt2(area_max), fmt2(unit.total), ""])
+    doc.table(["考核领域", "满分", "得分", "失分"], rows, widths_mm=[60, 30, 30, 30])
     if unit.veto:
-        doc.paragraph(f"你单位触发否决项，不论得分，考核等级一律为{rubric.grading.veto_grade}级。")
+        doc.paragraph(f"你单位触发否决项，不论得分，考核等级一律为{num(rubric.grading.veto_grade, '级')}。")
     if not unit.complete:
-        gaps = "、".join(s.item.id for s in unit.items if not s.complete)
-        doc.paragraph(f"注：项目 {gaps} 尚缺有效评分，以上总分、等级和排名为暂定，待评分补齐后另行反馈。")
-
-
-def _losses(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
-    """Every item where points were lost (or the veto fired), grouped by area, with each evaluator's remark."""
-    lost = unit.shortfalls()
-    if not lost:
-        doc.paragraph("各项目均未失分。")
-        return
-    areas = [a for a in rubric.areas if any(s.item.area == a.id for s in lost)]
-    for n, area in enumerate(areas, start=1):
-        doc.subheading(f"（{chinese_number(n)}）{area.name}")
-        for k, item_score in enumerate((s for s in lost if s.item.area == area.id), start=1):
-            _item(doc, k, item_score)
-            doc.paragraph(_outcome(rubric, item_score))
-            for src in item_score.sources:
-                doc.paragraph(_source(item_score.item, src))
-
-
-def _item(doc: OfficialDocument, number: int, item_score: ItemScore) -> None:
-    item = item_score.item
-    doc.paragraph(f"{number}. 项目 {item.id}（{KIND_LABELS[item.kind]}）：{item.text}")
-
-
-def _outcome(rubric: Rubric, item_score: ItemScore) -> str:
-    item, points = item_score.item, item_score.points or Fraction(0)
-    if item.kind is Kind.VETO:
-        text = f"触发否决项，考核等级一律为{rubric.grading.veto_grade}级。"
-    elif item.kind is Kind.DEDUCTION:
-        text = f"扣 {fmt2(points)} 分。"
-    else:
-        text = f"满分 {fmt2(item.max)} 分，得分 {fmt2(points)} 分，失分 {fmt2(item_score.lost)} 分。"
-    if len(item_score.sources) > 1:
-        text += f"本项由 {len(item_score.sources)} 个部门共同评价，{JOINT_RULE_LABELS[rubric.grading.joint]}。"
-    if item_score.missing:
-        text += f"{'、'.join(item_score.missing)}尚未给出有效评分，暂按已收到的评分计算。"
-    return text
-
-
-def _source(item: Item, src: Source) -> str:
-    """One evaluator's value and remark, as entered on its form."""
-    if item.kind is Kind.DEDUCTION:
-        return f"{src.evaluator}：发生 {src.raw} 次。扣分原因：{src.remark or NO_REMARK}"
-    value = {
-        Kind.SCORE: f"评分 {fmt2(src.value)} 分",
-        Kind.BONUS: f"加 {fmt2(src.value)} 分",
-        Kind.VETO: f"认定为“{src.raw}”",
-    }[item.kind]
-    return f"{src.evaluator}：{value}。评价说明：{src.remark or NO_REMARK}"
-
-
-def _bonuses(doc: OfficialDocument, unit: UnitResult) -> None:
-    obtained = [s for s in unit.items if s.item.kind is Kind.BONUS and s.points]
-    if not obtained:
-        doc.paragraph("本年度未获得加分。")
-        return
-    for k, item_score in enumerate(obtained, start=1):
-        _item(doc, k, item_score)
-        doc.paragraph(f"加 {fmt2(item_score.points)} 分。")
-        for src in item_score.sources:
-            doc.paragraph(_source(item_score.item, src))
-
-
-def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
-    if not unit.veto:  # a vetoed unit's grade does not follow from its total
-        doc.paragraph(_standing(rubric, unit))
-    losses = sorted(((s, lp) for s in unit.items if (lp := s.lost) is not None), key=lambda pair: -pair[1])
-    if losses:
-        listed = "；".join(
-            f"{s.item.id}（{rubric.key_point(s.item.key_point).title}）失 {fmt2(lp)} 分"
-            for s, lp in losses[:TOP_LOSSES]
-        )
-        doc.paragraph(f"失分较多的项目依次为：{listed}。")
-    doc.paragraph("请针对本反馈意见指出的问题不足，制定改进方案，切实解决存在问题，并建立健全推动质量工作的长效机制。")
+        gaps = "、".join(short_text(s.item) for s in unit.items if not s.complete)
+        doc.paragraph(f"注：{gaps}等项目尚缺有效评分，以上总分、等级和排名为暂定，待评分补齐后另行反馈。")
 
 
 def _standing(rubric: Rubric, unit: UnitResult) -> str:
-    """How far the total is from the next grade up ('距B级（80 分）还差 1.35 分')."""
-    provisional = "" if unit.complete else "（按暂定总分计算）"
+    """'，距 B 级（80 分）还差 4.50 分' — or that the top grade is reached."""
+    provisional = "（按暂定总分计算）" if not unit.complete else ""
     upper = rubric.grading.next_grade_up(unit.total)
     if upper is None:
-        return f"你单位总分已达到最高等级（{unit.grade}级）标准{provisional}。"
+        return f"，已达到最高等级标准{provisional}"
     gap = Fraction(upper.min) - unit.total
-    return f"你单位总分距{upper.grade}级（{canonical(upper.min)} 分）还差 {fmt2(gap)} 分{provisional}。"
+    return f"，距{num(upper.grade, '级')}（{glue(canonical(upper.min) + NBSP + '分')}）还差{num(gap)}{provisional}"
+
+
+def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
+    """Score items short of full marks, largest loss first (ties in the plan's order)."""
+    pairs = [(s, s.lost) for s in unit.items if s.item.kind is Kind.SCORE and s.lost]
+    return sorted(((s, lost) for s, lost in pairs if lost is not None), key=lambda pair: -pair[1])
+
+
+def _losses(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> bool:
+    """The lost points by area, and the items that lost most; returns whether anything was lost."""
+    losses = _score_losses(unit)
+    if not losses:
+        doc.paragraph("各评分项目均未失分。")
+        return bool(unit.shortfalls())
+    total = sum((lost for _, lost in losses), Fraction(0))
+    doc.paragraph(
+        f"你单位共有{num(len(losses), '个')}评分项目失分，合计失分{num(total)}（各领域失分见上表）。失分较多的项目如下表"
+        + ("，全部失分项目及各部门的评价说明见附件。" if len(losses) > TOP_LOSSES else "，各部门的评价说明见附件。")
+    )
+    rows = [_loss_row(s, lost) for s, lost in losses[:TOP_LOSSES]]
+    doc.caption("失分较多的项目")
+    doc.table(["项目", "满分", "得分", "失分", "评价部门", "评价说明"], rows, widths_mm=BODY_WIDTHS,
+              size=TABLE_SIZE, left={0, 5}, split_rows=True)  # fmt: skip
+    return True
+
+
+def _loss_row(s: ItemScore, lost: Fraction) -> list[str]:
+    """项目, 满分, 得分, 失分, 评价部门, 评价说明 (a joint item's remarks each under its department's name)."""
+    evaluators = "、".join(src.evaluator for src in s.sources)
+    said = [(src.evaluator, src.remark.strip()) for src in s.sources if src.remark and src.remark.strip()]
+    remark = said[0][1] if len(said) == 1 else "".join(f"{ev}：{text}" for ev, text in said)
+    return [f"{glue(s.item.id)} {short_text(s.item)}", fmt2(s.item.max), fmt2(s.points), fmt2(lost), evaluators, remark]
+
+
+def _deductions_bonus_veto(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
+    parts = []
+    deducted = [s for s in unit.items if s.item.kind is Kind.DEDUCTION and s.points]
+    if deducted:
+        listed = "；".join(
+            f"{short_text(s.item)}，扣{num(s.points or 0)}（{'、'.join(src.evaluator for src in s.sources)}）"
+            for s in deducted
+        )
+        parts.append(f"扣分{num(unit.deduction)}：{listed}。")
+    else:
+        parts.append("未被扣分。")
+    obtained = [s for s in unit.items if s.item.kind is Kind.BONUS and s.points]
+    if obtained:
+        listed = "；".join(f"{short_text(s.item)}，加{num(s.points or 0)}" for s in obtained)
+        parts.append(f"加分{num(unit.bonus)}：{listed}。")
+    else:
+        parts.append("未获得加分。")
+    vetoed = [s for s in unit.items if s.item.kind is Kind.VETO and s.points]
+    if vetoed:
+        listed = "、".join(short_text(s.item) for s in vetoed)
+        parts.append(f"触发否决项（{listed}），考核等级为{num(rubric.grading.veto_grade, '级')}。")
+    else:
+        parts.append("未触发否决项。")
+    doc.paragraph("你单位" + "".join(parts))
+    joint = [s for s in unit.shortfalls() if len(s.sources) > 1]
+    if joint:
+        doc.paragraph(f"由两个部门共同评价的项目，两个部门分别打分，{JOINT_RULE_LABELS[rubric.grading.joint]}。")
+
+
+def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
+    """Where to start: the areas that lost most, and the evaluators' own suggestions."""
+    losses = _score_losses(unit)
+    weakest = []
+    for area in rubric.areas:
+        lost = sum((lost for s, lost in losses if s.item.area == area.id), Fraction(0))
+        if lost:
+            weakest.append((lost / Fraction(area.max), area.name))
+    weakest.sort(key=lambda pair: -pair[0])
+    n = 0
+    if weakest:
+        names = "、".join(name for _, name in weakest[:2])
+        n += 1
+        doc.paragraph(
+            f"（{chinese_number(n)}）聚焦薄弱领域。你单位{names}领域失分率较高，"
+            "请对照失分项目逐项分析原因，明确责任单位和完成时限，补齐短板。"
+        )
+    advice = _suggestions(unit)
+    if advice:
+        n += 1
+        doc.paragraph(f"（{chinese_number(n)}）落实评价部门建议。" + "；".join(advice) + "。")
+    n += 1
+    doc.paragraph(
+        f"（{chinese_number(n)}）健全长效机制。请针对本反馈意见指出的问题不足，制定改进方案，切实解决存在问题，"
+        "并建立健全推动质量工作的长效机制。"
+    )
+
+
+def _suggestions(unit: UnitResult) -> list[str]:
+    """The distinct 建议… clauses of the remarks on the items that lost most."""
+    found: list[str] = []
+    for s, _ in _score_losses(unit):
+        for src in s.sources:
+            for clause in re.findall(r"建议([^。；;]+)", src.remark or ""):
+                clause = clause.strip("，, ")
+                if clause and clause not in found:
+                    found.append(clause)
+    return found[:SUGGESTIONS]
+
+
+def _attachment(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
+    """Every item where points were lost (or the veto fired), by area, with each evaluator's own entry and remark."""
+    doc.attachment(f"{unit.unit}{ATTACHMENT}")
+    for area in rubric.areas:
+        lost = [s for s in unit.shortfalls() if s.item.area == area.id]
+        if not lost:
+            continue
+        rows = []
+        for s in lost:
+            for src in s.sources:
+                entered = {Kind.DEDUCTION: f"{src.raw}次", Kind.VETO: f"{src.raw}"}.get(s.item.kind, fmt2(src.value))
+                result = fmt2(s.lost) if s.lost is not None else "否决"
+                rows.append([f"{glue(s.item.id)} {short_text(s.item)}", _max_text(s.item), entered, result,
+                             src.evaluator, (src.remark or "").strip()])  # fmt: skip
+        doc.caption(area.name)
+        doc.table(["项目", "满分", "所评", "失分", "评价部门", "评价说明"], rows, widths_mm=ATTACHMENT_WIDTHS,
+                  size=TABLE_SIZE, left={0, 5})  # fmt: skip
+
+
+def _max_text(item: Item) -> str:
+    if item.kind is Kind.DEDUCTION:
+        return f"最高扣{canonical(item.max)}"
+    if item.kind is Kind.VETO:
+        return "否决"
+    return fmt2(item.max)

@@ -16,10 +16,15 @@ from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_date
 DRAFT_MARK = "（代拟稿）"
 
 
+def grade_order(rubric: Rubric) -> list[str]:
+    """The grades from the best down (A, B, C, then the lowest and the veto grade)."""
+    grading = rubric.grading
+    return list(dict.fromkeys([*(t.grade for t in grading.thresholds), grading.lowest_grade, grading.veto_grade]))
+
+
 def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitResult]]]:
     """(grade, units by rank) for every grade that was given, best grade first."""
-    grading = rubric.grading
-    order = dict.fromkeys([*(t.grade for t in grading.thresholds), grading.lowest_grade, grading.veto_grade])
+    order = grade_order(rubric)
     ranked = results.by_rank()
     groups = [(grade, [u for u in ranked if u.grade == grade]) for grade in order]
     return [(grade, units) for grade, units in groups if units]
@@ -28,7 +33,9 @@ def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitR
 def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE) -> Path:
     """The 通报 draft: basis, process, results by grade, requirements."""
     year, office = rubric.year, rubric.office
-    doc = OfficialDocument(f"关于{rubric.city}{year}年度政府质量工作考核结果的通报{DRAFT_MARK}", office, stage)
+    title = f"关于{rubric.city}{year}年度政府质量工作\n考核结果的通报{DRAFT_MARK}"  # broken at a sense boundary
+    doc = OfficialDocument(title, office, stage)
+    full_names = {u.name: u.full_name for u in rubric.units}
     doc.line("、".join(u.full_name for u in rubric.units) + "：")
     copy_to = "、".join(rubric.copy_to)
     doc.paragraph(
@@ -44,9 +51,9 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, sta
     doc.heading("一、考核结果")
     groups = grade_groups(rubric, results)
     for n, (grade, units) in enumerate(groups, start=1):
-        names = "、".join(u.unit + ("" if u.complete else INCOMPLETE_MARK) for u in units)
+        names = "、".join(full_names[u.unit] + ("" if u.complete else INCOMPLETE_MARK) for u in units)
         doc.paragraph(f"{grade}级（{len(units)}个）：{names}{'。' if n == len(groups) else '；'}")
-    vetoed = [u.unit for u in results.by_rank() if u.veto]
+    vetoed = [full_names[u.unit] for u in results.by_rank() if u.veto]
     if vetoed:
         doc.paragraph(f"其中，{'、'.join(vetoed)}触发否决项，考核等级一律为{rubric.grading.veto_grade}级。")
     if not all(u.complete for u in results.units):
@@ -65,6 +72,5 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, sta
             f"考核结果同时抄送{copy_to}，作为对各被考核单位领导班子和领导干部进行综合评价和实行问责的重要依据。"
         )
     doc.signature(rubric.office_full_name, issued)
-    if copy_to:
-        doc.line(f"抄送：{copy_to}。")
+    doc.record(copy_to=list(rubric.copy_to), issuer=rubric.office_full_name, printed=issued)
     return doc.save(path)

@@ -12,12 +12,13 @@ the footer's PAGE field is the one field in a document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
@@ -42,6 +43,7 @@ SMALL_SIZE = Pt(14)  # 四号: tables, page numbers
 LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 三号
 
+THICK_RULE, THIN_RULE = "8", "6"  # eighths of a point: 0.35 mm and 0.25 mm
 DIGITS = "零一二三四五六七八九"
 DRAFT_STAGE = "初稿"  # the stage a run's documents carry until the office approves it
 
@@ -58,6 +60,15 @@ def chinese_number(n: int) -> str:
 def chinese_date(day: date) -> str:
     """The 成文日期 form: 2023年5月8日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _rules(paragraph: Paragraph, **sizes: str) -> None:
+    """Rules along a paragraph's sides (`top`, `bottom`), w:sz in eighths of a point."""
+    borders = OxmlElement("w:pBdr")
+    for side, size in sizes.items():
+        borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): "1",
+                                                  qn("w:color"): "000000"}))  # fmt: skip
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def set_fonts(run: Run, east_asian: str, size: Length) -> None:
@@ -80,10 +91,20 @@ class OfficialDocument:
         self._stage(stage)
         self._font_fallbacks()
         props = self.doc.core_properties
-        props.title, props.author, props.last_modified_by = title, author, author
-        heading = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
-        set_fonts(heading.add_run(title), TITLE_FONT, TITLE_SIZE)
+        props.title, props.author, props.last_modified_by = title.replace("\n", ""), author, author
+        self._title(title)
         self._paragraph()
+
+    def _title(self, title: str) -> None:
+        """The title, centred; a newline in it is where its lines break (at a sense boundary)."""
+        heading = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+        heading.paragraph_format.keep_with_next = True
+        for n, line in enumerate(title.split("\n")):
+            run = heading.add_run()
+            if n:
+                run.add_break()
+            run.add_text(line)
+            set_fonts(run, TITLE_FONT, TITLE_SIZE)
 
     def _page(self) -> None:
         section = self.doc.sections[0]
@@ -159,34 +180,124 @@ class OfficialDocument:
         self._paragraph(indent=INDENT).add_run(text)
 
     def heading(self, text: str) -> None:
-        """A first-level heading (一、…) in 黑体."""
-        set_fonts(self._paragraph(indent=INDENT).add_run(text), HEADING_FONT, BODY_SIZE)
+        """A first-level heading (一、…) in 黑体, kept on the page of what follows it."""
+        paragraph = self._paragraph(indent=INDENT)
+        paragraph.paragraph_format.keep_with_next = True
+        set_fonts(paragraph.add_run(text), HEADING_FONT, BODY_SIZE)
 
     def subheading(self, text: str) -> None:
-        """A second-level heading (（一）…) in 楷体."""
-        set_fonts(self._paragraph(indent=INDENT).add_run(text), SUBHEADING_FONT, BODY_SIZE)
+        """A second-level heading (（一）…) in 楷体, kept on the page of what follows it."""
+        paragraph = self._paragraph(indent=INDENT)
+        paragraph.paragraph_format.keep_with_next = True
+        set_fonts(paragraph.add_run(text), SUBHEADING_FONT, BODY_SIZE)
 
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        """A bordered table in 四号, the header row in 黑体; every cell is plain text."""
+    def table(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        *,
+        widths_mm: Sequence[float] | None = None,
+        size: Length = SMALL_SIZE,
+        left: set[int] | None = None,
+        split_rows: bool = False,
+    ) -> None:
+        """A bordered table, the header row in 黑体 and repeated on every page; rows split across pages
+        only with `split_rows`; every cell is plain text. `left`: columns aligned left (long text), the others centred."""
         table = self.doc.add_table(rows=0, cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if widths_mm:
+            table.autofit = False
+            for column, width in zip(table.columns, widths_mm, strict=True):
+                column.width = Mm(width)
         for n, values in enumerate([header, *rows]):
-            for cell, value in zip(table.add_row().cells, values, strict=True):
+            row = table.add_row()
+            properties = row._tr.get_or_add_trPr()
+            if not split_rows:
+                properties.append(OxmlElement("w:cantSplit"))
+            if n == 0:
+                properties.append(OxmlElement("w:tblHeader"))
+            for col, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                if widths_mm:
+                    cell.width = Mm(widths_mm[col])
                 paragraph = cell.paragraphs[0]
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                aligned_left = n > 0 and left is not None and col in left
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if aligned_left else WD_ALIGN_PARAGRAPH.CENTER
                 paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                if n == 0:
+                    paragraph.paragraph_format.keep_with_next = True
                 run = paragraph.add_run(value)
-                set_fonts(run, HEADING_FONT if n == 0 else BODY_FONT, SMALL_SIZE)
+                set_fonts(run, HEADING_FONT if n == 0 else BODY_FONT, size)
         self._paragraph()
 
+    def caption(self, text: str) -> None:
+        """A table's title, centred in 黑体 四号, kept with its table."""
+        paragraph = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph.paragraph_format.keep_with_next = True
+        set_fonts(paragraph.add_run(text), HEADING_FONT, SMALL_SIZE)
+
+    def attachment_note(self, titles: list[str]) -> None:
+        """附件说明 under the body: 附件：1. …, aligned under the first title; kept with the signature."""
+        self._hold_last()
+        self._paragraph().paragraph_format.keep_with_next = True
+        for n, title in enumerate(titles, start=1):
+            label = "附件：" if n == 1 else "　　　"
+            number = f"{n}. " if len(titles) > 1 else ""
+            paragraph = self._paragraph(indent=INDENT)
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.add_run(f"{label}{number}{title}")
+
+    def _hold_last(self) -> None:
+        """Keep the last paragraph written on the page of what comes next (the signature never stands alone)."""
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+
+    def attachment(self, title: str, number: int | None = None) -> None:
+        """A new page: 附件 (n) at the top left in 黑体, then the attachment's title."""
+        paragraph = self._paragraph()
+        paragraph.paragraph_format.page_break_before = True
+        paragraph.paragraph_format.keep_with_next = True
+        set_fonts(paragraph.add_run("附件" + (str(number) if number else "")), HEADING_FONT, BODY_SIZE)
+        self._title(title)
+        self._paragraph().paragraph_format.keep_with_next = True
+
     def signature(self, office: str, issued: date) -> None:
-        """The issuing office and the date, right-aligned four characters from the margin."""
-        self._paragraph()
-        for text in (office, chinese_date(issued)):
+        """The issuing office and the date, right-aligned four characters from the margin, on the page of
+        the body's last lines (GB/T 9704: a signature never stands alone on a page)."""
+        self._hold_last()
+        self._paragraph().paragraph_format.keep_with_next = True
+        for n, text in enumerate((office, chinese_date(issued))):
             paragraph = self._paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
             paragraph.paragraph_format.right_indent = 2 * INDENT
+            paragraph.paragraph_format.keep_with_next = n == 0
             paragraph.add_run(text)
+
+    def record(self, *, copy_to: list[str], issuer: str, printed: date) -> None:
+        """版记 (GB/T 9704 7.4): 抄送, then 印发机关 and 印发日期 on one line, in 四号 between rules (the first
+        and the last 0.35 mm, the one between 0.25 mm), kept together at the end of the document."""
+        self._paragraph().paragraph_format.keep_with_next = True
+        lines: list[tuple[str, str]] = []
+        if copy_to:
+            lines.append((f"抄送：{'、'.join(copy_to)}。", ""))
+        lines.append((issuer, f"{chinese_date(printed)}印发"))
+        for n, (left, right) in enumerate(lines):
+            paragraph = self._paragraph()
+            layout = paragraph.paragraph_format
+            layout.keep_with_next = n < len(lines) - 1
+            layout.left_indent = layout.right_indent = Pt(14)  # 左右各空一字
+            layout.line_spacing_rule, layout.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(24)
+            last = n == len(lines) - 1
+            _rules(paragraph, **({"top": THICK_RULE} if n == 0 else {}), bottom=THICK_RULE if last else THIN_RULE)
+            if right:
+                paragraph.paragraph_format.tab_stops.add_tab_stop(
+                    self._text_width() - Pt(14) * 2 - Pt(4),
+                    WD_TAB_ALIGNMENT.RIGHT,  # inside the right indent in Word and LibreOffice
+                )
+            run = paragraph.add_run(f"{left}\t{right}" if right else left)
+            set_fonts(run, BODY_FONT, SMALL_SIZE)
+
+    def _text_width(self) -> Length:
+        section = self.doc.sections[0]
+        return Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
 
     def save(self, path: Path) -> Path:
         self.doc.save(str(path))

@@ -1,10 +1,13 @@
-"""The public list (公告名单) for the announcement (方案三(三) “向社会公告”): each unit and its grade, by rank.
+"""The public list (公告名单) for the announcement (方案三(三) “向社会公告”): each unit and its grade.
 
-Only the unit's full name and its grade go out; a grade from incomplete data reads “（暂定）”.
+Grades go from the best down; within a grade the units stand in the rubric's administrative order,
+never in score order, so the list does not reveal a ranking. Only the unit's full name and its grade
+go out; a grade from incomplete data reads “（暂定）”.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
@@ -12,36 +15,60 @@ import xlsxwriter
 from ..outputs.export import write_csv
 from ..rubric import Rubric
 from ..scoring.score import Results
-from .official_docx import DRAFT_STAGE
+from .notice_docx import grade_order
+from .official_docx import DRAFT_STAGE, chinese_date
 
 HEADER = ["被考核单位", "等级"]
 XLSX_NAME, CSV_NAME = "公告名单.xlsx", "公告名单.csv"
 
 
 def public_rows(rubric: Rubric, results: Results) -> list[list[str]]:
-    full_names = {u.name: u.full_name for u in rubric.units}
-    return [[full_names[u.unit], u.grade_label] for u in results.by_rank()]
+    """(full name, grade) by grade, in the rubric's order of units within a grade."""
+    by_name = {u.unit: u for u in results.units}
+    order = {grade: n for n, grade in enumerate(grade_order(rubric))}
+    units = sorted(rubric.units, key=lambda u: order.get(by_name[u.name].grade, len(order)))  # stable
+    return [[u.full_name, by_name[u.name].grade_label] for u in units]
 
 
-def write_public_list(folder: Path, rubric: Rubric, results: Results, stage: str = DRAFT_STAGE) -> list[Path]:
-    """公告名单.xlsx and 公告名单.csv (UTF-8 with BOM) in `folder`."""
+def public_title(rubric: Rubric) -> str:
+    return f"{rubric.city}{rubric.year}年度政府质量工作考核结果"
+
+
+def write_public_list(
+    folder: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE
+) -> list[Path]:
+    """公告名单.xlsx (titled, dated, printable) and 公告名单.csv (UTF-8 with BOM, the table only) in `folder`."""
     rows = public_rows(rubric, results)
     xlsx = folder / XLSX_NAME
     wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核结果公告名单", "author": rubric.office})
+    wb.set_properties({"title": f"{public_title(rubric)}公告名单", "author": rubric.office})
     font = {"font_name": "宋体", "font_size": 12, "border": 1, "valign": "vcenter"}
+    title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"})
+    dated = wb.add_format({"font_name": "宋体", "font_size": 12, "align": "right", "valign": "vcenter"})
     head = wb.add_format({**font, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
     text = wb.add_format(font)
+    grade = wb.add_format({**font, "align": "center"})
     ws = wb.add_worksheet("公告名单")
-    for col, title in enumerate(HEADER):
-        ws.write_string(0, col, title, head)
-    for row, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            ws.write_string(row, col, value, text)
+    ws.set_row(0, 36)
+    ws.merge_range(0, 0, 0, 1, public_title(rubric), title)
+    ws.set_row(1, 22)
+    ws.merge_range(1, 0, 1, 1, f"{rubric.office_full_name}　{chinese_date(issued)}", dated)
+    ws.set_row(2, 22)
+    for col, heading in enumerate(HEADER):
+        ws.write_string(2, col, heading, head)
+    for row, (name, value) in enumerate(rows, start=3):
+        ws.set_row(row, 22)
+        ws.write_string(row, 0, name, text)
+        ws.write_string(row, 1, value, grade)
     ws.set_header(f"&R{stage}")
-    ws.set_column(0, 0, 32)
-    ws.set_column(1, 1, 12)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 14)
+    ws.set_paper(9)
+    ws.center_horizontally()
+    ws.print_area(0, 0, len(rows) + 2, 1)
+    ws.repeat_rows(2)
+    ws.fit_to_pages(1, 0)
     wb.close()
     csv = folder / CSV_NAME
     write_csv(csv, HEADER, rows)

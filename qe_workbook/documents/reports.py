@@ -51,10 +51,10 @@ def write_reports(
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
-    `issued` is the date printed under the office's name (today when not given); `stage` is
+    `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
     printed in every document's header.
     """
-    issued = issued or date.today()
+    issued = issued or rubric.report_date or date.today()
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
     written = [
@@ -70,7 +70,7 @@ def write_reports(
         for unit in results.by_rank()
     ]
     written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
-    return written + write_public_list(folder, rubric, results, stage)
+    return written + write_public_list(folder, rubric, results, issued, stage)
 
 
 def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -160,6 +160,11 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
                 date.fromisoformat(data[section][key])
             except ValueError:
                 yield problem("RUBRIC_DATE_INVALID", file=src, cell=f"$.{section}.{key}", value=data[section][key])
+    if data.get("report_date"):
+        try:
+            date.fromisoformat(data["report_date"])
+        except ValueError:
+            yield problem("RUBRIC_DATE_INVALID", file=src, cell="$.report_date", value=data["report_date"])
     try:
         start, end = (date.fromisoformat(data["period"][k]) for k in ("start", "end"))
         if start > end:

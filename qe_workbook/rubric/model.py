@@ -138,6 +138,7 @@ class Rubric:
     grading: Grading
     decisions: tuple[tuple[str, str], ...]
     content_hash: str
+    report_date: date | None = None  # the date the office puts on its letters and the 通报
     _by_name: dict[str, Evaluator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

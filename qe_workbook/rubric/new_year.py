@@ -40,6 +40,7 @@ def next_year_data(data: dict[str, Any], year: int) -> dict[str, Any]:
             new[key] = new[key].replace(str(data["year"]), str(year))
     for section in ("period", "deadlines"):
         new[section] = {k: _moved(v, years) for k, v in data[section].items()}
+    new.pop("report_date", None)  # the new year's documents get their own date
     return new
 
 
