@@ -37,7 +37,7 @@ def public_title(rubric: Rubric) -> str:
 def write_public_list(
     folder: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE
 ) -> list[Path]:
-    """公告名单.xlsx (titled, dated, printable) and 公告名单.csv (UTF-8 with BOM, the table only) in `folder`."""
+    """公告名单.xlsx (titled; the office and the date under the table; printable) and 公告名单.csv (UTF-8 with BOM, the table only) in `folder`."""
     rows = public_rows(rubric, results)
     xlsx = folder / XLSX_NAME
     wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -47,27 +47,29 @@ def write_public_list(
     title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"})
     dated = wb.add_format({"font_name": "宋体", "font_size": 12, "align": "right", "valign": "vcenter"})
     head = wb.add_format({**font, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-    text = wb.add_format(font)
+    text = wb.add_format({**font, "indent": 1})
     grade = wb.add_format({**font, "align": "center"})
     ws = wb.add_worksheet("公告名单")
-    ws.set_row(0, 36)
+    ws.set_row(0, 40)
     ws.merge_range(0, 0, 0, 1, public_title(rubric), title)
     ws.set_row(1, 22)
-    ws.merge_range(1, 0, 1, 1, f"{rubric.office_full_name}　{chinese_date(issued)}", dated)
-    ws.set_row(2, 22)
     for col, heading in enumerate(HEADER):
-        ws.write_string(2, col, heading, head)
-    for row, (name, value) in enumerate(rows, start=3):
+        ws.write_string(1, col, heading, head)
+    for row, (name, value) in enumerate(rows, start=2):
         ws.set_row(row, 22)
         ws.write_string(row, 0, name, text)
         ws.write_string(row, 1, value, grade)
+    last = len(rows) + 1
+    for row, line in enumerate((rubric.office_full_name, chinese_date(issued)), start=last + 2):
+        ws.set_row(row, 22)
+        ws.merge_range(row, 0, row, 1, line, dated)
     ws.set_header(f"&R{stage}")
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 14)
     ws.set_paper(9)
     ws.center_horizontally()
-    ws.print_area(0, 0, len(rows) + 2, 1)
-    ws.repeat_rows(2)
+    ws.print_area(0, 0, last + 3, 1)
+    ws.repeat_rows(1)
     ws.fit_to_pages(1, 0)
     wb.close()
     csv = folder / CSV_NAME
