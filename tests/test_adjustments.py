@@ -31,9 +31,9 @@ def adjustments_file(path: Path, rubric: Rubric, rows: list[tuple[str, ...]]) ->
 
 
 def letter(folder: Path, unit: str) -> str:
-    return "\n".join(
-        p.text for p in docx.Document(str(folder / "反馈意见" / f"{unit}_2022年度质量工作考核反馈意见.docx")).paragraphs
-    )
+    """The letter's text as read (the word joiners that hold numbers together on paper removed)."""
+    document = docx.Document(str(folder / "反馈意见" / f"{unit}_2022年度质量工作考核反馈意见.docx"))
+    return "\n".join(p.text for p in document.paragraphs).replace("\u2060", "").replace("\u00a0", " ")
 
 
 def test_an_adjustment_with_its_basis_appears_in_master_and_in_the_units_letter(
@@ -62,7 +62,7 @@ def test_an_adjustment_with_its_basis_appears_in_master_and_in_the_units_letter(
     assert "90.5" in str(summary["东区"])  # the unadjusted result stays in 汇总
 
     east = letter(run.folder, "东区")
-    assert "你单位总分 89.50 分，考核等级为B" in east
+    assert "你单位总分 89.50 分，等级为 B" in east
     assert f"根据{MINUTES}，扣分 1 分（督查发现整改不到位）。" in east
     assert "调整前你单位总分 90.50 分，等级为A，排名第 2 位" in east
     assert MINUTES not in letter(run.folder, "西区")
