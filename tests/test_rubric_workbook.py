@@ -170,12 +170,15 @@ def test_meaning_checks_name_the_cell(tmp_path: Path, workbook_2022: Path) -> No
     assert set(found) == {
         ("RUBRIC_AREA_SUM", "考核领域", "C6"),
         ("RUBRIC_TEXT_MAX", "评价项目", "G65"),
-        ("RUBRIC_DUPLICATE_ID", "评价项目", None),
+        ("RUBRIC_DUPLICATE_ID", "评价项目", "K66"),
     }
     assert found[("RUBRIC_AREA_SUM", "考核领域", "C6")].startswith(
         "[考核领域] 第 6 行 C 列：领域“质量基础设施”分值为 13 分，但其评分项目满分合计为 12.8 分"
     )
     assert "项目文字写明 0.7 分，但 分值 为 0.5" in found[("RUBRIC_TEXT_MAX", "评价项目", "G65")]
+    assert found[("RUBRIC_DUPLICATE_ID", "评价项目", "K66")].startswith(
+        "[评价项目] 第 66 行 K 列：项目编号“16-1”出现了 2 次"
+    )
 
 
 def test_cli_export_import_and_diff(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import difflib
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...amounts import as_number, from_cell, parse_text_number
-from ...problems import CATALOGUE, Problem, has_errors, os_error_text, problem
+from ...problems import Problem, has_errors, os_error_text, problem
 from ..check import check_rubric_data
 from .layout import (
     AREAS,
@@ -400,7 +400,7 @@ def read_workbook(path: Path) -> WorkbookRead:
     if decisions:
         data["decisions"] = decisions
     data = plain_numbers(data, _as_loaded)
-    problems = reader.problems + _mapped(reader, check_rubric_data(data, src))
+    problems = reader.problems + _mapped(reader, check_rubric_data(data, src), data)
     return WorkbookRead(data, problems)
 
 
@@ -486,24 +486,41 @@ def _place_of(reader: _Reader, path: str) -> Place | None:
     return None
 
 
-def _mapped(reader: _Reader, checked: list[Problem]) -> list[Problem]:
-    """The checks' problems with the JSON path replaced by sheet, row and column; repeats dropped."""
+_FIELD_LABELS = {"max": "分值", "per_event": "每次扣分"}
+_LIST_KEYS = {"$.units": "name", "$.areas": "id", "$.key_points": "id", "$.items": "id"}
+
+
+def _repeated_path(path: str, value: Any, data: dict[str, Any]) -> str:
+    """Where a repeated id or name is repeated: its last occurrence (the row the clerk added)."""
+    base = path.rsplit("[", 1)[0]
+    key = _LIST_KEYS.get(base)
+    if key is None:
+        return path
+    found = [n for n, record in enumerate(data[base[2:]]) if record.get(key) == value]
+    return f"{base}[{found[-1]}].{key}" if found else path
+
+
+def _mapped(reader: _Reader, checked: list[Problem], data: dict[str, Any]) -> list[Problem]:
+    """The checks' problems told at the sheet, row and column the JSON path came from; repeats dropped.
+
+    Each is rendered again from its code's template, with the place for {cell} and the workbook's
+    words for JSON field names and fixes.
+    """
     out = []
     for p in checked:
-        place = _place_of(reader, p.cell or "")
+        path = p.cell or ""
+        if p.code == "RUBRIC_DUPLICATE_ID":
+            path = _repeated_path(path, p.params.get("value"), data)
+        place = _place_of(reader, path)
         if place is not None and (place in reader.reported or (place[0], place[1], None) in reader.reported):
             continue
-        fix = CATALOGUE[p.code].fix
-        detail = p.message.removesuffix(fix).rstrip("。")
-        shown = where(*place) if place else ""
-        if p.cell and p.cell in detail:
-            detail = detail.replace(p.cell, shown)
-        elif shown:
-            detail = f"{shown}：{detail}"
-        if p.code == "RUBRIC_TEXT_MAX":
-            detail = re.sub(r"\bper_event\b", "每次扣分", re.sub(r"\bmax\b", "分值", detail))
-        message = f"{detail}。{_WORKBOOK_FIX.get(p.code, fix)}"
         sheet, row, col = place or (None, None, None)
+        shown = where(*place) if place else "[考核细则]"
+        params = {k: _FIELD_LABELS.get(v, v) if k == "field" else v for k, v in p.params.items()}
+        fix = _WORKBOOK_FIX.get(p.code)
+        told = problem(p.code, file=p.file, sheet=sheet, cell=shown, severity=p.severity, fix=fix, **params)
+        if shown not in told.message:
+            told = replace(told, message=f"{shown}：{told.message}")
         cell = f"{col_letter(col)}{row}" if row is not None and col is not None else None
-        out.append(Problem(p.code, p.severity, p.file, sheet, cell, message, p.params))
+        out.append(replace(told, cell=cell))
     return out
