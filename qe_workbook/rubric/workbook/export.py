@@ -136,7 +136,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
 def _lines(text: str, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` characters wide (CJK counts double)."""
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return max(1, math.ceil(shown / (width * 0.95)))
+    return max(1, math.ceil(shown / (width * 0.85)))
 
 
 def _print_setup(ws: Worksheet) -> None:
