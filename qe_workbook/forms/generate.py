@@ -62,10 +62,8 @@ from .manifest import FORMAT, Manifest, derive, sign
 from .paper import (
     MARGINS_IN,
     GrowingWorksheet,
-    block_breaks,
-    fits_on_one_page,
+    fewest_pages,
     name_width,
-    page_height,
     print_scale,
     text_height,
     text_width,
@@ -210,7 +208,8 @@ class FormWriter:
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks: each unit's block on one page, no page of notes alone."""
+        """The print scale and the page breaks: each unit's block on one page, the notes with the last block,
+        shrunk a little where that saves a page (so that no page holds a block or two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
         blocks: dict[str, tuple[int, float]] = {}
@@ -220,10 +219,7 @@ class FormWriter:
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(NOTES) + 1)
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes stay with the last block
-        total = top + sum(height for _, height in ordered)
-        if total > page_height(scale) and (smaller := fits_on_one_page(total, scale)) is not None:
-            return smaller, []
-        return scale, block_breaks(ordered, top, HEADER_HEIGHT, scale)
+        return fewest_pages(ordered, top, HEADER_HEIGHT, scale)
 
     def _hint(self) -> str:
         return (

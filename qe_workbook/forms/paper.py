@@ -108,12 +108,16 @@ def block_breaks(blocks: Sequence[tuple[int, float]], top: float, repeated: floa
     return breaks
 
 
-def fits_on_one_page(height: float, scale: int, lowest: int = 85) -> int | None:
-    """A scale (not below `lowest`) at which content of `height` fits one page, if shrinking a little does it."""
-    for smaller in range(scale, lowest - 1, -1):
-        if height <= page_height(smaller):
-            return smaller
-    return None
+def fewest_pages(
+    blocks: Sequence[tuple[int, float]], top: float, repeated: float, scale: int, lowest: int = 85
+) -> tuple[int, list[int]]:
+    """The largest scale (not below `lowest`) that prints the blocks on the fewest pages, and its breaks."""
+    best = (scale, block_breaks(blocks, top, repeated, scale))
+    for smaller in range(scale - 1, lowest - 1, -1):
+        breaks = block_breaks(blocks, top, repeated, smaller)
+        if len(breaks) < len(best[1]):
+            best = (smaller, breaks)
+    return best
 
 
 class GrowingWorksheet(Worksheet):
