@@ -22,6 +22,7 @@ from qe_workbook.rubric.workbook.files import import_rubric
 
 from .conftest import ROOT, UNITS_2022, load_ok
 from .forms import KEY, TIE, fill_all, generate, with_changes
+from .test_real_clients import _libreoffice
 
 
 def full_marks(rubric: Rubric) -> dict[str, dict[tuple[str, str], Answer]]:
@@ -63,15 +64,20 @@ def clerk_edits(wb: openpyxl.Workbook) -> None:
     wb["评价部门"].append(["市数据局", "漯河市数据局", None, "0395-6666666", "sjj@example.cn", None])
 
 
-@pytest.fixture(scope="module")
-def rubric_2023(tmp_path_factory: pytest.TempPathFactory) -> Rubric:
-    folder = tmp_path_factory.mktemp("rubric-2023")
+def clerk_workbook(folder: Path) -> Path:
+    """rubric-2023.xlsx from qe rubric new-year, with the clerk's edits saved."""
     made = new_year(ROOT / "rubric.json", 2023, folder / "rubric-2023.xlsx")
     assert made.written is not None, made.problems
     wb = openpyxl.load_workbook(made.written)
     clerk_edits(wb)
     wb.save(made.written)
-    imported = import_rubric(made.written, folder / "rubric.json")
+    return made.written
+
+
+@pytest.fixture(scope="module")
+def rubric_2023(tmp_path_factory: pytest.TempPathFactory) -> Rubric:
+    folder = tmp_path_factory.mktemp("rubric-2023")
+    imported = import_rubric(clerk_workbook(folder), folder / "rubric.json")
     assert imported.ok, imported.problems
     assigned = [p.message for p in imported.problems if p.code == "RUBRIC_XLSX_ID_ASSIGNED"]
     assert assigned == [
@@ -107,6 +113,14 @@ def test_cli_new_year_prints_the_checklist(tmp_path: Path) -> None:
         "6. 考核要点（16 个）和评价项目（66 项：评分项 56 项、扣分项 6 项、加分项 3 项、否决项 1 项）" in result.output
     )
     assert f"qe rubric import {out} --out rubric.json" in result.output
+
+
+def test_the_clerks_workbook_saved_again_by_libreoffice_imports_the_same(tmp_path: Path, rubric_2023: Rubric) -> None:
+    edited = clerk_workbook(tmp_path)
+    _libreoffice([edited], tmp_path / "saved", tmp_path / "profile")
+    result = import_rubric(tmp_path / "saved" / edited.name, tmp_path / "rubric.json")
+    assert result.ok, result.problems
+    assert load_ok(tmp_path / "rubric.json").content_hash == rubric_2023.content_hash
 
 
 def test_the_clerks_2023_rubric_differs_in_exactly_the_edits(rubric_2022: Rubric, rubric_2023: Rubric) -> None:
