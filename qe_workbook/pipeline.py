@@ -17,7 +17,7 @@ from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
 from .outputs.run_outputs import RunOutputs
 from .outputs.year_over_year import compare_with_previous, letter_notes
-from .problems import Problem, has_errors
+from .problems import Problem, has_errors, problem
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adjustments import adjust
 from .record.appeals import APPEAL_HEADER, read_appeals
@@ -79,6 +79,8 @@ def run_collect(
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
     notes = letter_notes(adjusted.notes if adjusted else None, yoy)
+    if out_parent.resolve().is_relative_to(returned.resolve()):
+        problems.append(problem("OUTPUT_INSIDE_RETURNED", out=str(out_parent)))
     with new_run_folder(out_parent) as (tmp, finish):
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
                               adjusted=adjusted.table if adjusted else None,

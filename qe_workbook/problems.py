@@ -579,6 +579,20 @@ _TYPES = [
         "工作表“{sheet}”的使用范围达到 {rows} 行 × {cols} 列，超过上限（{max_cols} 列、共 {max_cells} 个单元格）",
     ),
     ProblemType(
+        "RUN_FOLDER_SKIPPED",
+        _I,
+        "回收文件夹中有本工具生成的结果文件夹（含“qe_workbook-结果文件夹.txt”），整个跳过。",
+        "无需处理；建议把结果输出到回收文件夹以外（--out）。",
+        "{file} 是本工具生成的结果文件夹，已跳过",
+    ),
+    ProblemType(
+        "OUTPUT_INSIDE_RETURNED",
+        _W,
+        "结果输出位置在回收文件夹之内。",
+        "结果文件夹会被自动跳过，不影响汇总；但建议用 --out 把结果放到回收文件夹以外，便于归档和发送。",
+        "结果写在回收文件夹之内（{out}）",
+    ),
+    ProblemType(
         "FILE_NAME_ODD",
         _I,
         "文件名含空格、全角字母或数字、以“~$”开头或过长（全角括号等中文标点不算）。",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..outputs.run_folder import RUN_MARKER
 from ..problems import Problem, os_error_text, problem
 from .receipts import RECORD_FILES
 
@@ -106,6 +107,11 @@ def discover(source: Path | Iterable[Path]) -> Found:
         paths: list[Path] = []
         for folder, dirs, files in os.walk(root, followlinks=False):
             dirs.sort()
+            if RUN_MARKER in files and Path(folder) != root:  # this tool's own output: never read back
+                found.ignored.append(os.path.relpath(folder, root))
+                found.problems.append(problem("RUN_FOLDER_SKIPPED", file=os.path.relpath(folder, root)))
+                dirs.clear()
+                continue
             for d in list(dirs):
                 if (Path(folder) / d).is_symlink():
                     paths.append(Path(folder) / d)

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import FrameType
 
 TMP_PREFIX = ".tmp-"
+RUN_MARKER = "qe_workbook-结果文件夹.txt"  # in every run folder: `qe collect` never reads a folder holding it
+MARKER_TEXT = "本文件夹由 qe_workbook 生成（汇总结果、报告或演示）。qe collect 遇到含有本文件的文件夹时整个跳过，不把其中的文件当作回收的评价表。\n"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -102,6 +104,7 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
     stamp = time_stamp(now)
     tmp = parent / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
     tmp.mkdir()
+    (tmp / RUN_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     final: list[Path] = []
 
     def finish() -> Path:
