@@ -431,6 +431,7 @@ def collect_cmd(
             progress=lambda _name: bar.update(1),
             adjustments=adjustments_file,
             register=register,
+            key_file=str(key_path),
             appeals=appeals_file,
             previous=previous,
             issued=issued.date() if issued else None,

@@ -12,6 +12,7 @@ from .documents.reports import write_reports
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
+from .intake.diagnosis import key_diagnosis, withheld
 from .outputs.export import results_dict, write_plain_outputs
 from .outputs.master import write_master
 from .outputs.run_folder import new_run_folder
@@ -60,6 +61,7 @@ def run_collect(
     appeals: Path | None = None,
     previous: Path | None = None,
     issued: date | None = None,
+    key_file: str = "",
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
@@ -67,6 +69,8 @@ def run_collect(
     `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
     With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph.
+    A run-level diagnosis (a wrong key, named by `key_file`) comes first among the problems; no
+    document is written while a unit has no accepted score at all.
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress, register=register)  # fmt: skip
@@ -79,6 +83,12 @@ def run_collect(
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
     notes = letter_notes(adjusted.notes if adjusted else None, yoy)
+    claimed = sum(1 for s in collected.submissions if s.claimed)
+    wrong_key = key_diagnosis(collected.problems, claimed, rubric, key_file)
+    problems = [wrong_key, *problems] if wrong_key else problems
+    withholding = withheld(final) if reports else None
+    reports = reports and withholding is None
+    problems += [withholding] if withholding else []
     if out_parent.resolve().is_relative_to(returned.resolve()):
         problems.append(problem("OUTPUT_INSIDE_RETURNED", out=str(out_parent)))
     with new_run_folder(out_parent) as (tmp, finish):

@@ -48,13 +48,18 @@ def write_reports(
     issued: date | None = None,
     stage: str = DRAFT_STAGE,
     notes: Mapping[str, Sequence[str]] | None = None,
+    provisional: bool | None = None,
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
     `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
-    printed in every document's header.
+    printed in every document's header, followed by （暂定） when the results are `provisional`
+    (by default: when any unit's results are incomplete).
     """
     issued = issued or rubric.report_date or date.today()
+    if provisional is None:
+        provisional = not all(u.complete for u in results.units)
+    stage = f"{stage}（暂定）" if provisional else stage
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
     written = [
