@@ -80,7 +80,7 @@ def test_stages_only_move_forward_and_need_complete_results_and_a_basis(tmp_path
     _, problems = approve_run(run, small_rubric, Stage.APPROVED, MINUTES)
     assert [p.code for p in problems] == ["APPROVE_INCOMPLETE"]
     consulted, problems = approve_run(run, small_rubric, Stage.CONSULTATION, "征求意见")
-    assert consulted is not None and stage_marks(consulted.documents) == {"征求意见稿"}
+    assert consulted is not None and stage_marks(consulted.documents) == {"征求意见稿（暂定）"}  # incomplete results
     _, problems = approve_run(run, small_rubric, Stage.CONSULTATION, "再次征求意见")
     assert [p.code for p in problems] == ["APPROVE_STAGE_NOT_LATER"]
     _, problems = approve_run(run, small_rubric, Stage.ISSUED, "  ")
