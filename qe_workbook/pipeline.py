@@ -15,7 +15,7 @@ from .intake.container import Limits
 from .intake.diagnosis import key_diagnosis, withheld
 from .outputs.export import results_dict, write_plain_outputs
 from .outputs.master import write_master
-from .outputs.run_folder import new_run_folder
+from .outputs.run_folder import new_run_folder, write_marker
 from .outputs.run_outputs import RunOutputs
 from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors, problem
@@ -103,6 +103,9 @@ def run_collect(
         if appeals is not None:
             shutil.copyfile(appeals, tmp / APPEALS_FILE)
         error_log = collected.errors.write(tmp)
-        written = RunOutputs.written(tmp, master, list(plain.values()), documents, [error_log] if error_log else [])
+        marker = write_marker(tmp)
+        written = RunOutputs.written(
+            tmp, master, list(plain.values()), documents, [error_log] if error_log else [], marker
+        )
         folder = finish()
     return RunReport(written.moved(folder), collected, results, problems)

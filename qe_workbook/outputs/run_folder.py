@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 TMP_PREFIX = ".tmp-"
-RUN_MARKER = "qe_workbook-结果文件夹.txt"  # in every run folder: `qe collect` never reads a folder holding it
+RUN_MARKER = "qe_workbook-结果文件夹.txt"  # in every collect run folder: `qe collect` never reads a folder holding it
 MARKER_TEXT = "本文件夹由 qe_workbook 生成（汇总结果、报告或演示）。qe collect 遇到含有本文件的文件夹时整个跳过，不把其中的文件当作回收的评价表。\n"
 
 
@@ -43,6 +43,13 @@ def _windows_pid_alive(pid: int) -> bool:
         return bool(kernel32.GetLastError() == 5)  # access denied: the process exists
     kernel32.CloseHandle(handle)
     return True
+
+
+def write_marker(folder: Path) -> Path:
+    """Mark a folder as this tool's output, so that collecting a folder around it skips it."""
+    marker = folder / RUN_MARKER
+    marker.write_text(MARKER_TEXT, encoding="utf-8")
+    return marker
 
 
 def sweep_stale(parent: Path) -> list[Path]:
@@ -104,7 +111,6 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
     stamp = time_stamp(now)
     tmp = parent / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
     tmp.mkdir()
-    (tmp / RUN_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     final: list[Path] = []
 
     def finish() -> Path:

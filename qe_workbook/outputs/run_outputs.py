@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .run_folder import RUN_MARKER
+
 
 @dataclass(frozen=True)
 class RunOutputs:
@@ -24,8 +26,11 @@ class RunOutputs:
         return RunOutputs(folder, tuple(folder / p.relative_to(self.folder) for p in self.files))
 
     def listing(self) -> list[Path]:
-        """What to show: each file in the folder itself, and each sub-folder once (反馈意见)."""
+        """What to show: each file in the folder itself, and each sub-folder once (反馈意见); not the
+        marker that tells `qe collect` to skip the folder."""
         shown: dict[Path, None] = {}
         for path in self.files:
+            if path.name == RUN_MARKER:
+                continue
             shown[self.folder / path.relative_to(self.folder).parts[0]] = None
         return list(shown)
