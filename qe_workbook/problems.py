@@ -593,6 +593,13 @@ _TYPES = [
         "{units}没有任何有效评分（共 {count} 个单位），未生成通报代拟稿、公告名单和各县区反馈意见",
     ),
     ProblemType(
+        "SUBMISSION_BLANK_COPY",
+        _I,
+        "回收文件夹中有一份没有填写任何内容的评价表，同一部门填好的评价表也在，空白的一份已放在一边。",
+        "无需处理；可把空白副本移出回收文件夹。",
+        "{file} 是{evaluator}评价表的空白副本（没有填写任何得分、说明或日期），已采用填好的 {filled}",
+    ),
+    ProblemType(
         "RUN_FOLDER_SKIPPED",
         _I,
         "回收文件夹中有本工具生成的结果文件夹（含“qe_workbook-结果文件夹.txt”），整个跳过。",

@@ -23,6 +23,7 @@ from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
 from ..scoring.frame import build_frame
+from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
@@ -281,8 +282,10 @@ def collect(
         if progress:
             progress(name)
     problems = list(found.problems)
+    blank_copies = set_aside_blank_copies(submissions)
     for sub in submissions:
         problems += sub.problems
+    problems += blank_copies
     if register is not None:
         problems += retire_superseded(submissions, register)
     problems += resolve_duplicates(submissions, prefer)
