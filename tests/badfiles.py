@@ -458,7 +458,7 @@ def last_year(src: Sources) -> bytes:
     return resign(src.form, src.key, {"A1": title.replace("2022", "2021")}, year=2021)
 
 
-@bad("old_rubric_version.xlsx", "FORM_OLD_TEMPLATE")
+@bad("old_rubric_version.xlsx", "FORM_OLD_RUBRIC")
 def old_rubric_version(src: Sources) -> bytes:  # same year, generated before an item's text changed
     return resign(src.form, src.key, {ITEM_TEXT: "1. 根据产品质量合格率测算得分。（旧版，40分）"}, rubric_hash="0" * 64)
 

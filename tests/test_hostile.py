@@ -131,8 +131,11 @@ def test_an_old_rubric_version_quotes_the_changed_text_in_full(tmp_path: Path, s
     bad = next(b for b in CORPUS if b.name == "old_rubric_version.xlsx")
     bad.write(setting.sources, tmp_path / bad.name)
     (problem,) = collect([tmp_path / bad.name], setting.rubric, KEY).problems[:1]
-    assert (problem.code, problem.cell) == ("FORM_OLD_TEMPLATE", "C5")
-    assert "（旧版，40分）”，当前细则为“1. 根据产品质量合格率测算得分。（40分）”" in problem.message
+    assert (problem.code, problem.cell) == ("FORM_OLD_RUBRIC", "C5")
+    assert problem.message.startswith(
+        "评价表是按另一版考核细则生成的（生成于 2023-03-06），与现行细则相比有 1 处不同：项目“01-1”具体内容由 "
+        "“根据产品质量合格率测算得分。（旧版，40分）” 改为 “根据产品质量合格率测算得分。（40分）”。请让该部门填写按现行考核细则生成的评价表"
+    )
 
 
 @START

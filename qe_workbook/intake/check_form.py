@@ -7,6 +7,7 @@ too: if that verifies, the manifest is genuine and the differences pinpoint the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,11 @@ from ..forms.layout import (
 from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
+from ..rubric.compare import compare
 from .read_form import RawForm, cell_text
 
 PROP_PREFIX = "qe_"
+_ROW_NUMBER = re.compile(r"^\d+\.\s*")  # a form's item text starts with its row number: "3. …"
 TABLE_END = "表格结束"
 BLANK_ROW = "空行"
 
@@ -75,6 +78,8 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
             unknown = problem("FORM_UNKNOWN_EVALUATOR", file=file, evaluator=manifest.evaluator)
             return Integrity(manifest, None, [unknown])
         changes = content_differences(content, expected_content(rubric, evaluator), file)
+        if changes and manifest.rubric_hash != rubric.content_hash:
+            return Integrity(manifest, None, [older_rubric(manifest, content, rubric, evaluator, file, changes[0])])
         if changes:
             first = changes[0]
             old = problem("FORM_OLD_TEMPLATE", file=file, sheet=first.sheet, cell=first.cell, **first.params)
@@ -96,6 +101,25 @@ def rows_in_sheet(raw: RawForm, expected: LockedContent) -> int:
     rows = range(FIRST_DATA_ROW, len(raw.grid))
     last = max((r for r in rows if cell_text(raw.cell(r, COL_ID)) in ids), default=FIRST_DATA_ROW - 1)
     return last - FIRST_DATA_ROW + 1
+
+
+def form_items(content: LockedContent) -> list[dict[str, str]]:
+    """The items as a form carries them (id, text without its row number, 满分), once per item."""
+    items: dict[str, dict[str, str]] = {}
+    for _unit, item_id, text, top in content.rows:
+        items.setdefault(item_id, {"id": item_id, "text": _ROW_NUMBER.sub("", text, count=1), "max": top})
+    return list(items.values())
+
+
+def older_rubric(
+    manifest: Manifest, content: LockedContent, rubric: Rubric, evaluator: Evaluator, file: str, first: Problem
+) -> Problem:
+    """A genuine form generated from another version of the rubric: what changed since, from the one
+    rubric comparison (the form's item rows against the current rubric's items for this evaluator)."""
+    diff = compare(form_items(content), rubric.items_for(evaluator.name))
+    changes = diff.sentences() or ["被考核单位或表格的其他内容不同"]
+    return problem("FORM_OLD_RUBRIC", file=file, sheet=first.sheet, cell=first.cell, generated=manifest.generated_at[:10],
+                   changes=changes, count=len(changes))  # fmt: skip
 
 
 def content_differences(
