@@ -1,109 +1,257 @@
-"""Benchmark: generating and collecting forms for 8, 200 and 3,000 units on the 2022 items.
+"""Benchmark of `qe collect` against the floor, for 8, 300 and 3,000 synthetic units on the 2022 items.
 
-Each size runs in its own child process so that peak memory (max RSS) is per size.
-Prints a Markdown table; `--write` also writes docs/benchmarks.md.
+For each size: forms are generated and filled once (openpyxl, as `qe simulate` does) into a work folder;
+then, several times each, as separate processes:
+- the floor: one Python process that opens every returned file with python-calamine and reads every cell
+  of every sheet;
+- the stages of `qe collect` timed inside one process (read+check, frame+score, master.xlsx,
+  JSON/CSV/audit, Word documents and charts);
+- the whole command `qe collect --no-report` and `qe collect`, as processes (wall time, peak memory);
+- the start-up commands: `qe --help`, `qe rubric check`, a usage error, and `qe demo`.
+Medians over `--runs` runs are printed with the issue's goals as ratios. POSIX only (os.wait4 for memory).
 
-    python scripts/benchmark.py [--sizes 8,200,3000] [--write]
+    python scripts/benchmark.py [--sizes 8,300,3000] [--runs 5] [--work DIR] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+QE = [sys.executable, "-m", "qe_workbook"]
 
 
-def measure(units: int) -> dict[str, float]:
-    """Generate, fill (openpyxl, as `qe simulate` does) and collect forms for `units` synthetic units."""
+def prepare(units: int, work: Path) -> None:
+    """rubric.json with `units` synthetic units, a key, the forms, and every form filled into returned/."""
     from qe_workbook.forms.fill import fill_form
     from qe_workbook.forms.generate import generate_forms
     from qe_workbook.forms.simulate import clean_answers
+    from qe_workbook.keys import create_key
+    from qe_workbook.rubric import load_rubric
+
+    data = json.loads((ROOT / "rubric.json").read_text(encoding="utf-8"))
+    data["units"] = [{"name": f"单位{n:04d}", "full_name": f"第{n}号单位"} for n in range(1, units + 1)]
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "rubric.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rubric = load_rubric(work / "rubric.json").rubric
+    assert rubric is not None
+    key = create_key(work / "qe.key")
+    result = generate_forms(rubric, work / "forms", key, generated_at=datetime(2023, 3, 6))
+    answers = clean_answers(rubric, 1)
+    for form in result.forms:
+        fill_form(form.path, work / "returned" / form.path.name, answers[form.evaluator.name], date(2023, 4, 20))
+    (work / "ready").write_text(json.dumps({"form_rows": sum(f.rows for f in result.forms)}), encoding="utf-8")
+
+
+def floor(returned: Path) -> int:
+    """Read every cell of every sheet of every returned file with python-calamine; returns the cells read."""
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for path in sorted(returned.iterdir()):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            for row in wb.get_sheet_by_name(name).to_python():
+                cells += len(row)
+    return cells
+
+
+def stages(work: Path, out: Path) -> dict[str, float]:
+    """Each stage of `qe collect` timed in this process, as run_collect runs them."""
+    start = time.perf_counter()
+    from qe_workbook.documents.reports import write_reports
     from qe_workbook.intake.collect import collect
-    from qe_workbook.rubric import Unit, load_rubric
+    from qe_workbook.keys import read_key
+    from qe_workbook.outputs.export import write_plain_outputs
+    from qe_workbook.outputs.master import write_master
+    from qe_workbook.rubric import load_rubric
     from qe_workbook.scoring.score import score
 
-    rubric = load_rubric(ROOT / "rubric.json").rubric
-    assert rubric is not None
-    rubric = replace(rubric, units=tuple(Unit(f"单位{n:04d}", f"第{n}号单位") for n in range(1, units + 1)))
-    key = bytes(range(32))
-    figures: dict[str, float] = {"units": units}
-    with tempfile.TemporaryDirectory() as tmp:
-        forms, returned = Path(tmp) / "forms", Path(tmp) / "returned"
-        start = time.perf_counter()
-        result = generate_forms(rubric, forms, key, generated_at=datetime(2023, 3, 6))
-        figures["generate_s"] = time.perf_counter() - start
-        figures["form_rows"] = sum(f.rows for f in result.forms)
-        figures["forms_mb"] = sum(f.path.stat().st_size for f in result.forms) / 1e6
-        answers = clean_answers(rubric, 1)
-        start = time.perf_counter()
-        for form in result.forms:
-            fill_form(form.path, returned / form.path.name, answers[form.evaluator.name], date(2023, 4, 20))
-        figures["fill_s"] = time.perf_counter() - start
-        start = time.perf_counter()
-        collected = collect(returned, rubric, key)
-        figures["collect_s"] = time.perf_counter() - start
-        start = time.perf_counter()
-        results = score(collected.frame, rubric)
-        figures["score_s"] = time.perf_counter() - start
-        assert all(u.complete for u in results.units) and not collected.problems
-        figures["frame_rows"] = len(collected.frame)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rubric = load_rubric(work / "rubric.json").rubric
+    key, _ = read_key(work / "qe.key")
+    assert rubric is not None and key is not None
+    t: dict[str, float] = {"import": time.perf_counter() - start}
+
+    def timed(name: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        begin = time.perf_counter()
+        value = fn(*args, **kwargs)
+        t[name] = time.perf_counter() - begin
+        return value
+
+    collected = timed("read_check", collect, work / "returned", rubric, key)
+    results = timed("frame_score", score, collected.frame, rubric)
+    assert not collected.problems and all(u.complete for u in results.units)
+    problems = collected.problems + results.problems
+    out.mkdir(parents=True, exist_ok=True)
+    timed("master", write_master, out / "master.xlsx", rubric, results, collected, problems)
+    timed("plain", write_plain_outputs, out, rubric, results, collected, problems)
+    timed("reports", write_reports, out, rubric, results)
+    return t
+
+
+def run_process(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak memory (MB) and exit code of one command run as a process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def median_of(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall seconds and largest peak memory (MB) over `runs` runs after one warm-up."""
+    run_process(cmd)
+    figures = [run_process(cmd) for _ in range(runs)]
+    return statistics.median(f[0] for f in figures), max(f[1] for f in figures)
+
+
+def measure_size(units: int, work_root: Path, runs: int) -> dict[str, float]:
+    work = work_root / f"units-{units}"
+    if not (work / "ready").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run([sys.executable, __file__, "--prepare", str(units), str(work)], check=True, cwd=ROOT)
+    r: dict[str, float] = {"units": units, **json.loads((work / "ready").read_text(encoding="utf-8"))}
+    returned = work / "returned"
+    r["files"] = len(list(returned.iterdir()))
+    r["returned_mb"] = sum(p.stat().st_size for p in returned.iterdir()) / 1e6
+    r["floor_s"], r["floor_mb"] = median_of([sys.executable, __file__, "--floor", str(returned)], runs)
+    per_stage: dict[str, list[float]] = {}
+    for n in range(max(1, runs // 2)):
+        out = work / f"stages-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        text = subprocess.run([sys.executable, __file__, "--stages", str(work), str(out)], check=True, cwd=ROOT,
+                              capture_output=True, text=True).stdout  # fmt: skip
+        for name, value in json.loads(text.strip().splitlines()[-1]).items():
+            per_stage.setdefault(name, []).append(value)
+        shutil.rmtree(out, ignore_errors=True)
+    r.update({f"stage_{k}": statistics.median(v) for k, v in per_stage.items()})
+    collect = [*QE, "collect", str(returned), "--rubric", str(work / "rubric.json"), "--key", str(work / "qe.key"),
+               "--out", str(work / "results")]  # fmt: skip
+    r["no_report_s"], r["no_report_mb"] = median_of([*collect, "--no-report"], runs)
+    r["report_s"], r["report_mb"] = median_of(collect, runs)
+    shutil.rmtree(work / "results", ignore_errors=True)
+    return r
+
+
+def startup(runs: int, work_root: Path) -> dict[str, float]:
+    demo = work_root / "demo"
+    figures = {
+        "help_s": median_of([*QE, "--help"], runs)[0],
+        "rubric_check_s": median_of([*QE, "rubric", "check"], runs)[0],
+        "usage_error_s": median_of([*QE, "collect"], runs)[0],
+        "no_command_s": median_of([*QE, "nosuchcommand"], runs)[0],
+        "demo_s": median_of([*QE, "demo", "--out", str(demo)], max(1, runs // 2))[0],
+    }
+    shutil.rmtree(demo, ignore_errors=True)
     return figures
 
 
-def table(rows: list[dict[str, float]]) -> str:
+def verdict(ok: bool) -> str:
+    return "达到" if ok else "未达到"
+
+
+def report(rows: list[dict[str, float]], start: dict[str, float], runs: int) -> str:
     lines = [
-        "| 被考核单位数 | 评价表行数（合计） | 评价表大小 | 生成 | 模拟填写（openpyxl） | 汇总核验 | 计分 | 明细行数 | 峰值内存 |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"各项为 {runs} 次运行的中位数（秒）；“整个命令”和“下限”都是独立进程的墙钟时间（含 Python 启动），峰值内存为该进程的最大常驻内存。",
+        "",
+        "| 被考核单位数 | 回收文件 | 评价表行数 | 下限（calamine 读全部单元格） | 读取核验 | 明细表与计分 | master.xlsx | JSON/CSV/审计 | 反馈文书与图表 "
+        "| collect --no-report | 倍数 | collect（含文书） | 倍数 | 峰值内存 |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
-            f"| {r['units']:,.0f} | {r['form_rows']:,.0f} | {r['forms_mb']:.1f} MB | {r['generate_s']:.2f} s "
-            f"| {r['fill_s']:.2f} s | {r['collect_s']:.2f} s | {r['score_s']:.2f} s | {r['frame_rows']:,.0f} "
-            f"| {r['peak_rss_mb']:.0f} MB |"
+            f"| {r['units']:,.0f} | {r['files']:.0f}（{r['returned_mb']:.1f} MB） | {r['form_rows']:,.0f} "
+            f"| {r['floor_s']:.2f} | {r['stage_read_check']:.2f} | {r['stage_frame_score']:.2f} | {r['stage_master']:.2f} "
+            f"| {r['stage_plain']:.2f} | {r['stage_reports']:.2f} | {r['no_report_s']:.2f} "
+            f"| {r['no_report_s'] / r['floor_s']:.1f}× | {r['report_s']:.2f} | {r['report_s'] / r['floor_s']:.1f}× "
+            f"| {max(r['no_report_mb'], r['report_mb']):.0f} MB |"
+        )
+    lines += ["", "目标："]
+    by = {int(r["units"]): r for r in rows}
+    for n in (300, 3000):
+        if n in by:
+            ratio = by[n]["no_report_s"] / by[n]["floor_s"]
+            lines.append(
+                f"1. {n:,} 个单位 `collect --no-report` ≤ 下限的 3 倍：{ratio:.1f} 倍，{verdict(ratio <= 3)}。"
+            )
+    if 300 in by:
+        ratio = by[300]["report_s"] / by[300]["floor_s"]
+        lines.append(f"2. 300 个单位 `collect`（含文书）≤ 下限的 10 倍：{ratio:.1f} 倍，{verdict(ratio <= 10)}。")
+    if 300 in by and 3000 in by:
+        ratio = by[3000]["report_s"] / by[300]["report_s"]
+        lines.append(f"2. 3,000 个单位的 `collect` ≤ 300 个单位的 11 倍：{ratio:.1f} 倍，{verdict(ratio <= 11)}。")
+    if 3000 in by:
+        mb = max(by[3000]["no_report_mb"], by[3000]["report_mb"])
+        lines.append(f"3. 3,000 个单位峰值内存 < 1 GB：{mb:.0f} MB，{verdict(mb < 1024)}。")
+    if start:
+        worst = max(start["help_s"], start["rubric_check_s"], start["usage_error_s"], start["no_command_s"])
+        lines.append(
+            f"4. `qe --help` {start['help_s']:.2f} s、`qe rubric check` {start['rubric_check_s']:.2f} s、"
+            f"用法错误 {start['usage_error_s']:.2f} s、未知命令 {start['no_command_s']:.2f} s（≤ 0.25 s：{verdict(worst <= 0.25)}）；"
+            f"`qe demo` {start['demo_s']:.2f} s（≤ 2 s：{verdict(start['demo_s'] <= 2)}）。"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="8,200,3000")
+    parser.add_argument("--sizes", default="8,300,3000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, help="keep the generated forms here between runs")
+    parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--note", default="", help="a sentence about the machine's load, added to the page")
+    parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stages", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.child)))
+    if args.prepare:
+        prepare(int(args.prepare[0]), Path(args.prepare[1]))
         return
+    if args.floor:
+        floor(args.floor)
+        return
+    if args.stages:
+        print(json.dumps(stages(*args.stages)))
+        return
+    os.environ["PYTHONPATH"] = str(ROOT)  # the children use this checkout, not whatever is installed
+    work_root = args.work or Path(tempfile.mkdtemp(prefix="qe-bench-"))
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--child", str(size)], check=True, capture_output=True,
-                             text=True, cwd=ROOT).stdout  # fmt: skip
-        rows.append(json.loads(out.strip().splitlines()[-1]))
-        print(f"{size} units done", file=sys.stderr)
-    text = table(rows)
+        rows.append(measure_size(size, work_root, args.runs))
+        print(f"{size} units: {json.dumps(rows[-1])}", file=sys.stderr)
+    start = {} if args.no_startup else startup(args.runs, work_root)
+    if start:
+        print(f"startup: {json.dumps(start)}", file=sys.stderr)
+    text = report(rows, start, args.runs)
     print(text)
     if args.write:
-        machine = f"{platform.machine()}，{platform.python_implementation()} {platform.python_version()}"
-        doc = ROOT / "docs" / "benchmarks.md"
-        doc.write_text(
+        machine = (
+            f"{platform.machine()}，{os.cpu_count()} 核，{platform.python_implementation()} {platform.python_version()}"
+        )
+        load = os.getloadavg()[0]
+        (ROOT / "docs" / "benchmarks.md").write_text(
             "# 性能测试\n\n"
-            "由 `python scripts/benchmark.py --write` 生成（2022 年度的 66 个项目、28 个评价部门，被考核单位为合成数据）。"
-            "每种规模在单独的子进程中运行，峰值内存为该进程的最大常驻内存。\n\n"
-            f"测试机器：{machine}，{date.today():%Y-%m-%d}。\n\n{text}\n\n"
-            "- 生成：xlsxwriter 写出全部评价表和发放清单。\n"
-            "- 模拟填写：用 openpyxl 打开、写入、保存每份评价表（相当于各部门填写，不计入市质强办的操作时间）。\n"
-            "- 汇总核验：读取全部回收文件（文件类型与大小检查、defusedxml 结构扫描、python-calamine 读值、签名核验、逐格检查），"
-            "建立 pandas 明细表。\n- 计分：按精确有理数计算各单位各项目得分、总分、等级和排名。\n",
+            "由 `python scripts/benchmark.py --write` 生成（2022 年度的 66 个项目、28 个评价部门，被考核单位为合成数据，"
+            "用 openpyxl 模拟填写）。\n\n"
+            f"测试机器：{machine}，{date.today():%Y-%m-%d}；测试时一分钟平均负载 {load:.1f}"
+            f"（机器与其他任务共用，绝对时间偏高且有波动，请看中位数和倍数）。{args.note}\n\n{text}\n\n"
+            "- 下限：一个 Python 进程用 python-calamine 打开同样的回收文件，读出每个工作表的每个单元格。\n"
+            "- 读取核验：文件类型与大小检查、defusedxml 结构扫描、python-calamine 读值、签名核验、逐格检查，"
+            "在隔离的子进程中读取；明细表与计分：pandas 明细表、整数分计算总分、等级和排名。\n"
+            "- master.xlsx、JSON/CSV/审计、反馈文书与图表：各输出在同一进程内分别计时。\n",
             encoding="utf-8",
         )
 

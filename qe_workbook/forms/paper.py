@@ -12,6 +12,7 @@ when a remark is typed in.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,7 @@ SHORT_TAIL, STUB = 12, 6  # display units: a closing part kept whole, a last lin
 PUNCTUATION = "。，、；：）」』"  # keep a little room at the foot of a page for rendering differences
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a big table repeats its names, items and numbers row after row
 def lines(text: str, width: float) -> int:
     """How many lines a wrapped text takes at most in a column of `width`."""
     per_line = max(1.0, width * NARROWEST - 1)

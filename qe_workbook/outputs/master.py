@@ -6,7 +6,7 @@ with '=' stays text and never becomes a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -56,14 +56,30 @@ class Sheets:
         ws.write_row(first_row, 0, header, self.head)
         if widths:
             ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
+        writers = self.writers(ws)
         row = first_row
         for row, values in enumerate(rows, start=first_row + 1):
             if widths:
-                texts = [(_shown(v), w) for v, w in zip(values, widths, strict=False)]
-                ws.set_row(row, text_height(texts))
+                ws.set_row(row, text_height([(_shown(v), w) for v, w in zip(values, widths, strict=False)]))
             for col, value in enumerate(values):
-                self.cell(ws, row, col, value)
+                writers.get(type(value), self.cell)(ws, row, col, value)
         return row
+
+    def writers(self, ws: Worksheet) -> dict[type, Callable[[Worksheet, int, int, Any], Any]]:
+        """The writer of each common cell type, found by exact type (`cell` decides the rest the same way)."""
+        return {
+            str: lambda _ws, row, col, value: ws.write_string(row, col, value, self.text),
+            int: lambda _ws, row, col, value: ws.write_number(row, col, value, self.int),
+            float: lambda _ws, row, col, value: (
+                ws.write_number(row, col, value, self.num)
+                if value == value
+                else ws.write_blank(row, col, None, self.text)
+            ),
+            type(None): lambda _ws, row, col, _value: ws.write_blank(row, col, None, self.text),
+            bool: self.cell,
+            Decimal: self.cell,
+            Fraction: self.cell,
+        }
 
     def cell(self, ws: Worksheet, row: int, col: int, value: Any) -> None:
         if value is None or (isinstance(value, float) and value != value):
