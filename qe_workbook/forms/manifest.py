@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 FORMAT = "qe_workbook-form/1"
 _YEAR = re.compile(r"[0-9]{4}")
@@ -66,8 +66,13 @@ def _nfc(value: object) -> object:
     return value
 
 
+def _shallow(obj: Manifest | LockedContent) -> dict[str, object]:
+    """The fields by name; what `asdict` gives for these flat dataclasses, without its deep copy."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
 def canonical_bytes(manifest: Manifest, content: LockedContent) -> bytes:
-    data = {"manifest": asdict(replace(manifest, hmac="")), "content": asdict(content)}
+    data = {"manifest": _shallow(replace(manifest, hmac="")), "content": _shallow(content)}
     return json.dumps(_nfc(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 

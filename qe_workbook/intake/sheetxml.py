@@ -133,12 +133,13 @@ def _expat() -> xml.parsers.expat.XMLParserType:
 def scan_sheet(pkg: Package, part: str) -> SheetScan:
     """Walk a worksheet's XML once with expat callbacks (flat memory, no element objects)."""
     scan = SheetScan()
+    local: dict[str, str] = {}  # a sheet has a handful of distinct tags: each split once
     row_idx, col_idx = -1, -1
     in_cell = has_value = False
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row_idx, col_idx, in_cell, has_value
-        tag = _local(name)
+        tag = local.get(name) or local.setdefault(name, _local(name))
         if in_cell:
             has_value = True  # <v>, <f> or <is>: the cell holds something (a value is never bare text in <c>)
             if tag == "f":
@@ -159,7 +160,7 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
 
     def end(name: str) -> None:
         nonlocal in_cell
-        if in_cell and _local(name) == "c":
+        if in_cell and (local.get(name) or local.setdefault(name, _local(name))) == "c":
             in_cell = False
             if has_value:
                 scan.max_row = max(scan.max_row, row_idx + 1)
