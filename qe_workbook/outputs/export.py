@@ -121,7 +121,13 @@ def audit_dict(collected: CollectResult) -> dict[str, Any]:
 
 
 def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """Indented UTF-8 JSON, byte for byte what `json.dumps(indent=2, ensure_ascii=False)` writes for these
+    outputs, with orjson: the standard library's indented encoder is pure Python and was most of the time."""
+    import orjson
+
+    path.write_bytes(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    )
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
