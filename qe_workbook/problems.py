@@ -474,6 +474,20 @@ _TYPES = [
         "压缩包中的条目设置了密码",
     ),
     ProblemType(
+        "FILE_ODS_NAME",
+        _E,
+        "文件是 OpenDocument 表格（.ods）格式，未读取。",
+        "请用 WPS、Excel 或 LibreOffice 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
+        "{file} 是 .ods 格式，未读取",
+    ),
+    ProblemType(
+        "FILE_CSV_NAME",
+        _E,
+        "文件是 CSV 文本格式，不含评价表的标识和签名，无法核验，未读取。",
+        "请该部门交回下发的 .xlsx 评价表本身（不要另存为 CSV）。",
+        "{file} 是 CSV 文本格式，无法核验，未读取",
+    ),
+    ProblemType(
         "FILE_MACRO_NAME",
         _E,
         "文件是启用宏或二进制的工作簿格式（.xlsm、.xltm、.xlsb），未读取。",

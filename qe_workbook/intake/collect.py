@@ -27,7 +27,7 @@ from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
-from .discover import discover
+from .discover import WRONG_FORMAT, Found, discover
 from .generations import retire_superseded
 from .read_form import read_form
 from .receipts import FORM_MATERIAL, Receipt, ReceiptBook, late_problem, load_receipts
@@ -149,6 +149,16 @@ def _decide(sub: Submission, rubric: Rubric) -> Submission:
     else:
         sub.status = Status.ACCEPTED
     return sub
+
+
+def wrong_format_returns(found: Found, rubric: Rubric) -> list[Submission]:
+    """A form saved as .xls, .xlsm, .ods or .csv: not read, but received from the department its
+    name names (rejected, so the office asks for the .xlsx instead of chasing a missing form)."""
+    return [
+        Submission(p.file, "", 0, guessed=guess_evaluator(p.file, rubric), reason=p.message)
+        for p in found.problems
+        if p.code in WRONG_FORMAT and p.file
+    ]
 
 
 def guess_evaluator(file: str, rubric: Rubric) -> str | None:
@@ -281,6 +291,7 @@ def collect(
         )
         if progress:
             progress(name)
+    submissions += wrong_format_returns(found, rubric)
     problems = list(found.problems)
     blank_copies = set_aside_blank_copies(submissions)
     for sub in submissions:

@@ -36,6 +36,9 @@ def _odd_name(name: str) -> list[str]:
     return reasons
 
 
+WRONG_FORMAT = ("FILE_XLS_NAME", "FILE_MACRO_NAME", "FILE_ODS_NAME", "FILE_CSV_NAME")  # a form saved in another format
+
+
 def is_lock_file(path: Path) -> bool:
     """An office lock file (~$name.xlsx) is tiny and not a zip; a real form renamed ~$… is neither."""
     if path.stat().st_size > LOCK_MAX_BYTES:
@@ -67,6 +70,10 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_XLS_NAME")
     elif lower.endswith((".xlsm", ".xltm", ".xlsb")):
         ignore("FILE_MACRO_NAME")
+    elif lower.endswith(".ods"):
+        ignore("FILE_ODS_NAME")
+    elif lower.endswith(".csv"):
+        ignore("FILE_CSV_NAME")
     else:
         ignore("FILE_IGNORED")
 
