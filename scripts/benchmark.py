@@ -235,6 +235,7 @@ def main() -> None:
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--note", default="", help="a sentence about the machine's load, added to the page")
+    parser.add_argument("--figures", type=Path, help="rebuild the page from the figures a run printed on stderr")
     parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--stages", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -248,6 +249,16 @@ def main() -> None:
     if args.stages:
         print(json.dumps(stages(*args.stages)))
         return
+    if args.figures:
+        rows, start = [], {}
+        for line in args.figures.read_text(encoding="utf-8").splitlines():
+            label, _, figures = line.partition(": ")
+            if label.endswith(" units"):
+                rows.append(json.loads(figures))
+            elif label == "startup":
+                start = json.loads(figures)
+        publish(report(rows, start, args.runs), args)
+        return
     os.environ["PYTHONPATH"] = str(ROOT)  # the children use this checkout, not whatever is installed
     work_root = args.work or Path(tempfile.mkdtemp(prefix="qe-bench-"))
     rows = []
@@ -257,7 +268,10 @@ def main() -> None:
     start = {} if args.no_startup else startup(args.runs, work_root)
     if start:
         print(f"startup: {json.dumps(start)}", file=sys.stderr)
-    text = report(rows, start, args.runs)
+    publish(report(rows, start, args.runs), args)
+
+
+def publish(text: str, args: argparse.Namespace) -> None:
     print(text)
     if args.write:
         machine = (
