@@ -145,6 +145,7 @@ def measure_size(units: int, work_root: Path, runs: int) -> dict[str, float]:
                "--out", str(work / "results")]  # fmt: skip
     r["no_report_s"], r["no_report_mb"], r["no_report_cpu"] = median_of([*collect, "--no-report"], runs)
     r["report_s"], r["report_mb"], r["report_cpu"] = median_of(collect, runs)
+    r["load"] = os.getloadavg()[0]
     shutil.rmtree(work / "results", ignore_errors=True)
     return r
 
@@ -167,8 +168,10 @@ def verdict(ok: bool) -> str:
 
 
 def report(rows: list[dict[str, float]], start: dict[str, float], runs: int) -> str:
+    loads = [r["load"] for r in rows if "load" in r]
     lines = [
-        f"各项为 {runs} 次运行的中位数（秒）；“整个命令”和“下限”都是独立进程的墙钟时间（含 Python 启动），峰值内存为该进程的最大常驻内存。",
+        (f"测得时的一分钟平均负载：{'、'.join(f'{x:.1f}' for x in loads)}。" if loads else "")
+        + f"各项为 {runs} 次运行的中位数（秒）；“整个命令”和“下限”都是独立进程的墙钟时间（含 Python 启动），峰值内存为该进程的最大常驻内存。",
         "",
         "| 被考核单位数 | 回收文件 | 评价表行数 | 下限（calamine 读全部单元格） | 读取核验 | 明细表与计分 | master.xlsx | JSON/CSV/审计 | 反馈文书与图表 "
         "| collect --no-report | 倍数 | collect（含文书） | 倍数 | 峰值内存 |",
@@ -277,13 +280,13 @@ def publish(text: str, args: argparse.Namespace) -> None:
         machine = (
             f"{platform.machine()}，{os.cpu_count()} 核，{platform.python_implementation()} {platform.python_version()}"
         )
-        load = os.getloadavg()[0]
         (ROOT / "docs" / "benchmarks.md").write_text(
             "# 性能测试\n\n"
             "由 `python scripts/benchmark.py --write` 生成（2022 年度的 66 个项目、28 个评价部门，被考核单位为合成数据，"
             "用 openpyxl 模拟填写）。\n\n"
-            f"测试机器：{machine}，{date.today():%Y-%m-%d}；测试时一分钟平均负载 {load:.1f}"
-            f"（机器与其他任务共用，绝对时间偏高且有波动，请看中位数和倍数）。{args.note}\n\n{text}\n\n"
+            f"测试机器：{machine}，{date.today():%Y-%m-%d}"
+            "（机器与其他任务共用，绝对时间偏高且有波动，请看中位数和倍数）。"
+            f"{args.note}\n\n{text}\n\n"
             "- 下限：一个 Python 进程用 python-calamine 打开同样的回收文件，读出每个工作表的每个单元格。\n"
             "- 读取核验：文件类型与大小检查、defusedxml 结构扫描、python-calamine 读值、签名核验、逐格检查，"
             "在隔离的子进程中读取；明细表与计分：pandas 明细表、整数分计算总分、等级和排名。\n"
