@@ -16,14 +16,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from ..amounts import round2
-from ..problems import Problem, os_error_text, problem
+from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.results import Results, UnitResult
+from .office_table import table_rows
+from .office_table import text as _text
 
 FILE_NAME = "adjustments.xlsx"
 SHEET = "会议调整"
@@ -91,27 +92,18 @@ def _lists(wb: Workbook, ws: Any, rubric: Rubric) -> None:
 
 def read_adjustments(path: Path, rubric: Rubric) -> tuple[list[Adjustment], list[Problem]]:
     """Every filled row of adjustments.xlsx, checked; a bad row is reported (with its cell) and left out."""
-    src = str(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        wb.close()
-    except OSError as exc:
-        return [], [problem("ADJUST_UNREADABLE", file=src, reason=os_error_text(exc))]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], [problem("ADJUST_UNREADABLE", file=src, reason="不是有效的 Excel 工作簿")]
-    header = next((n for n, row in enumerate(rows) if row and _text(row[0]) == COLUMNS[0]), None)
-    if header is None:
-        return [], [problem("ADJUST_UNREADABLE", file=src, reason=f"找不到“{COLUMNS[0]}”表头")]
+    rows, trouble = table_rows(path, COLUMNS[0], "ADJUST_UNREADABLE")
+    if trouble:
+        return [], trouble
     found: list[Adjustment] = []
     problems: list[Problem] = []
     units, grades = {u.name for u in rubric.units}, grade_order(rubric)
-    for n, row in enumerate(rows[header + 1 :], start=header + 2):
+    for n, row in rows:
         values = [_text(v) for v in (*row, *[None] * len(COLUMNS))[: len(COLUMNS)]]
         if not any(values):
             continue
         unit, kind, amount, basis, note = values
-        where: dict[str, Any] = {"file": src, "sheet": SHEET, "cell": f"A{n}"}
+        where: dict[str, Any] = {"file": str(path), "sheet": SHEET, "cell": f"A{n}"}
         if unit not in units:
             problems.append(problem("ADJUST_UNKNOWN_UNIT", **where, unit=unit))
             continue
@@ -135,10 +127,6 @@ def read_adjustments(path: Path, rubric: Rubric) -> tuple[list[Adjustment], list
                 continue
         found.append(Adjustment(unit, adjust, points, grade, basis, note, f"A{n}"))
     return found, problems
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _points(text: str) -> Decimal | None:

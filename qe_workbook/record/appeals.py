@@ -10,11 +10,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import xlsxwriter
 
-from ..problems import Problem, os_error_text, problem
+from ..problems import Problem, problem
 from ..rubric import Rubric
+from .office_table import table_rows
+from .office_table import text as _text
 
 FILE_NAME = "异议登记.xlsx"
 SHEET = "异议登记"
@@ -60,27 +61,18 @@ def write_template(path: Path, rubric: Rubric) -> Path:
 
 def read_appeals(path: Path, rubric: Rubric) -> tuple[list[Appeal], list[Problem]]:
     """Every filled row, checked against the rubric; a pending appeal is a warning."""
-    src = str(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        wb.close()
-    except OSError as exc:
-        return [], [problem("APPEAL_UNREADABLE", file=src, reason=os_error_text(exc))]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], [problem("APPEAL_UNREADABLE", file=src, reason="不是有效的 Excel 工作簿")]
-    header = next((n for n, row in enumerate(rows) if row and _text(row[0]) == COLUMNS[0]), None)
-    if header is None:
-        return [], [problem("APPEAL_UNREADABLE", file=src, reason=f"找不到“{COLUMNS[0]}”表头")]
+    rows, trouble = table_rows(path, COLUMNS[0], "APPEAL_UNREADABLE")
+    if trouble:
+        return [], trouble
     units, items = {u.name for u in rubric.units}, {i.id for i in rubric.items}
     appeals: list[Appeal] = []
     problems: list[Problem] = []
-    for n, row in enumerate(rows[header + 1 :], start=header + 2):
+    for n, row in rows:
         values = list((*row, *[None] * len(COLUMNS))[: len(COLUMNS)])
         if not any(_text(v) for v in values):
             continue
         unit, item_id, claim, evidence, evaluator, outcome, reason = (_text(v) for v in values[:7])
-        where: dict[str, Any] = {"file": src, "sheet": SHEET, "cell": f"A{n}"}
+        where: dict[str, Any] = {"file": str(path), "sheet": SHEET, "cell": f"A{n}"}
         if unit not in units or item_id not in items:
             problems.append(problem("APPEAL_UNKNOWN", **where, unit=unit, item=item_id))
             continue
@@ -93,10 +85,6 @@ def read_appeals(path: Path, rubric: Rubric) -> tuple[list[Appeal], list[Problem
             problems.append(problem("APPEAL_PENDING", **where, unit=unit, item=item_id))
         appeals.append(appeal)
     return appeals, problems
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _date(value: Any) -> date | None:
