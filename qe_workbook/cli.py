@@ -590,6 +590,16 @@ def report_cmd(
     sys.exit(1 if any(p.severity is not Severity.INFO for p in problems) else 0)
 
 
+def write_blank_form(
+    out: Path, label: str, write: Callable[[Path, Rubric], Path], rubric_path: Path | None, why: str = ""
+) -> None:
+    """A blank register for the office, written once: an existing file is never overwritten (exit 1)."""
+    if out.exists():
+        click.echo(f"文件 {out} 已存在，未覆盖{why}。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成{label}：{write(out, open_rubric(rubric_path))}")
+
+
 @main.group("adjustments")
 def adjustments_group() -> None:
     """会议调整表：评分后由会议决定的加分、扣分、降级、定级及其依据。"""
@@ -601,10 +611,7 @@ def adjustments_group() -> None:
               show_default=True, help="空白调整表的保存位置（已存在时不覆盖）。")  # fmt: skip
 def adjustments_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
     """生成空白的会议调整表（被考核单位、调整类型、分值或等级、依据、备注）。"""
-    if out_file.exists():
-        click.echo(f"文件 {out_file} 已存在，未覆盖。", err=True)
-        sys.exit(1)
-    click.echo(f"已生成会议调整表：{write_adjustments_template(out_file, open_rubric(rubric_path))}")
+    write_blank_form(out_file, "会议调整表", write_adjustments_template, rubric_path)
 
 
 @main.command("precheck")
@@ -635,10 +642,7 @@ def appeals_group() -> None:
               show_default=True, help="空白异议登记表的保存位置（已存在时不覆盖）。")  # fmt: skip
 def appeals_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
     """生成空白的异议登记表（单位、项目、异议内容、佐证材料、评价部门、复核意见、复核说明、复核日期）。"""
-    if out_file.exists():
-        click.echo(f"文件 {out_file} 已存在，未覆盖。", err=True)
-        sys.exit(1)
-    click.echo(f"已生成异议登记表：{write_appeals_template(out_file, open_rubric(rubric_path))}")
+    write_blank_form(out_file, "异议登记表", write_appeals_template, rubric_path)
 
 
 @main.group("receipts")
@@ -654,11 +658,7 @@ def receipts_group() -> None:
 )  # fmt: skip
 def receipts_template_cmd(rubric_path: Path | None, out_path: Path) -> None:
     """生成空白的收件登记表（收件登记.xlsx）；已存在时不会覆盖。"""
-    rb = open_rubric(rubric_path)
-    if out_path.exists():
-        click.echo(f"{out_path} 已存在，未覆盖（其中可能已有登记内容）。", err=True)
-        sys.exit(1)
-    click.echo(f"已生成收件登记表：{write_register_template(out_path, rb)}")
+    write_blank_form(out_path, "收件登记表", write_register_template, rubric_path, "（其中可能已有登记内容）")
 
 
 @main.group("mail")
