@@ -6,17 +6,12 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import click
 
-from .forms.layout import display_width
-from .intake.collect import Status
-from .outputs.export import results_dict, summary_header, summary_rows
-from .pipeline import RunReport
 from .problems import SEVERITY_LABELS, Problem, Severity
-from .rubric import Rubric
+from .widths import display_width
 
 
 def pad(text: str, width: int) -> str:
@@ -64,36 +59,3 @@ def tolerate_console() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-
-
-def ranking_table(report: RunReport, rubric: Rubric) -> str:
-    rows = [
-        [f"{v:.2f}" if isinstance(v, Decimal) else str(v) for v in row] for row in summary_rows(report.results, rubric)
-    ]
-    return format_table(summary_header(rubric), rows)
-
-
-def run_json(report: RunReport, rubric: Rubric) -> dict[str, Any]:
-    """The same report the library returns, as JSON: results, problems and where the outputs are."""
-    return {
-        "clean": report.clean,
-        "folder": str(report.folder),
-        "outputs": [str(p.relative_to(report.folder)) for p in report.outputs.files],
-        "results": results_dict(report.results, rubric),
-        "problems": [p.to_dict() for p in report.problems],
-    }
-
-
-def echo_run(report: RunReport, rubric: Rubric) -> None:
-    echo_problems(report.problems)
-    click.echo()
-    click.echo(ranking_table(report, rubric))
-    click.echo()
-    subs = report.collected.submissions
-    accepted = sum(1 for s in subs if s.status is Status.ACCEPTED)
-    click.echo(f"共读取 {len(subs)} 个 .xlsx 文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
-    click.echo(f"结果已写入：{report.folder}")
-    for path in report.outputs.listing():
-        click.echo(f"  {path}")
-    if not report.clean:
-        click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")

@@ -5,13 +5,13 @@ Row and column numbers are 0-based (as xlsxwriter counts); `cell_ref` turns them
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
+from ..widths import display_width as display_width
 from .manifest import LockedContent
 
 FORM_SHEET = "评价表"
@@ -39,10 +39,6 @@ NOTES = (
     "2. “评价说明”需客观说明工作中的优势不足和改进建议；",
     "3. 本表需盖评价部门印章，汇总后市质强办存档。",
 )
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def col_letter(col: int) -> str:

@@ -20,12 +20,11 @@ import openpyxl
 from docx import Document
 
 from ..amounts import canonical
+from ..choices import PROFILES as PROFILES
 from ..rubric import Item, Kind, Rubric
 from .fill import Answer, fill_form
 from .generate import generate_forms
 from .layout import COL_TEXT, FIRST_DATA_ROW, FORM_SHEET, MANIFEST_SHEET, form_file_name
-
-PROFILES = ("clean", "with-problems")
 
 STRENGTHS = [
     "工作部署及时，牵头部门职责明确",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..choices import Prefer as Prefer
 from ..errorlog import ErrorLog
 from ..forms.layout import FORM_SHEET, form_rows
 from ..forms.register import Register
@@ -54,20 +55,6 @@ STATUS_LABELS = {
     Status.SUPERSEDED: "未采用（已有更新版本）",
     Status.DUPLICATE: "重复文件（内容相同）",
 }
-
-
-class Prefer(StrEnum):
-    """Which of several different forms from one evaluator is used (`--prefer`)."""
-
-    NONE = "none"  # none of them: they are listed as a conflict
-    NEWEST = "newest"  # the one with the latest fill date, when exactly one has it
-
-    @property
-    def label(self) -> str:
-        return PREFER_LABELS[self]
-
-
-PREFER_LABELS = {Prefer.NONE: "都不采用，列为冲突", Prefer.NEWEST: "采用填报日期最新的一份"}
 
 
 @dataclass

@@ -28,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..choices import RECEIPTS_XLSX
 from ..forms.layout import col_letter, display_width
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
@@ -35,7 +36,7 @@ from .container import Limits, open_package
 
 RECORD_JSON = "收件记录.json"
 RECORD_XLSX = "收件记录.xlsx"
-REGISTER_XLSX = "收件登记.xlsx"
+REGISTER_XLSX = RECEIPTS_XLSX
 RECORD_FILES = (RECORD_JSON, RECORD_XLSX, REGISTER_XLSX)
 RECORD_VERSION = 1
 

@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+from ..choices import SEND_LOG as SEND_LOG
 from ..forms.layout import form_file_name
 from ..intake.collect import Status
 from ..intake.receipts import OFFICE_TZ
@@ -36,7 +37,6 @@ from .decode import safe_file_name
 from .server import MailServer, MailServerError, smtp_connect
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-SEND_LOG = "发送记录.csv"
 
 
 class Reason:

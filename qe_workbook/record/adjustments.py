@@ -20,13 +20,14 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from ..amounts import round2
+from ..choices import ADJUSTMENTS_FILE
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.results import Results, UnitResult
 from .office_table import table_rows
 from .office_table import text as _text
 
-FILE_NAME = "adjustments.xlsx"
+FILE_NAME = ADJUSTMENTS_FILE
 SHEET = "会议调整"
 COLUMNS = ("被考核单位", "调整类型", "分值或等级", "依据（文号或纪要）", "备注")
 

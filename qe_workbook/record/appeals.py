@@ -12,12 +12,13 @@ from typing import Any
 
 import xlsxwriter
 
+from ..choices import APPEALS_FILE
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from .office_table import table_rows
 from .office_table import text as _text
 
-FILE_NAME = "异议登记.xlsx"
+FILE_NAME = APPEALS_FILE
 SHEET = "异议登记"
 COLUMNS = ("被考核单位", "项目编号", "异议内容", "佐证材料", "评价部门", "复核意见", "复核说明", "复核日期")
 OUTCOMES = ("维持", "调整")

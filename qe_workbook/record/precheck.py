@@ -5,12 +5,12 @@ column and the deadline; the office then keeps its 异议登记.xlsx (see appeal
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 
 import xlsxwriter
 
 from ..amounts import canonical, round2
+from ..choices import Disclose as Disclose
 from ..documents.reports import rescore_run
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
@@ -30,14 +30,6 @@ HEADER = [
     "异议（如有，请写明理由和佐证材料）",
 ]
 WIDTHS = [9, 8, 44, 8, 8, 14, 40, 36]
-
-
-class Disclose(StrEnum):
-    """Which remarks the office shows to the unit."""
-
-    ALL = "all"  # every remark
-    SHORTFALLS = "shortfalls"  # remarks only where points were lost
-    NONE = "none"  # no remarks
 
 
 def precheck_name(rubric: Rubric, unit: str) -> str:

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..amounts import round2
+from ..choices import STAGES as STAGES
+from ..choices import Stage as Stage
 from ..problems import Problem, problem
 from ..scoring.score import Results
 
 APPROVAL_FILE = "审定记录.json"
 
 
-class Stage(StrEnum):
-    DRAFT = "初稿"
-    CONSULTATION = "征求意见稿"
-    APPROVED = "审定稿"
-    ISSUED = "印发稿"
-
-
-STAGES = list(Stage)
 FINAL_STAGES = (Stage.APPROVED, Stage.ISSUED)
 
 

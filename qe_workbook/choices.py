@@ -1,0 +1,50 @@
+"""Enumerations and file names that the command line offers as choices or defaults.
+
+They live here, free of heavy imports, so that `qe --help` and usage errors answer at once;
+the library modules that act on them import them from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Prefer(StrEnum):
+    """Which of several different forms from one evaluator is used (`--prefer`)."""
+
+    NONE = "none"  # none of them: they are listed as a conflict
+    NEWEST = "newest"  # the one with the latest fill date, when exactly one has it
+
+    @property
+    def label(self) -> str:
+        return PREFER_LABELS[self]
+
+
+PREFER_LABELS = {Prefer.NONE: "都不采用，列为冲突", Prefer.NEWEST: "采用填报日期最新的一份"}
+
+
+class Stage(StrEnum):
+    """The stage of a run's result, printed in the header of every document."""
+
+    DRAFT = "初稿"
+    CONSULTATION = "征求意见稿"
+    APPROVED = "审定稿"
+    ISSUED = "印发稿"
+
+
+STAGES = list(Stage)
+
+
+class Disclose(StrEnum):
+    """Which remarks the office shows to the unit."""
+
+    ALL = "all"  # every remark
+    SHORTFALLS = "shortfalls"  # remarks only where points were lost
+    NONE = "none"  # no remarks
+
+
+PROFILES = ("clean", "with-problems")  # simulated filling: complete and valid, or with planted errors
+ADJUSTMENTS_FILE = "adjustments.xlsx"  # the meeting's adjustments
+APPEALS_FILE = "异议登记.xlsx"  # the appeal register
+RECEIPTS_XLSX = "收件登记.xlsx"  # the office's hand-kept receipt register
+SEND_LOG = "发送记录.csv"  # chase e-mails sent

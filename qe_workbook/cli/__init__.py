@@ -1,0 +1,49 @@
+"""The `qe` command: a thin layer over the library; each command calls one library function.
+
+Exit codes: 0 clean, 1 problems found, 2 usage errors (click's own). Command modules import only
+light modules at the top; the heavy libraries are imported inside the command that uses them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cli_chinese import usage_message
+from ..console import tolerate_console
+from ..problems import os_error_text
+from . import collect, forms, keys, mail, record, rubric, units
+from .root import main
+
+__all__ = ["main", "run"]
+COMMAND_MODULES = (rubric, keys, forms, collect, record, mail, units)
+
+
+def run() -> None:
+    """The console entry point: `main` with usage errors told in Chinese (exit 2), Ctrl-C exit 130."""
+    tolerate_console()
+    try:
+        main.main(prog_name="qe", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else main.get_help(click.Context(main, info_name="qe")))
+        sys.exit(0)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "qe"
+        click.echo(f"用法错误：{usage_message(exc)}", err=True)
+        click.echo(f"运行“{command} --help”查看用法。", err=True)
+        sys.exit(2)
+    except click.FileError as exc:
+        click.echo(f"错误：无法打开文件“{exc.ui_filename}”。", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"错误：{exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        if exc.filename is None:  # not about a place on disk: a fault of the program, shown as such
+            raise
+        click.echo(f"错误：无法使用“{exc.filename}”（{os_error_text(exc)}）；请确认输出位置（--out）是可以写入的文件夹，而不是文件或只读文件夹。", err=True)  # fmt: skip
+        sys.exit(2)

@@ -1,0 +1,85 @@
+"""Options and openers shared by the command modules (light imports only: `qe --help` starts at once)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..console import echo_problems
+from ..keys import DEFAULT_KEY_PATH, create_key, read_key
+
+if TYPE_CHECKING:
+    from ..rubric import Rubric
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+rubric_option = click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
+date_option = click.option(
+    "--date",
+    "issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="反馈意见和通报上的成文日期，例如 2023-05-08（默认：考核细则中规定的成文日期，没有时为当天）。",
+)
+
+
+def out_option(default: Path, help: str) -> Callable[[F], F]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,
+        help=help,
+    )  # fmt: skip
+
+
+def open_rubric(path: Path | None) -> Rubric:
+    """Load the rubric or stop with its problems (exit 1)."""
+    from ..rubric import default_rubric_path, load_rubric
+
+    load = load_rubric(default_rubric_path(path))
+    if load.rubric is None:
+        echo_problems(load.problems, err=True)
+        click.echo("考核细则有错误，请先修正。", err=True)
+        sys.exit(1)
+    return load.rubric
+
+
+def open_key(path: Path, *, create: bool = False) -> bytes:
+    """Read the office key, or stop with a clear problem (exit 1); optionally create it first."""
+    if create and not path.exists():
+        create_key(path)
+        click.echo(f"提醒：密钥文件 {path} 不存在，已新建。请妥善备份：汇总时必须使用同一个密钥。", err=True)
+    key, problems = read_key(path)
+    if key is None:
+        echo_problems(problems, err=True)
+        sys.exit(1)
+    return key
+
+
+key_option = click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_KEY_PATH,
+    show_default=True,
+    help="市质强办的签名密钥文件。",
+)
+
+
+def write_blank_form(
+    out: Path, label: str, write: Callable[[Path, Rubric], Path], rubric_path: Path | None, why: str = ""
+) -> None:
+    """A blank register for the office, written once: an existing file is never overwritten (exit 1)."""
+    if out.exists():
+        click.echo(f"文件 {out} 已存在，未覆盖{why}。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成{label}：{write(out, open_rubric(rubric_path))}")
