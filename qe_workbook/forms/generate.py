@@ -7,7 +7,7 @@ office's key. The same rubric, key and options give byte-identical files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from ..rubric.view import max_label
 from .layout import (
     COL_ID,
     COL_MAX,
+    COL_REFERENCE,
     COL_REMARK,
     COL_SCORE,
     COL_TEXT,
@@ -35,7 +36,6 @@ from .layout import (
     FIRST_DATA_ROW,
     FORM_SHEET,
     GUIDE_SHEET,
-    HEADER,
     HEADER_ROW,
     HINT_ROW,
     LABEL_COL,
@@ -43,6 +43,7 @@ from .layout import (
     MANIFEST_SHEET,
     MAX_EVENTS,
     NOTES,
+    REFERENCE_HEADER,
     REMARK_MAX_CHARS,
     TITLE_ROW,
     VETO_NO,
@@ -54,11 +55,13 @@ from .layout import (
     display_name,
     expected_content,
     form_file_name,
+    form_header,
     form_rows,
     form_title,
+    last_col,
     notes_row,
 )
-from .manifest import FORMAT, Manifest, derive, sign
+from .manifest import FORMAT, UNIT_SEPARATOR, Manifest, derive, sign
 from .paper import (
     MARGINS_IN,
     GrowingWorksheet,
@@ -72,6 +75,9 @@ from .register import FULL, FormRecord, Register
 
 INPUT_FILL = "#FFF2CC"  # 浅黄色: the cells a department fills, on screen and on paper
 NO_REMARK_FILL = "#F4B183"  # 橙色: a shortfall entered without its remark
+REFERENCE_FILL = "#EDEDED"  # 浅灰色: a correction form's locked reference values
+REFERENCE_WIDTH = 12
+NO_REFERENCE = "（无）"
 FIXED_WIDTHS = {COL_ID: 9, COL_MAX: 12, COL_SCORE: 12}
 TOTAL_WIDTH = 144  # all six columns: one A4 landscape page at about 93 %
 TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 30.0, 22.0, 16.0
@@ -112,20 +118,9 @@ def generate_forms(
     when = (generated_at or datetime.now()).replace(microsecond=0)
     forms = []
     for evaluator in rubric.form_evaluators():
-        manifest = Manifest(
-            format=FORMAT,
-            year=rubric.year,
-            rubric_hash=rubric.content_hash,
-            evaluator=evaluator.name,
-            form_id=derive(key, "form-id", rubric.content_hash, evaluator.name, seed),
-            generated_at=when.isoformat(),
-        )
-        manifest = sign(key, manifest, expected_content(rubric, evaluator))
-        sheet_password = password or derive(key, "sheet-password", manifest.form_id)
+        form_id = derive(key, "form-id", rubric.content_hash, evaluator.name, seed)
         path = out_dir / form_file_name(rubric, evaluator)
-        rows = form_rows(rubric, evaluator.name)
-        FormWriter(rubric, evaluator, manifest, rows).write(path, sheet_password, when)
-        forms.append(FormFile(evaluator, path, manifest.form_id, len(rubric.items_for(evaluator.name)), len(rows)))
+        forms.append(write_form(rubric, evaluator, path, key, form_id=form_id, when=when, password=password))
         if progress:
             progress(evaluator)
     dispatch = write_dispatch_list(rubric, forms, out_dir / "发放清单.xlsx", when)
@@ -138,17 +133,38 @@ def generate_forms(
     return GenerateResult(forms, list(rubric.idle_evaluators()), dispatch)
 
 
-class FormWriter:
-    """Writes the three sheets of one evaluator's form."""
+def write_form(
+    rubric: Rubric, evaluator: Evaluator, path: Path, key: bytes, *, form_id: str, when: datetime,
+    password: str | None = None, units: Sequence[str] = (), reference: Mapping[tuple[str, str], str] | None = None,
+) -> FormFile:  # fmt: skip
+    """Sign and write one evaluator's form; with `units` (in rubric order), a correction form holding only
+    those units' rows, with the `reference` text of each (unit, item id) in its locked reference column."""
+    manifest = Manifest(format=FORMAT, year=rubric.year, rubric_hash=rubric.content_hash, evaluator=evaluator.name,
+                        form_id=form_id, generated_at=when.isoformat(), units=UNIT_SEPARATOR.join(units))  # fmt: skip
+    manifest = sign(key, manifest, expected_content(rubric, evaluator, units))
+    sheet_password = password or derive(key, "sheet-password", manifest.form_id)
+    rows = form_rows(rubric, evaluator.name, units)
+    FormWriter(rubric, evaluator, manifest, rows, reference).write(path, sheet_password, when)
+    return FormFile(evaluator, path, manifest.form_id, len(rubric.items_for(evaluator.name)), len(rows))
 
-    def __init__(self, rubric: Rubric, evaluator: Evaluator, manifest: Manifest, rows: list[FormRow]) -> None:
+
+class FormWriter:
+    """Writes the three sheets of one evaluator's form (a correction form: with the reference column)."""
+
+    def __init__(
+        self, rubric: Rubric, evaluator: Evaluator, manifest: Manifest, rows: list[FormRow],
+        reference: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:  # fmt: skip
         self.rubric, self.evaluator, self.manifest, self.rows = rubric, evaluator, manifest, rows
+        self.units = manifest.unit_names
+        self.last = last_col(self.units)
+        self.reference = reference or {}
 
     def write(self, path: Path, password: str, when: datetime) -> None:
         wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
             {
-                "title": form_title(self.rubric),
+                "title": form_title(self.rubric, self.units),
                 "subject": f"考核评价表：{display_name(self.evaluator)}",
                 "author": self.rubric.office,
                 "company": self.rubric.office_full_name,
@@ -167,11 +183,11 @@ class FormWriter:
     # -- 评价表 ------------------------------------------------------------------------------
     def _form_sheet(self, ws: GrowingWorksheet, password: str) -> None:
         f = self.fmt
-        self.widths = _form_widths(self.rubric, self.rows)
+        self.widths = _form_widths(self.rubric, self.rows, reference=bool(self.units))
         for col, width in self.widths.items():
             ws.set_column(col, col, width)
         ws.set_row(TITLE_ROW, TITLE_HEIGHT)
-        ws.merge_range(TITLE_ROW, LABEL_COL, TITLE_ROW, LAST_COL, form_title(self.rubric), f["title"])
+        ws.merge_range(TITLE_ROW, LABEL_COL, TITLE_ROW, self.last, form_title(self.rubric, self.units), f["title"])
         ws.set_row(DEPT_ROW, DEPT_HEIGHT)
         ws.merge_range(DEPT_ROW, LABEL_COL, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
@@ -179,15 +195,15 @@ class FormWriter:
         write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"])
         self.hint_height = text_height([(self._hint(), sum(self.widths.values()) * 1.1)])
         ws.set_row(HINT_ROW, self.hint_height)
-        ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, LAST_COL, self._hint(), f["hint"])
+        ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, self.last, self._hint(), f["hint"])
         ws.set_row(HEADER_ROW, HEADER_HEIGHT)
-        for col, title in enumerate(HEADER):
+        for col, title in enumerate(form_header(self.units)):
             ws.write_string(HEADER_ROW, col, title, f["header"])
         self._table(ws)
         first_note = notes_row(self.rows)
         for n, note in enumerate(NOTES):
             ws.set_row(first_note + n, NOTE_HEIGHT)
-            ws.merge_range(first_note + n, LABEL_COL, first_note + n, LAST_COL, note, f["note"])
+            ws.merge_range(first_note + n, LABEL_COL, first_note + n, self.last, note, f["note"])
         self._validation(ws)
         self._conditional_formats(ws)
         last_row = first_note + len(NOTES) - 1
@@ -204,7 +220,7 @@ class FormWriter:
         ws.activate()
         ws.set_selection(cell_ref(FIRST_DATA_ROW, COL_SCORE))
         scale, breaks = self._pages()
-        _print_setup(ws, last_row, HEADER_ROW, scale=scale)
+        _print_setup(ws, last_row, HEADER_ROW, scale=scale, last_col=self.last)
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
@@ -222,6 +238,13 @@ class FormWriter:
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale)
 
     def _hint(self) -> str:
+        if self.units:
+            return (
+                f"更正说明：本表是更正表，只含{'、'.join(self.units)}的评价项目。请在浅黄色单元格中填写更正后的"
+                "“实际得分”“评价说明”和“填报日期”，不需更正的项目也照原值填写：汇总时本表替换原评价表中这些"
+                f"县区的全部项目，其他县区仍按原评价表。灰色的“{REFERENCE_HEADER}”是市质强办目前采用的值，仅供核对。"
+                "填法与原评价表相同，有失分、扣分或否决的须写明评价说明。请勿增删行列。"
+            )
         return (
             "填写说明：浅黄色单元格是填写处，只在其中填写“实际得分”“评价说明”和“填报日期”，其他内容已锁定。"
             "评分项填得分（0至满分，最多两位小数）；扣分项填事件次数（未发生填0）；加分项填加分（不符合填0）；"
@@ -257,6 +280,9 @@ class FormWriter:
             ws.write_number(r.row, COL_MAX, as_number(r.item.max), self._max_format(r))
             ws.write_blank(r.row, COL_SCORE, None, f[f"input_{r.item.kind}"])
             ws.write_blank(r.row, COL_REMARK, None, f["remark"])
+            if self.units:
+                shown = self.reference.get((r.unit.name, r.item.id), NO_REFERENCE)
+                ws.write_string(r.row, COL_REFERENCE, shown, f["reference"])
             previous = r.unit.name
 
     def _max_format(self, r: FormRow) -> Any:
@@ -379,7 +405,7 @@ class FormWriter:
         steps = [
             "如何交回：",
             f"1. 在“{FORM_SHEET}”工作表的浅黄色单元格中填写，保存为 .xlsx 格式（Excel、WPS 或 LibreOffice 均可）。",
-            f"2. 于 {rb.return_deadline:%Y年%m月%d日} 前把电子版发送到"
+            f"2. {'尽快' if self.units else f'于 {rb.return_deadline:%Y年%m月%d日} 前'}把电子版发送到"
             f"{rb.office}邮箱 {office.email if office else ''}，文件名可以保留原样。",
             "3. 打印“评价表”并加盖本部门印章，纸质版报送市质强办存档。",
             "4. 不要增删行列、重命名工作表或改动锁定内容，否则汇总时会被退回；表格有误请联系市质强办重新下发。",
@@ -452,18 +478,22 @@ def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
     }
 
 
-def _form_widths(rubric: Rubric, rows: list[FormRow]) -> dict[int, int]:
-    """Column widths from the form's texts: unit names on one line, no item text wrapping inside '（1.5分）'."""
+def _form_widths(rubric: Rubric, rows: list[FormRow], *, reference: bool = False) -> dict[int, int]:
+    """Column widths from the form's texts: unit names on one line, no item text wrapping inside '（1.5分）';
+    a correction form's reference column is taken from the remark's share of the page."""
     widths = {
         **FIXED_WIDTHS,
         COL_UNIT: name_width([u.name for u in rubric.units]),
         COL_TEXT: text_width(sorted({r.text for r in rows}), 42, 62, 52),
+        **({COL_REFERENCE: REFERENCE_WIDTH} if reference else {}),
     }
     widths[COL_REMARK] = max(36, TOTAL_WIDTH - sum(widths.values()))
     return dict(sorted(widths.items()))
 
 
-def _print_setup(ws: Worksheet, last_row: int, repeat_row: int, *, scale: int | None = None) -> None:
+def _print_setup(
+    ws: Worksheet, last_row: int, repeat_row: int, *, scale: int | None = None, last_col: int = LAST_COL
+) -> None:
     """A4 landscape with the header repeated; at a fixed scale (so that page breaks hold) or one page wide."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -475,7 +505,7 @@ def _print_setup(ws: Worksheet, last_row: int, repeat_row: int, *, scale: int | 
     ws.center_horizontally()
     ws.set_margins(**MARGINS_IN)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, last_row, LAST_COL)
+    ws.print_area(0, 0, last_row, last_col)
 
 
 BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
@@ -506,6 +536,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "unit_more": {**boxed, "align": "center", "font_size": 9, "font_color": "#808080"},
         "text": boxed,
         "remark": entry,
+        "reference": {**boxed, "align": "center", "bg_color": REFERENCE_FILL},
         "note": {**base, "font_size": 10},
         "cf_no_remark": {"bg_color": NO_REMARK_FILL},
         **{f"max_{k}": {**MAX_BASE, "num_format": fmt} for k, fmt in max_formats.items()},

@@ -5,6 +5,7 @@ Row and column numbers are 0-based (as xlsxwriter counts); `cell_ref` turns them
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -22,6 +23,11 @@ SHEETS = (FORM_SHEET, GUIDE_SHEET, MANIFEST_SHEET)
 HEADER = ("项目编号", "所评县区", "所评价项目", "满分", "实际得分", "评价说明")
 COL_ID, COL_UNIT, COL_TEXT, COL_MAX, COL_SCORE, COL_REMARK = range(6)
 LAST_COL = COL_REMARK
+# A correction form (some units' rows of one evaluator) adds one locked column after the remark: the value
+# the office currently adopts for the row, shown for reference.
+REFERENCE_HEADER = "现采用值"
+COL_REFERENCE = LAST_COL + 1
+CORRECTION_MARK = "（更正）"
 
 TITLE_ROW, DEPT_ROW, HINT_ROW, HEADER_ROW = 0, 1, 2, 3
 FIRST_DATA_ROW = 4
@@ -84,11 +90,15 @@ class FormRow:
         return cell_ref(self.row, COL_REMARK)
 
 
-def form_rows(rubric: Rubric, evaluator: str) -> list[FormRow]:
-    """The table of one evaluator's form: blocks per unit in the plan's order, items numbered 1., 2., …"""
+def form_rows(rubric: Rubric, evaluator: str, units: Collection[str] = ()) -> list[FormRow]:
+    """The table of one evaluator's form: blocks per unit in the plan's order, items numbered 1., 2., …
+
+    With `units` (a correction form), only those units' blocks."""
     items = rubric.items_for(evaluator)
     rows: list[FormRow] = []
     for unit in rubric.units:
+        if units and unit.name not in units:
+            continue
         for number, item in enumerate(items, start=1):
             rows.append(FormRow(unit, item, number, FIRST_DATA_ROW + len(rows)))
     return rows
@@ -98,8 +108,17 @@ def notes_row(rows: list[FormRow]) -> int:
     return FIRST_DATA_ROW + len(rows) + 1
 
 
-def form_title(rubric: Rubric) -> str:
-    return f"{rubric.city}{rubric.year}年度政府质量工作考核评价表"
+def form_title(rubric: Rubric, units: Collection[str] = ()) -> str:
+    return f"{rubric.city}{rubric.year}年度政府质量工作考核评价表{CORRECTION_MARK if units else ''}"
+
+
+def form_header(units: Collection[str] = ()) -> tuple[str, ...]:
+    """The table's column titles; a correction form has the reference column too."""
+    return (*HEADER, REFERENCE_HEADER) if units else HEADER
+
+
+def last_col(units: Collection[str] = ()) -> int:
+    return COL_REFERENCE if units else LAST_COL
 
 
 def dept_text(evaluator: Evaluator) -> str:
@@ -120,12 +139,21 @@ def max_cell_value(item: Item) -> str:
     return canonical(item.max)
 
 
-def expected_content(rubric: Rubric, evaluator: Evaluator) -> LockedContent:
-    """The locked content a form for this evaluator carries (what the HMAC covers)."""
+def correction_file_name(rubric: Rubric, evaluator: Evaluator, units: Collection[str], stamp: str) -> str:
+    """A correction form's file name: the department, the units (or how many) and when it was made."""
+    names = [u.name for u in rubric.units if u.name in units]
+    shown = "、".join(names) if len(names) <= 3 else f"{names[0]}等{len(names)}个单位"
+    return f"{rubric.year}年度质量工作考核评价表{CORRECTION_MARK}_{display_name(evaluator)}_{shown}_{stamp}.xlsx"
+
+
+def expected_content(rubric: Rubric, evaluator: Evaluator, units: Collection[str] = ()) -> LockedContent:
+    """The locked content a form for this evaluator (a correction form: for these units) carries (what the
+    HMAC covers)."""
+    rows = form_rows(rubric, evaluator.name, units)
     return LockedContent(
         sheets=SHEETS,
-        title=form_title(rubric),
+        title=form_title(rubric, units),
         department=dept_text(evaluator),
-        header=HEADER,
-        rows=tuple((r.unit.name, r.item.id, r.text, max_cell_value(r.item)) for r in form_rows(rubric, evaluator.name)),
+        header=form_header(units),
+        rows=tuple((r.unit.name, r.item.id, r.text, max_cell_value(r.item)) for r in rows),
     )

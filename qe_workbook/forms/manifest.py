@@ -18,6 +18,8 @@ from dataclasses import dataclass, fields, replace
 FORMAT = "qe_workbook-form/1"
 _YEAR = re.compile(r"[0-9]{4}")
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+OPTIONAL = ("units",)
+UNIT_SEPARATOR = "、"
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,28 @@ class Manifest:
     form_id: str
     generated_at: str
     hmac: str = ""
+    # A correction form: the units whose rows it holds, joined with UNIT_SEPARATOR. Left out of the sheet,
+    # the properties and the signed bytes when empty, so a full form is what it was before corrections existed.
+    units: str = ""
 
     def rows(self) -> list[tuple[str, str]]:
-        return [(f.name, str(getattr(self, f.name))) for f in fields(self)]
+        return [
+            (f.name, str(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in OPTIONAL or getattr(self, f.name)
+        ]
+
+    @property
+    def unit_names(self) -> tuple[str, ...]:
+        return tuple(self.units.split(UNIT_SEPARATOR)) if self.units else ()
 
     @classmethod
     def from_mapping(cls, values: dict[str, str]) -> Manifest | None:
         """Rebuild from the key/value pairs read back from a file; None when incomplete or malformed."""
         try:
-            data = {f.name: str(values[f.name]).strip() for f in fields(cls)}
+            data = {
+                f.name: str(values[f.name]).strip() for f in fields(cls) if f.name not in OPTIONAL or f.name in values
+            }
         except KeyError:
             return None
         if not (_YEAR.fullmatch(data["year"]) and _HEX64.fullmatch(data["hmac"]) and data["format"].isascii()):
@@ -72,7 +87,8 @@ def _shallow(obj: Manifest | LockedContent) -> dict[str, object]:
 
 
 def canonical_bytes(manifest: Manifest, content: LockedContent) -> bytes:
-    data = {"manifest": _shallow(replace(manifest, hmac="")), "content": _shallow(content)}
+    signed = {k: v for k, v in _shallow(replace(manifest, hmac="")).items() if k not in OPTIONAL or v}
+    data = {"manifest": signed, "content": _shallow(content)}
     return json.dumps(_nfc(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 

@@ -23,6 +23,7 @@ from ..forms.layout import (
     TITLE_CELL,
     cell_ref,
     expected_content,
+    form_header,
 )
 from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
 from ..problems import Problem, problem
@@ -68,7 +69,8 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
         return Integrity(None, None, [problem("FORM_NO_MANIFEST", file=file)])
     if manifest.format != FORMAT:
         return Integrity(manifest, None, [problem("FORM_MANIFEST_FORMAT", file=file, format=manifest.format)])
-    content = raw.content()
+    units = manifest.unit_names  # a correction form holds only these units' rows
+    content = raw.content(len(form_header(units)))
     evaluator = rubric.evaluator(manifest.evaluator)
     if verify(key, manifest, content):
         if manifest.year != rubric.year:
@@ -77,7 +79,7 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
         if evaluator is None:
             unknown = problem("FORM_UNKNOWN_EVALUATOR", file=file, evaluator=manifest.evaluator)
             return Integrity(manifest, None, [unknown])
-        changes = content_differences(content, expected_content(rubric, evaluator), file)
+        changes = content_differences(content, expected_content(rubric, evaluator, units), file)
         if changes and manifest.rubric_hash != rubric.content_hash:
             return Integrity(manifest, None, [older_rubric(manifest, content, rubric, evaluator, file, changes[0])])
         if changes:
@@ -86,7 +88,7 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Inte
             return Integrity(manifest, None, [old])
         return Integrity(manifest, evaluator, [])
     if evaluator is not None and manifest.year == rubric.year:
-        expected = expected_content(rubric, evaluator)
+        expected = expected_content(rubric, evaluator, units)
         if verify(key, manifest, expected):
             rows = rows_in_sheet(raw, expected)
             return Integrity(manifest, None, content_differences(content, expected, file, rows_in_sheet=rows))

@@ -35,6 +35,7 @@ from ..forms.layout import (
     FormRow,
     cell_ref,
     form_rows,
+    last_col,
     notes_row,
 )
 from ..problems import Problem, Severity, problem
@@ -70,12 +71,15 @@ class Values:
     problems: list[Problem]
 
 
-def read_values(raw: RawForm, rubric: Rubric, evaluator: str, file: str, *, allow_partial: bool = False) -> Values:
-    rows = form_rows(rubric, evaluator)
+def read_values(
+    raw: RawForm, rubric: Rubric, evaluator: str, file: str, *, allow_partial: bool = False, units: tuple[str, ...] = ()
+) -> Values:
+    """The values of an evaluator's form (a correction form: of its `units`' rows)."""
+    rows = form_rows(rubric, evaluator, units)
     problems: list[Problem] = []
     entries = [_entry(raw, r, file, problems, allow_partial) for r in rows]
-    fill_date = _fill_date(raw, rubric, file, problems)
-    problems += _extra_content(raw, rows, file)
+    fill_date = _fill_date(raw, rubric, file, problems, late=not units)  # a correction comes after the deadline
+    problems += _extra_content(raw, rows, file, last_col(units))
     return Values(entries, fill_date, problems)
 
 
@@ -204,7 +208,7 @@ def parse_fill_date(value: Any) -> date | None:
     return None
 
 
-def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem]) -> date | None:
+def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem], *, late: bool = True) -> date | None:
     value = raw.cell(DATE_ROW, DATE_COL)
     at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": DATE_CELL}
     if is_blank(value):
@@ -220,7 +224,7 @@ def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem])
     issued = _issued(raw)
     if issued is not None and parsed < issued:
         problems.append(problem("VALUE_DATE_BEFORE_ISSUE", **at, date=parsed, issued=issued))
-    if parsed > rubric.return_deadline:
+    if late and parsed > rubric.return_deadline:
         problems.append(problem("VALUE_DATE_LATE", **at, date=parsed, deadline=rubric.return_deadline))
     return parsed
 
@@ -234,12 +238,12 @@ def _issued(raw: RawForm) -> date | None:
         return None
 
 
-def _extra_content(raw: RawForm, rows: list[FormRow], file: str) -> list[Problem]:
+def _extra_content(raw: RawForm, rows: list[FormRow], file: str, last: int) -> list[Problem]:
     """Cells holding something where the form has nothing: never summed, but worth a word."""
     allowed = {(TITLE_ROW, LABEL_COL), (DEPT_ROW, LABEL_COL), (HINT_ROW, LABEL_COL)}
     allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
-    allowed |= {(HEADER_ROW, c) for c in range(LAST_COL + 1)}
-    allowed |= {(r.row, c) for r in rows for c in range(LAST_COL + 1)}
+    allowed |= {(HEADER_ROW, c) for c in range(last + 1)}
+    allowed |= {(r.row, c) for r in rows for c in range(last + 1)}
     first_note = notes_row(rows)
     allowed |= {(first_note + n, LABEL_COL) for n in range(len(NOTES))}
     extra = [

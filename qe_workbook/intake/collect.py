@@ -28,6 +28,7 @@ from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import Entry, read_values
 from .container import Limits, open_package, too_large
+from .corrections import apply_corrections
 from .discover import WRONG_FORMAT, Found, discover
 from .generations import retire_superseded
 from .read_form import read_form
@@ -75,6 +76,9 @@ class Submission:
     problems: list[Problem] = field(default_factory=list)
     receipt: Receipt | None = None  # when and how the file arrived, from the receipt record
     check_code: ExpectedCode | None = None  # the 校验码 its stamped paper should show
+    units: tuple[str, ...] = ()  # a correction form: the units whose rows it holds (empty: a full form)
+    generated_at: str = ""  # when the office generated the form (its signed manifest)
+    replaced: dict[str, str] = field(default_factory=dict)  # unit -> the correction form whose rows replace ours
 
     @property
     def owner(self) -> str | None:
@@ -83,6 +87,10 @@ class Submission:
 
     def values_key(self) -> tuple[object, ...]:
         return (self.fill_date, tuple((e.unit, e.item_id, e.raw, e.remark) for e in self.entries))
+
+    def adopted_entries(self) -> list[Entry]:
+        """The entries that count: those of units a correction form replaced are left out."""
+        return [e for e in self.entries if e.unit not in self.replaced] if self.replaced else self.entries
 
 
 @dataclass
@@ -174,20 +182,23 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if not raw.scan.protected:
         sub.problems.append(problem("FORM_UNPROTECTED", file=sub.file, sheet=FORM_SHEET))
     sub.evaluator = integrity.evaluator.name
-    values = read_values(raw, rubric, integrity.evaluator.name, sub.file, allow_partial=allow_partial)
+    if integrity.manifest is not None:
+        sub.units, sub.generated_at = integrity.manifest.unit_names, integrity.manifest.generated_at
+    values = read_values(raw, rubric, sub.evaluator, sub.file, allow_partial=allow_partial, units=sub.units)
     sub.entries, sub.fill_date = values.entries, values.fill_date
-    sub.check_code = expected_codes(raw.cell, form_rows(rubric, sub.evaluator))
+    sub.check_code = expected_codes(raw.cell, form_rows(rubric, sub.evaluator, sub.units))
     sub.problems += values.problems
 
 
 def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Problem]:
-    """Two files for one evaluator: identical ones are harmless; different ones are a conflict."""
+    """Two files for one evaluator (or two copies of one correction form): identical ones are harmless;
+    different ones are a conflict. Different correction forms are ordered by `apply_corrections`."""
     problems: list[Problem] = []
-    by_evaluator: dict[str, list[Submission]] = {}
+    by_evaluator: dict[tuple[str, str], list[Submission]] = {}
     for sub in submissions:
         if sub.status == Status.ACCEPTED and sub.evaluator:
-            by_evaluator.setdefault(sub.evaluator, []).append(sub)
-    for evaluator, subs in by_evaluator.items():
+            by_evaluator.setdefault((sub.evaluator, (sub.form_id or "") if sub.units else ""), []).append(sub)
+    for (evaluator, _), subs in by_evaluator.items():
         if len(subs) < 2:
             continue
         names = [s.file for s in subs]
@@ -217,13 +228,19 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
 
 
 def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Problem]:
-    """Evaluators with no accepted form: missing, or sent only files that were not used."""
+    """Evaluators with no accepted form: missing, or sent only files that were not used. Accepted correction
+    forms count only when together they hold every unit."""
     problems = []
-    accepted = {s.evaluator for s in submissions if s.status == Status.ACCEPTED}
+    accepted = {s.evaluator for s in submissions if s.status == Status.ACCEPTED and not s.units}
+    corrected: dict[str | None, set[str]] = {}
+    for s in submissions:
+        if s.status == Status.ACCEPTED and s.units:
+            corrected.setdefault(s.evaluator, set()).update(s.units)
+    every = {u.name for u in rubric.units}
     for ev in rubric.form_evaluators():
-        if ev.name in accepted:
+        if ev.name in accepted or corrected.get(ev.name, set()) >= every:
             continue
-        tried = [s.file for s in submissions if s.owner == ev.name]
+        tried = [s.file for s in submissions if s.owner == ev.name and not (s.units and s.status == Status.ACCEPTED)]
         contact: dict[str, Any] = {"evaluator": ev.name, "phone": ev.phone or "未提供", "email": ev.email or "未提供"}
         if tried:
             problems.append(problem("SUBMISSION_REJECTED", files=tried, **contact))
@@ -241,7 +258,7 @@ def attach_receipts(submissions: list[Submission], book: ReceiptBook, rubric: Ru
                                 material=FORM_MATERIAL)  # fmt: skip
         if sub.receipt is None:
             problems.append(problem("RECEIPT_NOT_FOUND", file=sub.file, name=sub.file))
-        elif sub.status == Status.ACCEPTED:
+        elif sub.status == Status.ACCEPTED and not sub.units:  # a correction is issued after the deadline
             late = late_problem(sub.receipt, rubric.return_deadline, file=sub.file, who=sub.owner or sub.file,
                                 material=FORM_MATERIAL, rejects=False)  # fmt: skip
             problems += [late] if late else []
@@ -287,6 +304,7 @@ def collect(
     if register is not None:
         problems += retire_superseded(submissions, register)
     problems += resolve_duplicates(submissions, prefer)
+    problems += apply_corrections(submissions, rubric, register)
     problems += receipt_problems
     if receipts:
         problems += attach_receipts(submissions, receipts, rubric)

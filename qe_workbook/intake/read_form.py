@@ -52,8 +52,9 @@ class RawForm:
             return self.grid[row][col]
         return None
 
-    def content(self) -> LockedContent:
-        """The locked content as it stands in the file (what the HMAC is checked against)."""
+    def content(self, columns: int = len(HEADER)) -> LockedContent:
+        """The locked content as it stands in the file (what the HMAC is checked against); `columns`: how
+        many header cells the form has (a correction form has one more)."""
         rows = []
         unit = ""
         row = FIRST_DATA_ROW
@@ -68,7 +69,7 @@ class RawForm:
             sheets=tuple(s.name for s in self.sheets),
             title=cell_text(self.cell(TITLE_ROW, LABEL_COL)),
             department=cell_text(self.cell(DEPT_ROW, LABEL_COL)),
-            header=tuple(cell_text(self.cell(HEADER_ROW, c)) for c in range(len(HEADER))),
+            header=tuple(cell_text(self.cell(HEADER_ROW, c)) for c in range(columns)),
             rows=tuple(rows),
         )
 

@@ -115,6 +115,7 @@ def audit_dict(collected: CollectResult) -> dict[str, Any]:
             "form_id": s.form_id, "fill_date": s.fill_date.isoformat() if s.fill_date else None,
             "decision": s.status, "reason": s.reason,
             "receipt": s.receipt.to_dict() if s.receipt else None,
+            "correction_units": list(s.units), "corrected_by": dict(s.replaced),
         }  # fmt: skip
 
     return {"files": [entry(s) for s in collected.submissions], "ignored": collected.ignored}

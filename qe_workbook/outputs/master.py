@@ -256,7 +256,7 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
         if not own:
             rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收", ""])
         for sub in own:
-            rows.append([ev.name, sub.status.label, sub.file, sub.fill_date, *_arrival(sub, rubric),
+            rows.append([ev.name, _status(sub), sub.file, sub.fill_date, *_arrival(sub, rubric),
                          ev.phone, ev.email, sub.reason, _code(sub)])  # fmt: skip
     for sub in submissions:
         if not sub.owner:
@@ -267,6 +267,11 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     last = s.table(ws, 0, header, rows, widths)
     _widths(ws, widths)
     _paper(ws, 0, last, len(header) - 1)
+
+
+def _status(sub: Submission) -> str:
+    """已采用, 已采用（更正表） for an adopted correction form, or why the file was not used."""
+    return f"{sub.status.label}（更正表）" if sub.units and sub.status == Status.ACCEPTED else sub.status.label
 
 
 def _problems(ws: Worksheet, s: Sheets, problems: list[Problem]) -> None:

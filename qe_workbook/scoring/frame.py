@@ -102,7 +102,7 @@ def _rows(rubric: Rubric, submissions: Iterable[Submission], sheet: str) -> Iter
     facts = {i.id: (i.area, i.key_point, str(i.kind), to_cents(i.max)) for i in rubric.items}
     for sub in submissions:
         fill_date = pd.Timestamp(sub.fill_date) if sub.fill_date else None
-        for e in sub.entries:
+        for e in sub.adopted_entries():
             area, key_point, kind, max_cents = facts[e.item_id]
             # The value checks let no score with more than 2 decimals and no fractional event count through.
             value = None if e.value is None else int(e.value.scaleb(2))
