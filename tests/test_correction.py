@@ -24,7 +24,7 @@ from qe_workbook.record.diff import diff_runs
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
-from .conftest import load_ok, small_rubric_data, write_json
+from .conftest import load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
 
 ISSUED = datetime(2023, 5, 10, 9, 0)
@@ -203,3 +203,33 @@ def test_a_correction_needs_known_names_and_says_when_nothing_is_adopted_yet(
     assert {sheet.cell(r, COL_REFERENCE + 1).value for r in range(5, 8)} == {"（无）"}
     again = issue_correction(small_rubric, "乙局", ["南区"], tmp_path, KEY, generated_at=ISSUED)
     assert [p.code for p in again.problems] == ["CORRECTION_NO_REFERENCE", "CORRECTION_FILE_EXISTS"]
+
+
+def test_a_correction_typed_in_libreoffice_is_applied_and_prints_like_the_form(
+    tmp_path: Path, small_rubric: Rubric, first_run: RunReport
+) -> None:
+    from .test_print import pages, to_pdf
+    from .test_real_clients import LO_FILL, run_bounded, uno_python
+
+    soffice = require_program("soffice")
+    report = issue_correction(small_rubric, "乙局", ["东区", "西区"], tmp_path / "更正表", KEY, run=first_run.folder,
+                              generated_at=ISSUED)  # fmt: skip
+    assert report.form is not None
+    rows = form_rows(small_rubric, "乙局", ["东区", "西区"])
+    typed = {r.score_cell: str(CORRECTED[(r.unit.name, r.item.id)][0]) for r in rows}
+    typed |= {
+        r.remark_cell: CORRECTED[(r.unit.name, r.item.id)][1] for r in rows if CORRECTED[(r.unit.name, r.item.id)][1]
+    }
+    typed["E2"] = "2023-05-12"
+    returned = tmp_path / "returned" / "乙局更正（LibreOffice）.xlsx"
+    run_bounded([uno_python(), str(LO_FILL), str(report.form.path), str(returned), *(f"{k}={v}" for k, v in typed.items()),
+                 "--profile", str(tmp_path / "lo-profile"), "--soffice", soffice])  # fmt: skip
+    collected = collect(tmp_path / "returned", small_rubric, KEY)
+    corrected = {s.file: s for s in collected.submissions}[returned.name]
+    assert corrected.status == Status.ACCEPTED and corrected.problems == []
+    assert totals(collected, small_rubric) == {"东区": Decimal("93.5"), "西区": Decimal("91.5"), "南区": Decimal(98)}
+
+    (pdf,) = to_pdf([report.form.path], tmp_path / "pdf", tmp_path / "lo-profile")
+    form_page, *guide = pages(pdf)
+    assert "（更正）" in form_page and "现采用值" in form_page and "37.5" in form_page
+    assert "南区" not in form_page and len(guide) == 1
