@@ -198,6 +198,20 @@ _TYPES = [
         "{cell}：分数线应从高到低排列：{min} 不低于上一级的 {previous}",
     ),
     ProblemType(
+        "GRADE_LIMIT_APPLIED",
+        _I,
+        "考核细则限定了某一等级的单位个数，超出的单位按排名降一级（考核方案的等级建议）。",
+        "无需处理；如会议另有决定，请用 adjustments.xlsx 调整。",
+        "{unit}：{reason}",
+    ),
+    ProblemType(
+        "RUBRIC_LIMIT_GRADE",
+        _E,
+        "等级数量上限中的等级不是分数线中的等级（最低等级没有更低的等级可降）。",
+        "请把 grading.limits 中的 grade 改为 thresholds 中的某个等级。",
+        "{cell}：等级数量上限中的等级“{grade}”不是分数线中的等级（{grades}）",
+    ),
+    ProblemType(
         "RUBRIC_VETO_GRADE_UNKNOWN",
         _E,
         "否决后的等级不是已定义的等级。",

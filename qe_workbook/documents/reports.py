@@ -62,6 +62,7 @@ def write_reports(
     stage = f"{stage}（暂定）" if provisional else stage
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
+    capped = {d.unit: [f"按考核细则的等级数量上限，你单位{d.sentence()}。"] for d in results.demotions}
     written = [
         write_feedback(
             feedback_dir / feedback_name(rubric, unit.unit),
@@ -70,7 +71,7 @@ def write_reports(
             unit,
             issued,
             stage,
-            (notes or {}).get(unit.unit, ()),
+            [*capped.get(unit.unit, ()), *(notes or {}).get(unit.unit, ())],
         )
         for unit in results.by_rank()
     ]

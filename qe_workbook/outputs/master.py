@@ -200,6 +200,7 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
         "总分 = 各领域得分 + 加分 − 扣分，按精确值计算和排名，显示时四舍五入保留两位小数。",
         "等级带“（暂定）”的单位有项目缺少有效得分，详见“问题清单”和“报送情况”。",
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",
+        *(f"等级数量上限：{d.unit}{d.sentence()}。" for d in results.demotions),
     ]
     for n, note in enumerate(notes, start=last + 2):
         ws.set_row(n, text_height([(note, sum(widths))]))

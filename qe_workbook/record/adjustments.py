@@ -62,8 +62,7 @@ class Adjustment:
 
 
 def grade_order(rubric: Rubric) -> list[str]:
-    grading = rubric.grading
-    return list(dict.fromkeys([*(t.grade for t in grading.thresholds), grading.lowest_grade, grading.veto_grade]))
+    return rubric.grading.order
 
 
 def write_template(path: Path, rubric: Rubric) -> Path:
@@ -147,7 +146,9 @@ def apply_adjustments(results: Results, adjustments: Sequence[Adjustment], rubri
         by_unit.setdefault(adjustment.unit, []).append(adjustment)
     units = [_adjusted(u, by_unit.get(u.unit, []), rubric) for u in results.units]
     ranked = [replace(u, rank=_rank(u, units, rubric.grading.veto_ranks_last)) for u in units]
-    return Results(results.year, ranked, results.problems, results.frame, results.items_frame, results.units_frame)
+    capped = [d for d in results.demotions if d.unit not in by_unit]  # an adjusted unit's grade is the meeting's
+    return Results(results.year, ranked, results.problems, results.frame, results.items_frame, results.units_frame,
+                   capped)  # fmt: skip
 
 
 def _rank(unit: UnitResult, units: list[UnitResult], veto_last: bool) -> int:

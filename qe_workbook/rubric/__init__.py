@@ -6,6 +6,7 @@ from .model import (
     KIND_LABELS,
     Area,
     Evaluator,
+    GradeLimit,
     Grading,
     Item,
     JointRule,
@@ -17,6 +18,6 @@ from .model import (
 )
 
 __all__ = [
-    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Evaluator", "Grading", "Item", "JointRule", "KeyPoint", "Kind", "Rubric",
+    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Evaluator", "GradeLimit", "Grading", "Item", "JointRule", "KeyPoint", "Kind", "Rubric",
     "RubricLoad", "Threshold", "Unit", "default_rubric_path", "load_rubric",
 ]  # fmt: skip

@@ -89,6 +89,8 @@ def _schema_message(error: ValidationError) -> str:
         return f"应不大于 {error.validator_value}，实际为 {shown}"
     if v == "minItems":
         return f"至少应有 {error.validator_value} 项"
+    if v == "oneOf":  # the one oneOf: a grade limit is a number of units or a percentage
+        return "“max_units”（单位个数）和“max_percent”（百分比）应填且只填一个"
     if v == "minLength":
         return "不能为空"
     if v == "maxLength":
@@ -319,6 +321,7 @@ def _grading_problems(grading: dict[str, Any], src: str) -> Iterator[Problem]:
     for n, m in enumerate(mins):
         if decimal_places(m) > 2:
             yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"$.grading.thresholds[{n}].min", value=m)
+    yield from _limit_problems(grading, [t["grade"] for t in thresholds], src)
     if grading["veto"]["grade"] not in grades:
         yield problem(
             "RUBRIC_VETO_GRADE_UNKNOWN",
@@ -327,6 +330,22 @@ def _grading_problems(grading: dict[str, Any], src: str) -> Iterator[Problem]:
             grade=grading["veto"]["grade"],
             grades=grades,
         )
+
+
+def _limit_problems(grading: dict[str, Any], graded: list[str], src: str) -> Iterator[Problem]:
+    """Each capped grade is one of the thresholds' grades (so there is a grade below it), capped once."""
+    limits = grading.get("limits", [])
+    for grade, count in Counter(x["grade"] for x in limits).items():
+        if count > 1:
+            yield problem("RUBRIC_DUPLICATE_ID", file=src, cell="$.grading.limits", what="等级数量上限的等级",
+                          value=grade, count=count)  # fmt: skip
+    for n, limit in enumerate(limits):
+        if limit["grade"] not in graded:
+            yield problem("RUBRIC_LIMIT_GRADE", file=src, cell=f"$.grading.limits[{n}].grade", grade=limit["grade"],
+                          grades=graded)  # fmt: skip
+        if "max_percent" in limit and decimal_places(Decimal(str(limit["max_percent"]))) > 2:
+            yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"$.grading.limits[{n}].max_percent",
+                          value=limit["max_percent"])  # fmt: skip
 
 
 def _evaluator_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:

@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "veto_grade": "否决等级",
     "veto_ranks_last": "否决单位排在最后",
     "joint": "联合评价规则",
+    "limits": "等级数量上限",
 }
 
 _POINT_FIELDS = {"max", "per_event"}
@@ -395,6 +396,7 @@ def _grading_values(rubric: Rubric) -> dict[str, Any]:
         "veto_grade": g.veto_grade,
         "veto_ranks_last": g.veto_ranks_last,
         "joint": g.joint,
+        "limits": tuple(x.text() for x in g.limits),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..problems import Problem, has_errors, os_error_text, problem
 from .check import check_rubric_data
-from .model import Area, Evaluator, Grading, Item, JointRule, KeyPoint, Kind, Rubric, Threshold, Unit
+from .model import Area, Evaluator, GradeLimit, Grading, Item, JointRule, KeyPoint, Kind, Rubric, Threshold, Unit
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
@@ -85,6 +85,11 @@ def load_rubric(path: str | Path) -> RubricLoad:
     return RubricLoad(build_rubric(data), problems)
 
 
+def _build_limit(data: dict[str, Any]) -> GradeLimit:
+    percent = data.get("max_percent")
+    return GradeLimit(data["grade"], data.get("max_units"), Decimal(str(percent)) if percent is not None else None)
+
+
 def build_rubric(data: dict[str, Any]) -> Rubric:
     """Build the model from data that passed `check_rubric_data`."""
     grading = data["grading"]
@@ -124,6 +129,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
             veto_grade=grading["veto"]["grade"],
             veto_ranks_last=grading["veto"]["ranks_last"],
             joint=JointRule(grading["joint"]),
+            limits=tuple(_build_limit(x) for x in grading.get("limits", ())),
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         report_date=date.fromisoformat(data["report_date"]) if data.get("report_date") else None,

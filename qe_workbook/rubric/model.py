@@ -97,12 +97,38 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class GradeLimit:
+    """At most `max_units` units, or `max_percent` % of the units (rounded down), get `grade`."""
+
+    grade: str
+    max_units: int | None = None
+    max_percent: Decimal | None = None
+
+    def allowed(self, units: int) -> int:
+        if self.max_units is not None:
+            return self.max_units
+        return int(Decimal(units) * (self.max_percent or Decimal(0)) // 100)
+
+    def text(self) -> str:
+        """至多 2 个单位 / 至多 30% 的单位."""
+        if self.max_units is not None:
+            return f"{self.grade}级最多 {self.max_units} 个单位"
+        return f"{self.grade}级最多占被考核单位的 {self.max_percent}%（向下取整）"
+
+
+@dataclass(frozen=True)
 class Grading:
     thresholds: tuple[Threshold, ...]
     lowest_grade: str
     veto_grade: str
     veto_ranks_last: bool
     joint: JointRule
+    limits: tuple[GradeLimit, ...] = ()  # optional caps on how many units get a grade, highest grade first
+
+    @property
+    def order(self) -> list[str]:
+        """The grades from highest to lowest (the veto grade last when it is none of the others)."""
+        return list(dict.fromkeys([*(t.grade for t in self.thresholds), self.lowest_grade, self.veto_grade]))
 
     def grade_for(self, total: Fraction) -> str:
         for t in self.thresholds:

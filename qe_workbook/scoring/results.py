@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ import pandas as pd
 from ..problems import Problem, problem
 from ..rubric import Item, Kind, Rubric
 from .frame import plain
+
+if TYPE_CHECKING:
+    from .limits import Demotion
 
 INCOMPLETE_MARK = "（暂定）"
 NO_REMARK = "（未填写评价说明）"
@@ -154,6 +157,7 @@ class Results:
     frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the master frame
     items_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per (unit, item)
     units_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per unit
+    demotions: list[Demotion] = field(default_factory=list)  # units a grade cap of the rubric moved down
 
     def by_rank(self) -> list[UnitResult]:
         return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order

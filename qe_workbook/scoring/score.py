@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..problems import problem
 from ..rubric import JointRule, Kind, Rubric
 from .frame import Column, to_cents
+from .limits import apply_grade_limits
 from .results import INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, UnitResult, incomplete_problems
 
 __all__ = [
@@ -160,8 +162,13 @@ def score(frame: pd.DataFrame, rubric: Rubric) -> Results:
     """Unit totals, grades and ranks from the master frame (a pure function of frame and rubric)."""
     items, source_rows = item_frame(frame, rubric)
     units = unit_frame(items, rubric)
+    demotions = apply_grade_limits(units, rubric)
     table = ItemTable(rubric, frame, items, source_rows)
     results = Results(rubric.year, [UnitResult.from_row(unit, row, table) for unit, row in units.iterrows()], [])
     results.frame, results.items_frame, results.units_frame = frame, items, units
-    results.problems = incomplete_problems(results.units)
+    results.demotions = demotions
+    results.problems = incomplete_problems(results.units) + [
+        problem("GRADE_LIMIT_APPLIED", unit=d.unit, reason=d.sentence(), grade=d.grade, reached=d.reached)
+        for d in demotions
+    ]
     return results

@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ...amounts import as_number
+from ...amounts import as_number, canonical
 from .layout import (
     AREA_GAP_HEADER,
     AREA_SUM_HEADER,
@@ -228,6 +228,9 @@ def _key_values(
             if setting.path == "thresholds":
                 _write(ws, row, 1, one and one["grade"], fmt)
                 _write(ws, row, 2, one and as_number(Decimal(str(one["min"]))), fmt)
+            elif setting.path == "limits":
+                _write(ws, row, 1, one and one["grade"], fmt)
+                _write(ws, row, 2, one and _limit_text(one), fmt)
             elif setting.type == FIXED:
                 _write(ws, row, 1, FIXED_VALUES[setting.path][1], fmt)
             elif setting.type == JOINT:
@@ -243,6 +246,13 @@ def _key_values(
             row += 1
     ws.freeze_panes(1, 0)
     _print_setup(ws)
+
+
+def _limit_text(limit: dict[str, Any]) -> str:
+    """A grade limit's C cell: the number of units (2), or the percentage as text (30%)."""
+    if "max_units" in limit:
+        return str(limit["max_units"])
+    return f"{canonical(Decimal(str(limit['max_percent'])))}%"
 
 
 def _ref(sheet: str, col: int, first: int, last: int) -> str:

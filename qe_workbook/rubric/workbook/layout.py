@@ -109,6 +109,15 @@ GRADING_ROWS: tuple[Setting, ...] = (
     Setting("joint", "联合评价规则", JOINT, hint="平均值：取各部门评分的平均值；从严：取最低分（扣分取最多）"),
     Setting("decimals", "小数位数", FIXED, hint="固定为 2，不能修改"),
     Setting("rounding", "舍入方式", FIXED, hint="固定为 四舍五入，不能修改"),
+    Setting(
+        "limits",
+        "等级数量上限",
+        GRADE,
+        required=False,
+        many=True,
+        hint="可不填。B 列填等级，C 列填最多几个单位（如 2）或占被考核单位的百分比（如 30%，向下取整）；"
+        "超出的按排名降一级，同分不拆分",
+    ),
 )
 KV_HEADER = ("项目", "内容")
 THRESHOLD_MIN_HEADER = "分数线"

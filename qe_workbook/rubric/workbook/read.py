@@ -133,6 +133,26 @@ class _Reader:
             return Decimal(0)
         return number
 
+    def limit(self, value: Any, extra: Any, sheet: str, row: int, path: str) -> dict[str, Any]:
+        """A grade limit: 2 (units), '30%' or a cell formatted as a percentage (0.3) (of the units)."""
+        self.note(f"{path}.grade", (sheet, row, 1))
+        grade = self.text(value) if value is not None else ""
+        place: Place = (sheet, row, 2)
+        label = f"{grade}级的数量上限"
+        text = self.text(extra) if extra is not None else ""
+        if text.endswith(("%", "％")):
+            self.note(f"{path}.max_percent", place)
+            return {"grade": grade or "A", "max_percent": self.points(text[:-1].strip(), place, label) or Decimal(0)}
+        if not text:
+            self.report("RUBRIC_XLSX_EMPTY", place, label=label)
+            return {"grade": grade or "A", "max_units": 0}
+        number = self.points(extra, place, label) or Decimal(0)
+        if 0 < number < 1:  # 30% typed into a percentage cell reads back as 0.3
+            self.note(f"{path}.max_percent", place)
+            return {"grade": grade or "A", "max_percent": number * 100}
+        self.note(f"{path}.max_units", place)
+        return {"grade": grade or "A", "max_units": int(number) if number == number.to_integral_value() else number}
+
     def choice(self, value: Any, place: Place, label: str, options: dict[Any, str], stand_in: Any) -> Any:
         """A value from a fixed list: its label (评分项) or its key (score)."""
         text = str(value).strip()
@@ -326,6 +346,8 @@ class _Reader:
             else:
                 minimum = self.points(extra, (sheet, row, 2), f"{grade}级的最低分") or Decimal(0)
             return {"grade": grade or "A", "min": minimum}
+        if setting.path == "limits":
+            return self.limit(value, extra, sheet, row, path)
         if setting.type == DATE:
             return self.a_date(value, place, label)
         if setting.type == YEAR:
