@@ -61,6 +61,7 @@ def test_at_most_two_a_pushes_down_the_third(tmp_path: Path) -> None:
     )
     text = "\n".join(p.text for p in letter.paragraphs)
     assert f"按考核细则的等级数量上限，你单位{sentence}。" in text
+    assert "已达到A级分数线，因等级数量上限定为B级" in text and "已达到最高等级标准" not in text
     other = docx.Document(
         str(run / "反馈意见" / next(p.name for p in (run / "反馈意见").iterdir() if "西区" in p.name))
     )

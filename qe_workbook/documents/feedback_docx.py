@@ -92,7 +92,8 @@ def write_feedback(
 
 def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitResult) -> None:
     tied = sum(1 for u in results.units if u.rank == unit.rank) > 1
-    standing = "" if unit.veto else _standing(rubric, unit)
+    capped = any(d.unit == unit.unit for d in results.demotions)
+    standing = "" if unit.veto else _standing(rubric, unit, capped)
     doc.paragraph(
         f"你单位总分{num(unit.total)}，等级为 {glue(unit.grade_label)}，在{num(len(results.units), '个')}被考核单位中"
         f"{'并列' if tied else ''}排名第{num(unit.rank, '位')}{standing}。各领域得分如下："
@@ -112,9 +113,13 @@ def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitR
         doc.paragraph(f"注：{gaps}等项目尚缺有效评分，以上总分、等级和排名为暂定，待评分补齐后另行反馈。")
 
 
-def _standing(rubric: Rubric, unit: UnitResult) -> str:
-    """'，距 B 级（80 分）还差 4.50 分' — or that the top grade is reached."""
+def _standing(rubric: Rubric, unit: UnitResult, capped: bool) -> str:
+    """'，距 B 级（80 分）还差 4.50 分' — or that the top grade is reached, or that a grade limit (`capped`) moved
+    the unit below the grade its total reached."""
     provisional = "（按暂定总分计算）" if not unit.complete else ""
+    reached = rubric.grading.grade_for(unit.total)
+    if capped:  # the sentence with the reason follows the result table
+        return f"，已达到{reached}级分数线，因等级数量上限定为{unit.grade}级{provisional}"
     upper = rubric.grading.next_grade_up(unit.total)
     if upper is None:
         return f"，已达到最高等级标准{provisional}"
