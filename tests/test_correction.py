@@ -116,6 +116,7 @@ def test_a_correction_for_two_units_changes_exactly_those_items(
 
     diff, problems = diff_runs(first_run.folder, second.folder, small_rubric)
     assert problems == [] and diff is not None
+    assert [c.behind for c in diff.items] == ["更正表 乙局更正.xlsx"] * 2
     changed = [(c.unit, c.item_id, c.old, c.new, c.new_from) for c in diff.items]
     jia = {(r.unit.name, r.item.id): r.score_cell for r in form_rows(small_rubric, "甲局")}
     assert changed == [("东区", "03-1", "35.00", "38.00", f"乙局更正.xlsx 评价表!{on_correction[('东区', '03-1')]}"),

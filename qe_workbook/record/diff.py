@@ -7,6 +7,7 @@ rubric they were scored with); `write_change_report` writes 变更说明.xlsx.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, astuple, dataclass, field
@@ -38,7 +39,7 @@ class ItemChange:
     new: str
     old_from: str
     new_from: str
-    behind: str = ""  # the appeal behind the change, from the new run's 异议登记
+    behind: str = ""  # the correction form and the appeal behind the change (the new run's audit and 异议登记)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ ITEM_HEADER = [
     "新得分",
     "原来源（文件 工作表!单元格）",
     "新来源（文件 工作表!单元格）",
-    "变更依据（异议复核）",
+    "变更依据（更正表、异议复核）",
 ]
 UNIT_HEADER = ["被考核单位", "原总分", "新总分", "变化", "原等级", "新等级", "原排名", "新排名"]
 
@@ -87,6 +88,7 @@ def diff_runs(old_dir: Path, new_dir: Path, rubric: Rubric) -> tuple[RunDiff | N
     new_adjusted, more = adjust(new, new_dir / ADJUSTMENTS_FILE, rubric)
     old, new = (old_adjusted.after if old_adjusted else old), (new_adjusted.after if new_adjusted else new)
     behind, found = appeals_behind(new_dir / APPEALS_FILE, rubric)
+    behind = corrections_behind(new_dir, new, behind)
     return compare_results(old, new, old_dir.name, new_dir.name, behind), problems + more + found
 
 
@@ -102,6 +104,27 @@ def appeals_behind(path: Path, rubric: Rubric) -> tuple[dict[tuple[str, str], st
             text = f"异议：{a.claim}；{a.evaluator}复核意见：{a.outcome}{when}"
             behind[(a.unit, a.item_id)] = "；".join(filter(None, [behind.get((a.unit, a.item_id), ""), text]))
     return behind, [p for p in problems if p.code != "APPEAL_PENDING"]
+
+
+def corrections_behind(
+    run_dir: Path, results: Results, behind: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], str]:
+    """`behind` with, for each (unit, item) scored from an adopted correction form, that form named."""
+    try:
+        files = json.loads((run_dir / "audit.json").read_text(encoding="utf-8")).get("files", [])
+        corrections = {f["file"] for f in files if f.get("correction_units") and f.get("decision") == "accepted"}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        return behind
+    if not corrections:
+        return behind
+    merged = dict(behind)
+    for unit in results.units:
+        for item_score in unit.items:
+            used = [f"更正表 {s.file}" for s in item_score.sources if s.file in corrections]
+            if used:
+                key = (unit.unit, item_score.item.id)
+                merged[key] = "；".join(filter(None, [*used, behind.get(key, "")]))
+    return merged
 
 
 def compare_results(
