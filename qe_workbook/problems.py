@@ -1315,6 +1315,63 @@ _TYPES = [
         "请评价部门复核后在异议登记中填写复核意见和日期；调整得分的，由评价部门报送更正。",
         "{unit}对项目 {item} 的异议尚未复核",
     ),
+    # the office's wording of the feedback (反馈修改稿.xlsx)
+    ProblemType(
+        "FEEDBACK_WORDING_UNREADABLE",
+        _E,
+        "反馈修改稿无法读取。",
+        "请使用 qe feedback export 生成的反馈修改稿，保存为 .xlsx 后重新运行。",
+        "反馈修改稿无法读取：{reason}",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_UNKNOWN",
+        _E,
+        "反馈修改稿中的被考核单位或项目编号不在考核细则中，该行未采用。",
+        "请不要改动“被考核单位”“项目编号”两列；重新用 qe feedback export 导出并把修改的文字复制过去。",
+        "被考核单位“{unit}”或项目编号“{item}”不在考核细则中",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_DUPLICATE",
+        _E,
+        "反馈修改稿中同一县区的同一项目有两行，后一行未采用。",
+        "请删除重复的一行，只保留要发出的反馈表述。",
+        "{unit}的项目 {item} 在第 {first} 行已经有了，本行未采用",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_BAD_SEND",
+        _E,
+        "“是否反馈”只能选“是”或“否”；填错的项目暂不写入反馈意见。",
+        "请在下拉列表中选择“是”或“否”，然后重新生成反馈意见。",
+        "{unit}的项目 {item}：“是否反馈”填的是“{value}”，该项目暂不写入反馈意见",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_STALE",
+        _W,
+        "评价部门的评价说明（原文）与反馈修改稿中的原文不同：修改稿是按另一次结果导出的。反馈意见仍用修改稿中的反馈表述。",
+        "请用 qe feedback export 结果文件夹 --from 本修改稿 重新导出，核对标为“原文已变”的行。",
+        "{unit}的项目 {item}：原文已变，请核对反馈表述",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_NO_ROW",
+        _W,
+        "反馈修改稿中没有这个失分（扣分、加分、否决）项目，反馈意见中用评价部门的原文。",
+        "请用 qe feedback export 结果文件夹 --from 本修改稿 重新导出，为新增的项目填写反馈表述。",
+        "反馈修改稿中没有{unit}的项目 {item}，反馈意见中用原文",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_NOT_NOTED",
+        _I,
+        "反馈修改稿中的这个项目在本次结果中已不再失分（扣分、加分、否决），不写入反馈意见。",
+        "无需处理。",
+        "{unit}的项目 {item} 本次已不再失分，该行未使用",
+    ),
+    ProblemType(
+        "FEEDBACK_WORDING_CHANGED",
+        _W,
+        "重新导出的反馈修改稿中有原文已变的行：保留了市质强办的反馈表述，请逐行核对。",
+        "在反馈修改稿中按“核对”一栏筛选“原文已变”的行，核对反馈表述后保存。",
+        "共 {count} 行原文已变，已保留原来的反馈表述，请核对",
+    ),
     # the archive
     ProblemType(
         "ARCHIVE_NOT_APPROVED",

@@ -1,6 +1,10 @@
 """The feedback letter a county government receives (考核结果反馈意见): its result, where it lost
 points, what to improve — a body of a few pages, every lost item with its remarks in the attachment.
 
+What the letter says about each item (the remarks, and whether the item is listed at all) comes
+from the fed-back list (feedback/fed_back.py): the office's wording when it gave one, else the
+departments' remarks; the figures (totals, areas, counts of lost items) are always the full result.
+
 Totals, gaps and losses are exact Fractions; they are only rounded (half up, 2 decimals) when
 printed. Remarks and event counts come from the returned forms and are printed as plain text; a
 missing remark is left out. Numbers are written in one style, "总分 75.50 分，等级为 C", with
@@ -10,7 +14,7 @@ no-break spaces so that a number never parts from its unit.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +22,7 @@ from pathlib import Path
 from docx.shared import Pt
 
 from ..amounts import canonical, fmt2
+from ..feedback.fed_back import FedBack, unit_fed_back
 from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
 from ..scoring.score import ItemScore, Results, UnitResult
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
@@ -63,8 +68,11 @@ def write_feedback(
     issued: date,
     stage: str = DRAFT_STAGE,
     notes: Sequence[str] = (),
+    told: Mapping[str, FedBack] | None = None,
 ) -> Path:
-    """One unit's feedback letter; `notes` (the meeting's adjustments, the year before) follow the result."""
+    """One unit's feedback letter; `notes` (the meeting's adjustments, the year before) follow the result;
+    `told` (item id → fed-back entry) is what the unit is told about each item (default: the 原文 of every one)."""
+    told = unit_fed_back(unit) if told is None else told
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
     doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作\n考核结果反馈意见", rubric.office, stage)
     doc.line(f"{full_name}：")
@@ -77,16 +85,16 @@ def write_feedback(
     for note in notes:
         doc.paragraph(note)
     doc.heading("二、失分情况")
-    lost = _losses(doc, rubric, unit)
+    lost = _losses(doc, rubric, unit, told)
     doc.heading("三、扣分、加分和否决情况")
-    _deductions_bonus_veto(doc, rubric, unit)
+    _deductions_bonus_veto(doc, rubric, unit, told)
     doc.heading("四、改进建议")
-    _improvement(doc, rubric, unit)
+    _improvement(doc, rubric, unit, told)
     if lost:
         doc.attachment_note([ATTACHMENT])
     doc.signature(rubric.office_full_name, issued)
     if lost:
-        _attachment(doc, rubric, unit)
+        _attachment(doc, rubric, unit, told)
     return doc.save(path)
 
 
@@ -133,47 +141,60 @@ def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
     return sorted(((s, lost) for s, lost in pairs if lost is not None), key=lambda pair: -pair[1])
 
 
-def _losses(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> bool:
-    """The lost points by area, and the items that lost most; returns whether anything was lost."""
+def _losses(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> bool:
+    """The lost points by area, and the items that lost most; returns whether the attachment lists anything."""
     losses = _score_losses(unit)
+    attached = any(s.item.id in told for s in unit.shortfalls())
     if not losses:
         doc.paragraph("各评分项目均未失分。")
-        return bool(unit.shortfalls())
+        return attached
     total = sum((lost for _, lost in losses), Fraction(0))
     doc.paragraph(
         f"你单位共有{num(len(losses), '个')}评分项目失分，合计失分{num(total)}（各领域失分见上表）。失分较多的项目如下表"
         + ("，全部失分项目及各部门的评价说明见附件。" if len(losses) > TOP_LOSSES else "，各部门的评价说明见附件。")
     )
-    rows = [_loss_row(s, lost) for s, lost in losses[:TOP_LOSSES]]
+    rows = [_loss_row(s, lost, told[s.item.id]) for s, lost in losses if s.item.id in told][:TOP_LOSSES]
+    if not rows:
+        return attached
     doc.caption("失分较多的项目")
     doc.table(["项目", "满分", "得分", "失分", "评价部门", "评价说明"], rows, widths_mm=BODY_WIDTHS,
               size=TABLE_SIZE, left={0, 5}, split_rows=True)  # fmt: skip
     return True
 
 
-def _loss_row(s: ItemScore, lost: Fraction) -> list[str]:
-    """项目, 满分, 得分, 失分, 评价部门, 评价说明 (a joint item's remarks each under its department's name)."""
+def _loss_row(s: ItemScore, lost: Fraction, said: FedBack) -> list[str]:
+    """项目, 满分, 得分, 失分, 评价部门, 评价说明 (as fed back: a joint item's 原文 each under its department's name)."""
     evaluators = "、".join(src.evaluator for src in s.sources)
-    said = [(src.evaluator, src.remark.strip()) for src in s.sources if src.remark and src.remark.strip()]
-    remark = said[0][1] if len(said) == 1 else "".join(f"{ev}：{text}" for ev, text in said)
-    return [f"{glue(s.item.id)} {short_text(s.item)}", fmt2(s.item.max), fmt2(s.points), fmt2(lost), evaluators, remark]
+    return [
+        f"{glue(s.item.id)} {short_text(s.item)}",
+        fmt2(s.item.max),
+        fmt2(s.points),
+        fmt2(lost),
+        evaluators,
+        said.text,
+    ]
 
 
-def _deductions_bonus_veto(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
+def _deductions_bonus_veto(
+    doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]
+) -> None:
+    """The deduction and bonus totals always; the items behind them as far as they are fed back (a bonus's
+    wording only where the office wrote one)."""
     parts = []
     deducted = [s for s in unit.items if s.item.kind is Kind.DEDUCTION and s.points]
     if deducted:
         listed = "；".join(
             f"{short_text(s.item)}，扣{num(s.points or 0)}（{'、'.join(src.evaluator for src in s.sources)}）"
             for s in deducted
+            if s.item.id in told
         )
-        parts.append(f"扣分{num(unit.deduction)}：{listed}。")
+        parts.append(f"扣分{num(unit.deduction)}" + (f"：{listed}。" if listed else "。"))
     else:
         parts.append("未被扣分。")
     obtained = [s for s in unit.items if s.item.kind is Kind.BONUS and s.points]
     if obtained:
-        listed = "；".join(f"{short_text(s.item)}，加{num(s.points or 0)}" for s in obtained)
-        parts.append(f"加分{num(unit.bonus)}：{listed}。")
+        listed = "；".join(_bonus(s, told[s.item.id]) for s in obtained if s.item.id in told)
+        parts.append(f"加分{num(unit.bonus)}" + (f"：{listed}。" if listed else "。"))
     else:
         parts.append("未获得加分。")
     vetoed = [s for s in unit.items if s.item.kind is Kind.VETO and s.points]
@@ -188,7 +209,12 @@ def _deductions_bonus_veto(doc: OfficialDocument, rubric: Rubric, unit: UnitResu
         doc.paragraph(f"由两个部门共同评价的项目，两个部门分别打分，{JOINT_RULE_LABELS[rubric.grading.joint]}。")
 
 
-def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
+def _bonus(s: ItemScore, said: FedBack) -> str:
+    wording = f"（{said.text.rstrip('。')}）" if said.edited and said.text else ""
+    return f"{short_text(s.item)}，加{num(s.points or 0)}{wording}"
+
+
+def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> None:
     """Where to start: the areas that lost most, and the evaluators' own suggestions."""
     losses = _score_losses(unit)
     weakest = []
@@ -205,7 +231,7 @@ def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> Non
             f"（{chinese_number(n)}）聚焦薄弱领域。你单位{names}领域失分率较高，"
             "请对照失分项目逐项分析原因，明确责任单位和完成时限，补齐短板。"
         )
-    advice = _suggestions(unit)
+    advice = _suggestions(unit, told)
     if advice:
         n += 1
         doc.paragraph(f"（{chinese_number(n)}）落实评价部门建议。" + "；".join(advice) + "。")
@@ -216,32 +242,33 @@ def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> Non
     )
 
 
-def _suggestions(unit: UnitResult) -> list[str]:
-    """The distinct 建议… clauses of the remarks on the items that lost most."""
+def _suggestions(unit: UnitResult, told: Mapping[str, FedBack]) -> list[str]:
+    """The distinct 建议… clauses of what is fed back on the items that lost most."""
     found: list[str] = []
     for s, _ in _score_losses(unit):
-        for src in s.sources:
-            for clause in re.findall(r"建议([^。；;]+)", src.remark or ""):
-                clause = clause.strip("，, ")
-                if clause and clause not in found:
-                    found.append(clause)
+        said = told.get(s.item.id)
+        for clause in re.findall(r"建议([^。；;]+)", said.text if said else ""):
+            clause = clause.strip("，, ")
+            if clause and clause not in found:
+                found.append(clause)
     return found[:SUGGESTIONS]
 
 
-def _attachment(doc: OfficialDocument, rubric: Rubric, unit: UnitResult) -> None:
-    """Every item where points were lost (or the veto fired), by area, with each evaluator's own entry and remark."""
+def _attachment(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> None:
+    """Every item fed back where points were lost (or the veto fired), by area, with each evaluator's own entry
+    and the remark as fed back."""
     doc.attachment(f"{unit.unit}{ATTACHMENT}")
     for area in rubric.areas:
-        lost = [s for s in unit.shortfalls() if s.item.area == area.id]
+        lost = [s for s in unit.shortfalls() if s.item.area == area.id and s.item.id in told]
         if not lost:
             continue
         rows = []
         for s in lost:
-            for src in s.sources:
+            for n, src in enumerate(s.sources):
                 entered = {Kind.DEDUCTION: f"{src.raw}次", Kind.VETO: f"{src.raw}"}.get(s.item.kind, fmt2(src.value))
                 result = fmt2(s.lost) if s.lost is not None else "否决"
                 rows.append([f"{glue(s.item.id)} {short_text(s.item)}", _max_text(s.item), entered, result,
-                             src.evaluator, (src.remark or "").strip()])  # fmt: skip
+                             src.evaluator, told[s.item.id].remark_for(src.evaluator, n == 0)])  # fmt: skip
         doc.caption(area.name)
         doc.table(["项目", "满分", "所评", "失分", "评价部门", "评价说明"], rows, widths_mm=ATTACHMENT_WIDTHS,
                   size=TABLE_SIZE, left={0, 5})  # fmt: skip

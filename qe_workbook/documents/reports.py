@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errorlog import ErrorLog
+from ..feedback.fed_back import FedBackList, fed_back_list
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
@@ -49,12 +50,14 @@ def write_reports(
     stage: str = DRAFT_STAGE,
     notes: Mapping[str, Sequence[str]] | None = None,
     provisional: bool | None = None,
+    told: FedBackList | None = None,
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
     `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
     printed in every document's header, followed by （暂定） when the results are `provisional`
-    (by default: when any unit's results are incomplete).
+    (by default: when any unit's results are incomplete). `told` is the fed-back list (the office's wording);
+    without it every letter gives the departments' own remarks.
     """
     issued = issued or rubric.report_date or date.today()
     if provisional is None:
@@ -72,6 +75,7 @@ def write_reports(
             issued,
             stage,
             [*capped.get(unit.unit, ()), *(notes or {}).get(unit.unit, ())],
+            told.by_item(unit.unit) if told is not None else None,
         )
         for unit in results.by_rank()
     ]
@@ -106,9 +110,11 @@ def report_run(
     *,
     issued: date | None = None,
     adjustments: Path | None = None,
+    feedback: Path | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Re-score a finished run (its detail.json) and write its reports into a new folder; the
-    adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring.
+    adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring; with
+    `feedback` (a 反馈修改稿.xlsx) the letters say what the office wrote there (feedback/fed_back.py).
 
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
@@ -126,7 +132,9 @@ def report_run(
             problems += adjust_problems
             results = adjusted.after if adjusted else results
             notes = adjusted.notes if adjusted else None
-            written = write_reports(tmp, rubric, results, issued=issued, notes=notes)
+            told = fed_back_list(results, rubric, feedback) if feedback is not None else None
+            problems += told.problems if told is not None else []
+            written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told)
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
             shutil.rmtree(tmp)
