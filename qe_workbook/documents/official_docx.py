@@ -28,13 +28,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-PAGE_NUMBER_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-FALLBACKS = {TITLE_FONT: HEADING_FONT, BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体"}
+from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
+
 GB2312_CHARSET = "86"
 
 TITLE_SIZE = Pt(22)  # 二号

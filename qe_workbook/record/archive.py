@@ -27,6 +27,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..doctor.programs import find_soffice
 from ..documents.public_list import CSV_NAME, XLSX_NAME
 from ..intake.receipts import RECORD_FILES
 from ..problems import Problem, has_errors, problem
@@ -98,7 +99,7 @@ def archive_run(
     for name in RECORD_FILES:
         if (returned / name).is_file():
             add(returned / name, f"{REGISTERS}/{name}", "收件记录")
-    _pdfs(out, result, soffice if soffice is not None else shutil.which("soffice"))
+    _pdfs(out, result, soffice if soffice is not None else find_soffice())
     write_contents(out / CONTENTS, result.entries, rubric, record.stage)
     result.entries.append(ArchiveEntry(CONTENTS, "卷内目录"))
     write_sums(out, [e.path for e in result.entries])

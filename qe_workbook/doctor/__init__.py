@@ -1,0 +1,1 @@
+"""What the office's PC has for this tool (`qe doctor`): Python and packages, fonts, LibreOffice, the workspace."""
