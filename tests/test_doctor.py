@@ -25,6 +25,7 @@ from qe_workbook.doctor.checks import (
 from qe_workbook.doctor.fonts import font_folders, installed_fonts, parse_fc_list, read_font_file, scan_folders
 from qe_workbook.doctor.programs import find_soffice, soffice_candidates
 from qe_workbook.doctor.versions import parse_requirement, release, runtime_requirements, version_admits
+from qe_workbook.doctor.view import doctor_text
 from qe_workbook.documents.fonts import BODY_FONT, DOCUMENT_FONTS, TITLE_FONT
 
 from .conftest import small_rubric_data, write_json
@@ -277,3 +278,16 @@ def test_fc_list_itself_is_what_lists_the_fonts_here() -> None:
     """The fc-list the checks read is the system's (fontconfig), run with the format they parse."""
     out = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, check=True, text=True).stdout
     assert len(set(out.split())) >= len({f.path for f in installed_fonts().fonts})
+
+
+def test_the_text_is_a_chinese_table_then_each_piece_with_its_fix(tmp_path: Path) -> None:
+    text = doctor_text(run_doctor(tmp_path))
+    header, rule, *rows = text.split("\n\n")[1].splitlines()
+    assert header.split() == ["检查项目", "对象", "结果", "情况"] and set(rule) <= {"-", " "}
+    assert any(r.split()[:3] == ["字体", BODY_FONT, "提醒"] for r in rows)
+    assert f"【提醒】字体 {BODY_FONT}：未安装{BODY_FONT}（用于公文正文）" in text
+    assert "   处理办法：请信息部门" in text
+    assert text.splitlines()[-1].startswith("本机可以使用本工具（另有")
+    broken = doctor_text(run_doctor(tmp_path / "missing"))
+    assert "【需处理】工作文件夹" in broken and "处理办法：请先建立该文件夹" in broken
+    assert broken.splitlines()[-1].startswith("有 1 项需处理")
