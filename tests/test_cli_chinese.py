@@ -26,6 +26,7 @@ PRODUCTS = {
     "Excel",
     "WPS",
     "LibreOffice",
+    "Python",
     "Word",
     "PDF",
     "OA",

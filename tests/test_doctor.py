@@ -3,9 +3,11 @@ same font files read directly, as on Windows), its LibreOffice and its Python pa
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -291,3 +293,31 @@ def test_the_text_is_a_chinese_table_then_each_piece_with_its_fix(tmp_path: Path
     broken = doctor_text(run_doctor(tmp_path / "missing"))
     assert "【需处理】工作文件夹" in broken and "处理办法：请先建立该文件夹" in broken
     assert broken.splitlines()[-1].startswith("有 1 项需处理")
+
+
+def qe(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qe_workbook", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_qe_doctor_on_this_machine_reports_the_missing_official_fonts_with_the_fix(tmp_path: Path) -> None:
+    done = qe("doctor", "--workspace", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr  # ready: missing fonts and key are warnings
+    out = done.stdout
+    assert out.splitlines()[2].split() == ["检查项目", "对象", "结果", "情况"]
+    for font in (TITLE_FONT, BODY_FONT, "楷体_GB2312"):
+        assert f"未安装{font}" in out
+    assert out.count("处理办法：") >= 3 and "fc-cache" in out
+
+    data = json.loads(qe("doctor", "--workspace", str(tmp_path), "--json").stdout)
+    assert data["ready"] is True and data["workspace"] == str(tmp_path)
+    fonts = {c["subject"]: c for c in data["checks"] if c["topic"] == "字体"}
+    assert fonts[BODY_FONT]["outcome"] == "warning"
+    assert fonts[BODY_FONT]["problems"][0]["params"]["font"] == BODY_FONT
+
+    key = tmp_path / "bad.key"
+    key.write_text("123\n", encoding="ascii")
+    broken = qe("doctor", "--workspace", str(tmp_path), "--key", str(key), "--json")
+    assert broken.returncode == 1
+    codes = [p["code"] for c in json.loads(broken.stdout)["checks"] for p in c["problems"]]
+    assert "KEY_INVALID" in codes
+    assert qe("doctor", "--workspace", str(tmp_path / "missing")).returncode == 1
