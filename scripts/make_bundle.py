@@ -128,7 +128,7 @@ echo 正在建立虚拟环境 venv ……
 if errorlevel 1 goto failed
 :install
 echo 正在安装程序包，不需要联网……
-venv\\Scripts\\python.exe wheels\\{pip_wheel}\\pip install --no-index --find-links wheels --disable-pip-version-check --no-warn-script-location pip {PROJECT}
+venv\\Scripts\\python.exe wheels\\{pip_wheel}\\pip install --no-index --find-links wheels --disable-pip-version-check --no-warn-script-location --upgrade pip {PROJECT}
 if errorlevel 1 goto failed
 if not exist {WORKSPACE} mkdir {WORKSPACE}
 echo 安装完成。下面检查本机的运行条件：
@@ -188,7 +188,7 @@ if [ ! -x venv/bin/python ]; then
 fi
 echo "正在安装程序包，不需要联网……"
 venv/bin/python wheels/{pip_wheel}/pip install --no-index --find-links wheels --disable-pip-version-check \\
-    --no-warn-script-location pip {PROJECT}
+    --no-warn-script-location --upgrade pip {PROJECT}
 mkdir -p {WORKSPACE}
 echo "安装完成。下面检查本机的运行条件："
 venv/bin/qe doctor --workspace {WORKSPACE} || true

@@ -93,11 +93,22 @@ def test_the_bundle_for_this_machine_installs_offline_and_runs_the_demo(
     assert "Successfully installed" in out and "qe_workbook-0.1.0" in out
     assert "http://127.0.0.1:9" not in out  # nothing tried the network
     assert (folder / "工作区").is_dir()
+    assert "检查项目" in out and "未安装仿宋_GB2312" in out  # the installer ran qe doctor
     qe = folder / "venv" / "bin" / "qe"
     demo = subprocess.run([str(qe), "demo"], env=env, cwd=tmp_path, capture_output=True, timeout=900)
     shown = demo.stdout.decode("utf-8", errors="replace")
     assert demo.returncode == 0, shown + demo.stderr.decode("utf-8", errors="replace")
     assert "演示文件夹" in shown and "舞阳县" in shown
+
+    # A package lost after the installation: qe doctor names it and says to run the installer again.
+    python = folder / "venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "uninstall", "-y", "-q", "orjson"], env=env, check=True, timeout=300)
+    doctor = subprocess.run([str(qe), "doctor", "--json", "--workspace", str(folder / "工作区")], env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    report = json.loads(doctor.stdout)
+    missing = [c for c in report["checks"] if c["outcome"] == "error"]
+    assert [(c["subject"], c["problems"][0]["code"]) for c in missing] == [("orjson", "DOCTOR_PACKAGE_MISSING")]
 
 
 @pytest.mark.parametrize("target", ["win_amd64", "manylinux_aarch64", "manylinux_x86_64"])
