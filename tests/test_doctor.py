@@ -4,6 +4,7 @@ same font files read directly, as on Windows), its LibreOffice and its Python pa
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -321,3 +322,13 @@ def test_qe_doctor_on_this_machine_reports_the_missing_official_fonts_with_the_f
     codes = [p["code"] for c in json.loads(broken.stdout)["checks"] for p in c["problems"]]
     assert "KEY_INVALID" in codes
     assert qe("doctor", "--workspace", str(tmp_path / "missing")).returncode == 1
+
+
+def test_qe_doctor_on_a_gbk_console(tmp_path: Path) -> None:
+    """The office's console code page: the whole table shows, nothing replaced by “?”."""
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    done = subprocess.run([sys.executable, "-m", "qe_workbook", "doctor", "--workspace", str(tmp_path)], env=env,
+                          capture_output=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0
+    text = done.stdout.decode("gbk")
+    assert f"未安装{BODY_FONT}" in text and "处理办法：" in text and "?" not in text
