@@ -28,12 +28,17 @@ def create_key(path: Path) -> bytes:
 def read_key(path: Path) -> tuple[bytes | None, list[Problem]]:
     src = str(path)
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        text = "".join(line.strip() for line in lines if not line.lstrip().startswith("#"))
+        text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None, [problem("KEY_MISSING", file=src)]
     except OSError as exc:
         return None, [problem("KEY_UNREADABLE", file=src, reason=os_error_text(exc))]
+    return parse_key(text, src)
+
+
+def parse_key(file_text: str, src: str) -> tuple[bytes | None, list[Problem]]:
+    """A key file's text (64 hex digits, '#' comment lines allowed) as the key, or KEY_INVALID."""
+    text = "".join(line.strip() for line in file_text.splitlines() if not line.lstrip().startswith("#"))
     try:
         key = bytes.fromhex(text)
     except ValueError:

@@ -1830,6 +1830,21 @@ _TYPES = [
         "请先按上面的提示处理缺少或无法载入的程序包，再运行 qe doctor。",
         "无法检查{what}（{reason}）",
     ),
+    # the office's workspace (qe ui)
+    ProblemType(
+        "WORKSPACE_EXISTS",
+        _E,
+        "该文件夹已经是一个年度的工作区（已有考核细则 rubric.json），未重新建立。",
+        "直接打开该工作区即可；另一个年度请用新的空文件夹（qe ui --workspace 新文件夹）。",
+        "{path} 中已有考核细则 {file}，未覆盖",
+    ),
+    ProblemType(
+        "RETURNED_ALREADY_ADDED",
+        _I,
+        "回收文件夹中已有内容完全相同的文件，未重复保存。",
+        "无需处理；如是部门修改后重新报送的，请确认选择的是修改后的文件。",
+        "{file} 与已保存的 {kept} 内容相同，未重复保存",
+    ),
 ]
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}

@@ -1,0 +1,61 @@
+"""The year's two long jobs in a workspace, with the same library calls and arguments as `qe generate`
+and `qe collect` run in the workspace folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..forms.generate import GenerateResult, generate_forms
+from ..forms.register import load_register, occupied
+from ..intake.discover import discover
+from ..pipeline import RunReport, run_collect
+from ..problems import Problem
+from ..rubric import Rubric
+from .layout import Workspace
+
+
+@dataclass
+class Outcome:
+    """A job's result: what was written (None when nothing was) and the problems on the way."""
+
+    problems: list[Problem] = field(default_factory=list)
+    generated: GenerateResult | None = None
+    report: RunReport | None = None
+
+
+def generate_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None) -> Outcome:
+    """`qe generate`: the forms into out/forms (never over earlier ones), recorded in the register."""
+    register, problems = load_register(ws.register_path)
+    taken = occupied(ws.forms)
+    key, key_problems = ws.read_key()
+    problems = [*problems, *([taken] if taken else []), *key_problems]
+    if problems or key is None:
+        return Outcome(problems)
+    result = generate_forms(rubric, ws.forms, key, register=register,
+                            progress=(lambda ev: progress(ev.name)) if progress else None)  # fmt: skip
+    return Outcome(generated=result)
+
+
+def returned_count(ws: Workspace) -> int:
+    """How many files a collection will read (the progress bar's length)."""
+    return len(discover(ws.returned).files) if ws.returned.is_dir() else 0
+
+
+def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None) -> Outcome:
+    """`qe collect 回收的评价表`: a new run folder under out/results."""
+    key, problems = ws.read_key()
+    register, register_problems = load_register(ws.register_path)
+    if key is None:
+        return Outcome(problems)
+    ws.returned.mkdir(parents=True, exist_ok=True)
+    report = run_collect(ws.returned, rubric, key, ws.results, progress=progress, register=register,
+                         key_file=str(ws.key_path))  # fmt: skip
+    return Outcome(register_problems, report=report)
+
+
+def folder_of(outcome: Outcome) -> Path | None:
+    if outcome.report is not None:
+        return outcome.report.folder
+    return outcome.generated.dispatch_list.parent if outcome.generated else None

@@ -1,0 +1,125 @@
+"""Returned forms in a workspace: a file added through the page passes the same limits and container
+checks as `qe collect` before it is kept; and each department's return as the latest run saw it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..intake.collect import Status, guess_evaluator
+from ..intake.container import Limits, open_package, too_large
+from ..mail.decode import safe_file_name
+from ..problems import Problem, problem
+from ..rubric import Rubric
+from .layout import Workspace
+
+
+@dataclass
+class Added:
+    path: Path | None  # where the file was kept (None: refused)
+    shown: str  # the name it is known by
+    problems: list[Problem]
+
+
+def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = None) -> Added:
+    """Keep one returned file in the workspace's returned folder, under a Windows-safe name of its own
+    (the name the browser sent is never used as a path); refused when `qe collect` would refuse to open it."""
+    limits = limits or Limits()
+    shown = safe_file_name(name, "评价表")
+    if not shown.lower().endswith(".xlsx"):
+        shown = f"{Path(shown).stem or '评价表'}.xlsx"
+    if len(data) > limits.max_file_bytes:
+        return Added(None, shown, [too_large(len(data), shown, limits)])
+    package, problems = open_package(data, shown, limits)
+    if package is None:
+        return Added(None, shown, problems)
+    package.zip.close()
+    digest = hashlib.sha256(data).hexdigest()
+    for existing in ws.returned_files():
+        if existing.stat().st_size == len(data) and hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
+            kept = ws.relative(existing)
+            return Added(existing, shown, [problem("RETURNED_ALREADY_ADDED", file=shown, kept=kept)])
+    ws.returned.mkdir(parents=True, exist_ok=True)
+    return Added(_write_new(ws.returned, shown, data), shown, problems)
+
+
+def _write_new(folder: Path, name: str, data: bytes) -> Path:
+    """Write under `name`, or `name (2)`, `name (3)`…: an existing file is never replaced."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, 10_000):
+        path = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return path
+    raise FileExistsError(name)
+
+
+@dataclass
+class DepartmentReturn:
+    """One department's return: how many of its files came in, were adopted or turned back."""
+
+    evaluator: str
+    phone: str
+    email: str
+    received: int = 0
+    adopted: int = 0
+    rejected: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.adopted:
+            return "已采用"
+        return "已收到，未采用" if self.received else "未收到"
+
+    @property
+    def ask(self) -> str:
+        """What to ask the department for."""
+        if self.adopted:
+            return ""
+        if self.received:
+            return "请按说明修改后重新报送：" + "；".join(self.reasons[:2])
+        return "请催报评价表"
+
+
+@dataclass
+class Returns:
+    departments: list[DepartmentReturn]
+    run: Path | None  # the run the states come from (None: not collected yet, files only counted)
+    newer_files: int  # returned files added after that run
+
+
+def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
+    """Each department's return, from the latest run's audit.json; before any run, the returned files
+    are counted by the department their name names."""
+    departments = {ev.name: DepartmentReturn(ev.name, ev.phone, ev.email) for ev in rubric.form_evaluators()}
+    runs = ws.runs()
+    files = ws.returned_files()
+    if not runs:
+        for path in files:
+            owner = guess_evaluator(path.name, rubric)
+            if owner in departments:
+                departments[owner].received += 1
+        return Returns(list(departments.values()), None, len(files))
+    run = runs[0]
+    audit = json.loads((run / "audit.json").read_text(encoding="utf-8"))
+    for entry in audit.get("files", []):
+        dept = departments.get(entry.get("evaluator") or "")
+        if dept is None:
+            continue
+        dept.received += 1
+        if entry.get("decision") == Status.ACCEPTED:
+            dept.adopted += 1
+        else:
+            dept.rejected += 1
+            dept.reasons.append(str(entry.get("reason") or ""))
+    since = (run / "audit.json").stat().st_mtime
+    newer = sum(1 for p in files if p.stat().st_mtime > since)
+    return Returns(list(departments.values()), run, newer)

@@ -1,0 +1,57 @@
+"""A finished collect run as the page shows it: the ranking table exactly as written to results.csv,
+the units' points from results.json, problems grouped by department, and the documents to download."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..outputs.export import read_results_json
+from ..problems import SEVERITY_LABELS, Severity
+
+OTHER = "其他（不属于某个评价部门）"
+
+
+@dataclass
+class RunView:
+    folder: Path
+    header: list[str]
+    rows: list[list[str]]  # the 汇总 table, ranked
+    results: dict[str, Any]  # results.json, numbers as Decimals
+    problems: list[dict[str, Any]]
+    groups: list[tuple[str, list[dict[str, Any]]]]  # department → its problems (errors first)
+    documents: list[tuple[str, Path]]  # (what it is, file)
+    letters: list[Path]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.results.get("complete"))
+
+
+def read_run(folder: Path) -> RunView:
+    """Everything the page shows of one run folder; raises OSError/ValueError for a damaged one."""
+    with (folder / "results.csv").open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    results = read_results_json(folder)
+    problems = json.loads((folder / "problems.json").read_text(encoding="utf-8"))
+    audit = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
+    owners = {f["file"]: f.get("evaluator") for f in audit.get("files", [])}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    for p in sorted(problems, key=lambda p: order.get(p["severity"], 3)):
+        p["severity_label"] = SEVERITY_LABELS.get(p["severity"], p["severity"])
+        who = p.get("params", {}).get("evaluator") or owners.get(p.get("file")) or OTHER
+        groups.setdefault(str(who), []).append(p)
+    named = sorted((g for g in groups.items() if g[0] != OTHER), key=lambda g: g[0])
+    documents = [("汇总表", folder / "master.xlsx")]
+    documents += [("考核结果通报（代拟稿）", p) for p in sorted(folder.glob("*通报*.docx"))]
+    documents += [(f"公告名单（{p.suffix}）", p) for p in sorted(folder.glob("公告名单.*"))]
+    documents += [("结果数据（.csv）", folder / "results.csv"), ("问题清单（.csv）", folder / "problems.csv")]
+    letters = sorted((folder / "反馈意见").glob("*.docx")) if (folder / "反馈意见").is_dir() else []
+    return RunView(
+        folder, table[0], table[1:], results, problems, named + ([(OTHER, groups[OTHER])] if OTHER in groups else []),
+        [(label, path) for label, path in documents if path.is_file()], letters,
+    )  # fmt: skip

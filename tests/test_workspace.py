@@ -1,0 +1,142 @@
+"""A year's workspace for `qe ui`: created from the bundled rubric (or rolled on to another year), the
+office's key kept or installed, returned files kept only after the same checks as `qe collect`, and the
+year's jobs and views through the same library calls as the CLI."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+from qe_workbook.intake.container import Limits
+from qe_workbook.keys import read_key
+from qe_workbook.rubric.load import BUNDLED_RUBRIC
+from qe_workbook.workspace.actions import collect_in, generate_in, returned_count
+from qe_workbook.workspace.layout import RETURNED, Workspace, create_workspace
+from qe_workbook.workspace.returns import add_returned, department_returns
+from qe_workbook.workspace.runs import read_run
+
+from .conftest import ROOT, small_rubric_data, write_json
+from .forms import KEY, TIE, fill_all
+
+SAMPLE = sorted((ROOT / "samples" / "returned").glob("*.xlsx"))[0]
+
+
+def test_a_workspace_for_the_bundled_year_holds_its_rubric_a_new_key_and_the_returned_folder(tmp_path: Path) -> None:
+    created = create_workspace(tmp_path / "ws", 2022)
+    assert created.problems == [] and created.checklist == []
+    ws = Workspace(tmp_path / "ws")
+    assert ws.rubric_path.read_bytes() == BUNDLED_RUBRIC.read_bytes()
+    assert read_key(ws.key_path)[0] is not None
+    assert (tmp_path / "ws" / RETURNED).is_dir() and ws.ready
+    again = create_workspace(tmp_path / "ws", 2022)
+    assert again.workspace is None and [p.code for p in again.problems] == ["WORKSPACE_EXISTS"]
+
+
+def test_another_year_is_rolled_on_as_qe_rubric_new_year_does_and_the_given_key_is_installed(tmp_path: Path) -> None:
+    key_text = "# 练习用密钥\n" + KEY.hex() + "\n"
+    created = create_workspace(tmp_path / "ws", 2023, key_text)
+    assert created.problems == []
+    assert created.checklist  # what to check against the new plan
+    rubric, _problems = Workspace(tmp_path / "ws").load_rubric()
+    assert rubric is not None and rubric.year == 2023
+    assert read_key(Workspace(tmp_path / "ws").key_path)[0] == KEY
+
+
+def test_a_bad_key_file_creates_nothing_and_an_existing_different_key_is_kept(tmp_path: Path) -> None:
+    bad = create_workspace(tmp_path / "ws", 2022, "不是密钥")
+    assert [p.code for p in bad.problems] == ["KEY_INVALID"] and not (tmp_path / "ws" / "rubric.json").exists()
+    ws = Workspace(tmp_path / "other")
+    ws.key_path.parent.mkdir(parents=True)
+    ws.key_path.write_text(bytes(32).hex(), encoding="ascii")
+    clash = create_workspace(tmp_path / "other", 2022, KEY.hex())
+    assert [p.code for p in clash.problems] == ["KEY_EXISTS"] and read_key(ws.key_path)[0] == bytes(32)
+
+
+def test_inside_refuses_every_way_out_of_the_workspace(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    (tmp_path / "ws" / "out").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "ws" / "link").symlink_to(tmp_path)
+    assert ws.inside("out") == (tmp_path / "ws" / "out").resolve()
+    for way_out in (
+        "../secret.txt",
+        str(tmp_path / "secret.txt"),
+        "out/../../secret.txt",
+        "link/secret.txt",
+        "",
+        "a\x00b",
+    ):
+        assert ws.inside(way_out) is None, way_out
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def test_a_returned_file_is_kept_under_a_safe_name_only_after_the_collect_checks(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    data = SAMPLE.read_bytes()
+    added = add_returned(ws, "..\\..\\市住建局:评价表?.xlsx", data)
+    assert added.problems == [] and added.path == ws.returned / "市住建局_评价表_.xlsx"
+    assert added.path.read_bytes() == data
+    same = add_returned(ws, "另一个名字.xlsx", data)
+    assert [p.code for p in same.problems] == ["RETURNED_ALREADY_ADDED"] and same.path == added.path
+    changed = add_returned(ws, "市住建局:评价表?.xlsx", data + b"\0")
+    assert changed.path == ws.returned / "市住建局_评价表_ (2).xlsx"
+    reserved = add_returned(ws, "CON.xlsx", data[:-1] + b"\1")
+    assert reserved.path is not None and reserved.path.name != "CON.xlsx" and reserved.path.parent == ws.returned
+    word = add_returned(ws, "评价表.xlsx", docx_bytes())
+    assert word.path is None and [p.code for p in word.problems] == ["FILE_NOT_XLSX"]
+    big = add_returned(ws, "大.xlsx", data, Limits(max_file_bytes=len(data) - 1))
+    assert big.path is None and [p.code for p in big.problems] == ["FILE_TOO_LARGE"]
+    assert len(ws.returned_files()) == 3
+
+
+def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    ws.root.mkdir()
+    write_json(ws.rubric_path, small_rubric_data())
+    ws.key_path.parent.mkdir()
+    ws.key_path.write_text(KEY.hex(), encoding="ascii")
+    rubric, _ = ws.load_rubric()
+    assert rubric is not None
+    seen: list[str] = []
+    generated = generate_in(ws, rubric, seen.append)
+    assert generated.generated is not None and seen == ["甲局", "乙局", "质强办"]
+    assert [p.code for p in generate_in(ws, rubric).problems] == ["FORMS_FOLDER_OCCUPIED"]
+    ws.returned.mkdir()
+    fill_all(generated.generated, ws.returned, {k: v for k, v in TIE.items() if k != "乙局"})
+    before = department_returns(ws, rubric)
+    assert before.run is None and [(d.evaluator, d.received, d.state) for d in before.departments] == [
+        ("甲局", 1, "已收到，未采用"), ("乙局", 0, "未收到"), ("质强办", 1, "已收到，未采用")
+    ]  # fmt: skip
+    assert returned_count(ws) == 2
+    outcome = collect_in(ws, rubric)
+    assert outcome.report is not None and not outcome.report.clean
+    after = department_returns(ws, rubric)
+    assert after.run == outcome.report.folder and after.newer_files == 0
+    assert [(d.evaluator, d.adopted, d.state, d.ask) for d in after.departments] == [
+        ("甲局", 1, "已采用", ""), ("乙局", 0, "未收到", "请催报评价表"), ("质强办", 1, "已采用", "")
+    ]  # fmt: skip
+    view = read_run(outcome.report.folder)
+    assert [row[:2] for row in view.rows] == [["1", "南区"], ["2", "东区"], ["3", "西区"]]
+    assert "乙局" in dict(view.groups)  # its missing form, under its name
+    assert [label for label, _path in view.documents] == [
+        "汇总表", "考核结果通报（代拟稿）", "公告名单（.csv）", "公告名单（.xlsx）", "结果数据（.csv）", "问题清单（.csv）"
+    ]  # fmt: skip
+    assert len(view.letters) == 3 and not view.complete  # 乙局's items missing: every grade 暂定
+
+
+def test_a_file_added_after_the_latest_run_is_counted(tmp_path: Path) -> None:
+    test_generate_collect_and_the_views_of_a_small_year(tmp_path)
+    ws = Workspace(tmp_path / "ws")
+    rubric, _ = ws.load_rubric()
+    assert rubric is not None
+    shutil.copyfile(SAMPLE, ws.returned / "后来的.xlsx")
+    assert department_returns(ws, rubric).newer_files == 1
