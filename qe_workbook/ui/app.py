@@ -1,0 +1,342 @@
+"""The page's routes: each reads the workspace through the library or starts a library job; no rules here.
+
+Safety: every address starts with the server's random token (anything else is refused); the Host header
+must name 127.0.0.1 or localhost with the server's port (a rebound DNS name is refused); every POST
+carries the session's CSRF token; a file is served only when its resolved path lies in the workspace.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import webbrowser
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Blueprint, Flask, Request, abort, jsonify, redirect, render_template, request, send_file, session
+from flask import url_for as flask_url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from ..forms.register import load_register
+from ..intake.container import Limits
+from ..problems import Problem, Severity
+from ..rubric.load import BUNDLED_RUBRIC
+from ..rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
+from ..rubric.workbook.files import export_rubric
+from ..workspace.actions import Outcome, collect_in, generate_in, returned_count
+from ..workspace.layout import Workspace, create_workspace
+from ..workspace.returns import add_returned, department_returns
+from ..workspace.runs import read_run
+from .jobs import Jobs
+
+PACKAGE = Path(__file__).parent
+RUBRIC_WORKBOOK = "考核细则.xlsx"
+MAX_UPLOAD_FILES = 200
+REFUSED = {
+    "token": "访问地址不完整或不正确（缺少访问令牌）。请使用启动 qe ui 时显示的完整地址。",
+    "host": "本页面只接受本机地址 127.0.0.1 的访问。",
+    "csrf": "页面已过期或请求来源不明，操作未执行。请回到页面重新操作。",
+    "path": "只能打开本工作区中的文件。",
+}
+STATUS_TEXT = {
+    404: "没有这个页面。",
+    405: "不支持这样的请求。",
+    413: "上传的文件太大。",
+    500: "程序内部错误，操作未完成。",
+}
+
+
+class MemoryRequest(Request):
+    """Uploads stay in memory (bounded by MAX_CONTENT_LENGTH): nothing is spooled outside the workspace."""
+
+    def _get_file_stream(
+        self, total_content_length: int | None, content_type: str | None, filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:  # fmt: skip
+        return BytesIO()
+
+
+def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
+    """The page for the workspace at `root`; `app.config["QE_HOSTS"]` is set once the port is known."""
+    limits = limits or Limits()
+    app = Flask(__name__, static_folder=None, template_folder=str(PACKAGE / "templates"))
+    app.request_class = MemoryRequest
+    app.secret_key = secrets.token_bytes(32)
+    app.config.update(
+        MAX_CONTENT_LENGTH=limits.max_file_bytes * 10,
+        SESSION_COOKIE_NAME="qe_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_PATH=f"/{token}/",
+        QE_HOSTS=set(),
+    )
+    app.jinja_env.filters.update(day=_day, run_time=_run_time)
+    ws = Workspace(root)
+    jobs = Jobs(root / "界面错误.log")
+    notes: dict[str, list[tuple[str, str]]] = {}  # per session: lines to show once on the next page
+    bp = Blueprint("qe", __name__, url_prefix=f"/{token}")
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        return flask_url_for(f"qe.{endpoint}", **values)
+
+    def note(level: str, text: str) -> None:
+        notes.setdefault(session["sid"], []).append((level, text))
+
+    def note_problems(problems: list[Problem]) -> None:
+        for p in problems:
+            note(str(p.severity), p.message if not p.file else f"{p.file}：{p.message}")
+
+    @app.before_request
+    def guard() -> None:
+        hosts = app.config["QE_HOSTS"]
+        if hosts and request.host not in hosts:
+            abort(403, REFUSED["host"])
+        first = request.path.lstrip("/").partition("/")[0]
+        if not hmac.compare_digest(first.encode("utf-8"), token.encode("utf-8")):
+            abort(403, REFUSED["token"])
+        session.setdefault("sid", secrets.token_urlsafe(16))
+        session.setdefault("csrf", secrets.token_urlsafe(32))
+        if request.method == "POST":
+            sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
+            origin = request.headers.get("Origin")
+            if not hmac.compare_digest(sent.encode("utf-8"), session["csrf"].encode("utf-8")):
+                abort(403, REFUSED["csrf"])
+            if origin is not None and hosts and origin not in {f"http://{h}" for h in hosts}:
+                abort(403, REFUSED["csrf"])
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" would make Origin "null"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def refused(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        text = exc.description if code == 403 else STATUS_TEXT.get(code, "请求未能完成。")
+        return render_template("error.html", text=text, code=code), code
+
+    @app.context_processor
+    def shared() -> dict[str, Any]:
+        return {"url_for": url_for, "csrf": session.get("csrf", ""), "file_url": file_url}
+
+    def file_url(path: Path) -> str:
+        return url_for("download", path=ws.relative(path))
+
+    def page(template: str, active: str, **values: Any) -> str:
+        rubric, _problems = ws.load_rubric() if ws.ready else (None, [])
+        job_id = request.args.get("job", "")
+        job = jobs.get(job_id) if job_id else None
+        shown = notes.pop(session["sid"], [])
+        if job is not None and job.finished:
+            shown += [("error" if job.failed else "info", line) for line in job.messages]
+            job = None
+        return render_template(template, active=active, rubric=rubric, ws=ws, job=job, notes=shown,
+                               running=jobs.running(), **values)  # fmt: skip
+
+    def rubric_or_stop() -> Any:
+        rubric, problems = ws.load_rubric() if ws.ready else (None, [])
+        if rubric is None:
+            note_problems(problems)
+            abort(redirect(url_for("overview")))
+        return rubric
+
+    @bp.get("/")
+    def home() -> Response:
+        return redirect(url_for("overview"))
+
+    @bp.get("/overview")
+    def overview() -> str:
+        if not ws.ready:
+            return page("create.html", "overview", default_year=_bundled_year() or date.today().year)
+        rubric = rubric_or_stop()
+        counts = rubric_counts(rubric)
+        return page("overview.html", "overview", counts=counts, counts_lines=counts_text(counts).splitlines(),
+                    returns=department_returns(ws, rubric))  # fmt: skip
+
+    @bp.post("/create")
+    def create() -> Response:
+        year = request.form.get("year", "")
+        upload = request.files.get("key")
+        key_text = upload.read().decode("utf-8", "replace") if upload and upload.filename else None
+        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            note("error", "年度应为 2000 至 2100 之间的四位数字，例如 2023。")
+            return redirect(url_for("overview"))
+        created = create_workspace(ws.root, int(year), key_text)
+        note_problems(created.problems)
+        if created.workspace is not None:
+            note("info", f"已建立 {year} 年度工作区：{ws.root}")
+            for line in created.checklist:
+                note("warning", line)
+        return redirect(url_for("overview"))
+
+    @bp.get("/forms")
+    def forms() -> str:
+        rubric = rubric_or_stop()
+        register, problems = load_register(ws.register_path)
+        generation = register.generations[-1] if register.generations else None
+        rows = []
+        for ev in rubric.form_evaluators():
+            record = generation.form_for(ev.name) if generation else None
+            path = ws.forms / record.file if record else None
+            rows.append({"evaluator": ev, "file": path if path and path.is_file() else None})
+        dispatch = ws.forms / "发放清单.xlsx"
+        return page("forms.html", "forms", generation=generation, rows=rows, register_problems=problems,
+                    dispatch=dispatch if dispatch.is_file() else None,
+                    idle=[e for e in rubric.evaluators if e not in rubric.form_evaluators()])  # fmt: skip
+
+    @bp.post("/generate")
+    def generate() -> Response:
+        rubric = rubric_or_stop()
+
+        def work(progress: Any) -> list[str]:
+            outcome = generate_in(ws, rubric, progress)
+            lines = _lines(outcome.problems)
+            if outcome.generated is not None:
+                lines.append(f"已生成 {len(outcome.generated.forms)} 份评价表，并生成发放清单。")
+            return lines
+
+        return _start(jobs.start("生成评价表", len(rubric.form_evaluators()), url_for("forms"), work), "forms")
+
+    @bp.get("/collect")
+    def collect() -> str:
+        rubric = rubric_or_stop()
+        returns = department_returns(ws, rubric)
+        files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
+        view = read_run(returns.run) if returns.run else None
+        return page("collect.html", "collect", files=files, returns=returns, view=view)
+
+    @bp.post("/upload")
+    def upload() -> Response:
+        rubric_or_stop()
+        uploads = [f for f in request.files.getlist("files") if f.filename][:MAX_UPLOAD_FILES]
+        if not uploads:
+            note("warning", "没有选择文件。")
+        kept = 0
+        for f in uploads:
+            added = add_returned(ws, f.filename or "", f.read(), limits)
+            kept += added.path is not None and not added.problems
+            note_problems(added.problems)
+        if uploads:
+            note("info", f"收到 {len(uploads)} 个文件，保存 {kept} 个到回收文件夹。")
+        return redirect(url_for("collect"))
+
+    @bp.post("/run")
+    def run() -> Response:
+        rubric = rubric_or_stop()
+
+        def work(progress: Any) -> list[str]:
+            outcome = collect_in(ws, rubric, progress)
+            return _lines(outcome.problems) + _run_lines(outcome)
+
+        return _start(jobs.start("汇总评分", returned_count(ws), url_for("collect"), work), "collect")
+
+    @bp.get("/results")
+    def results() -> str:
+        rubric_or_stop()
+        runs = ws.runs()
+        chosen = next((r for r in runs if r.name == request.args.get("run")), runs[0] if runs else None)
+        view = read_run(chosen) if chosen else None
+        return page("results.html", "results", runs=runs, view=view)
+
+    @bp.get("/rubric")
+    def rubric_page() -> str:
+        rubric, problems = ws.load_rubric() if ws.ready else (None, [])
+        workbook = ws.root / RUBRIC_WORKBOOK
+        return page(
+            "rubric.html", "rubric", checked=problems,
+            counts_lines=counts_text(rubric_counts(rubric)).splitlines() if rubric else [],
+            items=item_rows(rubric) if rubric else [], evaluators=evaluator_rows(rubric) if rubric else [],
+            decisions=decision_rows(rubric) if rubric else [], workbook=workbook if workbook.is_file() else None,
+        )  # fmt: skip
+
+    @bp.post("/rubric/export")
+    def rubric_export() -> Response:
+        rubric_or_stop()
+        result = export_rubric(ws.rubric_path, ws.root / RUBRIC_WORKBOOK)
+        note_problems(result.problems)
+        if result.path is not None:
+            note("info", f"已导出考核细则工作簿 {RUBRIC_WORKBOOK}，可在 Excel 或 WPS 中查看、修改。")
+        return redirect(url_for("rubric_page"))
+
+    @bp.post("/open")
+    def open_folder() -> Response:
+        folder = ws.inside(request.form.get("path", ""))
+        if folder is None or not folder.is_dir():
+            abort(403, REFUSED["path"])
+        if not webbrowser.open(folder.as_uri()):
+            note("warning", f"无法在本机打开文件夹，请在资源管理器中打开：{folder}")
+        return redirect(request.form.get("back") or url_for("overview"))
+
+    @bp.get("/file")
+    def download() -> Response:
+        path = ws.inside(request.args.get("path", ""))
+        if path is None or not path.is_file():
+            abort(403, REFUSED["path"])
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @bp.get("/job/<job_id>")
+    def job_state(job_id: str) -> Response:
+        job = jobs.get(job_id)
+        if job is None:
+            abort(404)
+        return jsonify(job.to_dict())
+
+    @bp.get("/static/<name>")
+    def static(name: str) -> Response:
+        path = PACKAGE / "static" / name
+        if name not in {"qe.css", "qe.js"} or not path.is_file():
+            abort(404)
+        return send_file(path, max_age=0)
+
+    def _start(job: Any, endpoint: str) -> Response:
+        if job is None:
+            note("warning", "另一项操作正在进行，请等它完成后再试。")
+            return redirect(url_for(endpoint))
+        return redirect(url_for(endpoint, job=job.id))
+
+    app.register_blueprint(bp)
+    return app
+
+
+def _lines(problems: list[Problem]) -> list[str]:
+    return [p.message if not p.file else f"{p.file}：{p.message}" for p in problems]
+
+
+def _run_lines(outcome: Outcome) -> list[str]:
+    report = outcome.report
+    if report is None:
+        return []
+    errors = sum(1 for p in report.problems if p.severity is Severity.ERROR)
+    verdict = (
+        "全部评价表已采用且完整。" if report.clean else f"有 {errors} 个错误或缺少的评价表，详见下方按部门列出的问题。"
+    )
+    return [f"汇总完成：结果文件夹 {report.folder.name}。{verdict}"]
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _run_time(name: str) -> str:
+    """A run folder's name (20230502-093000, or with a -2 after it) as people read the time."""
+    try:
+        when = datetime.strptime(name[:15], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return name
+    return f"{_day(when.date())} {when:%H:%M}"
+
+
+def _bundled_year() -> int | None:
+    from ..rubric import load_rubric
+
+    bundled = load_rubric(BUNDLED_RUBRIC).rubric
+    return bundled.year if bundled else None

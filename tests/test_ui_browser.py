@@ -1,0 +1,129 @@
+"""The office's cycle in a real headless Chromium driving `qe ui`: create the workspace (with the sample
+key), generate the forms, add the sample returns through the page, collect, see the ranking, download
+master.xlsx — whose totals equal those of `qe collect` on the same files.
+
+With QE_UI_SCREENSHOTS=folder, each page is also saved there at 1366×768 for a person to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import ROOT, require_program
+from .ui_server import UiServer
+
+SAMPLES = ROOT / "samples"
+PAGES = ("overview", "forms", "collect", "results", "rubric")
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = require_program("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1366,768", f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        options.add_argument(flag)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    driver = webdriver.Chrome(options=options, service=Service(require_program("chromedriver")))
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def shoot(driver: object, name: str) -> None:
+    folder = os.environ.get("QE_UI_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def wait_for(driver: object, css: str, seconds: float = 180) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(lambda d: d.find_elements("css selector", css))  # type: ignore[arg-type]
+
+
+def cli_totals(tmp_path: Path) -> dict[str, Decimal]:
+    out = subprocess.run(
+        [sys.executable, "-m", "qe_workbook", "collect", str(SAMPLES / "returned"), "--key",
+         str(SAMPLES / "qe-sample.key"), "--out", str(tmp_path / "cli"), "--json"],
+        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    data = json.loads(out.stdout, parse_float=Decimal)
+    return {u["unit"]: u["total"] for u in data["results"]["units"]}
+
+
+def master_totals(path: Path) -> dict[str, Decimal]:
+    sheet = load_workbook(path, read_only=True)["汇总"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header_at = next(i for i, r in enumerate(rows) if "被考核单位" in r and "总分" in r)
+    header = rows[header_at]
+    unit, total = header.index("被考核单位"), header.index("总分")
+    return {r[unit]: Decimal(str(r[total])).quantize(Decimal("0.01")) for r in rows[header_at + 1 :] if r[unit]}
+
+
+def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    with UiServer(tmp_path / "工作区") as server:
+        d.get(server.url)  # type: ignore[attr-defined]
+        shoot(d, "0-新建工作区")
+        d.find_element(By.ID, "key-file").send_keys(str(SAMPLES / "qe-sample.key"))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "create").click()  # type: ignore[attr-defined]
+        assert "已建立 2022 年度工作区" in d.page_source  # type: ignore[attr-defined]
+
+        d.find_element(By.ID, "nav-forms").click()  # type: ignore[attr-defined]
+        d.find_element(By.ID, "generate").click()  # type: ignore[attr-defined]
+        wait_for(d, "#dispatch")
+        listed = d.find_elements(By.CSS_SELECTOR, "#dispatch-list tbody tr")  # type: ignore[attr-defined]
+        assert len(listed) == 28 and "市住建局" in listed[7].text
+        assert len(list((tmp_path / "工作区" / "out" / "forms").glob("*.xlsx"))) == 29  # 28 forms, 发放清单
+
+        d.find_element(By.ID, "nav-collect").click()  # type: ignore[attr-defined]
+        returned = sorted((SAMPLES / "returned").glob("*.xlsx"))
+        d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in returned))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
+        assert f"保存 {len(returned)} 个到回收文件夹" in d.page_source  # type: ignore[attr-defined]
+        kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
+        assert kept == [p.name for p in returned]
+
+        d.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
+        wait_for(d, "section.job progress")
+        wait_for(d, "#ranking")
+        assert "汇总完成" in d.page_source and "全部评价表已采用且完整" in d.page_source  # type: ignore[attr-defined]
+        ranking = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#ranking tbody tr")]  # type: ignore[attr-defined]
+        assert len(ranking) == 8 and ranking[0].startswith("1 开发区 ")
+
+        d.find_element(By.ID, "nav-results").click()  # type: ignore[attr-defined]
+        d.find_element(By.CSS_SELECTOR, 'a[title="master.xlsx"]').click()  # type: ignore[attr-defined]
+        master = d.downloads / "master.xlsx"  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while not master.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert master_totals(master) == cli_totals(tmp_path)
+
+        for page in PAGES:
+            d.find_element(By.ID, f"nav-{page}").click()  # type: ignore[attr-defined]
+            shoot(d, f"{PAGES.index(page) + 1}-{page}")
+            text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+            assert "Traceback" not in text

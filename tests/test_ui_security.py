@@ -1,0 +1,185 @@
+"""`qe ui` refuses what it must: a request without the token, a rebound host name, a POST without the
+session's CSRF token or from another origin, a file outside the workspace; and it listens on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import array
+import fcntl
+import http.client
+import re
+import socket
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .ui_server import UiServer
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+class Client:
+    """A browser-like client of one session: keeps the session cookie, reads the CSRF token from pages."""
+
+    def __init__(self, server: UiServer) -> None:
+        self.server = server
+        self.cookie = ""
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
+                host: str | None = None) -> tuple[int, str, dict[str, str]]:  # fmt: skip
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=30)
+        sent = {"Host": host or f"{self.server.host}:{self.server.port}", **(headers or {})}
+        if self.cookie:
+            sent["Cookie"] = self.cookie
+        conn.request(method, path, body=body, headers=sent)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        got = {k.lower(): v for k, v in response.getheaders()}
+        if "set-cookie" in got:
+            self.cookie = got["set-cookie"].split(";", 1)[0]
+        found = re.search(r'name="csrf" value="([^"]+)"', text)
+        if found:
+            self.csrf = found.group(1)
+        conn.close()
+        return response.status, text, got
+
+    def page(self, name: str) -> tuple[int, str, dict[str, str]]:
+        return self.request("GET", f"/{self.server.token}/{name}")
+
+    def post(self, name: str, fields: dict[str, str], origin: str | None = None) -> tuple[int, str, dict[str, str]]:
+        body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if origin is not None:
+            headers["Origin"] = origin
+        return self.request("POST", f"/{self.server.token}/{name}", body, headers)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ui")
+
+
+@pytest.fixture(scope="module")
+def server(folder: Path) -> Iterator[UiServer]:
+    """One server for these tests (each start takes seconds); they run in order: the workspace is
+    created by the CSRF test, which checks first that no refused POST created it."""
+    with UiServer(folder / "年度工作区") as running:
+        yield running
+
+
+def test_the_address_carries_a_long_random_token(server: UiServer) -> None:
+    assert server.host == "127.0.0.1"
+    assert len(server.token) >= 32
+    status, text, _ = Client(server).page("overview")
+    assert status == 200 and "新建年度工作区" in text  # the first test: nothing created yet
+
+
+@pytest.mark.parametrize("path", ["/", "/overview", "/static/qe.css", "/file?path=rubric.json", "/x/overview"])
+def test_a_request_without_the_token_is_refused(server: UiServer, path: str) -> None:
+    status, text, _ = Client(server).request("GET", path)
+    assert status == 403
+    assert "访问令牌" in text and CHINESE.search(text)
+
+
+def test_a_wrong_token_of_the_same_length_is_refused(server: UiServer) -> None:
+    wrong = server.token[:-1] + ("A" if server.token[-1] != "A" else "B")
+    status, _, _ = Client(server).request("GET", f"/{wrong}/overview")
+    assert status == 403
+
+
+def test_another_host_name_is_refused_even_with_the_token(server: UiServer) -> None:
+    """A page elsewhere whose name was rebound to 127.0.0.1 sends its own name in Host."""
+    status, text, _ = Client(server).request("GET", f"/{server.token}/overview", host=f"evil.example:{server.port}")
+    assert status == 403 and "127.0.0.1" in text
+
+
+def make_workspace(client: Client) -> None:
+    client.page("overview")
+    status, _, headers = client.post("create", {"csrf": client.csrf, "year": "2022"})
+    assert status == 302, headers
+
+
+def test_a_post_without_or_with_a_wrong_csrf_token_changes_nothing(server: UiServer, folder: Path) -> None:
+    client = Client(server)
+    client.page("overview")
+    for fields in ({"year": "2022"}, {"year": "2022", "csrf": "x" * 43}, {"year": "2022", "csrf": ""}):
+        status, text, _ = client.post("create", fields)
+        assert status == 403 and "操作未执行" in text
+    other = Client(server)  # another session's valid token is not this session's
+    other.page("overview")
+    client_token, client.csrf = client.csrf, other.csrf
+    status, _, _ = client.post("create", {"year": "2022", "csrf": client.csrf})
+    assert status == 403
+    assert not (folder / "年度工作区" / "rubric.json").exists()
+    client.csrf = client_token
+    status, _, _ = client.post("create", {"year": "2022", "csrf": client.csrf}, origin="http://evil.example")
+    assert status == 403
+    assert not (folder / "年度工作区" / "rubric.json").exists()
+    make_workspace(client)
+    assert (folder / "年度工作区" / "rubric.json").is_file()
+
+
+def test_no_file_outside_the_workspace_is_served(server: UiServer, folder: Path) -> None:
+    client = Client(server)
+    client.page("overview")
+    secret = folder / "secret.txt"
+    secret.write_text("不应被读取", encoding="utf-8")
+    (folder / "年度工作区" / "link.txt").symlink_to(secret)
+    status, _, headers = client.page("file?path=rubric.json")
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    for path in ("../secret.txt", str(secret), "link.txt", "%2e%2e/secret.txt", "out/../../secret.txt", "out", ""):
+        status, text, _ = client.page(f"file?path={path}")
+        assert status == 403, path
+        assert "不应被读取" not in text and "只能打开本工作区中的文件" in text
+
+
+def test_the_server_listens_on_127_0_0_1_only(server: UiServer) -> None:
+    assert listening_addresses(server.port) == ["127.0.0.1"]
+    for address in ("127.0.0.2", *interface_addresses()):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(3)
+            assert sock.connect_ex((address, server.port)) != 0, address
+    if socket.has_ipv6:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+            sock.settimeout(3)
+            assert sock.connect_ex(("::1", server.port, 0, 0)) != 0
+
+
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses with a listening TCP socket on `port` (Linux's /proc/net/tcp and tcp6)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                if len(raw) == 4:
+                    found.append(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:
+                    found.append(
+                        socket.inet_ntop(socket.AF_INET6, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
+                    )
+    return found
+
+
+def interface_addresses() -> list[str]:
+    """This machine's own IPv4 addresses other than loopback (each interface's, by ioctl)."""
+    addresses = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for _index, name in socket.if_nameindex():
+            request = array.array("B", struct.pack("256s", name.encode()[:15]))
+            try:
+                fcntl.ioctl(sock.fileno(), 0x8915, request)  # SIOCGIFADDR
+            except OSError:
+                continue
+            address = socket.inet_ntoa(request.tobytes()[20:24])
+            if not address.startswith("127."):
+                addresses.append(address)
+    return addresses
