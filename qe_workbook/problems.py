@@ -1900,6 +1900,7 @@ _ERRNO_TEXT = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EROFS: "磁盘只读",
     errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
+    errno.EADDRINUSE: "端口已被占用",
 }
 
 

@@ -86,8 +86,8 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         notes.setdefault(session["sid"], []).append((level, text))
 
     def note_problems(problems: list[Problem]) -> None:
-        for p in problems:
-            note(str(p.severity), p.message if not p.file else f"{p.file}：{p.message}")
+        for level, text in _lines(problems):
+            note(level, text)
 
     @app.before_request
     def guard() -> None:
@@ -137,7 +137,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         job = jobs.get(job_id) if job_id else None
         shown = notes.pop(session["sid"], [])
         if job is not None and job.finished:
-            shown += [("error" if job.failed else "info", line) for line in job.messages]
+            shown += job.messages
             job = None
         return render_template(template, active=active, rubric=rubric, ws=ws, job=job, notes=shown,
                                running=jobs.running(), **values)  # fmt: skip
@@ -197,11 +197,11 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     def generate() -> Response:
         rubric = rubric_or_stop()
 
-        def work(progress: Any) -> list[str]:
+        def work(progress: Any) -> list[tuple[str, str]]:
             outcome = generate_in(ws, rubric, progress)
             lines = _lines(outcome.problems)
             if outcome.generated is not None:
-                lines.append(f"已生成 {len(outcome.generated.forms)} 份评价表，并生成发放清单。")
+                lines.append(("info", f"已生成 {len(outcome.generated.forms)} 份评价表，并生成发放清单。"))
             return lines
 
         return _start(jobs.start("生成评价表", len(rubric.form_evaluators()), url_for("forms"), work), "forms")
@@ -233,7 +233,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     def run() -> Response:
         rubric = rubric_or_stop()
 
-        def work(progress: Any) -> list[str]:
+        def work(progress: Any) -> list[tuple[str, str]]:
             outcome = collect_in(ws, rubric, progress)
             return _lines(outcome.problems) + _run_lines(outcome)
 
@@ -307,11 +307,11 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     return app
 
 
-def _lines(problems: list[Problem]) -> list[str]:
-    return [p.message if not p.file else f"{p.file}：{p.message}" for p in problems]
+def _lines(problems: list[Problem]) -> list[tuple[str, str]]:
+    return [(str(p.severity), p.message if not p.file else f"{p.file}：{p.message}") for p in problems]
 
 
-def _run_lines(outcome: Outcome) -> list[str]:
+def _run_lines(outcome: Outcome) -> list[tuple[str, str]]:
     report = outcome.report
     if report is None:
         return []
@@ -319,7 +319,7 @@ def _run_lines(outcome: Outcome) -> list[str]:
     verdict = (
         "全部评价表已采用且完整。" if report.clean else f"有 {errors} 个错误或缺少的评价表，详见下方按部门列出的问题。"
     )
-    return [f"汇总完成：结果文件夹 {report.folder.name}。{verdict}"]
+    return [("info" if report.clean else "warning", f"汇总完成：结果文件夹 {report.folder.name}。{verdict}")]
 
 
 def _day(day: date) -> str:

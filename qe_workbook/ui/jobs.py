@@ -24,7 +24,7 @@ class Job:
     current: str = ""
     finished: bool = False
     failed: bool = False
-    messages: list[str] = field(default_factory=list)
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, text) to show when done
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "total": self.total, "done": self.done, "current": self.current,
@@ -48,9 +48,9 @@ class Jobs:
             return next((j for j in self._jobs.values() if not j.finished), None)
 
     def start(
-        self, label: str, total: int, then: str, work: Callable[[Callable[[str], None]], list[str]]
+        self, label: str, total: int, then: str, work: Callable[[Callable[[str], None]], list[tuple[str, str]]]
     ) -> Job | None:
-        """Run `work(progress)` in a thread; it returns the lines to show when done. None: busy."""
+        """Run `work(progress)` in a thread; it returns the (severity, text) lines to show when done. None: busy."""
         with self._lock:
             if any(not j.finished for j in self._jobs.values()):
                 return None
@@ -66,7 +66,10 @@ class Jobs:
                 lines = work(progress)
                 failed = False
             except Exception:  # a defect of this program: said so, with the trace kept for support
-                lines, failed = ["程序内部错误，操作未完成。请把工作区中的 界面错误.log 发给技术支持。"], True
+                lines, failed = (
+                    [("error", "程序内部错误，操作未完成。请把工作区中的 界面错误.log 发给技术支持。")],
+                    True,
+                )
                 if self._error_log is not None:
                     with self._error_log.open("a", encoding="utf-8") as fh:
                         fh.write(traceback.format_exc() + "\n")

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import secrets
+import socket
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from ..problems import os_error_text
 from .app import create_app
 
 HOST = "127.0.0.1"
+
+
+class PortUnavailable(Exception):
+    """The port cannot be listened on (taken by another program, or not allowed)."""
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -21,10 +27,21 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def probe(port: int) -> None:
+    """Raise PortUnavailable when `port` cannot be listened on (werkzeug would say so in English and exit)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError as exc:
+            raise PortUnavailable(os_error_text(exc)) from exc
+
+
 def serve(root: Path, port: int, *, open_browser: bool, say: Callable[[str], None]) -> None:
     """Serve the workspace at `root` on 127.0.0.1:`port` (0: any free port) until interrupted."""
     token = secrets.token_urlsafe(24)
     app = create_app(root.resolve(), token)
+    if port:
+        probe(port)
     server = make_server(HOST, port, app, threaded=True, request_handler=QuietHandler)
     bound = server.server_port
     app.config["QE_HOSTS"] = {f"{HOST}:{bound}", f"localhost:{bound}"}
