@@ -6,9 +6,12 @@ from __future__ import annotations
 import array
 import fcntl
 import http.client
+import os
 import re
 import socket
 import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -183,3 +186,16 @@ def interface_addresses() -> list[str]:
             if not address.startswith("127."):
                 addresses.append(address)
     return addresses
+
+
+def test_a_taken_port_is_said_in_chinese_with_exit_2(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "qe_workbook", "ui", "--workspace", str(tmp_path), "--no-browser", "--port", str(port)],
+            capture_output=True, text=True, encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"无法在本机端口 {port} 上启动（端口已被占用）" in result.stderr
