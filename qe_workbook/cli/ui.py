@@ -17,7 +17,7 @@ from .root import main
               help="端口（默认 0：自动选一个空闲端口）。")  # fmt: skip
 @click.option("--no-browser", is_flag=True, help="不打开浏览器，只在第一行显示完整地址（含访问令牌）。")
 def ui_cmd(workspace: Path, port: int, no_browser: bool) -> None:
-    """在本机浏览器中打开考核工作页面（只接受本机 127.0.0.1 访问），按 Ctrl-C 结束。"""
+    """在本机浏览器中打开考核工作页面（只接受本机 127.0.0.1 访问）；关闭本窗口即结束。"""
     from ..ui.serve import PortUnavailable, serve
 
     try:

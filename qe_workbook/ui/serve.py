@@ -48,7 +48,7 @@ def serve(root: Path, port: int, *, open_browser: bool, say: Callable[[str], Non
     url = f"http://{HOST}:{bound}/{token}/"
     say(url)
     say(f"工作区：{root.resolve()}")
-    say("请在浏览器中打开上面的地址（地址中含访问令牌，请勿发给他人）。按 Ctrl-C 结束。")
+    say("请在浏览器中打开上面的地址（地址中含访问令牌，请勿发给他人）。关闭本窗口即结束。")
     if open_browser:
         webbrowser.open(url)
     try:
