@@ -18,7 +18,7 @@ from qe_workbook.workspace.returns import add_returned, department_returns
 from qe_workbook.workspace.runs import read_run
 
 from .conftest import ROOT, small_rubric_data, write_json
-from .forms import KEY, TIE, fill_all
+from .forms import KEY, TIE, fill_all, with_changes
 
 SAMPLE = sorted((ROOT / "samples" / "returned").glob("*.xlsx"))[0]
 
@@ -131,6 +131,24 @@ def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
         "汇总表", "考核结果通报（代拟稿）", "公告名单（.csv）", "公告名单（.xlsx）", "结果数据（.csv）", "问题清单（.csv）"
     ]  # fmt: skip
     assert len(view.letters) == 3 and not view.complete  # 乙局's items missing: every grade 暂定
+
+
+def test_an_adopted_form_with_a_bad_cell_is_asked_to_correct_it(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    ws.root.mkdir()
+    write_json(ws.rubric_path, small_rubric_data())
+    ws.key_path.parent.mkdir()
+    ws.key_path.write_text(KEY.hex(), encoding="ascii")
+    rubric, _ = ws.load_rubric()
+    assert rubric is not None
+    generated = generate_in(ws, rubric).generated
+    assert generated is not None
+    ws.returned.mkdir()
+    fill_all(generated, ws.returned, with_changes(TIE, "甲局", {("东区", "01-1"): (41, "超过满分")}))
+    collect_in(ws, rubric)
+    jia = department_returns(ws, rubric).departments[0]
+    assert (jia.evaluator, jia.adopted, jia.state, len(jia.corrections)) == ("甲局", 1, "已采用，需更正", 1)
+    assert jia.ask.startswith("请更正 1 处：评价表 ") and "41" in jia.ask
 
 
 def test_a_file_added_after_the_latest_run_is_counted(tmp_path: Path) -> None:

@@ -211,7 +211,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         rubric = rubric_or_stop()
         returns = department_returns(ws, rubric)
         files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
-        view = read_run(returns.run) if returns.run else None
+        view = read_run(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
         return page("collect.html", "collect", files=files, returns=returns, view=view)
 
     @bp.post("/upload")
@@ -224,7 +224,8 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         for f in uploads:
             added = add_returned(ws, f.filename or "", f.read(), limits)
             kept += added.path is not None and not added.problems
-            note_problems(added.problems)
+            for level, text in _lines(added.problems):
+                note(level, text if added.path is not None else f"未保存 {text}")
         if uploads:
             note("info", f"收到 {len(uploads)} 个文件，保存 {kept} 个到回收文件夹。")
         return redirect(url_for("collect"))

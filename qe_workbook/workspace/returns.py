@@ -12,7 +12,7 @@ from pathlib import Path
 from ..intake.collect import Status, guess_evaluator
 from ..intake.container import Limits, open_package, too_large
 from ..mail.decode import safe_file_name
-from ..problems import Problem, problem
+from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
 from .layout import Workspace
 
@@ -72,18 +72,19 @@ class DepartmentReturn:
     adopted: int = 0
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)  # errors in cells of an adopted form
 
     @property
     def state(self) -> str:
         if self.adopted:
-            return "已采用"
+            return "已采用，需更正" if self.corrections else "已采用"
         return "已收到，未采用" if self.received else "未收到"
 
     @property
     def ask(self) -> str:
         """What to ask the department for."""
         if self.adopted:
-            return ""
+            return f"请更正 {len(self.corrections)} 处：" + "；".join(self.corrections[:2]) if self.corrections else ""
         if self.received:
             return "请按说明修改后重新报送：" + "；".join(self.reasons[:2])
         return "请催报评价表"
@@ -110,6 +111,11 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
         return Returns(list(departments.values()), None, len(files))
     run = runs[0]
     audit = json.loads((run / "audit.json").read_text(encoding="utf-8"))
+    adopted = {e["file"]: e.get("evaluator") for e in audit.get("files", []) if e.get("decision") == Status.ACCEPTED}
+    for found in json.loads((run / "problems.json").read_text(encoding="utf-8")):
+        dept = departments.get(adopted.get(found.get("file"), "") or "")
+        if dept is not None and found.get("severity") == Severity.ERROR:
+            dept.corrections.append(f"{found.get('sheet') or ''} {found.get('cell') or ''} {found['message']}".strip())
     for entry in audit.get("files", []):
         dept = departments.get(entry.get("evaluator") or "")
         if dept is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from ..outputs.export import read_results_json
 from ..problems import SEVERITY_LABELS, Severity
 
-OTHER = "其他（不属于某个评价部门）"
+OTHER = "其他（各被考核单位的评分等，不属于某个评价部门）"
 
 
 @dataclass
@@ -31,8 +32,9 @@ class RunView:
         return bool(self.results.get("complete"))
 
 
-def read_run(folder: Path) -> RunView:
-    """Everything the page shows of one run folder; raises OSError/ValueError for a damaged one."""
+def read_run(folder: Path, order: Sequence[str] = ()) -> RunView:
+    """Everything the page shows of one run folder, departments in `order` (the rubric's); raises
+    OSError/ValueError for a damaged one."""
     with (folder / "results.csv").open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     results = read_results_json(folder)
@@ -40,12 +42,13 @@ def read_run(folder: Path) -> RunView:
     audit = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
     owners = {f["file"]: f.get("evaluator") for f in audit.get("files", [])}
     groups: dict[str, list[dict[str, Any]]] = {}
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    for p in sorted(problems, key=lambda p: order.get(p["severity"], 3)):
+    severity_rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    for p in sorted(problems, key=lambda p: severity_rank.get(p["severity"], 3)):
         p["severity_label"] = SEVERITY_LABELS.get(p["severity"], p["severity"])
         who = p.get("params", {}).get("evaluator") or owners.get(p.get("file")) or OTHER
         groups.setdefault(str(who), []).append(p)
-    named = sorted((g for g in groups.items() if g[0] != OTHER), key=lambda g: g[0])
+    rank = {name: n for n, name in enumerate(order)}
+    named = sorted((g for g in groups.items() if g[0] != OTHER), key=lambda g: (rank.get(g[0], len(rank)), g[0]))
     documents = [("汇总表", folder / "master.xlsx")]
     documents += [("考核结果通报（代拟稿）", p) for p in sorted(folder.glob("*通报*.docx"))]
     documents += [(f"公告名单（{p.suffix}）", p) for p in sorted(folder.glob("公告名单.*"))]
