@@ -1017,13 +1017,6 @@ _TYPES = [
         "没有指定汇总结果，更正表中“现采用值”一栏为“（无）”",
     ),
     ProblemType(
-        "CORRECTION_FILE_EXISTS",
-        _E,
-        "更正表文件已存在，未覆盖。",
-        "请稍后重试，或用 --out 指定另一个文件夹。",
-        "{file} 已存在，未覆盖",
-    ),
-    ProblemType(
         "REGISTER_UNREADABLE",
         _W,
         "评价表生成登记文件无法读取或已损坏。",

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.forms.correction import CorrectionReport, issue_correction
 from qe_workbook.forms.fill import Answer, fill_form
 from qe_workbook.forms.layout import COL_REFERENCE, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, REFERENCE_HEADER, form_rows
@@ -202,8 +204,9 @@ def test_a_correction_needs_known_names_and_says_when_nothing_is_adopted_yet(
     assert report.evaluator == "乙局" and [p.code for p in report.problems] == ["CORRECTION_NO_REFERENCE"]
     sheet = openpyxl.load_workbook(report.form.path)[FORM_SHEET]  # type: ignore[union-attr]
     assert {sheet.cell(r, COL_REFERENCE + 1).value for r in range(5, 8)} == {"（无）"}
-    again = issue_correction(small_rubric, "乙局", ["南区"], tmp_path, KEY, generated_at=ISSUED)
-    assert [p.code for p in again.problems] == ["CORRECTION_NO_REFERENCE", "CORRECTION_FILE_EXISTS"]
+    again = issue_correction(small_rubric, "乙局", ["南区"], tmp_path, KEY, generated_at=ISSUED)  # the same second
+    assert again.form is not None and again.form.path.name == report.form.path.name.replace(".xlsx", "-2.xlsx")  # type: ignore[union-attr]
+    assert again.form.form_id != report.form.form_id  # type: ignore[union-attr]
 
 
 def test_a_correction_typed_in_libreoffice_is_applied_and_prints_like_the_form(
@@ -234,3 +237,27 @@ def test_a_correction_typed_in_libreoffice_is_applied_and_prints_like_the_form(
     form_page, *guide = pages(pdf)
     assert "（更正）" in form_page and "现采用值" in form_page and "37.5" in form_page
     assert "南区" not in form_page and len(guide) == 1
+
+
+def test_cli_correction(tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, first_run: RunReport) -> None:
+    (tmp_path / "qe.key").write_text(KEY.hex())
+    args = ["correction", "--evaluator", "乙管理局", "--units", "西区，东区", "--from", str(first_run.folder), "--out",
+            str(tmp_path / "更正表"), "--rubric", str(small_rubric_path), "--key", str(tmp_path / "qe.key")]  # fmt: skip
+    shown = CliRunner().invoke(main, args)
+    assert shown.exit_code == 0, shown.output
+    (made,) = (tmp_path / "更正表").iterdir()
+    assert f"已生成乙局的更正表（东区、西区，共 6 项）：{made}" in shown.output
+    assert f"“现采用值”取自：{first_run.folder}" in shown.output
+    assert "已记入评价表生成登记（第 1 次生成，更正）" in shown.output
+    (generation,) = load_register(tmp_path / REGISTER_NAME)[0].generations
+    assert generation.kind == CORRECTION and generation.forms[0].file == made.name
+
+    report = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    assert (report["evaluator"], report["units"], report["rows"], report["generation"]) == (
+        "乙局",
+        ["东区", "西区"],
+        6,
+        2,
+    )
+    wrong = CliRunner().invoke(main, [*args[:4], "北区", *args[5:]])
+    assert wrong.exit_code == 2 and "没有名为“北区”的被考核单位" in wrong.output

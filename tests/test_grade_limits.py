@@ -6,13 +6,16 @@ The small rubric (tests/conftest.py) has A ≥ 90, B ≥ 80. Filled as TIE but w
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import GradeLimit, load_rubric
 from qe_workbook.rubric.load import canonical_json, read_rubric_json
@@ -122,3 +125,19 @@ def test_the_workbook_carries_the_limits_both_ways(tmp_path: Path, limits: list[
     read = read_workbook(tmp_path / "rubric.xlsx")
     assert read.problems == []
     assert canonical_json(read.data) == canonical_json(read_rubric_json(src)[0])
+
+
+def test_rubric_show_lists_the_grading_rules(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    data["grading"]["limits"] = [{"grade": "A", "max_units": 2}]
+    path = write_json(tmp_path / "rubric.json", data)
+    shown = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "等级分数线：A级 ≥ 90 分；B级 ≥ 80 分；C级 ≥ 60 分；其余为D级" in shown.output
+    assert (
+        "等级数量上限：A级最多 2 个单位；超出的按排名（总分从高到低）降一级，同分的不拆分（一并降级）" in shown.output
+    )
+    report = json.loads(CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path), "--json"]).output)
+    assert report["grading"][-1]["text"].startswith("A级最多 2 个单位")
+    plain = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(ROOT / "rubric.json")])
+    assert "等级数量上限：不限" in plain.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import click
 
 from ..choices import PROFILES
-from ..console import echo_problems
-from .common import key_option, open_key, open_rubric, out_option, rubric_option
+from ..console import echo_json, echo_problems
+from ..problems import has_errors
+from .common import json_option, key_option, open_key, open_rubric, out_option, rubric_option
 from .root import main
 
 
@@ -80,3 +82,55 @@ def simulate_cmd(
         click.echo(f"  故意设置的错误：{line}")
     if sim.skipped:
         click.echo(f"  评价部门不够，未设置：{'、'.join(sim.skipped)}（每种错误放在不同部门的评价表中）。")
+
+
+@main.command("correction")
+@click.option("--evaluator", required=True, help="需要更正评分的评价部门，例如 市住建局。")
+@click.option("--units", required=True, help="需要更正的被考核单位，用逗号分隔，例如 舞阳县,临颍县。")
+@click.option("--from", "run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="“现采用值”取自的汇总结果文件夹（默认：out/results 中最近的一次）。")  # fmt: skip
+@out_option(Path("out/corrections"), "更正表输出文件夹。")
+@rubric_option
+@key_option
+@json_option
+def correction_cmd(
+    evaluator: str, units: str, run_dir: Path | None, out_dir: Path, rubric_path: Path | None, key_path: Path,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """为一个评价部门生成只含部分被考核单位的更正表（与评价表同样锁定、签名，附现采用值供核对）。"""
+    from ..forms.correction import issue_correction, latest_run
+    from ..forms.register import REGISTER_NAME, load_register
+    from ..suggest import did_you_mean
+
+    rb = open_rubric(rubric_path)
+    ev = rb.evaluator(evaluator)
+    if ev is None:
+        hint = did_you_mean(evaluator, [e.name for e in rb.form_evaluators()])
+        raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。{hint}", param_hint="--evaluator")
+    names = [n.strip() for n in re.split(r"[,，、]", units) if n.strip()]
+    known = [u.name for u in rb.units]
+    for name in names:
+        if name not in known:
+            raise click.BadParameter(f"没有名为“{name}”的被考核单位。{did_you_mean(name, known)}", param_hint="--units")
+    if not names:
+        raise click.BadParameter("请至少指定一个被考核单位。", param_hint="--units")
+    register, problems = load_register(key_path.parent / REGISTER_NAME)
+    if problems:
+        echo_problems(problems, err=True)
+        sys.exit(1)
+    run = run_dir or latest_run(Path("out/results"))
+    report = issue_correction(rb, ev.name, names, out_dir, open_key(key_path), run=run, register=register)
+    if as_json:
+        form = report.form
+        echo_json({"file": str(form.path) if form else None, "form_id": form.form_id if form else None,
+                   "evaluator": report.evaluator, "units": report.units, "rows": form.rows if form else 0,
+                   "reference_run": report.reference_run, "generation": report.generation,
+                   "problems": [p.to_dict() for p in report.problems]})  # fmt: skip
+    else:
+        echo_problems(report.problems, err=True)
+        if report.form is not None:
+            click.echo(f"已生成{report.evaluator}的更正表（{'、'.join(report.units)}，共 {report.form.rows} 项）："
+                       f"{report.form.path}")  # fmt: skip
+            click.echo(f"“现采用值”取自：{report.reference_run or '（无）'}")
+            click.echo(f"已记入评价表生成登记（第 {report.generation} 次生成，更正）：{register.path}")
+    sys.exit(1 if has_errors(report.problems) or report.form is None else 0)

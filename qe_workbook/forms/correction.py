@@ -70,12 +70,12 @@ def issue_correction(
     else:
         report.problems.append(problem("CORRECTION_NO_REFERENCE"))
     when = (generated_at or datetime.now()).replace(microsecond=0)
-    path = out_dir / correction_file_name(rubric, ev, report.units, f"{when:%Y%m%d-%H%M%S}")
-    if path.exists():
-        report.problems.append(problem("CORRECTION_FILE_EXISTS", file=str(path)))
-        return report
+    path, n = out_dir / correction_file_name(rubric, ev, report.units, f"{when:%Y%m%d-%H%M%S}"), 1
+    while path.exists():  # another correction in the same second: never overwritten, its own name and id
+        n += 1
+        path = out_dir / correction_file_name(rubric, ev, report.units, f"{when:%Y%m%d-%H%M%S}-{n}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    form_id = derive(key, "correction-id", rubric.content_hash, ev.name, *report.units, when.isoformat())
+    form_id = derive(key, "correction-id", rubric.content_hash, ev.name, *report.units, when.isoformat(), path.name)
     report.form = write_form(rubric, ev, path, key, form_id=form_id, when=when, password=password, units=report.units,
                              reference=reference)  # fmt: skip
     if register is not None:
@@ -108,3 +108,13 @@ def adopted_values(
         else:
             shown[(str(unit), str(item_id))] = f"{text}次" if kind == Kind.DEDUCTION else text
     return shown, []
+
+
+def latest_run(parent: Path) -> Path | None:
+    """The newest finished run folder under `parent` (run folders are named by time), if any."""
+    if not parent.is_dir():
+        return None
+    runs = [
+        p for p in parent.iterdir() if p.is_dir() and (p / "detail.json").is_file() and (p / "results.json").is_file()
+    ]
+    return max(runs, key=lambda p: p.name, default=None)

@@ -93,3 +93,16 @@ def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
         }
         for ev in rubric.evaluators
     ]
+
+
+def grading_rows(rubric: Rubric) -> list[dict[str, str]]:
+    """The grading rules as `qe rubric show` lists them: the lines, the veto, the optional grade limits."""
+    g = rubric.grading
+    lines = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in g.thresholds)
+    limits = "；".join(x.text() for x in g.limits)
+    return [
+        {"rule": "等级分数线", "text": f"{lines}；其余为{g.lowest_grade}级"},
+        {"rule": "否决", "text": f"触发否决项的为{g.veto_grade}级{'，排在其他单位之后' if g.veto_ranks_last else ''}"},
+        {"rule": "等级数量上限",
+         "text": f"{limits}；超出的按排名（总分从高到低）降一级，同分的不拆分（一并降级）" if limits else "不限"},
+    ]  # fmt: skip
