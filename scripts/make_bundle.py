@@ -1,9 +1,9 @@
 """Build the offline bundle for an office PC that cannot reach a package registry.
 
-    python scripts/make_bundle.py --platform win_amd64 --python 3.11 --out DIR
+    python scripts/make_bundle.py --platform win_amd64 --python 3.11 [--python 3.12 …] --out DIR
 
 writes DIR/qe_workbook-<version>-<platform>.zip, one folder holding:
-- wheels/: every wheel the tool needs on that platform and Python version (downloaded here with
+- wheels/: every wheel the tool needs on that platform and Python version(s) (downloaded here with
   `pip download --only-binary=:all: --platform … --python-version …`), pip's own wheel, and the project's
   wheel built from this checkout;
 - the installer (安装.bat on Windows, install.sh on Linux): makes a virtual environment `venv` beside itself
@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,12 @@ def build_project_wheel(dest: Path) -> Path:
     return next(dest.glob(f"{PROJECT}-*.whl"))
 
 
-def download_wheels(project_wheel: Path, target: Target, python: str, dest: Path) -> list[Path]:
-    """The project's wheel with every dependency for the target, and pip (to install without ensurepip)."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest",
-                    str(dest), *platform_args(target, python), str(project_wheel), "pip"], check=True)  # fmt: skip
+def download_wheels(project_wheel: Path, target: Target, pythons: Sequence[str], dest: Path) -> list[Path]:
+    """The project's wheel with every dependency for the target and each Python version (one folder: the
+    pure-Python wheels are shared), and pip (to install without ensurepip)."""
+    for python in pythons:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest",
+                        str(dest), *platform_args(target, python), str(project_wheel), "pip"], check=True)  # fmt: skip
     return sorted(dest.glob("*.whl"))
 
 
@@ -106,18 +109,31 @@ def _one(wheels: list[Path], name: str) -> Path:
 # -- the installer and the launcher --------------------------------------------------------------------------
 
 
-def windows_scripts(pip_wheel: str, python: str) -> dict[str, str]:
-    check = f"import sys; sys.exit(sys.version_info[:2] != ({python.replace('.', ', ')}) or sys.maxsize < 2**32)"
+def _version_check(pythons: Sequence[str], bits64: bool = False) -> str:
+    """A Python one-liner exiting 0 only on one of `pythons` (and a 64-bit build when asked)."""
+    versions = ", ".join(f"({p.replace('.', ', ')})" for p in pythons)
+    return (
+        f"import sys; sys.exit(sys.version_info[:2] not in ({versions},){' or sys.maxsize < 2**32' if bits64 else ''})"
+    )
+
+
+def windows_scripts(pip_wheel: str, pythons: Sequence[str]) -> dict[str, str]:
+    check = _version_check(pythons, bits64=True)
+    python = " 或 ".join(pythons)
+    launcher = "".join(
+        f"""set "PY=py -{p}-64"
+%PY% -c "{check}" >nul 2>&1
+if not errorlevel 1 goto found
+"""
+        for p in pythons
+    )
     install = f"""@echo off
 chcp 936 >nul
 rem Offline installation of qe_workbook into venv beside this file: no network, no administrator rights.
 setlocal
 cd /d "%~dp0"
 echo 正在查找 Python {python}（64 位）……
-set "PY=py -{python}-64"
-%PY% -c "{check}" >nul 2>&1
-if not errorlevel 1 goto found
-set "PY=python"
+{launcher}set "PY=python"
 %PY% -c "{check}" >nul 2>&1
 if not errorlevel 1 goto found
 goto nopython
@@ -165,14 +181,16 @@ exit /b 1
     return {"安装.bat": install, "启动.bat": start}
 
 
-def linux_scripts(pip_wheel: str, python: str) -> dict[str, str]:
-    check = f"import sys; sys.exit(sys.version_info[:2] != ({python.replace('.', ', ')}))"
+def linux_scripts(pip_wheel: str, pythons: Sequence[str]) -> dict[str, str]:
+    check = _version_check(pythons)
+    python = " 或 ".join(pythons)
+    candidates = " ".join(f"python{p}" for p in pythons)
     install = f"""#!/bin/sh
 # Offline installation of qe_workbook into venv beside this file: no network, no administrator rights.
 set -e
 cd "$(dirname "$0")"
 PY=""
-for candidate in python{python} python3 python; do
+for candidate in {candidates} python3 python; do
     if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "{check}" 2>/dev/null; then
         PY="$candidate"
         break
@@ -207,7 +225,8 @@ exec venv/bin/qe ui --workspace {WORKSPACE}
     return {"install.sh": install, "start.sh": start}
 
 
-def readme(target: Target, python: str, version: str) -> str:
+def readme(target: Target, pythons: Sequence[str], version: str) -> str:
+    python = " 或 ".join(pythons)
     install, start = ("安装.bat", "启动.bat") if target.windows else ("sh install.sh", "sh start.sh")
     system = "64 位 Windows 10/11" if target.windows else f"{target.name.split('_', 1)[1]} 的 Linux（UOS、麒麟等）"
     qe = r"venv\Scripts\qe.exe" if target.windows else "venv/bin/qe"
@@ -265,18 +284,19 @@ def write_zip(path: Path, folder: str, files: dict[str, bytes], wheels: list[Pat
     os.replace(partial, path)
 
 
-def make_bundle(platform: str, python: str, out: Path, *, project_wheel: Path | None = None) -> Path:
-    """Build the bundle; `project_wheel` reuses a wheel already built from this checkout."""
+def make_bundle(platform: str, python: str | Sequence[str], out: Path, *, project_wheel: Path | None = None) -> Path:
+    """Build the bundle for one or more Python versions; `project_wheel` reuses a wheel already built."""
     target = TARGETS[platform]
+    pythons = [python] if isinstance(python, str) else list(python)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="qe-bundle-") as tmp:
         work = Path(tmp)
         own = project_wheel or build_project_wheel(work / "own")
-        wheels = download_wheels(own, target, python, work / "wheels")
+        wheels = download_wheels(own, target, pythons, work / "wheels")
         version = _one(wheels, PROJECT).name.split("-")[1]
         pip_wheel = _one(wheels, "pip").name
-        scripts = windows_scripts(pip_wheel, python) if target.windows else linux_scripts(pip_wheel, python)
-        texts = {**scripts, "说明.txt": readme(target, python, version)}
+        scripts = windows_scripts(pip_wheel, pythons) if target.windows else linux_scripts(pip_wheel, pythons)
+        texts = {**scripts, "说明.txt": readme(target, pythons, version)}
         files = {name: script_bytes(name, text) for name, text in texts.items()}
         folder = f"{PROJECT}-{version}-{platform}"
         path = out / f"{folder}.zip"
@@ -287,14 +307,16 @@ def make_bundle(platform: str, python: str, out: Path, *, project_wheel: Path | 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--platform", choices=sorted(TARGETS), required=True)
-    parser.add_argument("--python", default="3.11", help="CPython version of the office PC (default 3.11)")
+    parser.add_argument("--python", action="append", help="CPython version of the office PC (default 3.11); "
+                        "repeat it for a bundle that installs on any of several versions")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True, help="folder for the zip")
     parser.add_argument("--project-wheel", type=Path, help="use this wheel of qe_workbook instead of building one")
     args = parser.parse_args(argv)
-    if not re.fullmatch(r"3\.\d{1,2}", args.python):
+    pythons = list(dict.fromkeys(args.python or ["3.11"]))
+    if not all(re.fullmatch(r"3\.\d{1,2}", p) for p in pythons):
         parser.error("--python takes a version such as 3.11")
     started = time.monotonic()
-    path = make_bundle(args.platform, args.python, args.out, project_wheel=args.project_wheel)
+    path = make_bundle(args.platform, pythons, args.out, project_wheel=args.project_wheel)
     size = path.stat().st_size / 1024**2
     print(f"{path} ({size:.1f} MB, {time.monotonic() - started:.0f} s)")
 

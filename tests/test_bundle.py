@@ -26,6 +26,8 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.pypi
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+SECOND = "3.12" if PYTHON != "3.12" else "3.11"
+PYTHONS = {"win_amd64": (PYTHON, SECOND)}  # the Windows bundle installs on either of two versions
 HOST = {"x86_64": "manylinux_x86_64", "aarch64": "manylinux_aarch64"}[platform.machine()]
 NEEDED = {"qe-workbook", "pandas", "numpy", "openpyxl", "xlsxwriter", "python-calamine", "python-docx", "lxml",
           "orjson", "jsonschema", "rpds-py", "click", "defusedxml", "pip"}  # fmt: skip
@@ -63,7 +65,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
         if target not in built:
             if not own:
                 own.append(make_bundle.build_project_wheel(folder / "own"))
-            built[target] = make_bundle.make_bundle(target, PYTHON, folder, project_wheel=own[0])
+            versions = PYTHONS.get(target, (PYTHON,))
+            built[target] = make_bundle.make_bundle(target, versions, folder, project_wheel=own[0])
         return built[target]
 
     return get
@@ -116,20 +119,24 @@ def test_each_bundle_resolves_completely_for_its_platform(
     bundle: Callable[[str], Path], tmp_path: Path, target: str
 ) -> None:
     folder = unpack(bundle(target), tmp_path / "unpacked")
-    report = tmp_path / "report.json"
-    args = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--ignore-installed",
-            *make_bundle.platform_args(make_bundle.TARGETS[target], PYTHON), "--target", str(tmp_path / "target"),
-            "--find-links", str(folder / "wheels"), "--report", str(report), "pip", "qe_workbook"]  # fmt: skip
-    done = subprocess.run(args, env=offline_env(tmp_path), capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    install = json.loads(report.read_text(encoding="utf-8"))["install"]
-    names = {item["metadata"]["name"].lower().replace("_", "-") for item in install}
-    assert names >= NEEDED
-    files = {Path(item["download_info"]["url"]).name for item in install}
-    assert files == {w.name for w in (folder / "wheels").iterdir()}  # every wheel used, none missing
-    tag = {"win_amd64": "win_amd64", "manylinux_aarch64": "aarch64", "manylinux_x86_64": "x86_64"}[target]
-    numpy = next(f for f in files if f.startswith("numpy-"))
-    assert tag in numpy and f"cp{PYTHON.replace('.', '')}" in numpy
+    used: set[str] = set()
+    pip = next((folder / "wheels").glob("pip-*.whl")) / "pip"  # the pip the installer runs
+    for python in PYTHONS.get(target, (PYTHON,)):
+        report = tmp_path / f"report-{python}.json"
+        args = [sys.executable, str(pip), "install", "--dry-run", "--no-index", "--ignore-installed",
+                *make_bundle.platform_args(make_bundle.TARGETS[target], python), "--target", str(tmp_path / python),
+                "--find-links", str(folder / "wheels"), "--report", str(report), "pip", "qe_workbook"]  # fmt: skip
+        done = subprocess.run(args, env=offline_env(tmp_path), capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        install = json.loads(report.read_text(encoding="utf-8"))["install"]
+        names = {item["metadata"]["name"].lower().replace("_", "-") for item in install}
+        assert names >= NEEDED
+        files = {Path(item["download_info"]["url"]).name for item in install}
+        tag = {"win_amd64": "win_amd64", "manylinux_aarch64": "aarch64", "manylinux_x86_64": "x86_64"}[target]
+        numpy = next(f for f in files if f.startswith("numpy-"))
+        assert tag in numpy and f"cp{python.replace('.', '')}" in numpy
+        used |= files
+    assert used == {w.name for w in (folder / "wheels").iterdir()}  # every wheel used, none missing
 
 
 def test_windows_scripts_are_bytes_cmd_reads(bundle: Callable[[str], Path]) -> None:
@@ -158,6 +165,8 @@ def test_windows_scripts_are_bytes_cmd_reads(bundle: Callable[[str], Path]) -> N
     install = members["安装.bat"].decode("gb2312")
     assert f"wheels\\{pip_wheel.split('/')[1]}\\pip install --no-index --find-links wheels" in install
     assert "-m venv --without-pip venv" in install and "qe.exe doctor --workspace 工作区" in install
+    assert f'set "PY=py -{PYTHON}-64"' in install and f'set "PY=py -{SECOND}-64"' in install
+    assert f"正在查找 Python {PYTHON} 或 {SECOND}（64 位）" in install
     assert "qe.exe ui --workspace 工作区" in members["启动.bat"].decode("gb2312")
     assert members["说明.txt"].startswith(b"\xef\xbb\xbf") and "Python 3" in members["说明.txt"].decode("utf-8-sig")
     sums = members["SHA256SUMS.txt"].decode("utf-8")
