@@ -26,7 +26,7 @@ from qe_workbook.record.diff import diff_runs
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
-from .conftest import load_ok, require_program, small_rubric_data, write_json
+from .conftest import load_ok, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
 
 ISSUED = datetime(2023, 5, 10, 9, 0)
@@ -212,10 +212,9 @@ def test_a_correction_needs_known_names_and_says_when_nothing_is_adopted_yet(
 def test_a_correction_typed_in_libreoffice_is_applied_and_prints_like_the_form(
     tmp_path: Path, small_rubric: Rubric, first_run: RunReport
 ) -> None:
+    from .test_check_code import typed_in_libreoffice
     from .test_print import pages, to_pdf
-    from .test_real_clients import LO_FILL, run_bounded, uno_python
 
-    soffice = require_program("soffice")
     report = issue_correction(small_rubric, "乙局", ["东区", "西区"], tmp_path / "更正表", KEY, run=first_run.folder,
                               generated_at=ISSUED)  # fmt: skip
     assert report.form is not None
@@ -226,11 +225,11 @@ def test_a_correction_typed_in_libreoffice_is_applied_and_prints_like_the_form(
     }
     typed["E2"] = "2023-05-12"
     returned = tmp_path / "returned" / "乙局更正（LibreOffice）.xlsx"
-    run_bounded([uno_python(), str(LO_FILL), str(report.form.path), str(returned), *(f"{k}={v}" for k, v in typed.items()),
-                 "--profile", str(tmp_path / "lo-profile"), "--soffice", soffice])  # fmt: skip
+    printed = typed_in_libreoffice(report.form.path, returned, typed, tmp_path / "lo-profile")
     collected = collect(tmp_path / "returned", small_rubric, KEY)
     corrected = {s.file: s for s in collected.submissions}[returned.name]
     assert corrected.status == Status.ACCEPTED and corrected.problems == []
+    assert corrected.check_code is not None and corrected.check_code.shown() == printed  # the paper's 校验码
     assert totals(collected, small_rubric) == {"东区": Decimal("93.5"), "西区": Decimal("91.5"), "南区": Decimal(98)}
 
     (pdf,) = to_pdf([report.form.path], tmp_path / "pdf", tmp_path / "lo-profile")

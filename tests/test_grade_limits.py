@@ -7,6 +7,7 @@ The small rubric (tests/conftest.py) has A ≥ 90, B ≥ 80. Filled as TIE but w
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.pipeline import run_collect
+from qe_workbook.record.adjustments import AdjustKind, Adjustment, apply_adjustments
 from qe_workbook.rubric import GradeLimit, load_rubric
 from qe_workbook.rubric.load import canonical_json, read_rubric_json
 from qe_workbook.rubric.workbook.files import export_rubric
@@ -108,7 +110,7 @@ def test_the_rule_is_validated_and_off_for_the_2022_rubric(tmp_path: Path) -> No
     assert [(p.code, p.cell) for p in load.problems] == [("RUBRIC_LIMIT_GRADE", "$.grading.limits[0].grade")]
     del data["grading"]["limits"][0]
     rubric = load_ok(write_json(tmp_path / "ok.json", data))
-    assert rubric.grading.limits == (GradeLimit("B", None, __import__("decimal").Decimal(30)),)
+    assert rubric.grading.limits == (GradeLimit("B", None, Decimal(30)),)
     assert rubric.grading.limits[0].allowed(8) == 2 and rubric.grading.limits[0].allowed(10) == 3
 
 
@@ -141,3 +143,14 @@ def test_rubric_show_lists_the_grading_rules(tmp_path: Path) -> None:
     assert report["grading"][-1]["text"].startswith("A级最多 2 个单位")
     plain = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(ROOT / "rubric.json")])
     assert "等级数量上限：不限" in plain.output
+
+
+def test_the_meetings_adjustment_of_a_unit_replaces_the_cap_for_it(tmp_path: Path) -> None:
+    results = scored(tmp_path, [{"grade": "A", "max_units": 2}])
+    rubric = load_ok(tmp_path / "rubric.json")
+    set_a = Adjustment("东区", AdjustKind.SET, None, "A", "市政府常务会议纪要", "", "A2")
+    after = apply_adjustments(results, [set_a], rubric)
+    assert grades(after)["东区"] == "A" and after.demotions == []  # its letter no longer gives the cap as the reason
+    bonus = Adjustment("西区", AdjustKind.ADD, Decimal(1), None, "市政府常务会议纪要", "", "A2")
+    kept = apply_adjustments(results, [bonus], rubric)
+    assert grades(kept) == {"南区": "A", "西区": "A", "东区": "B"} and [d.unit for d in kept.demotions] == ["东区"]
