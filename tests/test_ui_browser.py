@@ -135,6 +135,14 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
             text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
             assert english_words(text.replace(str(tmp_path), "")) == set(), page
 
+        d.find_element(By.ID, "next-year").click()  # type: ignore[attr-defined]
+        wait_text(d, "已生成 2023 年度考核细则工作簿 rubric-2023.xlsx")
+        shoot(d, "6-rubric-next-year")
+        assert d.find_elements(By.ID, "next-year-xlsx")  # type: ignore[attr-defined]
+        assert (tmp_path / "工作区" / "rubric-2023.xlsx").is_file()
+        text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+        assert english_words(text.replace(str(tmp_path), "")) == set()
+
 
 WORD = re.compile(r"[A-Za-z_]{2,}")
 RUBRIC_WORDS = set(WORD.findall((ROOT / "rubric.json").read_text(encoding="utf-8")))  # the office's own data

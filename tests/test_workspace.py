@@ -5,13 +5,17 @@ year's jobs and views through the same library calls as the CLI."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
 
 from qe_workbook.intake.container import Limits
 from qe_workbook.keys import read_key
+from qe_workbook.problems import has_errors
+from qe_workbook.rubric import load_rubric
 from qe_workbook.rubric.load import BUNDLED_RUBRIC
+from qe_workbook.rubric.workbook.files import export_rubric
 from qe_workbook.workspace.actions import collect_in, generate_in, returned_count
 from qe_workbook.workspace.layout import RETURNED, Workspace, create_workspace
 from qe_workbook.workspace.returns import add_returned, department_returns
@@ -42,6 +46,29 @@ def test_another_year_is_rolled_on_as_qe_rubric_new_year_does_and_the_given_key_
     rubric, _problems = Workspace(tmp_path / "ws").load_rubric()
     assert rubric is not None and rubric.year == 2023
     assert read_key(Workspace(tmp_path / "ws").key_path)[0] == KEY
+
+
+def test_the_offices_rubric_workbook_or_json_becomes_the_workspace_rubric(tmp_path: Path) -> None:
+    assert export_rubric(BUNDLED_RUBRIC, tmp_path / "考核细则.xlsx").path is not None
+    from_xlsx = create_workspace(
+        tmp_path / "a", 1999, rubric_file=("考核细则.xlsx", (tmp_path / "考核细则.xlsx").read_bytes())
+    )
+    assert not has_errors(from_xlsx.problems)
+    imported, bundled = Workspace(tmp_path / "a").load_rubric()[0], load_rubric(BUNDLED_RUBRIC).rubric
+    assert imported is not None and bundled is not None and imported.content_hash == bundled.content_hash
+    assert (tmp_path / "a" / "导入的考核细则.xlsx").is_file()  # kept as given
+    small = json.dumps(small_rubric_data(), ensure_ascii=False).encode()
+    from_json = create_workspace(tmp_path / "b", 2022, rubric_file=("rubric.json", small))
+    rubric, _ = Workspace(tmp_path / "b").load_rubric()
+    assert (
+        not has_errors(from_json.problems)
+        and rubric is not None
+        and [u.name for u in rubric.units] == ["东区", "西区", "南区"]
+    )
+    broken = create_workspace(tmp_path / "c", 2022, rubric_file=("rubric.json", b"{"))
+    assert broken.workspace is None and has_errors(broken.problems) and not (tmp_path / "c" / "rubric.json").exists()
+    other = create_workspace(tmp_path / "d", 2022, rubric_file=("细则.docx", b"PK"))
+    assert [p.code for p in other.problems] == ["RUBRIC_UNREADABLE"]
 
 
 def test_a_bad_key_file_creates_nothing_and_an_existing_different_key_is_kept(tmp_path: Path) -> None:

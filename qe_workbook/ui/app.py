@@ -24,6 +24,7 @@ from ..forms.register import load_register
 from ..intake.container import Limits
 from ..problems import Problem, Severity
 from ..rubric.load import BUNDLED_RUBRIC
+from ..rubric.new_year import new_year
 from ..rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
 from ..rubric.workbook.files import export_rubric
 from ..workspace.actions import Outcome, collect_in, generate_in, returned_count
@@ -170,7 +171,9 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         if not year.isdigit() or not 2000 <= int(year) <= 2100:
             note("error", "年度应为 2000 至 2100 之间的四位数字，例如 2023。")
             return redirect(url_for("overview"))
-        created = create_workspace(ws.root, int(year), key_text)
+        chosen = request.files.get("rubric")
+        rubric_file = (chosen.filename or "", chosen.read()) if chosen and chosen.filename else None
+        created = create_workspace(ws.root, int(year), key_text, rubric_file)
         note_problems(created.problems)
         if created.workspace is not None:
             note("info", f"已建立 {year} 年度工作区：{ws.root}")
@@ -252,8 +255,9 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     def rubric_page() -> str:
         rubric, problems = ws.load_rubric() if ws.ready else (None, [])
         workbook = ws.root / RUBRIC_WORKBOOK
+        following = ws.root / f"rubric-{rubric.year + 1}.xlsx" if rubric else None
         return page(
-            "rubric.html", "rubric", checked=problems,
+            "rubric.html", "rubric", checked=problems, following=following if following and following.is_file() else None,
             counts_lines=counts_text(rubric_counts(rubric)).splitlines() if rubric else [],
             items=item_rows(rubric) if rubric else [], evaluators=evaluator_rows(rubric) if rubric else [],
             decisions=decision_rows(rubric) if rubric else [], workbook=workbook if workbook.is_file() else None,
@@ -266,6 +270,20 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         note_problems(result.problems)
         if result.path is not None:
             note("info", f"已导出考核细则工作簿 {RUBRIC_WORKBOOK}，可在 Excel 或 WPS 中查看、修改。")
+        return redirect(url_for("rubric_page"))
+
+    @bp.post("/rubric/next-year")
+    def rubric_next_year() -> Response:
+        rubric = rubric_or_stop()
+        year = rubric.year + 1
+        result = new_year(ws.rubric_path, year, ws.root / f"rubric-{year}.xlsx")
+        note_problems(result.problems)
+        if result.written is not None:
+            note(
+                "info", f"已生成 {year} 年度考核细则工作簿 {result.written.name}（可在本页下载）。请按新方案逐项核对："
+            )
+            for line in result.checklist:
+                note("warning", line)
         return redirect(url_for("rubric_page"))
 
     @bp.post("/open")

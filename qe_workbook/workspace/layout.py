@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 from ..forms.register import REGISTER_NAME
 from ..keys import DEFAULT_KEY_PATH, create_key, parse_key, read_key, write_key
 from ..outputs.run_folder import RUN_MARKER
-from ..problems import Problem, problem
+from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric, load_rubric
 from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
+from ..rubric.workbook.files import import_rubric
 
 RETURNED = "回收的评价表"
 
@@ -93,9 +95,12 @@ class Created:
     checklist: list[str]  # what to check against the new year's plan (empty for the bundled year)
 
 
-def create_workspace(root: Path, year: int, key_text: str | None = None) -> Created:
-    """Start a year's work in `root`: its rubric (the bundled one, or rolled on to `year` as
-    `qe rubric new-year` does), the office's key (the given one, or a new one) and the returned folder.
+def create_workspace(
+    root: Path, year: int, key_text: str | None = None, rubric_file: tuple[str, bytes] | None = None
+) -> Created:
+    """Start a year's work in `root`: its rubric (the given rubric.json or rubric workbook, imported as
+    `qe rubric import` does; else the bundled one, or rolled on to `year` as `qe rubric new-year` does), the
+    office's key (the given one, or a new one) and the returned folder.
 
     Nothing already there is replaced: an existing rubric refuses, an existing key is kept."""
     ws = Workspace(root)
@@ -112,7 +117,12 @@ def create_workspace(root: Path, year: int, key_text: str | None = None) -> Crea
     bundled = load_rubric(BUNDLED_RUBRIC).rubric
     root.mkdir(parents=True, exist_ok=True)
     checklist: list[str] = []
-    if bundled is not None and bundled.year == year:
+    notes: list[Problem] = []
+    if rubric_file is not None:
+        notes = _import_rubric(ws, *rubric_file)
+        if has_errors(notes):
+            return Created(None, notes, [])
+    elif bundled is not None and bundled.year == year:
         shutil.copyfile(BUNDLED_RUBRIC, ws.rubric_path)
     else:
         rolled = new_year(BUNDLED_RUBRIC, year, ws.rubric_path)
@@ -125,4 +135,34 @@ def create_workspace(root: Path, year: int, key_text: str | None = None) -> Crea
         else:
             write_key(ws.key_path, key)
     ws.returned.mkdir(exist_ok=True)
-    return Created(ws, [], checklist)
+    return Created(ws, notes, checklist)
+
+
+def _import_rubric(ws: Workspace, name: str, data: bytes) -> list[Problem]:
+    """The office's rubric.json or rubric workbook, kept in the workspace as given, then checked and
+    written to rubric.json (nothing written when it has errors)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        return [problem("RUBRIC_UNREADABLE", file=name, reason="请选择 rubric.json 或考核细则工作簿（.xlsx）")]
+    kept = write_new(ws.root, f"导入的考核细则{suffix}", data)
+    if suffix == ".xlsx":
+        return import_rubric(kept, ws.rubric_path).problems
+    load = load_rubric(kept)
+    if load.rubric is not None:
+        shutil.copyfile(kept, ws.rubric_path)
+    return load.problems
+
+
+def write_new(folder: Path, name: str, data: bytes) -> Path:
+    """Write under `name`, or `name (2)`, `name (3)`…: an existing file is never replaced."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, 10_000):
+        path = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return path
+    raise FileExistsError(name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ..intake.container import Limits, open_package, too_large
 from ..mail.decode import safe_file_name
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
-from .layout import Workspace
+from .layout import Workspace, write_new
 
 
 @dataclass
@@ -43,22 +42,7 @@ def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = 
             kept = ws.relative(existing)
             return Added(existing, shown, [problem("RETURNED_ALREADY_ADDED", file=shown, kept=kept)])
     ws.returned.mkdir(parents=True, exist_ok=True)
-    return Added(_write_new(ws.returned, shown, data), shown, problems)
-
-
-def _write_new(folder: Path, name: str, data: bytes) -> Path:
-    """Write under `name`, or `name (2)`, `name (3)`…: an existing file is never replaced."""
-    stem, suffix = Path(name).stem, Path(name).suffix
-    for n in range(1, 10_000):
-        path = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return path
-    raise FileExistsError(name)
+    return Added(write_new(ws.returned, shown, data), shown, problems)
 
 
 @dataclass
