@@ -29,7 +29,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms.layout import CODE_CELL, COL_REMARK, COL_SCORE, DATE_COL, DATE_ROW, FormRow, cell_ref
+from ..forms.layout import CODE_CELL, COL_REMARK, COL_SCORE, DATE_COL, DATE_ROW, LAST_COL, FormRow, cell_ref
 
 MODULUS = 99991
 DIGITS = 5
@@ -48,9 +48,12 @@ def check_code_formula(rows: list[FormRow]) -> str:
     return f'TEXT(MOD({total},{MODULUS}),"{"0" * DIGITS}")'
 
 
-def write_code_cell(ws: Worksheet, rows: list[FormRow], before: str, fmt: Format) -> None:
-    """The cell beside the stamp line: `before` (the form number), then 校验码 and its five digits."""
+def write_code_cell(ws: Worksheet, rows: list[FormRow], before: str, fmt: Format, *, last_col: int = LAST_COL) -> None:
+    """The cell beside the stamp line: `before` (the form number), then 校验码 and its five digits; shown across
+    the columns up to `last_col` (a correction form's reference column too), read from its first cell."""
     blank = form_check_code(lambda _row, _col: None, rows)
+    if last_col > LAST_COL:
+        ws.merge_range(DATE_ROW, LAST_COL, DATE_ROW, last_col, "", fmt)
     text = before.replace('"', '""')
     ws.write_array_formula(CODE_CELL, f'="{text}{LABEL}"&{check_code_formula(rows)}', fmt, f"{before}{LABEL}{blank}")
 
