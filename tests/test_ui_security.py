@@ -19,6 +19,7 @@ import pytest
 
 from .ui_server import UiServer
 
+SAMPLE = sorted((Path(__file__).parents[1] / "samples" / "returned").glob("*.xlsx"))[0]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -136,6 +137,38 @@ def test_no_file_outside_the_workspace_is_served(server: UiServer, folder: Path)
         status, text, _ = client.page(f"file?path={path}")
         assert status == 403, path
         assert "不应被读取" not in text and "只能打开本工作区中的文件" in text
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[bytes, dict[str, str]]:
+    boundary = "qe-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    for name, data in files:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_an_upload_is_kept_inside_the_returned_folder_whatever_name_it_came_with(
+    server: UiServer, folder: Path
+) -> None:
+    client = Client(server)
+    client.page("collect")
+    data = SAMPLE.read_bytes()
+    body, headers = multipart({}, [("evil.xlsx", data)])
+    status, _, _ = client.request("POST", f"/{server.token}/upload", body, headers)
+    assert status == 403  # no CSRF token: nothing kept
+    names = ["../../逃出.xlsx", "C:\\Windows\\逃出2.xlsx", "/tmp/逃出3.xlsx"]
+    body, headers = multipart({"csrf": client.csrf}, [(name, data + bytes([n])) for n, name in enumerate(names)])
+    status, _, _ = client.request("POST", f"/{server.token}/upload", body, headers)
+    assert status == 302
+    returned = folder / "年度工作区" / "回收的评价表"
+    kept = sorted(p.name for p in returned.iterdir())
+    assert len(kept) == 3 and kept[1:] == ["逃出.xlsx", "逃出3.xlsx"] and kept[0].endswith("逃出2.xlsx")
+    assert all(p.is_file() and p.parent == returned for p in returned.iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == ["secret.txt", "年度工作区"]
 
 
 def test_the_server_listens_on_127_0_0_1_only(server: UiServer) -> None:
