@@ -74,12 +74,12 @@ def connect(pipe: str, office: subprocess.Popen[bytes]) -> object:
             time.sleep(0.2)
 
 
-def fill(context: object, src: Path, dst: Path, cells: dict[str, str]) -> None:
+def fill(context: object, src: Path, dst: Path, cells: dict[str, str], sheet_name: str = FORM_SHEET) -> None:
     smgr = context.ServiceManager  # type: ignore[attr-defined]
     desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     doc = desktop.loadComponentFromURL(src.resolve().as_uri(), "_blank", 0, props(Hidden=True))
     try:
-        sheet = doc.Sheets.getByName(FORM_SHEET)
+        sheet = doc.Sheets.getByName(sheet_name)
         for ref, text in cells.items():
             sheet.getCellRangeByName(ref).setFormula(text)  # what typing into the cell does
         doc.storeToURL(dst.resolve().as_uri(), props(FilterName=FILTER, Overwrite=True))
@@ -103,7 +103,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("src", type=Path)
     parser.add_argument("dst", type=Path)
-    parser.add_argument("cells", nargs="*", help="CELL=TEXT on the 评价表 sheet")
+    parser.add_argument("cells", nargs="*", help="CELL=TEXT on the sheet (default: 评价表)")
+    parser.add_argument("--sheet", default=FORM_SHEET, help="the sheet to type into")
     parser.add_argument("--profile", type=Path, help="LibreOffice profile folder (default: a new temporary one)")
     parser.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     args = parser.parse_args()
@@ -114,7 +115,7 @@ def main() -> None:
         pipe = f"lo_fill_{os.getpid()}_{time.monotonic_ns()}"
         office = start_office(args.soffice, profile, pipe)
         try:
-            fill(connect(pipe, office), args.src, args.dst, cells)
+            fill(connect(pipe, office), args.src, args.dst, cells, args.sheet)
             office.wait(timeout=30)
         finally:
             if office.poll() is None:

@@ -27,7 +27,7 @@ FILE_NAME = "反馈修改稿.xlsx"
 GONE_SHEET = "已不再反馈的项目"
 COLUMNS = ("被考核单位", "项目编号", "类别", "项目", "得分情况", "评价部门", "原文", "反馈表述", "是否反馈", "内部说明",
            "核对")  # fmt: skip
-WIDTHS = (9, 8, 7, 20, 10, 11, 32, 32, 6, 20, 18)
+WIDTHS = (9, 8, 7, 20, 10, 11, 32, 32, 8, 20, 18)
 ORIGINAL, TEXT, SEND, NOTE, CHECK = 6, 7, 8, 9, 10
 INPUTS = (TEXT, SEND, NOTE)
 YES, NO = "是", "否"

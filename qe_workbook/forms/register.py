@@ -24,6 +24,7 @@ REGISTER_NAME = "评价表生成登记.json"
 FORMAT = "qe_workbook-register/1"
 FULL = "full"
 CORRECTION = "correction"
+RECTIFY = "rectify"  # the units' 整改台账 (rectify/), one per unit: `evaluator` names the unit
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Generation:
     rubric_hash: str
     folder: str
     forms: tuple[FormRecord, ...]
+    source: str = ""  # a ledger generation: the run folder whose fed-back problems it holds
 
     def form_for(self, evaluator: str) -> FormRecord | None:
         return next((f for f in self.forms if f.evaluator == evaluator), None)
@@ -74,16 +76,19 @@ class Register:
         later = [
             (g, f)
             for g in self.generations
-            if g.number > gen.number and (f := g.form_for(form.evaluator)) is not None and f.complete
+            if g.number > gen.number
+            and (g.kind == RECTIFY) == (gen.kind == RECTIFY)  # a ledger never retires a form, nor the reverse
+            and (f := g.form_for(form.evaluator)) is not None
+            and f.complete
         ]
         return max(later, key=lambda pair: pair[0].number) if later else None
 
     def add(
         self, *, kind: str, generated_at: str, seed: str, year: int, rubric_hash: str, folder: str,
-        forms: list[FormRecord],
+        forms: list[FormRecord], source: str = "",
     ) -> Generation:  # fmt: skip
         number = max((g.number for g in self.generations), default=0) + 1
-        gen = Generation(number, kind, generated_at, seed, year, rubric_hash, folder, tuple(forms))
+        gen = Generation(number, kind, generated_at, seed, year, rubric_hash, folder, tuple(forms), source)
         self.generations.append(gen)
         return gen
 

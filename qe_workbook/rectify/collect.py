@@ -1,0 +1,358 @@
+"""`qe rectify collect`: the returned 整改台账 checked like the evaluation forms, then one ledger.
+
+Each file is screened (units/screen.py: empty, oversized, encrypted, hostile), read with the forms'
+reader, and its signature checked; where the locked cells were edited, the issued copy (found
+through the generation register) names each edited cell. Dates and statuses are checked cell by
+cell; a problem is overdue when it is not 已完成 and its 完成时限 is before `today`. Two different
+returns of one unit are a conflict (neither used); identical copies count once. The ledger —
+unit × problem × status — goes into a new folder (default: `<run>/整改情况/<time>` of the run the
+ledgers were generated from) as 整改台账汇总.xlsx and 整改台账.json, which next year's
+`qe collect --previous` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from ..forms.layout import cell_ref
+from ..forms.manifest import LockedContent, Manifest, verify
+from ..forms.register import RECTIFY, Register
+from ..intake.check_form import read_manifest
+from ..intake.container import open_package
+from ..intake.read_form import RawForm, cell_text, is_blank, read_form
+from ..outputs.master import Sheets
+from ..outputs.run_folder import new_run_folder
+from ..problems import Problem, Severity, problem
+from ..rubric import Rubric
+from ..units.screen import LIMITS, screen, walk_files
+from .layout import (
+    COL_DUE,
+    COL_MEASURE,
+    COL_OWNER,
+    COL_STATUS,
+    COLLECTED_DIR,
+    FIRST_ROW,
+    HEADER,
+    HEADER_ROW,
+    LEDGER_FORMAT,
+    LEDGER_JSON,
+    LEDGER_XLSX,
+    SHEET,
+    TITLE_ROW,
+    UNIT_ROW,
+    Progress,
+)  # fmt: skip
+
+JSON_FORMAT = "qe_workbook-rectify-ledger/1"
+RECEIVED, MISSING, REJECTED = "已交回", "未交回", "未采用"
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One problem of one unit with what the unit reported on it."""
+
+    unit: str
+    item: str  # item id
+    item_text: str
+    problem: str
+    evaluators: str
+    measure: str
+    owner: str
+    due: str  # ISO date, or "" when not (validly) given
+    status: str  # a Progress value, or "" when not (validly) given
+    overdue: bool
+    file: str
+    cell: str  # the row's 进展 cell
+
+
+@dataclass
+class LedgerReturn:
+    unit: str
+    file: str
+    sha256: str | None
+    lines: list[LedgerLine]
+    problems: list[Problem]
+    accepted: bool
+
+
+@dataclass
+class RectifyCollect:
+    today: date
+    lines: list[LedgerLine]
+    units: dict[str, tuple[str, str]]  # unit -> (status, file)
+    problems: list[Problem]
+    source: str = ""  # the run the ledgers were generated from, when the register knows it
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[LedgerLine]:
+        return [line for line in self.lines if line.overdue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": JSON_FORMAT, "today": self.today.isoformat(), "run": self.source,
+                "units": {u: {"status": s, "file": f} for u, (s, f) in self.units.items()},
+                "lines": [asdict(line) for line in self.lines]}  # fmt: skip
+
+
+def content_of(raw: RawForm) -> LockedContent:
+    """The locked content as it stands in a returned ledger (the rows down to the first blank one)."""
+    rows = []
+    row = FIRST_ROW
+    while any(not is_blank(raw.cell(row, c)) for c in range(1, 5)):
+        rows.append(tuple(cell_text(raw.cell(row, c)) for c in range(1, 5)))
+        row += 1
+    header = tuple(cell_text(raw.cell(HEADER_ROW, c)) for c in range(len(HEADER)))
+    return LockedContent(tuple(s.name for s in raw.sheets), cell_text(raw.cell(TITLE_ROW, 0)),
+                         cell_text(raw.cell(UNIT_ROW, 0)), header, tuple(rows))  # type: ignore[arg-type]  # fmt: skip
+
+
+def _read(path: Path, shown: str) -> tuple[RawForm | None, str | None, list[Problem]]:
+    screened = screen(path, shown)
+    if screened.data is None:
+        return None, screened.sha256, screened.problems
+    pkg, found = open_package(screened.data, shown, LIMITS)
+    if pkg is None:
+        return None, screened.sha256, found
+    raw, problems = read_form(pkg, screened.data, shown, LIMITS)
+    return raw, screened.sha256, problems
+
+
+def _issued(register: Register | None, manifest: Manifest) -> LockedContent | None:
+    """The locked content of the ledger as issued (the office's copy, found through the register)."""
+    found = register.generation_of(manifest.form_id) if register else None
+    if found is None:
+        return None
+    gen, form = found
+    raw, _, _ = _read(Path(gen.folder) / form.file, form.file)
+    return content_of(raw) if raw is not None else None
+
+
+def _edited_cells(found: LockedContent, issued: LockedContent, where: dict[str, Any]) -> list[Problem]:
+    cells: list[tuple[str, str, str]] = []
+    if found.sheets != issued.sheets:
+        cells.append(("", "、".join(found.sheets), "、".join(issued.sheets)))
+    for row, have, want in ((TITLE_ROW, found.title, issued.title), (UNIT_ROW, found.department, issued.department)):
+        if have != want:
+            cells.append((cell_ref(row, 0), have, want))
+    for col, (have, want) in enumerate(zip(found.header, issued.header, strict=True)):
+        if have != want:
+            cells.append((cell_ref(HEADER_ROW, col), have, want))
+    for n in range(max(len(found.rows), len(issued.rows))):
+        have_row = found.rows[n] if n < len(found.rows) else ("",) * 4
+        want_row = issued.rows[n] if n < len(issued.rows) else ("",) * 4
+        for col, (have, want) in enumerate(zip(have_row, want_row, strict=True), start=1):
+            if have != want:
+                cells.append((cell_ref(FIRST_ROW + n, col), have, want))
+    return [problem("RECTIFY_LOCKED_CHANGED", **where, cell=cell, found=have[:40], expected=want[:40])
+            for cell, have, want in cells]  # fmt: skip
+
+
+def read_return(path: Path, shown: str, rubric: Rubric, key: bytes, today: date,
+                register: Register | None = None) -> LedgerReturn | list[Problem]:  # fmt: skip
+    """One returned file: a ledger (accepted, or rejected with its problems), or the problems of a file that is
+    not a ledger of this year."""
+    raw, sha, problems = _read(path, shown)
+    if raw is None:
+        return problems or [problem("RECTIFY_NOT_LEDGER", file=shown)]
+    manifest = read_manifest(raw)
+    if manifest is None or manifest.format != LEDGER_FORMAT:
+        return [problem("RECTIFY_NOT_LEDGER", file=shown)]
+    unit = next((u.name for u in rubric.units if u.name == manifest.evaluator), None)
+    if manifest.year != rubric.year or unit is None:
+        return [problem("RECTIFY_OTHER_YEAR", file=shown, year=manifest.year, rubric_year=rubric.year)]
+    where: dict[str, Any] = {"file": shown, "sheet": SHEET}
+    content = content_of(raw)
+    if not verify(key, manifest, content):
+        issued = _issued(register, manifest)
+        if issued is not None and verify(key, manifest, issued):
+            edited = _edited_cells(content, issued, where)
+        else:
+            edited = [problem("RECTIFY_SIGNATURE_INVALID", file=shown, unit=manifest.evaluator)]
+        return LedgerReturn(unit, shown, sha, [], edited, False)
+    lines = []
+    for n, (item, item_text, told, evaluators) in enumerate(content.rows):
+        row = FIRST_ROW + n
+        line, found = _line(raw, row, unit, (item, item_text, told, evaluators), today, where)
+        lines.append(line)
+        problems += found
+    return LedgerReturn(unit, shown, sha, lines, problems, True)
+
+
+def _line(raw: RawForm, row: int, unit: str, fixed: tuple[str, ...], today: date,
+          where: dict[str, Any]) -> tuple[LedgerLine, list[Problem]]:  # fmt: skip
+    problems = []
+    measure, owner = (cell_text(raw.cell(row, c)).strip() for c in (COL_MEASURE, COL_OWNER))
+    due_value, status = raw.cell(row, COL_DUE), cell_text(raw.cell(row, COL_STATUS)).strip()
+    due = as_date(due_value)
+    facts: dict[str, Any] = {"unit": unit, "item": fixed[0]}
+    if due is None and not is_blank(due_value):
+        problems.append(problem("RECTIFY_BAD_DATE", **where, cell=cell_ref(row, COL_DUE), **facts,
+                                value=cell_text(due_value)))  # fmt: skip
+    blank = [HEADER[c] for c, v in ((COL_MEASURE, measure), (COL_OWNER, owner), (COL_DUE, due_value),
+                                     (COL_STATUS, status)) if is_blank(v)]  # fmt: skip
+    if status and status not in set(Progress):
+        problems.append(problem("RECTIFY_BAD_STATUS", **where, cell=cell_ref(row, COL_STATUS), **facts, value=status))
+        status = ""
+    if blank and status != Progress.DONE:
+        problems.append(problem("RECTIFY_ROW_INCOMPLETE", **where, cell=cell_ref(row, COL_MEASURE), **facts,
+                                columns=blank))  # fmt: skip
+    overdue = status != Progress.DONE and due is not None and due < today
+    if overdue:
+        problems.append(problem("RECTIFY_OVERDUE", **where, cell=cell_ref(row, COL_DUE), **facts,
+                                due=f"{due:%Y-%m-%d}", status=status or "未填写", today=f"{today:%Y-%m-%d}"))  # fmt: skip
+    line = LedgerLine(unit, fixed[0], fixed[1], fixed[2], fixed[3], measure, owner, f"{due:%Y-%m-%d}" if due else "",
+                      status, overdue, where["file"], cell_ref(row, COL_STATUS))  # fmt: skip
+    return line, problems
+
+
+def as_date(value: Any) -> date | None:
+    """A date as a spreadsheet gives it back: a date cell, a serial number, or text like 2023-06-30 / 2023年6月30日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = cell_text(value).strip()
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
+                    register: Register | None = None) -> RectifyCollect:  # fmt: skip
+    """Check every file under `source` and merge the accepted ledgers (one per unit) into one ledger."""
+    problems: list[Problem] = []
+    returns: list[LedgerReturn] = []
+    for path, shown in walk_files(source):
+        found = read_return(path, shown, rubric, key, today, register)
+        if isinstance(found, list):
+            problems += found
+        else:
+            returns.append(found)
+            problems += found.problems
+    units: dict[str, tuple[str, str]] = {}
+    lines: list[LedgerLine] = []
+    for unit in rubric.units:
+        mine = [r for r in returns if r.unit == unit.name]
+        accepted = _distinct([r for r in mine if r.accepted])
+        if len(accepted) > 1:
+            problems.append(problem("RECTIFY_DUPLICATE", unit=unit.name, files=[r.file for r in accepted],
+                                    count=len(accepted)))  # fmt: skip
+            units[unit.name] = (REJECTED, "、".join(r.file for r in accepted))
+        elif accepted:
+            units[unit.name] = (RECEIVED, accepted[0].file)
+            lines += accepted[0].lines
+        elif mine:
+            units[unit.name] = (REJECTED, "、".join(r.file for r in mine))
+        else:
+            units[unit.name] = (MISSING, "")
+            problems.append(problem("RECTIFY_MISSING", unit=unit.name))
+    return RectifyCollect(today, lines, units, problems, _source(register, returns))
+
+
+def _distinct(returns: list[LedgerReturn]) -> list[LedgerReturn]:
+    """Identical copies (same file content, or the same entries) count once."""
+    kept: list[LedgerReturn] = []
+    for r in returns:
+        if not any(r.sha256 == k.sha256 or r.lines == [*_refiled(k.lines, r.file)] for k in kept):
+            kept.append(r)
+    return kept
+
+
+def _refiled(lines: list[LedgerLine], file: str) -> list[LedgerLine]:
+    return [LedgerLine(**{**asdict(line), "file": file}) for line in lines]
+
+
+def _source(register: Register | None, returns: list[LedgerReturn]) -> str:
+    """The run the accepted ledgers were generated from, when the register says (and they agree)."""
+    if register is None:
+        return ""
+    sources = {g.source for g in register.generations if g.kind == RECTIFY and g.source}
+    units = {r.unit for r in returns if r.accepted}
+    used = {
+        g.source
+        for g in register.generations
+        if g.kind == RECTIFY and g.source and any(f.evaluator in units for f in g.forms)
+    }
+    return next(iter(used)) if len(used) == 1 else (next(iter(sources)) if len(sources) == 1 else "")
+
+
+LEDGER_HEADER = ["被考核单位", "项目编号", "考核项目", "反馈的问题", "评价部门", "整改措施", "责任单位", "完成时限", "进展",
+                 "是否逾期", "来源文件", "单元格"]  # fmt: skip
+LEDGER_WIDTHS = [10, 8, 18, 34, 10, 30, 12, 11, 8, 8, 24, 8]
+
+
+def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -> list[Path]:
+    """整改台账汇总.xlsx (the ledger, who returned what, the problems) and 整改台账.json."""
+    path = folder / LEDGER_XLSX
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})  # fmt: skip
+    wb.set_properties({"title": f"{rubric.year}年度考核反馈问题整改台账汇总", "author": rubric.office})
+    s = Sheets(wb)
+    ws = wb.add_worksheet("整改台账汇总")
+    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度考核反馈问题整改台账汇总（截至 {collected.today:%Y-%m-%d}，"
+                          f"共 {len(collected.lines)} 个问题，逾期 {len(collected.overdue)} 个）", s.title)  # fmt: skip
+    rows = [[ln.unit, ln.item, ln.item_text, ln.problem, ln.evaluators, ln.measure, ln.owner, ln.due,
+             ln.status or "（未填写）", "逾期" if ln.overdue else "", ln.file, ln.cell] for ln in collected.lines]  # fmt: skip
+    last = s.table(ws, 2, LEDGER_HEADER, rows, LEDGER_WIDTHS)
+    _list_sheet(ws, LEDGER_WIDTHS, 2, last)
+    ws2 = wb.add_worksheet("报送情况")
+    counts = {u: [ln for ln in collected.lines if ln.unit == u] for u in collected.units}
+    rows2 = [[u, status, file, len(counts[u]), *(sum(1 for ln in counts[u] if ln.status == p) for p in Progress),
+              sum(1 for ln in counts[u] if ln.overdue)] for u, (status, file) in collected.units.items()]  # fmt: skip
+    widths2 = [12, 8, 30, 8, 8, 8, 8, 8]
+    last2 = s.table(
+        ws2, 0, ["被考核单位", "台账", "文件", "问题数", *(str(p) for p in Progress), "逾期"], rows2, widths2
+    )
+    _list_sheet(ws2, widths2, 0, last2)
+    ws3 = wb.add_worksheet("问题清单")
+    rows3 = [[p.code, _severity(p), p.file or "", p.sheet or "", p.cell or "", p.message] for p in collected.problems]
+    widths3 = [24, 6, 30, 10, 8, 60]
+    last3 = s.table(ws3, 0, ["代码", "级别", "文件", "工作表", "单元格", "说明"], rows3, widths3)
+    _list_sheet(ws3, widths3, 0, last3)
+    wb.close()
+    data = {**collected.to_dict(), "year": rubric.year}
+    json_path = folder / LEDGER_JSON
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return [path, json_path]
+
+
+def _severity(p: Problem) -> str:
+    return {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "说明"}[p.severity]
+
+
+def _list_sheet(ws: Any, widths: list[int], header_row: int, last: int) -> None:
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.autofilter(header_row, 0, max(last, header_row), len(widths) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def rectify_collect(source: Path, rubric: Rubric, key: bytes, *, today: date | None = None,
+                    out_parent: Path | None = None, register: Register | None = None,
+                    fallback_parent: Path = Path("out") / COLLECTED_DIR) -> RectifyCollect:  # fmt: skip
+    """Collect the returned ledgers under `source` and write the ledger into a new folder `<parent>/<time>`:
+    `out_parent`, else `<run>/整改情况` of the run the ledgers came from, else `fallback_parent`."""
+    collected = collect_ledgers(source, rubric, key, today=today or date.today(), register=register)
+    parent = out_parent or (Path(collected.source) / COLLECTED_DIR if collected.source else fallback_parent)
+    with new_run_folder(parent) as (tmp, finish):
+        written = write_ledger_book(tmp, rubric, collected)
+        folder = finish()
+    collected.written = [folder / p.name for p in written]
+    return collected

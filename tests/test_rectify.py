@@ -1,0 +1,162 @@
+"""整改台账: one signed ledger per unit with its problems as fed back, filled (openpyxl and real LibreOffice),
+collected into one ledger with what is overdue."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from qe_workbook.feedback.fed_back import COLUMNS, WORDING_SHEET
+from qe_workbook.feedback.wording import export_wording
+from qe_workbook.forms.register import RECTIFY, Register, load_register
+from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.rectify.collect import rectify_collect
+from qe_workbook.rectify.layout import COLLECTED_DIR, LEDGER_JSON, SHEET
+from qe_workbook.rectify.ledger import Generated, generate_ledgers
+from qe_workbook.rubric import Rubric
+
+from .conftest import require_program
+from .forms import KEY, fill_all, generate
+from .test_real_clients import LO_FILL, run_bounded, uno_python
+from .test_reports import ANSWERS
+
+OFFICE_TEXT = "农产品质量安全抽检的覆盖面有待扩大，请加大抽检力度。"
+TODAY = date(2023, 7, 15)
+WHEN = datetime(2023, 5, 20, 9, 0)
+# (整改措施, 责任单位, 完成时限, 进展) per problem row, in the ledger's order
+DONE = ("已完成整改。", "县市场监管局", datetime(2023, 6, 30), "已完成")
+LATER = ("正在推进。", "县农业农村局", datetime(2023, 12, 31), "推进中")
+LATE = ("正在推进。", "县农业农村局", datetime(2023, 6, 30), "推进中")  # past its 完成时限 on TODAY
+
+
+@pytest.fixture
+def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", ANSWERS)
+    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs", allow_partial=True, reports=False)
+
+
+@pytest.fixture
+def issued(tmp_path: Path, run: RunReport, small_rubric: Rubric) -> Generated:
+    """The ledgers, generated from the office's wording (西区 01-2 reworded)."""
+    exported = export_wording(run.folder, small_rubric)
+    assert exported.path is not None
+    wb = openpyxl.load_workbook(exported.path)
+    for row in wb[WORDING_SHEET].iter_rows(min_row=4):
+        if (row[0].value, row[1].value) == ("西区", "01-2"):
+            row[COLUMNS.index("反馈表述")].value = OFFICE_TEXT
+    wb.save(tmp_path / "wording.xlsx")
+    register = Register(tmp_path / "register.json")
+    return generate_ledgers(run.folder, small_rubric, KEY, wording=tmp_path / "wording.xlsx", register=register,
+                            when=WHEN)  # fmt: skip
+
+
+def _ledger(issued: Generated, unit: str) -> Path:
+    return next(f.path for f in issued.ledgers if f.unit == unit)
+
+
+def _locked_rows(path: Path) -> list[tuple[str, ...]]:
+    ws = openpyxl.load_workbook(path)[SHEET]
+    return [tuple(str(c) for c in row[1:5]) for row in ws.iter_rows(min_row=5, values_only=True) if row[1]]
+
+
+def fill(src: Path, dst: Path, answers: list[tuple[str, str, object, str]]) -> Path:
+    """A unit filling its ledger in a spreadsheet program (openpyxl keeps everything else)."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb[SHEET]
+    for n, values in enumerate(answers):
+        for col, value in zip("FGHI", values, strict=True):
+            ws[f"{col}{5 + n}"] = value
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return dst
+
+
+def test_a_ledger_per_unit_holds_its_problems_as_fed_back(tmp_path: Path, run: RunReport, issued: Generated) -> None:
+    assert issued.problems == [] and issued.folder is not None and issued.folder.parent == run.folder / "整改台账"
+    assert [(f.unit, f.problems) for f in issued.ledgers] == [("东区", 2), ("西区", 3), ("南区", 5)]
+    assert _locked_rows(_ledger(issued, "西区")) == [
+        ("01-2", "农产品质量安全合格率（失 4.42 分）", OFFICE_TEXT, "甲局、乙局"),  # the office's words, not the 原文
+        ("02-1", "发生重大质量事件（扣 1.50 分）", "发生一起重大质量事件。", "甲局"),
+        ("03-1", "完善质量工作制度（失 5.00 分）", "该项目失 5.00 分（反馈意见未写明具体问题）", "乙局"),
+    ]
+    ws = openpyxl.load_workbook(_ledger(issued, "西区"))[SHEET]
+    assert ws.protection.sheet and [c for c in "ABCDEFGHI" if not ws[f"{c}5"].protection.locked] == list("FGHI")
+    kinds = {str(v.sqref): v.type for v in ws.data_validations.dataValidation}
+    assert kinds == {"F5:F7": "textLength", "G5:G7": "textLength", "H5:H7": "date", "I5:I7": "list"}
+    register, trouble = load_register(tmp_path / "register.json")
+    gen = register.generations[-1]
+    assert trouble == [] and gen.kind == RECTIFY and gen.source == str(run.folder.resolve())
+    assert [f.evaluator for f in gen.forms] == ["东区", "西区", "南区"]
+
+
+def lo_type(src: Path, dst: Path, cells: dict[str, str], profile: Path) -> Path:
+    soffice = require_program("soffice")
+    args = [uno_python(), str(LO_FILL), str(src), str(dst), *(f"{k}={v}" for k, v in cells.items())]
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    run_bounded([*args, "--sheet", SHEET, "--profile", str(profile), "--soffice", soffice])
+    return dst
+
+
+def test_filled_ledgers_are_collected_with_the_one_overdue_item(
+    tmp_path: Path, run: RunReport, issued: Generated, small_rubric: Rubric
+) -> None:
+    back = tmp_path / "back"
+    fill(_ledger(issued, "东区"), back / "东区.xlsx", [DONE, DONE])
+    fill(_ledger(issued, "西区"), back / "西区台账.xlsx", [LATE, DONE, LATER])
+    typed = {}  # 南区 types its answers in LibreOffice: five rows, dates typed as text Calc recognises
+    for n, status in enumerate(["已完成", "推进中", "推进中", "已完成", "未开始"], start=5):
+        typed |= {f"F{n}": "逐项整改", f"G{n}": "区政府办", f"H{n}": "2023-12-31", f"I{n}": status}
+    lo_type(_ledger(issued, "南区"), back / "南区" / "整改台账.xlsx", typed, tmp_path / "lo-profile")
+    register, _ = load_register(tmp_path / "register.json")
+    collected = rectify_collect(back, small_rubric, KEY, today=TODAY, register=register)
+    assert [p.code for p in collected.problems] == ["RECTIFY_OVERDUE"]
+    late = collected.problems[0]
+    assert (late.file, late.sheet, late.cell) == ("西区台账.xlsx", SHEET, "H5")
+    assert "完成时限 2023-06-30 已过（截至 2023-07-15），进展为推进中" in late.message
+    assert [(ln.unit, ln.item) for ln in collected.overdue] == [("西区", "01-2")]
+    assert {u: s for u, (s, _) in collected.units.items()} == {"东区": "已交回", "西区": "已交回", "南区": "已交回"}
+    south = [(ln.item, ln.due, ln.status) for ln in collected.lines if ln.unit == "南区"]
+    assert south == [("01-1", "2023-12-31", "已完成"), ("01-2", "2023-12-31", "推进中"), ("02-1", "2023-12-31", "推进中"),
+                     ("02-2", "2023-12-31", "已完成"), ("03-1", "2023-12-31", "未开始")]  # fmt: skip
+    west = next(ln for ln in collected.lines if ln.unit == "西区")
+    assert (west.problem, west.measure, west.owner) == (OFFICE_TEXT, "正在推进。", "县农业农村局")
+    # the ledger goes beside the run it came from, in a folder of its own
+    assert [p.relative_to(run.folder).parts[::2] for p in collected.written] == [
+        (COLLECTED_DIR, "整改台账汇总.xlsx"), (COLLECTED_DIR, LEDGER_JSON)]  # fmt: skip
+    book = openpyxl.load_workbook(collected.written[0])
+    assert book["整改台账汇总"]["A1"].value.endswith("共 10 个问题，逾期 1 个）")
+    assert [c.value for c in book["报送情况"][3]] == ["西区", "已交回", "西区台账.xlsx", 3, 0, 2, 1, 1]
+
+
+def test_returns_with_mistakes_are_named_by_file_sheet_and_cell(
+    tmp_path: Path, issued: Generated, small_rubric: Rubric
+) -> None:
+    back = tmp_path / "back"
+    fill(_ledger(issued, "东区"), back / "东区.xlsx", [DONE, ("", "", None, "")])
+    fill(_ledger(issued, "西区"), back / "西区.xlsx", [("整改中", "县局", "下月底", "完成了"), DONE, DONE])
+    fill(_ledger(issued, "西区"), back / "西区-另一份.xlsx", [DONE, DONE, DONE])
+    tampered = fill(_ledger(issued, "南区"), back / "南区.xlsx", [DONE] * 5)
+    wb = openpyxl.load_workbook(tampered)
+    wb[SHEET]["D5"] = "没有问题"
+    wb.save(tampered)
+    shutil.copy(back / "东区.xlsx", back / "东区 - 副本.xlsx")  # the same file twice counts once
+    (back / "坏文件.xlsx").write_bytes(b"PK\x03\x04 broken")
+    register, _ = load_register(tmp_path / "register.json")
+    collected = rectify_collect(back, small_rubric, KEY, today=TODAY, register=register, out_parent=tmp_path / "out")
+    found = {(p.code, p.file, p.cell) for p in collected.problems}
+    assert found == {
+        ("RECTIFY_ROW_INCOMPLETE", "东区 - 副本.xlsx", "F6"),
+        ("RECTIFY_ROW_INCOMPLETE", "东区.xlsx", "F6"),
+        ("MATERIAL_FILE_UNSAFE", "坏文件.xlsx", None),
+        ("RECTIFY_LOCKED_CHANGED", "南区.xlsx", "D5"),
+        ("RECTIFY_BAD_DATE", "西区.xlsx", "H5"),
+        ("RECTIFY_BAD_STATUS", "西区.xlsx", "I5"),
+        ("RECTIFY_DUPLICATE", None, None),
+    }
+    locked = next(p for p in collected.problems if p.code == "RECTIFY_LOCKED_CHANGED")
+    assert "现为“没有问题”，下发时为“合格率低。”" in locked.message
+    assert {u: s for u, (s, _) in collected.units.items()} == {"东区": "已交回", "西区": "未采用", "南区": "未采用"}
