@@ -24,6 +24,7 @@ from .record.adjustments import adjust
 from .record.appeals import APPEAL_HEADER, read_appeals
 from .record.appeals import FILE_NAME as APPEALS_FILE
 from .record.stages import compare_with_approved
+from .rectify.previous import read_followed
 from .rubric import Rubric
 from .scoring.score import Results, score
 
@@ -62,13 +63,16 @@ def run_collect(
     previous: Path | None = None,
     issued: date | None = None,
     key_file: str = "",
+    previous_ledger: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
     With `reports`, the feedback documents, the 通报 draft and the public list go in too, dated `issued`. With
     `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
-    With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph.
+    With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph;
+    the letters also show last year's problems and their rectification, from the ledger in that run folder
+    (or `previous_ledger`, a 整改台账.json or the folder holding it).
     A run-level diagnosis (a wrong key, named by `key_file`) comes first among the problems; no
     document is written while a unit has no accepted score at all.
     """
@@ -83,6 +87,9 @@ def run_collect(
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
     notes = letter_notes(adjusted.notes if adjusted else None, yoy)
+    ledger = previous_ledger or previous
+    followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
+    problems += followed_problems
     claimed = sum(1 for s in collected.submissions if s.claimed)
     wrong_key = key_diagnosis(collected.problems, claimed, rubric, key_file)
     problems = [wrong_key, *problems] if wrong_key else problems
@@ -97,7 +104,7 @@ def run_collect(
                               appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
                               previous=yoy)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = write_reports(tmp, rubric, final, notes=notes, issued=issued) if reports else []
+        documents = write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed) if reports else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:

@@ -1443,6 +1443,13 @@ _TYPES = [
         "请先对上年的结果运行 qe rectify collect，或用 --previous-ledger 指定上年的 整改台账.json。",
         "上年的整改台账汇总无法使用：{reason}",
     ),
+    ProblemType(
+        "RECTIFY_PREVIOUS_NONE",
+        _I,
+        "上年的结果文件夹中没有整改台账汇总，反馈意见中不写上年问题的整改情况。",
+        "如需写入，请先对上年的结果运行 qe rectify collect，或用 --previous-ledger 指定上年的 整改台账.json。",
+        "上年的结果文件夹中没有整改台账汇总",
+    ),
     # the archive
     ProblemType(
         "ARCHIVE_NOT_APPROVED",

@@ -7,9 +7,11 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.feedback.fed_back import COLUMNS, WORDING_SHEET
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.forms.register import RECTIFY, Register, load_register
@@ -130,6 +132,33 @@ def test_filled_ledgers_are_collected_with_the_one_overdue_item(
     book = openpyxl.load_workbook(collected.written[0])
     assert book["整改台账汇总"]["A1"].value.endswith("共 10 个问题，逾期 1 个）")
     assert [c.value for c in book["报送情况"][3]] == ["西区", "已交回", "西区台账.xlsx", 3, 0, 2, 1, 1]
+    # next year: the letters show last year's problems as fed back and how far each was rectified
+    next_year = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "next", allow_partial=True,
+                            previous=run.folder, issued=date(2024, 5, 8))  # fmt: skip
+    assert not [p for p in next_year.problems if p.code.startswith("RECTIFY")]
+    texts, tables = _letter(next_year.folder, "西区")
+    section = texts[texts.index("四、上年反馈问题整改情况") + 1]
+    assert section == ("2022年度考核反馈你单位的 3 个问题，据你单位报送的整改台账，截至2023年7月15日，推进中 2 个、已完成 1 个，"
+                       "其中 1 个已超过完成时限。请对未完成的问题加快整改，按时限完成：")  # fmt: skip
+    followed = next(t for t in tables if t[0][1] == "上年反馈的问题")
+    assert followed[1] == [
+        "01-2 农产品质量安全合格率（失 4.42 分）",
+        OFFICE_TEXT,
+        "正在推进。",
+        "2023-06-30",
+        "推进中（逾期）",
+    ]
+    assert "五、改进建议" in texts
+    missing, _ = _letter(run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "next-2", allow_partial=True,
+                                     previous_ledger=tmp_path / "nowhere.json").folder, "东区")  # fmt: skip
+    assert "四、改进建议" in missing and "上年反馈问题整改情况" not in "".join(missing)
+
+
+def _letter(folder: Path, unit: str) -> tuple[list[str], list[list[list[str]]]]:
+    document = docx.Document(str(folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"))
+    plain = [p.text.replace("\u2060", "").replace("\u00a0", " ") for p in document.paragraphs if p.text]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    return plain, tables
 
 
 def test_returns_with_mistakes_are_named_by_file_sheet_and_cell(

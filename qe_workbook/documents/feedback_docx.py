@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.shared import Pt
 
@@ -27,6 +28,9 @@ from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
 from ..scoring.score import ItemScore, Results, UnitResult
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
 
+if TYPE_CHECKING:
+    from ..rectify.previous import Followed
+
 NBSP, WORD_JOINER = "\u00a0", "\u2060"
 TOP_LOSSES = 8  # lost items shown in the body; all of them are in the attachment
 SUGGESTIONS = 5
@@ -35,6 +39,7 @@ ATTACHMENT = "失分项目及评价说明"
 TABLE_SIZE = Pt(10.5)  # 五号
 BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
 ATTACHMENT_WIDTHS = [40, 14, 12, 12, 22, 56]
+FOLLOWED_WIDTHS = [34, 48, 40, 19, 15]
 
 
 def glue(text: str) -> str:
@@ -69,9 +74,11 @@ def write_feedback(
     stage: str = DRAFT_STAGE,
     notes: Sequence[str] = (),
     told: Mapping[str, FedBack] | None = None,
+    followed: Followed | None = None,
 ) -> Path:
     """One unit's feedback letter; `notes` (the meeting's adjustments, the year before) follow the result;
-    `told` (item id → fed-back entry) is what the unit is told about each item (default: the 原文 of every one)."""
+    `told` (item id → fed-back entry) is what the unit is told about each item (default: the 原文 of every one);
+    `followed`, last year's problems and their rectification, gets a section of its own before the advice."""
     told = unit_fed_back(unit) if told is None else told
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
     doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作\n考核结果反馈意见", rubric.office, stage)
@@ -88,7 +95,13 @@ def write_feedback(
     lost = _losses(doc, rubric, unit, told)
     doc.heading("三、扣分、加分和否决情况")
     _deductions_bonus_veto(doc, rubric, unit, told)
-    doc.heading("四、改进建议")
+    if followed is not None:
+        doc.heading("四、上年反馈问题整改情况")
+        doc.paragraph(followed.sentence)
+        if followed.rows:
+            doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], followed.rows,
+                      widths_mm=FOLLOWED_WIDTHS, size=TABLE_SIZE, left={0, 1, 2}, split_rows=True)  # fmt: skip
+    doc.heading(f"{'五' if followed is not None else '四'}、改进建议")
     _improvement(doc, rubric, unit, told)
     if lost:
         doc.attachment_note([ATTACHMENT])

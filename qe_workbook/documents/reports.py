@@ -21,6 +21,7 @@ from ..problems import Problem, problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from ..record.adjustments import adjust
 from ..record.stages import compare_with_approved
+from ..rectify.previous import Followed
 from ..rubric import Rubric
 from ..scoring.frame import read_frame
 from ..scoring.score import Results, score
@@ -51,13 +52,15 @@ def write_reports(
     notes: Mapping[str, Sequence[str]] | None = None,
     provisional: bool | None = None,
     told: FedBackList | None = None,
+    followed: Mapping[str, Followed] | None = None,
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
     `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
     printed in every document's header, followed by （暂定） when the results are `provisional`
     (by default: when any unit's results are incomplete). `told` is the fed-back list (the office's wording);
-    without it every letter gives the departments' own remarks.
+    without it every letter gives the departments' own remarks. `followed`: each unit's rectification of last
+    year's problems (rectify/previous.py).
     """
     issued = issued or rubric.report_date or date.today()
     if provisional is None:
@@ -76,6 +79,7 @@ def write_reports(
             stage,
             [*capped.get(unit.unit, ()), *(notes or {}).get(unit.unit, ())],
             told.by_item(unit.unit) if told is not None else None,
+            (followed or {}).get(unit.unit),
         )
         for unit in results.by_rank()
     ]

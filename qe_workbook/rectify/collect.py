@@ -290,7 +290,7 @@ def _source(register: Register | None, returns: list[LedgerReturn]) -> str:
 
 LEDGER_HEADER = ["被考核单位", "项目编号", "考核项目", "反馈的问题", "评价部门", "整改措施", "责任单位", "完成时限", "进展",
                  "是否逾期", "来源文件", "单元格"]  # fmt: skip
-LEDGER_WIDTHS = [10, 8, 18, 34, 10, 30, 12, 11, 8, 8, 24, 8]
+LEDGER_WIDTHS = [10, 8, 20, 32, 10, 30, 12, 12, 8, 8, 24, 8]
 
 
 def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -> list[Path]:
@@ -309,8 +309,8 @@ def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -
     _list_sheet(ws, LEDGER_WIDTHS, 2, last)
     ws2 = wb.add_worksheet("报送情况")
     counts = {u: [ln for ln in collected.lines if ln.unit == u] for u in collected.units}
-    rows2 = [[u, status, file, len(counts[u]), *(sum(1 for ln in counts[u] if ln.status == p) for p in Progress),
-              sum(1 for ln in counts[u] if ln.overdue)] for u, (status, file) in collected.units.items()]  # fmt: skip
+    rows2 = [[u, status, file, *(_counts(counts[u]) if status == RECEIVED else [""] * 5)]
+             for u, (status, file) in collected.units.items()]  # fmt: skip
     widths2 = [12, 8, 30, 8, 8, 8, 8, 8]
     last2 = s.table(
         ws2, 0, ["被考核单位", "台账", "文件", "问题数", *(str(p) for p in Progress), "逾期"], rows2, widths2
@@ -326,6 +326,12 @@ def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -
     json_path = folder / LEDGER_JSON
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return [path, json_path]
+
+
+def _counts(lines: list[LedgerLine]) -> list[int]:
+    """问题数, then how many are 未开始, 推进中, 已完成, and how many are overdue."""
+    by_status = [sum(1 for ln in lines if ln.status == p) for p in Progress]
+    return [len(lines), *by_status, sum(1 for ln in lines if ln.overdue)]
 
 
 def _severity(p: Problem) -> str:
