@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import docx
@@ -12,6 +13,8 @@ from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
 from qe_workbook.feedback.fed_back import COLUMNS, FILE_NAME, WORDING_SHEET, fed_back_list
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.record.approval import approve_run
+from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, fill_all, generate, with_changes
@@ -166,3 +169,17 @@ def test_a_correction_flags_changed_originals_and_keeps_the_office_wording(
     stale = [(p.params["unit"], p.params["item"]) for p in problems if p.code == "FEEDBACK_WORDING_STALE"]
     assert stale == [("东区", "01-1"), ("西区", "01-2"), ("南区", "01-1")]
     assert OFFICE_TEXT in _letter_text(written[0].parent.parent, "西区")
+
+
+def test_the_approved_letters_use_the_wording_and_keep_it(tmp_path: Path, run: RunReport, small_rubric: Rubric) -> None:
+    exported = export_wording(run.folder, small_rubric)
+    assert exported.path is not None
+    edited = _edit(exported.path, tmp_path / "改好的.xlsx", {("西区", "01-2"): {"反馈表述": OFFICE_TEXT}})
+    bad = _edit(edited, tmp_path / "填错的.xlsx", {("西区", "01-2"): {"是否反馈": "待定"}})
+    refused, problems = approve_run(run.folder, small_rubric, Stage.CONSULTATION, "征求意见", feedback=bad)
+    assert refused is None and [p.code for p in problems] == ["FEEDBACK_WORDING_BAD_SEND"]
+    approval, problems = approve_run(run.folder, small_rubric, Stage.CONSULTATION, "征求意见", feedback=edited)
+    assert approval is not None and problems == []
+    assert OFFICE_TEXT in _letter_text(approval.documents, "西区")
+    assert (approval.documents / FILE_NAME).read_bytes() == edited.read_bytes()
+    assert approval.record.fingerprint["feedback"] == hashlib.sha256(edited.read_bytes()).hexdigest()

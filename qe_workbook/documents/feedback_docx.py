@@ -39,7 +39,7 @@ ATTACHMENT = "失分项目及评价说明"
 TABLE_SIZE = Pt(10.5)  # 五号
 BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
 ATTACHMENT_WIDTHS = [40, 14, 12, 12, 22, 56]
-FOLLOWED_WIDTHS = [34, 48, 40, 19, 15]
+FOLLOWED_WIDTHS = [30, 44, 37, 25, 20]
 
 
 def glue(text: str) -> str:
@@ -99,7 +99,8 @@ def write_feedback(
         doc.heading("四、上年反馈问题整改情况")
         doc.paragraph(followed.sentence)
         if followed.rows:
-            doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], followed.rows,
+            rows = [[*row[:3], glue(row[3]), row[4]] for row in followed.rows]  # a date never parts
+            doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], rows,
                       widths_mm=FOLLOWED_WIDTHS, size=TABLE_SIZE, left={0, 1, 2}, split_rows=True)  # fmt: skip
     doc.heading(f"{'五' if followed is not None else '四'}、改进建议")
     _improvement(doc, rubric, unit, told)

@@ -12,13 +12,16 @@ import getpass
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..documents.reports import rescore_run, write_reports
+from ..feedback.fed_back import FILE_NAME as WORDING_FILE
+from ..feedback.fed_back import fed_back_list
 from ..outputs.run_folder import new_run_folder
-from ..problems import Problem, problem
+from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
 from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .adjustments import adjust
@@ -27,13 +30,16 @@ from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, cur
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
 
 
-def fingerprint(run_dir: Path, rubric: Rubric) -> dict[str, str]:
+def fingerprint(run_dir: Path, rubric: Rubric, feedback: Path | None = None) -> dict[str, str]:
     """SHA-256 of the run's inputs (audit.json lists every input file with its own SHA-256), the
-    rubric, the adjustments (when the run had any) and the results; `run` covers them all."""
+    rubric, the adjustments (when the run had any), the office's wording of the feedback (when the letters
+    were written from one) and the results; `run` covers them all."""
     parts = {name: _sha256(run_dir / name) for name in FINGERPRINTED}
     parts["rubric"] = rubric.content_hash
     adjustments = run_dir / ADJUSTMENTS_FILE
     parts["adjustments"] = _sha256(adjustments) if adjustments.is_file() else ""
+    if feedback is not None:
+        parts["feedback"] = _sha256(feedback)
     parts["run"] = hashlib.sha256("\n".join(f"{k}={v}" for k, v in sorted(parts.items())).encode()).hexdigest()
     return parts
 
@@ -49,9 +55,17 @@ class Approval:
 
 
 def approve_run(
-    run_dir: Path, rubric: Rubric, stage: Stage, basis: str, *, by: str | None = None, now: datetime | None = None
+    run_dir: Path,
+    rubric: Rubric,
+    stage: Stage,
+    basis: str,
+    *,
+    by: str | None = None,
+    now: datetime | None = None,
+    feedback: Path | None = None,
 ) -> tuple[Approval | None, list[Problem]]:
-    """Record `stage` for a finished run and write its documents labelled with that stage."""
+    """Record `stage` for a finished run and write its documents labelled with that stage; with `feedback` (the
+    office's 反馈修改稿.xlsx) the letters say what the office wrote, and a copy of it is kept with them."""
     scored, problems = rescore_run(run_dir, rubric)
     if scored is None:
         return None, problems
@@ -68,14 +82,20 @@ def approve_run(
         return None, [problem("APPROVE_INCOMPLETE", file=where, stage=stage, units=pending)]
     if not basis.strip():
         return None, [problem("APPROVE_NO_BASIS", file=where, stage=stage)]
+    told = fed_back_list(results, rubric, feedback) if feedback is not None else None
+    if told is not None and has_errors(told.problems):
+        return None, told.problems
     when = (now or datetime.now()).replace(microsecond=0)
-    record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric),
+    record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric, feedback),
                          unit_lines(results))  # fmt: skip
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
-        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adjusted.notes if adjusted else None)
+        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adjusted.notes if adjusted else None,
+                      told=told)  # fmt: skip
+        if feedback is not None:
+            shutil.copyfile(feedback, tmp / WORDING_FILE)
         documents = finish()
     _write_records(run_dir, [*read_stages(run_dir), record])
-    return Approval(record, documents), []
+    return Approval(record, documents), told.problems if told is not None else []
 
 
 def _user() -> str:
