@@ -3,6 +3,7 @@ collected into one ledger with what is overdue."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.feedback.fed_back import COLUMNS, WORDING_SHEET
 from qe_workbook.feedback.wording import export_wording
@@ -21,7 +24,7 @@ from qe_workbook.rectify.layout import COLLECTED_DIR, LEDGER_JSON, SHEET
 from qe_workbook.rectify.ledger import Generated, generate_ledgers
 from qe_workbook.rubric import Rubric
 
-from .conftest import require_program
+from .conftest import require_program, small_rubric_data
 from .forms import KEY, fill_all, generate
 from .test_real_clients import LO_FILL, run_bounded, uno_python
 from .test_reports import ANSWERS
@@ -189,3 +192,34 @@ def test_returns_with_mistakes_are_named_by_file_sheet_and_cell(
     locked = next(p for p in collected.problems if p.code == "RECTIFY_LOCKED_CHANGED")
     assert "现为“没有问题”，下发时为“合格率低。”" in locked.message
     assert {u: s for u, (s, _) in collected.units.items()} == {"东区": "已交回", "西区": "未采用", "南区": "未采用"}
+
+
+def test_the_commands_export_report_generate_and_collect(tmp_path: Path, run: RunReport) -> None:
+    (tmp_path / "rubric.json").write_text(json.dumps(small_rubric_data(), ensure_ascii=False), encoding="utf-8")
+    key = tmp_path / "office" / "qe.key"
+    key.parent.mkdir()
+    key.write_text(KEY.hex() + "\n", encoding="ascii")
+    common = ["--rubric", str(tmp_path / "rubric.json")]
+    runner = CliRunner()
+    exported = runner.invoke(main, ["feedback", "export", str(run.folder), *common, "--json"])
+    assert exported.exit_code == 0, exported.output
+    wording = Path(json.loads(exported.output)["file"])
+    assert wording == run.folder / "反馈修改稿.xlsx" and json.loads(exported.output)["rows"] == 11
+    reported = runner.invoke(main, ["report", str(run.folder), *common, "--feedback", str(wording)])
+    assert reported.exit_code == 0 and "已生成" in reported.output
+    generated = runner.invoke(main, ["rectify", "generate", str(run.folder), *common, "--key", str(key),
+                                     "--feedback", str(wording)])  # fmt: skip
+    assert generated.exit_code == 0, generated.output
+    assert "已生成 3 份整改台账" in generated.output and (key.parent / "评价表生成登记.json").is_file()
+    folder = next((run.folder / "整改台账").iterdir())
+    back = tmp_path / "back"
+    fill(folder / "东区_2022年度考核反馈问题整改台账.xlsx", back / "东区.xlsx", [LATE, DONE])
+    collected = runner.invoke(main, ["rectify", "collect", str(back), *common, "--key", str(key), "--today",
+                                     "2023-07-15", "--json"])  # fmt: skip
+    assert collected.exit_code == 1
+    data = json.loads(collected.output)
+    assert [p["code"] for p in data["problems"]] == ["RECTIFY_OVERDUE", "RECTIFY_MISSING", "RECTIFY_MISSING"]
+    assert data["units"]["东区"] == {"status": "已交回", "file": "东区.xlsx"}
+    assert Path(data["written"][1]).parent.parent == run.folder / COLLECTED_DIR
+    bad = runner.invoke(main, ["rectify", "collect", str(back), *common, "--today", "15/07/2023"])
+    assert bad.exit_code == 2

@@ -10,7 +10,16 @@ import click
 
 from ..choices import Prefer
 from ..console import echo_json, echo_problems, format_table
-from .common import date_option, json_option, key_option, open_key, open_rubric, out_option, rubric_option
+from .common import (
+    date_option,
+    feedback_option,
+    json_option,
+    key_option,
+    open_key,
+    open_rubric,
+    out_option,
+    rubric_option,
+)
 from .root import main
 
 
@@ -32,7 +41,9 @@ from .root import main
 @click.option("--appeals", "appeals_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="异议登记表（qe appeals template 生成）：列入汇总表并检查。")  # fmt: skip
 @click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="上年的结果文件夹：在 master.xlsx 中增加“与上年比较”工作表。")  # fmt: skip
+              help="上年的结果文件夹：在 master.xlsx 中增加“与上年比较”工作表；反馈意见中写上年反馈问题的整改情况。")  # fmt: skip
+@click.option("--previous-ledger", "previous_ledger", type=click.Path(exists=True, path_type=Path), default=None,
+              help="上年的整改台账汇总（qe rectify collect 写出的 整改台账.json 或其所在文件夹；默认从 --previous 中找）。")  # fmt: skip
 @date_option
 @json_option
 def collect_cmd(
@@ -46,6 +57,7 @@ def collect_cmd(
     adjustments_file: Path | None,
     appeals_file: Path | None,
     previous: Path | None,
+    previous_ledger: Path | None,
     issued: datetime | None,
     as_json: bool,
 ) -> None:
@@ -75,6 +87,7 @@ def collect_cmd(
             key_file=str(key_path),
             appeals=appeals_file,
             previous=previous,
+            previous_ledger=previous_ledger,
             issued=issued.date() if issued else None,
         )
     if as_json:
@@ -117,12 +130,14 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
 )
 @click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="会议调整表（默认用汇总时保存在结果文件夹中的那份）。")  # fmt: skip
+@feedback_option
 @date_option
 def report_cmd(
     run_dir: Path,
     rubric_path: Path | None,
     out_dir: Path | None,
     adjustments_file: Path | None,
+    feedback_file: Path | None,
     issued: datetime | None,
 ) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
@@ -130,7 +145,7 @@ def report_cmd(
     from ..problems import Severity
 
     rb = open_rubric(rubric_path)
-    written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file,
+    written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file, feedback=feedback_file,
                                    issued=issued.date() if issued else None)  # fmt: skip
     echo_problems(problems, err=True)
     for path in written:

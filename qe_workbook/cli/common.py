@@ -25,6 +25,13 @@ rubric_option = click.option(
     help="考核细则文件（默认：当前目录的 rubric.json，没有时用内置的 2022 年度细则）。",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序读取）。")
+feedback_option = click.option(
+    "--feedback",
+    "feedback_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="市质强办改好的反馈修改稿（qe feedback export 生成）：反馈意见用其中的反馈表述，“是否反馈”为否的项目不写入。",
+)
 date_option = click.option(
     "--date",
     "issued",

@@ -10,7 +10,7 @@ import click
 
 from ..choices import ADJUSTMENTS_FILE, APPEALS_FILE, RECEIPTS_XLSX, STAGES, Disclose, Stage
 from ..console import echo_json, echo_problems
-from .common import json_option, open_rubric, rubric_option, write_blank_form
+from .common import feedback_option, json_option, open_rubric, rubric_option, write_blank_form
 from .root import main
 
 
@@ -19,12 +19,16 @@ from .root import main
 @click.option("--stage", type=click.Choice([str(s) for s in STAGES[1:]]), required=True, help="要记录的阶段。")
 @click.option("--basis", required=True, help="依据，例如会议纪要的名称和文号。")
 @click.option("--by", default=None, help="经办人（默认为当前登录的用户名）。")
+@feedback_option
 @rubric_option
-def approve_cmd(run_dir: Path, stage: str, basis: str, by: str | None, rubric_path: Path | None) -> None:
+def approve_cmd(
+    run_dir: Path, stage: str, basis: str, by: str | None, feedback_file: Path | None, rubric_path: Path | None
+) -> None:
     """记录一次汇总结果的阶段（征求意见稿、审定稿、印发稿）、经办人、时间、依据和指纹，并生成标明该阶段的文件。"""
     from ..record.approval import approve_run
 
-    approval, problems = approve_run(run_dir, open_rubric(rubric_path), Stage(stage), basis, by=by)
+    approval, problems = approve_run(run_dir, open_rubric(rubric_path), Stage(stage), basis, by=by,
+                                     feedback=feedback_file)  # fmt: skip
     echo_problems(problems, err=True)
     if approval is None:
         sys.exit(1)
