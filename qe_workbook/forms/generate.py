@@ -177,7 +177,7 @@ class FormWriter:
         self._deduction_formats(wb)
         self._form_sheet(wb.add_worksheet(FORM_SHEET, worksheet_class=GrowingWorksheet), password)
         self._guide_sheet(wb.add_worksheet(GUIDE_SHEET), password)
-        self._manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), password)
+        write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), self.manifest, password, width=30)
         wb.close()
 
     # -- 评价表 ------------------------------------------------------------------------------
@@ -421,14 +421,17 @@ class FormWriter:
         )
         _print_setup(ws, row - 1, 1)
 
-    def _manifest_sheet(self, ws: Worksheet, password: str) -> None:
-        ws.write_row(0, 0, ["key", "value"])
-        for n, (name, value) in enumerate(self.manifest.rows(), start=1):
-            ws.write_string(n, 0, name)
-            ws.write_string(n, 1, value)
-        ws.set_column(0, 1, 30)
-        ws.very_hidden()
-        ws.protect(password)
+
+def write_manifest_sheet(ws: Worksheet, manifest: Manifest, password: str, *, width: int | None = None) -> None:
+    """The signed manifest as key/value rows on a very hidden, protected sheet (forms, contact lists, ledgers)."""
+    ws.write_row(0, 0, ["key", "value"])
+    for n, (name, value) in enumerate(manifest.rows(), start=1):
+        ws.write_string(n, 0, name)
+        ws.write_string(n, 1, value)
+    if width is not None:
+        ws.set_column(0, 1, width)
+    ws.very_hidden()
+    ws.protect(password)
 
 
 def _how_to_fill(kind: Kind) -> str:

@@ -18,6 +18,7 @@ import xlsxwriter
 from ..documents.feedback_docx import short_text
 from ..documents.reports import rescore_run
 from ..feedback.fed_back import FedBack, fed_back_list
+from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET
 from ..forms.manifest import LockedContent, Manifest, derive, sign
 from ..forms.paper import MARGINS_IN, GrowingWorksheet, text_height
@@ -138,13 +139,7 @@ def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], 
     ws.repeat_rows(HEADER_ROW)
     ws.print_area(0, 0, last, last_col)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ms = wb.add_worksheet(MANIFEST_SHEET)
-    ms.write_row(0, 0, ["key", "value"])
-    for n, (name, value) in enumerate(manifest.rows(), start=1):
-        ms.write_string(n, 0, name)
-        ms.write_string(n, 1, value)
-    ms.very_hidden()
-    ms.protect(password)
+    write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), manifest, password)
     wb.close()
     return manifest
 

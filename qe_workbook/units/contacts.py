@@ -17,6 +17,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
 from ..forms.manifest import LockedContent, Manifest, derive, sign, verify
 from ..intake.check_form import read_manifest
@@ -103,13 +104,7 @@ def write_contacts(rubric: Rubric, unit: Unit, path: Path, key: bytes, when: dat
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.print_area(0, 0, last, len(HEADER) - 1)
-    ms = wb.add_worksheet(MANIFEST_SHEET)
-    ms.write_row(0, 0, ["key", "value"])
-    for n, (name, value) in enumerate(manifest.rows(), start=1):
-        ms.write_string(n, 0, name)
-        ms.write_string(n, 1, value)
-    ms.very_hidden()
-    ms.protect(password)
+    write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), manifest, password)
     wb.close()
     return manifest
 
