@@ -12,6 +12,7 @@ the footer's PAGE field is the one field in a document.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -206,6 +207,12 @@ class OfficialDocument:
             for column, width in zip(table.columns, widths_mm, strict=True):
                 column.width = Mm(width)
         for n, values in enumerate([header, *rows]):
+            if n > 1:  # a copy of the first body row with its texts replaced: the same XML, built far faster
+                tr = copy.deepcopy(table.rows[1]._tr)
+                for run, value in zip(tr.iter(qn("w:r")), values, strict=True):
+                    run.text = value
+                table._tbl.append(tr)
+                continue
             row = table.add_row()
             properties = row._tr.get_or_add_trPr()
             if not split_rows:
