@@ -48,3 +48,5 @@ ADJUSTMENTS_FILE = "adjustments.xlsx"  # the meeting's adjustments
 APPEALS_FILE = "异议登记.xlsx"  # the appeal register
 RECEIPTS_XLSX = "收件登记.xlsx"  # the office's hand-kept receipt register
 SEND_LOG = "发送记录.csv"  # chase e-mails sent
+SECURITY = ("ssl", "starttls", "none")  # how the mail connection is secured
+SETTINGS_FILE = "邮箱设置.toml"  # the mailbox settings beside the office's files

@@ -6,15 +6,17 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..choices import SEND_LOG
+from ..choices import SECURITY, SEND_LOG, SETTINGS_FILE
 from ..console import echo_json, echo_problems, format_table
-from ..mail.server import SECURITY, SETTINGS_FILE, MailServer, read_settings
 from .common import json_option, open_rubric, out_option, rubric_option
 from .root import main
+
+if TYPE_CHECKING:
+    from ..mail.server import MailServer
 
 
 @main.group("mail")
@@ -28,6 +30,8 @@ def mail_password(what: str) -> str:
 
 
 def mail_server(host: str, user: str, port: int | None, security: str, **extra: Any) -> MailServer:
+    from ..mail.server import MailServer
+
     server = MailServer(host, user, port, security, **extra)
     if security == "none" and not server.is_local:
         raise click.BadParameter(
@@ -43,6 +47,8 @@ def use_settings(ctx: click.Context, _param: click.Parameter, value: Path | None
     path = value or (Path(SETTINGS_FILE) if Path(SETTINGS_FILE).is_file() else None)
     if path is None:
         return
+    from ..mail.server import read_settings
+
     try:
         ctx.default_map = {**(ctx.default_map or {}), **read_settings(path)}
     except ValueError as exc:

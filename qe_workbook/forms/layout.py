@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..widths import display_width as display_width
@@ -48,18 +46,23 @@ NOTES = (
 
 
 def col_letter(col: int) -> str:
-    """0 -> 'A', 26 -> 'AA'."""
-    return str(xl_col_to_name(col))
+    """0 -> 'A', 26 -> 'AA' (written here: importing xlsxwriter for this slows every command's start)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def cell_ref(row: int, col: int) -> str:
     """(0, 0) -> 'A1'."""
-    return str(xl_rowcol_to_cell(row, col))
+    return f"{col_letter(col)}{row + 1}"
 
 
 def column_fixed_ref(row: int, col: int) -> str:
     """(4, 4) -> '$E5': the column fixed, the row relative (a formula applied down a column)."""
-    return str(xl_rowcol_to_cell(row, col, col_abs=True))
+    return f"${col_letter(col)}{row + 1}"
 
 
 TITLE_CELL = cell_ref(TITLE_ROW, LABEL_COL)

@@ -17,9 +17,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..choices import SECURITY as SECURITY
+from ..choices import SETTINGS_FILE as SETTINGS_FILE
 from ..problems import Problem, problem
 
-SECURITY = ("ssl", "starttls", "none")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 TIMEOUT = 60
 
@@ -154,7 +155,6 @@ def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
     return conn
 
 
-SETTINGS_FILE = "邮箱设置.toml"
 # Keys of the settings file → the options they stand for (fetch and chase share one file).
 SETTINGS_KEYS = {
     "server": "host", "port": "port", "security": "security", "user": "user", "folder": "folder",

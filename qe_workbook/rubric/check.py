@@ -13,13 +13,15 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..amounts import canonical, decimal_places
 from ..problems import Problem, problem
+from .conforms import conforms
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 TOTAL_POINTS = Decimal(100)
 
@@ -46,9 +48,16 @@ SCHEMA_PATH = Path(__file__).with_name("rubric.schema.json")
 
 
 @cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    from jsonschema import Draft202012Validator  # here: only a rubric with errors needs it
+
+    return Draft202012Validator(_schema())
 
 
 def _pattern_hint(error: ValidationError) -> str:
@@ -101,6 +110,8 @@ def _schema_message(error: ValidationError) -> str:
 
 
 def schema_problems(data: Any, src: str) -> list[Problem]:
+    if conforms(data, _schema()):  # the usual case, answered without loading jsonschema
+        return []
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return [
         problem(

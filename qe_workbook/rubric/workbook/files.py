@@ -11,8 +11,6 @@ from typing import Any
 from ...problems import Problem, Severity, has_errors, problem
 from ..check import check_rubric_data
 from ..load import RubricLoad, build_rubric, read_rubric_json
-from .export import export_workbook
-from .read import plain_numbers, read_workbook
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -32,6 +30,8 @@ class RubricFile:
 def read_rubric_file(path: Path) -> RubricFile:
     """rubric.json or a rubric workbook (by its extension), checked."""
     if path.suffix.lower() in XLSX_SUFFIXES:
+        from .read import read_workbook  # the workbook libraries only for a workbook: `qe rubric check` starts at once
+
         read = read_workbook(path)
         return RubricFile(read.data, read.problems)
     data, problems = read_rubric_json(path)
@@ -64,6 +64,8 @@ def export_rubric(source: Path, out: Path) -> ExportResult:
         fix = "请用 --out 指定新的文件名，或先把原文件改名。"
         return ExportResult(None, [problem("RUBRIC_OUTPUT_EXISTS", file=str(out), fix=fix, path=str(out))])
     out.parent.mkdir(parents=True, exist_ok=True)
+    from .export import export_workbook
+
     return ExportResult(export_workbook(read.data, out))
 
 
@@ -81,6 +83,8 @@ class ImportResult:
 
 def rubric_json_text(data: dict[str, Any]) -> str:
     """rubric.json as the office keeps it: UTF-8, indented, exact numbers."""
+    from .read import plain_numbers
+
     return json.dumps(plain_numbers(data), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -100,6 +104,8 @@ def import_rubric(workbook: Path, out: Path, *, replace: bool = False) -> Import
     An existing `out` is kept: without `replace` nothing is written; with it the old file is first
     renamed to a dated backup next to it.
     """
+    from .read import read_workbook
+
     read = read_workbook(workbook)
     if not read.ok or read.data is None:
         return ImportResult(read.data, read.problems)
