@@ -133,6 +133,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         report_date=date.fromisoformat(data["report_date"]) if data.get("report_date") else None,
+        self_scoring=bool(data.get("self_scoring", False)),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
     )
 

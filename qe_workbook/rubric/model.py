@@ -165,6 +165,7 @@ class Rubric:
     decisions: tuple[tuple[str, str], ...]
     content_hash: str
     report_date: date | None = None  # the date the office puts on its letters and the 通报
+    self_scoring: bool = False  # each unit also fills a 自评打分表 (score items: its own score and a remark)
     _by_name: dict[str, Evaluator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

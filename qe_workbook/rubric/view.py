@@ -31,6 +31,7 @@ def rubric_counts(rubric: Rubric) -> dict[str, Any]:
         "veto_items": kinds[Kind.VETO],
         "evaluators": len(rubric.evaluators),
         "form_evaluators": len(rubric.form_evaluators()),
+        "self_scoring": rubric.self_scoring,
     }
 
 
@@ -45,8 +46,16 @@ def counts_text(c: dict[str, Any]) -> str:
             f"加分项 {c['bonus_items']} 项（{'、'.join('+' + b for b in c['bonus_points'])}），"
             f"否决项 {c['veto_items']} 项。",
             f"评价部门 {c['evaluators']} 个，其中 {c['form_evaluators']} 个需要填写评价表。",
+            self_scoring_text(c["self_scoring"], c["score_items"]),
         ]
     )
+
+
+def self_scoring_text(on: bool, score_items: int) -> str:
+    """The self-scoring setting as `qe rubric check` and `qe rubric show` print it."""
+    if on:
+        return f"县区自评打分：要求（各县区填报自评打分表，对 {score_items} 个评分项目自评打分并说明）。"
+    return "县区自评打分：不要求（考核细则未设置 self_scoring）。"
 
 
 def max_label(rubric: Rubric, item_id: str) -> str:

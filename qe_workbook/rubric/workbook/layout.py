@@ -99,6 +99,13 @@ SETTING_ROWS: tuple[Setting, ...] = (
     Setting("deadlines.form_return", "评价表回收截止日期", DATE),
     Setting("basis", "通报依据文件", required=False, many=True, hint="每行一个文件；要增加就复制一行"),
     Setting("copy_to", "通报抄送单位", required=False, many=True, hint="每行一个单位"),
+    Setting(
+        "self_scoring",
+        "县区自评打分",
+        YES_NO,
+        required=False,
+        hint="是：各县区同时填报自评打分表（每个评分项目的自评得分和说明），与评价得分对比；否或空着：不自评打分",
+    ),
 )
 
 GRADING_ROWS: tuple[Setting, ...] = (
