@@ -42,26 +42,20 @@ from .layout import (
     LAST_COL,
     MANIFEST_SHEET,
     MAX_EVENTS,
-    NOTES,
-    REFERENCE_HEADER,
     REMARK_MAX_CHARS,
     TITLE_ROW,
     VETO_NO,
     VETO_YES,
     FormRow,
+    FormSpec,
     cell_ref,
     column_fixed_ref,
-    dept_text,
     display_name,
-    expected_content,
+    evaluation_spec,
     form_file_name,
-    form_header,
-    form_rows,
-    form_title,
-    last_col,
     notes_row,
 )
-from .manifest import FORMAT, UNIT_SEPARATOR, Manifest, derive, sign
+from .manifest import UNIT_SEPARATOR, Manifest, derive, sign
 from .paper import (
     MARGINS_IN,
     GrowingWorksheet,
@@ -139,33 +133,47 @@ def write_form(
 ) -> FormFile:  # fmt: skip
     """Sign and write one evaluator's form; with `units` (in rubric order), a correction form holding only
     those units' rows, with the `reference` text of each (unit, item id) in its locked reference column."""
-    manifest = Manifest(format=FORMAT, year=rubric.year, rubric_hash=rubric.content_hash, evaluator=evaluator.name,
+    spec = evaluation_spec(rubric, evaluator, units)
+    manifest = write_signed(rubric, spec, path, key, form_id=form_id, when=when, password=password, units=units,
+                            evaluator=evaluator, reference=reference)  # fmt: skip
+    return FormFile(evaluator, path, manifest.form_id, len(rubric.items_for(evaluator.name)), len(spec.rows))
+
+
+def write_signed(
+    rubric: Rubric, spec: FormSpec, path: Path, key: bytes, *, form_id: str, when: datetime,
+    password: str | None = None, units: Sequence[str] = (), evaluator: Evaluator | None = None,
+    reference: Mapping[tuple[str, str], str] | None = None,
+) -> Manifest:  # fmt: skip
+    """Sign the spec's locked content with the office's key and write the form (any signed fill-in table:
+    an evaluation form, a correction form, a unit's self-score table); with an `evaluator`, its 评分指引 too."""
+    manifest = Manifest(format=spec.format, year=rubric.year, rubric_hash=rubric.content_hash, evaluator=spec.owner,
                         form_id=form_id, generated_at=when.isoformat(), units=UNIT_SEPARATOR.join(units))  # fmt: skip
-    manifest = sign(key, manifest, expected_content(rubric, evaluator, units))
+    manifest = sign(key, manifest, spec.content())
     sheet_password = password or derive(key, "sheet-password", manifest.form_id)
-    rows = form_rows(rubric, evaluator.name, units)
-    FormWriter(rubric, evaluator, manifest, rows, reference).write(path, sheet_password, when)
-    return FormFile(evaluator, path, manifest.form_id, len(rubric.items_for(evaluator.name)), len(rows))
+    FormWriter(rubric, spec, manifest, evaluator, reference).write(path, sheet_password, when)
+    return manifest
 
 
 class FormWriter:
-    """Writes the three sheets of one evaluator's form (a correction form: with the reference column)."""
+    """Writes one signed form: its table (a correction form: with the reference column), the evaluator's
+    评分指引 (for an evaluation form) and the manifest."""
 
     def __init__(
-        self, rubric: Rubric, evaluator: Evaluator, manifest: Manifest, rows: list[FormRow],
+        self, rubric: Rubric, spec: FormSpec, manifest: Manifest, evaluator: Evaluator | None,
         reference: Mapping[tuple[str, str], str] | None = None,
     ) -> None:  # fmt: skip
-        self.rubric, self.evaluator, self.manifest, self.rows = rubric, evaluator, manifest, rows
+        self.rubric, self.spec, self.manifest, self.evaluator = rubric, spec, manifest, evaluator
+        self.rows = list(spec.rows)
         self.units = manifest.unit_names
-        self.last = last_col(self.units)
+        self.last = spec.last_col
         self.reference = reference or {}
 
     def write(self, path: Path, password: str, when: datetime) -> None:
         wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
             {
-                "title": form_title(self.rubric, self.units),
-                "subject": f"考核评价表：{display_name(self.evaluator)}",
+                "title": self.spec.title,
+                "subject": self.spec.subject,
                 "author": self.rubric.office,
                 "company": self.rubric.office_full_name,
                 "created": when,
@@ -175,38 +183,40 @@ class FormWriter:
             wb.set_custom_property(f"qe_{name}", value)
         self.fmt = _formats(wb)
         self._deduction_formats(wb)
-        self._form_sheet(wb.add_worksheet(FORM_SHEET, worksheet_class=GrowingWorksheet), password)
-        self._guide_sheet(wb.add_worksheet(GUIDE_SHEET), password)
+        self._form_sheet(wb.add_worksheet(self.spec.sheet, worksheet_class=GrowingWorksheet), password)
+        if self.evaluator is not None:
+            self._guide_sheet(wb.add_worksheet(GUIDE_SHEET), self.evaluator, password)
         write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), self.manifest, password, width=30)
         wb.close()
 
     # -- 评价表 ------------------------------------------------------------------------------
     def _form_sheet(self, ws: GrowingWorksheet, password: str) -> None:
         f = self.fmt
-        self.widths = _form_widths(self.rubric, self.rows, reference=bool(self.units))
+        self.widths = _form_widths(self.spec.blocks, self.rows, reference=bool(self.units))
         for col, width in self.widths.items():
             ws.set_column(col, col, width)
         ws.set_row(TITLE_ROW, TITLE_HEIGHT)
-        ws.merge_range(TITLE_ROW, LABEL_COL, TITLE_ROW, self.last, form_title(self.rubric, self.units), f["title"])
+        ws.merge_range(TITLE_ROW, LABEL_COL, TITLE_ROW, self.last, self.spec.title, f["title"])
         ws.set_row(DEPT_ROW, DEPT_HEIGHT)
-        ws.merge_range(DEPT_ROW, LABEL_COL, DEPT_ROW, COL_TEXT, dept_text(self.evaluator), f["dept"])
+        ws.merge_range(DEPT_ROW, LABEL_COL, DEPT_ROW, COL_TEXT, self.spec.owner_line, f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
         write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"], last_col=self.last)
-        self.hint_height = text_height([(self._hint(), sum(self.widths.values()) * 1.1)])
+        hint = self.spec.hint
+        self.hint_height = text_height([(hint, sum(self.widths.values()) * 1.1)])
         ws.set_row(HINT_ROW, self.hint_height)
-        ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, self.last, self._hint(), f["hint"])
+        ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, self.last, hint, f["hint"])
         ws.set_row(HEADER_ROW, HEADER_HEIGHT)
-        for col, title in enumerate(form_header(self.units)):
+        for col, title in enumerate(self.spec.header):
             ws.write_string(HEADER_ROW, col, title, f["header"])
         self._table(ws)
         first_note = notes_row(self.rows)
-        for n, note in enumerate(NOTES):
+        for n, note in enumerate(self.spec.notes):
             ws.set_row(first_note + n, NOTE_HEIGHT)
             ws.merge_range(first_note + n, LABEL_COL, first_note + n, self.last, note, f["note"])
         self._validation(ws)
         self._conditional_formats(ws)
-        last_row = first_note + len(NOTES) - 1
+        last_row = first_note + len(self.spec.notes) - 1
         ws.protect(
             password,
             {
@@ -224,37 +234,22 @@ class FormWriter:
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks: each unit's block on one page, the notes with the last block,
-        shrunk a little where that saves a page (so that no page holds a block or two alone)."""
+        """The print scale and the page breaks: each block (unit or area) on one page, the notes with the last
+        block, shrunk a little where that saves a page (so that no page holds a block or two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
         blocks: dict[str, tuple[int, float]] = {}
         for r in self.rows:
-            first, height = blocks.get(r.unit.name, (r.row, 0.0))
-            blocks[r.unit.name] = (first, height + self.heights[r.row])
+            first, height = blocks.get(r.block, (r.row, 0.0))
+            blocks[r.block] = (first, height + self.heights[r.row])
         ordered = list(blocks.values())
-        notes = NOTE_HEIGHT * (len(NOTES) + 1)
+        notes = NOTE_HEIGHT * (len(self.spec.notes) + 1)
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes stay with the last block
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale)
 
-    def _hint(self) -> str:
-        if self.units:
-            return (
-                f"更正说明：本表是更正表，只含{'、'.join(self.units)}的评价项目。请在浅黄色单元格中填写更正后的"
-                "“实际得分”“评价说明”和“填报日期”，不需更正的项目也照原值填写：汇总时本表替换原评价表中这些"
-                f"县区的全部项目，其他县区仍按原评价表。灰色的“{REFERENCE_HEADER}”是市质强办目前采用的值，仅供核对。"
-                "填法与原评价表相同，有失分、扣分或否决的须写明评价说明。请勿增删行列。"
-            )
-        return (
-            "填写说明：浅黄色单元格是填写处，只在其中填写“实际得分”“评价说明”和“填报日期”，其他内容已锁定。"
-            "评分项填得分（0至满分，最多两位小数）；扣分项填事件次数（未发生填0）；加分项填加分（不符合填0）；"
-            "否决项选“是”或“否”。有失分、扣分或否决的须在“评价说明”中写明优势不足和改进建议，"
-            "未写时该单元格变为橙色提醒。请勿增删行列。"
-        )
-
     def _deduction_formats(self, wb: Workbook) -> None:
         """The 满分 cell of a deduction row says how it is filled: 每次扣1分，最高扣2分（填次数）."""
-        for item in self.rubric.items_for(self.evaluator.name):
+        for item in self.spec.items():
             if item.kind is Kind.DEDUCTION:
                 per = canonical(item.per_event if item.per_event is not None else item.max)
                 key = f"max_deduction_{per}"
@@ -264,18 +259,18 @@ class FormWriter:
                     )
 
     def _table(self, ws: GrowingWorksheet) -> None:
-        """The rows to fill. Their heights fit the item text and grow with a remark; the unit's name is in
-        every row (its first row in bold), so a page that starts inside a block still names the unit."""
+        """The rows to fill. Their heights fit the item text and grow with a remark; the block's name (the unit,
+        or the area) is in every row (its first row in bold), so a page that starts inside a block still names it."""
         f = self.fmt
         self.heights: dict[int, float] = {}
         previous = None
         for r in self.rows:
-            texts = [(r.text, self.widths[COL_TEXT]), (r.unit.name, self.widths[COL_UNIT])]
+            texts = [(r.text, self.widths[COL_TEXT]), (r.block, self.widths[COL_UNIT])]
             self.heights[r.row] = text_height(texts, min_lines=3 if r.item.kind is Kind.DEDUCTION else 2)
             ws.set_row(r.row, self.heights[r.row])
             ws.growing_rows.add(r.row)
             ws.write_string(r.row, COL_ID, r.item.id, f["center"])
-            ws.write_string(r.row, COL_UNIT, r.unit.name, f["unit" if r.unit.name != previous else "unit_more"])
+            ws.write_string(r.row, COL_UNIT, r.block, f["unit" if r.block != previous else "unit_more"])
             ws.write_string(r.row, COL_TEXT, r.text, f["text"])
             ws.write_number(r.row, COL_MAX, as_number(r.item.max), self._max_format(r))
             ws.write_blank(r.row, COL_SCORE, None, f[f"input_{r.item.kind}"])
@@ -283,7 +278,7 @@ class FormWriter:
             if self.units:
                 shown = self.reference.get((r.unit.name, r.item.id), NO_REFERENCE)
                 ws.write_string(r.row, COL_REFERENCE, shown, f["reference"])
-            previous = r.unit.name
+            previous = r.block
 
     def _max_format(self, r: FormRow) -> Any:
         item = r.item
@@ -293,7 +288,7 @@ class FormWriter:
 
     def _validation(self, ws: Worksheet) -> None:
         for r in self.rows:
-            ws.data_validation(r.row, COL_SCORE, r.row, COL_SCORE, _score_validation(self.rubric, r))
+            ws.data_validation(r.row, COL_SCORE, r.row, COL_SCORE, _score_validation(self.rubric, self.spec, r))
         first, last = self.rows[0].row, self.rows[-1].row
         ws.data_validation(
             first,
@@ -304,14 +299,14 @@ class FormWriter:
                 "validate": "length",
                 "criteria": "<=",
                 "value": REMARK_MAX_CHARS,
-                "input_title": "评价说明",
-                "input_message": "客观说明工作中的优势、不足和改进建议（500字以内）。有失分、扣分或否决的必须填写。",
-                "error_title": "评价说明过长",
-                "error_message": f"评价说明不能超过{REMARK_MAX_CHARS}字，请精简。",
+                "input_title": self.spec.header[COL_REMARK],
+                "input_message": self.spec.remark_prompt,
+                "error_title": f"{self.spec.header[COL_REMARK]}过长",
+                "error_message": f"{self.spec.header[COL_REMARK]}不能超过{REMARK_MAX_CHARS}字，请精简。",
                 "error_type": "stop",
             },
         )
-        year, example = self.rubric.year, self.rubric.return_deadline
+        year, example = self.rubric.year, self.spec.deadline
         ws.data_validation(
             DATE_ROW,
             DATE_COL,
@@ -355,9 +350,9 @@ class FormWriter:
             )
 
     # -- 评分指引 -----------------------------------------------------------------------------
-    def _guide_sheet(self, ws: Worksheet, password: str) -> None:
+    def _guide_sheet(self, ws: Worksheet, ev: Evaluator, password: str) -> None:
         f = self.fmt
-        rb, ev = self.rubric, self.evaluator
+        rb = self.rubric
         widths = GUIDE_WIDTHS
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
@@ -443,10 +438,10 @@ def _how_to_fill(kind: Kind) -> str:
     }[kind]
 
 
-def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
+def _score_validation(rubric: Rubric, spec: FormSpec, r: FormRow) -> dict[str, Any]:
     item = r.item
     mx = canonical(item.max)
-    common = {"error_type": "stop", "input_title": f"{r.unit.name} 第{r.number}项"[:32]}
+    common = {"error_type": "stop", "input_title": f"{r.block} 第{r.number}项"[:32]}
     if item.kind is Kind.DEDUCTION:
         return {
             **common,
@@ -475,18 +470,22 @@ def _score_validation(rubric: Rubric, r: FormRow) -> dict[str, Any]:
         "minimum": 0,
         "maximum": as_number(item.max),
         "input_message": f"填写{what}：0至{mx}之间的数字，最多两位小数。"
-        + ("低于满分的请在“评价说明”中写明原因。" if item.kind is Kind.SCORE else "不符合加分条件填0。"),
+        + (
+            f"低于满分的请在“{spec.header[COL_REMARK]}”中写明原因。"
+            if item.kind is Kind.SCORE
+            else "不符合加分条件填0。"
+        ),
         "error_title": f"{what}超出范围",
         "error_message": f"{what}应为0至{mx}之间的数字，不要填写“分”“满分”等文字。",
     }
 
 
-def _form_widths(rubric: Rubric, rows: list[FormRow], *, reference: bool = False) -> dict[int, int]:
-    """Column widths from the form's texts: unit names on one line, no item text wrapping inside '（1.5分）';
+def _form_widths(blocks: Sequence[str], rows: list[FormRow], *, reference: bool = False) -> dict[int, int]:
+    """Column widths from the form's texts: block names (units, areas) on one line, no item text wrapping inside '（1.5分）';
     a correction form's reference column is taken from the remark's share of the page."""
     widths = {
         **FIXED_WIDTHS,
-        COL_UNIT: name_width([u.name for u in rubric.units]),
+        COL_UNIT: name_width(blocks),
         COL_TEXT: text_width(sorted({r.text for r in rows}), 42, 62, 52),
         **({COL_REFERENCE: REFERENCE_WIDTH} if reference else {}),
     }

@@ -1,17 +1,20 @@
 """Where everything sits on an evaluation form (附件6). Shared by the generator and the collector.
 
 Row and column numbers are 0-based (as xlsxwriter counts); `cell_ref` turns them into A1 names.
+The same layout carries a unit's 自评打分表 (units/self_score.py): a `FormSpec` says what differs
+between the forms (whose form it is, the title and owner line, the header, the rows, the notes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..widths import display_width as display_width
-from .manifest import LockedContent
+from .manifest import FORMAT, LockedContent
 
 FORM_SHEET = "评价表"
 GUIDE_SHEET = "评分指引"
@@ -73,12 +76,14 @@ CODE_CELL = cell_ref(DATE_ROW, LAST_COL)  # 表单编号 and 校验码, beside t
 
 @dataclass(frozen=True)
 class FormRow:
-    """One line of the table: an item to score for a unit."""
+    """One line of the table: an item to score for a unit; `block` is what its second column shows
+    (the unit on an evaluation form, the area on a unit's self-score table), one block per page."""
 
     unit: Unit
     item: Item
     number: int
     row: int
+    block: str
 
     @property
     def text(self) -> str:
@@ -103,7 +108,7 @@ def form_rows(rubric: Rubric, evaluator: str, units: Collection[str] = ()) -> li
         if units and unit.name not in units:
             continue
         for number, item in enumerate(items, start=1):
-            rows.append(FormRow(unit, item, number, FIRST_DATA_ROW + len(rows)))
+            rows.append(FormRow(unit, item, number, FIRST_DATA_ROW + len(rows), unit.name))
     return rows
 
 
@@ -149,14 +154,90 @@ def correction_file_name(rubric: Rubric, evaluator: Evaluator, units: Collection
     return f"{rubric.year}年度质量工作考核评价表{CORRECTION_MARK}_{display_name(evaluator)}_{shown}_{stamp}.xlsx"
 
 
+@dataclass(frozen=True)
+class FormSpec:
+    """One signed fill-in table as issued: whose it is, what it says, which rows it has.
+
+    An evaluator's 评价表 (a correction form: some units' rows), and a unit's 自评打分表 share the layout
+    above; this is what differs."""
+
+    format: str  # the manifest's format
+    owner: str  # the evaluator (or unit) the form is for: the manifest's `evaluator` field
+    owner_label: str  # how the line under the title is named in a problem: 评价部门, 被考核单位
+    sheet: str  # the table's sheet
+    sheets: tuple[str, ...]
+    title: str
+    owner_line: str
+    subject: str  # the workbook's subject property
+    header: tuple[str, ...]
+    rows: tuple[FormRow, ...]
+    blocks: tuple[str, ...]  # every name the second column may show (its width fits the longest)
+    notes: tuple[str, ...]
+    hint: str
+    remark_prompt: str  # the input prompt of the remark column
+    deadline: date  # the example in the date cell's prompt; a later fill date is warned about when `late`
+    late: bool = True
+
+    @property
+    def last_col(self) -> int:
+        return len(self.header) - 1
+
+    def content(self) -> LockedContent:
+        """The locked content the form carries (what the HMAC covers)."""
+        return LockedContent(
+            sheets=self.sheets,
+            title=self.title,
+            department=self.owner_line,
+            header=self.header,
+            rows=tuple((r.block, r.item.id, r.text, max_cell_value(r.item)) for r in self.rows),
+        )
+
+    def items(self) -> list[Item]:
+        """The items on the form, once each, in their order."""
+        return list({r.item.id: r.item for r in self.rows}.values())
+
+
+EVALUATION_HINT = (
+    "填写说明：浅黄色单元格是填写处，只在其中填写“实际得分”“评价说明”和“填报日期”，其他内容已锁定。"
+    "评分项填得分（0至满分，最多两位小数）；扣分项填事件次数（未发生填0）；加分项填加分（不符合填0）；"
+    "否决项选“是”或“否”。有失分、扣分或否决的须在“评价说明”中写明优势不足和改进建议，"
+    "未写时该单元格变为橙色提醒。请勿增删行列。"
+)
+EVALUATION_REMARK_PROMPT = "客观说明工作中的优势、不足和改进建议（500字以内）。有失分、扣分或否决的必须填写。"
+
+
+def correction_hint(units: Collection[str]) -> str:
+    return (
+        f"更正说明：本表是更正表，只含{'、'.join(units)}的评价项目。请在浅黄色单元格中填写更正后的"
+        "“实际得分”“评价说明”和“填报日期”，不需更正的项目也照原值填写：汇总时本表替换原评价表中这些"
+        f"县区的全部项目，其他县区仍按原评价表。灰色的“{REFERENCE_HEADER}”是市质强办目前采用的值，仅供核对。"
+        "填法与原评价表相同，有失分、扣分或否决的须写明评价说明。请勿增删行列。"
+    )
+
+
+def evaluation_spec(rubric: Rubric, evaluator: Evaluator, units: Collection[str] = ()) -> FormSpec:
+    """The evaluation form (附件6) of one evaluator; with `units`, its correction form for those units."""
+    return FormSpec(
+        format=FORMAT,
+        owner=evaluator.name,
+        owner_label="评价部门",
+        sheet=FORM_SHEET,
+        sheets=SHEETS,
+        title=form_title(rubric, units),
+        owner_line=dept_text(evaluator),
+        subject=f"考核评价表：{display_name(evaluator)}",
+        header=form_header(units),
+        rows=tuple(form_rows(rubric, evaluator.name, units)),
+        blocks=tuple(u.name for u in rubric.units),
+        notes=NOTES,
+        hint=correction_hint(units) if units else EVALUATION_HINT,
+        remark_prompt=EVALUATION_REMARK_PROMPT,
+        deadline=rubric.return_deadline,
+        late=not units,  # a correction comes after the deadline
+    )
+
+
 def expected_content(rubric: Rubric, evaluator: Evaluator, units: Collection[str] = ()) -> LockedContent:
     """The locked content a form for this evaluator (a correction form: for these units) carries (what the
     HMAC covers)."""
-    rows = form_rows(rubric, evaluator.name, units)
-    return LockedContent(
-        sheets=SHEETS,
-        title=form_title(rubric, units),
-        department=dept_text(evaluator),
-        header=form_header(units),
-        rows=tuple((r.unit.name, r.item.id, r.text, max_cell_value(r.item)) for r in rows),
-    )
+    return evaluation_spec(rubric, evaluator, units).content()

@@ -8,6 +8,7 @@ too: if that verifies, the manifest is genuine and the differences pinpoint the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,16 +19,16 @@ from ..forms.layout import (
     COL_UNIT,
     DEPT_CELL,
     FIRST_DATA_ROW,
-    FORM_SHEET,
     HEADER_ROW,
     TITLE_CELL,
+    FormSpec,
     cell_ref,
-    expected_content,
+    evaluation_spec,
     form_header,
 )
 from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
 from ..problems import Problem, problem
-from ..rubric import Evaluator, Rubric
+from ..rubric import Rubric
 from ..rubric.compare import compare
 from .read_form import RawForm, cell_text
 
@@ -40,12 +41,31 @@ BLANK_ROW = "空行"
 @dataclass
 class Integrity:
     manifest: Manifest | None
-    evaluator: Evaluator | None
+    spec: FormSpec | None  # the form as issued to its owner, when the file is authentic and unaltered
     problems: list[Problem]
 
     @property
     def ok(self) -> bool:
-        return self.evaluator is not None and not self.problems
+        return self.spec is not None and not self.problems
+
+
+@dataclass(frozen=True)
+class FormFamily:
+    """A kind of signed form: its manifest format, how many header cells a manifest's form has, and the
+    form as issued to the owner a manifest names (None when the rubric knows no such owner)."""
+
+    format: str
+    columns: Callable[[Manifest], int]
+    spec_for: Callable[[Rubric, Manifest], FormSpec | None]
+
+
+def _evaluation_spec(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
+    evaluator = rubric.evaluator(manifest.evaluator)
+    # a correction form holds only its manifest's units' rows
+    return evaluation_spec(rubric, evaluator, manifest.unit_names) if evaluator is not None else None
+
+
+EVALUATION = FormFamily(FORMAT, lambda m: len(form_header(m.unit_names)), _evaluation_spec)
 
 
 def read_manifest(raw: RawForm) -> Manifest | None:
@@ -61,37 +81,36 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str) -> Integrity:
+def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str, family: FormFamily = EVALUATION) -> Integrity:
     manifest = read_manifest(raw)
     if manifest is None:
         if raw.manifest or any(k.startswith(PROP_PREFIX) for k in raw.properties):
             return Integrity(None, None, [problem("FORM_MANIFEST_INVALID", file=file)])
         return Integrity(None, None, [problem("FORM_NO_MANIFEST", file=file)])
-    if manifest.format != FORMAT:
+    if manifest.format != family.format:
         return Integrity(manifest, None, [problem("FORM_MANIFEST_FORMAT", file=file, format=manifest.format)])
-    units = manifest.unit_names  # a correction form holds only these units' rows
-    content = raw.content(len(form_header(units)))
-    evaluator = rubric.evaluator(manifest.evaluator)
+    content = raw.content(family.columns(manifest))
+    spec = family.spec_for(rubric, manifest)
     if verify(key, manifest, content):
         if manifest.year != rubric.year:
             other_year = problem("FORM_OTHER_YEAR", file=file, year=manifest.year, rubric_year=rubric.year)
             return Integrity(manifest, None, [other_year])
-        if evaluator is None:
+        if spec is None:
             unknown = problem("FORM_UNKNOWN_EVALUATOR", file=file, evaluator=manifest.evaluator)
             return Integrity(manifest, None, [unknown])
-        changes = content_differences(content, expected_content(rubric, evaluator, units), file)
+        changes = content_differences(content, spec, file)
         if changes and manifest.rubric_hash != rubric.content_hash:
-            return Integrity(manifest, None, [older_rubric(manifest, content, rubric, evaluator, file, changes[0])])
+            return Integrity(manifest, None, [older_rubric(manifest, content, spec, file, changes[0])])
         if changes:
             first = changes[0]
             old = problem("FORM_OLD_TEMPLATE", file=file, sheet=first.sheet, cell=first.cell, **first.params)
             return Integrity(manifest, None, [old])
-        return Integrity(manifest, evaluator, [])
-    if evaluator is not None and manifest.year == rubric.year:
-        expected = expected_content(rubric, evaluator, units)
+        return Integrity(manifest, spec, [])
+    if spec is not None and manifest.year == rubric.year:
+        expected = spec.content()
         if verify(key, manifest, expected):
             rows = rows_in_sheet(raw, expected)
-            return Integrity(manifest, None, content_differences(content, expected, file, rows_in_sheet=rows))
+            return Integrity(manifest, None, content_differences(content, spec, file, rows_in_sheet=rows))
     forged = problem("FORM_SIGNATURE_INVALID", file=file, evaluator=_short(manifest.evaluator, 20), year=manifest.year)
     return Integrity(manifest, None, [forged])
 
@@ -113,31 +132,30 @@ def form_items(content: LockedContent) -> list[dict[str, str]]:
     return list(items.values())
 
 
-def older_rubric(
-    manifest: Manifest, content: LockedContent, rubric: Rubric, evaluator: Evaluator, file: str, first: Problem
-) -> Problem:
+def older_rubric(manifest: Manifest, content: LockedContent, spec: FormSpec, file: str, first: Problem) -> Problem:
     """A genuine form generated from another version of the rubric: what changed since, from the one
-    rubric comparison (the form's item rows against the current rubric's items for this evaluator)."""
-    diff = compare(form_items(content), rubric.items_for(evaluator.name))
+    rubric comparison (the form's item rows against the items the current rubric puts on this form)."""
+    diff = compare(form_items(content), spec.items())
     changes = diff.sentences() or ["被考核单位或表格的其他内容不同"]
     return problem("FORM_OLD_RUBRIC", file=file, sheet=first.sheet, cell=first.cell, generated=manifest.generated_at[:10],
                    changes=changes, count=len(changes))  # fmt: skip
 
 
 def content_differences(
-    found: LockedContent, expected: LockedContent, file: str, *, rows_in_sheet: int | None = None
+    found: LockedContent, spec: FormSpec, file: str, *, rows_in_sheet: int | None = None
 ) -> list[Problem]:
     """Where the locked content read from a file departs from what was issued.
 
     Every difference carries `found` and `expected` among its params (what the file holds, what was issued).
     """
+    expected = spec.content()
     diffs: list[Problem] = []
-    on_form: dict[str, Any] = {"file": file, "sheet": FORM_SHEET}
+    on_form: dict[str, Any] = {"file": file, "sheet": spec.sheet}
     if found.sheets != expected.sheets:
         diffs.append(problem("FORM_SHEETS_CHANGED", file=file, expected=expected.sheets, found=found.sheets))
     for label, cell, have, want in (
         ("标题", TITLE_CELL, found.title, expected.title),
-        ("评价部门", DEPT_CELL, found.department, expected.department),
+        (spec.owner_label, DEPT_CELL, found.department, expected.department),
     ):
         if have != want:
             diffs.append(
@@ -174,7 +192,7 @@ def content_differences(
             )
         )
         return diffs
-    labels = ((COL_UNIT, "所评县区"), (COL_ID, "项目编号"), (COL_TEXT, "项目文字"), (COL_MAX, "满分"))
+    labels = ((COL_UNIT, expected.header[COL_UNIT]), (COL_ID, "项目编号"), (COL_TEXT, "项目文字"), (COL_MAX, "满分"))
     previous_unit_diff: tuple[str, str] | None = None
     for index, (have_row, want_row) in enumerate(zip(found.rows, expected.rows, strict=True)):
         row = FIRST_DATA_ROW + index

@@ -22,24 +22,21 @@ from ..forms.layout import (
     DATE_ROW,
     DEPT_ROW,
     FIRST_DATA_ROW,
-    FORM_SHEET,
     HEADER_ROW,
     HINT_ROW,
     LABEL_COL,
     LAST_COL,
-    NOTES,
     REMARK_MAX_CHARS,
     TITLE_ROW,
     VETO_NO,
     VETO_YES,
     FormRow,
+    FormSpec,
     cell_ref,
-    form_rows,
-    last_col,
     notes_row,
 )
 from ..problems import Problem, Severity, problem
-from ..rubric import Kind, Rubric
+from ..rubric import Kind
 from .read_form import RawForm, cell_text, is_blank
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -71,15 +68,13 @@ class Values:
     problems: list[Problem]
 
 
-def read_values(
-    raw: RawForm, rubric: Rubric, evaluator: str, file: str, *, allow_partial: bool = False, units: tuple[str, ...] = ()
-) -> Values:
-    """The values of an evaluator's form (a correction form: of its `units`' rows)."""
-    rows = form_rows(rubric, evaluator, units)
+def read_values(raw: RawForm, spec: FormSpec, file: str, *, allow_partial: bool = False) -> Values:
+    """The values entered on an authentic form issued as `spec` (an evaluation form, a correction form:
+    of its units' rows, a unit's self-score table)."""
     problems: list[Problem] = []
-    entries = [_entry(raw, r, file, problems, allow_partial) for r in rows]
-    fill_date = _fill_date(raw, rubric, file, problems, late=not units)  # a correction comes after the deadline
-    problems += _extra_content(raw, rows, file, last_col(units))
+    entries = [_entry(raw, r, spec.sheet, file, problems, allow_partial) for r in spec.rows]
+    fill_date = _fill_date(raw, spec, file, problems)
+    problems += _extra_content(raw, spec, file)
     return Values(entries, fill_date, problems)
 
 
@@ -95,12 +90,12 @@ def _where(r: FormRow) -> dict[str, Any]:
     return {"unit": r.unit.name, "number": r.number, "item": r.item.id}
 
 
-def _entry(raw: RawForm, r: FormRow, file: str, problems: list[Problem], allow_partial: bool) -> Entry:
+def _entry(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Problem], allow_partial: bool) -> Entry:
     item = r.item
     cell, remark_cell = r.score_cell, r.remark_cell
-    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": cell, **_where(r)}
+    at: dict[str, Any] = {"file": file, "sheet": sheet, "cell": cell, **_where(r)}
     value_raw = raw.cell(r.row, COL_SCORE)
-    remark = _remark(raw, r, file, problems)
+    remark = _remark(raw, r, sheet, file, problems)
     value: Decimal | None = None
     if (r.row, COL_SCORE) in raw.scan.formulas:
         problems.append(problem("VALUE_FORMULA", **at, result=cell_text(value_raw) or "空"))
@@ -172,9 +167,9 @@ def _number(value: Any, r: FormRow, at: dict[str, Any], problems: list[Problem])
     return number
 
 
-def _remark(raw: RawForm, r: FormRow, file: str, problems: list[Problem]) -> str:
+def _remark(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Problem]) -> str:
     value = raw.cell(r.row, COL_REMARK)
-    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": r.remark_cell, **_where(r)}
+    at: dict[str, Any] = {"file": file, "sheet": sheet, "cell": r.remark_cell, **_where(r)}
     if (r.row, COL_REMARK) in raw.scan.formulas:
         problems.append(problem("VALUE_REMARK_FORMULA", **at))
         return ""
@@ -208,9 +203,9 @@ def parse_fill_date(value: Any) -> date | None:
     return None
 
 
-def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem], *, late: bool = True) -> date | None:
+def _fill_date(raw: RawForm, spec: FormSpec, file: str, problems: list[Problem]) -> date | None:
     value = raw.cell(DATE_ROW, DATE_COL)
-    at: dict[str, Any] = {"file": file, "sheet": FORM_SHEET, "cell": DATE_CELL}
+    at: dict[str, Any] = {"file": file, "sheet": spec.sheet, "cell": DATE_CELL}
     if is_blank(value):
         problems.append(problem("VALUE_DATE_MISSING", **at))
         return None
@@ -224,8 +219,8 @@ def _fill_date(raw: RawForm, rubric: Rubric, file: str, problems: list[Problem],
     issued = _issued(raw)
     if issued is not None and parsed < issued:
         problems.append(problem("VALUE_DATE_BEFORE_ISSUE", **at, date=parsed, issued=issued))
-    if late and parsed > rubric.return_deadline:
-        problems.append(problem("VALUE_DATE_LATE", **at, date=parsed, deadline=rubric.return_deadline))
+    if spec.late and parsed > spec.deadline:
+        problems.append(problem("VALUE_DATE_LATE", **at, date=parsed, deadline=spec.deadline))
     return parsed
 
 
@@ -238,14 +233,15 @@ def _issued(raw: RawForm) -> date | None:
         return None
 
 
-def _extra_content(raw: RawForm, rows: list[FormRow], file: str, last: int) -> list[Problem]:
+def _extra_content(raw: RawForm, spec: FormSpec, file: str) -> list[Problem]:
     """Cells holding something where the form has nothing: never summed, but worth a word."""
+    rows, last = list(spec.rows), spec.last_col
     allowed = {(TITLE_ROW, LABEL_COL), (DEPT_ROW, LABEL_COL), (HINT_ROW, LABEL_COL)}
     allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
     allowed |= {(HEADER_ROW, c) for c in range(last + 1)}
     allowed |= {(r.row, c) for r in rows for c in range(last + 1)}
     first_note = notes_row(rows)
-    allowed |= {(first_note + n, LABEL_COL) for n in range(len(NOTES))}
+    allowed |= {(first_note + n, LABEL_COL) for n in range(len(spec.notes))}
     extra = [
         cell_ref(row, col)
         for row, values in enumerate(raw.grid)
@@ -255,6 +251,6 @@ def _extra_content(raw: RawForm, rows: list[FormRow], file: str, last: int) -> l
     if extra and raw.grid and len(raw.grid) > FIRST_DATA_ROW:
         cells = extra[:5] + (["…"] if len(extra) > 5 else [])
         return [
-            problem("FORM_EXTRA_CONTENT", file=file, sheet=FORM_SHEET, cell=extra[0], count=len(extra), cells=cells)
+            problem("FORM_EXTRA_CONTENT", file=file, sheet=spec.sheet, cell=extra[0], count=len(extra), cells=cells)
         ]
     return []

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..choices import Prefer as Prefer
 from ..errorlog import ErrorLog
-from ..forms.layout import FORM_SHEET, form_rows
+from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..record.check_code import ExpectedCode, expected_codes
@@ -177,16 +177,17 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if integrity.manifest is not None:
         sub.form_id = integrity.manifest.form_id
         sub.claimed = integrity.manifest.evaluator
-    if not integrity.ok or integrity.evaluator is None:
+    spec = integrity.spec
+    if not integrity.ok or spec is None:
         return
     if not raw.scan.protected:
-        sub.problems.append(problem("FORM_UNPROTECTED", file=sub.file, sheet=FORM_SHEET))
-    sub.evaluator = integrity.evaluator.name
+        sub.problems.append(problem("FORM_UNPROTECTED", file=sub.file, sheet=spec.sheet))
+    sub.evaluator = spec.owner
     if integrity.manifest is not None:
         sub.units, sub.generated_at = integrity.manifest.unit_names, integrity.manifest.generated_at
-    values = read_values(raw, rubric, sub.evaluator, sub.file, allow_partial=allow_partial, units=sub.units)
+    values = read_values(raw, spec, sub.file, allow_partial=allow_partial)
     sub.entries, sub.fill_date = values.entries, values.fill_date
-    sub.check_code = expected_codes(raw.cell, form_rows(rubric, sub.evaluator, sub.units))
+    sub.check_code = expected_codes(raw.cell, list(spec.rows))
     sub.problems += values.problems
 
 
