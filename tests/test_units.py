@@ -28,7 +28,7 @@ from qe_workbook.intake.receipts import REGISTER_XLSX
 from qe_workbook.rubric import Rubric, Unit
 from qe_workbook.units import check as check_module
 from qe_workbook.units.check import Status, check_units
-from qe_workbook.units.materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE, Material
+from qe_workbook.units.materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE, Material, unit_materials
 from qe_workbook.units.package import generate_packages
 from qe_workbook.units.report_out import run_units_check
 from qe_workbook.units.self_report import read_report
@@ -181,7 +181,7 @@ def test_everything_received_on_time_is_clean(tmp_path: Path, packages: Path, ru
     check = check_units(tmp_path / "received", rubric_2022, KEY)
     assert check.problems == []
     assert check.clean
-    assert {check.status(u, m) for u in rubric_2022.units for m in Material} == {Status.RECEIVED}
+    assert {check.status(u, m) for u in rubric_2022.units for m in unit_materials(rubric_2022)} == {Status.RECEIVED}
     assert len(check.people()) == 8 and check.people()[0].values["手机"] == "13839501000"  # 舞阳县's 王磊
 
 
@@ -227,7 +227,7 @@ def test_mistakes_are_found_and_named(tmp_path: Path, packages: Path, rubric_202
     assert "四、下一步工作措施" in messages["UNIT_REPORT_SECTION_MISSING"]
     assert "旧版 Word 文档（.doc）" in messages["UNIT_REPORT_FORMAT"]
     assert "2023-04-11 09:30" in messages["RECEIPT_MATERIAL_LATE"]
-    status = {(u.name, m): check.status(u, m) for u in rubric_2022.units for m in Material}
+    status = {(u.name, m): check.status(u, m) for u in rubric_2022.units for m in unit_materials(rubric_2022)}
     assert status[("西城区", Material.REPORT)] is Status.LATE
     assert status[("开发区", Material.CONTACTS)] is Status.MISSING
     assert status[("临颍县", Material.CONTACTS)] is Status.INVALID

@@ -25,10 +25,14 @@ def fill_form(
     dst: Path,
     answers: Mapping[tuple[str, str], Answer],
     fill_date: date | str | None,
+    *,
+    sheet: str = FORM_SHEET,
 ) -> int:
-    """Write answers keyed by (unit, item id) into a copy of a form; returns the cells written."""
+    """Write answers keyed by (unit, item id) into a copy of a form; returns the cells written.
+
+    On a unit's self-score table (`sheet` 自评打分表) the key's first part is the area its rows are under."""
     wb = openpyxl.load_workbook(src)
-    ws = wb[FORM_SHEET]
+    ws = wb[sheet]
     written = 0
     unit = ""
     row = FIRST_DATA_ROW + 1  # openpyxl counts from 1

@@ -1,4 +1,5 @@
-"""`qe units check`: what the assessed units sent the office — 自评报告 and 联系人员名单.
+"""`qe units check`: what the assessed units sent the office — 自评报告, 联系人员名单 and, when the
+rubric asks for self-scoring, 自评打分表.
 
 Any folder layout: each file is attributed to a unit by what it says (the signed list's
 manifest, the report's title, the list's title) or else by its path. Files are screened before
@@ -16,14 +17,15 @@ from pathlib import Path
 
 from ..errorlog import ErrorLog
 from ..intake.container import open_package
-from ..intake.read_form import read_form
+from ..intake.read_form import RawForm, read_form
 from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_receipts
 from ..problems import Problem, Severity, has_errors, problem
 from ..rubric import Rubric, Unit
 from .contacts import ContactList, Person, read_contacts, signed_unit
-from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit
+from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit, unit_materials
 from .screen import LIMITS, Screened, screen, walk_files
 from .self_report import ReportFacts, read_report
+from .self_score import SelfScore, is_self_score, read_self_score
 
 REPORT_OTHER_FORMATS = {
     ".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".pdf": "PDF 文件", ".odt": "ODF 文本文档（.odt）",
@@ -52,6 +54,7 @@ class Entry:
     problems: list[Problem] = field(default_factory=list)
     report: ReportFacts | None = None
     contacts: ContactList | None = None
+    self_score: SelfScore | None = None  # an authentic self-score table's values
     arrived: str = ""  # the arrival time as shown, from the receipt record
 
 
@@ -82,8 +85,21 @@ class UnitsCheck:
 
     @property
     def clean(self) -> bool:
-        complete = all(self.status(u, m) is Status.RECEIVED for u in self.rubric.units for m in Material)
+        materials = unit_materials(self.rubric)
+        complete = all(self.status(u, m) is Status.RECEIVED for u in self.rubric.units for m in materials)
         return complete and not has_errors(self.problems)
+
+    def self_scores(self) -> list[Entry]:
+        """The self-score table used for each unit: authentic, on time and the only one received
+        (the values within it that broke a rule are left out, as on an evaluation form)."""
+        used = []
+        for unit in self.rubric.units:
+            found = self.entries_for(unit, Material.SELF_SCORE)
+            if len(found) == 1 and found[0].self_score is not None and self.status(unit, Material.SELF_SCORE) in (
+                Status.RECEIVED, Status.INVALID
+            ):  # fmt: skip
+                used.append(found[0])
+        return used
 
 
 Classifier = Callable[[Path, str, Screened], "Entry | Problem | None"]
@@ -108,7 +124,7 @@ def check_units(
             if suffix == ".docx":
                 entry = _report(path, shown, rubric)
             elif suffix == ".xlsx":
-                entry = _contacts(path, shown, rubric, key)
+                entry = _workbook(path, shown, rubric, key)
             else:
                 entry = _other_format(shown, suffix, rubric)
         except Exception as exc:  # a defect of this program, not of the file: the run goes on
@@ -121,16 +137,23 @@ def check_units(
     problems += copies
     problems += _arrivals(entries, receipts, rubric)
     for unit in rubric.units:
-        for material in Material:
+        for material in unit_materials(rubric):
             found = [e for e in entries if e.unit == unit and e.material is material]
-            if len(found) > 1:
+            if len(found) > 1:  # two different self-score tables: neither is used until one is chosen
+                severity = Severity.ERROR if material is Material.SELF_SCORE else None
                 problems.append(problem("UNIT_MATERIAL_DUPLICATE", unit=unit.name, material=str(material),
-                                        count=len(found), files=[e.file for e in found]))  # fmt: skip
+                                        count=len(found), files=[e.file for e in found], severity=severity))  # fmt: skip
             if not found:
-                code = "UNIT_REPORT_MISSING" if material is Material.REPORT else "UNIT_CONTACTS_MISSING"
-                problems.append(problem(code, unit=unit.name))
+                problems.append(problem(MISSING_CODES[material], unit=unit.name))
     file_problems = [p for e in entries for p in e.problems]
     return UnitsCheck(rubric, entries, file_problems + problems, errors)
+
+
+MISSING_CODES = {
+    Material.REPORT: "UNIT_REPORT_MISSING",
+    Material.CONTACTS: "UNIT_CONTACTS_MISSING",
+    Material.SELF_SCORE: "UNIT_SELF_SCORE_MISSING",
+}
 
 
 def _arrivals(entries: list[Entry], book: ReceiptBook, rubric: Rubric) -> list[Problem]:
@@ -210,17 +233,40 @@ def report_problems(facts: ReportFacts, unit: Unit, shown: str) -> list[Problem]
     return found
 
 
-def _contacts(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Problem | None:
+def _workbook(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Problem | None:
+    """An .xlsx: a self-score table (by its manifest, sheet or title), else a contact list."""
     screened = screen(path, shown)
     by_name = find_unit(rubric, shown)
+    named = Material.SELF_SCORE if "自评打分" in Path(shown).name else Material.CONTACTS
     if screened.data is None:
-        return _screened_entry(by_name, Material.CONTACTS, shown, screened) if by_name else screened.problems[0]
+        return _screened_entry(by_name, named, shown, screened) if by_name else screened.problems[0]
     pkg, _ = open_package(screened.data, shown, LIMITS)
     raw, read_problems = read_form(pkg, screened.data, shown, LIMITS) if pkg else (None, [])
     if raw is None:
-        if by_name is None or "联系" not in shown:
+        if by_name is None or not ("联系" in shown or named is Material.SELF_SCORE):
             return _unknown(shown, "不是联系人员名单")
-        return Entry(by_name, Material.CONTACTS, shown, screened.sha256, read_problems)
+        return Entry(by_name, named, shown, screened.sha256, read_problems)
+    if is_self_score(raw):
+        return _self_score(raw, shown, screened, by_name, rubric, key)
+    return _contacts(raw, shown, screened, by_name, rubric, key)
+
+
+def _self_score(
+    raw: RawForm, shown: str, screened: Screened, by_name: Unit | None, rubric: Rubric, key: bytes
+) -> Entry | Problem:
+    if not rubric.self_scoring:
+        return _unknown(shown, "考核细则未要求县区自评打分，自评打分表不检查")
+    unit, scores, problems = read_self_score(raw, rubric, key, shown)
+    title = " ".join(str(v) for row in raw.grid[:2] for v in row if isinstance(v, str))
+    unit = unit or find_unit(rubric, title) or by_name
+    if unit is None:
+        return problems[0] if problems else _unknown(shown, "自评打分表的标题和文件名中都没有县区名称")
+    return Entry(unit, Material.SELF_SCORE, shown, screened.sha256, problems, self_score=scores)
+
+
+def _contacts(
+    raw: RawForm, shown: str, screened: Screened, by_name: Unit | None, rubric: Rubric, key: bytes
+) -> Entry | Problem:
     unit = signed_unit(raw, rubric, key)
     signed = unit is not None
     title = " ".join(str(v) for row in raw.grid[:3] for v in row if isinstance(v, str))
@@ -240,6 +286,9 @@ def _contacts(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Pro
 def _other_format(shown: str, suffix: str, rubric: Rubric) -> Entry | Problem:
     unit = find_unit(rubric, shown)
     name = Path(shown).name
+    if unit is not None and "自评打分" in name and suffix in CONTACTS_OTHER_FORMATS and rubric.self_scoring:
+        p = problem("UNIT_SELF_SCORE_FORMAT_FILE", file=shown, unit=unit.name, kind=CONTACTS_OTHER_FORMATS[suffix])
+        return Entry(unit, Material.SELF_SCORE, shown, None, [p])
     if unit is not None and "联系" in name and suffix in CONTACTS_OTHER_FORMATS:
         kind = CONTACTS_OTHER_FORMATS[suffix]
         p = problem("UNIT_CONTACTS_FORMAT_FILE", file=shown, unit=unit.name, kind=kind)

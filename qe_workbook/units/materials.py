@@ -8,6 +8,7 @@ from ..rubric import Item, Kind, Rubric, Unit
 
 REPORT_TEMPLATE_FILE = "自评报告（模板）.docx"
 CONTACTS_FILE = "联系人员名单.xlsx"
+SELF_SCORE_FILE = "自评打分表.xlsx"
 GUIDE_FILE = "印证材料报送指引.xlsx"
 EVIDENCE_DIR = "印证材料"
 INDEX_FILE = "目录.xlsx"
@@ -21,6 +22,12 @@ class Material(StrEnum):
 
     REPORT = "自评报告"
     CONTACTS = "联系人员名单"
+    SELF_SCORE = "自评打分表"  # only when the rubric asks for self-scoring
+
+
+def unit_materials(rubric: Rubric) -> tuple[Material, ...]:
+    """What each unit sends the office under this rubric."""
+    return tuple(m for m in Material if m is not Material.SELF_SCORE or rubric.self_scoring)
 
 
 def needs_materials(item: Item) -> bool:

@@ -11,8 +11,9 @@ from ..intake.receipts import REGISTER_XLSX, write_register_template
 from ..rubric import Rubric, Unit
 from .contacts import write_contacts
 from .guide import write_evidence_skeleton, write_guide
-from .materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE
+from .materials import CONTACTS_FILE, GUIDE_FILE, REPORT_TEMPLATE_FILE, SELF_SCORE_FILE
 from .report_template import write_report_template
+from .self_score import write_self_score
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,11 @@ def generate_packages(
         write_contacts(rubric, unit, contacts, key, when)
         guide = write_guide(rubric, unit, folder / GUIDE_FILE)
         evidence = write_evidence_skeleton(rubric, unit, folder)
-        packages.append(UnitPackage(unit, folder, (report, contacts, guide, evidence)))
+        files: tuple[Path, ...] = (report, contacts, guide, evidence)
+        if rubric.self_scoring:
+            write_self_score(rubric, unit, folder / SELF_SCORE_FILE, key, when)
+            files += (folder / SELF_SCORE_FILE,)
+        packages.append(UnitPackage(unit, folder, files))
         if progress:
             progress(unit)
     register = out_dir / REGISTER_XLSX

@@ -1,5 +1,5 @@
 """The outputs of `qe units check`, in a new run folder: 材料报送情况.xlsx, problems.json/csv and
-the merged 考核工作联系人员名单.xlsx for the office."""
+the merged 考核工作联系人员名单.xlsx for the office; with self-scoring, 自评得分.json for `qe collect`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from ..outputs.export import PROBLEM_HEADER, problem_rows, write_csv, write_json
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..rubric import Evaluator, Rubric, Unit
-from .check import Status, UnitsCheck, check_units
+from ..scoring.self_scores import SELF_SCORES_FILE, SelfScoreBook, SelfScoreValue, write_self_scores
+from .check import MISSING_CODES, Status, UnitsCheck, check_units
 from .contacts import HEADER as CONTACT_HEADER
 from .evidence import EvidenceCheck, check_evidence, evidence_rows
-from .materials import Material
+from .materials import Material, unit_materials
 
 STATUS_HEADER = ["序号", "被考核单位", "材料", "情况", "文件", "收到时间", "问题", "联系人", "手机"]
 MERGED_FILE = "考核工作联系人员名单.xlsx"
@@ -29,12 +30,31 @@ FONT = "宋体"
 def write_outputs(folder: Path, check: UnitsCheck) -> list[Path]:
     write_json(folder / "problems.json", [p.to_dict() for p in check.problems])
     write_csv(folder / "problems.csv", PROBLEM_HEADER, problem_rows(check.problems))
-    return [
+    written = [
         _status_book(folder / STATUS_FILE, check),
         _merged_contacts(folder / MERGED_FILE, check),
         folder / "problems.json",
         folder / "problems.csv",
     ]
+    if check.rubric.self_scoring:
+        written.append(write_self_scores(folder / SELF_SCORES_FILE, self_score_book(check), check.rubric))
+    return written
+
+
+def self_score_book(check: UnitsCheck) -> SelfScoreBook:
+    """The self-scores of the tables used, in hundredths (a value that broke a rule is kept, without points)."""
+    values: dict[tuple[str, str], SelfScoreValue] = {}
+    units = []
+    for entry in check.self_scores():
+        scores = entry.self_score
+        if scores is None:
+            continue
+        units.append(entry.unit.name)
+        for e in scores.entries:
+            cents = None if e.value is None else int(e.value * 100)
+            values[(e.unit, e.item_id)] = SelfScoreValue(e.unit, e.item_id, cents, e.raw, e.remark, entry.file,
+                                                         scores.sheet, e.cell)  # fmt: skip
+    return SelfScoreBook(values, units)
 
 
 def status_rows(check: UnitsCheck) -> list[list[str]]:
@@ -42,7 +62,7 @@ def status_rows(check: UnitsCheck) -> list[list[str]]:
     for unit in check.rubric.units:
         people = [p for p in check.people() if p.unit == unit.name]
         contact = people[0].values if people else {}
-        for material in Material:
+        for material in unit_materials(check.rubric):
             entries = check.entries_for(unit, material)
             problems = [p for e in entries for p in e.problems]
             if not entries:
@@ -56,7 +76,7 @@ def status_rows(check: UnitsCheck) -> list[list[str]]:
 
 
 def _missing_code(p: Problem, material: Material) -> bool:
-    return p.code == ("UNIT_REPORT_MISSING" if material is Material.REPORT else "UNIT_CONTACTS_MISSING")
+    return p.code == MISSING_CODES[material]
 
 
 def _formats(wb: Any) -> dict[str, Any]:

@@ -4,18 +4,22 @@ written with python-docx, as a unit's clerk would, with planted mistakes on requ
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import docx
 import openpyxl
 
+from ..forms.fill import fill_form
 from ..intake.receipts import REGISTER_SHEET, REGISTER_TITLE_ROWS, REGISTER_XLSX
 from ..rubric import Rubric, Unit
 from .contacts import FIRST_ROW, SHEET
-from .materials import CONTACTS_FILE, Material, report_title
+from .materials import CONTACTS_FILE, SELF_SCORE_FILE, report_title, unit_materials
 from .report_template import sections
+from .self_score import SHEET as SELF_SCORE_SHEET
+from .self_score import self_score_rows
 
 FILLER = "我县坚持质量第一，完善质量工作机制，强化部门协同，推动企业落实主体责任，质量水平稳步提升"  # 45 字
 
@@ -79,6 +83,10 @@ def simulate_units(rubric: Rubric, packages: Path, received: Path) -> Path:
         person = (PEOPLE[n % len(PEOPLE)], f"{unit.name}市场监督管理局", "质量发展股股长", f"0395-{6100000 + n * 1111}",
                   f"1383950{1000 + n:04d}", f"zl{n + 1}@example.com")  # fmt: skip
         fill_contacts(packages / unit.name / CONTACTS_FILE, received / unit.name / CONTACTS_FILE, [person])
+        if rubric.self_scoring:
+            day = rubric.materials_deadline - timedelta(days=2)
+            fill_self_score(packages / unit.name / SELF_SCORE_FILE, received / unit.name / SELF_SCORE_FILE, rubric,
+                            unit, self_score_answers(rubric, unit, n), day)  # fmt: skip
     register = received / REGISTER_XLSX
     shutil.copy(packages / REGISTER_XLSX, register)
     wb = openpyxl.load_workbook(register)
@@ -86,7 +94,7 @@ def simulate_units(rubric: Rubric, packages: Path, received: Path) -> Path:
     deadline = rubric.materials_deadline
     row = REGISTER_TITLE_ROWS + 2
     for n, unit in enumerate(rubric.units):
-        for material in Material:
+        for material in unit_materials(rubric):
             day = deadline - timedelta(days=1 + n % 3)
             for col, value in enumerate(
                 (unit.name, str(material), "现场", f"{day:%Y-%m-%d} 10:30", "市质强办"), start=1
@@ -95,3 +103,27 @@ def simulate_units(rubric: Rubric, packages: Path, received: Path) -> Path:
             row += 1
     wb.save(register)
     return received
+
+
+def self_score_answers(rubric: Rubric, unit: Unit, seed: int = 0) -> dict[str, tuple[object, str]]:
+    """A unit's self-scores as a clerk might give them: full marks, a little less on every fifth item."""
+    answers: dict[str, tuple[object, str]] = {}
+    for n, r in enumerate(self_score_rows(rubric, unit)):
+        if (n + seed) % 5 == 0 and r.item.max >= 1:
+            answers[r.item.id] = (r.item.max - Decimal("0.5"), "部分工作尚未完成，自评扣0.5分。")
+        else:
+            answers[r.item.id] = (r.item.max, "印证材料齐全。")
+    return answers
+
+
+def fill_self_score(
+    src: Path,
+    dst: Path,
+    rubric: Rubric,
+    unit: Unit,
+    answers: Mapping[str, tuple[object, str]],
+    fill_date: date | str | None,
+) -> int:
+    """Type self-scores (by item id: value and 说明) into the unit's table, as `fill_form` fills an evaluation form."""
+    blocks = {r.item.id: r.block for r in self_score_rows(rubric, unit)}
+    return fill_form(src, dst, {(blocks[i], i): a for i, a in answers.items()}, fill_date, sheet=SELF_SCORE_SHEET)

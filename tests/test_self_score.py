@@ -1,0 +1,218 @@
+"""Self-scoring (a rubric setting, off for the 2022 plan as written): each unit's package holds a signed
+自评打分表.xlsx on the evaluation form's layout, `qe units check` collects it with the evaluation forms'
+integrity and value checks and writes the accepted self-scores (integer hundredths) to 自评得分.json.
+
+The small rubric (tests/conftest.py) has three score items: 01-1 (40), 01-2 (20), 03-1 (40).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from qe_workbook.forms.layout import FIRST_DATA_ROW
+from qe_workbook.rubric import Rubric, load_rubric
+from qe_workbook.rubric.view import counts_text, rubric_counts
+from qe_workbook.rubric.workbook.export import export_workbook
+from qe_workbook.rubric.workbook.read import read_workbook
+from qe_workbook.scoring.self_scores import SELF_SCORES_FILE, read_self_scores
+from qe_workbook.units.check import Status, check_units
+from qe_workbook.units.materials import SELF_SCORE_FILE, Material
+from qe_workbook.units.package import generate_packages
+from qe_workbook.units.report_out import run_units_check
+from qe_workbook.units.self_score import SELF_HEADER, SHEET
+from qe_workbook.units.simulate import fill_self_score, simulate_units
+
+from .conftest import ROOT, load_ok, small_rubric_data, write_json
+from .forms import KEY
+
+WHEN = datetime(2023, 3, 1, 9, 0)
+ON_TIME = date(2023, 4, 8)
+# what each unit of the small rubric rates itself (item -> (自评得分, 说明))
+SELF: dict[str, dict[str, tuple[Any, str]]] = {
+    "东区": {"01-1": (40, "合格率达标。"), "01-2": (19.5, "抽检覆盖略有不足。"), "03-1": (38, "个别制度未落实。")},
+    "西区": {"01-1": (39, "一批次不合格。"), "01-2": (20, ""), "03-1": (40, "")},
+    "南区": {"01-1": (40, ""), "01-2": (20, ""), "03-1": (40, "")},
+}
+
+
+def self_scoring_data() -> dict[str, Any]:
+    return {**small_rubric_data(), "self_scoring": True}
+
+
+@pytest.fixture
+def scoring_rubric(tmp_path: Path) -> Rubric:
+    return load_ok(write_json(tmp_path / "rubric-self.json", self_scoring_data()))
+
+
+def unit_of(rubric: Rubric, name: str) -> Any:
+    return next(u for u in rubric.units if u.name == name)
+
+
+def received_folder(tmp_path: Path, rubric: Rubric) -> Path:
+    """Packages generated, every unit's materials simulated, then each table filled with SELF."""
+    packages, received = tmp_path / "units", tmp_path / "received"
+    generate_packages(rubric, packages, KEY, generated_at=WHEN)
+    simulate_units(rubric, packages, received)
+    for name, answers in SELF.items():
+        fill_self_score(packages / name / SELF_SCORE_FILE, received / name / SELF_SCORE_FILE, rubric,
+                        unit_of(rubric, name), answers, ON_TIME)  # fmt: skip
+    return received
+
+
+# -- the setting -------------------------------------------------------------------------------
+
+
+def test_the_2022_plan_as_written_asks_for_no_self_scoring(rubric_2022: Rubric) -> None:
+    assert rubric_2022.self_scoring is False
+    assert "县区自评打分：不要求" in counts_text(rubric_counts(rubric_2022))
+
+
+def test_the_setting_is_a_true_or_false_in_rubric_json(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    assert scoring_rubric.self_scoring is True
+    assert "对 3 个评分项目自评打分" in counts_text(rubric_counts(scoring_rubric))
+    bad = load_rubric(write_json(tmp_path / "bad.json", {**small_rubric_data(), "self_scoring": "是"}))
+    assert bad.rubric is None
+    assert [(p.code, p.cell) for p in bad.problems] == [("RUBRIC_SCHEMA", "$.self_scoring")]
+
+
+def test_the_excel_rubric_carries_the_setting_both_ways(tmp_path: Path) -> None:
+    on = export_workbook(self_scoring_data(), tmp_path / "on.xlsx")
+    ws = openpyxl.load_workbook(on)["基本设置"]
+    assert [r[1] for r in ws.iter_rows(values_only=True) if r[0] == "县区自评打分"] == ["是"]
+    assert read_workbook(on).data == self_scoring_data()
+    off = export_workbook(small_rubric_data(), tmp_path / "off.xlsx")
+    assert read_workbook(off).data == small_rubric_data()  # left blank: the key stays out of rubric.json
+    wb = openpyxl.load_workbook(off)
+    row = next(r for r in wb["基本设置"].iter_rows() if r[0].value == "县区自评打分")
+    row[1].value = "否"
+    wb.save(off)
+    assert read_workbook(off).data == {**small_rubric_data(), "self_scoring": False}
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+def test_packages_hold_a_self_score_table_only_when_the_rubric_asks(tmp_path: Path, small_rubric: Rubric) -> None:
+    generate_packages(small_rubric, tmp_path / "off", KEY, generated_at=WHEN)
+    assert not (tmp_path / "off" / "东区" / SELF_SCORE_FILE).exists()
+    scoring = load_ok(write_json(tmp_path / "r.json", self_scoring_data()))
+    generate_packages(scoring, tmp_path / "on", KEY, generated_at=WHEN)
+    wb = openpyxl.load_workbook(tmp_path / "on" / "西区" / SELF_SCORE_FILE)
+    assert wb.sheetnames == [SHEET, "qe_manifest"]
+    ws = wb[SHEET]
+    assert ws["A1"].value == "2022年度政府质量工作考核自评打分表"
+    assert ws["A2"].value == "被考核单位（盖章）：西区人民政府"
+    assert tuple(c.value for c in ws[FIRST_DATA_ROW]) == SELF_HEADER
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=FIRST_DATA_ROW + 1, max_row=FIRST_DATA_ROW + 3)]
+    assert [r[:4] for r in rows] == [
+        ["01-1", "质量整体水平", "1. 根据产品质量合格率测算得分。（40分）", 40],
+        ["01-2", "质量整体水平", "2. 根据农产品质量安全合格率测算得分。（20分）", 20],
+        ["03-1", "质量政策制度", "3. 完善质量工作制度。（40分）", 40],
+    ]  # the score items only: the deduction, veto and bonus are the evaluators' to judge
+    assert ws.protection.sheet is True
+    assert not ws["E5"].protection.locked and not ws["F5"].protection.locked and ws["D5"].protection.locked
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert (rules["E5"].type, rules["E5"].formula1, rules["E5"].formula2) == ("decimal", "0", "40")
+    assert (rules["E6"].formula2, rules["E7"].formula2) == ("20", "40")
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+
+
+# -- collected by the units check --------------------------------------------------------------
+
+
+def test_the_units_check_collects_the_self_scores_exactly(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    check, folder = run_units_check(received, scoring_rubric, KEY, tmp_path / "check")
+    assert [p.code for p in check.problems] == []
+    assert all(check.status(u, Material.SELF_SCORE) is Status.RECEIVED for u in scoring_rubric.units)
+    record = json.loads((folder / SELF_SCORES_FILE).read_text(encoding="utf-8"))
+    cents = {(v["unit"], v["item"]): v["cents"] for v in record["values"]}
+    assert cents[("东区", "01-2")] == 1950 and cents[("西区", "01-1")] == 3900 and cents[("南区", "03-1")] == 4000
+    one = next(v for v in record["values"] if (v["unit"], v["item"]) == ("东区", "03-1"))
+    assert (one["file"], one["sheet"], one["cell"], one["remark"]) == (
+        "东区/自评打分表.xlsx",
+        SHEET,
+        "E7",
+        "个别制度未落实。",
+    )
+    book, problems = read_self_scores(folder, scoring_rubric)
+    assert problems == [] and book is not None and book.units == ["东区", "西区", "南区"]
+
+
+def test_without_the_setting_a_self_score_table_is_not_checked(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    off = load_ok(write_json(tmp_path / "off.json", small_rubric_data()))
+    check = check_units(received, off, KEY)
+    unknown = [p for p in check.problems if p.code == "UNIT_FILE_UNKNOWN" and p.file and SELF_SCORE_FILE in p.file]
+    assert len(unknown) == 3 and "考核细则未要求县区自评打分" in unknown[0].message
+    assert "UNIT_SELF_SCORE_MISSING" not in {p.code for p in check.problems}
+
+
+def edit_cell(path: Path, cell: str, value: Any, dst: Path | None = None) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[SHEET][cell].value = value
+    wb.save(dst or path)
+
+
+def test_bad_self_score_tables_are_reported_with_file_sheet_and_cell(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    east, west, south = (received / n / SELF_SCORE_FILE for n in ("东区", "西区", "南区"))
+    edit_cell(east, "E5", 41)  # above the 40 points
+    edit_cell(east, "E6", "19.5分")  # pasted text
+    edit_cell(west, "C7", "完善制度。（40分）")  # a locked cell edited
+    shutil.copy(south, received / "南区" / "南区自评打分表(1).xlsx")
+    edit_cell(received / "南区" / "南区自评打分表(1).xlsx", "E5", 39)  # a second, different table
+    check = check_units(received, scoring_rubric, KEY)
+    found = {(p.code, p.file, p.sheet, p.cell) for p in check.problems}
+    assert ("VALUE_ABOVE_MAX", "东区/自评打分表.xlsx", SHEET, "E5") in found
+    assert ("VALUE_NOT_NUMBER", "东区/自评打分表.xlsx", SHEET, "E6") in found
+    assert ("FORM_LOCKED_CHANGED", "西区/自评打分表.xlsx", SHEET, "C7") in found
+    duplicate = next(p for p in check.problems if p.code == "UNIT_MATERIAL_DUPLICATE")
+    assert duplicate.params["unit"] == "南区" and duplicate.severity.value == "error"
+    locked = next(p for p in check.problems if p.code == "FORM_LOCKED_CHANGED")
+    assert "项目文字被改为“完善制度。（40分）”" in locked.message
+    assert check.status(unit_of(scoring_rubric, "东区"), Material.SELF_SCORE) is Status.INVALID
+    used = {e.unit.name: e for e in check.self_scores()}
+    assert list(used) == ["东区"]  # 西区 edited, 南区 twice: not used; 东区's valid values are
+    values = {e.item_id: e.value for e in used["东区"].self_score.entries}  # type: ignore[union-attr]
+    assert values == {"01-1": None, "01-2": None, "03-1": 38}
+
+
+def test_wrong_key_missing_and_corrupt_tables(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    other = tmp_path / "other"
+    generate_packages(scoring_rubric, other, bytes(32), generated_at=WHEN)  # another key
+    fill_self_score(other / "东区" / SELF_SCORE_FILE, received / "东区" / SELF_SCORE_FILE, scoring_rubric,
+                    unit_of(scoring_rubric, "东区"), SELF["东区"], ON_TIME)  # fmt: skip
+    (received / "西区" / SELF_SCORE_FILE).unlink()
+    (received / "南区" / SELF_SCORE_FILE).write_bytes(b"PK\x03\x04 not really a workbook")
+    check = check_units(received, scoring_rubric, KEY)
+    by_code = {p.code: p for p in check.problems}
+    assert by_code["UNIT_SELF_SCORE_SIGNATURE"].file == "东区/自评打分表.xlsx"
+    assert "自评打分表（自称“东区”2022 年度）的签名与内容不符" in by_code["UNIT_SELF_SCORE_SIGNATURE"].message
+    assert by_code["UNIT_SELF_SCORE_MISSING"].params == {"unit": "西区"}
+    corrupt = [p for p in check.problems if p.file == "南区/自评打分表.xlsx"]
+    assert corrupt and all(p.severity.value == "error" for p in corrupt)
+    assert check.status(unit_of(scoring_rubric, "南区"), Material.SELF_SCORE) is Status.INVALID
+    assert check.self_scores() == []
+
+
+def test_the_units_check_output_from_another_rubric_is_refused(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    _, folder = run_units_check(received, scoring_rubric, KEY, tmp_path / "check")
+    other = load_ok(write_json(tmp_path / "o.json", {**self_scoring_data(), "title": "另一版方案"}))
+    book, problems = read_self_scores(folder, other)
+    assert book is None and [p.code for p in problems] == ["SELF_SCORES_OTHER_RUBRIC"]
+    book, problems = read_self_scores(tmp_path, scoring_rubric)
+    assert book is None and [p.code for p in problems] == ["SELF_SCORES_UNREADABLE"]
+
+
+def test_the_bundled_rubric_is_unchanged_by_the_setting() -> None:
+    assert "self_scoring" not in json.loads((ROOT / "rubric.json").read_text(encoding="utf-8"))
