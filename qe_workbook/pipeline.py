@@ -27,6 +27,8 @@ from .record.stages import compare_with_approved
 from .rectify.previous import read_followed
 from .rubric import Rubric
 from .scoring.score import Results, score
+from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores, write_self_scores
+from .scoring.self_scores import compare as compare_self_scores
 
 
 @dataclass
@@ -64,6 +66,7 @@ def run_collect(
     issued: date | None = None,
     key_file: str = "",
     previous_ledger: Path | None = None,
+    units_check: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
@@ -74,7 +77,9 @@ def run_collect(
     the letters also show last year's problems and their rectification, from the ledger in that run folder
     (or `previous_ledger`, a 整改台账.json or the folder holding it).
     A run-level diagnosis (a wrong key, named by `key_file`) comes first among the problems; no
-    document is written while a unit has no accepted score at all.
+    document is written while a unit has no accepted score at all. With `units_check` (a `qe units check`
+    run folder, or its 自评得分.json) and a rubric that asks for self-scoring, master.xlsx and the letters
+    set each unit's self-scores against the evaluated scores, and the self-scores are kept in the run.
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress, register=register)  # fmt: skip
@@ -86,6 +91,8 @@ def run_collect(
     problems += compare_with_approved(out_parent, final)
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
+    own, own_problems = self_score_comparison(units_check, rubric, results) if units_check else (None, [])
+    problems += own_problems
     notes = letter_notes(adjusted.notes if adjusted else None, yoy)
     ledger = previous_ledger or previous
     followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
@@ -102,9 +109,14 @@ def run_collect(
         master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
                               adjusted=adjusted.table if adjusted else None,
                               appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
-                              previous=yoy)  # fmt: skip
+                              previous=yoy, self_scores=own)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed) if reports else []
+        documents = (
+            write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed, self_scores=own)
+            if reports
+            else []
+        )
+        kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:
@@ -112,7 +124,20 @@ def run_collect(
         error_log = collected.errors.write(tmp)
         marker = write_marker(tmp)
         written = RunOutputs.written(
-            tmp, master, list(plain.values()), documents, [error_log] if error_log else [], marker
+            tmp, master, list(plain.values()), documents, kept, [error_log] if error_log else [], marker
         )
         folder = finish()
     return RunReport(written.moved(folder), collected, results, problems)
+
+
+def self_score_comparison(source: Path, rubric: Rubric, results: Results) -> tuple[Comparison | None, list[Problem]]:
+    """The units' self-scores (from a `qe units check` run) against the evaluated scores, when the rubric asks."""
+    if not rubric.self_scoring:
+        return None, [problem("SELF_SCORES_NOT_ASKED", source=str(source))]
+    book, problems = read_self_scores(source, rubric)
+    if book is None:
+        return None, problems
+    missing = [u.name for u in rubric.units if u.name not in book.units]
+    if missing:
+        problems.append(problem("SELF_SCORES_UNIT_MISSING", count=len(missing), units=missing))
+    return compare_self_scores(book, results, rubric), problems

@@ -1733,6 +1733,20 @@ _TYPES = [
         "自评得分是按另一版考核细则检查的",
     ),
     ProblemType(
+        "SELF_SCORES_NOT_ASKED",
+        _W,
+        "考核细则未要求县区自评打分（self_scoring），指定的自评得分未使用。",
+        "需要对比时，请在考核细则中设置“县区自评打分”为“是”；否则不必指定 --units-check。",
+        "考核细则未要求县区自评打分，未使用 {source} 中的自评得分",
+    ),
+    ProblemType(
+        "SELF_SCORES_UNIT_MISSING",
+        _W,
+        "部分县区没有可用的自评打分表（未报送、不符合要求或逾期），这些县区不作自评与评价的对比。",
+        "请查看 qe units check 的“材料报送情况”；补齐后重新检查，再用新的结果文件夹汇总。",
+        "{count} 个县区没有可用的自评得分：{units}",
+    ),
+    ProblemType(
         "UNIT_CONTACTS_NO_TABLE",
         _E,
         "联系人员名单中找不到表头（姓名、手机）。",

@@ -13,10 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 
+from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
 from qe_workbook.forms.layout import FIRST_DATA_ROW
+from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Rubric, load_rubric
 from qe_workbook.rubric.view import counts_text, rubric_counts
 from qe_workbook.rubric.workbook.export import export_workbook
@@ -30,7 +33,7 @@ from qe_workbook.units.self_score import SELF_HEADER, SHEET
 from qe_workbook.units.simulate import fill_self_score, simulate_units
 
 from .conftest import ROOT, load_ok, small_rubric_data, write_json
-from .forms import KEY
+from .forms import KEY, TIE, fill_all, generate
 
 WHEN = datetime(2023, 3, 1, 9, 0)
 ON_TIME = date(2023, 4, 8)
@@ -216,3 +219,85 @@ def test_the_units_check_output_from_another_rubric_is_refused(tmp_path: Path, s
 
 def test_the_bundled_rubric_is_unchanged_by_the_setting() -> None:
     assert "self_scoring" not in json.loads((ROOT / "rubric.json").read_text(encoding="utf-8"))
+
+
+# -- compared in master.xlsx and the letters ---------------------------------------------------
+# The evaluators fill the small rubric as tests/forms.TIE does; against SELF, by hand:
+#   东区 self 40 / 19.5 / 38 = 97.5, evaluated 36 / (18+19)/2 = 18.5 / 35 = 89.5: gaps +4, +1, +3 (sum +8)
+#   西区 self 39 / 20 / 40 = 99,     evaluated 38 / (17+16)/2 = 16.5 / 37.5 = 92: gaps +1, +3.5, +2.5 (sum +7)
+#   南区 self 40 / 20 / 40 = 100,    evaluated 40 / 20 / 40 = 100: no gap
+
+
+def plain(text: str) -> str:
+    """A letter's text as read: word joiners removed, no-break spaces as spaces."""
+    return text.replace("\u2060", "").replace("\u00a0", " ")
+
+
+def letter(folder: Path, unit: str) -> tuple[list[str], list[list[list[str]]]]:
+    document = docx.Document(str(folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"))
+    paragraphs = [plain(p.text) for p in document.paragraphs if p.text]
+    tables = [[[plain(c.text) for c in row.cells] for row in t.rows] for t in document.tables]
+    return paragraphs, tables
+
+
+@pytest.fixture
+def compared(tmp_path: Path, scoring_rubric: Rubric) -> RunReport:
+    received = received_folder(tmp_path, scoring_rubric)
+    _, units_folder = run_units_check(received, scoring_rubric, KEY, tmp_path / "check")
+    fill_all(generate(scoring_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    return run_collect(tmp_path / "returned", scoring_rubric, KEY, tmp_path / "runs", units_check=units_folder)
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
+    return [list(r) for r in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+
+
+def test_master_sets_each_self_score_against_the_evaluated_score(compared: RunReport) -> None:
+    assert compared.clean, [p.message for p in compared.problems]
+    master = compared.folder / "master.xlsx"
+    summary = sheet_rows(master, "自评对比")
+    assert summary[0][:5] == ["被考核单位", "对比项目数", "自评合计", "评价得分合计", "差值（自评−评价）"]
+    assert [r[:6] for r in summary[1:]] == [
+        ["东区", 3, 97.5, 89.5, 8, "01-1（+4.00）、03-1（+3.00）、01-2（+1.00）"],
+        ["西区", 3, 99, 92, 7, "01-2（+3.50）、03-1（+2.50）、01-1（+1.00）"],
+        ["南区", 3, 100, 100, 0, "无差距"],
+    ]
+    detail = {(r[0], r[1]): r for r in sheet_rows(master, "自评对比明细")[1:]}
+    assert detail[("东区", "01-2")][4:8] == [20, 19.5, 18.5, 1]
+    assert detail[("西区", "03-1")][4:8] == [40, 40, 37.5, 2.5]
+    assert detail[("东区", "03-1")][8:] == ["个别制度未落实。", f"东区/自评打分表.xlsx {SHEET}!E7"]
+    kept = json.loads((compared.folder / SELF_SCORES_FILE).read_text(encoding="utf-8"))
+    assert {(v["unit"], v["item"]): v["cents"] for v in kept["values"]}[("西区", "01-1")] == 3900
+
+
+def test_each_letter_shows_the_self_score_and_the_largest_gaps(compared: RunReport) -> None:
+    paragraphs, tables = letter(compared.folder, "东区")
+    assert ("你单位对 3 个评分项目进行了自评打分，自评合计 97.50 分，评价得分合计 89.50 分，自评高出 8.00 分。"
+            "差距较大的项目如下表，请对照印证材料和评价说明查找差距。") in paragraphs  # fmt: skip
+    gap_table = next(t for t in tables if t[0] == ["项目", "满分", "自评得分", "评价得分", "差值（自评−评价）"])
+    assert [r[1:] for r in gap_table[1:]] == [
+        ["40.00", "40.00", "36.00", "+4.00"],
+        ["40.00", "38.00", "35.00", "+3.00"],
+        ["20.00", "19.50", "18.50", "+1.00"],
+    ]
+    assert [r[0].split()[0] for r in gap_table[1:]] == ["01-1", "03-1", "01-2"]
+    south, _ = letter(compared.folder, "南区")
+    assert ("你单位对 3 个评分项目进行了自评打分，自评合计 100.00 分，评价得分合计 100.00 分，两者相同。"
+            "各项目自评得分与评价得分一致。") in south  # fmt: skip
+
+
+def test_qe_report_compares_the_self_scores_the_run_kept(compared: RunReport, scoring_rubric: Rubric) -> None:
+    written, problems = report_run(compared.folder, scoring_rubric)
+    assert problems == []
+    again = next(p for p in written if p.name.startswith("西区"))
+    paragraphs, _ = letter(again.parent.parent, "西区")
+    assert any("自评合计 99.00 分，评价得分合计 92.00 分，自评高出 7.00 分" in p for p in paragraphs)
+
+
+def test_self_scores_are_used_only_when_the_rubric_asks(tmp_path: Path, compared: RunReport) -> None:
+    off = load_ok(write_json(tmp_path / "off.json", small_rubric_data()))
+    units_folder = next((tmp_path / "check").iterdir())
+    fill_all(generate(off, tmp_path / "forms-off"), tmp_path / "returned-off", TIE)
+    run = run_collect(tmp_path / "returned-off", off, KEY, tmp_path / "runs-off", units_check=units_folder)
+    assert [p.code for p in run.problems] == ["SELF_SCORES_NOT_ASKED"]
+    assert "自评对比" not in openpyxl.load_workbook(run.folder / "master.xlsx").sheetnames

@@ -26,6 +26,7 @@ from ..amounts import canonical, fmt2
 from ..feedback.fed_back import FedBack, unit_fed_back
 from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
 from ..scoring.score import ItemScore, Results, UnitResult
+from ..scoring.self_scores import Comparison
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
 
 if TYPE_CHECKING:
@@ -75,10 +76,12 @@ def write_feedback(
     notes: Sequence[str] = (),
     told: Mapping[str, FedBack] | None = None,
     followed: Followed | None = None,
+    self_scores: Comparison | None = None,
 ) -> Path:
     """One unit's feedback letter; `notes` (the meeting's adjustments, the year before) follow the result;
     `told` (item id → fed-back entry) is what the unit is told about each item (default: the 原文 of every one);
-    `followed`, last year's problems and their rectification, gets a section of its own before the advice."""
+    `followed`, last year's problems and their rectification, gets a section of its own before the advice;
+    with `self_scores`, the unit's self-score against the evaluated score follows its losses."""
     told = unit_fed_back(unit) if told is None else told
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
     doc = OfficialDocument(f"{rubric.city}{rubric.year}年度政府质量工作\n考核结果反馈意见", rubric.office, stage)
@@ -93,6 +96,10 @@ def write_feedback(
         doc.paragraph(note)
     doc.heading("二、失分情况")
     lost = _losses(doc, rubric, unit, told)
+    if self_scores is not None:
+        from .self_score_docx import self_score_section  # it builds on this module's helpers
+
+        self_score_section(doc, self_scores, unit.unit)
     doc.heading("三、扣分、加分和否决情况")
     _deductions_bonus_veto(doc, rubric, unit, told)
     if followed is not None:

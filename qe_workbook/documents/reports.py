@@ -25,6 +25,7 @@ from ..rectify.previous import Followed
 from ..rubric import Rubric
 from ..scoring.frame import read_frame
 from ..scoring.score import Results, score
+from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
 from .feedback_docx import write_feedback
 from .notice_docx import DRAFT_MARK, write_notice
 from .official_docx import DRAFT_STAGE
@@ -53,6 +54,7 @@ def write_reports(
     provisional: bool | None = None,
     told: FedBackList | None = None,
     followed: Mapping[str, Followed] | None = None,
+    self_scores: Comparison | None = None,
 ) -> list[Path]:
     """Write the feedback documents, the 通报 draft and the public list; return the files written.
 
@@ -80,6 +82,7 @@ def write_reports(
             [*capped.get(unit.unit, ()), *(notes or {}).get(unit.unit, ())],
             told.by_item(unit.unit) if told is not None else None,
             (followed or {}).get(unit.unit),
+            self_scores,
         )
         for unit in results.by_rank()
     ]
@@ -123,7 +126,8 @@ def report_run(
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
     must have been scored with this very rubric (results.json records its hash). A defect in the
-    scoring or writing leaves the new folder holding only error.log (INTERNAL_ERROR).
+    scoring or writing leaves the new folder holding only error.log (INTERNAL_ERROR). The self-scores
+    the run kept (自评得分.json) are compared in the letters again.
     """
     frame, problems = read_run(run_dir, rubric)
     if frame is None:
@@ -132,13 +136,14 @@ def report_run(
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         try:
             results = score(frame, rubric)
+            own = _kept_self_scores(run_dir, rubric, results, problems)
             adjusted, adjust_problems = adjust(results, adjustments or run_dir / ADJUSTMENTS_FILE, rubric)
             problems += adjust_problems
             results = adjusted.after if adjusted else results
             notes = adjusted.notes if adjusted else None
             told = fed_back_list(results, rubric, feedback) if feedback is not None else None
             problems += told.problems if told is not None else []
-            written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told)
+            written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told, self_scores=own)
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
             shutil.rmtree(tmp)
@@ -148,3 +153,12 @@ def report_run(
     if errors.entries:
         return [folder / p.relative_to(tmp) for p in written], problems
     return [folder / p.relative_to(tmp) for p in written], problems + compare_with_approved(run_dir.parent, results)
+
+
+def _kept_self_scores(run_dir: Path, rubric: Rubric, results: Results, problems: list[Problem]) -> Comparison | None:
+    """The comparison with the self-scores a run kept, if it kept any."""
+    if not (rubric.self_scoring and (run_dir / SELF_SCORES_FILE).is_file()):
+        return None
+    book, found = read_self_scores(run_dir / SELF_SCORES_FILE, rubric)
+    problems += found
+    return compare(book, results, rubric) if book else None

@@ -26,8 +26,14 @@ from ..problems import Problem
 from ..rubric import Item, Kind, Rubric
 from ..scoring.frame import display_frame
 from ..scoring.score import NO_REMARK, Results
+from ..scoring.self_scores import Comparison
 from .charts import add_charts
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
+from .self_score_sheet import DETAIL_HEADER as SELF_SCORE_HEADER
+from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
+from .self_score_sheet import SHEET as SELF_SCORE_SHEET
+from .self_score_sheet import SUMMARY_HEADER as SELF_SCORE_SUMMARY
+from .self_score_sheet import write_self_score_sheets
 from .year_over_year import YearOverYear
 
 
@@ -179,6 +185,7 @@ def write_master(
     adjusted: tuple[list[str], list[list[str]]] | None = None,  # the meeting's adjustments, side by side
     appeals: tuple[list[str], list[list[str]]] | None = None,  # the office's appeal register
     previous: YearOverYear | None = None,  # this run against an earlier one (与上年比较)
+    self_scores: Comparison | None = None,  # the units' self-scores against the evaluated scores
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
@@ -196,6 +203,11 @@ def write_master(
     _feedback(s.sheet("反馈要点"), s, rubric, results)
     if previous is not None:
         _previous(s.sheet("与上年比较"), s, previous)
+    if self_scores is not None:
+        summary, detail = s.sheet(SELF_SCORE_SHEET), s.sheet(SELF_SCORE_DETAIL)
+        last_summary, last_detail = write_self_score_sheets(summary, detail, s, self_scores)
+        _paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
+        _paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
     add_charts(wb, rubric, results)
     wb.close()
     return path

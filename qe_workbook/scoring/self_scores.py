@@ -119,6 +119,7 @@ class Comparison:
     """Every unit's scored items: self-score against evaluated score."""
 
     rubric: Rubric
+    book: SelfScoreBook
     gaps: dict[str, list[Gap]]  # unit -> its score items in the plan's order
 
     def totals(self, unit: str) -> tuple[Fraction, Fraction, int]:
@@ -146,4 +147,4 @@ def compare(book: SelfScoreBook, results: Results, rubric: Rubric) -> Comparison
             value = book.values.get((unit.unit, score.item.id))
             rows.append(Gap(unit.unit, score.item, value.points if value else None, score.points, value))
         gaps[unit.unit] = rows
-    return Comparison(rubric, gaps)
+    return Comparison(rubric, book, gaps)
