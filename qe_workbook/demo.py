@@ -1,36 +1,63 @@
-"""`qe demo`: the whole cycle on one machine — keygen, generate, simulate the returns, collect;
-and the units' side: their packages, simulated materials, `qe units check`."""
+"""`qe demo`: the whole cycle on one machine, in a new folder — keygen; the units' packages, their
+simulated materials and `qe units check`; the evaluation forms, the simulated returns and `qe collect`.
+
+With `self_scoring` (or a rubric that already asks for it) the demo works on its own copy of the
+rubric with self-scoring on (rubric.json in the demo folder): each unit also fills its 自评打分表, and
+the collect run compares the self-scores with the evaluated scores in master.xlsx and the letters.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .forms.generate import generate_forms
 from .forms.simulate import simulate
-from .keys import create_key, read_key
+from .keys import create_key
 from .outputs.run_folder import new_stamped_folder
 from .pipeline import RunReport, run_collect
-from .rubric import Rubric
+from .rubric import Rubric, load_rubric
+from .rubric.load import read_rubric_json
+from .rubric.workbook.files import rubric_json_text
 from .units.check import UnitsCheck
 from .units.package import generate_packages
 from .units.report_out import run_units_check
 from .units.simulate import simulate_units
 
+DEMO_RUBRIC = "rubric.json"
 
-def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022) -> RunReport:
-    """Everything in a new folder under `out_root`: key, forms, simulated returns, results."""
+
+@dataclass(frozen=True)
+class DemoRun:
+    folder: Path
+    rubric: Rubric  # the rubric the demo ran on (its own copy when self-scoring was turned on)
+    units: UnitsCheck
+    units_folder: Path
+    report: RunReport
+
+
+def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022, self_scoring_from: Path | None = None) -> DemoRun:
+    """Everything in a new folder under `out_root`. With `self_scoring_from` (the rubric's file), the demo
+    turns self-scoring on in its own copy of that rubric."""
     folder = new_stamped_folder(out_root)
+    if self_scoring_from is not None and not rubric.self_scoring:
+        rubric = self_scoring_copy(self_scoring_from, folder / DEMO_RUBRIC)
     key = create_key(folder / "qe.key")
-    generate_forms(rubric, folder / "forms", key)
-    simulate(rubric, folder / "forms", folder / "returned", seed=seed)
-    return run_collect(folder / "returned", rubric, key, folder / "results")
-
-
-def run_units_demo(rubric: Rubric, folder: Path) -> tuple[UnitsCheck, Path]:
-    """In a demo folder (with its qe.key): the units' packages, their simulated materials, the check."""
-    key, problems = read_key(folder / "qe.key")
-    if key is None:
-        raise ValueError(problems)  # the demo wrote this key itself: not the user's input
     generate_packages(rubric, folder / "units", key)
     simulate_units(rubric, folder / "units", folder / "units-received")
-    return run_units_check(folder / "units-received", rubric, key, folder / "units-check")
+    units, units_folder = run_units_check(folder / "units-received", rubric, key, folder / "units-check")
+    generate_forms(rubric, folder / "forms", key)
+    simulate(rubric, folder / "forms", folder / "returned", seed=seed)
+    units_check = units_folder if rubric.self_scoring else None
+    report = run_collect(folder / "returned", rubric, key, folder / "results", units_check=units_check)
+    return DemoRun(folder, rubric, units, units_folder, report)
+
+
+def self_scoring_copy(source: Path, path: Path) -> Rubric:
+    """The rubric at `source` with self-scoring on, written to `path` and loaded from there."""
+    data, _ = read_rubric_json(source)
+    path.write_text(rubric_json_text({**data, "self_scoring": True}), encoding="utf-8")
+    load = load_rubric(path)
+    if load.rubric is None:  # the source loaded cleanly and only a boolean was added: a defect here
+        raise ValueError(load.problems)
+    return load.rubric

@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
 from qe_workbook.forms.layout import FIRST_DATA_ROW
 from qe_workbook.pipeline import RunReport, run_collect
@@ -32,8 +35,9 @@ from qe_workbook.units.report_out import run_units_check
 from qe_workbook.units.self_score import SELF_HEADER, SHEET
 from qe_workbook.units.simulate import fill_self_score, simulate_units
 
-from .conftest import ROOT, load_ok, small_rubric_data, write_json
+from .conftest import ROOT, load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
+from .test_real_clients import LO_FILL, run_bounded, uno_python
 
 WHEN = datetime(2023, 3, 1, 9, 0)
 ON_TIME = date(2023, 4, 8)
@@ -301,3 +305,54 @@ def test_self_scores_are_used_only_when_the_rubric_asks(tmp_path: Path, compared
     run = run_collect(tmp_path / "returned-off", off, KEY, tmp_path / "runs-off", units_check=units_folder)
     assert [p.code for p in run.problems] == ["SELF_SCORES_NOT_ASKED"]
     assert "自评对比" not in openpyxl.load_workbook(run.folder / "master.xlsx").sheetnames
+
+
+def test_a_table_typed_in_libreoffice_is_collected_exactly(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    soffice = require_program("soffice")
+    received = received_folder(tmp_path, scoring_rubric)
+    blank = tmp_path / "units" / "西区" / SELF_SCORE_FILE
+    typed = {
+        "E5": "38.75",
+        "F5": "一批次抽检不合格",
+        "E6": "20",
+        "E7": "39.5",
+        "F7": "个别制度未落实",
+        "E2": "2023-04-08",
+    }
+    cells = [f"{k}={v}" for k, v in typed.items()]
+    args = [uno_python(), str(LO_FILL), str(blank), str(received / "西区" / SELF_SCORE_FILE), *cells, "--sheet", SHEET,
+            "--profile", str(tmp_path / "lo-profile"), "--soffice", soffice]  # fmt: skip
+    run_bounded(args)
+    check = check_units(received, scoring_rubric, KEY)
+    assert check.problems == []
+    west = next(e for e in check.self_scores() if e.unit.name == "西区").self_score
+    assert west is not None and west.fill_date == date(2023, 4, 8)
+    assert [(e.cell, e.value, e.remark) for e in west.entries] == [
+        ("E5", Decimal("38.75"), "一批次抽检不合格"), ("E6", Decimal(20), ""), ("E7", Decimal("39.5"), "个别制度未落实"),
+    ]  # fmt: skip
+
+
+def test_the_commands_turn_it_on_show_it_and_compare(tmp_path: Path) -> None:
+    """`qe rubric show` names the setting, `qe demo --self-scoring` runs on its own copy of the rubric, and
+    `qe collect --units-check` compares the self-scores of that demo's units check."""
+    source = write_json(tmp_path / "rubric.json", small_rubric_data())
+    shown = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(source)])
+    assert "县区自评打分：不要求" in shown.output
+    demo = CliRunner().invoke(
+        main, ["demo", "--out", str(tmp_path / "demo"), "--rubric", str(source), "--self-scoring"]
+    )
+    assert demo.exit_code == 0, demo.output
+    assert "考核细则副本 rubric.json（已开启县区自评打分）" in demo.output and "自评对比" in demo.output
+    (folder,) = (tmp_path / "demo").iterdir()
+    own = folder / "rubric.json"
+    assert json.loads(own.read_text(encoding="utf-8")) == {**small_rubric_data(), "self_scoring": True}
+    assert "县区自评打分：要求" in CliRunner().invoke(main, ["rubric", "show", "--rubric", str(own)]).output
+    (units_check,) = (folder / "units-check").iterdir()
+    collected = CliRunner().invoke(main, [
+        "collect", str(folder / "returned"), "--rubric", str(own), "--key", str(folder / "qe.key"),
+        "--out", str(tmp_path / "runs"), "--units-check", str(units_check), "--json",
+    ])  # fmt: skip
+    assert collected.exit_code == 0, collected.output
+    (run,) = (tmp_path / "runs").iterdir()
+    assert {"自评对比", "自评对比明细"} <= set(openpyxl.load_workbook(run / "master.xlsx").sheetnames)
+    assert (run / SELF_SCORES_FILE).read_bytes() == (units_check / SELF_SCORES_FILE).read_bytes()

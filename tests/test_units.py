@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.demo import run_units_demo
+from qe_workbook.demo import run_demo
 from qe_workbook.intake.receipts import REGISTER_XLSX
 from qe_workbook.rubric import Rubric, Unit
 from qe_workbook.units import check as check_module
@@ -288,11 +288,19 @@ def test_a_defect_is_an_internal_error_and_the_run_goes_on(
     assert "an injected defect" in (folder / "error.log").read_text(encoding="utf-8")
 
 
-def test_the_demo_units_are_all_received(tmp_path: Path, rubric_2022: Rubric) -> None:
-    (tmp_path / "qe.key").write_text(KEY.hex() + "\n", encoding="ascii")
-    check, folder = run_units_demo(rubric_2022, tmp_path)
-    assert check.clean and check.problems == []
-    assert (tmp_path / "units" / "西城区" / CONTACTS_FILE).is_file() and (folder / "材料报送情况.xlsx").is_file()
+def test_the_demo_units_are_all_received_and_their_self_scores_compared(tmp_path: Path, rubric_2022: Rubric) -> None:
+    demo = run_demo(rubric_2022, tmp_path, self_scoring_from=ROOT / "rubric.json")
+    assert demo.rubric.self_scoring and (demo.folder / "rubric.json").is_file()
+    assert demo.units.clean  # the tables were made today and filled with dates of 2023: only that is said
+    assert {p.code for p in demo.units.problems} == {"VALUE_DATE_BEFORE_ISSUE"}
+    folder = demo.folder
+    assert (folder / "units" / "西城区" / CONTACTS_FILE).is_file() and (
+        demo.units_folder / "材料报送情况.xlsx"
+    ).is_file()
+    assert len(demo.units.self_scores()) == 8
+    sheets = openpyxl.load_workbook(demo.report.folder / "master.xlsx", read_only=True).sheetnames
+    assert {"自评对比", "自评对比明细"} <= set(sheets)
+    assert not any(p.code.startswith("SELF_SCORES") for p in demo.report.problems)
 
 
 def test_a_contact_list_resaved_by_libreoffice_keeps_its_signature(

@@ -44,6 +44,9 @@ from .root import main
               help="上年的结果文件夹：在 master.xlsx 中增加“与上年比较”工作表；反馈意见中写上年反馈问题的整改情况。")  # fmt: skip
 @click.option("--previous-ledger", "previous_ledger", type=click.Path(exists=True, path_type=Path), default=None,
               help="上年的整改台账汇总（qe rectify collect 写出的 整改台账.json 或其所在文件夹；默认从 --previous 中找）。")  # fmt: skip
+@click.option("--units-check", "units_check", type=click.Path(exists=True, path_type=Path), default=None,
+              help="qe units check 的结果文件夹（或其中的 自评得分.json）：考核细则要求县区自评打分时，"
+                   "在 master.xlsx 和反馈意见中对比自评得分与评价得分。")  # fmt: skip
 @date_option
 @json_option
 def collect_cmd(
@@ -58,6 +61,7 @@ def collect_cmd(
     appeals_file: Path | None,
     previous: Path | None,
     previous_ledger: Path | None,
+    units_check: Path | None,
     issued: datetime | None,
     as_json: bool,
 ) -> None:
@@ -89,6 +93,7 @@ def collect_cmd(
             previous=previous,
             previous_ledger=previous_ledger,
             issued=issued.date() if issued else None,
+            units_check=units_check,
         )
     if as_json:
         echo_json(run_json(report, rb))
@@ -101,21 +106,29 @@ def collect_cmd(
 @out_option(Path("out/demo"), "演示输出位置（每次新建一个以时间命名的子文件夹）。")
 @rubric_option
 @click.option("--seed", type=int, default=2022, show_default=True, help="模拟填写的随机种子。")
-def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int) -> None:
-    """一键演示：生成评价表 → 模拟各部门填写 → 汇总评分，打印排名和输出位置；另演示县区材料包的生成和检查。"""
-    from ..demo import run_demo, run_units_demo
+@click.option("--self-scoring", is_flag=True,
+              help="在演示文件夹自己的考核细则副本中开启县区自评打分，演示自评打分表及自评得分与评价得分的对比。")  # fmt: skip
+def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int, self_scoring: bool) -> None:
+    """一键演示：县区材料包的生成、模拟报送和检查 → 生成评价表 → 模拟各部门填写 → 汇总评分，打印结果和输出位置。"""
+    from ..demo import run_demo
+    from ..rubric import default_rubric_path
     from ..units.report_out import STATUS_HEADER, status_rows
     from .run_view import echo_run
 
     rb = open_rubric(rubric_path)
-    report = run_demo(rb, out_dir, seed=seed)
-    folder = report.folder.parent.parent
-    click.echo(f"演示文件夹：{folder}（密钥 qe.key、评价表 forms/、模拟回收 returned/、结果 results/）")
-    echo_run(report, rb)
-    units, units_folder = run_units_demo(rb, folder)
-    click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {units_folder}")
-    click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(units)]))
-    sys.exit(0 if report.clean and units.clean else 1)
+    demo = run_demo(
+        rb, out_dir, seed=seed, self_scoring_from=default_rubric_path(rubric_path) if self_scoring else None
+    )
+    copy = "、考核细则副本 rubric.json（已开启县区自评打分）" if demo.rubric is not rb else ""
+    click.echo(f"演示文件夹：{demo.folder}（密钥 qe.key{copy}、评价表 forms/、模拟回收 returned/、结果 results/）")
+    click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {demo.units_folder}")
+    click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(demo.units)]))
+    if demo.rubric.self_scoring:
+        click.echo(
+            "县区自评打分：自评得分已与评价得分对比，见 master.xlsx 的“自评对比”“自评对比明细”工作表和各县区反馈意见。"
+        )
+    echo_run(demo.report, demo.rubric)
+    sys.exit(0 if demo.report.clean and demo.units.clean else 1)
 
 
 @main.command("report")

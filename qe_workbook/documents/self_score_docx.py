@@ -8,7 +8,7 @@ from ..scoring.self_scores import Comparison
 from .feedback_docx import TABLE_SIZE, glue, num, short_text
 from .official_docx import OfficialDocument
 
-GAP_WIDTHS = [62, 20, 24, 24, 26]  # mm, 156 mm of text width
+GAP_WIDTHS = [58, 18, 24, 24, 32]  # mm, 156 mm of text width
 
 
 def self_score_section(doc: OfficialDocument, comparison: Comparison, unit: str) -> None:

@@ -31,7 +31,7 @@ from ..intake.receipts import OFFICE_TZ
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
-from ..units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE
+from ..units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE, SELF_SCORE_FILE
 from ..units.report_out import MERGED_FILE, STATUS_FILE
 from .decode import safe_file_name
 from .server import MailServer, MailServerError, smtp_connect
@@ -224,7 +224,8 @@ def chase_drafts(run_dir: Path, rubric: Rubric, *, forms_dir: Path | None, packa
 
 
 MISSING_CODES = {"UNIT_REPORT_MISSING": REPORT_TEMPLATE_FILE, "UNIT_CONTACTS_MISSING": CONTACTS_FILE,
-                 "UNIT_CONTACTS_UNSIGNED": CONTACTS_FILE, "UNIT_CONTACTS_FORMAT_FILE": CONTACTS_FILE}  # fmt: skip
+                 "UNIT_CONTACTS_UNSIGNED": CONTACTS_FILE, "UNIT_CONTACTS_FORMAT_FILE": CONTACTS_FILE,
+                 "UNIT_SELF_SCORE_MISSING": SELF_SCORE_FILE, "UNIT_SELF_SCORE_FORMAT_FILE": SELF_SCORE_FILE}  # fmt: skip
 
 
 def plan_unit_chases(run_dir: Path, rubric: Rubric, packages_dir: Path | None) -> list[tuple[Recipient, str, list[str], list[Path]]]:  # fmt: skip
@@ -243,7 +244,9 @@ def plan_unit_chases(run_dir: Path, rubric: Rubric, packages_dir: Path | None) -
         lines = [f"{_where(p)}{p['message']}" for p in mine]
         templates = sorted({MISSING_CODES[p["code"]] for p in mine if p.get("code") in MISSING_CODES})
         attach = [packages_dir / unit.name / name for name in templates] if packages_dir else []
-        missing_only = all(p.get("code") in ("UNIT_REPORT_MISSING", "UNIT_CONTACTS_MISSING") for p in mine)
+        missing_only = all(
+            p.get("code") in ("UNIT_REPORT_MISSING", "UNIT_CONTACTS_MISSING", "UNIT_SELF_SCORE_MISSING") for p in mine
+        )
         who = Recipient(unit.name, unit.full_name, emails.get(unit.name, ""), unit=True)
         plans.append((who, Reason.MISSING if missing_only else Reason.CORRECT, lines, attach))
     return plans
