@@ -123,11 +123,11 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int, self_scoring: b
     click.echo(f"演示文件夹：{demo.folder}（密钥 qe.key{copy}、评价表 forms/、模拟回收 returned/、结果 results/）")
     click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {demo.units_folder}")
     click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(demo.units)]))
+    echo_run(demo.report, demo.rubric)
     if demo.rubric.self_scoring:
         click.echo(
             "县区自评打分：自评得分已与评价得分对比，见 master.xlsx 的“自评对比”“自评对比明细”工作表和各县区反馈意见。"
         )
-    echo_run(demo.report, demo.rubric)
     sys.exit(0 if demo.report.clean and demo.units.clean else 1)
 
 

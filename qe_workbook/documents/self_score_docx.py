@@ -8,7 +8,7 @@ from ..scoring.self_scores import Comparison
 from .feedback_docx import TABLE_SIZE, glue, num, short_text
 from .official_docx import OfficialDocument
 
-GAP_WIDTHS = [58, 18, 24, 24, 32]  # mm, 156 mm of text width
+GAP_WIDTHS = [68, 20, 24, 24, 20]  # mm, 156 mm of text width
 
 
 def self_score_section(doc: OfficialDocument, comparison: Comparison, unit: str) -> None:
@@ -36,6 +36,6 @@ def self_score_section(doc: OfficialDocument, comparison: Comparison, unit: str)
          ("+" if (g.gap or 0) > 0 else "") + fmt2(g.gap)]
         for g in largest
     ]  # fmt: skip
-    doc.caption("自评得分与评价得分差距较大的项目")
-    doc.table(["项目", "满分", "自评得分", "评价得分", "差值（自评−评价）"], rows, widths_mm=GAP_WIDTHS,
+    doc.caption("自评与评价差距较大的项目（差值＝自评−评价）")
+    doc.table(["项目", "满分", "自评得分", "评价得分", "差值"], rows, widths_mm=GAP_WIDTHS,
               size=TABLE_SIZE, left={0})  # fmt: skip

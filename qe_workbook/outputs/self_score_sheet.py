@@ -23,7 +23,7 @@ SUMMARY_HEADER = ["被考核单位", "对比项目数", "自评合计", "评价�
 DETAIL_HEADER = ["被考核单位", "项目编号", "考核领域", "所评价项目", "满分", "自评得分", "评价得分",
                  "差值（自评−评价）", "自评说明", "自评得分来源"]  # fmt: skip
 SUMMARY_WIDTHS = [16, 10, 10, 12, 14, 60]
-DETAIL_WIDTHS = [14, 8, 14, 40, 7, 9, 9, 10, 36, 30]
+DETAIL_WIDTHS = [12, 8, 14, 44, 7, 9, 9, 10, 36, 38]
 
 
 def signed(value: Fraction) -> str:
