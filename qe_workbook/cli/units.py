@@ -22,13 +22,15 @@ def units() -> None:
 @key_option
 @out_option(Path("out/units"), "输出文件夹（每个县区一个子文件夹）。")
 def units_generate_cmd(rubric_path: Path | None, key_path: Path, out_dir: Path) -> None:
-    """为每个县区生成自评报告模板、联系人员名单、印证材料报送指引和印证材料文件夹。"""
+    """为每个县区生成自评报告模板、联系人员名单、印证材料报送指引和印证材料文件夹（考核细则要求县区自评打分时另有自评打分表）。"""
     from ..units.package import generate_packages
 
     rb = open_rubric(rubric_path)
     result = generate_packages(rb, out_dir, open_key(key_path, create=True))
     for package in result.packages:
         click.echo(f"{package.unit.name}：{package.folder}")
+    if rb.self_scoring:
+        click.echo("考核细则要求县区自评打分：每个县区文件夹中都有 自评打分表.xlsx。")
     if result.register:
         click.echo(f"市质强办收件登记：{result.register}")
 
@@ -46,7 +48,7 @@ def units_generate_cmd(rubric_path: Path | None, key_path: Path, out_dir: Path) 
 def units_check_cmd(
     received: Path, rubric_path: Path | None, key_path: Path, out_dir: Path, registers: tuple[Path, ...], as_json: bool
 ) -> None:
-    """检查县区报送市质强办的自评报告和联系人员名单；全部收到且符合要求时退出码为 0，否则为 1。"""
+    """检查县区报送市质强办的自评报告、联系人员名单（和要求自评打分时的自评打分表）；全部收到且符合要求时退出码为 0，否则为 1。"""
     from ..units.report_out import STATUS_HEADER, run_units_check, status_rows, units_json
 
     rb = open_rubric(rubric_path)
