@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import zipfile
@@ -18,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from qe_workbook.cli import main
+from qe_workbook.documents.letters import Letter, write_letters
 from qe_workbook.documents.reports import FEEDBACK_DIR, report_run, write_reports
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import RunReport, run_collect
@@ -98,6 +100,27 @@ def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Pa
         "公告名单.xlsx",
         "公告名单.csv",
     ]
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
+def test_letters_written_by_worker_processes_are_the_same(
+    tmp_path: Path, run: RunReport, small_rubric: Rubric, start: str
+) -> None:
+    """Two worker processes (forked, or spawned as on Windows) write the very same files as this process alone."""
+    units = [u.unit for u in run.results.by_rank()]
+    alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
+    shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "shared").mkdir()
+    assert write_letters(alone, small_rubric, run.results, ISSUED, "初稿", workers=1) == [x.path for x in alone]
+    assert write_letters(shared, small_rubric, run.results, ISSUED, "初稿", workers=2, start=start) == [
+        x.path for x in shared
+    ]
+    for one, other in zip(alone, shared, strict=True):
+        with zipfile.ZipFile(one.path) as a, zipfile.ZipFile(other.path) as b:
+            assert a.namelist() == b.namelist()
+            assert all(a.read(name) == b.read(name) for name in a.namelist()), one.unit
+    assert "会议调整：加 1 分。" in _plain("".join(_texts(shared[0].path)))
 
 
 def _plain(text: str) -> str:

@@ -26,7 +26,7 @@ from ..rubric import Rubric
 from ..scoring.frame import read_frame
 from ..scoring.score import Results, score
 from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
-from .feedback_docx import write_feedback
+from .letters import Letter, write_letters
 from .notice_docx import DRAFT_MARK, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
@@ -71,21 +71,17 @@ def write_reports(
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
     capped = {d.unit: [f"按考核细则的等级数量上限，你单位{d.sentence()}。"] for d in results.demotions}
-    written = [
-        write_feedback(
-            feedback_dir / feedback_name(rubric, unit.unit),
-            rubric,
-            results,
-            unit,
-            issued,
-            stage,
-            [*capped.get(unit.unit, ()), *(notes or {}).get(unit.unit, ())],
-            told.by_item(unit.unit) if told is not None else None,
-            (followed or {}).get(unit.unit),
-            self_scores,
+    letters = [
+        Letter(
+            feedback_dir / feedback_name(rubric, u.unit),
+            u.unit,
+            (*capped.get(u.unit, ()), *(notes or {}).get(u.unit, ())),
+            told.by_item(u.unit) if told is not None else None,
+            (followed or {}).get(u.unit),
         )
-        for unit in results.by_rank()
+        for u in results.by_rank()
     ]
+    written = write_letters(letters, rubric, results, issued, stage, self_scores)
     written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
     return written + write_public_list(folder, rubric, results, issued, stage)
 
