@@ -1430,6 +1430,13 @@ _TYPES = [
         "{unit}交回了 {count} 份内容不同的整改台账：{files}",
     ),
     ProblemType(
+        "RECTIFY_SUPERSEDED",
+        _I,
+        "该单位交回的整改台账是较早一次生成的，同一单位也交回了重新生成的新版，采用新版。",
+        "无需处理。",
+        "{unit}的这份台账已由第 {number} 次生成的新版（{newer}）代替",
+    ),
+    ProblemType(
         "RECTIFY_MISSING",
         _W,
         "该单位的整改台账尚未交回。",

@@ -223,3 +223,18 @@ def test_the_commands_export_report_generate_and_collect(tmp_path: Path, run: Ru
     assert Path(data["written"][1]).parent.parent == run.folder / COLLECTED_DIR
     bad = runner.invoke(main, ["rectify", "collect", str(back), *common, "--today", "15/07/2023"])
     assert bad.exit_code == 2
+
+
+def test_a_ledger_generated_again_retires_the_earlier_one(
+    tmp_path: Path, run: RunReport, issued: Generated, small_rubric: Rubric
+) -> None:
+    register, _ = load_register(tmp_path / "register.json")
+    again = generate_ledgers(run.folder, small_rubric, KEY, register=register, when=datetime(2023, 6, 1, 9, 0))
+    back = tmp_path / "back"
+    fill(_ledger(issued, "东区"), back / "旧" / "东区.xlsx", [LATE, DONE])  # overdue, but the newer one counts
+    fill(_ledger(again, "东区"), back / "新" / "东区.xlsx", [DONE, DONE])
+    register, _ = load_register(tmp_path / "register.json")
+    collected = rectify_collect(back, small_rubric, KEY, today=TODAY, register=register, out_parent=tmp_path / "out")
+    assert [(p.code, p.file) for p in collected.problems if p.code != "RECTIFY_MISSING"] == [
+        ("RECTIFY_SUPERSEDED", "旧/东区.xlsx")]  # fmt: skip
+    assert collected.units["东区"] == ("已交回", "新/东区.xlsx") and collected.overdue == []

@@ -80,6 +80,7 @@ class LedgerReturn:
     lines: list[LedgerLine]
     problems: list[Problem]
     accepted: bool
+    form_id: str = ""
 
 
 @dataclass
@@ -175,14 +176,14 @@ def read_return(path: Path, shown: str, rubric: Rubric, key: bytes, today: date,
             edited = _edited_cells(content, issued, where)
         else:
             edited = [problem("RECTIFY_SIGNATURE_INVALID", file=shown, unit=manifest.evaluator)]
-        return LedgerReturn(unit, shown, sha, [], edited, False)
+        return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id)
     lines = []
     for n, (item, item_text, told, evaluators) in enumerate(content.rows):
         row = FIRST_ROW + n
         line, found = _line(raw, row, unit, (item, item_text, told, evaluators), today, where)
         lines.append(line)
         problems += found
-    return LedgerReturn(unit, shown, sha, lines, problems, True)
+    return LedgerReturn(unit, shown, sha, lines, problems, True, manifest.form_id)
 
 
 def _line(raw: RawForm, row: int, unit: str, fixed: tuple[str, ...], today: date,
@@ -240,7 +241,8 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
             problems += found
         else:
             returns.append(found)
-            problems += found.problems
+    retired = _retire_superseded(returns, register)
+    problems += [p for r in returns if r.file not in retired for p in r.problems] + list(retired.values())
     units: dict[str, tuple[str, str]] = {}
     lines: list[LedgerLine] = []
     for unit in rubric.units:
@@ -259,6 +261,20 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
             units[unit.name] = (MISSING, "")
             problems.append(problem("RECTIFY_MISSING", unit=unit.name))
     return RectifyCollect(today, lines, units, problems, _source(register, returns))
+
+
+def _retire_superseded(returns: list[LedgerReturn], register: Register | None) -> dict[str, Problem]:
+    """A ledger of an earlier generation is set aside when the unit also returned its newer ledger (generated
+    again, e.g. after a correction); returns the retired files, each with its note."""
+    accepted = {r.form_id for r in returns if r.accepted}
+    notes = {}
+    for r in returns:
+        newer = register.superseding(r.form_id) if register is not None and r.accepted else None
+        if newer is not None and newer[1].form_id in accepted:
+            r.accepted = False
+            notes[r.file] = problem("RECTIFY_SUPERSEDED", file=r.file, unit=r.unit, number=newer[0].number,
+                                    newer=newer[1].file)  # fmt: skip
+    return notes
 
 
 def _distinct(returns: list[LedgerReturn]) -> list[LedgerReturn]:
