@@ -110,7 +110,6 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
     sweep_stale(parent)
     stamp = time_stamp(now)
     tmp = parent / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
-    tmp.mkdir()
     final: list[Path] = []
 
     def finish() -> Path:
@@ -119,8 +118,9 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
         final.append(target)
         return target
 
-    with _terminate_as_exit():
+    with _terminate_as_exit():  # before the folder exists: a stop at any moment after it cleans up
         try:
+            tmp.mkdir()
             yield tmp, finish
         finally:
             if not final:
