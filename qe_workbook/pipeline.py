@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .documents.release_scan import scan_remarks
 from .documents.reports import write_reports
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
@@ -89,11 +90,12 @@ def run_collect(
     appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
     problems = collected.problems + results.problems + adjust_problems + appeal_problems
     problems += compare_with_approved(out_parent, final)
+    problems += scan_remarks(collected.frame)  # personal data in what the units will read
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
     own, own_problems = self_score_comparison(units_check, rubric, results) if units_check else (None, [])
     problems += own_problems
-    notes = letter_notes(adjusted.notes if adjusted else None, yoy)
+    notes = letter_notes(adjusted.notes if adjusted else None, yoy, rank=rubric.disclosure.rank_in_letters)
     ledger = previous_ledger or previous
     followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
     problems += followed_problems

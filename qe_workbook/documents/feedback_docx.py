@@ -120,13 +120,16 @@ def write_feedback(
 
 
 def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitResult) -> None:
+    shown = rubric.disclosure
     tied = sum(1 for u in results.units if u.rank == unit.rank) > 1
     capped = any(d.unit == unit.unit for d in results.demotions)
-    standing = "" if unit.veto else _standing(rubric, unit, capped)
-    doc.paragraph(
-        f"你单位总分{num(unit.total)}，等级为 {glue(unit.grade_label)}，在{num(len(results.units), '个')}被考核单位中"
-        f"{'并列' if tied else ''}排名第{num(unit.rank, '位')}{standing}。各领域得分如下："
+    rank = (
+        f"，在{num(len(results.units), '个')}被考核单位中{'并列' if tied else ''}排名第{num(unit.rank, '位')}"
+        if shown.rank_in_letters
+        else ""
     )
+    standing = "" if unit.veto or not shown.distance_in_letters else _standing(rubric, unit, capped)
+    doc.paragraph(f"你单位总分{num(unit.total)}，等级为 {glue(unit.grade_label)}{rank}{standing}。各领域得分如下：")
     bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
     area_max = sum((Fraction(a.max) for a in rubric.areas), Fraction(0))
     rows = [
@@ -139,7 +142,8 @@ def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitR
         doc.paragraph(f"你单位触发否决项，不论得分，考核等级一律为{num(rubric.grading.veto_grade, '级')}。")
     if not unit.complete:
         gaps = "、".join(short_text(s.item) for s in unit.items if not s.complete)
-        doc.paragraph(f"注：{gaps}等项目尚缺有效评分，以上总分、等级和排名为暂定，待评分补齐后另行反馈。")
+        which = "总分、等级和排名" if shown.rank_in_letters else "总分和等级"
+        doc.paragraph(f"注：{gaps}等项目尚缺有效评分，以上{which}为暂定，待评分补齐后另行反馈。")
 
 
 def _standing(rubric: Rubric, unit: UnitResult, capped: bool) -> str:

@@ -1,7 +1,8 @@
 """The draft 通报 of the year's results, for the office to submit for approval (方案三(三)).
 
 Grades are listed in the rubric's order (A, B, C, then the lowest), units by rank within a grade;
-a unit whose data are incomplete carries （暂定）. The requirements paragraph follows 方案五(三).
+a unit whose data are incomplete carries （暂定）, and its total follows its name when the rubric's
+`disclosure.public_shows` is scores. The requirements paragraph follows 方案五(三).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..rubric import Rubric
+from ..amounts import fmt2
+from ..rubric import PublicShows, Rubric
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_date
 
@@ -50,8 +52,12 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, sta
     )
     doc.heading("一、考核结果")
     groups = grade_groups(rubric, results)
+    scores = rubric.disclosure.public_shows is PublicShows.SCORES
     for n, (grade, units) in enumerate(groups, start=1):
-        names = "、".join(full_names[u.unit] + ("" if u.complete else INCOMPLETE_MARK) for u in units)
+        names = "、".join(
+            full_names[u.unit] + (f"（{fmt2(u.total)}分）" if scores else "") + ("" if u.complete else INCOMPLETE_MARK)
+            for u in units
+        )
         doc.paragraph(f"{grade}级（{len(units)}个）：{names}{'。' if n == len(groups) else '；'}")
     vetoed = [full_names[u.unit] for u in results.by_rank() if u.veto]
     if vetoed:

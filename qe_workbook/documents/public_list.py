@@ -2,7 +2,8 @@
 
 Grades go from the best down; within a grade the units stand in the rubric's administrative order,
 never in score order, so the list does not reveal a ranking. Only the unit's full name and its grade
-go out; a grade from incomplete data reads “（暂定）”.
+go out (and its total when the rubric's `disclosure.public_shows` is scores); a grade from incomplete
+data reads “（暂定）”.
 """
 
 from __future__ import annotations
@@ -12,21 +13,33 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..amounts import fmt2
 from ..outputs.export import write_csv
-from ..rubric import Rubric
+from ..rubric import PublicShows, Rubric
 from ..scoring.score import Results
 from .notice_docx import grade_order
 from .official_docx import DRAFT_STAGE, chinese_date
 
 HEADER = ["被考核单位", "等级"]
+SCORE_HEADER = ["被考核单位", "总分", "等级"]
 XLSX_NAME, CSV_NAME = "公告名单.xlsx", "公告名单.csv"
 
 
+def shows_scores(rubric: Rubric) -> bool:
+    return rubric.disclosure.public_shows is PublicShows.SCORES
+
+
+def public_header(rubric: Rubric) -> list[str]:
+    return SCORE_HEADER if shows_scores(rubric) else HEADER
+
+
 def public_rows(rubric: Rubric, results: Results) -> list[list[str]]:
-    """(full name, grade) by grade, in the rubric's order of units within a grade."""
+    """(full name, [total,] grade) by grade, in the rubric's order of units within a grade."""
     by_name = {u.unit: u for u in results.units}
     order = {grade: n for n, grade in enumerate(grade_order(rubric))}
     units = sorted(rubric.units, key=lambda u: order.get(by_name[u.name].grade, len(order)))  # stable
+    if shows_scores(rubric):
+        return [[u.full_name, fmt2(by_name[u.name].total), by_name[u.name].grade_label] for u in units]
     return [[u.full_name, by_name[u.name].grade_label] for u in units]
 
 
@@ -38,7 +51,8 @@ def write_public_list(
     folder: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE
 ) -> list[Path]:
     """公告名单.xlsx (titled; the office and the date under the table; printable) and 公告名单.csv (UTF-8 with BOM, the table only) in `folder`."""
-    rows = public_rows(rubric, results)
+    rows, header = public_rows(rubric, results), public_header(rubric)
+    last_col = len(header) - 1
     xlsx = folder / XLSX_NAME
     wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
@@ -51,27 +65,28 @@ def write_public_list(
     grade = wb.add_format({**font, "align": "center"})
     ws = wb.add_worksheet("公告名单")
     ws.set_row(0, 40)
-    ws.merge_range(0, 0, 0, 1, public_title(rubric), title)
+    ws.merge_range(0, 0, 0, last_col, public_title(rubric), title)
     ws.set_row(1, 22)
-    for col, heading in enumerate(HEADER):
+    for col, heading in enumerate(header):
         ws.write_string(1, col, heading, head)
-    for row, (name, value) in enumerate(rows, start=2):
+    for row, (name, *values) in enumerate(rows, start=2):
         ws.set_row(row, 22)
         ws.write_string(row, 0, name, text)
-        ws.write_string(row, 1, value, grade)
+        for col, value in enumerate(values, start=1):
+            ws.write_string(row, col, value, grade)
     last = len(rows) + 1
     for row, line in enumerate((rubric.office_full_name, chinese_date(issued)), start=last + 2):
         ws.set_row(row, 22)
-        ws.merge_range(row, 0, row, 1, line, dated)
+        ws.merge_range(row, 0, row, last_col, line, dated)
     ws.set_header(f"&R{stage}")
     ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 14)
+    ws.set_column(1, last_col, 14)
     ws.set_paper(9)
     ws.center_horizontally()
-    ws.print_area(0, 0, last + 3, 1)
+    ws.print_area(0, 0, last + 3, last_col)
     ws.repeat_rows(1)
     ws.fit_to_pages(1, 0)
     wb.close()
     csv = folder / CSV_NAME
-    write_csv(csv, HEADER, rows)
+    write_csv(csv, header, rows)
     return [xlsx, csv]

@@ -30,6 +30,7 @@ from .letters import Letter, write_letters
 from .notice_docx import DRAFT_MARK, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
+from .release_scan import scan_remarks
 
 FEEDBACK_DIR = "反馈意见"
 REPORTS_AGAIN = "重新生成的报告"
@@ -128,6 +129,7 @@ def report_run(
     frame, problems = read_run(run_dir, rubric)
     if frame is None:
         return [], problems
+    problems += scan_remarks(frame)
     errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         try:

@@ -156,8 +156,8 @@ class YearOverYear:
                 rows.append([item_id, c.unit, old, new, None if old is None or new is None else new - old])
         return rows
 
-    def sentence(self, unit: str) -> str | None:
-        """The paragraph of a unit's feedback letter that compares it with the previous year."""
+    def sentence(self, unit: str, *, rank: bool = True) -> str | None:
+        """The paragraph of a unit's feedback letter that compares it with the previous year (ranks only with `rank`)."""
         if unit in self.units_added:
             return f"你单位为{self.new.year}年度新增的被考核单位，没有上年结果可比较。"
         change = next((c for c in self.units if c.unit == unit), None)
@@ -168,8 +168,12 @@ class YearOverYear:
         amount = f"{moved} {abs(delta):.2f} 分" if delta else moved
         return (
             f"与{self.old.year}年度相比：你单位总分由 {change.old.total:.2f} 分变为 {change.new.total:.2f} 分"
-            f"（{amount}），等级由{change.old.grade}级变为{change.new.grade}级，"
-            f"排名由第 {change.old.rank} 位变为第 {change.new.rank} 位（{_places(change.rank_change)}）。"
+            f"（{amount}），等级由{change.old.grade}级变为{change.new.grade}级"
+            + (
+                f"，排名由第 {change.old.rank} 位变为第 {change.new.rank} 位（{_places(change.rank_change)}）。"
+                if rank
+                else "。"
+            )
         )
 
     def unit_header(self) -> list[str]:
@@ -327,14 +331,15 @@ def compare_run_folders(old_dir: Path, new_dir: Path, out: Path | None = None) -
 
 
 def letter_notes(
-    notes: Mapping[str, Sequence[str]] | None, previous: YearOverYear | None
+    notes: Mapping[str, Sequence[str]] | None, previous: YearOverYear | None, *, rank: bool = True
 ) -> Mapping[str, Sequence[str]] | None:
-    """The paragraphs after each letter's result: the given notes, then the comparison with the previous year."""
+    """The paragraphs after each letter's result: the given notes, then the comparison with the previous year
+    (ranks only with `rank`, the rubric's disclosure.rank_in_letters)."""
     if previous is None:
         return notes
     merged = {unit: list(lines) for unit, lines in (notes or {}).items()}
     for unit in previous.new.units:
-        sentence = previous.sentence(unit)
+        sentence = previous.sentence(unit, rank=rank)
         if sentence:
             merged.setdefault(unit, []).append(sentence)
     return merged

@@ -176,9 +176,11 @@ def _adjusted(unit: UnitResult, adjustments: list[Adjustment], rubric: Rubric) -
     return replace(unit, bonus=unit.bonus + add, deduction=unit.deduction + sub, total=total, grade=grade)
 
 
-def unit_notes(before: Results, after: Results, adjustments: Sequence[Adjustment]) -> dict[str, list[str]]:
+def unit_notes(
+    before: Results, after: Results, adjustments: Sequence[Adjustment], *, rank: bool = True
+) -> dict[str, list[str]]:
     """For each adjusted unit, the sentences its letter carries: each adjustment with its basis, and
-    the result before the adjustments."""
+    the result before the adjustments (its rank only when the letters show ranks)."""
     old = {u.unit: u for u in before.units}
     notes: dict[str, list[str]] = {}
     for unit in after.units:
@@ -186,7 +188,8 @@ def unit_notes(before: Results, after: Results, adjustments: Sequence[Adjustment
         if own:
             was = old[unit.unit]
             notes[unit.unit] = [*(a.sentence() + "。" for a in own),
-                                f"调整前你单位总分 {round2(was.total):.2f} 分，等级为{was.grade_label}，排名第 {was.rank} 位；"
+                                f"调整前你单位总分 {round2(was.total):.2f} 分，等级为{was.grade_label}"
+                                f"{f'，排名第 {was.rank} 位' if rank else ''}；"
                                 f"以上为调整后的结果。"]  # fmt: skip
     return notes
 
@@ -212,10 +215,11 @@ class AdjustedRun:
     before: Results
     after: Results
     adjustments: list[Adjustment]
+    show_rank: bool = True  # the rubric's disclosure.rank_in_letters
 
     @property
     def notes(self) -> dict[str, list[str]]:
-        return unit_notes(self.before, self.after, self.adjustments)
+        return unit_notes(self.before, self.after, self.adjustments, rank=self.show_rank)
 
     @property
     def table(self) -> tuple[list[str], list[list[str]]]:
@@ -227,4 +231,5 @@ def adjust(results: Results, path: Path | None, rubric: Rubric) -> tuple[Adjuste
     if path is None or not path.exists():
         return None, []
     found, problems = read_adjustments(path, rubric)
-    return AdjustedRun(results, apply_adjustments(results, found, rubric), found), problems
+    adjusted = apply_adjustments(results, found, rubric)
+    return AdjustedRun(results, adjusted, found, rubric.disclosure.rank_in_letters), problems

@@ -15,7 +15,7 @@ from ..documents.reports import rescore_run
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
-from ..rubric import KIND_LABELS, Kind, Rubric
+from ..rubric import KIND_LABELS, Disclose, Kind, Rubric
 from ..scoring.results import ItemScore, UnitResult
 
 PRECHECK_DIR = "得分核对单"
@@ -37,10 +37,12 @@ def precheck_name(rubric: Rubric, unit: str) -> str:
 
 
 def write_prechecks(
-    run_dir: Path, rubric: Rubric, deadline: date, *, disclose: Disclose = Disclose.SHORTFALLS,
+    run_dir: Path, rubric: Rubric, deadline: date, *, disclose: Disclose | None = None,
     out_parent: Path | None = None,
 ) -> tuple[Path | None, list[Problem]]:  # fmt: skip
-    """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`)."""
+    """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`); the
+    remarks shown are `disclose`, by default the rubric's `disclosure.remarks`."""
+    disclose = disclose or rubric.disclosure.remarks
     results, problems = rescore_run(run_dir, rubric)
     if results is None:
         return None, problems

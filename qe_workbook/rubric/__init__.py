@@ -5,19 +5,24 @@ from .model import (
     JOINT_RULE_LABELS,
     KIND_LABELS,
     Area,
+    Disclose,
+    Disclosure,
     Evaluator,
+    FollowUp,
     GradeLimit,
     Grading,
     Item,
     JointRule,
     KeyPoint,
     Kind,
+    PublicShows,
     Rubric,
     Threshold,
     Unit,
 )
 
 __all__ = [
-    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Evaluator", "GradeLimit", "Grading", "Item", "JointRule", "KeyPoint", "Kind", "Rubric",
-    "RubricLoad", "Threshold", "Unit", "default_rubric_path", "load_rubric",
+    "BUNDLED_RUBRIC", "JOINT_RULE_LABELS", "KIND_LABELS", "Area", "Disclose", "Disclosure", "Evaluator", "FollowUp", "GradeLimit",
+    "Grading", "Item", "JointRule", "KeyPoint", "Kind", "PublicShows", "Rubric", "RubricLoad", "Threshold", "Unit",
+    "default_rubric_path", "load_rubric",
 ]  # fmt: skip

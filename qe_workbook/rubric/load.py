@@ -12,7 +12,23 @@ from typing import Any
 
 from ..problems import Problem, has_errors, os_error_text, problem
 from .check import check_rubric_data
-from .model import Area, Evaluator, GradeLimit, Grading, Item, JointRule, KeyPoint, Kind, Rubric, Threshold, Unit
+from .model import (
+    Area,
+    Disclose,
+    Disclosure,
+    Evaluator,
+    FollowUp,
+    GradeLimit,
+    Grading,
+    Item,
+    JointRule,
+    KeyPoint,
+    Kind,
+    PublicShows,
+    Rubric,
+    Threshold,
+    Unit,
+)
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
 
@@ -134,6 +150,8 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         report_date=date.fromisoformat(data["report_date"]) if data.get("report_date") else None,
         self_scoring=bool(data.get("self_scoring", False)),
+        disclosure=_build_disclosure(data.get("disclosure", {})),
+        follow_up=FollowUp(Decimal(data.get("follow_up", {}).get("common_min_percent", FollowUp.common_min_percent))),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
     )
 
@@ -152,4 +170,14 @@ def _build_item(raw: dict[str, Any], canonical_name: dict[str, str]) -> Item:
         group=raw.get("group"),
         notes=raw.get("notes", ""),
         focus=raw.get("focus", ""),
+    )
+
+
+def _build_disclosure(raw: dict[str, Any]) -> Disclosure:
+    default = Disclosure()
+    return Disclosure(
+        rank_in_letters=raw.get("rank_in_letters", default.rank_in_letters),
+        distance_in_letters=raw.get("distance_in_letters", default.distance_in_letters),
+        public_shows=PublicShows(raw.get("public_shows", default.public_shows)),
+        remarks=Disclose(raw.get("remarks", default.remarks)),
     )

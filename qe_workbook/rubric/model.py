@@ -36,6 +36,38 @@ class JointRule(StrEnum):
         return JOINT_RULE_LABELS[self]
 
 
+class Disclose(StrEnum):
+    """Which evaluators' remarks a unit is shown (its 得分核对单; `disclosure.remarks`)."""
+
+    ALL = "all"  # every remark
+    SHORTFALLS = "shortfalls"  # remarks only where points were lost
+    NONE = "none"  # no remarks
+
+
+class PublicShows(StrEnum):
+    """What the 通报 and the public list show of each unit (`disclosure.public_shows`)."""
+
+    GRADES = "grades"  # the grade only
+    SCORES = "scores"  # the total score and the grade
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What the office lets the units and the public see (rubric `disclosure`; all on by default)."""
+
+    rank_in_letters: bool = True  # 排名 in each unit's feedback letter
+    distance_in_letters: bool = True  # 距上一等级还差多少分 in each letter
+    public_shows: PublicShows = PublicShows.GRADES
+    remarks: Disclose = Disclose.SHORTFALLS  # the default of the 得分核对单's remarks
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up the plan asks for (方案五(三)); rubric `follow_up`."""
+
+    common_min_percent: Decimal = Decimal(50)  # an item is a 共性问题 when at least this share of units lost points
+
+
 JOINT_RULE_LABELS = {JointRule.MEAN: "取各部门评分的平均值", JointRule.MIN: "取各部门评分中从严的值"}
 KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS: "加分项", Kind.VETO: "否决项"}
 
@@ -166,6 +198,8 @@ class Rubric:
     content_hash: str
     report_date: date | None = None  # the date the office puts on its letters and the 通报
     self_scoring: bool = False  # each unit also fills a 自评打分表 (score items: its own score and a remark)
+    disclosure: Disclosure = Disclosure()
+    follow_up: FollowUp = FollowUp()
     _by_name: dict[str, Evaluator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

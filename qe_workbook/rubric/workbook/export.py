@@ -24,6 +24,7 @@ from .layout import (
     AREA_GAP_HEADER,
     AREA_SUM_HEADER,
     AREAS,
+    CHOICE_TEXT,
     DATE,
     DECISIONS,
     EVALUATORS,
@@ -34,8 +35,6 @@ from .layout import (
     GRADING_ROWS,
     GUIDE,
     ITEMS,
-    JOINT,
-    JOINT_TEXT,
     KEY_POINT_SHOWN_HEADER,
     KEY_POINTS,
     KIND,
@@ -234,9 +233,12 @@ def _key_values(
                 _write(ws, row, 2, one and _limit_text(one), fmt)
             elif setting.type == FIXED:
                 _write(ws, row, 1, FIXED_VALUES[setting.path][1], fmt)
-            elif setting.type == JOINT:
-                _write(ws, row, 1, JOINT_TEXT.get(one, one), fmt)
-                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(JOINT_TEXT.values())})
+            elif setting.type in CHOICE_TEXT:
+                shown = CHOICE_TEXT[setting.type]
+                _write(ws, row, 1, shown.get(one, one), fmt)
+                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(shown.values())})
+            elif setting.type == POINTS:
+                _write(ws, row, 1, None if one is None else as_number(Decimal(str(one))), fmt, POINTS)
             elif setting.type == YES_NO:
                 _write(ws, row, 1, one, fmt)
                 ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(YES_NO_TEXT.values())})

@@ -24,8 +24,8 @@ SHEETS = (GUIDE, SETTINGS, UNITS, AREAS, KEY_POINTS, ITEMS, EVALUATORS, GRADING,
 
 # How a cell's text is read: text, points (a number), names (several separated by 、), kind,
 # date, year, yes/no, joint rule, grade, fixed (shown for information, always the same value).
-TEXT, POINTS, NAMES, KIND, DATE, YEAR, YES_NO, JOINT, GRADE, FIXED = (
-    "text", "points", "names", "kind", "date", "year", "yes_no", "joint", "grade", "fixed",
+TEXT, POINTS, NAMES, KIND, DATE, YEAR, YES_NO, JOINT, GRADE, FIXED, PUBLIC, REMARKS = (
+    "text", "points", "names", "kind", "date", "year", "yes_no", "joint", "grade", "fixed", "public", "remarks",
 )  # fmt: skip
 
 
@@ -106,6 +106,35 @@ SETTING_ROWS: tuple[Setting, ...] = (
         required=False,
         hint="是：各县区同时填报自评打分表（每个评分项目的自评得分和说明），与评价得分对比；否或空着：不自评打分",
     ),
+    Setting("disclosure.rank_in_letters", "反馈意见写排名", YES_NO, required=False, hint="是 或 否；空着为 是"),
+    Setting(
+        "disclosure.distance_in_letters",
+        "反馈意见写距上一等级的分差",
+        YES_NO,
+        required=False,
+        hint="是 或 否；空着为 是",
+    ),
+    Setting(
+        "disclosure.public_shows",
+        "通报和公告名单列出",
+        PUBLIC,
+        required=False,
+        hint="只列等级 或 总分和等级；空着为 只列等级",
+    ),
+    Setting(
+        "disclosure.remarks",
+        "得分核对单列出的评价说明",
+        REMARKS,
+        required=False,
+        hint="失分项目 / 全部 / 不列；空着为 失分项目",
+    ),
+    Setting(
+        "follow_up.common_min_percent",
+        "共性问题的失分单位比例（%）",
+        POINTS,
+        required=False,
+        hint="失分单位占被考核单位的百分比达到此值（且至少 2 个单位）的项目列为共性问题；空着为 50",
+    ),
 )
 
 GRADING_ROWS: tuple[Setting, ...] = (
@@ -133,6 +162,9 @@ KV_HINT_HEADER = "填写说明"
 FIXED_VALUES = {"decimals": (2, "2"), "rounding": ("half_up", "四舍五入")}
 KIND_TEXT = {"score": "评分项", "deduction": "扣分项", "bonus": "加分项", "veto": "否决项"}
 JOINT_TEXT = {"mean": "平均值", "min": "从严"}
+PUBLIC_TEXT = {"grades": "只列等级", "scores": "总分和等级"}
+REMARKS_TEXT = {"shortfalls": "失分项目", "all": "全部", "none": "不列"}
+CHOICE_TEXT = {JOINT: JOINT_TEXT, PUBLIC: PUBLIC_TEXT, REMARKS: REMARKS_TEXT}  # code -> what the clerk reads
 YES_NO_TEXT = {True: "是", False: "否"}
 NAME_SEPARATOR = "、"
 MAX_NEW_ROWS = 200  # rows below the data that still carry drop-downs and sums

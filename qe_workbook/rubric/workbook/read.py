@@ -28,6 +28,7 @@ from ...problems import Problem, has_errors, os_error_text, problem
 from ..check import check_rubric_data
 from .layout import (
     AREAS,
+    CHOICE_TEXT,
     DATE,
     DECISIONS,
     EVALUATORS,
@@ -37,8 +38,6 @@ from .layout import (
     GRADING,
     GRADING_ROWS,
     ITEMS,
-    JOINT,
-    JOINT_TEXT,
     KEY_POINTS,
     KIND,
     KIND_TEXT,
@@ -354,8 +353,11 @@ class _Reader:
             return self.year(value, place, label)
         if setting.type == YES_NO:
             return self.choice(value, place, label, YES_NO_TEXT, True)
-        if setting.type == JOINT:
-            return self.choice(value, place, label, JOINT_TEXT, "mean")
+        if setting.type in CHOICE_TEXT:
+            options = CHOICE_TEXT[setting.type]
+            return self.choice(value, place, label, options, next(iter(options)))
+        if setting.type == POINTS:
+            return self.points(value, place, label) or Decimal(0)
         if setting.type == FIXED:
             key, shown = FIXED_VALUES[setting.path]
             return self.choice(value, place, label, {key: shown}, key)
