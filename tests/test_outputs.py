@@ -94,7 +94,7 @@ def test_the_run_lists_every_file_it_wrote(run: RunReport, small_rubric_path: Pa
     names = [p.name for p in run.outputs.listing()]
     assert names == ["master.xlsx", "results.json", "results.csv", "detail.json", "detail.csv", "problems.json",
                      "problems.csv", "audit.json", "反馈意见", "2022年度政府质量工作考核结果通报（代拟稿）.docx",
-                     "公告名单.xlsx", "公告名单.csv"]  # fmt: skip
+                     "公告名单.xlsx", "公告名单.csv", "共性问题"]  # fmt: skip
     command = ["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path), "--key", _key(tmp_path)]
     shown = CliRunner().invoke(main, [*command, "--out", str(tmp_path / "again")])
     (folder,) = (tmp_path / "again").iterdir()

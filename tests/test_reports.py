@@ -99,6 +99,8 @@ def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Pa
         "2022年度政府质量工作考核结果通报（代拟稿）.docx",
         "公告名单.xlsx",
         "公告名单.csv",
+        "共性问题/甲局.docx",
+        "共性问题/乙局.docx",
     ]
 
 

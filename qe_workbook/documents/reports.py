@@ -16,6 +16,8 @@ import pandas as pd
 
 from ..errorlog import ErrorLog
 from ..feedback.fed_back import FedBackList, fed_back_list
+from ..followup.common import common_problems
+from ..followup.common_docx import write_common_documents
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
@@ -57,7 +59,8 @@ def write_reports(
     followed: Mapping[str, Followed] | None = None,
     self_scores: Comparison | None = None,
 ) -> list[Path]:
-    """Write the feedback documents, the 通报 draft and the public list; return the files written.
+    """Write the feedback documents, the 通报 draft, the public list and each department's 共性问题; return the
+    files written.
 
     `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
     printed in every document's header, followed by （暂定） when the results are `provisional`
@@ -84,7 +87,9 @@ def write_reports(
     ]
     written = write_letters(letters, rubric, results, issued, stage, self_scores)
     written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
-    return written + write_public_list(folder, rubric, results, issued, stage)
+    written += write_public_list(folder, rubric, results, issued, stage)
+    found = common_problems(rubric, results)
+    return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
 
 
 def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -20,6 +20,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from ..amounts import canonical, round2
+from ..followup.common import common_problems
+from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
+from ..followup.exemplary import exemplars
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult, Status, Submission
 from ..problems import Problem
@@ -201,6 +204,8 @@ def write_master(
     _returns(s.sheet("报送情况"), s, rubric, collected.submissions)
     _problems(s.sheet("问题清单"), s, problems)
     _feedback(s.sheet("反馈要点"), s, rubric, results)
+    _common(s.sheet("共性问题"), s, rubric, results)
+    _exemplars(s.sheet("先进典型"), s, rubric, results)
     if previous is not None:
         _previous(s.sheet("与上年比较"), s, previous)
     if self_scores is not None:
@@ -387,3 +392,47 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
     last = s.table(ws, 0, header, rows, widths)
     _widths(ws, widths)
     _paper(ws, 0, last, len(header) - 1)
+
+
+def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
+    """共性问题: per department, the items where the rubric's share of units lost points by its entries."""
+    header = [
+        "评价部门",
+        "项目编号",
+        "所评价项目",
+        "满分",
+        "失分单位数",
+        "被考核单位",
+        "该部门所填",
+        "失分",
+        "评价说明",
+    ]
+    rows: list[list[Any]] = []
+    for evaluator, found in common_problems(rubric, results).items():
+        for problem in found:
+            item = problem.item
+            for loss in problem.losses:
+                rows.append([evaluator, item.id, item.text, _points_label(item), len(problem.losses), loss.unit,
+                             loss.entered, loss.lost, loss.remark or NO_REMARK])  # fmt: skip
+        if not found:
+            rows.append([evaluator, "", "（没有共性问题）", "", 0, "", "", None, ""])
+    widths = [13, 8, 36, 10, 8, 12, 9, 7, 60]
+    ws.write_string(
+        0,
+        0,
+        f"共性问题：失分单位占被考核单位 {canonical(rubric.follow_up.common_min_percent)}% 以上（且不少于 2 个）的项目",
+        s.title,
+    )
+    last = s.table(ws, 2, header, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 2, last, len(header) - 1)
+
+
+def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
+    """先进典型: the highest total, the highest in each area, items where one unit alone had full marks."""
+    rows = [e.row() for e in exemplars(rubric, results)]
+    widths = [14, 44, 14, 8, 8, 50]
+    ws.write_string(0, 0, "先进典型（供推荐参考；触发否决项的单位不列入）", s.title)
+    last = s.table(ws, 2, EXEMPLAR_HEADER, rows, widths)
+    _widths(ws, widths)
+    _paper(ws, 2, last, len(EXEMPLAR_HEADER) - 1)

@@ -1,0 +1,83 @@
+"""共性问题: for each evaluating department, the items on which many units lost points by its own
+entries (方案五(三): the departments take them as next year's priorities).
+
+A unit lost points on an item by a department's entry when that department gave less than full
+marks (a score item) or counted events (a deduction item: min(events × per event, cap)). An item is
+a 共性问题 of the department when at least the rubric's `follow_up.common_min_percent` of all units,
+and at least two, lost points by its entries. For an item two departments score, each department
+sees only its own entries and remarks. Points are exact Fractions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..rubric import Item, Kind, Rubric
+from ..scoring.results import Results, Source
+
+MIN_UNITS = 2  # "several" units: never one alone, whatever the share
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What one department entered for one unit on one item, and the points it cost."""
+
+    unit: str
+    entered: str  # as shown: 36.00 or 2次
+    lost: Fraction
+    remark: str
+    file: str
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class CommonProblem:
+    evaluator: str
+    item: Item
+    losses: tuple[Loss, ...]  # in the rubric's order of units
+
+    @property
+    def total_lost(self) -> Fraction:
+        return sum((loss.lost for loss in self.losses), Fraction(0))
+
+
+def source_loss(item: Item, source: Source) -> Fraction:
+    """The points one department's entry cost the unit (0 when nothing was lost)."""
+    value = Fraction(source.value)
+    if item.kind is Kind.SCORE:
+        return max(Fraction(item.max) - value, Fraction(0))
+    if item.kind is Kind.DEDUCTION:
+        per_event = Fraction(item.per_event if item.per_event is not None else item.max)
+        return min(value * per_event, Fraction(item.max))
+    return Fraction(0)
+
+
+def entered_text(item: Item, source: Source) -> str:
+    return f"{source.raw}次" if item.kind is Kind.DEDUCTION else f"{source.value:.2f}"
+
+
+def is_common(count: int, units: int, min_percent: Fraction) -> bool:
+    """At least MIN_UNITS units, and at least `min_percent` % of all units (exact: count × 100 ≥ percent × units)."""
+    return count >= MIN_UNITS and count * 100 >= min_percent * units
+
+
+def common_problems(rubric: Rubric, results: Results) -> dict[str, list[CommonProblem]]:
+    """Each form evaluator (in the rubric's order) with its 共性问题, items in the rubric's order."""
+    min_percent = Fraction(rubric.follow_up.common_min_percent)
+    found: dict[str, list[CommonProblem]] = {ev.name: [] for ev in rubric.form_evaluators()}
+    for n, item in enumerate(rubric.items):
+        if item.kind not in (Kind.SCORE, Kind.DEDUCTION):
+            continue
+        for evaluator in item.evaluators:
+            losses = []
+            for unit in results.units:
+                for source in unit.items[n].sources:
+                    lost = source_loss(item, source) if source.evaluator == evaluator else Fraction(0)
+                    if lost:
+                        losses.append(Loss(unit.unit, entered_text(item, source), lost, (source.remark or "").strip(),
+                                           source.file, source.sheet, source.cell))  # fmt: skip
+            if is_common(len(losses), len(results.units), min_percent):
+                found.setdefault(evaluator, []).append(CommonProblem(evaluator, item, tuple(losses)))
+    return found
