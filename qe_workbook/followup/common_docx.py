@@ -46,20 +46,23 @@ def write_common_document(
     share = canonical(rubric.follow_up.common_min_percent)
     doc.paragraph(
         f"根据《{rubric.title}》“各考核评价部门将要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，"
-        f"持续跟踪督导，推动整改提高”的要求，现将你单位评价的项目中，{num(units, '个')}被考核单位里有 {glue(share + '%')} "
-        f"以上（且不少于{num(MIN_UNITS, '个')}）单位失分的项目整理如下，请列为年度重点工作，加强指导，跟踪督导整改。"
+        f"持续跟踪督导，推动整改提高”的要求，现将你单位评价的项目中，{num(units, '个')}被考核单位里有 "
+        f"{glue(share + '%')} 以上（且不少于{num(MIN_UNITS, '个')}）单位失分的项目整理如下。"
     )
     for n, problem in enumerate(problems, start=1):
         item = problem.item
         doc.heading(f"{chinese_number(n)}、{item.id} {short_text(item)}")
-        doc.paragraph(
-            f"项目内容：{item.text}{num(len(problem.losses), '个')}被考核单位失分，合计失分{num(problem.total_lost)}。"
-        )
+        doc.paragraph(f"项目内容：{item.text}")
+        doc.paragraph(f"共有{num(len(problem.losses), '个')}被考核单位失分，合计失分{num(problem.total_lost)}。")
         rows = [
             [loss.unit, loss.entered, fmt2(loss.lost), loss.remark or "（未填写评价说明）"] for loss in problem.losses
         ]
         rows.append(["合计", "", fmt2(problem.total_lost), ""])
         doc.table(["被考核单位", "所评", "失分", "评价说明"], rows, widths_mm=WIDTHS, size=TABLE_SIZE, left={3},
                   split_rows=True)  # fmt: skip
+    doc.paragraph(
+        "请将上述共性问题列为年度重点工作，加强对各被考核单位的工作指导，持续跟踪督导，推动整改提高，"
+        f"并将跟踪督导情况及时告知{rubric.office}。"
+    )
     doc.signature(rubric.office_full_name, issued)
     return doc.save(path)

@@ -20,6 +20,7 @@ import xlsxwriter
 from ..amounts import canonical, fmt2
 from ..documents.notice_docx import grade_order
 from ..documents.reports import read_run
+from ..forms.paper import text_height
 from ..outputs.export import write_csv
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
@@ -168,7 +169,7 @@ def export_wenze(run_dir: Path, rubric: Rubric) -> Export:
         return Export(None, [], [], problems)
     tables = wenze_tables(run_dir, rubric, results, adjustments)
     widths = {"D级单位": [14, 9, 9, 50, 14], "否决项": [12, 8, 40, 12, 40, 24, 10, 7],
-              "扣分项": [12, 8, 36, 12, 8, 9, 9, 36, 24, 10, 7]}  # fmt: skip
+              "扣分项": [12, 8, 36, 12, 8, 10, 9, 36, 24, 10, 7]}  # fmt: skip
     sheets = [
         (name, f"{rubric.city}{rubric.year}年度政府质量工作考核：{name}", header, tables[name], widths[name],
          [] if tables[name] else ["无。"])
@@ -202,7 +203,8 @@ def _workbook(
         ws.write_string(0, 0, title, s.title)
         last = s.table(ws, 2, header, rows, widths)
         for n, note in enumerate(notes, start=last + 2):
-            ws.write_string(n, 0, note, s.note)
+            ws.set_row(n, text_height([(note, sum(widths))]))
+            ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.set_landscape()
