@@ -171,3 +171,18 @@ def test_a_planted_phone_number_in_a_remark_is_flagged(tmp_path: Path) -> None:
     assert any("139******78" in str(row) for row in listed.iter_rows(values_only=True))
     _, problems = report_run(run.folder, load_ok(tmp_path / "rubric.json"))
     assert [p.code for p in problems if p.code == "RELEASE_PERSONAL_DATA"] == ["RELEASE_PERSONAL_DATA"]
+
+
+def test_rubric_show_lists_the_settings(tmp_path: Path) -> None:
+    from qe_workbook.rubric.view import disclosure_rows
+
+    rubric = load_ok(
+        _rubric_path(tmp_path, disclosure={"public_shows": "scores"}, follow_up={"common_min_percent": 60})
+    )
+    assert [(r["setting"], r["value"]) for r in disclosure_rows(rubric)] == [
+        ("反馈意见写排名", "是"),
+        ("反馈意见写距上一等级的分差", "是"),
+        ("通报和公告名单列出", "总分和等级"),
+        ("得分核对单列出的评价说明", "失分项目"),
+        ("共性问题的失分单位比例（%）", "60"),
+    ]

@@ -68,6 +68,16 @@ class FollowUp:
     common_min_percent: Decimal = Decimal(50)  # an item is a 共性问题 when at least this share of units lost points
 
 
+PUBLIC_SHOWS_LABELS = {PublicShows.GRADES: "只列等级", PublicShows.SCORES: "总分和等级"}
+DISCLOSE_LABELS = {Disclose.SHORTFALLS: "失分项目", Disclose.ALL: "全部", Disclose.NONE: "不列"}
+# The settings as the rubric workbook and `qe rubric show` name them, by their dotted JSON path.
+SETTING_LABELS = {
+    "disclosure.rank_in_letters": "反馈意见写排名",
+    "disclosure.distance_in_letters": "反馈意见写距上一等级的分差",
+    "disclosure.public_shows": "通报和公告名单列出",
+    "disclosure.remarks": "得分核对单列出的评价说明",
+    "follow_up.common_min_percent": "共性问题的失分单位比例（%）",
+}
 JOINT_RULE_LABELS = {JointRule.MEAN: "取各部门评分的平均值", JointRule.MIN: "取各部门评分中从严的值"}
 KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS: "加分项", Kind.VETO: "否决项"}
 

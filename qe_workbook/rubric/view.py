@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..amounts import canonical
-from .model import KIND_LABELS, Kind, Rubric
+from .model import DISCLOSE_LABELS, KIND_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS, Kind, Rubric
 
 
 def rubric_counts(rubric: Rubric) -> dict[str, Any]:
@@ -115,3 +115,16 @@ def grading_rows(rubric: Rubric) -> list[dict[str, str]]:
         {"rule": "等级数量上限",
          "text": f"{limits}；超出的按排名（总分从高到低）降一级，同分的不拆分（一并降级）" if limits else "不限"},
     ]  # fmt: skip
+
+
+def disclosure_rows(rubric: Rubric) -> list[dict[str, str]]:
+    """What the office lets units and the public see, and the 共性问题 threshold, as `qe rubric show` lists them."""
+    shown = rubric.disclosure
+    values = [
+        "是" if shown.rank_in_letters else "否",
+        "是" if shown.distance_in_letters else "否",
+        PUBLIC_SHOWS_LABELS[shown.public_shows],
+        DISCLOSE_LABELS[shown.remarks],
+        canonical(rubric.follow_up.common_min_percent),
+    ]
+    return [{"setting": label, "value": value} for label, value in zip(SETTING_LABELS.values(), values, strict=True)]

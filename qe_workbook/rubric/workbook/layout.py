@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from ..model import DISCLOSE_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS
+
 GUIDE = "说明"
 SETTINGS = "基本设置"
 UNITS = "被考核单位"
@@ -106,31 +108,37 @@ SETTING_ROWS: tuple[Setting, ...] = (
         required=False,
         hint="是：各县区同时填报自评打分表（每个评分项目的自评得分和说明），与评价得分对比；否或空着：不自评打分",
     ),
-    Setting("disclosure.rank_in_letters", "反馈意见写排名", YES_NO, required=False, hint="是 或 否；空着为 是"),
+    Setting(
+        "disclosure.rank_in_letters",
+        SETTING_LABELS["disclosure.rank_in_letters"],
+        YES_NO,
+        required=False,
+        hint="是 或 否；空着为 是",
+    ),
     Setting(
         "disclosure.distance_in_letters",
-        "反馈意见写距上一等级的分差",
+        SETTING_LABELS["disclosure.distance_in_letters"],
         YES_NO,
         required=False,
         hint="是 或 否；空着为 是",
     ),
     Setting(
         "disclosure.public_shows",
-        "通报和公告名单列出",
+        SETTING_LABELS["disclosure.public_shows"],
         PUBLIC,
         required=False,
         hint="只列等级 或 总分和等级；空着为 只列等级",
     ),
     Setting(
         "disclosure.remarks",
-        "得分核对单列出的评价说明",
+        SETTING_LABELS["disclosure.remarks"],
         REMARKS,
         required=False,
         hint="失分项目 / 全部 / 不列；空着为 失分项目",
     ),
     Setting(
         "follow_up.common_min_percent",
-        "共性问题的失分单位比例（%）",
+        SETTING_LABELS["follow_up.common_min_percent"],
         POINTS,
         required=False,
         hint="失分单位占被考核单位的百分比达到此值（且至少 2 个单位）的项目列为共性问题；空着为 50",
@@ -162,9 +170,11 @@ KV_HINT_HEADER = "填写说明"
 FIXED_VALUES = {"decimals": (2, "2"), "rounding": ("half_up", "四舍五入")}
 KIND_TEXT = {"score": "评分项", "deduction": "扣分项", "bonus": "加分项", "veto": "否决项"}
 JOINT_TEXT = {"mean": "平均值", "min": "从严"}
-PUBLIC_TEXT = {"grades": "只列等级", "scores": "总分和等级"}
-REMARKS_TEXT = {"shortfalls": "失分项目", "all": "全部", "none": "不列"}
-CHOICE_TEXT = {JOINT: JOINT_TEXT, PUBLIC: PUBLIC_TEXT, REMARKS: REMARKS_TEXT}  # code -> what the clerk reads
+CHOICE_TEXT: dict[str, dict[str, str]] = {  # code -> what the clerk reads
+    JOINT: JOINT_TEXT,
+    PUBLIC: {str(k): v for k, v in PUBLIC_SHOWS_LABELS.items()},
+    REMARKS: {str(k): v for k, v in DISCLOSE_LABELS.items()},
+}
 YES_NO_TEXT = {True: "是", False: "否"}
 NAME_SEPARATOR = "、"
 MAX_NEW_ROWS = 200  # rows below the data that still carry drop-downs and sums
