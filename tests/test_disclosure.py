@@ -186,3 +186,36 @@ def test_rubric_show_lists_the_settings(tmp_path: Path) -> None:
         ("得分核对单列出的评价说明", "失分项目"),
         ("共性问题的失分单位比例（%）", "60"),
     ]
+
+
+def test_cli_rubric_show_and_precheck_follow_the_settings(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from qe_workbook.cli import main
+
+    path = _rubric_path(tmp_path, disclosure={"rank_in_letters": False, "remarks": "none"})
+    shown = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path)])
+    assert (
+        shown.exit_code == 0
+        and "反馈意见写排名：否" in shown.output
+        and "得分核对单列出的评价说明：不列" in shown.output
+    )
+    as_json = json.loads(CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path), "--json"]).output)
+    assert as_json["disclosure"][0] == {"setting": "反馈意见写排名", "value": "否"}
+    rubric, run = _collect(tmp_path / "run", disclosure={"remarks": "none"})
+    assert rubric.disclosure.remarks is Disclose.NONE
+    rubric_path = str(tmp_path / "run" / "rubric.json")
+
+    def east_remarks(*options: str) -> list[object]:
+        before = set(run.folder.glob("得分核对单/*"))
+        args = ["precheck", str(run.folder), "--deadline", "2023-05-20", "--rubric", rubric_path]
+        done = CliRunner().invoke(main, [*args, *options])
+        assert done.exit_code == 0, done.output
+        (folder,) = set(run.folder.glob("得分核对单/*")) - before
+        (sheet,) = folder.glob("东区_*.xlsx")
+        return [row[6] for row in openpyxl.load_workbook(sheet).active.iter_rows(min_row=5, values_only=True)]
+
+    assert "合格率低，建议加强抽检。" not in east_remarks()  # the rubric says none
+    assert "合格率低，建议加强抽检。" in east_remarks("--disclose", "all")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,3 +107,24 @@ def test_wenze_lists_d_grades_vetoes_and_deductions(run: RunReport, small_rubric
     ]
     assert {r["sheet"] for r in result.rows} == {"D级单位", "否决项", "扣分项"}
     assert result.rows[0]["总分"] == "98.00"
+
+
+def test_cli_exports(run: RunReport, small_rubric_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qe_workbook.cli import main
+
+    common = ["--rubric", str(small_rubric_path)]
+    shown = CliRunner().invoke(main, ["export", "kaoping", str(run.folder), "--map", "A=100,B=90,C=80,D=60", *common,
+                                      "--json"])  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    report = json.loads(shown.output)
+    assert [(r["unit"], r["points"]) for r in report["rows"]] == [
+        ("东区人民政府", "90"), ("西区人民政府", "100"), ("南区人民政府", "60")]  # fmt: skip
+    bad = CliRunner().invoke(main, ["export", "kaoping", str(run.folder), "--map", "A=1OO,B=90,C=80,D=60", *common])
+    assert bad.exit_code == 2 and "等级 A 的分值“1OO”不是数字" in bad.output
+    missing = CliRunner().invoke(main, ["export", "kaoping", str(run.folder), *common])
+    assert missing.exit_code == 2 and "--map" in missing.output
+    wenze = CliRunner().invoke(main, ["export", "wenze", str(run.folder), *common])
+    assert wenze.exit_code == 0, wenze.output
+    assert "问责相关情况.xlsx" in wenze.output

@@ -13,11 +13,11 @@ import click
 from ..cli_chinese import usage_message
 from ..console import tolerate_console
 from ..problems import os_error_text
-from . import collect, doctor, followup, forms, keys, mail, record, rubric, ui, units
+from . import collect, doctor, export, followup, forms, keys, mail, record, rubric, ui, units
 from .root import main
 
 __all__ = ["main", "run"]
-COMMAND_MODULES = (rubric, keys, forms, collect, record, mail, units, doctor, ui, followup)
+COMMAND_MODULES = (rubric, keys, forms, collect, record, export, mail, units, doctor, ui, followup)
 
 
 def run() -> None:

@@ -117,14 +117,17 @@ def adjustments_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
 @click.option(
     "--deadline", type=click.DateTime(["%Y-%m-%d"]), required=True, help="反馈异议的截止日期，例如 2023-05-20。"
 )
-@click.option("--disclose", type=click.Choice([str(d) for d in Disclose]), default=str(Disclose.SHORTFALLS),
-              show_default=True, help="列出哪些评价说明：all 全部，shortfalls 仅失分项目，none 不列。")  # fmt: skip
+@click.option("--disclose", type=click.Choice([str(d) for d in Disclose]), default=None,
+              help="列出哪些评价说明：all 全部，shortfalls 仅失分项目，none 不列（默认按考核细则的公开范围设置，"
+                   "未设置时为 shortfalls）。")  # fmt: skip
 @rubric_option
-def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str, rubric_path: Path | None) -> None:
+def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str | None, rubric_path: Path | None) -> None:
     """为每个被考核单位生成得分核对单（各项目得分、评价说明、异议栏和反馈截止日期）。"""
     from ..record.precheck import write_prechecks
 
-    folder, problems = write_prechecks(run_dir, open_rubric(rubric_path), deadline.date(), disclose=Disclose(disclose))
+    folder, problems = write_prechecks(
+        run_dir, open_rubric(rubric_path), deadline.date(), disclose=Disclose(disclose) if disclose else None
+    )
     echo_problems(problems, err=True)
     if folder is None:
         sys.exit(1)

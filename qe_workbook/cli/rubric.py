@@ -44,9 +44,9 @@ def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
 @click.option("--evaluator", help="只列出该评价部门的项目。")
 @json_option
 def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bool) -> None:
-    """列出考核项目（满分、评价部门）和各评价部门的项目。"""
+    """列出考核项目（满分、评价部门）、各评价部门的项目、等级评定、自评打分和公开范围设置。"""
     from ..rubric import Kind
-    from ..rubric.view import decision_rows, evaluator_rows, grading_rows, item_rows, self_scoring_text
+    from ..rubric.view import decision_rows, disclosure_rows, evaluator_rows, grading_rows, item_rows, self_scoring_text
     from ..suggest import did_you_mean
 
     rb = open_rubric(rubric_path)
@@ -58,7 +58,7 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
     items, evaluators, decisions = item_rows(rb, name), evaluator_rows(rb), decision_rows(rb)
     if as_json:
         echo_json({"items": items, "evaluators": evaluators, "decisions": decisions, "grading": grading_rows(rb),
-                   "self_scoring": rb.self_scoring})  # fmt: skip
+                   "self_scoring": rb.self_scoring, "disclosure": disclosure_rows(rb)})  # fmt: skip
         return
     if name is not None and not items:
         click.echo(f"{name} 没有评价项目，不需要填写评价表。")
@@ -80,6 +80,9 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
         click.echo("\n".join(f"{g['rule']}：{g['text']}" for g in grading_rows(rb)))
         click.echo()
         click.echo(self_scoring_text(rb.self_scoring, len(rb.items_of_kind(Kind.SCORE))))
+        click.echo(
+            "公开范围与结果运用：" + "；".join(f"{r['setting']}：{r['value']}" for r in disclosure_rows(rb)) + "。"
+        )
 
 
 @rubric.command("export")

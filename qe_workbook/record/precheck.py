@@ -15,7 +15,7 @@ from ..documents.reports import rescore_run
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
-from ..rubric import KIND_LABELS, Disclose, Kind, Rubric
+from ..rubric import KIND_LABELS, Kind, Rubric
 from ..scoring.results import ItemScore, UnitResult
 
 PRECHECK_DIR = "得分核对单"

@@ -11,6 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from ..choices import Disclose
+
 
 class Kind(StrEnum):
     """An item's kind; the value is the rubric's code, `label` what people read."""
@@ -34,14 +36,6 @@ class JointRule(StrEnum):
     @property
     def label(self) -> str:
         return JOINT_RULE_LABELS[self]
-
-
-class Disclose(StrEnum):
-    """Which evaluators' remarks a unit is shown (its 得分核对单; `disclosure.remarks`)."""
-
-    ALL = "all"  # every remark
-    SHORTFALLS = "shortfalls"  # remarks only where points were lost
-    NONE = "none"  # no remarks
 
 
 class PublicShows(StrEnum):
