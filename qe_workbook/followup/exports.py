@@ -22,7 +22,7 @@ from ..documents.notice_docx import grade_order
 from ..documents.reports import read_run
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
-from ..outputs.master import Sheets
+from ..outputs.master import Sheets, _paper, _widths
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
@@ -205,12 +205,6 @@ def _workbook(
         for n, note in enumerate(notes, start=last + 2):
             ws.set_row(n, text_height([(note, sum(widths))]))
             ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
-        for col, width in enumerate(widths):
-            ws.set_column(col, col, width)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(2)
-        ws.set_footer("&C第 &P 页，共 &N 页")
-        ws.freeze_panes(3, 0)
+        _widths(ws, widths)
+        _paper(ws, 2, last + len(notes) + 1, len(header) - 1)
     wb.close()
