@@ -36,6 +36,7 @@ PRODUCTS = {
     "SSL",
     "STARTTLS",
     "INBOX",
+    *"ABCD",  # the plan's grades (A级 … D级), as the office writes them in a grade map
 }
 COMMAND_LINE = re.compile(r"\bqe(?: [a-z][a-z-]*)*")  # a command quoted in a help text is what one types
 FILE_OR_PATH = re.compile(r"[\w./\\~$-]*[/\\][\w./\\~$-]*|[\w~$-]*\.(?:json|xlsx|xls|xlsm|ods|csv|key|docx|pdf|toml)\b")

@@ -48,7 +48,7 @@ def kaoping_cmd(run_dir: Path, grade_map: str, rubric_path: Path | None, as_json
 @rubric_option
 @json_option
 def wenze_cmd(run_dir: Path, rubric_path: Path | None, as_json: bool) -> None:
-    """问责相关情况：D 级单位及原因、触发的否决项及依据、扣分项的事件次数和评价说明。"""
+    """问责相关情况：最低等级的单位及原因、触发的否决项及依据、扣分项的事件次数和评价说明。"""
     from ..followup.exports import export_wenze
 
     _finish(export_wenze(run_dir, open_rubric(rubric_path)), as_json)
