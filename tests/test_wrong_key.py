@@ -43,7 +43,7 @@ def test_provisional_results_say_so_on_every_document(tmp_path: Path, small_rubr
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", {"甲局": TIE["甲局"]})
     report = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out")
     docs = sorted(report.folder.rglob("*.docx"))
-    assert len(docs) == 4  # three letters and the 通报 draft
+    assert len(docs) == 5  # three letters, the 通报 draft and 甲局's 共性问题
     for path in docs:
         header = " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
         assert "（暂定）" in header, path.name
