@@ -621,6 +621,13 @@ _TYPES = [
         "{evaluator}对{unit}项目 {item} 的评价说明中有{kinds}（{found}）",
     ),
     ProblemType(
+        "RELEASE_PERSONAL_DATA_WORDING",
+        _W,
+        "市质强办在反馈修改稿中写的反馈表述里有手机号码、固定电话、身份证号码或电子邮箱；反馈表述会写入该县区的反馈意见。",
+        "发出前请在反馈修改稿中删除或改写这段反馈表述，再重新生成反馈意见。",
+        "反馈修改稿中{unit}项目 {item} 的反馈表述里有{kinds}（{found}）",
+    ),
+    ProblemType(
         "REPORTS_WITHHELD",
         _W,
         "有被考核单位没有任何有效评分，排名和等级没有意义，因此未生成通报代拟稿、公告名单和各县区反馈意见。",

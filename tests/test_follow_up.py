@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import docx
 import openpyxl
 import pytest
 
+from qe_workbook.feedback.fed_back import FedBackList
 from qe_workbook.followup.common import common_problems
 from qe_workbook.followup.exemplary import AREA, ONLY_FULL, TOTAL, exemplars
 from qe_workbook.pipeline import RunReport, run_collect
@@ -64,10 +66,12 @@ def _run(tmp_path: Path, percent: float | None = None) -> tuple[Rubric, RunRepor
     return rubric, run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results")
 
 
-def _listed(rubric: Rubric, run: RunReport) -> dict[str, list[tuple[str, list[tuple[str, str, Fraction, str]]]]]:
+def _listed(
+    rubric: Rubric, run: RunReport, told: FedBackList | None = None
+) -> dict[str, list[tuple[str, list[tuple[str, str, Fraction, str]]]]]:
     return {
         evaluator: [(p.item.id, [(x.unit, x.entered, x.lost, x.remark) for x in p.losses]) for p in found]
-        for evaluator, found in common_problems(rubric, run.results).items()
+        for evaluator, found in common_problems(rubric, run.results, told).items()
     }
 
 
@@ -147,3 +151,23 @@ def test_a_vetoed_unit_is_never_an_exemplar(tmp_path: Path) -> None:
     run = run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results")
     found = [(e.kind, e.unit) for e in exemplars(rubric, run.results)]
     assert found == [(TOTAL, "东区"), (AREA, "西区"), (AREA, "东区"), (ONLY_FULL, "东区")]  # 南区's 01-1 is gone
+
+
+def test_common_problems_follow_the_fed_back_list(tmp_path: Path) -> None:
+    """What the office withheld from a unit does not count; what it rewrote is what the department reads."""
+    from qe_workbook.documents.release_scan import scan_fed_back
+    from qe_workbook.feedback.fed_back import WordingRow, fed_back
+
+    rubric, run = _run(tmp_path)
+    rows = {(f.unit, f.item.id): WordingRow(f.unit, f.item.id, f.original, f.original, True, "", n)
+            for n, f in enumerate(fed_back(run.results), start=4)}  # fmt: skip
+    rows[("西区", "01-1")] = replace(rows[("西区", "01-1")], send=False)  # 甲局 01-1 keeps only 东区: not common
+    rows[("南区", "03-1")] = replace(rows[("南区", "03-1")], text="制度建设滞后，联系人邮箱 li@example.cn。")
+    told = fed_back(run.results, rows)
+    listed = _listed(rubric, run, told)
+    assert [item for item, _ in listed["甲局"]] == ["02-1"]
+    assert listed["乙局"][1] == ("03-1", [("西区", "39.50", Fraction(1, 2), "个别制度未落实。"),
+                                          ("南区", "39.00", Fraction(1), "制度建设滞后，联系人邮箱 li@example.cn。")])  # fmt: skip
+    (flag,) = scan_fed_back(told, "反馈修改稿.xlsx")
+    assert flag.code == "RELEASE_PERSONAL_DATA_WORDING" and flag.params["unit"] == "南区"
+    assert "l***@example.cn" in flag.message

@@ -1,5 +1,6 @@
 """Before anything is released: personal data (phone numbers, 身份证 numbers, e-mail addresses) in
-the text meant for units — the evaluators' remarks, which the letters and the 得分核对单 print.
+the text meant for units — the evaluators' remarks, which the letters and the 得分核对单 print, and
+the office's own wording of the fed-back problems (反馈修改稿) where it replaces them.
 
 Each finding is a warning with the remark's file, sheet and cell; the value itself is shown masked,
 so the problem list does not spread what it warns about.
@@ -12,6 +13,7 @@ import unicodedata
 
 import pandas as pd
 
+from ..feedback.fed_back import WORDING_SHEET, FedBackList
 from ..problems import Problem, problem
 from ..scoring.frame import plain
 
@@ -76,4 +78,24 @@ def scan_remarks(frame: pd.DataFrame) -> list[Problem]:
                 found=[mask(text) for _, text in found],
             )
         )
+    return problems
+
+
+def scan_fed_back(told: FedBackList, wording_file: str) -> list[Problem]:
+    """A warning for each of the office's own wordings (反馈表述) that holds personal data."""
+    problems = []
+    for entry in told:
+        found = personal_data(entry.text) if entry.edited else []
+        if found:
+            problems.append(
+                problem(
+                    "RELEASE_PERSONAL_DATA_WORDING",
+                    file=wording_file,
+                    sheet=WORDING_SHEET,
+                    unit=entry.unit,
+                    item=entry.item.id,
+                    kinds=list(dict.fromkeys(what for what, _ in found)),
+                    found=[mask(text) for _, text in found],
+                )
+            )
     return problems

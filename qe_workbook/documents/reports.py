@@ -32,7 +32,7 @@ from .letters import Letter, write_letters
 from .notice_docx import DRAFT_MARK, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
-from .release_scan import scan_remarks
+from .release_scan import scan_fed_back, scan_remarks
 
 FEEDBACK_DIR = "反馈意见"
 REPORTS_AGAIN = "重新生成的报告"
@@ -88,7 +88,7 @@ def write_reports(
     written = write_letters(letters, rubric, results, issued, stage, self_scores)
     written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
     written += write_public_list(folder, rubric, results, issued, stage)
-    found = common_problems(rubric, results)
+    found = common_problems(rubric, results, told)
     return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
 
 
@@ -146,6 +146,7 @@ def report_run(
             notes = adjusted.notes if adjusted else None
             told = fed_back_list(results, rubric, feedback) if feedback is not None else None
             problems += told.problems if told is not None else []
+            problems += scan_fed_back(told, str(feedback)) if told is not None else []
             written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told, self_scores=own)
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))

@@ -5,7 +5,9 @@ A unit lost points on an item by a department's entry when that department gave 
 marks (a score item) or counted events (a deduction item: min(events × per event, cap)). An item is
 a 共性问题 of the department when at least the rubric's `follow_up.common_min_percent` of all units,
 and at least two, lost points by its entries. For an item two departments score, each department
-sees only its own entries and remarks. Points are exact Fractions.
+sees only its own entries and remarks. Only what the units are told counts: the fed-back list
+(feedback/fed_back.py) decides which items each unit hears about and in which words (the office's
+反馈表述 where it rewrote the remarks). Points are exact Fractions.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..feedback.fed_back import FedBackList, fed_back
 from ..rubric import Item, Kind, Rubric
 from ..scoring.results import Results, Source
 
@@ -63,8 +66,13 @@ def is_common(count: int, units: int, min_percent: Fraction) -> bool:
     return count >= MIN_UNITS and count * 100 >= min_percent * units
 
 
-def common_problems(rubric: Rubric, results: Results) -> dict[str, list[CommonProblem]]:
-    """Each form evaluator (in the rubric's order) with its 共性问题, items in the rubric's order."""
+def common_problems(
+    rubric: Rubric, results: Results, told: FedBackList | None = None
+) -> dict[str, list[CommonProblem]]:
+    """Each form evaluator (in the rubric's order) with its 共性问题, items in the rubric's order; `told` is the
+    fed-back list (default: every shortfall in the departments' own remarks)."""
+    told = told if told is not None else fed_back(results)
+    heard = {unit.unit: told.by_item(unit.unit) for unit in results.units}
     min_percent = Fraction(rubric.follow_up.common_min_percent)
     found: dict[str, list[CommonProblem]] = {ev.name: [] for ev in rubric.form_evaluators()}
     for n, item in enumerate(rubric.items):
@@ -73,11 +81,15 @@ def common_problems(rubric: Rubric, results: Results) -> dict[str, list[CommonPr
         for evaluator in item.evaluators:
             losses = []
             for unit in results.units:
+                entry = heard[unit.unit].get(item.id)
+                if entry is None:  # not fed back to this unit
+                    continue
                 for source in unit.items[n].sources:
                     lost = source_loss(item, source) if source.evaluator == evaluator else Fraction(0)
                     if lost:
-                        losses.append(Loss(unit.unit, entered_text(item, source), lost, (source.remark or "").strip(),
-                                           source.file, source.sheet, source.cell))  # fmt: skip
+                        losses.append(Loss(unit.unit, entered_text(item, source), lost,
+                                           entry.remark_for(evaluator, True), source.file, source.sheet,
+                                           source.cell))  # fmt: skip
             if is_common(len(losses), len(results.units), min_percent):
                 found.setdefault(evaluator, []).append(CommonProblem(evaluator, item, tuple(losses)))
     return found
