@@ -55,7 +55,7 @@ def self_scoring_text(on: bool, score_items: int) -> str:
     """The self-scoring setting as `qe rubric check` and `qe rubric show` print it."""
     if on:
         return f"县区自评打分：要求（各县区填报自评打分表，对 {score_items} 个评分项目自评打分并说明）。"
-    return "县区自评打分：不要求（考核细则未设置 self_scoring）。"
+    return "县区自评打分：不要求（考核细则未要求县区填报自评打分表）。"
 
 
 def max_label(rubric: Rubric, item_id: str) -> str:
