@@ -39,7 +39,7 @@ SHORT_TEXT = 26
 ATTACHMENT = "失分项目及评价说明"
 TABLE_SIZE = Pt(10.5)  # 五号
 BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
-ATTACHMENT_WIDTHS = [40, 14, 12, 12, 22, 56]
+ATTACHMENT_WIDTHS = [40, 14, 14, 14, 22, 52]
 FOLLOWED_WIDTHS = [30, 44, 37, 25, 20]
 
 
