@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -24,6 +24,7 @@ from qe_workbook.forms.layout import COL_REMARK, FIRST_DATA_ROW, FORM_SHEET, cel
 from qe_workbook.keys import create_key, read_key
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Rubric
+from qe_workbook.units.self_score import write_self_score
 
 from .conftest import ROOT, UNITS_2022, load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
@@ -235,3 +236,17 @@ def test_the_public_list_prints_titled_with_units_in_rubric_order_within_grades(
     assert [g for _, g in listed] == [grade[name] for name in expected]
     ranked = [next(u.full_name for u in rubric.units if u.name == r.unit) for r in problem_run.results.by_rank()]
     assert [name for name, _ in listed] != ranked  # the samples' score order differs: the list does not reveal it
+
+
+def test_the_2022_self_score_table_leaves_no_page_with_a_row_or_two(tmp_path: Path, profile: Path) -> None:
+    """The last area (质量基础设施, 17 items) is taller than a page: it starts under the area above it
+    instead of on a new page, so that the table ends on a full page, not one row and the notes alone."""
+    data = json.loads((ROOT / "rubric.json").read_text(encoding="utf-8"))
+    rubric = load_ok(write_json(tmp_path / "rubric.json", {**data, "self_scoring": True}))
+    table = tmp_path / "自评打分表.xlsx"
+    write_self_score(rubric, rubric.units[0], table, KEY, datetime(2023, 3, 6))
+    (pdf,) = to_pdf([table], tmp_path, profile)
+    row = re.compile(r"^\s*\d{2}-\d{1,2}\s", re.MULTILINE)  # a line starting with an item number
+    rows_per_page = [len(row.findall(page)) for page in pages(pdf) if "自评得分" in page]
+    assert sum(rows_per_page) == 56  # the 56 scored items of 附件1, each once
+    assert min(rows_per_page) >= 4, rows_per_page

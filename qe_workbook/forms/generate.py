@@ -245,7 +245,7 @@ class FormWriter:
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(self.spec.notes) + 1)
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes stay with the last block
-        return fewest_pages(ordered, top, HEADER_HEIGHT, scale)
+        return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=self.spec.flow_blocks)
 
     def _deduction_formats(self, wb: Workbook) -> None:
         """The 满分 cell of a deduction row says how it is filled: 每次扣1分，最高扣2分（填次数）."""

@@ -177,6 +177,7 @@ class FormSpec:
     remark_prompt: str  # the input prompt of the remark column
     deadline: date  # the example in the date cell's prompt; a later fill date is warned about when `late`
     late: bool = True
+    flow_blocks: bool = False  # a block taller than a page may start low on a page (areas, not units)
 
     @property
     def last_col(self) -> int:

@@ -92,34 +92,47 @@ def page_height(scale: int) -> float:
     return (PAPER_PT[1] - (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * 72) * 100 / scale * SAFETY
 
 
-def block_breaks(blocks: Sequence[tuple[int, float]], top: float, repeated: float, scale: int) -> list[int]:
-    """Rows that start a new page, so that each block (first row, height) stays on one page where it fits.
+def block_breaks(
+    blocks: Sequence[tuple[int, float]], top: float, repeated: float, scale: int, flow: bool = False
+) -> tuple[int, list[int]]:
+    """The pages printed and the rows that start a new page, so that each block (first row, height) stays on
+    one page where it fits.
 
     `top` is what precedes the first block on page 1, `repeated` the header rows printed on every page.
-    A block taller than a page starts a page and flows over the next ones.
+    A block taller than a page starts a page and flows over the next ones (each counted as a page); with
+    `flow` it starts where the page above ends when at least a quarter of that page is free.
     """
     page = page_height(scale)
-    breaks, used = [], top
+    breaks, used, pages = [], top, 1
     for first, height in blocks:
-        if used + height > page and used > repeated:
+        flows_on = flow and height > page - repeated and page - used >= page / 4
+        if used + height > page and used > repeated and not flows_on:
             breaks.append(first)
             used = repeated
+            pages += 1
         used += height
         while used > page:  # an oversized block runs onto further pages
             used -= page - repeated
-    return breaks
+            pages += 1
+    return pages, breaks
 
 
 def fewest_pages(
-    blocks: Sequence[tuple[int, float]], top: float, repeated: float, scale: int, lowest: int = 85
+    blocks: Sequence[tuple[int, float]],
+    top: float,
+    repeated: float,
+    scale: int,
+    lowest: int = 85,
+    flow: bool = False,
 ) -> tuple[int, list[int]]:
     """The largest scale (not below `lowest`) that prints the blocks on the fewest pages, and its breaks."""
-    best = (scale, block_breaks(blocks, top, repeated, scale))
+    best_pages, best_breaks = block_breaks(blocks, top, repeated, scale, flow)
+    best_scale = scale
     for smaller in range(scale - 1, lowest - 1, -1):
-        breaks = block_breaks(blocks, top, repeated, smaller)
-        if len(breaks) < len(best[1]):
-            best = (smaller, breaks)
-    return best
+        pages, breaks = block_breaks(blocks, top, repeated, smaller, flow)
+        if pages < best_pages:
+            best_pages, best_breaks, best_scale = pages, breaks, smaller
+    return best_scale, best_breaks
 
 
 class GrowingWorksheet(Worksheet):

@@ -78,6 +78,7 @@ def self_score_spec(rubric: Rubric, unit: Unit) -> FormSpec:
         hint=HINT,
         remark_prompt=REMARK_PROMPT,
         deadline=rubric.materials_deadline,
+        flow_blocks=True,
     )
 
 
