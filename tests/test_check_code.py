@@ -41,6 +41,7 @@ def typed_in_libreoffice(form: Path, dst: Path, cells: dict[str, str], profile: 
     grid = CalamineWorkbook.from_path(str(dst)).get_sheet_by_name(FORM_SHEET).to_python()
     code = code_in_text(str(grid[1][5]))
     assert code is not None, grid[1][5]
+    assert str(grid[1][5]).endswith(f"\n校验码：{code}")  # its own line under the form number, never split
     return code
 
 

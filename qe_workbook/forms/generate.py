@@ -201,7 +201,7 @@ class FormWriter:
         ws.merge_range(DEPT_ROW, LABEL_COL, DEPT_ROW, COL_TEXT, self.spec.owner_line, f["dept"])
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
-        write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}　", f["code"], last_col=self.last)
+        write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}\n", f["code"], last_col=self.last)
         hint = self.spec.hint
         self.hint_height = text_height([(hint, sum(self.widths.values()) * 1.1)])
         ws.set_row(HINT_ROW, self.hint_height)

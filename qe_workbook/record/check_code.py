@@ -49,12 +49,13 @@ def check_code_formula(rows: list[FormRow]) -> str:
 
 
 def write_code_cell(ws: Worksheet, rows: list[FormRow], before: str, fmt: Format, *, last_col: int = LAST_COL) -> None:
-    """The cell beside the stamp line: `before` (the form number), then 校验码 and its five digits; shown across
-    the columns up to `last_col` (a correction form's reference column too), read from its first cell."""
+    """The cell beside the stamp line: `before` (the form number, its line break kept), then 校验码 and its
+    five digits; shown across the columns up to `last_col` (a correction form's reference column too), read
+    from its first cell."""
     blank = form_check_code(lambda _row, _col: None, rows)
     if last_col > LAST_COL:
         ws.merge_range(DATE_ROW, LAST_COL, DATE_ROW, last_col, "", fmt)
-    text = before.replace('"', '""')
+    text = before.replace('"', '""').replace("\n", '"&CHAR(10)&"')
     ws.write_array_formula(CODE_CELL, f'="{text}{LABEL}"&{check_code_formula(rows)}', fmt, f"{before}{LABEL}{blank}")
 
 
