@@ -8,6 +8,7 @@ prefixed with an apostrophe (OWASP's advice for CSV injection).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -29,6 +30,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def number(value: Fraction) -> float:
     """A JSON number whose text is the 2-decimal rounding (float repr of a 2-decimal value)."""
+    if 100 % value.denominator == 0:  # whole hundredths (every score): the float nearest the value itself
+        return value.numerator / value.denominator
     return float(round2(value))
 
 
@@ -135,14 +138,18 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([csv_safe(v) for v in row])
+        writer.writerows([csv_safe(v) for v in row] for row in rows)
 
 
 def frame_csv(path: Path, frame: pd.DataFrame) -> None:
     """detail.csv: the master frame for people (Chinese headings and kinds, 2-decimal points)."""
     shown = display_frame(frame, numbers_as_text=True)
-    write_csv(path, list(shown.columns), shown.itertuples(index=False))
+    columns = [[csv_safe(v) for v in shown[label].tolist()] for label in shown.columns]
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(list(shown.columns))
+    writer.writerows(zip(*columns, strict=True))
+    path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
 
 
 def write_plain_outputs(
