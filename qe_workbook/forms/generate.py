@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -21,6 +20,7 @@ from ..amounts import as_number, canonical
 from ..record.check_code import write_code_cell
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from ..rubric.view import max_label
+from ..workbooks import new_workbook
 from .layout import (
     COL_ID,
     COL_MAX,
@@ -169,7 +169,7 @@ class FormWriter:
         self.reference = reference or {}
 
     def write(self, path: Path, password: str, when: datetime) -> None:
-        wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = new_workbook(path)
         wb.set_properties(
             {
                 "title": self.spec.title,
@@ -566,7 +566,7 @@ def _list_setup(ws: Worksheet, widths: list[int], rows: int, last_col: int) -> N
 
 def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when: datetime) -> Path:
     """发放清单.xlsx: who gets which file, how to reach them, how many cells they fill."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     wb.set_properties({"title": "评价表发放清单", "author": rubric.office, "created": when})
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "font_name": FONT, "text_wrap": True})
     cell = wb.add_format({"border": 1, "font_name": FONT, "text_wrap": True, "valign": "vcenter"})

@@ -15,8 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
 from ..forms.manifest import LockedContent, Manifest, derive, sign, verify
@@ -24,6 +22,7 @@ from ..intake.check_form import read_manifest
 from ..intake.read_form import RawForm, cell_text
 from ..problems import Problem, problem
 from ..rubric import Rubric, Unit
+from ..workbooks import new_workbook
 from .materials import contacts_title
 
 CONTACTS_FORMAT = "qe_workbook-contacts/1"
@@ -64,7 +63,7 @@ def write_contacts(rubric: Rubric, unit: Unit, path: Path, key: bytes, when: dat
     )
     manifest = sign(key, manifest, expected_content(unit))
     password = derive(key, "sheet-password", manifest.form_id)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     wb.set_properties({"title": contacts_title(unit), "author": rubric.office, "created": when})
     for name, value in manifest.rows():
         wb.set_custom_property(f"qe_{name}", value)

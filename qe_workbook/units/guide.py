@@ -13,11 +13,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-
 from ..forms.layout import display_name, display_width
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..rubric.view import max_label
+from ..workbooks import new_workbook
 from .materials import EVIDENCE_DIR, INDEX_FILE, needs_materials
 
 GUIDE_HEADER = ("评价部门", "联系电话", "电子邮箱", "项目编号", "考核要点", "项目内容", "分值", "重点考核内容（附件5）",
@@ -49,7 +48,7 @@ def department_folder(evaluator: Evaluator) -> str:
 
 
 def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     wb.set_properties({"title": f"{unit.name}印证材料报送指引", "author": rubric.office})
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title = wb.add_format({**base, "font_name": "黑体", "font_size": 16, "align": "center"})
@@ -137,7 +136,7 @@ def write_evidence_skeleton(rubric: Rubric, unit: Unit, root: Path) -> Path:
 
 
 def write_index_template(rubric: Rubric, unit: Unit, ev: Evaluator, items: list[Item], path: Path) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
     title = wb.add_format({**base, "font_name": "黑体", "font_size": 14, "align": "center"})
     hint = wb.add_format({**base, "font_size": 10, "font_color": "#404040"})

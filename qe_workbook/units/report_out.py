@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from ..forms.layout import display_name, display_width
 from ..outputs.export import PROBLEM_HEADER, problem_rows, write_csv, write_json
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..rubric import Evaluator, Rubric, Unit
 from ..scoring.self_scores import SELF_SCORES_FILE, SelfScoreBook, SelfScoreValue, write_self_scores
+from ..workbooks import new_workbook
 from .check import MISSING_CODES, Status, UnitsCheck, check_units
 from .contacts import HEADER as CONTACT_HEADER
 from .evidence import EvidenceCheck, check_evidence, evidence_rows
@@ -118,7 +117,7 @@ def _height(values: Sequence[str], widths: Sequence[int]) -> float:
 
 
 def _status_book(path: Path, check: UnitsCheck) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     f = _formats(wb)
     ws = wb.add_worksheet("报送情况")
     rows = status_rows(check)
@@ -131,7 +130,7 @@ def _status_book(path: Path, check: UnitsCheck) -> Path:
 
 
 def _merged_contacts(path: Path, check: UnitsCheck) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     f = _formats(wb)
     ws = wb.add_worksheet("联系人员名单")
     header = ["序号", "被考核单位", *CONTACT_HEADER, "来源文件", "核对"]
@@ -183,7 +182,7 @@ def run_evidence_check(
     with new_run_folder(out_parent) as (tmp, finish):
         write_json(tmp / "problems.json", [p.to_dict() for p in check.problems])
         write_csv(tmp / "problems.csv", PROBLEM_HEADER, problem_rows(check.problems))
-        wb = xlsxwriter.Workbook(str(tmp / EVIDENCE_FILE), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = new_workbook(tmp / EVIDENCE_FILE)
         f = _formats(wb)
         _matrix(wb.add_worksheet("项目×县区"), f, check)
         rows = list(evidence_rows(check))
