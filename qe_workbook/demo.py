@@ -1,6 +1,9 @@
 """`qe demo`: the whole cycle on one machine, in a new folder — keygen; the units' packages, their
 simulated materials and `qe units check`; the evaluation forms, the simulated returns and `qe collect`.
 
+The units' side and the forms' side share nothing but the rubric and the key, so the units' side runs in
+another process (forked, or spawned where there is no fork) while this one writes and collects the forms.
+
 With `self_scoring` (or a rubric that already asks for it) the demo works on its own copy of the
 rubric with self-scoring on (rubric.json in the demo folder): each unit also fills its 自评打分表, and
 the collect run compares the self-scores with the evaluated scores in master.xlsx and the letters.
@@ -8,11 +11,18 @@ the collect run compares the self-scores with the evaluated scores in master.xls
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from .forms.generate import generate_forms
 from .forms.simulate import simulate
+from .intake.isolate import DEFAULT_START
 from .keys import create_key
 from .outputs.run_folder import new_stamped_folder
 from .pipeline import RunReport, run_collect
@@ -36,21 +46,83 @@ class DemoRun:
     report: RunReport
 
 
-def run_demo(rubric: Rubric, out_root: Path, *, seed: int = 2022, self_scoring_from: Path | None = None) -> DemoRun:
+def run_demo(
+    rubric: Rubric,
+    out_root: Path,
+    *,
+    seed: int = 2022,
+    self_scoring_from: Path | None = None,
+    start: str = DEFAULT_START,
+) -> DemoRun:
     """Everything in a new folder under `out_root`. With `self_scoring_from` (the rubric's file), the demo
-    turns self-scoring on in its own copy of that rubric."""
+    turns self-scoring on in its own copy of that rubric. `start`: how the units' side's process starts."""
     folder = new_stamped_folder(out_root)
     if self_scoring_from is not None and not rubric.self_scoring:
         rubric = self_scoring_copy(self_scoring_from, folder / DEMO_RUBRIC)
     key = create_key(folder / "qe.key")
+    units_side = Beside(units_cycle, (rubric, folder, key), start)
+    try:
+        generate_forms(rubric, folder / "forms", key)
+        simulate(rubric, folder / "forms", folder / "returned", seed=seed)
+        units_check = units_side.result()[1] if rubric.self_scoring else None  # the self-scores are read there
+        report = run_collect(folder / "returned", rubric, key, folder / "results", units_check=units_check)
+        units, units_folder = units_side.result()
+    finally:
+        units_side.stop()
+    return DemoRun(folder, rubric, units, units_folder, report)
+
+
+def units_cycle(rubric: Rubric, folder: Path, key: bytes) -> tuple[UnitsCheck, Path]:
+    """The units' packages, their simulated materials and `qe units check` on what they sent."""
     generate_packages(rubric, folder / "units", key)
     simulate_units(rubric, folder / "units", folder / "units-received")
-    units, units_folder = run_units_check(folder / "units-received", rubric, key, folder / "units-check")
-    generate_forms(rubric, folder / "forms", key)
-    simulate(rubric, folder / "forms", folder / "returned", seed=seed)
-    units_check = units_folder if rubric.self_scoring else None
-    report = run_collect(folder / "returned", rubric, key, folder / "results", units_check=units_check)
-    return DemoRun(folder, rubric, units, units_folder, report)
+    return run_units_check(folder / "units-received", rubric, key, folder / "units-check")
+
+
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """fn(*args) computed in another process while this one goes on (forked, or spawned: then fn, its
+    arguments and its result pickle). The process ignores Ctrl-C: this one handles it and `stop` ends the
+    other (SIGTERM: a run folder being written there is cleaned up)."""
+
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], start: str) -> None:
+        context = multiprocessing.get_context(start)
+        self._answers, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_answer, args=(sender, fn, args))  # type: ignore[attr-defined]
+        self._process.start()
+        sender.close()
+        self._value: tuple[T] | None = None
+
+    def result(self) -> T:
+        """What fn returned (waiting for it); a failure there is raised here as a RuntimeError with its traceback."""
+        if self._value is None:
+            try:
+                ok, value = self._answers.recv()
+            except EOFError:
+                ok, value = False, f"the process ended without an answer (exit code {self._process.exitcode})"
+            self._process.join()
+            if not ok:
+                raise RuntimeError(value)
+            self._value = (value,)
+        return self._value[0]
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answers.close()
+
+
+def _answer(sender: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        answer: tuple[bool, Any] = (True, fn(*args))
+    except Exception:
+        answer = (False, traceback.format_exc())
+    sender.send(answer)
+    sender.close()
 
 
 def self_scoring_copy(source: Path, path: Path) -> Rubric:

@@ -23,7 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.demo import run_demo
+from qe_workbook.demo import Beside, run_demo
+from qe_workbook.intake.isolate import DEFAULT_START
 from qe_workbook.intake.receipts import REGISTER_XLSX
 from qe_workbook.rubric import Rubric, Unit
 from qe_workbook.units import check as check_module
@@ -288,8 +289,12 @@ def test_a_defect_is_an_internal_error_and_the_run_goes_on(
     assert "an injected defect" in (folder / "error.log").read_text(encoding="utf-8")
 
 
-def test_the_demo_units_are_all_received_and_their_self_scores_compared(tmp_path: Path, rubric_2022: Rubric) -> None:
-    demo = run_demo(rubric_2022, tmp_path, self_scoring_from=ROOT / "rubric.json")
+@pytest.mark.parametrize("start", sorted({DEFAULT_START, "spawn"}))
+def test_the_demo_units_are_all_received_and_their_self_scores_compared(
+    tmp_path: Path, rubric_2022: Rubric, start: str
+) -> None:
+    """The units' side runs in another process, started as on this system and as on Windows (spawned)."""
+    demo = run_demo(rubric_2022, tmp_path, self_scoring_from=ROOT / "rubric.json", start=start)
     assert demo.rubric.self_scoring and (demo.folder / "rubric.json").is_file()
     assert demo.units.clean  # the tables were made today and filled with dates of 2023: only that is said
     assert {p.code for p in demo.units.problems} == {"VALUE_DATE_BEFORE_ISSUE"}
@@ -301,6 +306,18 @@ def test_the_demo_units_are_all_received_and_their_self_scores_compared(tmp_path
     sheets = openpyxl.load_workbook(demo.report.folder / "master.xlsx", read_only=True).sheetnames
     assert {"自评对比", "自评对比明细"} <= set(sheets)
     assert not any(p.code.startswith("SELF_SCORES") for p in demo.report.problems)
+
+
+def test_a_failure_beside_the_demo_is_raised_here_with_its_traceback() -> None:
+    side = Beside(int, ("七",), DEFAULT_START)
+    try:
+        with pytest.raises(RuntimeError, match="ValueError: invalid literal for int"):
+            side.result()
+    finally:
+        side.stop()
+    side = Beside(int, ("7",), DEFAULT_START)
+    assert side.result() == 7
+    side.stop()
 
 
 def test_a_contact_list_resaved_by_libreoffice_keeps_its_signature(
