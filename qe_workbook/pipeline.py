@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from .documents.release_scan import scan_remarks
-from .documents.reports import write_reports
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
@@ -113,11 +112,12 @@ def run_collect(
                               appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
                               previous=yoy, self_scores=own)  # fmt: skip
         plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents = (
-            write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed, self_scores=own)
-            if reports
-            else []
-        )
+        documents: list[Path] = []
+        if reports:  # python-docx is loaded only by a run that writes documents
+            from .documents.reports import write_reports
+
+            documents = write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed,
+                                      self_scores=own)  # fmt: skip
         kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)

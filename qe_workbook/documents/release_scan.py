@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..feedback.fed_back import WORDING_SHEET, FedBackList
 from ..problems import Problem, problem
 from ..scoring.frame import plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # (what it is, pattern); digits may not continue on either side, so a number inside a longer one
 # (an ID number holds eleven digits that look like a mobile number) is not found twice.

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from ..problems import Problem, os_error_text, problem
 
 
@@ -21,6 +19,8 @@ def table_rows(
 
     An unreadable file or a missing heading is one `unreadable` problem and no rows.
     """
+    import openpyxl  # here, not at the top: most runs read no register
+
     src = str(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
