@@ -6,7 +6,7 @@ with '=' stays text and never becomes a formula.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical, round2
 from ..followup.common import common_problems
@@ -37,51 +36,8 @@ from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
 from .self_score_sheet import SHEET as SELF_SCORE_SHEET
 from .self_score_sheet import SUMMARY_HEADER as SELF_SCORE_SUMMARY
 from .self_score_sheet import write_self_score_sheets
+from .table_sheet import Styles, TableWorksheet, shown
 from .year_over_year import YearOverYear
-
-
-class TableWorksheet(Worksheet):
-    """A worksheet for big tables, written with xlsxwriter's own structures but without its general
-    per-cell path: formatted text, number and blank cells go into the sheet XML straight (no attribute
-    lists, no escaping of what never needs it), text is stored by `text`, each distinct date converted
-    once. The same bytes in a fraction of the time on a sheet of half a million cells; every other cell
-    takes the general path."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.days: dict[Any, float] = {}
-
-    def text(self, row: int, col: int, string: str, fmt: Any) -> None:
-        """A text cell of a row whose dimensions `Sheets.table` checks once (write_string checks each cell)."""
-        if len(string) > SHORT_STRING:  # may need truncating to Excel's limit: the general path
-            self._write_string(row, col, string, fmt)
-        else:
-            self.table[row][col] = CellStringTuple(self.str_table._get_shared_string_index(string), fmt)
-
-    def _convert_date_time(self, dt_obj: Any) -> Any:
-        if dt_obj not in self.days:
-            self.days[dt_obj] = super()._convert_date_time(dt_obj)
-        return self.days[dt_obj]
-
-    def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        kind, fmt = cell.__class__, cell.format
-        if fmt is None or self.constant_memory:
-            super()._write_cell(row, col, cell)
-        elif kind is CellStringTuple:  # a shared string's index
-            self.fh.write(
-                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s"><v>{cell.string}</v></c>'
-            )
-        elif kind is CellNumberTuple or kind is CellDatetimeTuple:
-            self.fh.write(
-                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"><v>{cell.number:.16G}</v></c>'
-            )
-        elif kind is CellBlankTuple:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
-        else:
-            super()._write_cell(row, col, cell)
-
-
-SHORT_STRING = 16383  # characters: fewer than Excel's 32,767 UTF-16 units, whatever the characters
 
 
 class Sheets:
@@ -97,9 +53,16 @@ class Sheets:
         self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
         self.note = wb.add_format({**font, "text_wrap": True})
+        self.styles = Styles(self.text, self.num, self.int, self.date)
 
     def sheet(self, name: str) -> Worksheet:
-        """A new worksheet for tables (see `TableWorksheet`)."""
+        """A new worksheet whose tables are streamed (see `TableWorksheet`).
+
+        A workbook of such sheets numbers its styles at the first one, in the order the sheets first
+        use them (streamed cells take their style when written, the others when the workbook closes)."""
+        if not self.wb.worksheets():
+            for fmt in (self.title, self.head, self.int, self.text, self.num, self.note):
+                fmt._get_xf_index()
         return self.wb.add_worksheet(name, worksheet_class=TableWorksheet)
 
     def table(
@@ -114,41 +77,15 @@ class Sheets:
         ws.write_row(first_row, 0, header, self.head)
         if widths:
             ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
-        fast = self.writers(ws, ws.text if isinstance(ws, TableWorksheet) else ws._write_string)
-        slow = self.writers(ws, ws._write_string)
+        if isinstance(ws, TableWorksheet) and ws.streams():
+            return ws.stream_rows(first_row + 1, rows, self.styles, widths)
         row = first_row
         for row, values in enumerate(rows, start=first_row + 1):
             if widths:
-                shown = [(v if v.__class__ is str else _shown(v), w) for v, w in zip(values, widths, strict=False)]
-                ws.set_row(row, text_height(shown))
-            # the row's dimensions checked once for all its cells (`TableWorksheet.text` does not check)
-            writers = (
-                fast
-                if values and not ws._check_dimensions(row, 0) | ws._check_dimensions(row, len(values) - 1)
-                else slow
-            )
+                ws.set_row(row, text_height([(shown(v), w) for v, w in zip(values, widths, strict=False)]))
             for col, value in enumerate(values):
-                writers.get(type(value), self.cell)(ws, row, col, value)
+                self.cell(ws, row, col, value)
         return row
-
-    def writers(
-        self, ws: Worksheet, text: Callable[[int, int, str, Any], Any]
-    ) -> dict[type, Callable[[Worksheet, int, int, Any], Any]]:
-        """The writer of each common cell type, found by exact type (`cell` decides the rest the same way);
-        xlsxwriter's undecorated writers, as row and column are always numbers here."""
-        return {
-            str: lambda _ws, row, col, value: text(row, col, value, self.text),
-            int: lambda _ws, row, col, value: ws._write_number(row, col, value, self.int),
-            float: lambda _ws, row, col, value: (
-                ws._write_number(row, col, value, self.num)
-                if value == value
-                else ws._write_blank(row, col, None, self.text)
-            ),
-            type(None): lambda _ws, row, col, _value: ws._write_blank(row, col, None, self.text),
-            bool: self.cell,
-            Decimal: self.cell,
-            Fraction: self.cell,
-        }
 
     def cell(self, ws: Worksheet, row: int, col: int, value: Any) -> None:
         if value is None or (isinstance(value, float) and value != value):
@@ -165,17 +102,6 @@ class Sheets:
             ws.write_datetime(row, col, value, self.date)
         else:
             ws.write_string(row, col, str(value), self.text)
-
-
-def _shown(value: Any) -> str:
-    """A cell's text as it shows (for sizing its row)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (Decimal, Fraction, float)):
-        return f"{float(value):.2f}"
-    if isinstance(value, date):
-        return "2000-01-01"
-    return str(value)
 
 
 def write_master(
