@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import RGBColor
-
-from ..documents.official_docx import (
-    BODY_SIZE,
-    INDENT,
-    SUBHEADING_FONT,
-    OfficialDocument,
-    chinese_number,
-    set_fonts,
-)
+from ..documents.official_docx import OfficialDocument, chinese_number
 from ..rubric import Rubric, Unit
 from .materials import MAX_CASES, REPORT_MAX_CHARS, report_title
 
-HINT_COLOR = RGBColor(0x80, 0x80, 0x80)
+HINT_COLOR = "808080"
 CASES_HEADING = "附件：质量安全和质量发展工作典型案例（不超过{n}个）"
 
 
@@ -69,10 +59,8 @@ def write_report_template(rubric: Rubric, unit: Unit, path: Path) -> Path:
             hint(doc, "【请在此填写。】")
     doc.line("")
     for text in (f"{unit.full_name}（盖章）", "年    月    日"):
-        paragraph = doc.doc.add_paragraph(text)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.right_indent = 2 * INDENT
-    doc.doc.add_page_break()
+        doc.right_line(text)
+    doc.page_break()
     doc.heading(CASES_HEADING.format(n=chinese_number(MAX_CASES)))
     for n in range(1, MAX_CASES + 1):
         doc.subheading(f"案例{chinese_number(n)}：【案例标题】")
@@ -82,8 +70,4 @@ def write_report_template(rubric: Rubric, unit: Unit, path: Path) -> Path:
 
 def hint(doc: OfficialDocument, text: str) -> None:
     """A grey 楷体 hint paragraph, for the unit to replace."""
-    paragraph = doc.doc.add_paragraph()
-    paragraph.paragraph_format.first_line_indent = INDENT
-    run = paragraph.add_run(text)
-    set_fonts(run, SUBHEADING_FONT, BODY_SIZE)
-    run.font.color.rgb = HINT_COLOR
+    doc.hint(text, HINT_COLOR)
