@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,18 +91,19 @@ def write_feedback(
         f"根据《{rubric.title}》，经自我评价、部门打分和综合考评，"
         f"现将你单位{rubric.year}年度政府质量工作考核结果反馈如下。"
     )
+    losses, short = _score_losses(unit), unit.shortfalls()  # each read by several sections
     doc.heading("一、考核结果")
     _result(doc, rubric, results, unit)
     for note in notes:
         doc.paragraph(note)
     doc.heading("二、失分情况")
-    lost = _losses(doc, rubric, unit, told)
+    lost = _losses(doc, losses, short, told)
     if self_scores is not None:
         from .self_score_docx import self_score_section  # it builds on this module's helpers
 
         self_score_section(doc, self_scores, unit.unit)
     doc.heading("三、扣分、加分和否决情况")
-    _deductions_bonus_veto(doc, rubric, unit, told)
+    _deductions_bonus_veto(doc, rubric, unit, told, short)
     if followed is not None:
         doc.heading("四、上年反馈问题整改情况")
         doc.paragraph(followed.sentence)
@@ -110,12 +112,12 @@ def write_feedback(
             doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], rows,
                       widths_mm=FOLLOWED_WIDTHS, size=TABLE_SIZE, left={0, 1, 2}, split_rows=True)  # fmt: skip
     doc.heading(f"{'五' if followed is not None else '四'}、改进建议")
-    _improvement(doc, rubric, unit, told)
+    _improvement(doc, rubric, losses, told)
     if lost:
         doc.attachment_note([ATTACHMENT])
     doc.signature(rubric.office_full_name, issued)
     if lost:
-        _attachment(doc, rubric, unit, told)
+        _attachment(doc, rubric, unit, told, short)
     return doc.save(path)
 
 
@@ -162,14 +164,19 @@ def _standing(rubric: Rubric, unit: UnitResult, capped: bool) -> str:
 
 def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
     """Score items short of full marks, largest loss first (ties in the plan's order)."""
-    pairs = [(s, s.lost) for s in unit.items if s.item.kind is Kind.SCORE and s.lost]
-    return sorted(((s, lost) for s, lost in pairs if lost is not None), key=lambda pair: -pair[1])
+    pairs = [(s, lost) for s in unit.items if s.item.kind is Kind.SCORE for lost in [s.lost] if lost]
+    return sorted(pairs, key=lambda pair: -pair[1])
 
 
-def _losses(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> bool:
-    """The lost points by area, and the items that lost most; returns whether the attachment lists anything."""
-    losses = _score_losses(unit)
-    attached = any(s.item.id in told for s in unit.shortfalls())
+def _losses(
+    doc: OfficialDocument,
+    losses: list[tuple[ItemScore, Fraction]],
+    short: list[ItemScore],
+    told: Mapping[str, FedBack],
+) -> bool:
+    """The lost points by area, and the items that lost most (`losses`, of the `short` ones); returns whether
+    the attachment lists anything."""
+    attached = any(s.item.id in told for s in short)
     if not losses:
         doc.paragraph("各评分项目均未失分。")
         return attached
@@ -201,7 +208,7 @@ def _loss_row(s: ItemScore, lost: Fraction, said: FedBack) -> list[str]:
 
 
 def _deductions_bonus_veto(
-    doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]
+    doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack], short: list[ItemScore]
 ) -> None:
     """The deduction and bonus totals always; the items behind them as far as they are fed back (a bonus's
     wording only where the office wrote one)."""
@@ -229,7 +236,7 @@ def _deductions_bonus_veto(
     else:
         parts.append("未触发否决项。")
     doc.paragraph("你单位" + "".join(parts))
-    joint = [s for s in unit.shortfalls() if len(s.sources) > 1]
+    joint = [s for s in short if len(s.sources) > 1]
     if joint:
         doc.paragraph(f"由两个部门共同评价的项目，两个部门分别打分，{JOINT_RULE_LABELS[rubric.grading.joint]}。")
 
@@ -239,9 +246,10 @@ def _bonus(s: ItemScore, said: FedBack) -> str:
     return f"{short_text(s.item)}，加{num(s.points or 0)}{wording}"
 
 
-def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> None:
+def _improvement(
+    doc: OfficialDocument, rubric: Rubric, losses: list[tuple[ItemScore, Fraction]], told: Mapping[str, FedBack]
+) -> None:
     """Where to start: the areas that lost most, and the evaluators' own suggestions."""
-    losses = _score_losses(unit)
     weakest = []
     for area in rubric.areas:
         lost = sum((lost for s, lost in losses if s.item.area == area.id), Fraction(0))
@@ -256,7 +264,7 @@ def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: 
             f"（{chinese_number(n)}）聚焦薄弱领域。你单位{names}领域失分率较高，"
             "请对照失分项目逐项分析原因，明确责任单位和完成时限，补齐短板。"
         )
-    advice = _suggestions(unit, told)
+    advice = _suggestions(losses, told)
     if advice:
         n += 1
         doc.paragraph(f"（{chinese_number(n)}）落实评价部门建议。" + "；".join(advice) + "。")
@@ -267,10 +275,10 @@ def _improvement(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: 
     )
 
 
-def _suggestions(unit: UnitResult, told: Mapping[str, FedBack]) -> list[str]:
+def _suggestions(losses: list[tuple[ItemScore, Fraction]], told: Mapping[str, FedBack]) -> list[str]:
     """The distinct 建议… clauses of what is fed back on the items that lost most."""
     found: list[str] = []
-    for s, _ in _score_losses(unit):
+    for s, _ in losses:
         said = told.get(s.item.id)
         for clause in re.findall(r"建议([^。；;]+)", said.text if said else ""):
             clause = clause.strip("，, ")
@@ -279,24 +287,40 @@ def _suggestions(unit: UnitResult, told: Mapping[str, FedBack]) -> list[str]:
     return found[:SUGGESTIONS]
 
 
-def _attachment(doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack]) -> None:
-    """Every item fed back where points were lost (or the veto fired), by area, with each evaluator's own entry
-    and the remark as fed back."""
+def _attachment(
+    doc: OfficialDocument, rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack], short: list[ItemScore]
+) -> None:
+    """Every item fed back where points were lost (or the veto fired: the `short` ones), by area, with each
+    evaluator's own entry and the remark as fed back."""
     doc.attachment(f"{unit.unit}{ATTACHMENT}")
+    by_area: dict[str, list[ItemScore]] = {}
+    for s in short:
+        if s.item.id in told:
+            by_area.setdefault(s.item.area, []).append(s)
     for area in rubric.areas:
-        lost = [s for s in unit.shortfalls() if s.item.area == area.id and s.item.id in told]
+        lost = by_area.get(area.id)
         if not lost:
             continue
         rows = []
         for s in lost:
+            points_lost = s.lost
+            result = fmt2(points_lost) if points_lost is not None else "否决"
             for n, src in enumerate(s.sources):
-                entered = {Kind.DEDUCTION: f"{src.raw}次", Kind.VETO: f"{src.raw}"}.get(s.item.kind, fmt2(src.value))
-                result = fmt2(s.lost) if s.lost is not None else "否决"
+                entered = _entered(s.item.kind, src.raw, src.value)
                 rows.append([f"{glue(s.item.id)} {short_text(s.item)}", _max_text(s.item), entered, result,
                              src.evaluator, told[s.item.id].remark_for(src.evaluator, n == 0)])  # fmt: skip
         doc.caption(area.name)
         doc.table(["项目", "满分", "所评", "失分", "评价部门", "评价说明"], rows, widths_mm=ATTACHMENT_WIDTHS,
                   size=TABLE_SIZE, left={0, 5})  # fmt: skip
+
+
+def _entered(kind: Kind, raw: str, value: Decimal) -> str:
+    """What an evaluator entered: a count of deductions, the veto's 是/否, else the score."""
+    if kind is Kind.DEDUCTION:
+        return f"{raw}次"
+    if kind is Kind.VETO:
+        return f"{raw}"
+    return fmt2(value)
 
 
 def _max_text(item: Item) -> str:
