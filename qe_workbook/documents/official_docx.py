@@ -220,6 +220,58 @@ def _font_fallbacks(doc: docx.document.Document) -> None:
     main.relate_to(Part(old.partname, old.content_type, blob, old.package), RT.FONT_TABLE)
 
 
+@dataclass(frozen=True)
+class _TableParts:
+    """A table's start (properties, grid, header row) and an empty body row, made once per process for each
+    kind of table and copied into every document (never changed themselves)."""
+
+    start: etree._Element
+    row: etree._Element
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def of(header: tuple[str, ...], widths: tuple[str, ...], fixed: bool, split: bool, left: frozenset[int],
+           size: Length) -> _TableParts:  # fmt: skip
+        table = etree.Element(W + "tbl", nsmap={"w": W[1:-1]})
+        properties = _sub(table, "tblPr")
+        _sub(properties, "tblStyle", val="TableGrid")
+        _sub(properties, "tblW", type="auto", w="0")
+        _sub(properties, "jc", val="center")
+        if fixed:
+            _sub(properties, "tblLayout", type="fixed")
+        _sub(properties, "tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0",
+             noVBand="1", val="04A0")  # fmt: skip
+        grid = _sub(table, "tblGrid")
+        for width in widths:
+            _sub(grid, "gridCol", w=width)
+        head = _row(table, widths, header=True, split=split, left=frozenset(), size=size)
+        for run, value in zip(head.iter(W + "r"), header, strict=True):
+            _text(run, value)
+        body = _row(table, widths, header=False, split=split, left=left, size=size)
+        table.remove(body)
+        return _TableParts(table, body)
+
+
+def _row(table: etree._Element, widths: tuple[str, ...], *, header: bool, split: bool, left: frozenset[int],
+         size: Length) -> etree._Element:  # fmt: skip
+    """A row of empty runs in the cells' fonts, alignments and widths."""
+    row = _sub(table, "tr")
+    properties = _sub(row, "trPr")
+    if not split:
+        _sub(properties, "cantSplit")
+    if header:
+        _sub(properties, "tblHeader")
+    for col, width in enumerate(widths):
+        cell = _sub(row, "tc")
+        _sub(_sub(cell, "tcPr"), "tcW", type="dxa", w=width)
+        paragraph = _sub(_sub(cell, "p"), "pPr")
+        _keep(paragraph, True if header else None)
+        _sub(paragraph, "spacing", line="240", lineRule="auto")
+        _sub(paragraph, "jc", val="left" if col in left else "center")
+        _fonts(_sub(paragraph.getparent(), "r"), HEADING_FONT if header else BODY_FONT, size)
+    return row
+
+
 class OfficialDocument:
     """A document in the 公文 layout, written paragraph by paragraph."""
 
@@ -322,48 +374,15 @@ class OfficialDocument:
             if widths_mm
             else [str(Emu(self._template.text_width // cols).twips)] * cols
         )
-        table = _sub(self._body, "tbl")
-        properties = _sub(table, "tblPr")
-        _sub(properties, "tblStyle", val="TableGrid")
-        _sub(properties, "tblW", type="auto", w="0")
-        _sub(properties, "jc", val="center")
-        if widths_mm:
-            _sub(properties, "tblLayout", type="fixed")
-        _sub(properties, "tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0",
-             noVBand="1", val="04A0")  # fmt: skip
-        grid = _sub(table, "tblGrid")
-        for width in widths:
-            _sub(grid, "gridCol", w=width)
-        head = self._row(table, widths, header=True, split=split_rows, size=size)
-        for run, value in zip(head.iter(W + "r"), header, strict=True):
-            _text(run, value)
-        body = self._row(table, widths, header=False, split=split_rows, left=left, size=size)
+        parts = _TableParts.of(tuple(header), tuple(widths), bool(widths_mm), split_rows, frozenset(left or ()), size)
+        table = copy.deepcopy(parts.start)
         for values in rows:  # each row a copy of one made once: the same XML, built far faster
-            row = copy.deepcopy(body)
+            row = copy.deepcopy(parts.row)
             for run, value in zip(row.iter(W + "r"), values, strict=True):
                 _text(run, value)
             table.append(row)
-        table.remove(body)
+        self._body.append(table)
         self._paragraph()
-
-    def _row(self, table: etree._Element, widths: list[str], *, header: bool, split: bool,
-             left: set[int] | None = None, size: Length = SMALL_SIZE) -> etree._Element:  # fmt: skip
-        """A row of empty runs in the cells' fonts, alignments and widths."""
-        row = _sub(table, "tr")
-        properties = _sub(row, "trPr")
-        if not split:
-            _sub(properties, "cantSplit")
-        if header:
-            _sub(properties, "tblHeader")
-        for col, width in enumerate(widths):
-            cell = _sub(row, "tc")
-            _sub(_sub(cell, "tcPr"), "tcW", type="dxa", w=width)
-            paragraph = _sub(_sub(cell, "p"), "pPr")
-            _keep(paragraph, True if header else None)
-            _sub(paragraph, "spacing", line="240", lineRule="auto")
-            _sub(paragraph, "jc", val="left" if left and col in left else "center")
-            _fonts(_sub(paragraph.getparent(), "r"), HEADING_FONT if header else BODY_FONT, size)
-        return row
 
     def caption(self, text: str) -> None:
         """A table's title, centred in 黑体 四号, kept with its table."""
