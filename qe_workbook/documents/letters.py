@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from ..rectify.previous import Followed
     from ..scoring.self_scores import Comparison
 
-LETTERS_PER_WORKER = 12  # with fewer letters a process each, starting the processes costs more than it saves
+# With fewer letters a process each, starting the processes costs more than it saves: a letter takes some 20 ms,
+# a forked worker starts at once, a spawned one first imports the libraries (about a second of processor time).
+LETTERS_PER_WORKER = {"fork": 12, "spawn": 64}
 MAX_WORKERS = 4
 
 
@@ -55,7 +57,9 @@ def write_letters(
 ) -> list[Path]:
     """Write the letters (by default on up to MAX_WORKERS cores when there are enough); their paths in order."""
     if workers is None:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(letters) // LETTERS_PER_WORKER)
+        workers = min(
+            os.cpu_count() or 1, MAX_WORKERS, len(letters) // LETTERS_PER_WORKER.get(start, LETTERS_PER_WORKER["spawn"])
+        )
     if workers < 2:
         return write_share(letters, rubric, results, issued, stage, self_scores)
     shares = [list(letters[n::workers]) for n in range(workers)]
