@@ -2,8 +2,9 @@
 
 Each letter is independent of the others: with enough of them, worker processes (forked where fork
 exists, spawned elsewhere: all they receive pickles) each write a share, and the files are the same as
-written one after another here. The workers ignore Ctrl-C: it is this process's to handle, and leaving
-the pool (interrupted, failed or done) ends them at once (`Pool.terminate`).
+written one after another here; this process meanwhile writes the run's other documents. The workers
+ignore Ctrl-C: it is this process's to handle, and leaving the pool (interrupted, failed or done) ends
+them at once (`Pool.terminate`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,20 +55,24 @@ def write_letters(
     *,
     workers: int | None = None,
     start: str = DEFAULT_START,
+    meanwhile: Callable[[], list[Path]] = list,
 ) -> list[Path]:
-    """Write the letters (by default on up to MAX_WORKERS cores when there are enough); their paths in order."""
+    """Write the letters (by default on up to MAX_WORKERS cores when there are enough); their paths in order,
+    then those of `meanwhile`: the run's other documents, written here while the workers write the letters."""
     if workers is None:
         workers = min(
             os.cpu_count() or 1, MAX_WORKERS, len(letters) // LETTERS_PER_WORKER.get(start, LETTERS_PER_WORKER["spawn"])
         )
     if workers < 2:
-        return write_share(letters, rubric, results, issued, stage, self_scores)
+        return write_share(letters, rubric, results, issued, stage, self_scores) + meanwhile()
     shares = [list(letters[n::workers]) for n in range(workers)]
     with multiprocessing.get_context(start).Pool(workers, initializer=_leave_ctrl_c_to_parent) as pool:
-        pool.starmap(
+        pending = pool.starmap_async(
             write_share, [(share, rubric, results, issued, stage, self_scores) for share in shares], chunksize=1
         )
-    return [letter.path for letter in letters]
+        others = meanwhile()
+        pending.get()
+    return [letter.path for letter in letters] + others
 
 
 def write_share(

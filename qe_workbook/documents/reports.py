@@ -85,11 +85,14 @@ def write_reports(
         )
         for u in results.by_rank()
     ]
-    written = write_letters(letters, rubric, results, issued, stage, self_scores)
-    written.append(write_notice(folder / notice_name(rubric), rubric, results, issued, stage))
-    written += write_public_list(folder, rubric, results, issued, stage)
-    found = common_problems(rubric, results, told)
-    return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
+
+    def others() -> list[Path]:
+        written = [write_notice(folder / notice_name(rubric), rubric, results, issued, stage)]
+        written += write_public_list(folder, rubric, results, issued, stage)
+        found = common_problems(rubric, results, told)
+        return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
+
+    return write_letters(letters, rubric, results, issued, stage, self_scores, meanwhile=others)
 
 
 def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:
