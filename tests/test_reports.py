@@ -108,16 +108,25 @@ def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Pa
 def test_letters_written_by_worker_processes_are_the_same(
     tmp_path: Path, run: RunReport, small_rubric: Rubric, start: str
 ) -> None:
-    """Two worker processes (forked, or spawned as on Windows) write the very same files as this process alone."""
+    """Two worker processes (forked, or spawned as on Windows) write the very same files as this process alone,
+    which meanwhile writes the other documents (their paths follow the letters')."""
     units = [u.unit for u in run.results.by_rank()]
     alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
     shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
     (tmp_path / "alone").mkdir()
     (tmp_path / "shared").mkdir()
     assert write_letters(alone, small_rubric, run.results, ISSUED, "初稿", workers=1) == [x.path for x in alone]
-    assert write_letters(shared, small_rubric, run.results, ISSUED, "初稿", workers=2, start=start) == [
-        x.path for x in shared
-    ]
+    other = tmp_path / "other.txt"
+
+    def meanwhile() -> list[Path]:
+        other.write_text("written meanwhile", encoding="utf-8")
+        return [other]
+
+    written = write_letters(
+        shared, small_rubric, run.results, ISSUED, "初稿", workers=2, start=start, meanwhile=meanwhile
+    )
+    assert written == [*(x.path for x in shared), other]
+    assert other.read_text(encoding="utf-8") == "written meanwhile"
     for one, other in zip(alone, shared, strict=True):
         with zipfile.ZipFile(one.path) as a, zipfile.ZipFile(other.path) as b:
             assert a.namelist() == b.namelist()
