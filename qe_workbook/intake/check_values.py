@@ -92,25 +92,39 @@ def _where(r: FormRow) -> dict[str, Any]:
 
 def _entry(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Problem], allow_partial: bool) -> Entry:
     item = r.item
-    cell, remark_cell = r.score_cell, r.remark_cell
-    at: dict[str, Any] = {"file": file, "sheet": sheet, "cell": cell, **_where(r)}
-    value_raw = raw.cell(r.row, COL_SCORE)
-    remark = _remark(raw, r, sheet, file, problems)
+    line = raw.grid[r.row] if 0 <= r.row < len(raw.grid) else ()
+    value_raw = line[COL_SCORE] if len(line) > COL_SCORE else None
+    formulas = raw.scan.formulas
+    remark = _remark(line[COL_REMARK] if len(line) > COL_REMARK else None, r, sheet, file, problems, formulas)
+    where = _Where(r, sheet, file)
     value: Decimal | None = None
-    if (r.row, COL_SCORE) in raw.scan.formulas:
-        problems.append(problem("VALUE_FORMULA", **at, result=cell_text(value_raw) or "空"))
+    if formulas and (r.row, COL_SCORE) in formulas:
+        problems.append(problem("VALUE_FORMULA", **where.at(), result=cell_text(value_raw) or "空"))
     elif is_blank(value_raw):
-        problems.append(problem("VALUE_EMPTY", **at, severity=Severity.WARNING if allow_partial else None))
+        problems.append(problem("VALUE_EMPTY", **where.at(), severity=Severity.WARNING if allow_partial else None))
     elif item.kind is Kind.VETO:
-        value = _veto(value_raw, at, problems)
+        value = _veto(value_raw, where, problems)
     else:
-        value = _number(value_raw, r, at, problems)
+        value = _number(value_raw, r, where, problems)
     if value is not None and not remark and _falls_short(r, value):
         shortfall: dict[str, Any] = {"value": canonical(value)} if item.kind is not Kind.VETO else {}
         if item.kind is Kind.SCORE:
             shortfall["max"] = canonical(item.max)
-        problems.append(problem(_REMARK_MISSING[item.kind], **{**at, "cell": remark_cell}, **shortfall))
-    return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, cell, remark_cell)
+        problems.append(problem(_REMARK_MISSING[item.kind], **{**where.at(), "cell": r.remark_cell}, **shortfall))
+    return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, r.score_cell, r.remark_cell)
+
+
+class _Where:
+    """Where a value problem is: built only when there is one (most rows have none)."""
+
+    __slots__ = ("file", "row", "sheet")
+
+    def __init__(self, row: FormRow, sheet: str, file: str) -> None:
+        self.row, self.sheet, self.file = row, sheet, file
+
+    def at(self, remark: bool = False) -> dict[str, Any]:
+        r = self.row
+        return {"file": self.file, "sheet": self.sheet, "cell": r.remark_cell if remark else r.score_cell, **_where(r)}
 
 
 def _falls_short(r: FormRow, value: Decimal) -> bool:
@@ -119,67 +133,73 @@ def _falls_short(r: FormRow, value: Decimal) -> bool:
     return r.item.kind in (Kind.DEDUCTION, Kind.VETO) and value > 0
 
 
-def _veto(value: Any, at: dict[str, Any], problems: list[Problem]) -> Decimal | None:
+def _veto(value: Any, where: _Where, problems: list[Problem]) -> Decimal | None:
     text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else None
     if text == VETO_YES:
         return Decimal(1)
     if text == VETO_NO:
         return Decimal(0)
-    problems.append(problem("VALUE_VETO_INVALID", **at, value=cell_text(value)))
+    problems.append(problem("VALUE_VETO_INVALID", **where.at(), value=cell_text(value)))
     return None
 
 
-def _number(value: Any, r: FormRow, at: dict[str, Any], problems: list[Problem]) -> Decimal | None:
+def _number(value: Any, r: FormRow, where: _Where, problems: list[Problem]) -> Decimal | None:
     item = r.item
     if isinstance(value, str):
         number = parse_text_number(unicodedata.normalize("NFKC", value))
     elif isinstance(value, (date, datetime, timedelta)):
-        problems.append(problem("VALUE_IS_DATE", **at, value=cell_text(value)))
+        problems.append(problem("VALUE_IS_DATE", **where.at(), value=cell_text(value)))
         return None
     else:
         number = from_cell(value)
     if number is None:
         if item.kind is Kind.DEDUCTION:
-            problems.append(problem("VALUE_EVENTS_NOT_NUMBER", **at, value=cell_text(value)[:30]))
+            problems.append(problem("VALUE_EVENTS_NOT_NUMBER", **where.at(), value=cell_text(value)[:30]))
         elif "满分" in str(value):
             problems.append(
-                problem("VALUE_FULL_MARKS_WORD", **at, value=cell_text(value)[:30], max=canonical(item.max))
+                problem("VALUE_FULL_MARKS_WORD", **where.at(), value=cell_text(value)[:30], max=canonical(item.max))
             )
         else:
-            problems.append(problem("VALUE_NOT_NUMBER", **at, value=cell_text(value)[:30]))
+            problems.append(problem("VALUE_NOT_NUMBER", **where.at(), value=cell_text(value)[:30]))
         return None
-    shown = canonical(number)
     if number < 0:
         below = "VALUE_EVENTS_BELOW_ZERO" if item.kind is Kind.DEDUCTION else "VALUE_BELOW_ZERO"
-        problems.append(problem(below, **at, value=shown))
+        problems.append(problem(below, **where.at(), value=canonical(number)))
         return None
     if item.kind is Kind.DEDUCTION:
         if number != number.to_integral_value():
-            problems.append(problem("VALUE_EVENTS_NOT_WHOLE", **at, value=shown))
+            problems.append(problem("VALUE_EVENTS_NOT_WHOLE", **where.at(), value=canonical(number)))
             return None
         return number
     if number > item.max:
-        problems.append(problem("VALUE_ABOVE_MAX", **at, value=shown, max=canonical(item.max)))
+        problems.append(problem("VALUE_ABOVE_MAX", **where.at(), value=canonical(number), max=canonical(item.max)))
         return None
-    if decimal_places(number) > 2:
-        problems.append(problem("VALUE_TOO_PRECISE", **at, value=shown))
+    if _places_above_two(number):
+        problems.append(problem("VALUE_TOO_PRECISE", **where.at(), value=canonical(number)))
         return None
     return number
 
 
-def _remark(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Problem]) -> str:
-    value = raw.cell(r.row, COL_REMARK)
-    at: dict[str, Any] = {"file": file, "sheet": sheet, "cell": r.remark_cell, **_where(r)}
-    if (r.row, COL_REMARK) in raw.scan.formulas:
-        problems.append(problem("VALUE_REMARK_FORMULA", **at))
+def _places_above_two(number: Decimal) -> bool:
+    exponent = number.as_tuple().exponent  # normalizing only ever drops places: check it only when needed
+    return isinstance(exponent, int) and exponent < -2 and decimal_places(number) > 2
+
+
+def _remark(
+    value: Any, r: FormRow, sheet: str, file: str, problems: list[Problem], formulas: set[tuple[int, int]]
+) -> str:
+    if formulas and (r.row, COL_REMARK) in formulas:
+        problems.append(problem("VALUE_REMARK_FORMULA", **_Where(r, sheet, file).at(remark=True)))
         return ""
     if is_blank(value):
         return ""
     text = cell_text(value).strip()
     cleaned = _CONTROL.sub("", text)
     if cleaned != text:
+        at = _Where(r, sheet, file).at(remark=True)
         problems.append(problem("VALUE_REMARK_CONTROL_CHARS", **at, count=len(text) - len(cleaned)))
     if len(cleaned) > REMARK_MAX_CHARS:
+        at = _Where(r, sheet, file).at(remark=True)
         problems.append(problem("VALUE_REMARK_TOO_LONG", **at, length=len(cleaned), limit=REMARK_MAX_CHARS))
         cleaned = cleaned[:REMARK_MAX_CHARS]
     return cleaned
@@ -239,14 +259,14 @@ def _extra_content(raw: RawForm, spec: FormSpec, file: str) -> list[Problem]:
     allowed = {(TITLE_ROW, LABEL_COL), (DEPT_ROW, LABEL_COL), (HINT_ROW, LABEL_COL)}
     allowed |= {(DATE_ROW, DATE_COL - 1), (DATE_ROW, DATE_COL), (DATE_ROW, LAST_COL)}
     allowed |= {(HEADER_ROW, c) for c in range(last + 1)}
-    allowed |= {(r.row, c) for r in rows for c in range(last + 1)}
+    table = {r.row for r in rows}  # every column of the table's rows is allowed, up to the last
     first_note = notes_row(rows)
     allowed |= {(first_note + n, LABEL_COL) for n in range(len(spec.notes))}
     extra = [
         cell_ref(row, col)
         for row, values in enumerate(raw.grid)
-        for col, value in enumerate(values)
-        if not is_blank(value) and (row, col) not in allowed
+        for col in range(last + 1 if row in table else 0, len(values))
+        if not is_blank(values[col]) and (row, col) not in allowed
     ]
     if extra and raw.grid and len(raw.grid) > FIRST_DATA_ROW:
         cells = extra[:5] + (["…"] if len(extra) > 5 else [])

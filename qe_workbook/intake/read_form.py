@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from decimal import Decimal
+from functools import lru_cache, partial
 from io import BytesIO
 from typing import Any
 
@@ -48,8 +49,8 @@ class RawForm:
     properties: dict[str, str] = field(default_factory=dict)
 
     def cell(self, row: int, col: int) -> Any:
-        if 0 <= row < len(self.grid) and 0 <= col < len(self.grid[row]):
-            return self.grid[row][col]
+        if 0 <= row < len(self.grid) and 0 <= col < len(values := self.grid[row]):
+            return values[col]
         return None
 
     def content(self, columns: int = len(HEADER)) -> LockedContent:
@@ -57,14 +58,14 @@ class RawForm:
         many header cells the form has (a correction form has one more)."""
         rows = []
         unit = ""
-        row = FIRST_DATA_ROW
-        while row < len(self.grid):
-            values = [self.cell(row, c) for c in (COL_ID, COL_UNIT, COL_TEXT, COL_MAX)]
-            if all(is_blank(v) for v in values):
+        for line in self.grid[FIRST_DATA_ROW:]:
+            width = len(line)
+            item, block, text, top = (line[c] if c < width else None for c in (COL_ID, COL_UNIT, COL_TEXT, COL_MAX))
+            item, block, text, top = cell_text(item), cell_text(block), cell_text(text), cell_text(top)
+            if not (item or block or text or top):  # a blank line ends the table
                 break
-            unit = cell_text(values[1]) or unit
-            rows.append((unit, cell_text(values[0]), cell_text(values[2]), cell_text(values[3])))
-            row += 1
+            unit = block or unit
+            rows.append((unit, item, text, top))
         return LockedContent(
             sheets=tuple(s.name for s in self.sheets),
             title=cell_text(self.cell(TITLE_ROW, LABEL_COL)),
@@ -80,6 +81,11 @@ def is_blank(value: Any) -> bool:
 
 def cell_text(value: Any) -> str:
     """A cell's value as text: numbers in canonical form (5.0 -> '5'), dates as ISO, blanks as ''."""
+    kind = type(value)
+    if kind is str:  # the common cases first, each as the general path below gives it
+        return value if value.strip() else ""
+    if kind is float and value and value - value == 0:  # finite, not zero (-0.0 shows as '-0')
+        return _float_text(value)
     if is_blank(value):
         return ""
     number = from_cell(value)
@@ -88,6 +94,12 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.min.time() else f"{value:%Y-%m-%d}"
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def _float_text(value: float) -> str:
+    """cell_text of a finite non-zero float (the same few scores recur on every form)."""
+    return canonical(Decimal(repr(value)))
 
 
 def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[RawForm | None, list[Problem]]:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -68,13 +69,30 @@ def code_in_text(text: str) -> str | None:
 def form_check_code(cell: Callable[[int, int], Any], rows: list[FormRow], *, utf16: bool = True) -> str:
     """The code from the cells as stored in a file (`cell(row, col)`, 0-based, as read); `utf16`:
     LEN counts UTF-16 units as Excel does, else characters as LibreOffice does."""
+    excel, libreoffice = _codes(cell, rows)
+    return excel if utf16 else libreoffice
 
-    def length(value: Any) -> int:
-        return _length(value, utf16)
 
-    total = sum((r.row + 1) * (2 * _score_term(cell(r.row, COL_SCORE), length) + length(cell(r.row, COL_REMARK)))
-                for r in rows)  # fmt: skip
-    return f"{(total + _date_term(cell(DATE_ROW, DATE_COL), length)) % MODULUS:0{DIGITS}d}"
+def _codes(cell: Callable[[int, int], Any], rows: list[FormRow]) -> tuple[str, str]:
+    """The code as Excel and as LibreOffice compute it, in one pass over the rows."""
+    excel = libreoffice = 0
+    for r in rows:
+        weight = r.row + 1
+        score, remark = cell(r.row, COL_SCORE), cell(r.row, COL_REMARK)
+        term = _number_term(score)
+        if term is None:
+            chars, units = _lengths(score)
+            bonus = 3 if score == "是" else 0
+            score_excel, score_libreoffice = units + bonus, chars + bonus
+        else:
+            score_excel = score_libreoffice = term
+        chars, units = _lengths(remark)
+        excel += weight * (2 * score_excel + units)
+        libreoffice += weight * (2 * score_libreoffice + chars)
+    day = cell(DATE_ROW, DATE_COL)
+    excel += _date_term(day, lambda value: _length(value, True))
+    libreoffice += _date_term(day, lambda value: _length(value, False))
+    return f"{excel % MODULUS:0{DIGITS}d}", f"{libreoffice % MODULUS:0{DIGITS}d}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +107,7 @@ class ExpectedCode:
 
 
 def expected_codes(cell: Callable[[int, int], Any], rows: list[FormRow]) -> ExpectedCode:
-    return ExpectedCode(form_check_code(cell, rows), form_check_code(cell, rows, utf16=False))
+    return ExpectedCode(*_codes(cell, rows))
 
 
 def _number(value: Any) -> Decimal | None:
@@ -98,11 +116,21 @@ def _number(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _score_term(value: Any, length: Callable[[Any], int]) -> int:
+def _number_term(value: Any) -> int | None:
+    """ROUND(score × 100) of a number, None for anything else (then LEN counts)."""
+    if type(value) is float and value - value == 0:  # finite: the same few scores recur on every form
+        return _float_term(value)
     number = _number(value)
-    if number is not None:
-        return int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return length(value) + (3 if value == "是" else 0)
+    return None if number is None else _hundredths(number)
+
+
+@lru_cache(maxsize=4096)
+def _float_term(value: float) -> int:
+    return _hundredths(Decimal(str(value)))
+
+
+def _hundredths(number: Decimal) -> int:
+    return int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _date_term(value: Any, length: Callable[[Any], int]) -> int:
@@ -116,9 +144,15 @@ def _date_term(value: Any, length: Callable[[Any], int]) -> int:
     return length(value)
 
 
+def _lengths(value: Any) -> tuple[int, int]:
+    """LEN of a cell's text in characters (LibreOffice) and in UTF-16 code units (Excel)."""
+    if value is None:
+        return 0, 0
+    text = value if isinstance(value, str) else str(value)
+    return len(text), len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
 def _length(value: Any, utf16: bool) -> int:
     """LEN of a cell's text: in UTF-16 code units (Excel) or in characters (LibreOffice)."""
-    if value is None:
-        return 0
-    text = value if isinstance(value, str) else str(value)
-    return len(text.encode("utf-16-le")) // 2 if utf16 else len(text)
+    chars, units = _lengths(value)
+    return units if utf16 else chars
