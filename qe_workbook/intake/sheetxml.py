@@ -88,10 +88,14 @@ def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[t
 
 def _open(pkg: Package, part: str) -> IO[bytes]:
     """A part by name; case-insensitively as readers do (the container rejects names that collide)."""
+    return pkg.zip.open(_part_name(pkg, part))
+
+
+def _part_name(pkg: Package, part: str) -> str:
     match = part if part in pkg.names else next((n for n in pkg.names if n.lower() == part.lower()), None)
     if match is None:
         raise BrokenXml(f"缺少 {part}")
-    return pkg.zip.open(match)
+    return match
 
 
 def workbook_sheets(pkg: Package) -> list[SheetRef]:
@@ -131,6 +135,104 @@ def _expat() -> xml.parsers.expat.XMLParserType:
 
 
 def scan_sheet(pkg: Package, part: str) -> SheetScan:
+    """What a worksheet's XML says about itself: from the plain XML every spreadsheet program writes
+    by a few regular-expression passes (after expat has found it well formed and free of DTDs), else,
+    for anything unusual or broken, by the walk below (which also gives the exact error)."""
+    match = _part_name(pkg, part)
+    if pkg.zip.getinfo(match).file_size <= FAST_SCAN_BYTES:
+        xml_bytes = pkg.zip.read(match)
+        fast = _plain_scan(xml_bytes)
+        if fast is not None:
+            return fast
+    return _walk_sheet(pkg, part)
+
+
+FAST_SCAN_BYTES = 64 * 1024 * 1024  # larger sheets are walked as a stream (flat memory)
+_UTF8 = ("utf-8", "utf8")
+# Where the plain scan looks, it must see every occurrence: the names it reads never carry a prefix.
+_PREFIXED = re.compile(rb":(?:c|f|row|dimension|sheetProtection)[\s/>]")
+_ATTRS = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+_NOT_IN_CELL = rb"(?!/?c[\s/>]|row[\s/>]|dimension[\s/>]|sheetProtection[\s/>])"
+# A cell with a plain position; its content holds no cell, row, dimension or protection element.
+# Groups: column letters, row number, '<' when it has a child element (a value).
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,8})([1-9][0-9]{0,11})"' + _ATTRS + rb"(?:/>|>[^<]*+(?:(?=</c\s*>)|(?=(<)[^/]))"
+    rb"(?:[^<]++|<" + _NOT_IN_CELL + rb")*+</c\s*>)"
+)
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_ROW = re.compile(rb"<row[\s/>]")
+_PLAIN_ROW = re.compile(rb'<row r="[1-9][0-9]{0,11}"[\s/>]')
+_FORMULA = re.compile(rb"<f[\s/>]")
+_DIMENSION = re.compile(rb"<dimension[\s/>]")
+_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"&<\s]*)"' + _ATTRS + rb"/?>")
+_PROTECTION = re.compile(rb"<sheetProtection[\s/>]")
+_PLAIN_PROTECTION = re.compile(rb"<sheetProtection((?:\s+[^\s=/>&]+\s*=\s*(?:\"[^\"&]*\"|'[^'&]*'))*)\s*/?>")
+_SHEET_ATTR = re.compile(rb"""\ssheet\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _plain_scan(xml_bytes: bytes) -> SheetScan | None:
+    """The scan of a well-formed worksheet in the plain form (UTF-8, no comments, CDATA or processing
+    instructions, plain cell and row positions, no prefixed names); None when it is not in that form."""
+    declared: list[str | None] = []
+    parser = _expat()
+    parser.XmlDeclHandler = lambda _version, encoding, _standalone: declared.append(encoding)
+    try:
+        parser.Parse(xml_bytes, True)
+    except (xml.parsers.expat.ExpatError, UnsafeXml):
+        return None  # the walk says exactly what is wrong
+    if declared and declared[0] is not None and declared[0].lower() not in _UTF8:
+        return None
+    body = xml_bytes.removeprefix(b"\xef\xbb\xbf")
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    start = body.index(b"?>") + 2 if declared else 0  # the declaration, the one instruction allowed
+    if body.find(b"<?", start) >= 0 or body.find(b"<!", start) >= 0 or _PREFIXED.search(body):
+        return None
+    cells = _CELL.findall(body)
+    if len(cells) != len(_ANY_CELL.findall(body)) or len(_ROW.findall(body)) != len(_PLAIN_ROW.findall(body)):
+        return None
+    dimensions = _PLAIN_DIMENSION.findall(body)
+    protections = _PLAIN_PROTECTION.findall(body)
+    if len(dimensions) != len(_DIMENSION.findall(body)) or len(protections) != len(_PROTECTION.findall(body)):
+        return None
+    scan = SheetScan()
+    columns = {letters: _column(letters) for letters in {c[0] for c in cells}}
+    filled = [c for c in cells if c[2]]
+    if filled:
+        scan.max_row = max(int(c[1]) for c in filled)
+        scan.max_col = max(columns[c[0]] for c in filled) + 1
+    scan.formulas = _formulas(body)
+    if dimensions:
+        pos = parse_ref(dimensions[-1].decode("utf-8").split(":")[-1])
+        scan.dimension = (pos[0] + 1, pos[1] + 1) if pos else (0, 0)
+    if protections:
+        sheet = _SHEET_ATTR.search(protections[-1])
+        value = (sheet.group(1) or sheet.group(2) or b"") if sheet else b"0"
+        scan.protected = value.decode("utf-8").lower() in ("1", "true")
+    return scan
+
+
+def _formulas(body: bytes) -> set[tuple[int, int]]:
+    """The cells holding a formula element (at any depth): every cell starts a _CELL match and none
+    holds another, so the cell around a formula is the last one starting before it."""
+    found = set()
+    for formula in _FORMULA.finditer(body):
+        start = body.rfind(b'<c r="', 0, formula.start())
+        cell = _CELL.match(body, start) if start >= 0 else None
+        if cell is not None and cell.end() > formula.start():
+            found.add((int(cell.group(2)) - 1, _column(cell.group(1))))
+    return found
+
+
+def _column(letters: bytes) -> int:
+    """b'E' -> 4 (0-based), as parse_ref counts."""
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col - 1
+
+
+def _walk_sheet(pkg: Package, part: str) -> SheetScan:
     """Walk a worksheet's XML once with expat callbacks (flat memory, no element objects)."""
     scan = SheetScan()
     local: dict[str, str] = {}  # a sheet has a handful of distinct tags: each split once
