@@ -31,6 +31,7 @@ from .container import Limits, open_package, too_large
 from .corrections import apply_corrections
 from .discover import WRONG_FORMAT, Found, discover
 from .generations import retire_superseded
+from .isolate import Reader
 from .read_form import read_form
 from .receipts import FORM_MATERIAL, Receipt, ReceiptBook, late_problem, load_receipts
 
@@ -106,9 +107,17 @@ class CollectResult:
 
 
 def read_submission(
-    path: Path, file: str, rubric: Rubric, key: bytes, *, allow_partial: bool, limits: Limits, errors: ErrorLog
+    path: Path,
+    file: str,
+    rubric: Rubric,
+    key: bytes,
+    *,
+    allow_partial: bool,
+    limits: Limits,
+    errors: ErrorLog,
+    reader: Reader | None = None,
 ) -> Submission:
-    """Read and check one file; never raises for anything the file contains.
+    """Read and check one file (its values in `reader`'s isolated child); never raises for anything the file contains.
 
     Whatever the file holds comes back as problems from the checks themselves; an exception that
     still gets here is a defect of this program (INTERNAL_ERROR, traceback kept in `errors`).
@@ -126,7 +135,7 @@ def read_submission(
     if data is not None:
         sub.sha256 = hashlib.sha256(data).hexdigest()
         try:
-            _check(sub, data, rubric, key, allow_partial, limits)
+            _check(sub, data, rubric, key, allow_partial, limits, reader)
         except Exception as exc:  # a defect here must not end the run, nor be blamed on the file
             sub.problems.append(errors.internal(file, exc, file=file))
     return _decide(sub, rubric)
@@ -163,12 +172,14 @@ def guess_evaluator(file: str, rubric: Rubric) -> str | None:
     return max(hits, key=lambda ev: len(ev.name)).name if hits else None
 
 
-def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits) -> None:
+def _check(
+    sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits, reader: Reader | None
+) -> None:
     pkg, problems = open_package(data, sub.file, limits)
     sub.problems += problems
     if pkg is None:
         return
-    raw, problems = read_form(pkg, data, sub.file, limits)
+    raw, problems = read_form(pkg, data, sub.file, limits, reader)
     sub.problems += problems
     if raw is None:
         return
@@ -290,12 +301,17 @@ def collect(
     found = discover(source)
     errors = ErrorLog()
     submissions = []
-    for path, name in found.files:
-        submissions.append(
-            read_submission(path, name, rubric, key, allow_partial=allow_partial, limits=limits, errors=errors)
-        )
-        if progress:
-            progress(name)
+    with Reader(
+        memory_bytes=limits.max_reader_bytes, seconds=limits.max_read_seconds, start=limits.reader_start
+    ) as reader:
+        for path, name in found.files:
+            submissions.append(
+                read_submission(
+                    path, name, rubric, key, allow_partial=allow_partial, limits=limits, errors=errors, reader=reader
+                )
+            )
+            if progress:
+                progress(name)
     submissions += wrong_format_returns(found, rubric)
     problems = list(found.problems)
     blank_copies = set_aside_blank_copies(submissions)

@@ -34,7 +34,7 @@ from ..forms.layout import (
 from ..forms.manifest import LockedContent
 from ..problems import Problem, problem
 from .container import ZIP_ERRORS, Limits, Package
-from .isolate import ReaderFailed, run_isolated
+from .isolate import Reader, ReaderFailed, run_isolated
 from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
 
 
@@ -102,8 +102,11 @@ def _float_text(value: float) -> str:
     return canonical(Decimal(repr(value)))
 
 
-def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[RawForm | None, list[Problem]]:
-    """Read the form and manifest sheets of a package that passed the container checks."""
+def read_form(
+    pkg: Package, data: bytes, file: str, limits: Limits, reader: Reader | None = None
+) -> tuple[RawForm | None, list[Problem]]:
+    """Read the form and manifest sheets of a package that passed the container checks (the values in
+    `reader`'s child when given, else in a child of their own)."""
 
     def fail(code: str, sheet: str | None = None, **params: Any) -> tuple[None, list[Problem]]:
         return None, [problem(code, file=file, sheet=sheet, **params)]
@@ -140,12 +143,13 @@ def read_form(pkg: Package, data: bytes, file: str, limits: Limits) -> tuple[Raw
                 max_cells=limits.max_cells,
             )
     try:
-        grid, manifest_rows = run_isolated(
-            partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name),
-            memory_bytes=limits.max_reader_bytes,
-            seconds=limits.max_read_seconds,
-            start=limits.reader_start,
-        )
+        cells = partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name)
+        if reader is not None:
+            grid, manifest_rows = reader.run(cells)
+        else:
+            grid, manifest_rows = run_isolated(
+                cells, memory_bytes=limits.max_reader_bytes, seconds=limits.max_read_seconds, start=limits.reader_start
+            )
     except ReaderFailed as exc:
         return fail("FILE_READER_FAILED", reason=str(exc))
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
