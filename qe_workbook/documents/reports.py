@@ -6,27 +6,23 @@ them from a finished run's detail.json, re-scored with the rubric.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
 
 from ..errorlog import ErrorLog
 from ..feedback.fed_back import FedBackList, fed_back_list
 from ..followup.common import common_problems
 from ..followup.common_docx import write_common_documents
 from ..outputs.run_folder import new_run_folder
-from ..problems import Problem, problem
+from ..problems import Problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from ..record.adjustments import adjust
+from ..record.adopted import adopt, read_run
 from ..record.stages import compare_with_approved
 from ..rectify.previous import Followed
 from ..rubric import Rubric
-from ..scoring.frame import read_frame
-from ..scoring.score import Results, score
+from ..scoring.score import Results
 from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
 from .letters import Letter, write_letters
 from .notice_docx import DRAFT_MARK, write_notice
@@ -95,26 +91,6 @@ def write_reports(
     return write_letters(letters, rubric, results, issued, stage, self_scores, meanwhile=others)
 
 
-def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """A finished run's master frame from its detail.json, when it was scored with this rubric.
-
-    Missing or damaged files are the run folder's problem (REPORT_RUN_INVALID), never a crash.
-    """
-    try:
-        recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
-        if recorded != rubric.content_hash:
-            return None, [problem("REPORT_RUBRIC_MISMATCH", file=str(run_dir))]
-        return read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric), []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
-        return None, [problem("REPORT_RUN_INVALID", file=str(run_dir))]
-
-
-def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Problem]]:
-    """A finished run's results, re-scored from its detail.json with the rubric it was scored with."""
-    frame, problems = read_run(run_dir, rubric)
-    return (None, problems) if frame is None else (score(frame, rubric), [])
-
-
 def report_run(
     run_dir: Path,
     rubric: Rubric,
@@ -140,13 +116,11 @@ def report_run(
     problems += scan_remarks(frame)
     errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
-        try:
-            results = score(frame, rubric)
-            own = _kept_self_scores(run_dir, rubric, results, problems)
-            adjusted, adjust_problems = adjust(results, adjustments or run_dir / ADJUSTMENTS_FILE, rubric)
-            problems += adjust_problems
-            results = adjusted.after if adjusted else results
-            notes = adjusted.notes if adjusted else None
+        try:  # scoring inside: a defect there, too, leaves only error.log
+            adopted = adopt(frame, rubric, adjustments or run_dir / ADJUSTMENTS_FILE)
+            own = _kept_self_scores(run_dir, rubric, adopted.scored, problems)
+            problems += adopted.problems
+            results, notes = adopted.results, adopted.notes
             told = fed_back_list(results, rubric, feedback) if feedback is not None else None
             problems += told.problems if told is not None else []
             problems += scan_fed_back(told, str(feedback)) if told is not None else []

@@ -21,9 +21,9 @@ from typing import Any
 import xlsxwriter
 
 from ..documents.feedback_docx import short_text
-from ..documents.reports import rescore_run
 from ..forms.paper import GrowingWorksheet, text_height
 from ..problems import Problem, problem
+from ..record.adopted import rescore_run
 from ..record.diff import free_file
 from ..rubric import KIND_LABELS, Rubric
 from ..scoring.results import Results

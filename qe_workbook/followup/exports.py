@@ -19,18 +19,16 @@ import xlsxwriter
 
 from ..amounts import canonical, fmt2
 from ..documents.notice_docx import grade_order
-from ..documents.reports import read_run
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
 from ..outputs.master import Sheets, _paper, _widths
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
-from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from ..record.adjustments import Adjustment, adjust
+from ..record.adjustments import Adjustment
+from ..record.adopted import adopted_result
 from ..record.stages import current_stage
 from ..rubric import Kind, Rubric
 from ..scoring.results import INCOMPLETE_MARK, Results
-from ..scoring.score import score
 from .common import entered_text, source_loss
 
 EXPORT_DIR = "导出"
@@ -79,18 +77,6 @@ class Export:
     problems: list[Problem]
 
 
-def final_results(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Adjustment], list[Problem]]:
-    """The run's results as released: re-scored, the run's own meeting adjustments applied."""
-    frame, problems = read_run(run_dir, rubric)
-    if frame is None:
-        return None, [], problems
-    results = score(frame, rubric)
-    adjusted, adjust_problems = adjust(results, run_dir / ADJUSTMENTS_FILE, rubric)
-    if adjusted is None:
-        return results, [], problems + adjust_problems
-    return adjusted.after, adjusted.adjustments, problems + adjust_problems
-
-
 def _stage(run_dir: Path, complete: bool) -> str:
     return str(current_stage(run_dir)) + ("" if complete else INCOMPLETE_MARK)
 
@@ -105,10 +91,11 @@ def kaoping_rows(run_dir: Path, rubric: Rubric, results: Results, points: dict[s
 
 def export_kaoping(run_dir: Path, rubric: Rubric, points: dict[str, Decimal]) -> Export:
     """综合考评折算表.xlsx/.csv: unit, grade, converted points, stage of the result, in the rubric's order."""
-    results, _, problems = final_results(run_dir, rubric)
-    if results is None:
+    adopted, problems = adopted_result(run_dir, rubric)
+    if adopted is None:
         return Export(None, [], [], problems)
-    rows = kaoping_rows(run_dir, rubric, results, points)
+    problems += adopted.problems
+    rows = kaoping_rows(run_dir, rubric, adopted.results, points)
     header = ["被考核单位", "等级", "折算分值", "结果阶段"]
     table = [[r["unit"], r["grade"], r["points"], r["stage"]] for r in rows]
     mapped = "、".join(f"{g}级 {canonical(p)} 分" for g, p in points.items())
@@ -164,10 +151,11 @@ def wenze_tables(
 
 def export_wenze(run_dir: Path, rubric: Rubric) -> Export:
     """问责相关情况.xlsx: three sheets (D级单位, 否决项, 扣分项), every fact with its source."""
-    results, adjustments, problems = final_results(run_dir, rubric)
-    if results is None:
+    adopted, problems = adopted_result(run_dir, rubric)
+    if adopted is None:
         return Export(None, [], [], problems)
-    tables = wenze_tables(run_dir, rubric, results, adjustments)
+    problems += adopted.problems
+    tables = wenze_tables(run_dir, rubric, adopted.results, adopted.adjustments)
     widths = {"D级单位": [14, 9, 9, 50, 14], "否决项": [12, 8, 40, 12, 40, 24, 10, 7],
               "扣分项": [12, 8, 36, 12, 8, 10, 9, 36, 24, 10, 7]}  # fmt: skip
     sheets = [

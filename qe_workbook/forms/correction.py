@@ -93,7 +93,7 @@ def adopted_values(
     run: Path, rubric: Rubric, evaluator: str
 ) -> tuple[dict[tuple[str, str], str] | None, list[Problem]]:
     """What a finished run adopted from `evaluator` for each (unit, item id), as the form shows it."""
-    from ..documents.reports import read_run  # the run reader imports the whole scoring stack
+    from ..record.adopted import read_run  # the run reader imports the whole scoring stack
 
     frame, problems = read_run(run, rubric)
     if frame is None:

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..documents.reports import rescore_run, write_reports
+from ..documents.reports import write_reports
 from ..feedback.fed_back import FILE_NAME as WORDING_FILE
 from ..feedback.fed_back import fed_back_list
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
 from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from .adjustments import adjust
+from .adopted import adopted_result
 from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
 
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
@@ -66,13 +66,12 @@ def approve_run(
 ) -> tuple[Approval | None, list[Problem]]:
     """Record `stage` for a finished run and write its documents labelled with that stage; with `feedback` (the
     office's 反馈修改稿.xlsx) the letters say what the office wrote, and a copy of it is kept with them."""
-    scored, problems = rescore_run(run_dir, rubric)
-    if scored is None:
+    adopted, problems = adopted_result(run_dir, rubric)
+    if adopted is None:
         return None, problems
-    adjusted, problems = adjust(scored, run_dir / ADJUSTMENTS_FILE, rubric)
-    if problems:
-        return None, problems
-    results = adjusted.after if adjusted else scored
+    if adopted.problems:
+        return None, adopted.problems
+    results = adopted.results
     where = str(run_dir)
     current = current_stage(run_dir)
     if STAGES.index(stage) <= STAGES.index(current):
@@ -89,7 +88,7 @@ def approve_run(
     record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric, feedback),
                          unit_lines(results))  # fmt: skip
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
-        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adjusted.notes if adjusted else None,
+        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adopted.notes,
                       told=told)  # fmt: skip
         if feedback is not None:
             shutil.copyfile(feedback, tmp / WORDING_FILE)

@@ -1,8 +1,8 @@
 """What changed between two runs: every item score that moved (old and new, with the file and
 cell each came from) and each unit's total, grade and rank before and after.
 
-Both runs are read through the library (`rescore_run`: their detail.json re-scored with the
-rubric they were scored with); `write_change_report` writes 变更说明.xlsx.
+Both runs are read through the library (`adopted_result`: their detail.json re-scored with the
+rubric they were scored with, their adjustments applied); `write_change_report` writes 变更说明.xlsx.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ import xlsxwriter
 
 from ..amounts import round2
 from ..console import format_table
-from ..documents.reports import rescore_run
 from ..forms.layout import display_width
 from ..problems import Problem
 from ..rubric import Kind, Rubric
 from ..scoring.results import ItemScore, Results
-from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from .adjustments import adjust
+from .adopted import adopted_result
 from .appeals import FILE_NAME as APPEALS_FILE
 from .appeals import read_appeals
 
@@ -80,16 +78,14 @@ UNIT_HEADER = ["被考核单位", "原总分", "新总分", "变化", "原等级
 
 
 def diff_runs(old_dir: Path, new_dir: Path, rubric: Rubric) -> tuple[RunDiff | None, list[Problem]]:
-    old, problems = rescore_run(old_dir, rubric)
-    new, more = rescore_run(new_dir, rubric)
+    old, problems = adopted_result(old_dir, rubric)
+    new, more = adopted_result(new_dir, rubric)
     if old is None or new is None:
         return None, problems + more
-    old_adjusted, problems = adjust(old, old_dir / ADJUSTMENTS_FILE, rubric)
-    new_adjusted, more = adjust(new, new_dir / ADJUSTMENTS_FILE, rubric)
-    old, new = (old_adjusted.after if old_adjusted else old), (new_adjusted.after if new_adjusted else new)
     behind, found = appeals_behind(new_dir / APPEALS_FILE, rubric)
-    behind = corrections_behind(new_dir, new, behind)
-    return compare_results(old, new, old_dir.name, new_dir.name, behind), problems + more + found
+    behind = corrections_behind(new_dir, new.results, behind)
+    changes = compare_results(old.results, new.results, old_dir.name, new_dir.name, behind)
+    return changes, old.problems + new.problems + found
 
 
 def appeals_behind(path: Path, rubric: Rubric) -> tuple[dict[tuple[str, str], str], list[Problem]]:

@@ -11,12 +11,12 @@ import xlsxwriter
 
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
-from ..documents.reports import rescore_run
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
 from ..scoring.results import ItemScore, UnitResult
+from .adopted import rescore_run
 
 PRECHECK_DIR = "得分核对单"
 HEADER = [

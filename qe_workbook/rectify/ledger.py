@@ -16,7 +16,6 @@ from pathlib import Path
 import xlsxwriter
 
 from ..documents.feedback_docx import short_text
-from ..documents.reports import rescore_run
 from ..feedback.fed_back import FedBack, fed_back_list
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET
@@ -25,6 +24,7 @@ from ..forms.paper import MARGINS_IN, GrowingWorksheet, text_height
 from ..forms.register import RECTIFY, FormRecord, Register
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
+from ..record.adopted import rescore_run
 from ..rubric import Rubric, Unit
 from .layout import (
     COL_DUE,
