@@ -20,13 +20,13 @@ from .outputs.run_outputs import RunOutputs
 from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors, problem
 from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from .record.adjustments import adjust
+from .record.adopted import adopt
 from .record.appeals import APPEAL_HEADER, read_appeals
 from .record.appeals import FILE_NAME as APPEALS_FILE
 from .record.stages import compare_with_approved
 from .rectify.previous import read_followed
 from .rubric import Rubric
-from .scoring.score import Results, score
+from .scoring.score import Results
 from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores, write_self_scores
 from .scoring.self_scores import compare as compare_self_scores
 
@@ -83,18 +83,17 @@ def run_collect(
     """
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress, register=register)  # fmt: skip
-    results = score(collected.frame, rubric)
-    adjusted, adjust_problems = adjust(results, adjustments, rubric)
-    final = adjusted.after if adjusted else results
+    adopted = adopt(collected.frame, rubric, adjustments)
+    results, adjusted, final = adopted.scored, adopted.adjusted, adopted.results
     appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
-    problems = collected.problems + results.problems + adjust_problems + appeal_problems
+    problems = collected.problems + results.problems + adopted.problems + appeal_problems
     problems += compare_with_approved(out_parent, final)
     problems += scan_remarks(collected.frame)  # personal data in what the units will read
     yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
     problems += yoy_problems
     own, own_problems = self_score_comparison(units_check, rubric, results) if units_check else (None, [])
     problems += own_problems
-    notes = letter_notes(adjusted.notes if adjusted else None, yoy, rank=rubric.disclosure.rank_in_letters)
+    notes = letter_notes(adopted.notes, yoy, rank=rubric.disclosure.rank_in_letters)
     ledger = previous_ledger or previous
     followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
     problems += followed_problems
