@@ -32,8 +32,7 @@ def read_rubric_file(path: Path) -> RubricFile:
     if path.suffix.lower() in XLSX_SUFFIXES:
         from .read import read_workbook  # the workbook libraries only for a workbook: `qe rubric check` starts at once
 
-        read = read_workbook(path)
-        return RubricFile(read.data, read.problems)
+        return read_workbook(path)
     data, problems = read_rubric_json(path)
     if data is not None:
         problems += check_rubric_data(data, str(path))

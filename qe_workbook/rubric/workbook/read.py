@@ -24,8 +24,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...amounts import as_number, from_cell, parse_text_number
-from ...problems import Problem, has_errors, os_error_text, problem
+from ...problems import Problem, os_error_text, problem
 from ..check import check_rubric_data
+from .files import RubricFile
 from .layout import (
     AREAS,
     CHOICE_TEXT,
@@ -72,18 +73,6 @@ _WORKBOOK_FIX = {
     "RUBRIC_GRADING": "请检查“等级评定”工作表的等级分数线。",
     "RUBRIC_SCHEMA": "请按所指单元格修改。",
 }
-
-
-@dataclass
-class WorkbookRead:
-    """What the workbook holds: the rubric.json data (None when unreadable) and every problem."""
-
-    data: dict[str, Any] | None
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return self.data is not None and not has_errors(self.problems)
 
 
 @dataclass
@@ -396,15 +385,15 @@ def _as_loaded(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
-def read_workbook(path: Path) -> WorkbookRead:
+def read_workbook(path: Path) -> RubricFile:
     """Read a rubric workbook: the rubric.json data and every problem, with sheet, row and column."""
     src = str(path)
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except OSError as exc:
-        return WorkbookRead(None, [problem("RUBRIC_XLSX_UNREADABLE", file=src, reason=os_error_text(exc))])
+        return RubricFile(None, [problem("RUBRIC_XLSX_UNREADABLE", file=src, reason=os_error_text(exc))])
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
-        return WorkbookRead(None, [problem("RUBRIC_XLSX_UNREADABLE", file=src, reason="不是 .xlsx 工作簿或文件已损坏")])
+        return RubricFile(None, [problem("RUBRIC_XLSX_UNREADABLE", file=src, reason="不是 .xlsx 工作簿或文件已损坏")])
     reader = _Reader(src)
     settings = _nested(reader.key_values(wb, SETTINGS, SETTING_ROWS, "$"))
     units = reader.records(wb, UNITS, "units")
@@ -425,7 +414,7 @@ def read_workbook(path: Path) -> WorkbookRead:
         data["decisions"] = decisions
     data = plain_numbers(data, _as_loaded)
     problems = reader.problems + _mapped(reader, check_rubric_data(data, src), data)
-    return WorkbookRead(data, problems)
+    return RubricFile(data, problems)
 
 
 _ITEM_KEYS = ("id", "area", "key_point", "group", "kind", "max", "per_event", "text", "evaluators", "notes", "focus")
