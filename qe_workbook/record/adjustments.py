@@ -16,15 +16,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.workbook import Workbook
-
 from ..amounts import round2
 from ..choices import ADJUSTMENTS_FILE
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.results import Results, UnitResult
-from .office_table import table_rows
+from .office_table import blank_register, table_rows
 from .office_table import text as _text
 
 FILE_NAME = ADJUSTMENTS_FILE
@@ -67,27 +64,13 @@ def grade_order(rubric: Rubric) -> list[str]:
 
 def write_template(path: Path, rubric: Rubric) -> Path:
     """An empty adjustments.xlsx with drop-down lists for the unit, the kind and the grade."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度考核结果会议调整", "author": rubric.office})
-    base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
-    ws = wb.add_worksheet(SHEET)
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{rubric.year}年度考核结果会议调整（每行一项；依据必填）",
-                   wb.add_format({**base, "border": 0, "bold": True, "font_size": 14}))  # fmt: skip
-    ws.write_row(1, 0, COLUMNS, wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}))
-    _lists(wb, ws, rubric)
-    for col, width in enumerate([18, 10, 12, 40, 40]):
-        ws.set_column(col, col, width, wb.add_format(base))
-    ws.freeze_panes(2, 0)
-    wb.close()
+    with blank_register(path, rubric, SHEET, f"{rubric.year}年度考核结果会议调整", "每行一项；依据必填", COLUMNS,
+                        [18, 10, 12, 40, 40]) as ws:  # fmt: skip
+        rows = 200
+        ws.data_validation(2, 0, rows, 0, {"validate": "list", "source": [u.name for u in rubric.units]})
+        ws.data_validation(2, 1, rows, 1, {"validate": "list", "source": [str(k) for k in AdjustKind],
+                                           "input_title": "调整类型", "input_message": "加分、扣分填分值；降级可填等级（不填降一级）；定级填等级。"})  # fmt: skip
     return path
-
-
-def _lists(wb: Workbook, ws: Any, rubric: Rubric) -> None:
-    rows = 200
-    ws.data_validation(2, 0, rows, 0, {"validate": "list", "source": [u.name for u in rubric.units]})
-    ws.data_validation(2, 1, rows, 1, {"validate": "list", "source": [str(k) for k in AdjustKind],
-                                       "input_title": "调整类型", "input_message": "加分、扣分填分值；降级可填等级（不填降一级）；定级填等级。"})  # fmt: skip
 
 
 def read_adjustments(path: Path, rubric: Rubric) -> tuple[list[Adjustment], list[Problem]]:

@@ -10,12 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from ..choices import APPEALS_FILE
 from ..problems import Problem, problem
 from ..rubric import Rubric
-from .office_table import table_rows
+from .office_table import blank_register, table_rows
 from .office_table import text as _text
 
 FILE_NAME = APPEALS_FILE
@@ -42,21 +40,11 @@ class Appeal:
 
 
 def write_template(path: Path, rubric: Rubric) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度考核得分异议登记", "author": rubric.office})
-    base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
-    ws = wb.add_worksheet(SHEET)
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{rubric.year}年度考核得分异议登记（每条异议一行）",
-                   wb.add_format({**base, "border": 0, "bold": True, "font_size": 14}))  # fmt: skip
-    ws.write_row(1, 0, COLUMNS, wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}))
-    ws.data_validation(2, 0, 500, 0, {"validate": "list", "source": [u.name for u in rubric.units]})
-    ws.data_validation(2, 5, 500, 5, {"validate": "list", "source": list(OUTCOMES)})
-    ws.data_validation(2, 7, 500, 7, {"validate": "date", "criteria": ">", "value": date(rubric.year, 1, 1)})
-    for col, width in enumerate([14, 9, 40, 30, 14, 9, 36, 11]):
-        ws.set_column(col, col, width, wb.add_format({**base, **({"num_format": "yyyy-mm-dd"} if col == 7 else {})}))
-    ws.freeze_panes(2, 0)
-    wb.close()
+    with blank_register(path, rubric, SHEET, f"{rubric.year}年度考核得分异议登记", "每条异议一行", COLUMNS,
+                        [14, 9, 40, 30, 14, 9, 36, 11], {7: "yyyy-mm-dd"}) as ws:  # fmt: skip
+        ws.data_validation(2, 0, 500, 0, {"validate": "list", "source": [u.name for u in rubric.units]})
+        ws.data_validation(2, 5, 500, 5, {"validate": "list", "source": list(OUTCOMES)})
+        ws.data_validation(2, 7, 500, 7, {"validate": "date", "criteria": ">", "value": date(rubric.year, 1, 1)})
     return path
 
 

@@ -1,11 +1,44 @@
-"""Registers the office keeps in Excel (adjustments, appeals): the rows under their heading row."""
+"""Registers the office keeps in Excel (adjustments, appeals): the blank register, and the rows under
+its heading row."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
 from ..problems import Problem, os_error_text, problem
+from ..rubric import Rubric
+
+BASE = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
+
+
+@contextmanager
+def blank_register(
+    path: Path, rubric: Rubric, sheet: str, title: str, how: str, columns: Sequence[str], widths: Sequence[int],
+    num_formats: Mapping[int, str] | None = None,
+) -> Iterator[Worksheet]:  # fmt: skip
+    """An empty register: "title（how）" on top, the column headings below (frozen), bordered wrapping
+    columns (`num_formats` by column); the caller adds its drop-down lists. Written on leaving."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})  # fmt: skip
+    wb.set_properties({"title": title, "author": rubric.office})
+    ws = wb.add_worksheet(sheet)
+    ws.merge_range(0, 0, 0, len(columns) - 1, f"{title}（{how}）",
+                   wb.add_format({**BASE, "border": 0, "bold": True, "font_size": 14}))  # fmt: skip
+    ws.write_row(1, 0, columns, wb.add_format({**BASE, "bold": True, "align": "center", "bg_color": "#D9E1F2"}))
+    yield ws
+    formats = num_formats or {}
+    for col, width in enumerate(widths):
+        ws.set_column(
+            col, col, width, wb.add_format({**BASE, **({"num_format": formats[col]} if col in formats else {})})
+        )
+    ws.freeze_panes(2, 0)
+    wb.close()
 
 
 def text(value: Any) -> str:
