@@ -54,7 +54,6 @@ COLUMNS = (
 )
 NAMES = [c.name for c in COLUMNS]
 LABELS = {c.name: c.label for c in COLUMNS}
-CENTS_COLUMNS = [c.name for c in COLUMNS if c.name.endswith("_cents")]
 
 
 def plain(col: pd.Series, missing: Any = None) -> list[Any]:

@@ -10,7 +10,7 @@ used, 方案四) or 缺 (nothing received).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -100,9 +100,6 @@ class UnitsCheck:
             ):  # fmt: skip
                 used.append(found[0])
         return used
-
-
-Classifier = Callable[[Path, str, Screened], "Entry | Problem | None"]
 
 
 def check_units(
@@ -297,7 +294,3 @@ def _other_format(shown: str, suffix: str, rubric: Rubric) -> Entry | Problem:
         p = problem("UNIT_REPORT_FORMAT", file=shown, unit=unit.name, kind=REPORT_OTHER_FORMATS[suffix])
         return Entry(unit, Material.REPORT, shown, None, [p])
     return _unknown(shown, "不是自评报告或联系人员名单" if unit else "看不出是哪个县区的材料")
-
-
-def severity_counts(problems: list[Problem]) -> dict[str, int]:
-    return {str(s): sum(1 for p in problems if p.severity is s) for s in Severity}

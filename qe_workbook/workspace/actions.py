@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..forms.generate import GenerateResult, generate_forms
 from ..forms.register import load_register, occupied
@@ -53,9 +52,3 @@ def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | 
     report = run_collect(ws.returned, rubric, key, ws.results, progress=progress, register=register,
                          key_file=str(ws.key_path))  # fmt: skip
     return Outcome(register_problems, report=report)
-
-
-def folder_of(outcome: Outcome) -> Path | None:
-    if outcome.report is not None:
-        return outcome.report.folder
-    return outcome.generated.dispatch_list.parent if outcome.generated else None
