@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
@@ -74,6 +75,29 @@ def connect(pipe: str, office: subprocess.Popen[bytes]) -> object:
             time.sleep(0.2)
 
 
+@contextlib.contextmanager
+def office_session(soffice: str, profile: Path | None, name: str) -> Iterator[object]:
+    """A headless soffice of its own (a private profile, new unless `profile` is given), connected;
+    asked to quit on leaving, and killed with its process group if it has not within 30 seconds."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # so that soffice is stopped too
+    with tempfile.TemporaryDirectory(prefix=f"{name}-") as tmp:
+        pipe = f"{name}_{os.getpid()}_{time.monotonic_ns()}"
+        office = start_office(soffice, profile or Path(tmp) / "profile", pipe)
+        try:
+            context = connect(pipe, office)
+            yield context
+            desktop = context.ServiceManager.createInstanceWithContext(  # type: ignore[attr-defined]
+                "com.sun.star.frame.Desktop", context
+            )
+            with contextlib.suppress(Exception):  # the bridge may drop while the office shuts down
+                desktop.terminate()
+            office.wait(timeout=30)
+        finally:
+            if office.poll() is None:
+                os.killpg(office.pid, signal.SIGKILL)
+                office.wait()
+
+
 def fill(context: object, src: Path, dst: Path, cells: dict[str, str], sheet_name: str = FORM_SHEET) -> None:
     smgr = context.ServiceManager  # type: ignore[attr-defined]
     desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", context)
@@ -85,8 +109,6 @@ def fill(context: object, src: Path, dst: Path, cells: dict[str, str], sheet_nam
         doc.storeToURL(dst.resolve().as_uri(), props(FilterName=FILTER, Overwrite=True))
     finally:
         doc.close(True)
-    with contextlib.suppress(Exception):  # the bridge may drop while the office shuts down
-        desktop.terminate()
 
 
 def parse_cells(pairs: list[str]) -> dict[str, str]:
@@ -109,18 +131,8 @@ def main() -> None:
     parser.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     args = parser.parse_args()
     cells = parse_cells(args.cells)
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # so that soffice is stopped too
-    with tempfile.TemporaryDirectory(prefix="lo_fill-") as tmp:
-        profile = args.profile or Path(tmp) / "profile"
-        pipe = f"lo_fill_{os.getpid()}_{time.monotonic_ns()}"
-        office = start_office(args.soffice, profile, pipe)
-        try:
-            fill(connect(pipe, office), args.src, args.dst, cells, args.sheet)
-            office.wait(timeout=30)
-        finally:
-            if office.poll() is None:
-                os.killpg(office.pid, signal.SIGKILL)
-                office.wait()
+    with office_session(args.soffice, args.profile, "lo_fill") as context:
+        fill(context, args.src, args.dst, cells, args.sheet)
     if not args.dst.is_file():
         sys.exit(f"LibreOffice did not write {args.dst}")
 

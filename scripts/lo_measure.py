@@ -12,18 +12,13 @@ the row is set to optimal height; the file itself is not changed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import shutil
-import signal
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lo_fill import connect, props, start_office
+from lo_fill import office_session, props
 
 
 def measure(context: object, path: Path, sheet_name: str) -> list[list[int]]:
@@ -53,24 +48,8 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="LibreOffice profile folder (default: a new temporary one)")
     parser.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # so that soffice is stopped too
-    with tempfile.TemporaryDirectory(prefix="lo_measure-") as tmp:
-        profile = args.profile or Path(tmp) / "profile"
-        pipe = f"lo_measure_{os.getpid()}_{time.monotonic_ns()}"
-        office = start_office(args.soffice, profile, pipe)
-        try:
-            context = connect(pipe, office)
-            result = {str(path): measure(context, path, args.sheet) for path in args.files}
-            desktop = context.ServiceManager.createInstanceWithContext(  # type: ignore[attr-defined]
-                "com.sun.star.frame.Desktop", context
-            )
-            with contextlib.suppress(Exception):  # the bridge may drop while the office shuts down
-                desktop.terminate()
-            office.wait(timeout=30)
-        finally:
-            if office.poll() is None:
-                os.killpg(office.pid, signal.SIGKILL)
-                office.wait()
+    with office_session(args.soffice, args.profile, "lo_measure") as context:
+        result = {str(path): measure(context, path, args.sheet) for path in args.files}
     print(json.dumps(result, ensure_ascii=False))
 
 
