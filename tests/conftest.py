@@ -6,6 +6,7 @@ import copy
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,13 @@ def require_program(name: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{name} is required in CI but is not installed")
     pytest.skip(f"{name} not installed")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a process to stop; kill it if it has not within 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

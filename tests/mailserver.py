@@ -23,7 +23,7 @@ from pathlib import Path
 
 import trustme
 
-from .conftest import require_program
+from .conftest import require_program, stop
 
 USER, PASSWORD = "office@example.cn", "授权码-Secret-1"
 
@@ -120,12 +120,7 @@ service imap-login {{
             _wait_for(port)
             yield cls(root, port, process, ssl_port)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
             shutil.rmtree(root, ignore_errors=True)
 
     def client(self) -> imaplib.IMAP4:

@@ -23,7 +23,7 @@ from qe_workbook.intake.collect import CollectResult, Status, collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
-from .conftest import ROOT, load_ok, require_program, small_rubric_data, write_json
+from .conftest import ROOT, load_ok, require_program, small_rubric_data, stop, write_json
 from .forms import KEY, TIE, fill_all, generate, with_changes
 
 LO_FILL = ROOT / "scripts" / "lo_fill.py"
@@ -48,12 +48,7 @@ def run_bounded(args: list[str]) -> None:
         _, err = process.communicate(timeout=TIMEOUT)
     finally:
         if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     assert process.returncode == 0, err.decode(errors="replace")[-2000:]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from qe_workbook.intake.container import Limits
 from qe_workbook.keys import read_key
 from qe_workbook.problems import has_errors
-from qe_workbook.rubric import load_rubric
+from qe_workbook.rubric import Rubric, load_rubric
 from qe_workbook.rubric.load import BUNDLED_RUBRIC
 from qe_workbook.rubric.workbook.files import export_rubric
 from qe_workbook.workspace.actions import collect_in, generate_in, returned_count
@@ -125,7 +125,8 @@ def test_a_returned_file_is_kept_under_a_safe_name_only_after_the_collect_checks
     assert len(ws.returned_files()) == 3
 
 
-def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
+def small_year(tmp_path: Path) -> tuple[Workspace, Rubric]:
+    """A workspace holding the small rubric and the test key, nothing generated yet."""
     ws = Workspace(tmp_path / "ws")
     ws.root.mkdir()
     write_json(ws.rubric_path, small_rubric_data())
@@ -133,6 +134,11 @@ def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
     ws.key_path.write_text(KEY.hex(), encoding="ascii")
     rubric, _ = ws.load_rubric()
     assert rubric is not None
+    return ws, rubric
+
+
+def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
     seen: list[str] = []
     generated = generate_in(ws, rubric, seen.append)
     assert generated.generated is not None and seen == ["甲局", "乙局", "质强办"]
@@ -161,13 +167,7 @@ def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
 
 
 def test_an_adopted_form_with_a_bad_cell_is_asked_to_correct_it(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws")
-    ws.root.mkdir()
-    write_json(ws.rubric_path, small_rubric_data())
-    ws.key_path.parent.mkdir()
-    ws.key_path.write_text(KEY.hex(), encoding="ascii")
-    rubric, _ = ws.load_rubric()
-    assert rubric is not None
+    ws, rubric = small_year(tmp_path)
     generated = generate_in(ws, rubric).generated
     assert generated is not None
     ws.returned.mkdir()
