@@ -113,6 +113,7 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
         wait_text(d, f"保存 {len(returned)} 个到回收文件夹")
         kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
         assert kept == [p.name for p in returned]
+        assert d.title == "回收与汇总 · 政府质量工作考核"  # type: ignore[attr-defined]  # the file list stays in the page
 
         d.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
         wait_for(d, "section.job progress")
