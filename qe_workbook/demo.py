@@ -11,15 +11,10 @@ the collect run compares the self-scores with the evaluated scores in master.xls
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Generic, TypeVar
 
+from .beside import Beside
 from .forms.generate import generate_forms
 from .forms.simulate import simulate
 from .intake.isolate import DEFAULT_START
@@ -60,7 +55,7 @@ def run_demo(
     if self_scoring_from is not None and not rubric.self_scoring:
         rubric = self_scoring_copy(self_scoring_from, folder / DEMO_RUBRIC)
     key = create_key(folder / "qe.key")
-    units_side = Beside(units_cycle, (rubric, folder, key), start)
+    units_side = Beside(units_cycle, (rubric, folder, key), start=start)
     try:
         generate_forms(rubric, folder / "forms", key)
         simulate(rubric, folder / "forms", folder / "returned", seed=seed)
@@ -77,52 +72,6 @@ def units_cycle(rubric: Rubric, folder: Path, key: bytes) -> tuple[UnitsCheck, P
     generate_packages(rubric, folder / "units", key)
     simulate_units(rubric, folder / "units", folder / "units-received")
     return run_units_check(folder / "units-received", rubric, key, folder / "units-check")
-
-
-T = TypeVar("T")
-
-
-class Beside(Generic[T]):
-    """fn(*args) computed in another process while this one goes on (forked, or spawned: then fn, its
-    arguments and its result pickle). The process ignores Ctrl-C: this one handles it and `stop` ends the
-    other (SIGTERM: a run folder being written there is cleaned up)."""
-
-    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], start: str) -> None:
-        context = multiprocessing.get_context(start)
-        self._answers, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_answer, args=(sender, fn, args))  # type: ignore[attr-defined]
-        self._process.start()
-        sender.close()
-        self._value: tuple[T] | None = None
-
-    def result(self) -> T:
-        """What fn returned (waiting for it); a failure there is raised here as a RuntimeError with its traceback."""
-        if self._value is None:
-            try:
-                ok, value = self._answers.recv()
-            except EOFError:
-                ok, value = False, f"the process ended without an answer (exit code {self._process.exitcode})"
-            self._process.join()
-            if not ok:
-                raise RuntimeError(value)
-            self._value = (value,)
-        return self._value[0]
-
-    def stop(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._answers.close()
-
-
-def _answer(sender: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        answer: tuple[bool, Any] = (True, fn(*args))
-    except Exception:
-        answer = (False, traceback.format_exc())
-    sender.send(answer)
-    sender.close()
 
 
 def self_scoring_copy(source: Path, path: Path) -> Rubric:

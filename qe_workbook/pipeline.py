@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .beside import Beside
 from .documents.release_scan import scan_remarks
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
@@ -106,17 +107,24 @@ def run_collect(
     if out_parent.resolve().is_relative_to(returned.resolve()):
         problems.append(problem("OUTPUT_INSIDE_RETURNED", out=str(out_parent)))
     with new_run_folder(out_parent) as (tmp, finish):
-        master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
-                              adjusted=adjusted.table if adjusted else None,
-                              appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
-                              previous=yoy, self_scores=own)  # fmt: skip
-        plain = write_plain_outputs(tmp, rubric, results, collected, problems)
-        documents: list[Path] = []
+        documents_side = None
         if reports:  # python-docx is loaded only by a run that writes documents
             from .documents.reports import write_reports
 
-            documents = write_reports(tmp, rubric, final, notes=notes, issued=issued, followed=followed,
-                                      self_scores=own)  # fmt: skip
+            for u in final.units:  # the item view both sides read, computed once before they part
+                _ = u.items
+            documents_side = Beside(write_reports, (tmp, rubric, final),
+                                    {"notes": notes, "issued": issued, "followed": followed, "self_scores": own})  # fmt: skip
+        try:
+            master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
+                                  adjusted=adjusted.table if adjusted else None,
+                                  appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
+                                  previous=yoy, self_scores=own)  # fmt: skip
+            plain = write_plain_outputs(tmp, rubric, results, collected, problems)
+            documents = documents_side.result() if documents_side else []
+        finally:
+            if documents_side:
+                documents_side.stop()
         kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
         if adjustments is not None and adjusted is not None:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)

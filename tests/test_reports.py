@@ -18,6 +18,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from qe_workbook import beside
 from qe_workbook.cli import main
 from qe_workbook.documents.letters import Letter, write_letters
 from qe_workbook.documents.reports import FEEDBACK_DIR, report_run, write_reports
@@ -89,6 +90,18 @@ def _section(texts: list[str], heading: str) -> list[str]:
     start = texts.index(heading) + 1
     end = next((n for n in range(start, len(texts)) if re.match(r"^[一二三四五六七八九十]+、", texts[n])), len(texts))
     return texts[start:end]
+
+
+def test_documents_written_beside_master_are_the_same_when_spawned(
+    tmp_path: Path, run: RunReport, small_rubric: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """collect writes the documents in another process: spawned as on Windows, they hold the same text."""
+    monkeypatch.setattr(beside, "START", "spawn")
+    spawned = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "spawned", allow_partial=True)
+    names = [p.relative_to(run.folder) for p in run.outputs.files if p.suffix == ".docx"]
+    assert names and names == [p.relative_to(spawned.folder) for p in spawned.outputs.files if p.suffix == ".docx"]
+    for name in names:
+        assert _texts(spawned.folder / name) == _texts(run.folder / name)
 
 
 def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Path]) -> None:
