@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -600,11 +600,3 @@ def late_problem(receipt: Receipt, deadline: date, *, file: str | None, who: str
         channel=receipt.channel,
         deadline=f"{deadline:%Y-%m-%d}",
     )
-
-
-def iter_mail_uids(book: ReceiptBook) -> Iterator[str]:
-    """The mailbox UIDs ("UIDVALIDITY:UID") already handled by an earlier fetch."""
-    for message in book.messages:
-        uid = message.get("mail_uid")
-        if isinstance(uid, str):
-            yield uid
