@@ -310,10 +310,11 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
         for item_score in unit.shortfalls():
             item = item_score.item
             result = "是（否决）" if item.kind is Kind.VETO else item_score.points
+            lost = item_score.lost
             for src in item_score.sources:
                 entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
                 rows.append([unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered,
-                             result, item_score.lost, src.remark or NO_REMARK])  # fmt: skip
+                             result, lost, src.remark or NO_REMARK])  # fmt: skip
     widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
     last = s.table(ws, 0, header, rows, widths)
     _widths(ws, widths)

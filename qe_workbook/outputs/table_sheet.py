@@ -29,9 +29,16 @@ from ..forms.paper import LINE_PT, PADDING_PT, lines
 INFINITY = float("inf")
 
 
-@functools.lru_cache(maxsize=1 << 12)
 def two_places(value: Decimal | Fraction) -> float:
-    """An exact number as written into a 0.00 cell (equal numbers give the same float)."""
+    """An exact number as written into a 0.00 cell: `round2` as a float (whole hundredths, as every score
+    is, divided straight away: both are the double nearest the same exact value)."""
+    if value.__class__ is Fraction and 100 % value.denominator == 0:
+        return value.numerator * (100 // value.denominator) / 100
+    return _rounded(value)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _rounded(value: Decimal | Fraction) -> float:  # equal numbers give the same float
     return float(round2(value))
 
 
@@ -49,6 +56,18 @@ def shown(value: Any) -> str:
 def pixels(points: float) -> int:
     """A row height in points as xlsxwriter's set_row stores it."""
     return int(points * 4.0 / 3.0 + 0.5)
+
+
+class LineCounts(dict[str, int]):
+    """How many lines each text takes in a column of `width` (`lines`, looked up once per text)."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+
+    def __missing__(self, text: str) -> int:
+        self[text] = n = lines(text, self.width)
+        return n
 
 
 class Styles:
@@ -69,7 +88,7 @@ class TableWorksheet(Worksheet):
         super().__init__()
         self.stream: IO[str] | None = None
         self.rows, self.last_cols, self.lengths, self.heights = array("q"), array("q"), array("q"), array("q")
-        self.letters: list[str] = []
+        self.refs: list[str] = []  # '<c r="A' for each column
         self.days: dict[Any, float] = {}
 
     def streams(self) -> bool:
@@ -80,7 +99,7 @@ class TableWorksheet(Worksheet):
         the last row written (first_row - 1 with no rows)."""
         if self.stream is None:
             self.stream = tempfile.TemporaryFile("w+", encoding="ascii", newline="", dir=self.tmpdir or None)  # noqa: SIM115  # closed by _write_rows
-        caches: list[dict[str, int]] = [{} for _ in widths or ()]
+        counts = [LineCounts(width) for width in widths or ()]
         row = first_row - 1
         for row, values in enumerate(rows, start=first_row):
             if self.rows and row <= self.rows[-1]:
@@ -96,51 +115,61 @@ class TableWorksheet(Worksheet):
             self.rows.append(row)
             self.last_cols.append(n - 1)
             self.lengths.append(len(chunk))
-            self.heights.append(
-                pixels(LINE_PT * self._most_lines(values, widths, caches) + PADDING_PT) if widths else -1
-            )
+            self.heights.append(pixels(LINE_PT * self._most_lines(values, counts) + PADDING_PT) if widths else -1)
         return row
 
     @staticmethod
-    def _most_lines(values: Sequence[Any], widths: Sequence[float], caches: list[dict[str, int]]) -> int:
+    def _most_lines(values: Sequence[Any], counts: list[LineCounts]) -> int:
         """The most lines any of the row's cells wraps into (at least 1), as `text_height` counts them."""
         most = 1
-        for value, width, cache in zip(values, widths, caches, strict=False):
-            if value.__class__ is str:
-                n = cache.get(value)
-                if n is None:
-                    n = cache[value] = lines(value, width)
+        for value, count in zip(values, counts, strict=False):
+            kind = value.__class__
+            if kind is str:
+                n = count[value]
             elif value is None:
                 continue
+            elif kind is float:
+                n = count[f"{value:.2f}"] if value == value else 1
+            elif kind is Fraction:  # as `shown`: float() of a Fraction divides its two integers
+                n = count[f"{value.numerator / value.denominator:.2f}"]
             else:
-                n = lines(shown(value), width)
+                n = count[shown(value)]
             if n > most:
                 most = n
         return most
 
     def _cells(self, row: int, values: Sequence[Any], styles: Styles) -> str:
         """The row's cells as xlsxwriter writes them: `Sheets.cell`'s choices, one XML element each."""
-        letters = self.letters
-        while len(letters) < len(values):
-            letters.append(xl_col_to_name(len(letters)))
-        r = row + 1
+        refs = self.refs
+        while len(refs) < len(values):
+            refs.append(f'<c r="{xl_col_to_name(len(refs))}')
+        r = str(row + 1)
         text, num, whole = styles.text._get_xf_index(), styles.num._get_xf_index(), styles.whole._get_xf_index()
-        index = self.str_table._get_shared_string_index
+        as_text, as_num, as_whole, blank = (
+            f'" s="{text}" t="s"><v>',
+            f'" s="{num}"><v>',
+            f'" s="{whole}"><v>',
+            f'" s="{text}"/>',
+        )
+        index, longest = self.str_table._get_shared_string_index, self.xls_strmax // 2
+        days = self.days
         out = []
-        for col, value in enumerate(values):
+        for ref, value in zip(refs, values, strict=False):  # refs: every column seen so far
             kind = value.__class__
             if kind is str:
-                out.append(f'<c r="{letters[col]}{r}" s="{text}" t="s"><v>{index(self._fit(value))}</v></c>')
+                out.append(f"{ref}{r}{as_text}{index(value if len(value) <= longest else self._fit(value))}</v></c>")
             elif kind is float and -INFINITY < value < INFINITY:
-                out.append(f'<c r="{letters[col]}{r}" s="{num}"><v>{value:.16G}</v></c>')
+                out.append(f"{ref}{r}{as_num}{value:.16G}</v></c>")
             elif kind is int:
-                out.append(f'<c r="{letters[col]}{r}" s="{whole}"><v>{value:.16G}</v></c>')
+                out.append(f"{ref}{r}{as_whole}{value:.16G}</v></c>")
             elif value is None or (kind is float and value != value):
-                out.append(f'<c r="{letters[col]}{r}" s="{text}"/>')
+                out.append(f"{ref}{r}{blank}")
             elif kind is Fraction or kind is Decimal:
-                out.append(f'<c r="{letters[col]}{r}" s="{num}"><v>{two_places(value):.16G}</v></c>')
+                out.append(f"{ref}{r}{as_num}{two_places(value):.16G}</v></c>")
+            elif kind is date and value in days:
+                out.append(f'{ref}{r}" s="{styles.day._get_xf_index()}"><v>{days[value]:.16G}</v></c>')
             else:
-                out.append(self._other(f"{letters[col]}{r}", value, styles))
+                out.append(self._other(f"{ref[6:]}{r}", value, styles))
         return "".join(out)
 
     def _other(self, ref: str, value: Any, styles: Styles) -> str:
