@@ -6,7 +6,7 @@ with '=' stays text and never becomes a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -305,7 +305,14 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
     item's combined result (for a joint item the mean differs from what each evaluator gave)."""
     header = ["被考核单位", "项目编号", "类别", "所评价项目", "满分", "评价部门", "该部门所填", "项目得分/扣分", "失分",
               "评价说明"]  # fmt: skip
-    rows = []
+    widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
+    last = s.table(ws, 0, header, _feedback_rows(results), widths)
+    _widths(ws, widths)
+    _paper(ws, 0, last, len(header) - 1)
+
+
+def _feedback_rows(results: Results) -> Iterator[list[Any]]:
+    """反馈要点's rows one at a time (a streamed table keeps none of them)."""
     for unit in results.units:
         for item_score in unit.shortfalls():
             item = item_score.item
@@ -313,12 +320,8 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
             lost = item_score.lost
             for src in item_score.sources:
                 entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
-                rows.append([unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered,
-                             result, lost, src.remark or NO_REMARK])  # fmt: skip
-    widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
-    last = s.table(ws, 0, header, rows, widths)
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(header) - 1)
+                yield [unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered, result, lost,
+                       src.remark or NO_REMARK]  # fmt: skip
 
 
 def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
