@@ -337,15 +337,6 @@ def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
         "失分",
         "评价说明",
     ]
-    rows: list[list[Any]] = []
-    for evaluator, found in common_problems(rubric, results).items():
-        for problem in found:
-            item = problem.item
-            for loss in problem.losses:
-                rows.append([evaluator, item.id, item.text, _points_label(item), len(problem.losses), loss.unit,
-                             loss.entered, loss.lost, loss.remark or NO_REMARK])  # fmt: skip
-        if not found:
-            rows.append([evaluator, "", "（没有共性问题）", "", 0, "", "", None, ""])
     widths = [13, 8, 36, 10, 8, 12, 9, 7, 60]
     ws.write_string(
         0,
@@ -353,9 +344,21 @@ def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
         f"共性问题：失分单位占被考核单位 {canonical(rubric.follow_up.common_min_percent)}% 以上（且不少于 2 个）的项目",
         s.title,
     )
-    last = s.table(ws, 2, header, rows, widths)
+    last = s.table(ws, 2, header, _common_rows(rubric, results), widths)
     _widths(ws, widths)
     _paper(ws, 2, last, len(header) - 1)
+
+
+def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:
+    """共性问题's rows one at a time (a streamed table keeps none of them)."""
+    for evaluator, found in common_problems(rubric, results).items():
+        for problem in found:
+            item, label, count = problem.item, _points_label(problem.item), len(problem.losses)
+            for loss in problem.losses:
+                yield [evaluator, item.id, item.text, label, count, loss.unit, loss.entered, loss.lost,
+                       loss.remark or NO_REMARK]  # fmt: skip
+        if not found:
+            yield [evaluator, "", "（没有共性问题）", "", 0, "", "", None, ""]
 
 
 def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
