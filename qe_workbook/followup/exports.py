@@ -21,7 +21,7 @@ from ..amounts import canonical, fmt2
 from ..documents.notice_docx import grade_order
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
-from ..outputs.master import Sheets, _paper, _widths
+from ..outputs.master import Sheets, column_widths, sheet_paper
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..record.adjustments import Adjustment
@@ -193,6 +193,6 @@ def _workbook(
         for n, note in enumerate(notes, start=last + 2):
             ws.set_row(n, text_height([(note, sum(widths))]))
             ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
-        _widths(ws, widths)
-        _paper(ws, 2, last + len(notes) + 1, len(header) - 1)
+        column_widths(ws, widths)
+        sheet_paper(ws, 2, last + len(notes) + 1, len(header) - 1)
     wb.close()

@@ -137,8 +137,8 @@ def write_master(
     if self_scores is not None:
         summary, detail = s.sheet(SELF_SCORE_SHEET), s.sheet(SELF_SCORE_DETAIL)
         last_summary, last_detail = write_self_score_sheets(summary, detail, s, self_scores)
-        _paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
-        _paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
+        sheet_paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
+        sheet_paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
     add_charts(wb, rubric, results)
     wb.close()
     return path
@@ -147,7 +147,7 @@ def write_master(
 def _adjusted(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
     """The unadjusted and the adjusted result of every unit, side by side, by adjusted rank."""
     s.table(ws, 0, header, rows)
-    _widths(ws, [16, 11, 11, 11, 60, 11, 11, 11])
+    column_widths(ws, [16, 11, 11, 11, 60, 11, 11, 11])
     ws.freeze_panes(1, 1)
 
 
@@ -155,7 +155,7 @@ def _register(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]
     """The appeal register as the office keeps it (pending appeals say 待复核)."""
     widths = [14, 9, 40, 30, 14, 9, 36, 11]
     s.table(ws, 0, header, rows, widths)
-    _widths(ws, widths)
+    column_widths(ws, widths)
     ws.freeze_panes(1, 0)
 
 
@@ -165,18 +165,18 @@ def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
     last = s.table(ws, 0, yoy.unit_header(), yoy.unit_rows(), widths)
     header = ["县区", "考核领域", f"{yoy.old.year}年度", f"{yoy.new.year}年度", "变化", "对应方式"]
     s.table(ws, last + 2, header, yoy.area_rows(), [20, 18, 12, 12, 10, 10])
-    _widths(ws, widths)
+    column_widths(ws, widths)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
 
 
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+def column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
 
 
-def _paper(ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0) -> None:
+def sheet_paper(ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0) -> None:
     """A table sheet on paper and screen: A4 landscape one page wide, the header repeated on every page
     and frozen on screen, filtered."""
     ws.set_landscape()
@@ -208,8 +208,8 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
     for n, note in enumerate(notes, start=last + 2):
         ws.set_row(n, text_height([(note, sum(widths))]))
         ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
-    _widths(ws, widths)
-    _paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2)
     ws.autofilter(2, 0, last, len(header) - 1)
 
 
@@ -218,8 +218,8 @@ def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
     shown = display_frame(frame)
     widths = [5, 12, 12, 10, 8, 7, 7, 6, 8, 7, 5, 36, 30, 7, 7, 8, 12, 12, 20]
     last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False), widths[:-1])
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(shown.columns) - 2)  # the SHA-256 stays on screen, off paper
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(shown.columns) - 2)  # the SHA-256 stays on screen, off paper
 
 
 def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
@@ -235,8 +235,8 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
         rows.append(cells)
     widths = [9, 16, 14] + [10] * len(results.units)
     last = s.table(ws, 0, header, rows, widths)
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(header) - 1, freeze_col=1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(header) - 1, freeze_col=1)
 
 
 def _points_label(item: Item) -> str:
@@ -269,8 +269,8 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
     widths = [14, 16, 36, 12, 17, 6, 15, 24, 46, 12]
     last = s.table(ws, 0, header, rows, widths)
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(header) - 1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(header) - 1)
 
 
 def _status(sub: Submission) -> str:
@@ -283,8 +283,8 @@ def _problems(ws: Worksheet, s: Sheets, problems: list[Problem]) -> None:
     rows = problem_rows(problems) or [["", "", "", "", "", "无问题：所有文件均已采用，未发现需要处理的问题。"]]
     widths = [6, 22, 36, 9, 9, 80]
     last = s.table(ws, 0, PROBLEM_HEADER, rows, widths)
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(PROBLEM_HEADER) - 1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(PROBLEM_HEADER) - 1)
 
 
 def _code(sub: Submission) -> str:
@@ -307,8 +307,8 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
               "评价说明"]  # fmt: skip
     widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
     last = s.table(ws, 0, header, _feedback_rows(results), widths)
-    _widths(ws, widths)
-    _paper(ws, 0, last, len(header) - 1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(header) - 1)
 
 
 def _feedback_rows(results: Results) -> Iterator[list[Any]]:
@@ -345,8 +345,8 @@ def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
         s.title,
     )
     last = s.table(ws, 2, header, _common_rows(rubric, results), widths)
-    _widths(ws, widths)
-    _paper(ws, 2, last, len(header) - 1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last, len(header) - 1)
 
 
 def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:
@@ -367,5 +367,5 @@ def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> No
     widths = [14, 44, 14, 8, 8, 50]
     ws.write_string(0, 0, "先进典型（供推荐参考；触发否决项的单位不列入）", s.title)
     last = s.table(ws, 2, EXEMPLAR_HEADER, rows, widths)
-    _widths(ws, widths)
-    _paper(ws, 2, last, len(EXEMPLAR_HEADER) - 1)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last, len(EXEMPLAR_HEADER) - 1)
