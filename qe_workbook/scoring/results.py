@@ -61,7 +61,7 @@ class ItemScore:
     def complete(self) -> bool:
         return not self.missing
 
-    @property
+    @cached_property  # read several times per item by the letters, master.xlsx and the follow-up lists
     def lost(self) -> Fraction | None:
         """Points lost on this item: max − score, the deduction itself, or None when nothing was lost."""
         if self.points is None:
