@@ -207,7 +207,7 @@ def report(rows: list[dict[str, float]], start: dict[str, float], runs: int, sta
             f"| {r['floor_s']:.2f} | {r['stage_read_check']:.2f} | {r['stage_frame_score']:.2f} | {r['stage_master']:.2f} "
             f"| {r['stage_plain']:.2f} | {_fig(r, 'stage_reports')} | {r['no_report_s']:.2f} "
             f"| {r['no_report_s'] / r['floor_s']:.1f}× | {_fig(r, 'report_s')} | {_ratio(r, 'report_s', 'floor_s')} "
-            f"| {r.get('stage_read_mb', 0):.0f} / {r['no_report_mb']:.0f} / {_fig(r, 'report_mb', '.0f')} MB |"
+            f"| {r.get('stage_read_mb', 0):.0f} / {r['no_report_mb']:.0f} / {_fig(r, 'report_mb', '.0f')} MiB |"
         )
     lines += [
         "",
@@ -320,8 +320,7 @@ def publish(text: str, args: argparse.Namespace) -> None:
             "# 性能测试\n\n"
             "由 `python scripts/benchmark.py --write` 生成（2022 年度的 66 个项目、28 个评价部门，被考核单位为合成数据，"
             "用 openpyxl 模拟填写）。\n\n"
-            f"测试机器：{machine}，{date.today():%Y-%m-%d}"
-            "（机器与其他任务共用，绝对时间偏高且有波动，请看中位数和倍数）。"
+            f"测试机器：{machine}，{date.today():%Y-%m-%d}（请看中位数和倍数）。"
             f"{args.note}\n\n{text}\n\n"
             "- 下限：一个 Python 进程用 python-calamine 打开同样的回收文件，读出每个工作表的每个单元格。\n"
             "- 读取核验：文件类型与大小检查、defusedxml 结构扫描、python-calamine 读值、签名核验、逐格检查，"
