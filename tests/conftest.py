@@ -7,11 +7,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from qe_workbook import cli
 from qe_workbook.rubric import Rubric, load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,6 +128,18 @@ def load_ok(path: Path) -> Rubric:
     load = load_rubric(path)
     assert load.rubric is not None, load.problems
     return load.rubric
+
+
+def run_qe(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`qe ARGS` run as the installed command runs it (cli.run, argv, exit code); its exit code and output."""
+    monkeypatch.setattr(sys, "argv", ["qe", *args])
+    code = 0
+    try:
+        cli.run()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out + out.err
 
 
 @pytest.fixture

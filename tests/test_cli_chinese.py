@@ -8,15 +8,15 @@ switch, missing argument, extra argument, unknown command).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
 
-from qe_workbook import cli
 from qe_workbook.cli import main
+
+from .conftest import run_qe
 
 # What may stay in Latin letters: option names, command names, choice values, file names and paths,
 # and the names of formats and programs.
@@ -68,17 +68,6 @@ def english_words(text: str, typed: list[str] = []) -> list[str]:  # noqa: B006
     text = COMMAND_LINE.sub(" ", OPTION.sub(" ", FILE_OR_PATH.sub(" ", TIMESTAMP.sub(" ", text))))
     allowed = {w for word in allowed_words() for w in re.findall(r"[A-Za-z]+", word)}
     return [w for w in re.findall(r"[A-Za-z]+", text) if w not in allowed]
-
-
-def run_qe(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["qe", *args])
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
 
 
 def bad_value(param: click.Parameter, tmp_path: Path) -> str | None:

@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from qe_workbook import cli
 from qe_workbook.forms.generate import generate_forms
 from qe_workbook.forms.register import CORRECTION, FULL, REGISTER_NAME, FormRecord, Register, load_register
 from qe_workbook.intake.collect import Status, collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
-from .conftest import load_ok, small_rubric_data, write_json
+from .conftest import load_ok, run_qe, small_rubric_data, write_json
 from .forms import KEY, TIE, WHEN, fill_all, with_changes
-
-
-def qe(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["qe", *args])
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as stopped:
-        code = int(stopped.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
 
 
 def test_generate_records_each_generation_and_never_overwrites(
@@ -38,11 +25,11 @@ def test_generate_records_each_generation_and_never_overwrites(
     rubric_path = write_json(tmp_path / "rubric.json", small_rubric_data())
     (tmp_path / "qe.key").write_text(KEY.hex())
     base = ["generate", "--rubric", str(rubric_path), "--key", str(tmp_path / "qe.key")]
-    code, text = qe([*base, "--out", str(tmp_path / "forms"), "--timestamp", "2023-03-06"], monkeypatch, capsys)
+    code, text = run_qe([*base, "--out", str(tmp_path / "forms"), "--timestamp", "2023-03-06"], monkeypatch, capsys)
     assert code == 0 and "已记入评价表生成登记（第 1 次生成）" in text
     before = {p.name: p.read_bytes() for p in (tmp_path / "forms").iterdir()}
 
-    code, text = qe([*base, "--out", str(tmp_path / "forms"), "--seed", "v2"], monkeypatch, capsys)
+    code, text = run_qe([*base, "--out", str(tmp_path / "forms"), "--seed", "v2"], monkeypatch, capsys)
     assert code == 1
     assert (
         f"{tmp_path / 'forms'} 中已有评价表或发放清单（4 个 .xlsx 文件），未覆盖。重新下发新版时请用 --out 指定一个新的文件夹"
@@ -50,7 +37,7 @@ def test_generate_records_each_generation_and_never_overwrites(
     )
     assert {p.name: p.read_bytes() for p in (tmp_path / "forms").iterdir()} == before
 
-    code, text = qe([*base, "--out", str(tmp_path / "forms-2"), "--seed", "v2"], monkeypatch, capsys)
+    code, text = run_qe([*base, "--out", str(tmp_path / "forms-2"), "--seed", "v2"], monkeypatch, capsys)
     assert code == 0 and "第 2 次生成" in text
     data = json.loads((tmp_path / REGISTER_NAME).read_text(encoding="utf-8"))
     first, second = data["generations"]
@@ -123,11 +110,11 @@ def test_a_damaged_register_stops_generate_and_is_named_by_collect(
     rubric_path = write_json(tmp_path / "rubric.json", small_rubric_data())
     (tmp_path / "qe.key").write_text(KEY.hex())
     (tmp_path / REGISTER_NAME).write_text("{不是 JSON", encoding="utf-8")
-    code, text = qe(["generate", "--rubric", str(rubric_path), "--key", str(tmp_path / "qe.key"),
+    code, text = run_qe(["generate", "--rubric", str(rubric_path), "--key", str(tmp_path / "qe.key"),
                      "--out", str(tmp_path / "forms")], monkeypatch, capsys)  # fmt: skip
     assert code == 1 and "无法读取或已损坏" in text and not (tmp_path / "forms").exists()
     assert (tmp_path / REGISTER_NAME).read_text(encoding="utf-8") == "{不是 JSON"
     (tmp_path / "returned").mkdir()
-    code, text = qe(["collect", str(tmp_path / "returned"), "--rubric", str(rubric_path), "--key",
+    code, text = run_qe(["collect", str(tmp_path / "returned"), "--rubric", str(rubric_path), "--key",
                      str(tmp_path / "qe.key"), "--out", str(tmp_path / "results")], monkeypatch, capsys)  # fmt: skip
     assert code == 1 and "REGISTER_UNREADABLE" in text
