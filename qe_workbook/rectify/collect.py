@@ -1,8 +1,8 @@
 """`qe rectify collect`: the returned 整改台账 checked like the evaluation forms, then one ledger.
 
-Each file is screened (units/screen.py: empty, oversized, encrypted, hostile), read with the forms'
-reader, and its signature checked; where the locked cells were edited, the issued copy (found
-through the generation register) names each edited cell. Dates and statuses are checked cell by
+Each file is screened (units/screen.py: empty, oversized, encrypted, hostile), then opened and its
+signature checked by the returns engine (intake/returns.py, the kind `LEDGER`); where the locked
+cells were edited, the issued copy (found through the generation register) names each edited cell. Dates and statuses are checked cell by
 cell; a problem is overdue when it is not 已完成 and its 完成时限 is before `today`. Two different
 returns of one unit are a conflict (neither used); identical copies count once. The ledger —
 unit × problem × status — goes into a new folder (default: `<run>/整改情况/<time>` of the run the
@@ -13,7 +13,8 @@ ledgers were generated from) as 整改台账汇总.xlsx and 整改台账.json, w
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,10 @@ from typing import Any
 import xlsxwriter
 
 from ..forms.layout import cell_ref
-from ..forms.manifest import LockedContent, Manifest, verify
+from ..forms.manifest import LockedContent, Manifest
 from ..forms.register import RECTIFY, Register
-from ..intake.check_form import read_manifest
-from ..intake.container import open_package
-from ..intake.read_form import RawForm, cell_text, is_blank, read_form
+from ..intake.read_form import RawForm, cell_text, is_blank
+from ..intake.returns import FormKind, Locked, Returns, check_signed, copies, newer_generation
 from ..outputs.master import Sheets
 from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, Severity, problem
@@ -102,83 +102,56 @@ class RectifyCollect:
                 "lines": [asdict(line) for line in self.lines]}  # fmt: skip
 
 
-def content_of(raw: RawForm) -> LockedContent:
-    """The locked content as it stands in a returned ledger (the rows down to the first blank one)."""
-    rows = []
-    row = FIRST_ROW
-    while any(not is_blank(raw.cell(row, c)) for c in range(1, 5)):
-        rows.append(tuple(cell_text(raw.cell(row, c)) for c in range(1, 5)))
-        row += 1
-    header = tuple(cell_text(raw.cell(HEADER_ROW, c)) for c in range(len(HEADER)))
-    return LockedContent(tuple(s.name for s in raw.sheets), cell_text(raw.cell(TITLE_ROW, 0)),
-                         cell_text(raw.cell(UNIT_ROW, 0)), header, tuple(rows))  # type: ignore[arg-type]  # fmt: skip
+LEDGER = FormKind(LEDGER_FORMAT, Locked(title=(TITLE_ROW, 0), owner=(UNIT_ROW, 0), header_row=HEADER_ROW,
+                                         header_columns=len(HEADER), first_row=FIRST_ROW, row_columns=(1, 2, 3, 4)))  # fmt: skip
 
 
-def _read(path: Path, shown: str) -> tuple[RawForm | None, str | None, list[Problem]]:
+def _open(returns: Returns, path: Path, shown: str) -> tuple[RawForm | None, str | None, list[Problem]]:
     screened = screen(path, shown)
     if screened.data is None:
         return None, screened.sha256, screened.problems
-    pkg, found = open_package(screened.data, shown, LIMITS)
-    if pkg is None:
-        return None, screened.sha256, found
-    raw, problems = read_form(pkg, screened.data, shown, LIMITS)
+    raw, problems = returns.open(screened.data, shown)
     return raw, screened.sha256, problems
 
 
-def _issued(register: Register | None, manifest: Manifest) -> LockedContent | None:
-    """The locked content of the ledger as issued (the office's copy, found through the register)."""
-    found = register.generation_of(manifest.form_id) if register else None
-    if found is None:
-        return None
-    gen, form = found
-    raw, _, _ = _read(Path(gen.folder) / form.file, form.file)
-    return content_of(raw) if raw is not None else None
+def _issued(returns: Returns, register: Register | None) -> Callable[[Manifest], LockedContent | None]:
+    """The locked content of a ledger as issued (the office's copy, found through the register)."""
+
+    def issued(manifest: Manifest) -> LockedContent | None:
+        found = register.generation_of(manifest.form_id) if register else None
+        if found is None:
+            return None
+        gen, form = found
+        raw, _, _ = _open(returns, Path(gen.folder) / form.file, form.file)
+        return LEDGER.content(raw, manifest) if raw is not None else None
+
+    return issued
 
 
-def _edited_cells(found: LockedContent, issued: LockedContent, where: dict[str, Any]) -> list[Problem]:
-    cells: list[tuple[str, str, str]] = []
-    if found.sheets != issued.sheets:
-        cells.append(("", "、".join(found.sheets), "、".join(issued.sheets)))
-    for row, have, want in ((TITLE_ROW, found.title, issued.title), (UNIT_ROW, found.department, issued.department)):
-        if have != want:
-            cells.append((cell_ref(row, 0), have, want))
-    for col, (have, want) in enumerate(zip(found.header, issued.header, strict=True)):
-        if have != want:
-            cells.append((cell_ref(HEADER_ROW, col), have, want))
-    for n in range(max(len(found.rows), len(issued.rows))):
-        have_row = found.rows[n] if n < len(found.rows) else ("",) * 4
-        want_row = issued.rows[n] if n < len(issued.rows) else ("",) * 4
-        for col, (have, want) in enumerate(zip(have_row, want_row, strict=True), start=1):
-            if have != want:
-                cells.append((cell_ref(FIRST_ROW + n, col), have, want))
-    return [problem("RECTIFY_LOCKED_CHANGED", **where, cell=cell, found=have[:40], expected=want[:40])
-            for cell, have, want in cells]  # fmt: skip
-
-
-def read_return(path: Path, shown: str, rubric: Rubric, key: bytes, today: date,
+def read_return(returns: Returns, path: Path, shown: str, rubric: Rubric, key: bytes, today: date,
                 register: Register | None = None) -> LedgerReturn | list[Problem]:  # fmt: skip
     """One returned file: a ledger (accepted, or rejected with its problems), or the problems of a file that is
     not a ledger of this year."""
-    raw, sha, problems = _read(path, shown)
+    raw, sha, problems = _open(returns, path, shown)
     if raw is None:
         return problems or [problem("RECTIFY_NOT_LEDGER", file=shown)]
-    manifest = read_manifest(raw)
-    if manifest is None or manifest.format != LEDGER_FORMAT:
+    signed = check_signed(raw, LEDGER, key, _issued(returns, register))
+    if signed is None:
         return [problem("RECTIFY_NOT_LEDGER", file=shown)]
+    manifest = signed.manifest
     unit = next((u.name for u in rubric.units if u.name == manifest.evaluator), None)
     if manifest.year != rubric.year or unit is None:
         return [problem("RECTIFY_OTHER_YEAR", file=shown, year=manifest.year, rubric_year=rubric.year)]
     where: dict[str, Any] = {"file": shown, "sheet": SHEET}
-    content = content_of(raw)
-    if not verify(key, manifest, content):
-        issued = _issued(register, manifest)
-        if issued is not None and verify(key, manifest, issued):
-            edited = _edited_cells(content, issued, where)
+    if not signed.verified:
+        if signed.edits is not None:
+            edited = [problem("RECTIFY_LOCKED_CHANGED", **where, cell=e.cell, found=e.found[:40],
+                              expected=e.expected[:40]) for e in signed.edits]  # fmt: skip
         else:
             edited = [problem("RECTIFY_SIGNATURE_INVALID", file=shown, unit=manifest.evaluator)]
         return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id)
     lines = []
-    for n, (item, item_text, told, evaluators) in enumerate(content.rows):
+    for n, (item, item_text, told, evaluators) in enumerate(signed.content.rows):
         row = FIRST_ROW + n
         line, found = _line(raw, row, unit, (item, item_text, told, evaluators), today, where)
         lines.append(line)
@@ -235,12 +208,13 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
     """Check every file under `source` and merge the accepted ledgers (one per unit) into one ledger."""
     problems: list[Problem] = []
     returns: list[LedgerReturn] = []
-    for path, shown in walk_files(source):
-        found = read_return(path, shown, rubric, key, today, register)
-        if isinstance(found, list):
-            problems += found
-        else:
-            returns.append(found)
+    with Returns(LIMITS) as session:
+        for path, shown in walk_files(source):
+            found = read_return(session, path, shown, rubric, key, today, register)
+            if isinstance(found, list):
+                problems += found
+            else:
+                returns.append(found)
     retired = _retire_superseded(returns, register)
     problems += [p for r in returns if r.file not in retired for p in r.problems] + list(retired.values())
     units: dict[str, tuple[str, str]] = {}
@@ -269,8 +243,8 @@ def _retire_superseded(returns: list[LedgerReturn], register: Register | None) -
     accepted = {r.form_id for r in returns if r.accepted}
     notes = {}
     for r in returns:
-        newer = register.superseding(r.form_id) if register is not None and r.accepted else None
-        if newer is not None and newer[1].form_id in accepted:
+        newer = newer_generation(r.form_id, accepted, register) if r.accepted else None
+        if newer is not None:
             r.accepted = False
             notes[r.file] = problem("RECTIFY_SUPERSEDED", file=r.file, unit=r.unit, number=newer[0].number,
                                     newer=newer[1].file)  # fmt: skip
@@ -278,16 +252,8 @@ def _retire_superseded(returns: list[LedgerReturn], register: Register | None) -
 
 
 def _distinct(returns: list[LedgerReturn]) -> list[LedgerReturn]:
-    """Identical copies (same file content, or the same entries) count once."""
-    kept: list[LedgerReturn] = []
-    for r in returns:
-        if not any(r.sha256 == k.sha256 or r.lines == [*_refiled(k.lines, r.file)] for k in kept):
-            kept.append(r)
-    return kept
-
-
-def _refiled(lines: list[LedgerLine], file: str) -> list[LedgerLine]:
-    return [LedgerLine(**{**asdict(line), "file": file}) for line in lines]
+    """Identical copies (the same entries, whatever the file) count once."""
+    return [group[0] for group in copies(returns, lambda r: tuple(replace(line, file="") for line in r.lines))]
 
 
 def _source(register: Register | None, returns: list[LedgerReturn]) -> str:

@@ -1,0 +1,187 @@
+"""One engine for every signed workbook that comes back: evaluation and correction forms, self-score
+tables, contact lists and rectification ledgers.
+
+Every kind goes the same way: the file is opened (container checks, then its cells read in the one
+isolated reader child of `Returns`), its manifest found, the locked content read where the kind's
+`Locked` says it stands and checked against the manifest's signature; when that fails but the
+content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
+Among the returns of one owner, identical copies count once and a newer generation (the register)
+supersedes an older one. A kind says only what differs (`FormKind`); its values are its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..forms.layout import cell_ref
+from ..forms.manifest import LockedContent, Manifest, verify
+from ..forms.register import FormRecord, Generation, Register
+from ..problems import Problem
+from .check_form import read_manifest
+from .container import Limits, open_package
+from .isolate import Reader
+from .read_form import RawForm, cell_text, read_form
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Locked:
+    """Where a kind's locked content stands on its sheet (0-based rows and columns): the title and
+    owner lines, the header row, and the table below it, which ends at its first blank row."""
+
+    title: tuple[int, int]
+    owner: tuple[int, int]
+    header_row: int
+    header_columns: int
+    first_row: int = 0
+    row_columns: tuple[int, ...] = ()  # each table row's locked cells, in the order the content holds them
+    carried: int | None = None  # a column whose name a merged block carries down (blank below its top cell)
+
+    def read(self, raw: RawForm, header_columns: int | None = None) -> LockedContent:
+        """The locked content as it stands in a returned file (what the signature is checked against)."""
+        rows = []
+        carried = ""
+        for row in range(self.first_row, len(raw.grid)):
+            cells = [cell_text(raw.cell(row, c)) for c in self.row_columns]
+            if not any(cells):
+                break
+            if self.carried is not None:
+                at = self.row_columns.index(self.carried)
+                carried = cells[at] = cells[at] or carried
+            rows.append(tuple(cells))
+        columns = self.header_columns if header_columns is None else header_columns
+        return LockedContent(
+            sheets=tuple(s.name for s in raw.sheets),
+            title=cell_text(raw.cell(*self.title)),
+            department=cell_text(raw.cell(*self.owner)),
+            header=tuple(cell_text(raw.cell(self.header_row, c)) for c in range(columns)),
+            rows=tuple(rows),  # type: ignore[arg-type]  # a kind's rows have its own width
+        )
+
+    def edits(self, found: LockedContent, issued: LockedContent) -> list[Edit]:
+        """Every locked cell whose text differs from the issued copy, in reading order (the sheet names
+        first, as one edit without a cell)."""
+        edits = []
+        if found.sheets != issued.sheets:
+            edits.append(Edit("", "、".join(found.sheets), "、".join(issued.sheets)))
+        for at, have, want in ((self.title, found.title, issued.title), (self.owner, found.department,
+                                                                          issued.department)):  # fmt: skip
+            if have != want:
+                edits.append(Edit(cell_ref(*at), have, want))
+        for col, (have, want) in enumerate(zip(found.header, issued.header, strict=True)):
+            if have != want:
+                edits.append(Edit(cell_ref(self.header_row, col), have, want))
+        blank = ("",) * len(self.row_columns)
+        for n in range(max(len(found.rows), len(issued.rows))):
+            have_row = found.rows[n] if n < len(found.rows) else blank
+            want_row = issued.rows[n] if n < len(issued.rows) else blank
+            for col, have, want in zip(self.row_columns, have_row, want_row, strict=True):
+                if have != want:
+                    edits.append(Edit(cell_ref(self.first_row + n, col), have, want))
+        return edits
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One locked cell that differs from the issued copy ("" for the sheet names)."""
+
+    cell: str
+    found: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class FormKind:
+    """What differs between the kinds of signed workbook: the manifest's format and where the locked
+    content stands (its header may be wider for some manifests: a correction form's reference column)."""
+
+    format: str
+    locked: Locked
+    header_columns: Callable[[Manifest], int] | None = None
+
+    def content(self, raw: RawForm, manifest: Manifest) -> LockedContent:
+        return self.locked.read(raw, self.header_columns(manifest) if self.header_columns else None)
+
+
+@dataclass
+class Signed:
+    """A returned file's manifest and locked content, and whether the signature holds.
+
+    `edits` is set when it does not hold but the content as issued verifies: the manifest is
+    genuine and these are the edited cells; otherwise (None) the signature is forged or the issued
+    copy is not known."""
+
+    manifest: Manifest
+    content: LockedContent
+    verified: bool
+    edits: list[Edit] | None = None
+
+
+def check_signed(
+    raw: RawForm,
+    kind: FormKind,
+    key: bytes,
+    issued: Callable[[Manifest], LockedContent | None] = lambda _m: None,
+) -> Signed | None:
+    """The signature check of a returned file of `kind` (None when it carries no manifest of that kind)."""
+    manifest = read_manifest(raw)
+    if manifest is None or manifest.format != kind.format:
+        return None
+    content = kind.content(raw, manifest)
+    if verify(key, manifest, content):
+        return Signed(manifest, content, True)
+    expected = issued(manifest)
+    if expected is not None and verify(key, manifest, expected):
+        return Signed(manifest, content, False, kind.locked.edits(content, expected))
+    return Signed(manifest, content, False)
+
+
+@dataclass
+class Returns:
+    """A reading session: every file's cells are read in one isolated child (memory-capped, timed;
+    a file that kills it costs only its own read), which ends with the session."""
+
+    limits: Limits = field(default_factory=Limits)
+    reader: Reader | None = None
+
+    def __enter__(self) -> Returns:
+        self.reader = Reader(
+            memory_bytes=self.limits.max_reader_bytes, seconds=self.limits.max_read_seconds,
+            start=self.limits.reader_start,
+        )  # fmt: skip
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+
+    def open(self, data: bytes, file: str) -> tuple[RawForm | None, list[Problem]]:
+        """The file's cells and manifest, once its container passed the checks; else its problems."""
+        if self.reader is None:
+            raise RuntimeError("Returns.open outside its session")
+        pkg, problems = open_package(data, file, self.limits)
+        if pkg is None:
+            return None, problems
+        return read_form(pkg, data, file, self.limits, self.reader)
+
+
+def newer_generation(
+    form_id: str, accepted: set[str], register: Register | None
+) -> tuple[Generation, FormRecord] | None:
+    """The later generation whose form for the same owner was also returned and accepted: it supersedes
+    the form `form_id` (None when there is none, or no register to tell)."""
+    newer = register.superseding(form_id) if register is not None and form_id else None
+    return newer if newer is not None and newer[1].form_id in accepted else None
+
+
+def copies(returns: Sequence[T], same: Callable[[T], Hashable]) -> list[list[T]]:
+    """The returns of one owner grouped by what they hold: each group's copies are identical and count
+    once (its first is the one kept); more than one group is a conflict."""
+    groups: dict[Hashable, list[T]] = {}
+    for r in returns:
+        groups.setdefault(same(r), []).append(r)
+    return list(groups.values())

@@ -1,0 +1,104 @@
+"""The returns engine on a small inline kind: a signed 签到表 of one unit, its title, unit line, header and
+names locked, only 签到 open. Whatever the kind, an edited locked cell is named, identical copies count
+once and a newer generation supersedes the older one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from qe_workbook.forms.layout import MANIFEST_SHEET
+from qe_workbook.forms.manifest import LockedContent, Manifest, sign
+from qe_workbook.forms.register import FULL, FormRecord, Register
+from qe_workbook.intake.returns import (
+    Edit,
+    FormKind,
+    Locked,
+    Returns,
+    Signed,
+    check_signed,
+    copies,
+    newer_generation,
+)
+
+KEY = b"k" * 32
+ROLL = FormKind("test-roll/1", Locked(title=(0, 0), owner=(1, 0), header_row=2, header_columns=3, first_row=3,
+                                      row_columns=(0, 1)))  # fmt: skip
+ISSUED = LockedContent(("签到表", MANIFEST_SHEET), "2022年度考核培训签到表", "单位：东区", ("序号", "姓名", "签到"),
+                       (("1", "张三"), ("2", "李四")))  # type: ignore[arg-type]  # fmt: skip
+
+
+def roll(path: Path, names: tuple[str, ...] = ("张三", "李四"), signed: LockedContent = ISSUED,
+         form_id: str = "roll-1", signs: tuple[str, ...] = ("", "")) -> Path:  # fmt: skip
+    """东区's roll as issued (signed over `signed`), with `names` in its locked column and `signs` filled in."""
+    manifest = sign(KEY, Manifest("test-roll/1", 2022, "h", "东区", form_id, "2023-03-01T09:00:00"), signed)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("签到表")
+    ws.write_string(0, 0, ISSUED.title)
+    ws.write_string(1, 0, ISSUED.department)
+    ws.write_row(2, 0, ISSUED.header)
+    for n, (name, mark) in enumerate(zip(names, signs, strict=True)):
+        ws.write_row(3 + n, 0, [str(n + 1), name, mark])
+    ms = wb.add_worksheet(MANIFEST_SHEET)
+    for n, (field, value) in enumerate([("key", "value"), *manifest.rows()]):
+        ms.write_row(n, 0, [field, value])
+    wb.close()
+    return path
+
+
+def signed_check(path: Path, issued: LockedContent | None = ISSUED) -> Signed | None:
+    with Returns() as returns:
+        raw, problems = returns.open(path.read_bytes(), path.name)
+    assert raw is not None, problems
+    return check_signed(raw, ROLL, KEY, lambda _manifest: issued)
+
+
+def test_a_roll_returned_as_issued_verifies_and_gives_its_locked_rows(tmp_path: Path) -> None:
+    signed = signed_check(roll(tmp_path / "东区.xlsx", signs=("到", "")))
+    assert signed is not None and signed.verified
+    assert signed.manifest.evaluator == "东区"
+    assert signed.content.rows == (("1", "张三"), ("2", "李四"))  # the open column is not locked
+
+
+def test_an_edited_name_is_named_by_its_cell(tmp_path: Path) -> None:
+    signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "王五")))
+    assert signed is not None and not signed.verified
+    assert signed.edits == [Edit("B5", "王五", "李四")]
+
+
+def test_a_row_added_below_the_table_is_an_edit_of_each_of_its_cells(tmp_path: Path) -> None:
+    signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "李四", "赵六"), signs=("", "", "")))
+    assert signed is not None and signed.edits == [Edit("A6", "3", ""), Edit("B6", "赵六", "")]
+
+
+def test_without_the_issued_copy_an_edit_cannot_be_told_from_a_forgery(tmp_path: Path) -> None:
+    signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "王五")), issued=None)
+    assert signed is not None and not signed.verified and signed.edits is None
+
+
+def test_a_workbook_of_another_kind_is_not_checked(tmp_path: Path) -> None:
+    other = FormKind("test-other/1", ROLL.locked)
+    with Returns() as returns:
+        raw, _ = returns.open(roll(tmp_path / "东区.xlsx").read_bytes(), "东区.xlsx")
+    assert raw is not None and check_signed(raw, other, KEY) is None
+
+
+def test_identical_copies_count_once_and_different_ones_conflict() -> None:
+    returns = [("东区.xlsx", "到、到"), ("东区 - 副本.xlsx", "到、到"), ("东区-改.xlsx", "到、未到")]
+    assert copies(returns, lambda r: r[1]) == [
+        [("东区.xlsx", "到、到"), ("东区 - 副本.xlsx", "到、到")],  # one version: the first is kept
+        [("东区-改.xlsx", "到、未到")],  # a second version: the owner's returns conflict
+    ]
+
+
+def test_a_newer_generation_supersedes_the_older_only_when_it_came_back_too() -> None:
+    register = Register()
+    for number, form_id in ((1, "roll-1"), (2, "roll-2")):
+        register.add(kind=FULL, generated_at=f"2023-03-0{number}T09:00:00", seed=str(number), year=2022,
+                     rubric_hash="h", folder=f"第{number}次", forms=[FormRecord("东区", form_id, f"东区{number}.xlsx")])  # fmt: skip
+    newer = newer_generation("roll-1", {"roll-1", "roll-2"}, register)
+    assert newer is not None and (newer[0].number, newer[1].file) == (2, "东区2.xlsx")
+    assert newer_generation("roll-1", {"roll-1"}, register) is None  # the newer one is not in: the old one stands
+    assert newer_generation("roll-2", {"roll-1", "roll-2"}, register) is None
+    assert newer_generation("roll-1", {"roll-1", "roll-2"}, None) is None  # no register, no generations
