@@ -9,6 +9,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.feedback.fed_back import FILE_NAME as WORDING_FILE
+from qe_workbook.feedback.wording import export_wording
 from qe_workbook.intake.receipts import REGISTER_XLSX, write_register_template
 from qe_workbook.pipeline import run_collect
 from qe_workbook.record.approval import approve_run
@@ -18,6 +20,7 @@ from qe_workbook.rubric import Rubric
 
 from .conftest import require_program
 from .forms import KEY, TIE, fill_all, generate
+from .test_feedback_wording import OFFICE_TEXT, _edit
 
 
 def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_rubric: Rubric) -> None:
@@ -72,3 +75,24 @@ def test_a_received_file_changed_after_the_run_is_not_archived(tmp_path: Path, s
     result = archive_run(run, returned, small_rubric, tmp_path / "档案", soffice="")
     assert [(p.code, p.file) for p in result.problems] == [("ARCHIVE_INPUT_CHANGED", path.name)]
     assert not (tmp_path / "档案").exists()
+
+
+def test_a_run_approved_with_the_office_wording_archives_until_that_wording_changes(
+    tmp_path: Path, small_rubric: Rubric
+) -> None:
+    returned = tmp_path / "returned"
+    fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
+    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    exported = export_wording(run, small_rubric).path
+    assert exported is not None
+    edited = _edit(exported, tmp_path / "反馈修改稿.xlsx", {("西区", "01-2"): {"反馈表述": OFFICE_TEXT}})
+    approval, _ = approve_run(run, small_rubric, Stage.APPROVED, "纪要", feedback=edited)
+    assert approval is not None
+    result = archive_run(run, returned, small_rubric, tmp_path / "档案", soffice="")
+    assert [p.code for p in result.problems] == ["ARCHIVE_NO_PDF"] and result.folder is not None
+    assert (result.folder / "03_印发文件" / WORDING_FILE).read_bytes() == edited.read_bytes()
+
+    kept = approval.documents / WORDING_FILE  # the wording the letters were written from, changed afterwards
+    kept.write_bytes(kept.read_bytes() + b"\0")
+    changed = archive_run(run, returned, small_rubric, tmp_path / "档案2", soffice="")
+    assert [p.code for p in changed.problems] == ["ARCHIVE_RUN_CHANGED"] and changed.folder is None

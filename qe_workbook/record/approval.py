@@ -30,16 +30,19 @@ from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, cur
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
 
 
-def fingerprint(run_dir: Path, rubric: Rubric, feedback: Path | None = None) -> dict[str, str]:
+def fingerprint(run_dir: Path, rubric: Rubric, documents: Path | None = None) -> dict[str, str]:
     """SHA-256 of the run's inputs (audit.json lists every input file with its own SHA-256), the
-    rubric, the adjustments (when the run had any), the office's wording of the feedback (when the letters
-    were written from one) and the results; `run` covers them all."""
+    rubric, the adjustments (when the run had any), the office's wording of the feedback kept with a stage's
+    `documents` (when the letters were written from one) and the results; `run` covers them all.
+
+    Approval records it once its documents are written and the archive recomputes it from the same folder."""
     parts = {name: _sha256(run_dir / name) for name in FINGERPRINTED}
     parts["rubric"] = rubric.content_hash
     adjustments = run_dir / ADJUSTMENTS_FILE
     parts["adjustments"] = _sha256(adjustments) if adjustments.is_file() else ""
-    if feedback is not None:
-        parts["feedback"] = _sha256(feedback)
+    wording = documents / WORDING_FILE if documents is not None else None
+    if wording is not None and wording.is_file():
+        parts["feedback"] = _sha256(wording)
     parts["run"] = hashlib.sha256("\n".join(f"{k}={v}" for k, v in sorted(parts.items())).encode()).hexdigest()
     return parts
 
@@ -85,14 +88,14 @@ def approve_run(
     if told is not None and has_errors(told.problems):
         return None, told.problems
     when = (now or datetime.now()).replace(microsecond=0)
-    record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric, feedback),
-                         unit_lines(results))  # fmt: skip
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
         write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adopted.notes,
                       told=told)  # fmt: skip
         if feedback is not None:
             shutil.copyfile(feedback, tmp / WORDING_FILE)
         documents = finish()
+    record = StageRecord(stage, by or _user(), when.isoformat(), basis.strip(), fingerprint(run_dir, rubric, documents),
+                         unit_lines(results))  # fmt: skip
     _write_records(run_dir, [*read_stages(run_dir), record])
     return Approval(record, documents), told.problems if told is not None else []
 

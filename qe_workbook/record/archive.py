@@ -73,7 +73,8 @@ def archive_run(
         result.problems.append(problem("ARCHIVE_NOT_APPROVED", file=where))
         return result
     record = approved[-1]
-    if fingerprint(run_dir, rubric) != record.fingerprint:
+    documents = _stage_documents(run_dir, record.stage)
+    if fingerprint(run_dir, rubric, documents) != record.fingerprint:
         result.problems.append(problem("ARCHIVE_RUN_CHANGED", file=where, stage=record.stage, at=record.at))
         return result
     if out.exists() and any(out.iterdir()):
@@ -89,7 +90,6 @@ def archive_run(
     for path in sorted(run_dir.iterdir()):
         if path.is_file() and path.name not in REGISTER_FILES and not path.name.endswith(DRAFT_DOCUMENTS):
             add(path, f"{TABLES}/{path.name}", "汇总结果")
-    documents = _stage_documents(run_dir, record.stage)
     if documents is not None:
         for path in sorted(p for p in documents.rglob("*") if p.is_file()):
             add(path, f"{DOCUMENTS}/{path.relative_to(documents).as_posix()}", f"{record.stage}文件")
