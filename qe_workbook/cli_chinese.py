@@ -195,6 +195,10 @@ class ChineseCommand(click.Command):
         return option
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            # As click 8.1 does; later versions raise an error carrying the help instead.
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit()
         allowed = ctx.allow_extra_args
         ctx.allow_extra_args = True
         try:

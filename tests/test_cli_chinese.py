@@ -16,7 +16,7 @@ import pytest
 
 from qe_workbook.cli import main
 
-from .conftest import run_qe
+from .conftest import ROOT, run_qe
 
 # What may stay in Latin letters: option names, command names, choice values, file names and paths,
 # and the names of formats and programs.
@@ -206,3 +206,18 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
         main.commands.pop("interrupted-for-test")
     assert code == 130
     assert "已中止。" in text
+
+
+def test_commands_run_on_a_click_without_no_args_is_help_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """click 8.1 (allowed by the project) has no NoArgsIsHelpError: a command that ends with an exit code,
+    and a bare group, must behave there as on later versions."""
+    monkeypatch.delattr(click.exceptions, "NoArgsIsHelpError", raising=False)
+    code, text = run_qe(["rubric", "check", str(ROOT / "rubric.json")], monkeypatch, capsys)
+    assert code == 0 and "检查通过。" in text
+    (tmp_path / "rubric.json").write_text("{}", encoding="utf-8")
+    code, text = run_qe(["rubric", "check", str(tmp_path / "rubric.json")], monkeypatch, capsys)
+    assert code == 1 and "检查未通过" in text
+    code, text = run_qe(["rubric"], monkeypatch, capsys)
+    assert code == 0 and text.startswith("用法：qe rubric") and "命令：" in text

@@ -25,9 +25,6 @@ def run() -> None:
     tolerate_console()
     try:
         main.main(prog_name="qe", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else main.get_help(click.Context(main, info_name="qe")))
-        sys.exit(0)
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "qe"
         click.echo(f"用法错误：{usage_message(exc)}", err=True)
