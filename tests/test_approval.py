@@ -95,3 +95,23 @@ def test_the_approve_command(tmp_path: Path, small_rubric_path: Path, small_rubr
     done = CliRunner().invoke(main, [*args, "--basis", MINUTES])
     assert done.exit_code == 0, done.output
     assert "已记为审定稿" in done.output and MINUTES in done.output
+
+
+def test_the_notice_title_and_name_follow_the_stage(tmp_path: Path, small_rubric: Rubric) -> None:
+    run = collect_run(small_rubric, tmp_path / "forms", tmp_path / "r", tmp_path / "out", TIE).folder
+    drafted = docx.Document(str(run / "2022年度政府质量工作考核结果通报（代拟稿）.docx")).paragraphs[0].text
+    assert drafted == "关于2022年度政府质量工作\n考核结果的通报（代拟稿）"
+    titles = {}
+    for stage, suffix in [(Stage.CONSULTATION, "（征求意见稿）"), (Stage.APPROVED, ""), (Stage.ISSUED, "")]:
+        approval, problems = approve_run(run, small_rubric, stage, MINUTES)
+        assert approval is not None and problems == []
+        (notice,) = approval.documents.glob("*通报*.docx")
+        assert notice.name == f"2022年度政府质量工作考核结果通报{suffix}.docx"
+        document = docx.Document(str(notice))
+        titles[stage] = document.paragraphs[0].text
+        assert document.sections[0].header.paragraphs[0].text == stage
+    assert titles == {
+        Stage.CONSULTATION: "关于2022年度政府质量工作\n考核结果的通报（征求意见稿）",
+        Stage.APPROVED: "关于2022年度政府质量工作\n考核结果的通报",
+        Stage.ISSUED: "关于2022年度政府质量工作\n考核结果的通报",
+    }

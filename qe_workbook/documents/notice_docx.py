@@ -11,11 +11,17 @@ from datetime import date
 from pathlib import Path
 
 from ..amounts import fmt2
+from ..choices import Stage
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_date
 
-DRAFT_MARK = "（代拟稿）"
+TITLE_MARKS = {Stage.DRAFT: "（代拟稿）", Stage.CONSULTATION: "（征求意见稿）"}  # approved and issued: the title alone
+
+
+def title_mark(stage: str) -> str:
+    """What follows the 通报's title (and its file name) at `stage`, which may carry （暂定）."""
+    return next((mark for s, mark in TITLE_MARKS.items() if stage.startswith(s)), "")
 
 
 def grade_order(rubric: Rubric) -> list[str]:
@@ -33,9 +39,10 @@ def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitR
 
 
 def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE) -> Path:
-    """The 通报 draft: basis, process, results by grade, requirements."""
+    """The 通报 at `stage` (its header; its title says 代拟稿 or 征求意见稿 before approval): basis, process, results
+    by grade, requirements."""
     year, office = rubric.year, rubric.office
-    title = f"关于{rubric.city}{year}年度政府质量工作\n考核结果的通报{DRAFT_MARK}"  # broken at a sense boundary
+    title = f"关于{rubric.city}{year}年度政府质量工作\n考核结果的通报{title_mark(stage)}"  # broken at a sense boundary
     doc = OfficialDocument(title, office, stage)
     full_names = {u.name: u.full_name for u in rubric.units}
     doc.line("、".join(u.full_name for u in rubric.units) + "：")

@@ -25,7 +25,7 @@ from ..rubric import Rubric
 from ..scoring.score import Results
 from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
 from .letters import Letter, write_letters
-from .notice_docx import DRAFT_MARK, write_notice
+from .notice_docx import title_mark, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
 from .release_scan import scan_fed_back, scan_remarks
@@ -38,8 +38,8 @@ def feedback_name(rubric: Rubric, unit: str) -> str:
     return f"{unit}_{rubric.year}年度质量工作考核反馈意见.docx"
 
 
-def notice_name(rubric: Rubric) -> str:
-    return f"{rubric.year}年度政府质量工作考核结果通报{DRAFT_MARK}.docx"
+def notice_name(rubric: Rubric, stage: str = DRAFT_STAGE) -> str:
+    return f"{rubric.year}年度政府质量工作考核结果通报{title_mark(stage)}.docx"
 
 
 def write_reports(
@@ -83,7 +83,7 @@ def write_reports(
     ]
 
     def others() -> list[Path]:
-        written = [write_notice(folder / notice_name(rubric), rubric, results, issued, stage)]
+        written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage)]
         written += write_public_list(folder, rubric, results, issued, stage)
         found = common_problems(rubric, results, told)
         return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
