@@ -17,10 +17,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import as_number, canonical
-from ..record.check_code import write_code_cell
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from ..rubric.view import max_label
 from ..workbooks import new_workbook
+from .check_code import write_code_cell
 from .layout import (
     COL_ID,
     COL_MAX,

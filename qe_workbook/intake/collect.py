@@ -18,10 +18,10 @@ import pandas as pd
 
 from ..choices import Prefer as Prefer
 from ..errorlog import ErrorLog
+from ..forms.check_code import ExpectedCode, expected_codes
 from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
-from ..record.check_code import ExpectedCode, expected_codes
 from ..rubric import Rubric
 from ..scoring.frame import build_frame
 from .blank_copies import set_aside_blank_copies

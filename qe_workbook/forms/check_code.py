@@ -30,7 +30,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms.layout import CODE_CELL, COL_REMARK, COL_SCORE, DATE_COL, DATE_ROW, LAST_COL, FormRow, cell_ref
+from .layout import CODE_CELL, COL_REMARK, COL_SCORE, DATE_COL, DATE_ROW, LAST_COL, FormRow, cell_ref
 
 MODULUS = 99991
 DIGITS = 5
