@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..amounts import fmt2
+from ..office_table import table_rows, text
 from ..problems import Problem, problem
-from ..record.office_table import table_rows, text
 from ..rubric import Item, Kind, Rubric
 from ..scoring.results import ItemScore, Results, UnitResult
 

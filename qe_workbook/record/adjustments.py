@@ -18,11 +18,11 @@ from typing import Any
 
 from ..amounts import round2
 from ..choices import ADJUSTMENTS_FILE
+from ..office_table import blank_register, table_rows
+from ..office_table import text as _text
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.results import Results, UnitResult
-from .office_table import blank_register, table_rows
-from .office_table import text as _text
 
 FILE_NAME = ADJUSTMENTS_FILE
 SHEET = "会议调整"

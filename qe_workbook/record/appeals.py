@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ..choices import APPEALS_FILE
+from ..office_table import blank_register, table_rows
+from ..office_table import text as _text
 from ..problems import Problem, problem
 from ..rubric import Rubric
-from .office_table import blank_register, table_rows
-from .office_table import text as _text
 
 FILE_NAME = APPEALS_FILE
 SHEET = "异议登记"

@@ -11,8 +11,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..problems import Problem, os_error_text, problem
-from ..rubric import Rubric
+from .problems import Problem, os_error_text, problem
+from .rubric import Rubric
 
 BASE = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
 
