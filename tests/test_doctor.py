@@ -26,10 +26,10 @@ from qe_workbook.doctor.checks import (
     run_doctor,
 )
 from qe_workbook.doctor.fonts import font_folders, installed_fonts, parse_fc_list, read_font_file, scan_folders
-from qe_workbook.doctor.programs import find_soffice, soffice_candidates
 from qe_workbook.doctor.versions import parse_requirement, release, runtime_requirements, version_admits
 from qe_workbook.doctor.view import doctor_text
 from qe_workbook.documents.fonts import BODY_FONT, DOCUMENT_FONTS, TITLE_FONT
+from qe_workbook.programs import find_soffice, soffice_candidates
 
 from .conftest import small_rubric_data, write_json
 

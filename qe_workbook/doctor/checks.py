@@ -26,8 +26,8 @@ from typing import Any
 from ..documents.fonts import DOCUMENT_FONTS, DocumentFont, names_of
 from ..keys import DEFAULT_KEY_PATH, read_key
 from ..problems import Problem, Severity, os_error_text, problem
+from ..programs import find_soffice
 from .fonts import FontScan, installed_fonts
-from .programs import find_soffice
 from .versions import (
     installed_version,
     modules_by_distribution,

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..doctor.programs import find_soffice
 from ..documents.public_list import CSV_NAME, XLSX_NAME
 from ..intake.receipts import RECORD_FILES
 from ..problems import Problem, has_errors, problem
+from ..programs import find_soffice
 from ..rubric import Rubric
 from .appeals import FILE_NAME as APPEALS_FILE
 from .approval import ADJUSTMENTS_FILE, fingerprint
