@@ -19,11 +19,11 @@ from .forms.generate import generate_forms
 from .forms.simulate import simulate
 from .intake.isolate import DEFAULT_START
 from .keys import create_key
-from .outputs.run_folder import new_stamped_folder
 from .pipeline import RunReport, run_collect
 from .rubric import Rubric, load_rubric
 from .rubric.load import read_rubric_json
 from .rubric.workbook.files import rubric_json_text
+from .run_folder import new_stamped_folder
 from .units.check import UnitsCheck
 from .units.package import generate_packages
 from .units.report_out import run_units_check

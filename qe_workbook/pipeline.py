@@ -16,7 +16,6 @@ from .intake.container import Limits
 from .intake.diagnosis import key_diagnosis, withheld
 from .outputs.export import results_dict, write_plain_outputs
 from .outputs.master import write_master
-from .outputs.run_folder import new_run_folder, write_marker
 from .outputs.run_outputs import RunOutputs
 from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors, problem
@@ -27,6 +26,7 @@ from .record.appeals import FILE_NAME as APPEALS_FILE
 from .record.stages import compare_with_approved
 from .rectify.previous import read_followed
 from .rubric import Rubric
+from .run_folder import new_run_folder, write_marker
 from .scoring.score import Results
 from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores, write_self_scores
 from .scoring.self_scores import compare as compare_self_scores

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qe_workbook.outputs.run_folder import RUN_MARKER
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
+from qe_workbook.run_folder import RUN_MARKER
 
 from .forms import KEY, TIE, fill_all, generate
 

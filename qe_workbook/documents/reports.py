@@ -15,13 +15,13 @@ from ..errorlog import ErrorLog
 from ..feedback.fed_back import FedBackList, fed_back_list
 from ..followup.common import common_problems
 from ..followup.common_docx import write_common_documents
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from ..record.adopted import adopt, read_run
 from ..record.stages import compare_with_approved
 from ..rectify.previous import Followed
 from ..rubric import Rubric
+from ..run_folder import new_run_folder
 from ..scoring.score import Results
 from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
 from .letters import Letter, write_letters

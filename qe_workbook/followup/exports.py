@@ -22,12 +22,12 @@ from ..documents.notice_docx import grade_order
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
 from ..outputs.master import Sheets, column_widths, sheet_paper
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..record.adjustments import Adjustment
 from ..record.adopted import adopted_result
 from ..record.stages import current_stage
 from ..rubric import Kind, Rubric
+from ..run_folder import new_run_folder
 from ..scoring.results import INCOMPLETE_MARK, Results
 from .common import entered_text, source_loss
 

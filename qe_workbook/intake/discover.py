@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..outputs.run_folder import RUN_MARKER
 from ..problems import Problem, os_error_text, problem
+from ..run_folder import RUN_MARKER
 from .receipts import RECORD_FILES
 
 LONG_NAME = 100

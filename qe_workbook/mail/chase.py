@@ -28,9 +28,9 @@ from ..choices import SEND_LOG as SEND_LOG
 from ..forms.layout import form_file_name
 from ..intake.collect import Status
 from ..intake.receipts import OFFICE_TZ
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
+from ..run_folder import new_run_folder
 from ..units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE, SELF_SCORE_FILE
 from ..units.report_out import MERGED_FILE, STATUS_FILE
 from .decode import safe_file_name

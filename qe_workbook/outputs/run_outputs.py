@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .run_folder import RUN_MARKER
+from ..run_folder import RUN_MARKER
 
 
 @dataclass(frozen=True)

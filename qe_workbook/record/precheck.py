@@ -12,9 +12,9 @@ import xlsxwriter
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
 from ..outputs.master import Sheets
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
+from ..run_folder import new_run_folder
 from ..scoring.results import ItemScore, UnitResult
 from .adopted import rescore_run
 

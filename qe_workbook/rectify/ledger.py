@@ -22,10 +22,10 @@ from ..forms.layout import MANIFEST_SHEET
 from ..forms.manifest import LockedContent, Manifest, derive, sign
 from ..forms.paper import MARGINS_IN, GrowingWorksheet, text_height
 from ..forms.register import RECTIFY, FormRecord, Register
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..record.adopted import rescore_run
 from ..rubric import Rubric, Unit
+from ..run_folder import new_run_folder
 from .layout import (
     COL_DUE,
     COL_MEASURE,

@@ -10,9 +10,9 @@ from typing import Any
 
 from ..forms.layout import display_name, display_width
 from ..outputs.export import PROBLEM_HEADER, problem_rows, write_csv, write_json
-from ..outputs.run_folder import new_run_folder
 from ..problems import Problem
 from ..rubric import Evaluator, Rubric, Unit
+from ..run_folder import new_run_folder
 from ..scoring.self_scores import SELF_SCORES_FILE, SelfScoreBook, SelfScoreValue, write_self_scores
 from ..workbooks import new_workbook
 from .check import MISSING_CODES, Status, UnitsCheck, check_units

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from ..forms.register import REGISTER_NAME
 from ..keys import DEFAULT_KEY_PATH, create_key, parse_key, read_key, write_key
-from ..outputs.run_folder import RUN_MARKER
 from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric, load_rubric
 from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
 from ..rubric.workbook.files import import_rubric
+from ..run_folder import RUN_MARKER
 
 RETURNED = "回收的评价表"
 
