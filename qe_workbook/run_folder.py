@@ -125,3 +125,12 @@ def new_run_folder(parent: Path, now: datetime | None = None) -> Iterator[tuple[
         finally:
             if not final:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def free_file(path: Path) -> Path:
+    """`path`, or name-2, name-3 … beside it when taken (nothing is overwritten)."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate

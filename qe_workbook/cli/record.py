@@ -81,7 +81,8 @@ def archive_cmd(
 @json_option
 def diff_cmd(old_run: Path, new_run: Path, out_file: Path, rubric_path: Path | None, as_json: bool) -> None:
     """比较两次汇总结果：列出变化的项目得分（原值、新值及各自来源）和各单位总分、等级、排名的变化。"""
-    from ..record.diff import diff_dict, diff_runs, diff_text, free_file, write_change_report
+    from ..record.diff import diff_dict, diff_runs, diff_text, write_change_report
+    from ..run_folder import free_file
 
     rb = open_rubric(rubric_path)
     diff, problems = diff_runs(old_run, new_run, rb)

@@ -7,7 +7,7 @@ earlier file (`previous`), every row keeps the office's 反馈表述, 是否反�
 whose 原文 changed since is marked 原文已变 (with the earlier 原文), a row new to this result
 新增; a 反馈表述 the office never touched follows the new 原文. Rows of the earlier file whose
 item is no longer noted are listed on a second sheet, wording included, so nothing typed is lost.
-A file is never overwritten: a taken name gets -2, -3 … (record.diff.free_file).
+A file is never overwritten: a taken name gets -2, -3 … (run_folder.free_file).
 
 `fed_back.fed_back_list` is the one function that says what each unit receives, in which words.
 """
@@ -24,8 +24,8 @@ from ..documents.feedback_docx import short_text
 from ..forms.paper import GrowingWorksheet, text_height
 from ..problems import Problem, problem
 from ..record.adopted import rescore_run
-from ..record.diff import free_file
 from ..rubric import KIND_LABELS, Rubric
+from ..run_folder import free_file
 from ..scoring.results import Results
 from .fed_back import (
     CHANGED,

@@ -221,12 +221,3 @@ def _height(values: list[str], widths: list[int]) -> float:
     """A row tall enough for its wrapped texts (spreadsheet programs do not grow rows on opening)."""
     lines = max(math.ceil(display_width(v) / (w * 0.9)) or 1 for v, w in zip(values, widths, strict=True))
     return 15.0 * lines + 4
-
-
-def free_file(path: Path) -> Path:
-    """`path`, or name-2, name-3 … beside it when taken (nothing is overwritten)."""
-    candidate, n = path, 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate
