@@ -6,7 +6,8 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 

@@ -11,7 +11,8 @@ from python_calamine import CalamineWorkbook
 
 from qe_workbook.forms.check_code import code_in_text, form_check_code
 from qe_workbook.forms.layout import CODE_CELL, FORM_SHEET, form_rows
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.outputs.master import write_master
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score

@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from qe_workbook.forms.layout import FIRST_DATA_ROW, FORM_SHEET
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 
 from .badfiles import edit

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.intake.collect import CollectResult, Prefer, Status, collect
+from qe_workbook.intake.collect import CollectResult, Prefer, collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score

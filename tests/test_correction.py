@@ -20,7 +20,8 @@ from qe_workbook.forms.correction import CorrectionReport, issue_correction
 from qe_workbook.forms.fill import Answer, fill_form
 from qe_workbook.forms.layout import COL_REFERENCE, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, REFERENCE_HEADER, form_rows
 from qe_workbook.forms.register import CORRECTION, REGISTER_NAME, Register, load_register
-from qe_workbook.intake.collect import CollectResult, Status, collect
+from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.record.diff import diff_runs
 from qe_workbook.rubric import Rubric

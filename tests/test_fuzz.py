@@ -40,7 +40,8 @@ from qe_workbook.forms.layout import (
     cell_ref,
 )
 from qe_workbook.forms.manifest import Manifest
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 
 from .conftest import load_ok, small_rubric_data, write_json

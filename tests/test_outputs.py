@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.forms.fill import fill_form
-from qe_workbook.intake.collect import Prefer, Status
+from qe_workbook.intake.collect import Prefer
+from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import JointRule, Kind, Rubric
 from qe_workbook.scoring.frame import LABELS, read_frame

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from qe_workbook.forms.generate import GenerateResult
-from qe_workbook.intake.collect import CollectResult, Status, collect
+from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
 from qe_workbook.intake.receipts import (
     OFFICE_TZ,
     RECORD_JSON,
@@ -29,6 +29,7 @@ from qe_workbook.intake.receipts import (
     write_record,
     write_register_template,
 )
+from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score

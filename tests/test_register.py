@@ -11,7 +11,8 @@ import pytest
 
 from qe_workbook.forms.generate import generate_forms
 from qe_workbook.forms.register import CORRECTION, FULL, REGISTER_NAME, FormRecord, Register, load_register
-from qe_workbook.intake.collect import Status, collect
+from qe_workbook.intake.collect import collect
+from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..console import echo_problems, format_table
-from ..intake.collect import Status
+from ..intake.submission import Status
 from ..outputs.export import results_dict, summary_header, summary_rows
 from ..pipeline import RunReport
 from ..rubric import Rubric

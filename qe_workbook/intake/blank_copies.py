@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ..problems import Problem, problem
-
-if TYPE_CHECKING:
-    from .collect import Submission
+from .submission import Status, Submission
 
 
 def is_blank(sub: Submission) -> bool:
@@ -19,8 +16,6 @@ def is_blank(sub: Submission) -> bool:
 def set_aside_blank_copies(submissions: Sequence[Submission]) -> list[Problem]:
     """Each accepted blank form of a department whose filled form is in too: set aside with a note,
     its empty-cell problems dropped (they are not the department's)."""
-    from .collect import Status  # collect calls this module: import at call time, not load time
-
     accepted = [s for s in submissions if s.status is Status.ACCEPTED and s.evaluator]
     filled = {s.evaluator: s for s in accepted if not is_blank(s)}
     notes = []

@@ -11,14 +11,11 @@ left with no unit of its own is set aside as superseded. Everything done is said
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ..forms.register import Register
 from ..problems import Problem, problem
 from ..rubric import Rubric
-
-if TYPE_CHECKING:
-    from .collect import Submission
+from .submission import Status, Submission
 
 
 def _order(sub: Submission, register: Register | None) -> tuple[str, int, str]:
@@ -32,8 +29,6 @@ def _names(units: Sequence[str], rubric: Rubric) -> list[str]:
 
 def apply_corrections(submissions: Sequence[Submission], rubric: Rubric, register: Register | None) -> list[Problem]:
     """Mark which units' rows each accepted form keeps; set aside corrections fully replaced by later ones."""
-    from .collect import Status  # collect calls this module: import at call time, not load time
-
     problems: list[Problem] = []
     accepted = [s for s in submissions if s.status == Status.ACCEPTED and s.evaluator]
     for evaluator in dict.fromkeys(s.evaluator for s in accepted if s.units):

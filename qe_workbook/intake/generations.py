@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..forms.register import Register
 from ..problems import Problem, problem
-
-if TYPE_CHECKING:
-    from .collect import Submission
+from .submission import Status, Submission
 
 
 def _when(iso: str) -> str:
@@ -23,8 +21,6 @@ def _when(iso: str) -> str:
 def retire_superseded(submissions: Sequence[Submission], register: Register) -> list[Problem]:
     """Each accepted form whose generation a later one superseded: set aside when that later form
     of the same department was accepted too, else kept with a warning."""
-    from .collect import Status  # collect calls this module: import at call time, not load time
-
     problems = []
     accepted_ids = {s.form_id for s in submissions if s.status == Status.ACCEPTED and s.form_id}
     for sub in submissions:

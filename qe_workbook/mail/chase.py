@@ -26,8 +26,8 @@ from typing import Any
 
 from ..choices import SEND_LOG as SEND_LOG
 from ..forms.layout import form_file_name
-from ..intake.collect import Status
 from ..intake.receipts import OFFICE_TZ
+from ..intake.submission import Status
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
 from ..run_folder import new_run_folder

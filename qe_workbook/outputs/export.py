@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from ..amounts import round2
-from ..intake.collect import CollectResult, Submission
+from ..intake.collect import CollectResult
+from ..intake.submission import Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
 from ..scoring.frame import display_frame, frame_records

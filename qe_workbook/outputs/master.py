@@ -23,7 +23,8 @@ from ..followup.common import common_problems
 from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
 from ..forms.paper import text_height
-from ..intake.collect import CollectResult, Status, Submission
+from ..intake.collect import CollectResult
+from ..intake.submission import Status, Submission
 from ..problems import Problem
 from ..rubric import Item, Kind, Rubric
 from ..scoring.frame import display_frame

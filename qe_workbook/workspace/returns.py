@@ -8,8 +8,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..intake.collect import Status, guess_evaluator
+from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
+from ..intake.submission import Status
 from ..mail.decode import safe_file_name
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
