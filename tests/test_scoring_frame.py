@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from qe_workbook.intake.frame import NAMES, frame_records, read_frame, to_cents, typed
 from qe_workbook.rubric import JointRule, Kind, Rubric
-from qe_workbook.scoring.frame import NAMES, frame_records, read_frame, to_cents, typed
 from qe_workbook.scoring.score import Results, score
 
 from .conftest import load_ok, small_rubric_data, write_json

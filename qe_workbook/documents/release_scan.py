@@ -13,8 +13,8 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..feedback.fed_back import WORDING_SHEET, FedBackList
+from ..intake.frame import plain
 from ..problems import Problem, problem
-from ..scoring.frame import plain
 
 if TYPE_CHECKING:
     import pandas as pd

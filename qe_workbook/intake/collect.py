@@ -21,13 +21,13 @@ from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..rubric import Rubric
-from ..scoring.frame import build_frame
 from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import read_values
 from .container import Limits, open_package, too_large
 from .corrections import apply_corrections
 from .discover import WRONG_FORMAT, Found, discover
+from .frame import build_frame
 from .generations import retire_superseded
 from .isolate import Reader
 from .read_form import read_form

@@ -20,10 +20,10 @@ import pandas as pd
 
 from ..amounts import round2
 from ..intake.collect import CollectResult
+from ..intake.frame import display_frame, frame_records
 from ..intake.submission import Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
-from ..scoring.frame import display_frame, frame_records
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult, unit_columns
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -24,10 +24,10 @@ from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult
+from ..intake.frame import display_frame
 from ..intake.submission import Status, Submission
 from ..problems import Problem
 from ..rubric import Item, Kind, Rubric
-from ..scoring.frame import display_frame
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
 from .charts import add_charts

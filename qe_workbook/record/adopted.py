@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..intake.frame import read_frame
 from ..problems import Problem, problem
 from ..rubric import Rubric
-from ..scoring.frame import read_frame
 from ..scoring.results import Results
 from ..scoring.score import score
 from .adjustments import FILE_NAME as ADJUSTMENTS_FILE

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..intake.frame import plain
 from ..problems import Problem, problem
 from ..rubric import Item, Kind, Rubric
-from .frame import plain
 
 if TYPE_CHECKING:
     from .limits import Demotion

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..intake.frame import Column, to_cents
 from ..problems import problem
 from ..rubric import JointRule, Kind, Rubric
-from .frame import Column, to_cents
 from .limits import apply_grade_limits
 from .results import INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, UnitResult, incomplete_problems
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ..rubric import Kind, Rubric
 
 if TYPE_CHECKING:
-    from ..intake.submission import Submission
+    from .submission import Submission
 
 
 @dataclass(frozen=True)
