@@ -13,7 +13,6 @@ from .documents.release_scan import scan_remarks
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
-from .intake.diagnosis import key_diagnosis, withheld
 from .outputs.export import results_dict, write_plain_outputs
 from .outputs.master import write_master
 from .outputs.run_outputs import RunOutputs
@@ -27,6 +26,7 @@ from .record.stages import compare_with_approved
 from .rectify.previous import read_followed
 from .rubric import Rubric
 from .run_folder import new_run_folder, write_marker
+from .scoring.diagnosis import key_diagnosis, withheld
 from .scoring.score import Results
 from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores, write_self_scores
 from .scoring.self_scores import compare as compare_self_scores

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..problems import Problem, problem
 from ..rubric import Rubric
-from ..scoring.results import Results
+from .results import Results
 
 
 def key_diagnosis(problems: Sequence[Problem], submissions: int, rubric: Rubric, key_file: str) -> Problem | None:
