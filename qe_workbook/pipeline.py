@@ -36,7 +36,7 @@ from .scoring.self_scores import compare as compare_self_scores
 class RunReport:
     outputs: RunOutputs
     collected: CollectResult
-    results: Results
+    results: Results  # as adopted
     problems: list[Problem]  # the collector's and the scorer's, in that order
 
     @property
@@ -85,7 +85,7 @@ def run_collect(
     collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
                         progress=progress, register=register)  # fmt: skip
     adopted = adopt(collected.frame, rubric, adjustments)
-    results, adjusted, final = adopted.scored, adopted.adjusted, adopted.results
+    results, final = adopted.scored, adopted.results
     appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
     problems = collected.problems + results.problems + adopted.problems + appeal_problems
     problems += compare_with_approved(out_parent, final)
@@ -116,17 +116,16 @@ def run_collect(
             documents_side = Beside(write_reports, (tmp, rubric, final),
                                     {"notes": notes, "issued": issued, "followed": followed, "self_scores": own})  # fmt: skip
         try:
-            master = write_master(tmp / "master.xlsx", rubric, results, collected, problems,
-                                  adjusted=adjusted.table if adjusted else None,
+            master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, adjusted=adopted.table,
                                   appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
                                   previous=yoy, self_scores=own)  # fmt: skip
-            plain = write_plain_outputs(tmp, rubric, results, collected, problems)
+            plain = write_plain_outputs(tmp, rubric, adopted, collected, problems)
             documents = documents_side.result() if documents_side else []
         finally:
             if documents_side:
                 documents_side.stop()
         kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
-        if adjustments is not None and adjusted is not None:
+        if adjustments is not None and adopted.adjusted:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:
             shutil.copyfile(appeals, tmp / APPEALS_FILE)
@@ -136,7 +135,7 @@ def run_collect(
             tmp, master, list(plain.values()), documents, kept, [error_log] if error_log else [], marker
         )
         folder = finish()
-    return RunReport(written.moved(folder), collected, results, problems)
+    return RunReport(written.moved(folder), collected, final, problems)
 
 
 def self_score_comparison(source: Path, rubric: Rubric, results: Results) -> tuple[Comparison | None, list[Problem]]:

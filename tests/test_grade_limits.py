@@ -18,11 +18,11 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.pipeline import run_collect
-from qe_workbook.record.adjustments import AdjustKind, Adjustment, apply_adjustments
 from qe_workbook.rubric import GradeLimit, load_rubric
 from qe_workbook.rubric.load import canonical_json, read_rubric_json
 from qe_workbook.rubric.workbook.files import export_rubric
 from qe_workbook.rubric.workbook.read import read_workbook
+from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopted_results
 from qe_workbook.scoring.score import Results
 
 from .conftest import ROOT, load_ok, small_rubric_data, write_json
@@ -149,8 +149,8 @@ def test_the_meetings_adjustment_of_a_unit_replaces_the_cap_for_it(tmp_path: Pat
     results = scored(tmp_path, [{"grade": "A", "max_units": 2}])
     rubric = load_ok(tmp_path / "rubric.json")
     set_a = Adjustment("东区", AdjustKind.SET, None, "A", "市政府常务会议纪要", "", "A2")
-    after = apply_adjustments(results, [set_a], rubric)
+    after = adopted_results(results, [set_a], rubric)
     assert grades(after)["东区"] == "A" and after.demotions == []  # its letter no longer gives the cap as the reason
     bonus = Adjustment("西区", AdjustKind.ADD, Decimal(1), None, "市政府常务会议纪要", "", "A2")
-    kept = apply_adjustments(results, [bonus], rubric)
+    kept = adopted_results(results, [bonus], rubric)
     assert grades(kept) == {"南区": "A", "西区": "A", "东区": "B"} and [d.unit for d in kept.demotions] == ["东区"]

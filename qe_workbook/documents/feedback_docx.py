@@ -26,6 +26,7 @@ from docx.shared import Pt
 from ..amounts import canonical, fmt2
 from ..feedback.fed_back import FedBack, unit_fed_back
 from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
+from ..scoring.limits import Demotion
 from ..scoring.score import ItemScore, Results, UnitResult
 from ..scoring.self_scores import Comparison
 from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
@@ -124,7 +125,7 @@ def write_feedback(
 def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitResult) -> None:
     shown = rubric.disclosure
     tied = sum(1 for u in results.units if u.rank == unit.rank) > 1
-    capped = any(d.unit == unit.unit for d in results.demotions)
+    capped = next((d for d in results.demotions if d.unit == unit.unit), None)
     rank = (
         f"，在{num(len(results.units), '个')}被考核单位中{'并列' if tied else ''}排名第{num(unit.rank, '位')}"
         if shown.rank_in_letters
@@ -148,13 +149,12 @@ def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitR
         doc.paragraph(f"注：{gaps}等项目尚缺有效评分，以上{which}为暂定，待评分补齐后另行反馈。")
 
 
-def _standing(rubric: Rubric, unit: UnitResult, capped: bool) -> str:
+def _standing(rubric: Rubric, unit: UnitResult, capped: Demotion | None) -> str:
     """'，距 B 级（80 分）还差 4.50 分' — or that the top grade is reached, or that a grade limit (`capped`) moved
     the unit below the grade its total reached."""
     provisional = "（按暂定总分计算）" if not unit.complete else ""
-    reached = rubric.grading.grade_for(unit.total)
     if capped:  # the sentence with the reason follows the result table
-        return f"，已达到{reached}级分数线，因等级数量上限定为{unit.grade}级{provisional}"
+        return f"，已达到{capped.reached}级分数线，因等级数量上限定为{unit.grade}级{provisional}"
     upper = rubric.grading.next_grade_up(unit.total)
     if upper is None:
         return f"，已达到最高等级标准{provisional}"

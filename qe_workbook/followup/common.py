@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..feedback.fed_back import FedBackList, fed_back
+from ..intake.frame import to_cents
 from ..rubric import Item, Kind, Rubric
+from ..scoring.grading import deduction_cents
 from ..scoring.results import Results, Source
 
 MIN_UNITS = 2  # "several" units: never one alone, whatever the share
@@ -52,8 +54,7 @@ def source_loss(item: Item, source: Source) -> Fraction:
     if item.kind is Kind.SCORE:
         return max(Fraction(item.max) - value, Fraction(0))
     if item.kind is Kind.DEDUCTION:
-        per_event = Fraction(item.per_event if item.per_event is not None else item.max)
-        return min(value * per_event, Fraction(item.max))
+        return Fraction(int(deduction_cents(int(value), to_cents(item.per_event or 0), to_cents(item.max))), 100)
     return Fraction(0)
 
 

@@ -24,6 +24,7 @@ from ..intake.frame import display_frame, frame_records
 from ..intake.submission import Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
+from ..scoring.adopt import Adoption
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult, unit_columns
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -78,6 +79,24 @@ def results_dict(results: Results, rubric: Rubric) -> dict[str, Any]:
         "complete": all(u.complete for u in results.units),
         "units": [unit_dict(u) for u in results.units],
     }
+
+
+def adoption_dict(adoption: Adoption, rubric: Rubric) -> dict[str, Any]:
+    """results.json: the adopted result; after a meeting's adjustments, also the adjustments applied and each
+    unit's result as scored before them (a run without an adjustments file has neither key)."""
+    data = results_dict(adoption.results, rubric)
+    if adoption.adjusted:
+        data["adjustments"] = [
+            {"unit": a.unit, "kind": str(a.kind), "points": None if a.points is None else str(a.points),
+             "grade": a.grade, "basis": a.basis, "note": a.note, "cell": a.cell}
+            for a in adoption.adjustments
+        ]  # fmt: skip
+        data["scored"] = [
+            {"unit": u.unit, "bonus": number(u.bonus), "deduction": number(u.deduction), "total": number(u.total),
+             "grade": u.grade, "rank": u.rank}
+            for u in adoption.scored.units
+        ]  # fmt: skip
+    return data
 
 
 def summary_header(rubric: Rubric) -> list[str]:
@@ -154,12 +173,12 @@ def frame_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 def write_plain_outputs(
-    folder: Path, rubric: Rubric, results: Results, collected: CollectResult, problems: list[Problem]
+    folder: Path, rubric: Rubric, adoption: Adoption, collected: CollectResult, problems: list[Problem]
 ) -> dict[str, Path]:
-    """Write the plain outputs; return them by name."""
+    """Write the plain outputs (the results as adopted); return them by name."""
     paths = {name: folder / name for name in PLAIN_OUTPUTS}
-    write_json(paths["results.json"], results_dict(results, rubric))
-    write_csv(paths["results.csv"], summary_header(rubric), summary_rows(results, rubric))
+    write_json(paths["results.json"], adoption_dict(adoption, rubric))
+    write_csv(paths["results.csv"], summary_header(rubric), summary_rows(adoption.results, rubric))
     write_json(paths["detail.json"], frame_records(collected.frame))
     frame_csv(paths["detail.csv"], collected.frame)
     write_json(paths["problems.json"], [p.to_dict() for p in problems])

@@ -1,65 +1,30 @@
-"""The meeting's adjustments, applied after scoring and shown beside the unadjusted result.
+"""The meeting's adjustments register, adjustments.xlsx: its template and its rows read and checked.
 
-The office keeps them in adjustments.xlsx (`write_template`): one row per adjustment — unit,
-加分/扣分/降级/定级, points or grade, 依据 (文号 or 纪要), note. Points go into the unit's bonus or
-deduction (so the letter's table still adds up); 降级 lowers the grade by one step (or to the grade
-given), 定级 sets it; ranks follow the adjusted totals (veto units stay last where the rubric says so).
+The office keeps one row per adjustment (`write_template`): unit, 加分/扣分/降级/定级, points or grade,
+依据 (文号 or 纪要), note. The rows read become plain `Adjustment` values that the scoring layer applies
+(scoring/adopt.py), keeping the scored result beside the adopted one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..amounts import round2
 from ..choices import ADJUSTMENTS_FILE
 from ..office_table import blank_register, table_rows
 from ..office_table import text as _text
 from ..problems import Problem, problem
 from ..rubric import Rubric
-from ..scoring.results import Results, UnitResult
+from ..scoring.adopt import AdjustKind, Adjustment, Adoption, adopt
+from ..scoring.results import Results
 
 FILE_NAME = ADJUSTMENTS_FILE
 SHEET = "会议调整"
 COLUMNS = ("被考核单位", "调整类型", "分值或等级", "依据（文号或纪要）", "备注")
 
-
-class AdjustKind(StrEnum):
-    ADD = "加分"
-    SUBTRACT = "扣分"
-    DOWNGRADE = "降级"
-    SET = "定级"
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    unit: str
-    kind: AdjustKind
-    points: Decimal | None
-    grade: str | None
-    basis: str
-    note: str
-    cell: str  # where the row starts in adjustments.xlsx
-
-    def text(self) -> str:
-        if self.kind in (AdjustKind.ADD, AdjustKind.SUBTRACT):
-            return f"{self.kind} {self.points} 分"
-        if self.kind is AdjustKind.DOWNGRADE:
-            return f"降为 {self.grade} 级" if self.grade else "降一个等级"
-        return f"定为 {self.grade} 级"
-
-    def sentence(self) -> str:
-        note = f"（{self.note}）" if self.note else ""
-        return f"根据{self.basis}，{self.text()}{note}"
-
-
-def grade_order(rubric: Rubric) -> list[str]:
-    return rubric.grading.order
+__all__ = ["COLUMNS", "FILE_NAME", "SHEET", "AdjustKind", "Adjustment", "adjust", "read_adjustments", "write_template"]
 
 
 def write_template(path: Path, rubric: Rubric) -> Path:
@@ -80,7 +45,7 @@ def read_adjustments(path: Path, rubric: Rubric) -> tuple[list[Adjustment], list
         return [], trouble
     found: list[Adjustment] = []
     problems: list[Problem] = []
-    units, grades = {u.name for u in rubric.units}, grade_order(rubric)
+    units, grades = {u.name for u in rubric.units}, rubric.grading.order
     for n, row in rows:
         values = [_text(v) for v in (*row, *[None] * len(COLUMNS))[: len(COLUMNS)]]
         if not any(values):
@@ -122,97 +87,9 @@ def _points(text: str) -> Decimal | None:
     return number.normalize() if number == number.to_integral_value() else number
 
 
-def apply_adjustments(results: Results, adjustments: Sequence[Adjustment], rubric: Rubric) -> Results:
-    """The results after the meeting's adjustments (a new Results; the unadjusted one is unchanged)."""
-    by_unit: dict[str, list[Adjustment]] = {}
-    for adjustment in adjustments:
-        by_unit.setdefault(adjustment.unit, []).append(adjustment)
-    units = [_adjusted(u, by_unit.get(u.unit, []), rubric) for u in results.units]
-    ranked = [replace(u, rank=_rank(u, units, rubric.grading.veto_ranks_last)) for u in units]
-    capped = [d for d in results.demotions if d.unit not in by_unit]  # an adjusted unit's grade is the meeting's
-    return Results(results.year, ranked, results.problems, results.frame, results.items_frame, results.units_frame,
-                   capped)  # fmt: skip
-
-
-def _rank(unit: UnitResult, units: list[UnitResult], veto_last: bool) -> int:
-    group = [o for o in units if (o.veto and veto_last) == (unit.veto and veto_last)]
-    before = sum(1 for o in units if not (o.veto and veto_last)) if unit.veto and veto_last else 0
-    return before + sum(1 for o in group if o.total > unit.total) + 1
-
-
-def _adjusted(unit: UnitResult, adjustments: list[Adjustment], rubric: Rubric) -> UnitResult:
-    if not adjustments:
-        return unit
-    add = sum((Fraction(a.points) for a in adjustments if a.kind is AdjustKind.ADD and a.points), Fraction(0))
-    sub = sum((Fraction(a.points) for a in adjustments if a.kind is AdjustKind.SUBTRACT and a.points), Fraction(0))
-    total = unit.total + add - sub
-    grade = rubric.grading.veto_grade if unit.veto else rubric.grading.grade_for(total)
-    order = grade_order(rubric)
-    for adjustment in adjustments:
-        if adjustment.kind is AdjustKind.DOWNGRADE:
-            lower = order[min(order.index(grade) + 1, len(order) - 1)]
-            grade = (
-                adjustment.grade if adjustment.grade and order.index(adjustment.grade) > order.index(grade) else lower
-            )
-        elif adjustment.kind is AdjustKind.SET and adjustment.grade:
-            grade = adjustment.grade
-    return replace(unit, bonus=unit.bonus + add, deduction=unit.deduction + sub, total=total, grade=grade)
-
-
-def unit_notes(
-    before: Results, after: Results, adjustments: Sequence[Adjustment], *, rank: bool = True
-) -> dict[str, list[str]]:
-    """For each adjusted unit, the sentences its letter carries: each adjustment with its basis, and
-    the result before the adjustments (its rank only when the letters show ranks)."""
-    old = {u.unit: u for u in before.units}
-    notes: dict[str, list[str]] = {}
-    for unit in after.units:
-        own = [a for a in adjustments if a.unit == unit.unit]
-        if own:
-            was = old[unit.unit]
-            notes[unit.unit] = [*(a.sentence() + "。" for a in own),
-                                f"调整前你单位总分 {round2(was.total):.2f} 分，等级为{was.grade_label}"
-                                f"{f'，排名第 {was.rank} 位' if rank else ''}；"
-                                f"以上为调整后的结果。"]  # fmt: skip
-    return notes
-
-
-def side_by_side(before: Results, after: Results, adjustments: Sequence[Adjustment]) -> list[list[str]]:
-    """Rows for master.xlsx: each unit's unadjusted and adjusted result, with the adjustments between."""
-    old = {u.unit: u for u in before.units}
-    rows = []
-    for unit in after.by_rank():
-        was = old[unit.unit]
-        done = "；".join(a.sentence() for a in adjustments if a.unit == unit.unit) or "—"
-        rows.append([unit.unit, f"{round2(was.total):.2f}", was.grade_label, str(was.rank), done,
-                     f"{round2(unit.total):.2f}", unit.grade_label, str(unit.rank)])  # fmt: skip
-    return rows
-
-
-SIDE_BY_SIDE_HEADER = ["被考核单位", "调整前总分", "调整前等级", "调整前排名", "会议调整及依据", "调整后总分", "调整后等级",
-                       "调整后排名"]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class AdjustedRun:
-    before: Results
-    after: Results
-    adjustments: list[Adjustment]
-    show_rank: bool = True  # the rubric's disclosure.rank_in_letters
-
-    @property
-    def notes(self) -> dict[str, list[str]]:
-        return unit_notes(self.before, self.after, self.adjustments, rank=self.show_rank)
-
-    @property
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        return SIDE_BY_SIDE_HEADER, side_by_side(self.before, self.after, self.adjustments)
-
-
-def adjust(results: Results, path: Path | None, rubric: Rubric) -> tuple[AdjustedRun | None, list[Problem]]:
-    """The results with the adjustments in `path` applied (None without a file)."""
+def adjust(scored: Results, path: Path | None, rubric: Rubric) -> Adoption:
+    """The scored result adopted with the adjustments in `path` (none without a file), with the file's problems."""
     if path is None or not path.exists():
-        return None, []
+        return adopt(scored, None, rubric)
     found, problems = read_adjustments(path, rubric)
-    adjusted = apply_adjustments(results, found, rubric)
-    return AdjustedRun(results, adjusted, found, rubric.disclosure.rank_in_letters), problems
+    return replace(adopt(scored, found, rubric), problems=problems)

@@ -166,12 +166,6 @@ class Grading:
         """The grades from highest to lowest (the veto grade last when it is none of the others)."""
         return list(dict.fromkeys([*(t.grade for t in self.thresholds), self.lowest_grade, self.veto_grade]))
 
-    def grade_for(self, total: Fraction) -> str:
-        for t in self.thresholds:
-            if total >= Fraction(t.min):
-                return t.grade
-        return self.lowest_grade
-
     def next_grade_up(self, total: Fraction) -> Threshold | None:
         """The nearest threshold above `total`, if any (for '距B级还差 x 分')."""
         above = [t for t in self.thresholds if Fraction(t.min) > total]

@@ -116,7 +116,7 @@ class ItemTable:
         return scores
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitResult:
     unit: str
     areas: dict[str, Fraction]
@@ -149,15 +149,34 @@ class UnitResult:
         return [s for s in self.items if s.lost is not None or (s.item.kind is Kind.VETO and s.points)]
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Results:
+    """A read-only view of one units frame (one row per unit, points in hundredths) with the item and
+    master frames behind it: `units` are that frame's rows as objects, so they never disagree with it.
+
+    `scoring.score` makes the scored view; `scoring.adopt` the adopted one, a new units frame over
+    the same item table."""
+
     year: int
-    units: list[UnitResult]  # in the plan's order
+    units_frame: pd.DataFrame = field(repr=False)  # one row per unit, in the plan's order
+    table: ItemTable = field(repr=False)  # the item frame and the master frame
     problems: list[Problem]
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the master frame
-    items_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per (unit, item)
-    units_frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # one row per unit
     demotions: list[Demotion] = field(default_factory=list)  # units a grade cap of the rubric moved down
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The master frame."""
+        return self.table.frame
+
+    @property
+    def items_frame(self) -> pd.DataFrame:
+        """One row per (unit, item)."""
+        return self.table.items
+
+    @cached_property
+    def units(self) -> list[UnitResult]:
+        """The units frame's rows, in the plan's order."""
+        return [UnitResult.from_row(unit, row, self.table) for unit, row in self.units_frame.iterrows()]
 
     def by_rank(self) -> list[UnitResult]:
         return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order

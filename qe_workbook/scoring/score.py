@@ -15,6 +15,7 @@ import pandas as pd
 from ..intake.frame import Column, to_cents
 from ..problems import problem
 from ..rubric import JointRule, Kind, Rubric
+from .grading import deduction_cents, grades, ranks
 from .limits import apply_grade_limits
 from .results import INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, UnitResult, incomplete_problems
 
@@ -82,8 +83,8 @@ def item_frame(frame: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, np.nd
     points = valid["value_cents"].to_numpy(np.int64)
     deduction = kind == Kind.DEDUCTION
     events = points // 100
-    capped = np.minimum(
-        events * facts["per_event_cents"].to_numpy()[item_code], facts["max_cents"].to_numpy()[item_code]
+    capped = deduction_cents(
+        events, facts["per_event_cents"].to_numpy()[item_code], facts["max_cents"].to_numpy()[item_code]
     )
     points = np.where(deduction, capped, points)
 
@@ -138,24 +139,11 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     units["deduction_cents"] = total(kind == Kind.DEDUCTION)
     units["total_cents"] = total(kind == Kind.SCORE) + units["bonus_cents"] - units["deduction_cents"]
     units["veto"] = total(kind == Kind.VETO) > 0
-    grading = rubric.grading
-    grades = np.select(
-        [units["total_cents"] >= to_cents(t.min) for t in grading.thresholds],
-        [t.grade for t in grading.thresholds],
-        default=grading.lowest_grade,
-    )
-    units["grade"] = np.where(units["veto"], grading.veto_grade, grades)
+    units["grade"] = grades(units["total_cents"], units["veto"], rubric.grading)
     missing = (items["expected"] - items["received"]).to_numpy(np.int64).reshape(shape)
     units["complete"] = missing.sum(axis=1) == 0
-    units["rank"] = _ranks(units["total_cents"], units["veto"] & grading.veto_ranks_last)
+    units["rank"] = ranks(units["total_cents"], units["veto"], rubric.grading)
     return units
-
-
-def _ranks(total: pd.Series, last: pd.Series) -> pd.Series:
-    """Competition ranks (1, 2, 2, 4) on the exact totals; the `last` units after all the others."""
-    first = total[~last].rank(method="min", ascending=False)
-    after = total[last].rank(method="min", ascending=False) + int((~last).sum())
-    return pd.concat([first, after]).reindex(total.index).astype("int64")
 
 
 def score(frame: pd.DataFrame, rubric: Rubric) -> Results:
@@ -164,11 +152,10 @@ def score(frame: pd.DataFrame, rubric: Rubric) -> Results:
     units = unit_frame(items, rubric)
     demotions = apply_grade_limits(units, rubric)
     table = ItemTable(rubric, frame, items, source_rows)
-    results = Results(rubric.year, [UnitResult.from_row(unit, row, table) for unit, row in units.iterrows()], [])
-    results.frame, results.items_frame, results.units_frame = frame, items, units
-    results.demotions = demotions
-    results.problems = incomplete_problems(results.units) + [
+    results = Results(rubric.year, units, table, [], demotions)
+    results.problems.extend(incomplete_problems(results.units))
+    results.problems.extend(
         problem("GRADE_LIMIT_APPLIED", unit=d.unit, reason=d.sentence(), grade=d.grade, reached=d.reached)
         for d in demotions
-    ]
+    )
     return results

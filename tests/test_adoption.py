@@ -1,0 +1,77 @@
+"""One adopted result: the meeting's adjustments applied to the units frame, graded and ranked by the very
+functions scoring uses, and every published number taken from it.
+
+The small rubric (tests/conftest.py) filled as TIE: 南区 98 (A, 1st), 东区 and 西区 90.5 (A, 2nd).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pandas as pd
+
+from qe_workbook.followup.common import source_loss
+from qe_workbook.intake.collect import collect
+from qe_workbook.outputs.export import summary_rows
+from qe_workbook.pipeline import run_collect
+from qe_workbook.rubric import Rubric
+from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopted_results
+from qe_workbook.scoring.grading import deduction_cents
+from qe_workbook.scoring.results import Source
+from qe_workbook.scoring.score import score
+
+from .forms import KEY, TIE, fill_all, generate
+from .test_adjustments import MINUTES, adjustments_file
+
+PLUS_TEN = Adjustment("东区", AdjustKind.ADD, Decimal(10), None, MINUTES, "", "A3")
+
+
+def test_ten_points_more_move_the_units_frame_and_its_rows_together(tmp_path: Path, small_rubric: Rubric) -> None:
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    scored = score(collect(tmp_path / "returned", small_rubric, KEY).frame, small_rubric)
+    adopted = adopted_results(scored, [PLUS_TEN], small_rubric)
+    # 东区 90.5 + 10 = 100.5: first; 南区 98 second; 西区 90.5 third
+    assert [(u.unit, u.total, u.bonus, u.grade, u.rank) for u in adopted.units] == [
+        ("东区", Decimal("100.5"), 11, "A", 1), ("西区", Decimal("90.5"), 0, "A", 3), ("南区", 98, 0, "A", 2)]  # fmt: skip
+    frame = adopted.units_frame
+    assert frame.loc["东区", ["total_cents", "bonus_cents", "rank"]].tolist() == [10050, 1100, 1]
+    assert [row[:2] + row[-4:-2] for row in summary_rows(adopted, small_rubric)] == [
+        [1, "东区", Decimal("100.50"), "A"], [2, "南区", Decimal("98.00"), "A"], [3, "西区", Decimal("90.50"), "A"]]  # fmt: skip
+    for view in (scored, adopted):  # every view's objects are its own frame's rows
+        shown = pd.DataFrame([(u.unit, int(u.total * 100), u.grade, u.rank) for u in view.units])
+        assert shown.values.tolist() == view.units_frame.reset_index()[["unit", "total_cents", "grade", "rank"]].values.tolist()  # fmt: skip
+    assert scored.units_frame.loc["东区", "total_cents"] == 9050 and scored.units[0].rank == 2  # the scored view kept
+
+
+def test_the_same_returns_and_adjustment_in_two_years_show_no_change(tmp_path: Path, small_rubric: Rubric) -> None:
+    path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    last = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "last", reports=False, adjustments=path)
+    this = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "this", adjustments=path,
+                       previous=last.folder)  # fmt: skip
+    rows = list(
+        openpyxl.load_workbook(this.folder / "master.xlsx")["与上年比较"].iter_rows(
+            min_row=2, max_row=4, values_only=True
+        )
+    )
+    assert rows == [
+        ("南区", 98, 98, 0, "A", "A", 1, 1, "不变"),
+        ("西区", 95.5, 95.5, 0, "A", "A", 2, 2, "不变"),
+        ("东区", 90.5, 90.5, 0, "A", "A", 3, 3, "不变"),
+    ]
+    letter = docx.Document(str(this.folder / "反馈意见" / "西区_2022年度质量工作考核反馈意见.docx"))
+    said = [p.text for p in letter.paragraphs]
+    assert "与2022年度相比：你单位总分由 95.50 分变为 95.50 分（持平），等级由A级变为A级，排名由第 2 位变为第 2 位（不变）。" in said  # fmt: skip
+    summary = {row[1]: row for row in openpyxl.load_workbook(this.folder / "master.xlsx")["汇总"].iter_rows(min_row=4, values_only=True)}  # fmt: skip
+    assert summary["西区"][0] == 2 and "95.5" in str(summary["西区"])  # 汇总 shows the adopted result
+
+
+def test_the_deduction_cap_is_one_function(small_rubric: Rubric) -> None:
+    # 02-1: 1.5 points per event, at most 2: three events take 2, one takes 1.5
+    assert deduction_cents(3, 150, 200) == 200 and deduction_cents(1, 150, 200) == 150
+    item = small_rubric.item("02-1")
+    three = Source("甲局", "甲局.xlsx", "评分表", "D7", "3", Decimal(3), "发生三起重大质量事件。")
+    assert source_loss(item, three) == 2  # the follow-up's loss is the scoring's capped deduction
