@@ -1221,6 +1221,28 @@ _TYPES = [
         "请手工解压后把其中的文件放入回收文件夹（压缩包本身可以删除或移走），或请对方直接发送文件。",
         "{who}于 {received} 发来的“{subject}”中，附件“{file_name}”是未能自动解压的压缩格式",
     ),
+    ProblemType(
+        "MAIL_NAME_CHANGED",
+        _I,
+        "附件保存时改用了另一个文件名（原名过长、含有不能用于文件名的字符、没有扩展名，或与本工具的标记文件同名）。",
+        "无需处理：原文件名和保存位置都记在收件记录中。",
+        "{who}于 {received} 发来的“{subject}”中，附件“{file_name}”保存为 {saved}（{reason}）",
+    ),
+    ProblemType(
+        "MAIL_NAME_UNREADABLE",
+        _W,
+        "附件的文件名编码无法识别，保存时无法识别的字符已用“_”代替。",
+        "请打开保存的文件核对是哪个部门的哪份材料；如是评价表，收取后照常汇总即可。",
+        "{who}于 {received} 发来的“{subject}”中，一个附件的文件名无法识别，已保存为 {saved}",
+    ),
+    ProblemType(
+        "MAIL_MESSAGE_SET_ASIDE",
+        _E,
+        "一封邮件无法处理，已跳过并记入收件记录（以后收取不再重复处理），其他邮件照常收取。",
+        "请在网页版邮箱中打开该邮件，手工下载其中的附件放入回收文件夹，并在收件登记表中登记收到时间；"
+        "或请对方重新发送（直接附上文件，不要转发或多层嵌套）。",
+        "{received} 收到的邮件“{subject}”（UID {uid}）无法处理：{reason}",
+    ),
     # stages and approval
     ProblemType(
         "APPROVE_STAGE_NOT_LATER",

@@ -6,9 +6,11 @@ import base64
 import io
 import zipfile
 from email import message_from_bytes
+from email.message import Message
 
 from qe_workbook.intake.container import Limits
 from qe_workbook.mail.decode import attachment_name, header_text, safe_file_name
+from qe_workbook.mail.names import extension_from_content, file_name_for
 from qe_workbook.mail.server import utf7_folder
 from qe_workbook.mail.unpack import unpack_zip
 
@@ -44,7 +46,44 @@ def test_safe_file_names_for_windows() -> None:
     assert safe_file_name("评价表:终稿?.xlsx") == "评价表_终稿_.xlsx"
     assert safe_file_name("CON.xlsx") == "附件_CON.xlsx"
     assert safe_file_name("...") == "附件"
-    assert len(safe_file_name("长" * 300 + ".xlsx")) == 120
+    assert safe_file_name("长" * 300 + ".xlsx") == "长" * 74 + "….xlsx"  # 80 characters, 230 bytes
+    assert safe_file_name("😀" * 100 + ".xlsx") == "😀" * 58 + "….xlsx"  # 4 bytes each: 240 bytes
+    assert safe_file_name("a" * 5000) == "a" * 79 + "…"
+    assert safe_file_name("关于报送评价表的函" * 4, "未知发件人", 20) == "关于报送评价表的函关于报送评价表的函关…"
+    assert safe_file_name("aux .txt") == "附件_aux .txt" and safe_file_name("COM¹.xlsx") == "附件_COM¹.xlsx"
+    assert safe_file_name("评价表.xlsx. ") == "评价表.xlsx"
+    assert safe_file_name("评价表\u202excod.exe") == "评价表_xcod.exe"  # the override that shows it as 'exe.docx'
+    assert safe_file_name("甲局\ufffd\ufffd.xlsx") == "甲局__.xlsx"
+
+
+def test_saved_names_say_why_they_differ() -> None:
+    form = _zip([("[Content_Types].xml", b"x"), ("xl/workbook.xml", b"x")])
+    assert file_name_for("评价表", form) == ("评价表.xlsx", ["原文件名没有扩展名，按文件内容补上“.xlsx”"])
+    assert file_name_for("评价表", b"%PDF-1.7")[0] == "评价表.pdf"
+    assert file_name_for("说明", b"plain text") == ("说明", [])
+    assert file_name_for("qe_workbook-结果文件夹.txt", b"x") == (
+        "qe_workbook-结果文件夹（邮件附件）.txt", ["与本工具结果文件夹的标记文件同名，已改名"])  # fmt: skip
+    assert file_name_for("评价表" * 30 + ".xlsx", form)[1] == ["原文件名过长，保存时已缩短"]
+    assert file_name_for("\ufffd\ufffd.xlsx", form) == (
+        "__.xlsx",
+        ["原文件名含有无法识别的字符（编码无法识别），已用“_”代替"],
+    )
+    assert file_name_for("CON.xlsx", form) == ("附件_CON.xlsx",
+                                               ["原文件名含有不能用于文件名的字符、Windows 保留名称或首尾的点，已调整"])  # fmt: skip
+    assert extension_from_content(_zip([("word/document.xml", b"x")])) == ".docx"
+    assert extension_from_content(_zip([("a.txt", b"x")])) == ".zip"
+    assert extension_from_content(b"PK\x03\x04 broken") == ""
+
+
+def test_raw_8bit_names_in_either_header() -> None:
+    def part(headers: bytes) -> Message:
+        return message_from_bytes(headers + b"\r\n\r\nx")
+
+    gbk, utf8 = "评价表_甲局.xlsx".encode("gbk"), "评价表_甲局.xlsx".encode()
+    assert attachment_name(part(b'Content-Disposition: attachment; filename="' + gbk + b'"')) == "评价表_甲局.xlsx"
+    assert attachment_name(part(b'Content-Disposition: attachment; filename="' + utf8 + b'"')) == "评价表_甲局.xlsx"
+    assert attachment_name(part(b'Content-Type: application/octet-stream; name="' + gbk + b'"')) == "评价表_甲局.xlsx"
+    assert attachment_name(part(b'Content-Disposition: attachment; filename="\xff\xff.xlsx"')) == "\ufffd\ufffd.xlsx"
 
 
 def test_folder_names_in_modified_utf7() -> None:

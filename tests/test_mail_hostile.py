@@ -16,7 +16,7 @@ from qe_workbook.intake.collect import collect
 from qe_workbook.intake.receipts import RECORD_JSON, read_record
 from qe_workbook.mail.fetch import FetchReport, fetch_mail
 from qe_workbook.mail.server import MailServer
-from qe_workbook.outputs.run_folder import MARKER_TEXT, RUN_MARKER
+from qe_workbook.run_folder import MARKER_TEXT, RUN_MARKER
 from qe_workbook.rubric import Rubric
 
 from .conftest import load_ok, small_rubric_data, write_json
@@ -115,7 +115,9 @@ def test_a_form_beside_the_run_folder_marker_and_sent_again_is_scored(
     tmp_path: Path, setting: Setting, imap: Dovecot
 ) -> None:
     with_marker = message([named(FORM, setting.jia), named(RUN_MARKER, MARKER_TEXT.encode())])
-    again = foxmail("甲局", "jia@example.cn", "评价表（重发）", [(FORM, setting.jia)], date="Tue, 25 Apr 2023 10:00:00 +0800")
+    again = foxmail(
+        "甲局", "jia@example.cn", "评价表（重发）", [(FORM, setting.jia)], date="Tue, 25 Apr 2023 10:00:00 +0800"
+    )
     out = tmp_path / "returned"
     fetch(mailbox(imap, "marker", (with_marker, NINE), (again, TEN)), out, setting)
     assert not list(out.rglob(RUN_MARKER))

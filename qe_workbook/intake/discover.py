@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem, os_error_text, problem
-from ..run_folder import RUN_MARKER
+from ..run_folder import RUN_MARKER, TMP_PREFIX
 from .receipts import RECORD_FILES
 
 LONG_NAME = 100
@@ -113,7 +113,7 @@ def discover(source: Path | Iterable[Path]) -> Found:
         root = source
         paths: list[Path] = []
         for folder, dirs, files in os.walk(root, followlinks=False):
-            dirs.sort()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(TMP_PREFIX))  # half-written: a fetch or a run
             if RUN_MARKER in files and Path(folder) != root:  # this tool's own output: never read back
                 found.ignored.append(os.path.relpath(folder, root))
                 found.problems.append(problem("RUN_FOLDER_SKIPPED", file=os.path.relpath(folder, root)))
@@ -123,7 +123,8 @@ def discover(source: Path | Iterable[Path]) -> Found:
                 if (Path(folder) / d).is_symlink():
                     paths.append(Path(folder) / d)
             top = Path(folder) == root  # the receipt record and register sit beside the returned files
-            paths += [Path(folder) / f for f in sorted(files) if not (top and f in RECORD_FILES)]
+            paths += [Path(folder) / f for f in sorted(files)
+                      if not (top and f in RECORD_FILES) and not f.startswith(TMP_PREFIX)]  # fmt: skip
         for path in paths:
             _classify_safely(path, os.path.relpath(path, root), found)
     else:

@@ -95,10 +95,26 @@ def _decode_words(text: str) -> str:
     return "".join(pieces)
 
 
+def raw_header(part: Message, name: str) -> str | None:
+    """A header's text as it came, raw 8-bit bytes decoded (UTF-8, else GB18030, else marked
+    with U+FFFD) instead of the parser's replacement marks."""
+    for key, value in part.raw_items():
+        if key.lower() == name:
+            text = str(value)
+            raw = _raw_bytes(text)
+            return text if raw is None else decode_bytes(raw)
+    return None
+
+
 def attachment_name(part: Message) -> str | None:
     """The file name a part carries (Content-Disposition filename, else Content-Type name), decoded."""
     for param, header in (("filename", "content-disposition"), ("name", "content-type")):
-        value = part.get_param(param, None, header)
+        text = raw_header(part, header)
+        if text is None:
+            continue
+        holder = Message()  # the parameters read from the decoded text, not from raw 8-bit bytes
+        holder[header] = text
+        value = holder.get_param(param, None, header)
         if value is None:
             continue
         if isinstance(value, tuple):  # RFC 2231: (charset, language, text as latin-1)
@@ -154,19 +170,44 @@ def _squeeze(text: str, limit: int) -> str:
     return re.sub(r"\s+", " ", text).strip()[:limit]
 
 
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+# Names Windows reserves for devices, with or without an extension (also with superscript digits).
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$",
+                    *(f"{d}{n}" for d in ("com", "lpt") for n in (*"123456789", "¹", "²", "³"))}  # fmt: skip
+# Characters no file name may hold on Windows, control characters, the replacement mark of an
+# undecodable byte, and the direction overrides that disguise an extension (评价表\u202excod.exe).
+UNSAFE_CHARS = re.compile('[<>:"|?*\x00-\x1f\x7f-\x9f\ufffd\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+MAX_NAME_CHARS = 80  # with the folders above it, well inside Windows' 260-character paths
+MAX_NAME_BYTES = 240  # under the 255 bytes (UTF-8) of one name on Linux file systems
+SHORTENED = "…"
 
 
-def safe_file_name(name: str, fallback: str = "附件") -> str:
+def safe_file_name(name: str, fallback: str = "附件", max_chars: int = MAX_NAME_CHARS) -> str:
     """A name that is one plain file name on Windows and Linux: no folders, no reserved names or
-    characters, not hidden, at most 120 characters (the extension kept)."""
+    characters, not hidden, at most `max_chars` characters and 240 bytes of UTF-8 (the extension kept)."""
+    return shorten_name(plain_file_name(name, fallback), max_chars)
+
+
+def plain_file_name(name: str, fallback: str = "附件") -> str:
+    """The name's last path segment without reserved names, unsafe characters or the leading and
+    trailing dots and blanks Windows drops (a hidden name would also be skipped by collect)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[<>:"|?*\x00-\x1f\x7f]', "_", name).strip().strip(".").strip()
+    name = UNSAFE_CHARS.sub("_", name).strip().strip(".").strip()
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    if not stem or stem.split(".")[0].lower() in WINDOWS_RESERVED:
+    if not stem or stem.split(".")[0].strip().lower() in WINDOWS_RESERVED:
         stem = f"{fallback}_{stem}" if stem else fallback
-    ext = ext[:10]
-    stem = stem[: 120 - len(ext) - 1]
-    return f"{stem}.{ext}" if ext else stem
+    return f"{stem}.{ext[:10]}" if ext else stem
+
+
+def shorten_name(name: str, max_chars: int = MAX_NAME_CHARS) -> str:
+    """A plain name cut to `max_chars` characters and 240 bytes, ending its stem with "…"."""
+    if len(name) <= max_chars and len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    tail = f".{ext}" if dot and len(ext) <= 10 else ""
+    stem = stem if tail else name
+    stem = stem[: max(max_chars - len(SHORTENED + tail), 0)]
+    while stem and len((stem + SHORTENED + tail).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(" .") + SHORTENED + tail

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..intake.receipts import RECORD_JSON, Receipt, ReceiptBook, read_record, write_record
-from ..problems import Problem, os_error_text, problem
+from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric
 from .message import Envelope, MailLimits, save_message, too_large_entry
 from .server import MailServer, MailServerError, connect, utf7_folder
@@ -40,7 +40,7 @@ class FetchReport:
 
     @property
     def clean(self) -> bool:
-        return self.complete and not self.problems
+        return self.complete and all(p.severity is Severity.INFO for p in self.problems)
 
     def summary(self) -> str:
         """What was saved and what needs a look, in a few Chinese lines."""
@@ -54,7 +54,7 @@ class FetchReport:
             f"此前已收取 {self.already} 封。",
             f"附件保存在：{self.out}；收件记录：{self.out / RECORD_JSON}",
         ]
-        look = [p for p in self.problems if p.code != "MAIL_INSECURE"]
+        look = [p for p in self.problems if p.code != "MAIL_INSECURE" and p.severity is not Severity.INFO]
         if look:
             lines.append(f"需要查看 {len(look)} 项（见上面的说明）。")
         if not self.complete:

@@ -7,6 +7,7 @@ recorded again with their new arrival but not saved a second time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mimetypes
 import os
@@ -15,20 +16,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import errors, message_from_bytes
 from email.message import Message
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
 from ..intake.container import Limits
 from ..intake.receipts import OFFICE_TZ, Channel, Names, Receipt, ReceiptBook
-from ..problems import Problem, problem
+from ..run_folder import RUN_MARKER, TMP_PREFIX
+from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from .decode import address_of, attachment_name, body_text, header_text, safe_file_name, sent_time
+from .names import UNDECODABLE, file_name_for, fit_parts
 from .unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
 
 MB = 1024 * 1024
 CLOUD_MARKERS = ("超大附件", "文件中转站", "云附件")  # how 126/163/QQ mail write a download link
 BAD_ENCODING = (errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
                 errors.InvalidBase64LengthDefect)  # fmt: skip
+# Writing a file failed because of its name or its place among the message's files, not the disk.
+NAME_ERRORS = {errno.ENAMETOOLONG, errno.EEXIST, errno.ENOTDIR, errno.EISDIR, errno.EINVAL, errno.EILSEQ}
 BAD_STRUCTURE = (errors.StartBoundaryNotFoundDefect, errors.CloseBoundaryNotFoundDefect,
                  errors.MultipartInvariantViolationDefect, errors.MissingHeaderBodySeparatorDefect)  # fmt: skip
 
@@ -93,25 +99,33 @@ class _Writer:
 
     def __init__(self, out: Path, final: str) -> None:
         self.out, self.final = out, final
-        self.tmp = out / f".tmp-{final}"
-        self.names: set[str] = set()
+        self.tmp = out / f"{TMP_PREFIX}{final}"
+        shutil.rmtree(self.tmp, ignore_errors=True)  # left by a run killed inside this message
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
 
     def add(self, parts: tuple[str, ...], data: bytes) -> str:
-        """Write a file; returns its path relative to `out` (in the final folder), '/'-separated."""
-        *folders, name = parts
+        """Write a file; returns its path relative to `out` (in the final folder), '/'-separated.
+        A name already taken by a file or a folder gets a number: 表(2).xlsx, 评价表(2)/."""
+        *folders, name = fit_parts(parts)
+        for level in range(len(folders)):
+            base, n = folders[level], 2
+            while "/".join(folders[: level + 1]).casefold() in self.files:
+                folders[level], n = f"{base}({n})", n + 1
         stem, dot, ext = name.rpartition(".")
         candidate, n = "/".join([*folders, name]), 2
-        while candidate.casefold() in self.names:  # two attachments with one name: 表(2).xlsx
+        while candidate.casefold() in self.files or candidate.casefold() in self.folders:
             candidate = "/".join([*folders, f"{stem}({n}).{ext}" if dot else f"{name}({n})"])
             n += 1
-        self.names.add(candidate.casefold())
+        self.files.add(candidate.casefold())
+        self.folders.update("/".join(folders[: level + 1]).casefold() for level in range(len(folders)))
         target = self.tmp.joinpath(*candidate.split("/"))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return f"{self.final}/{candidate}"
 
     def finish(self) -> None:
-        if not self.names:
+        if not self.files:
             return
         final = self.out / self.final
         if final.exists():  # left by a run that stopped before recording this message
@@ -123,12 +137,50 @@ class _Writer:
 
 
 def folder_name(env: Envelope, who: str) -> str:
+    """'20230428-100000_乙局_17': arrival, sender (at most 20 characters) and UID, unique per message."""
     local = env.received_at.astimezone(OFFICE_TZ)
-    return safe_file_name(f"{local:%Y%m%d-%H%M%S}_{who}_{env.uid}")
+    return f"{local:%Y%m%d-%H%M%S}_{safe_file_name(who, '未知发件人', 20)}_{env.uid}"
+
+
+def collectable(out: Path, saved_as: str) -> bool:
+    """Whether an earlier saved copy is still where collect reads it: present, a plain file, and
+    in no folder collect skips (a temporary one, or one holding the run-folder marker)."""
+    path = out.joinpath(*saved_as.split("/"))
+    if any(p.startswith(TMP_PREFIX) for p in saved_as.split("/")) or path.is_symlink() or not path.is_file():
+        return False
+    return not any((folder / RUN_MARKER).exists() for folder in path.parents if out in folder.parents)
+
+
+def set_aside(raw: bytes, env: Envelope, reason: str, error: str) -> Saved:
+    """A message that could not be handled: recorded with its reason (never fetched again), its
+    files left on the server for the office to download by hand."""
+    try:
+        subject = header_text(BytesHeaderParser().parsebytes(raw).get("Subject")) or "（无主题）"
+    except Exception:  # the headers alone are as hostile as the rest
+        subject = "（无法读取主题）"
+    when = f"{env.received_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}"
+    entry = _entry(env, status="已隔离", subject=subject, reason=reason, error=error)
+    return Saved(entry, [], [problem("MAIL_MESSAGE_SET_ASIDE", uid=env.uid, received=when, subject=subject,
+                                     reason=reason)])  # fmt: skip
 
 
 def save_message(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubric, limits: MailLimits) -> Saved:
-    """Parse one message and save what it carries under `out`; never raises for its content."""
+    """Parse one message and save what it carries under `out`. Never raises for its content: a
+    message that cannot be handled is set aside (its temporary folder removed). Raises OSError only
+    when the output folder itself fails (disk full, no permission), which stops the fetch."""
+    try:
+        return _save(raw, env, out, book, rubric, limits)
+    except OSError as exc:
+        if exc.errno not in NAME_ERRORS and not (exc.errno == errno.ENOENT and out.is_dir()):
+            raise
+        return set_aside(raw, env, f"其中的文件无法写入（{os_error_text(exc)}）", f"OSError {exc.errno}")
+    except RecursionError:
+        return set_aside(raw, env, "邮件的结构嵌套过深，无法解析", "RecursionError")
+    except Exception as exc:  # one message no reader can handle must not stop the mailbox
+        return set_aside(raw, env, "程序无法解析这封邮件", type(exc).__name__)
+
+
+def _save(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubric, limits: MailLimits) -> Saved:
     msg = message_from_bytes(raw)
     subject = header_text(msg.get("Subject"))
     display, address = address_of(msg)
@@ -152,41 +204,42 @@ def save_message(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric
     if any(isinstance(d, BAD_STRUCTURE) for part in msg.walk() for d in part.defects):
         report("MAIL_MALFORMED", detail="邮件结构不完整（可能在发送或转发时被截断）")
     writer = _Writer(out, folder_name(env, who))
-    known = {r.sha256: r for r in book.receipts if r.sha256 and r.saved_as}
 
-    def keep(original: str, parts: tuple[str, ...], data: bytes, note: str = "") -> None:
+    def keep(original: str, folders: tuple[str, ...], data: bytes, note: str = "") -> None:
+        name, changes = file_name_for(original, data)
         digest = hashlib.sha256(data).hexdigest()
-        earlier = known.get(digest)
+        earlier = _earlier_copy(out, digest, Path(name).suffix, book.receipts, saved.receipts)
         if earlier is not None:
-            path, note = (
-                earlier.saved_as,
-                "；".join(x for x in (note, f"与 {earlier.shown_time()} 收到的文件内容相同，未重复保存") if x),
-            )
+            path = earlier.saved_as
+            note = "；".join(x for x in (note, f"与 {earlier.shown_time()} 收到的文件内容相同，未重复保存") if x)
         else:
-            path = writer.add(parts, data)
+            path = writer.add((*folders, name), data)
+            note = "；".join(x for x in (note, *changes) if x)
+            if UNDECODABLE in original:
+                report("MAIL_NAME_UNREADABLE", file_name=original, saved=path)
+            elif changes:
+                report("MAIL_NAME_CHANGED", file_name=original, saved=path, reason="；".join(changes))
         receipt = Receipt(**base, sender=sender or names.resolve(original), file=original,
                           material=material_of(original), sha256=digest, saved_as=path, note=note)  # fmt: skip
-        known.setdefault(digest, receipt)
         saved.receipts.append(receipt)
 
     count = 0
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        name = attachment_name(part)
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-        if name is None and disposition != "attachment":
-            continue
-        count += 1
-        name = name or f"附件{count}{mimetypes.guess_extension(part.get_content_type()) or '.bin'}"
-        _attachment(part, name, keep, report, limits)
     try:
+        for part in msg.walk():
+            if part.is_multipart():
+                continue
+            name = attachment_name(part)
+            if name is None and part.get_content_disposition() != "attachment":
+                continue
+            count += 1
+            name = name or f"附件{count}{mimetypes.guess_extension(part.get_content_type()) or '.bin'}"
+            _attachment(part, name, keep, report, limits)
         writer.finish()
-    except OSError:
+    except BaseException:
         writer.discard()
         raise
     text = body_text(msg)
-    saved.entry.update(files=[r.saved_as for r in saved.receipts], folder=writer.final if writer.names else None)
+    saved.entry.update(files=[r.saved_as for r in saved.receipts], folder=writer.final if writer.files else None)
     if count == 0:
         saved.entry.update(status="无附件", text=text)
         report("MAIL_NO_ATTACHMENT", text=text or "（正文为空）")
@@ -220,8 +273,23 @@ def _attachment(part: Message, name: str, keep: Any, report: Any, limits: MailLi
             report("MAIL_ARCHIVE_UNSAFE", file_name=f"{name} 中的 {entry}", reason=reason)
         stem = safe[:-4] or "压缩包"
         for member in unpacked.members:
-            keep(member.path[-1], (stem, *member.path), member.data, f"来自压缩包 {name}")
+            original = member.name.replace("\\", "/").rsplit("/", 1)[-1]
+            keep(original, (stem, *member.path[:-1]), member.data, f"来自压缩包 {name}")
         return
     if lower.endswith(ARCHIVES_NOT_UNPACKED):
         report("MAIL_ARCHIVE_UNSUPPORTED", file_name=name)
-    keep(name, (safe,), data, note)
+    keep(name, (), data, note)
+
+
+def _earlier_copy(out: Path, digest: str, suffix: str, earlier: list[Receipt], this_message: list[Receipt]
+                  ) -> Receipt | None:  # fmt: skip
+    """The copy of the same bytes already saved, if collect reads it as it would read this one:
+    the same extension, still in place and in no folder collect skips. Else the file is saved again."""
+    for receipt in (*earlier, *this_message):
+        if receipt.sha256 != digest or not receipt.saved_as:
+            continue
+        if Path(receipt.saved_as).suffix.lower() != suffix.lower():
+            continue
+        if receipt in this_message or collectable(out, receipt.saved_as):
+            return receipt
+    return None

@@ -48,8 +48,8 @@ def _safe_parts(name: str) -> tuple[str, ...] | None:
     norm = name.replace("\\", "/")
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
         return None
-    segments = [s for s in norm.split("/") if s not in ("", ".")]
-    if not segments or ".." in segments:
+    segments = [s for s in norm.split("/") if s.strip() not in ("", ".")]
+    if not segments or any(not s.strip(" .") for s in segments):  # '..', ' ..', '...': Windows trims them to '..'
         return None
     return tuple(safe_file_name(s) for s in segments)
 
@@ -75,7 +75,7 @@ def unpack_zip(data: bytes, limits: Limits) -> Unpacked:
         name = entry_name(info)
         parts = _safe_parts(name)
         if parts is None:
-            out.refused.append((name, "路径指向压缩包以外的位置（可能是恶意文件）"))
+            out.refused.append((name, "路径指向压缩包以外的位置，或名称只由点组成（可能是恶意文件）"))
         elif info.flag_bits & 0x1:
             out.refused.append((name, "设置了解压密码"))
         elif info.file_size > limits.max_file_bytes:
