@@ -16,8 +16,8 @@ from qe_workbook.intake.collect import collect
 from qe_workbook.intake.receipts import RECORD_JSON, read_record
 from qe_workbook.mail.fetch import FetchReport, fetch_mail
 from qe_workbook.mail.server import MailServer
-from qe_workbook.run_folder import MARKER_TEXT, RUN_MARKER
 from qe_workbook.rubric import Rubric
+from qe_workbook.run_folder import MARKER_TEXT, RUN_MARKER
 
 from .conftest import load_ok, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate

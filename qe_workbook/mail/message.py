@@ -22,9 +22,9 @@ from typing import Any
 
 from ..intake.container import Limits
 from ..intake.receipts import OFFICE_TZ, Channel, Names, Receipt, ReceiptBook
-from ..run_folder import RUN_MARKER, TMP_PREFIX
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
+from ..run_folder import RUN_MARKER, TMP_PREFIX
 from .decode import address_of, attachment_name, body_text, header_text, safe_file_name, sent_time
 from .names import UNDECODABLE, file_name_for, fit_parts
 from .unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
