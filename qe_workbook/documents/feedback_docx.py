@@ -21,51 +21,25 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docx.shared import Pt
-
 from ..amounts import canonical, fmt2
 from ..feedback.fed_back import FedBack, unit_fed_back
 from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
+from ..rubric.view import short_text
 from ..scoring.limits import Demotion
 from ..scoring.score import ItemScore, Results, UnitResult
 from ..scoring.self_scores import Comparison
-from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
+from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
+from .typeset import NBSP, glue, num
 
 if TYPE_CHECKING:
     from ..rectify.previous import Followed
 
-NBSP, WORD_JOINER = "\u00a0", "\u2060"
 TOP_LOSSES = 8  # lost items shown in the body; all of them are in the attachment
 SUGGESTIONS = 5
-SHORT_TEXT = 26
 ATTACHMENT = "失分项目及评价说明"
-TABLE_SIZE = Pt(10.5)  # 五号
 BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
 ATTACHMENT_WIDTHS = [40, 14, 14, 14, 22, 52]
 FOLLOWED_WIDTHS = [30, 44, 37, 25, 20]
-
-
-def glue(text: str) -> str:
-    """Text that no renderer may break across lines (LibreOffice breaks inside '5.80' in Chinese text
-    and ignores no-break spaces there; a word joiner between characters holds in Word and LibreOffice)."""
-    return WORD_JOINER.join(text)
-
-
-def num(value: Fraction | int | str, unit: str = "分") -> str:
-    """' 75.50 分': a space, then the number and its unit held together (one spacing style)."""
-    shown = value if isinstance(value, (str, int)) else fmt2(value)
-    return " " + glue(f"{shown}{NBSP}{unit}")
-
-
-def short_text(item: Item) -> str:
-    """The item as a short phrase: its text without the points, the 根据…测算得分 frame, and cut."""
-    text = re.sub(r"（[^（）]*分[^（）]*）$", "", item.text.strip()).rstrip("。；; ")
-    text = re.sub(r"^根据", "", text)
-    text = re.sub(r"(测算得分|评估得分|得分)$", "", text)
-    if len(text) <= SHORT_TEXT:
-        return text
-    first = re.split(r"[，；]", text)[0].removesuffix("的")
-    return first if 6 <= len(first) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
 
 
 def write_feedback(

@@ -44,6 +44,7 @@ GB2312_CHARSET = "86"
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)  # 三号
 SMALL_SIZE = Pt(14)  # 四号: tables, page numbers
+TABLE_SIZE = Pt(10.5)  # 五号
 LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 三号
 

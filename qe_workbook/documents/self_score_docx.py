@@ -4,9 +4,10 @@ and the items where they differ most (when the rubric asks for self-scoring and 
 from __future__ import annotations
 
 from ..amounts import fmt2
+from ..rubric.view import short_text
 from ..scoring.self_scores import Comparison
-from .feedback_docx import TABLE_SIZE, glue, num, short_text
-from .official_docx import OfficialDocument
+from .official_docx import TABLE_SIZE, OfficialDocument
+from .typeset import glue, num
 
 GAP_WIDTHS = [68, 20, 24, 24, 20]  # mm, 156 mm of text width
 

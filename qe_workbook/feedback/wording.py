@@ -20,11 +20,11 @@ from typing import Any
 
 import xlsxwriter
 
-from ..documents.feedback_docx import short_text
 from ..forms.paper import GrowingWorksheet, text_height
 from ..problems import Problem, problem
 from ..record.adopted import rescore_run
 from ..rubric import KIND_LABELS, Rubric
+from ..rubric.view import short_text
 from ..run_folder import free_file
 from ..scoring.results import Results
 from .fed_back import (

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from ..amounts import canonical, fmt2
-from ..documents.feedback_docx import TABLE_SIZE, glue, num, short_text
-from ..documents.official_docx import DRAFT_STAGE, OfficialDocument, chinese_number
+from ..documents.official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
+from ..documents.typeset import glue, num
 from ..rubric import Rubric
+from ..rubric.view import short_text
 from .common import MIN_UNITS, CommonProblem
 
 COMMON_DIR = "共性问题"

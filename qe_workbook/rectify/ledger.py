@@ -15,7 +15,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..documents.feedback_docx import short_text
 from ..feedback.fed_back import FedBack, fed_back_list
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET
@@ -25,6 +24,7 @@ from ..forms.register import RECTIFY, FormRecord, Register
 from ..problems import Problem
 from ..record.adopted import rescore_run
 from ..rubric import Rubric, Unit
+from ..rubric.view import short_text
 from ..run_folder import new_run_folder
 from .layout import (
     COL_DUE,

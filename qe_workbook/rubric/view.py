@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from ..amounts import canonical
-from .model import DISCLOSE_LABELS, KIND_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS, Kind, Rubric
+from .model import DISCLOSE_LABELS, KIND_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS, Item, Kind, Rubric
+
+SHORT_TEXT = 26
 
 
 def rubric_counts(rubric: Rubric) -> dict[str, Any]:
@@ -128,3 +131,14 @@ def disclosure_rows(rubric: Rubric) -> list[dict[str, str]]:
         canonical(rubric.follow_up.common_min_percent),
     ]
     return [{"setting": label, "value": value} for label, value in zip(SETTING_LABELS.values(), values, strict=True)]
+
+
+def short_text(item: Item) -> str:
+    """The item as a short phrase: its text without the points, the 根据…测算得分 frame, and cut."""
+    text = re.sub(r"（[^（）]*分[^（）]*）$", "", item.text.strip()).rstrip("。；; ")
+    text = re.sub(r"^根据", "", text)
+    text = re.sub(r"(测算得分|评估得分|得分)$", "", text)
+    if len(text) <= SHORT_TEXT:
+        return text
+    first = re.split(r"[，；]", text)[0].removesuffix("的")
+    return first if 6 <= len(first) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
