@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.forms.correction import CorrectionReport, issue_correction
 from qe_workbook.forms.fill import Answer, fill_form
 from qe_workbook.forms.layout import COL_REFERENCE, COL_UNIT, FIRST_DATA_ROW, FORM_SHEET, REFERENCE_HEADER, form_rows
 from qe_workbook.forms.register import CORRECTION, REGISTER_NAME, Register, load_register
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.record.correction import CorrectionReport, issue_correction
 from qe_workbook.record.diff import diff_runs
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score

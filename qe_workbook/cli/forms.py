@@ -98,8 +98,8 @@ def correction_cmd(
     as_json: bool,
 ) -> None:  # fmt: skip
     """为一个评价部门生成只含部分被考核单位的更正表（与评价表同样锁定、签名，附现采用值供核对）。"""
-    from ..forms.correction import issue_correction, latest_run
     from ..forms.register import REGISTER_NAME, load_register
+    from ..record.correction import issue_correction, latest_run
     from ..suggest import did_you_mean
 
     rb = open_rubric(rubric_path)

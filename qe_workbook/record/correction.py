@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..forms.generate import FormFile, write_form
+from ..forms.layout import correction_file_name
+from ..forms.manifest import derive
+from ..forms.register import CORRECTION, FormRecord, Register
 from ..problems import Problem, problem
 from ..rubric import Kind, Rubric
-from .generate import FormFile, write_form
-from .layout import correction_file_name
-from .manifest import derive
-from .register import CORRECTION, FormRecord, Register
 
 NOT_ADOPTED = "（未采用）"  # the run has no valid value for the row
 UNFILLED = "（未填）"
@@ -93,7 +93,7 @@ def adopted_values(
     run: Path, rubric: Rubric, evaluator: str
 ) -> tuple[dict[tuple[str, str], str] | None, list[Problem]]:
     """What a finished run adopted from `evaluator` for each (unit, item id), as the form shows it."""
-    from ..record.adopted import read_run  # the run reader imports the whole scoring stack
+    from .adopted import read_run  # the run reader imports the whole scoring stack
 
     frame, problems = read_run(run, rubric)
     if frame is None:
