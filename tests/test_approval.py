@@ -12,9 +12,9 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.documents.reports import report_run
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.record.approval import approve_run, fingerprint
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.record.stages import APPROVAL_FILE, Stage
 from qe_workbook.rubric import Rubric
 

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from qe_workbook.documents.release_scan import mask, personal_data
-from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.pipeline import run_collect
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Disclose, PublicShows
 from qe_workbook.rubric.load import read_rubric_json
 from qe_workbook.rubric.workbook.files import export_rubric

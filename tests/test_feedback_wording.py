@@ -9,11 +9,12 @@ import docx
 import openpyxl
 import pytest
 
-from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.feedback.fed_back import COLUMNS, FILE_NAME, WORDING_SHEET, fed_back_list
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.record.approval import approve_run
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 

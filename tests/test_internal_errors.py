@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from qe_workbook.documents import reports
-from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.errorlog import ERROR_LOG
 from qe_workbook.intake import collect, read_form
 from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import run_collect
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, TIE, fill_all, generate

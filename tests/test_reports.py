@@ -21,9 +21,10 @@ from docx.shared import Pt
 from qe_workbook import beside
 from qe_workbook.cli import main
 from qe_workbook.documents.letters import Letter, write_letters
-from qe_workbook.documents.reports import FEEDBACK_DIR, report_run, write_reports
+from qe_workbook.documents.reports import FEEDBACK_DIR, write_reports
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, require_program

@@ -20,9 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.documents.reports import FEEDBACK_DIR, report_run
+from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.forms.layout import FIRST_DATA_ROW
 from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric, load_rubric
 from qe_workbook.rubric.view import counts_text, rubric_counts
 from qe_workbook.rubric.workbook.export import export_workbook

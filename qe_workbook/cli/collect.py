@@ -154,8 +154,8 @@ def report_cmd(
     issued: datetime | None,
 ) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
-    from ..documents.reports import report_run
     from ..problems import Severity
+    from ..record.reports_again import report_run
 
     rb = open_rubric(rubric_path)
     written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file, feedback=feedback_file,

@@ -1,0 +1,76 @@
+"""A finished run's reports written again (`qe report`): re-scored from its detail.json with the rubric."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from ..documents.release_scan import scan_fed_back, scan_remarks
+from ..documents.reports import write_reports
+from ..errorlog import ErrorLog
+from ..feedback.fed_back import fed_back_list
+from ..problems import Problem
+from ..rubric import Rubric
+from ..run_folder import new_run_folder
+from ..scoring.score import Results
+from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
+from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
+from .adopted import adopt, read_run
+from .stages import compare_with_approved
+
+REPORTS_AGAIN = "重新生成的报告"
+
+
+def report_run(
+    run_dir: Path,
+    rubric: Rubric,
+    out_parent: Path | None = None,
+    *,
+    issued: date | None = None,
+    adjustments: Path | None = None,
+    feedback: Path | None = None,
+) -> tuple[list[Path], list[Problem]]:
+    """Re-score a finished run (its detail.json) and write its reports into a new folder; the
+    adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring; with
+    `feedback` (a 反馈修改稿.xlsx) the letters say what the office wrote there (feedback/fed_back.py).
+
+    The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
+    aside and renamed like a run folder, so nothing already there is ever overwritten. The run
+    must have been scored with this very rubric (results.json records its hash). A defect in the
+    scoring or writing leaves the new folder holding only error.log (INTERNAL_ERROR). The self-scores
+    the run kept (自评得分.json) are compared in the letters again.
+    """
+    frame, problems = read_run(run_dir, rubric)
+    if frame is None:
+        return [], problems
+    problems += scan_remarks(frame)
+    errors = ErrorLog()
+    with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
+        try:  # scoring inside: a defect there, too, leaves only error.log
+            adopted = adopt(frame, rubric, adjustments or run_dir / ADJUSTMENTS_FILE)
+            own = _kept_self_scores(run_dir, rubric, adopted.scored, problems)
+            problems += adopted.problems
+            results, notes = adopted.results, adopted.notes
+            told = fed_back_list(results, rubric, feedback) if feedback is not None else None
+            problems += told.problems if told is not None else []
+            problems += scan_fed_back(told, str(feedback)) if told is not None else []
+            written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told, self_scores=own)
+        except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
+            problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
+            shutil.rmtree(tmp)
+            tmp.mkdir()
+            written = [path for path in [errors.write(tmp)] if path is not None]
+        folder = finish()
+    if errors.entries:
+        return [folder / p.relative_to(tmp) for p in written], problems
+    return [folder / p.relative_to(tmp) for p in written], problems + compare_with_approved(run_dir.parent, results)
+
+
+def _kept_self_scores(run_dir: Path, rubric: Rubric, results: Results, problems: list[Problem]) -> Comparison | None:
+    """The comparison with the self-scores a run kept, if it kept any."""
+    if not (rubric.self_scoring and (run_dir / SELF_SCORES_FILE).is_file()):
+        return None
+    book, found = read_self_scores(run_dir / SELF_SCORES_FILE, rubric)
+    problems += found
+    return compare(book, results, rubric) if book else None
