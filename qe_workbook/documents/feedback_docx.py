@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..amounts import canonical, fmt2
 from ..feedback.fed_back import FedBack, unit_fed_back
@@ -31,15 +31,20 @@ from ..scoring.self_scores import Comparison
 from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
 from .typeset import NBSP, glue, num
 
-if TYPE_CHECKING:
-    from ..rectify.previous import Followed
-
 TOP_LOSSES = 8  # lost items shown in the body; all of them are in the attachment
 SUGGESTIONS = 5
 ATTACHMENT = "失分项目及评价说明"
 BODY_WIDTHS = [42, 13, 13, 13, 22, 53]  # mm, 156 mm of text width
 ATTACHMENT_WIDTHS = [40, 14, 14, 14, 22, 52]
 FOLLOWED_WIDTHS = [30, 44, 37, 25, 20]
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What one unit's letter says about last year's problems."""
+
+    sentence: str
+    rows: list[list[str]]  # 项目, 上年反馈的问题, 整改措施, 完成时限, 进展
 
 
 def write_feedback(

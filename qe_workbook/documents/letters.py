@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING
 from ..intake.isolate import DEFAULT_START
 from ..rubric import Rubric
 from ..scoring.score import Results
-from .feedback_docx import write_feedback
+from .feedback_docx import Followed, write_feedback
 
 if TYPE_CHECKING:
     from ..feedback.fed_back import FedBack
-    from ..rectify.previous import Followed
     from ..scoring.self_scores import Comparison
 
 # With fewer letters a process each, starting the processes costs more than it saves: a letter takes some 20 ms,

@@ -13,10 +13,10 @@ from pathlib import Path
 from ..feedback.fed_back import FedBackList
 from ..followup.common import common_problems
 from ..followup.common_docx import write_common_documents
-from ..rectify.previous import Followed
 from ..rubric import Rubric
 from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
+from .feedback_docx import Followed
 from .letters import Letter, write_letters
 from .notice_docx import title_mark, write_notice
 from .official_docx import DRAFT_STAGE

@@ -7,23 +7,15 @@ The ledger is the 整改台账.json `qe rectify collect` wrote: given a run fold
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..documents.feedback_docx import Followed
 from ..problems import Problem, os_error_text, problem
 from .layout import COLLECTED_DIR, LEDGER_JSON, Progress
 
 RECEIVED = "已交回"  # as rectify.collect writes it (not imported: that module is heavy)
-
-
-@dataclass(frozen=True)
-class Followed:
-    """What one unit's letter says about last year's problems."""
-
-    sentence: str
-    rows: list[list[str]]  # 项目, 上年反馈的问题, 整改措施, 完成时限, 进展
 
 
 def find_ledger(path: Path) -> Path | None:
