@@ -39,8 +39,9 @@ from qe_workbook.forms.layout import (
     cell_ref,
 )
 from qe_workbook.forms.manifest import LockedContent, Manifest, sign
+from qe_workbook.intake.check_form import FORM_LOCKED
 from qe_workbook.intake.container import OLE_MAGIC, Limits, open_package
-from qe_workbook.intake.read_form import read_form
+from qe_workbook.intake.returns import Returns
 from qe_workbook.intake.sheetxml import workbook_sheets
 
 SCORE = cell_ref(FIRST_DATA_ROW, COL_SCORE)  # 东区 01-1, 满分 40
@@ -147,13 +148,12 @@ def set_cells(data: bytes, cells: Mapping[str, object]) -> bytes:
 
 def read_back(data: bytes) -> tuple[Manifest, LockedContent]:
     """The manifest and locked content as the collector reads them."""
-    pkg, _ = open_package(data, "source", Limits())
-    assert pkg is not None
-    raw, problems = read_form(pkg, data, "source", Limits())
+    with Returns() as returns:
+        raw, problems = returns.open(data, "source")
     assert raw is not None, problems
     manifest = Manifest.from_mapping(raw.manifest)
     assert manifest is not None
-    return manifest, raw.content()
+    return manifest, FORM_LOCKED.read(raw)
 
 
 def resign(data: bytes, key: bytes, cells: Mapping[str, object] | None = None, **fields: Any) -> bytes:

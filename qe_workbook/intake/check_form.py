@@ -18,21 +18,25 @@ from ..forms.layout import (
     COL_TEXT,
     COL_UNIT,
     DEPT_CELL,
+    DEPT_ROW,
     FIRST_DATA_ROW,
+    HEADER,
     HEADER_ROW,
+    LABEL_COL,
     TITLE_CELL,
+    TITLE_ROW,
     FormSpec,
     cell_ref,
     evaluation_spec,
     form_header,
 )
-from ..forms.manifest import FORMAT, LockedContent, Manifest, verify
+from ..forms.manifest import FORMAT, LockedContent, Manifest
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..rubric.compare import compare
 from .read_form import RawForm, cell_text
+from .returns import PROP_PREFIX, FormKind, Locked, check_locked, read_manifest
 
-PROP_PREFIX = "qe_"
 _ROW_NUMBER = re.compile(r"^\d+\.\s*")  # a form's item text starts with its row number: "3. …"
 TABLE_END = "表格结束"
 BLANK_ROW = "空行"
@@ -51,12 +55,18 @@ class Integrity:
 
 @dataclass(frozen=True)
 class FormFamily:
-    """A kind of signed form: its manifest format, how many header cells a manifest's form has, and the
-    form as issued to the owner a manifest names (None when the rubric knows no such owner)."""
+    """A kind of signed form laid out as the evaluation form (forms/layout.py): the returns engine's kind,
+    and the form as issued to the owner a manifest names (None when the rubric knows no such owner)."""
 
-    format: str
-    columns: Callable[[Manifest], int]
+    kind: FormKind
     spec_for: Callable[[Rubric, Manifest], FormSpec | None]
+
+
+# Where the evaluation form's locked content stands: its item rows end at the first blank one, and a unit's
+# name stands only in the top cell of its merged block.
+FORM_LOCKED = Locked(title=(TITLE_ROW, LABEL_COL), owner=(DEPT_ROW, LABEL_COL), header_row=HEADER_ROW,
+                     header_columns=len(HEADER), first_row=FIRST_DATA_ROW,
+                     row_columns=(COL_UNIT, COL_ID, COL_TEXT, COL_MAX), carried=COL_UNIT)  # fmt: skip
 
 
 def _evaluation_spec(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
@@ -65,16 +75,8 @@ def _evaluation_spec(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
     return evaluation_spec(rubric, evaluator, manifest.unit_names) if evaluator is not None else None
 
 
-EVALUATION = FormFamily(FORMAT, lambda m: len(form_header(m.unit_names)), _evaluation_spec)
-
-
-def read_manifest(raw: RawForm) -> Manifest | None:
-    """The manifest from its sheet, or from the custom properties when the sheet is gone."""
-    manifest = Manifest.from_mapping(raw.manifest) if raw.manifest else None
-    if manifest is None and raw.properties:
-        props = {k[len(PROP_PREFIX) :]: v for k, v in raw.properties.items() if k.startswith(PROP_PREFIX)}
-        manifest = Manifest.from_mapping(props)
-    return manifest
+# a correction form has one more header cell than a full one
+EVALUATION = FormFamily(FormKind(FORMAT, FORM_LOCKED, lambda m: len(form_header(m.unit_names))), _evaluation_spec)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -87,11 +89,16 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str, family:
         if raw.manifest or any(k.startswith(PROP_PREFIX) for k in raw.properties):
             return Integrity(None, None, [problem("FORM_MANIFEST_INVALID", file=file)])
         return Integrity(None, None, [problem("FORM_NO_MANIFEST", file=file)])
-    if manifest.format != family.format:
+    if manifest.format != family.kind.format:
         return Integrity(manifest, None, [problem("FORM_MANIFEST_FORMAT", file=file, format=manifest.format)])
-    content = raw.content(family.columns(manifest))
     spec = family.spec_for(rubric, manifest)
-    if verify(key, manifest, content):
+
+    def issued(manifest: Manifest) -> LockedContent | None:
+        return spec.content() if spec is not None and manifest.year == rubric.year else None
+
+    signed = check_locked(raw, manifest, family.kind, key, issued)
+    content = signed.content
+    if signed.verified:
         if manifest.year != rubric.year:
             other_year = problem("FORM_OTHER_YEAR", file=file, year=manifest.year, rubric_year=rubric.year)
             return Integrity(manifest, None, [other_year])
@@ -106,11 +113,9 @@ def check_integrity(raw: RawForm, rubric: Rubric, key: bytes, file: str, family:
             old = problem("FORM_OLD_TEMPLATE", file=file, sheet=first.sheet, cell=first.cell, **first.params)
             return Integrity(manifest, None, [old])
         return Integrity(manifest, spec, [])
-    if spec is not None and manifest.year == rubric.year:
-        expected = spec.content()
-        if verify(key, manifest, expected):
-            rows = rows_in_sheet(raw, expected)
-            return Integrity(manifest, None, content_differences(content, spec, file, rows_in_sheet=rows))
+    if signed.edits is not None and spec is not None:  # the manifest is genuine: name the edits as a form does
+        rows = rows_in_sheet(raw, spec.content())
+        return Integrity(manifest, None, content_differences(content, spec, file, rows_in_sheet=rows))
     forged = problem("FORM_SIGNATURE_INVALID", file=file, evaluator=_short(manifest.evaluator, 20), year=manifest.year)
     return Integrity(manifest, None, [forged])
 

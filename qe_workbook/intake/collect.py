@@ -24,14 +24,13 @@ from ..rubric import Rubric
 from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import read_values
-from .container import Limits, open_package, too_large
+from .container import Limits, too_large
 from .corrections import apply_corrections
 from .discover import WRONG_FORMAT, Found, discover
 from .frame import build_frame
 from .generations import retire_superseded
-from .isolate import Reader
-from .read_form import read_form
 from .receipts import FORM_MATERIAL, ReceiptBook, late_problem, load_receipts
+from .returns import Returns, copies
 from .submission import Status, Submission
 
 
@@ -56,9 +55,10 @@ def read_submission(
     allow_partial: bool,
     limits: Limits,
     errors: ErrorLog,
-    reader: Reader | None = None,
+    returns: Returns,
 ) -> Submission:
-    """Read and check one file (its values in `reader`'s isolated child); never raises for anything the file contains.
+    """Read and check one file (its values in the isolated child of the `returns` session); never raises for
+    anything the file contains.
 
     Whatever the file holds comes back as problems from the checks themselves; an exception that
     still gets here is a defect of this program (INTERNAL_ERROR, traceback kept in `errors`).
@@ -76,7 +76,7 @@ def read_submission(
     if data is not None:
         sub.sha256 = hashlib.sha256(data).hexdigest()
         try:
-            _check(sub, data, rubric, key, allow_partial, limits, reader)
+            _check(sub, data, rubric, key, allow_partial, returns)
         except Exception as exc:  # a defect here must not end the run, nor be blamed on the file
             sub.problems.append(errors.internal(file, exc, file=file))
     return _decide(sub, rubric)
@@ -113,14 +113,8 @@ def guess_evaluator(file: str, rubric: Rubric) -> str | None:
     return max(hits, key=lambda ev: len(ev.name)).name if hits else None
 
 
-def _check(
-    sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, limits: Limits, reader: Reader | None
-) -> None:
-    pkg, problems = open_package(data, sub.file, limits)
-    sub.problems += problems
-    if pkg is None:
-        return
-    raw, problems = read_form(pkg, data, sub.file, limits, reader)
+def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, returns: Returns) -> None:
+    raw, problems = returns.open(data, sub.file)
     sub.problems += problems
     if raw is None:
         return
@@ -160,7 +154,7 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
             sub.status, sub.reason = status, reason
             problems.append(problem(code, file=sub.file, **params))
 
-        if len({s.values_key() for s in subs}) == 1:
+        if len(copies(subs, Submission.values_key)) == 1:
             for dup in subs[1:]:
                 mark(dup, Status.DUPLICATE, f"与 {subs[0].file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
                      evaluator=evaluator, kept=subs[0].file)  # fmt: skip
@@ -242,13 +236,11 @@ def collect(
     found = discover(source)
     errors = ErrorLog()
     submissions = []
-    with Reader(
-        memory_bytes=limits.max_reader_bytes, seconds=limits.max_read_seconds, start=limits.reader_start
-    ) as reader:
+    with Returns(limits) as returns:
         for path, name in found.files:
             submissions.append(
                 read_submission(
-                    path, name, rubric, key, allow_partial=allow_partial, limits=limits, errors=errors, reader=reader
+                    path, name, rubric, key, allow_partial=allow_partial, limits=limits, errors=errors, returns=returns
                 )
             )
             if progress:

@@ -17,21 +17,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from ..amounts import canonical, from_cell
-from ..forms.layout import (
-    COL_ID,
-    COL_MAX,
-    COL_TEXT,
-    COL_UNIT,
-    DEPT_ROW,
-    FIRST_DATA_ROW,
-    FORM_SHEET,
-    HEADER,
-    HEADER_ROW,
-    LABEL_COL,
-    MANIFEST_SHEET,
-    TITLE_ROW,
-)
-from ..forms.manifest import LockedContent
+from ..forms.layout import FORM_SHEET, MANIFEST_SHEET
 from ..problems import Problem, problem
 from .container import ZIP_ERRORS, Limits, Package
 from .isolate import Reader, ReaderFailed, run_isolated
@@ -52,27 +38,6 @@ class RawForm:
         if 0 <= row < len(self.grid) and 0 <= col < len(values := self.grid[row]):
             return values[col]
         return None
-
-    def content(self, columns: int = len(HEADER)) -> LockedContent:
-        """The locked content as it stands in the file (what the HMAC is checked against); `columns`: how
-        many header cells the form has (a correction form has one more)."""
-        rows = []
-        unit = ""
-        for line in self.grid[FIRST_DATA_ROW:]:
-            width = len(line)
-            item, block, text, top = (line[c] if c < width else None for c in (COL_ID, COL_UNIT, COL_TEXT, COL_MAX))
-            item, block, text, top = cell_text(item), cell_text(block), cell_text(text), cell_text(top)
-            if not (item or block or text or top):  # a blank line ends the table
-                break
-            unit = block or unit
-            rows.append((unit, item, text, top))
-        return LockedContent(
-            sheets=tuple(s.name for s in self.sheets),
-            title=cell_text(self.cell(TITLE_ROW, LABEL_COL)),
-            department=cell_text(self.cell(DEPT_ROW, LABEL_COL)),
-            header=tuple(cell_text(self.cell(HEADER_ROW, c)) for c in range(columns)),
-            rows=tuple(rows),
-        )
 
 
 def is_blank(value: Any) -> bool:

@@ -19,12 +19,12 @@ from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest, verify
 from ..forms.register import FormRecord, Generation, Register
 from ..problems import Problem
-from .check_form import read_manifest
 from .container import Limits, open_package
 from .isolate import Reader
 from .read_form import RawForm, cell_text, read_form
 
 T = TypeVar("T")
+PROP_PREFIX = "qe_"  # the manifest's fields as custom properties (kept when the manifest sheet is deleted)
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,13 @@ class Locked:
         """The locked content as it stands in a returned file (what the signature is checked against)."""
         rows = []
         carried = ""
-        for row in range(self.first_row, len(raw.grid)):
-            cells = [cell_text(raw.cell(row, c)) for c in self.row_columns]
+        at = self.row_columns.index(self.carried) if self.carried is not None else -1
+        for line in raw.grid[self.first_row :]:
+            width = len(line)
+            cells = [cell_text(line[c]) if c < width else "" for c in self.row_columns]
             if not any(cells):
                 break
-            if self.carried is not None:
-                at = self.row_columns.index(self.carried)
+            if at >= 0:
                 carried = cells[at] = cells[at] or carried
             rows.append(tuple(cells))
         columns = self.header_columns if header_columns is None else header_columns
@@ -120,16 +121,33 @@ class Signed:
     edits: list[Edit] | None = None
 
 
-def check_signed(
-    raw: RawForm,
-    kind: FormKind,
-    key: bytes,
-    issued: Callable[[Manifest], LockedContent | None] = lambda _m: None,
-) -> Signed | None:
+def read_manifest(raw: RawForm) -> Manifest | None:
+    """The manifest from its sheet, or from the custom properties when the sheet is gone."""
+    manifest = Manifest.from_mapping(raw.manifest) if raw.manifest else None
+    if manifest is None and raw.properties:
+        props = {k[len(PROP_PREFIX) :]: v for k, v in raw.properties.items() if k.startswith(PROP_PREFIX)}
+        manifest = Manifest.from_mapping(props)
+    return manifest
+
+
+Issued = Callable[[Manifest], LockedContent | None]
+
+
+def _unknown(_manifest: Manifest) -> LockedContent | None:
+    return None
+
+
+def check_signed(raw: RawForm, kind: FormKind, key: bytes, issued: Issued = _unknown) -> Signed | None:
     """The signature check of a returned file of `kind` (None when it carries no manifest of that kind)."""
     manifest = read_manifest(raw)
     if manifest is None or manifest.format != kind.format:
         return None
+    return check_locked(raw, manifest, kind, key, issued)
+
+
+def check_locked(raw: RawForm, manifest: Manifest, kind: FormKind, key: bytes, issued: Issued = _unknown) -> Signed:
+    """The locked content of a file whose `manifest` is of `kind`, checked against the manifest's signature;
+    when that fails, against the content as `issued` for that manifest (None: not known)."""
     content = kind.content(raw, manifest)
     if verify(key, manifest, content):
         return Signed(manifest, content, True)

@@ -18,8 +18,8 @@ from typing import Any
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
 from ..forms.manifest import LockedContent, Manifest, derive, sign, verify
-from ..intake.check_form import read_manifest
 from ..intake.read_form import RawForm, cell_text
+from ..intake.returns import read_manifest
 from ..problems import Problem, problem
 from ..rubric import Rubric, Unit
 from ..workbooks import new_workbook

@@ -16,9 +16,10 @@ from pathlib import Path
 from ..forms.generate import write_signed
 from ..forms.layout import FIRST_DATA_ROW, MANIFEST_SHEET, FormRow, FormSpec
 from ..forms.manifest import Manifest, derive
-from ..intake.check_form import FormFamily, check_integrity, read_manifest
+from ..intake.check_form import FORM_LOCKED, FormFamily, check_integrity
 from ..intake.check_values import Entry, read_values
 from ..intake.read_form import RawForm
+from ..intake.returns import FormKind, read_manifest
 from ..problems import Problem, problem
 from ..rubric import Kind, Rubric, Unit
 
@@ -87,7 +88,7 @@ def _spec_for(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
     return self_score_spec(rubric, unit) if unit is not None else None
 
 
-SELF_SCORE = FormFamily(SELF_SCORE_FORMAT, lambda _manifest: len(SELF_HEADER), _spec_for)
+SELF_SCORE = FormFamily(FormKind(SELF_SCORE_FORMAT, FORM_LOCKED, lambda _manifest: len(SELF_HEADER)), _spec_for)
 
 
 def write_self_score(rubric: Rubric, unit: Unit, path: Path, key: bytes, when: datetime) -> str:
