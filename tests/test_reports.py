@@ -293,6 +293,18 @@ def test_documents_use_the_official_layout(run: RunReport) -> None:
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="黑体"/>' in fonts
 
 
+def test_each_letter_carries_its_own_body_and_properties_beside_the_shared_parts(run: RunReport) -> None:
+    east, west = _feedback(run, "东区"), _feedback(run, "西区")
+    with zipfile.ZipFile(east) as a, zipfile.ZipFile(west) as b:
+        assert a.testzip() is None and b.testzip() is None
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        assert a.namelist()[0] == "[Content_Types].xml"
+        differ = [name for name in a.namelist() if a.read(name) != b.read(name)]
+    assert differ == ["word/document.xml"]  # one title and office: the core properties are the same
+    properties = docx.Document(str(east)).core_properties
+    assert (properties.title, properties.author) == ("2022年度政府质量工作考核结果反馈意见", "质强办")
+
+
 def test_report_run_rebuilds_the_reports_from_detail_json(
     run: RunReport, small_rubric: Rubric, written: list[Path], tmp_path: Path
 ) -> None:

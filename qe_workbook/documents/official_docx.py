@@ -10,8 +10,8 @@ Text is only ever added as plain runs, so whatever came from a returned file sta
 the footer's PAGE field is the one field in a document.
 
 The parts every document shares (page, styles, header, footer, font table) are made once per process by
-python-docx (docx_package.py keeps them); a document's body is built here directly as WordprocessingML,
-element by element, in the very form python-docx gives it.
+python-docx and kept compressed; a document's body is built here directly as WordprocessingML, element by
+element, in the very form python-docx gives it, and added to a copy of the shared parts with `zipfile`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from docx.shared import Emu, Length, Mm, Pt
 from docx.text.run import Run
 from lxml import etree
 
-from .docx_package import Package
 from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
 
 GB2312_CHARSET = "86"
@@ -47,6 +46,10 @@ SMALL_SIZE = Pt(14)  # 四号: tables, page numbers
 TABLE_SIZE = Pt(10.5)  # 五号
 LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 三号
+
+DOCUMENT_PART = "word/document.xml"
+CORE_PART = "docProps/core.xml"
+CORE_LIMIT = 255  # characters Word takes in a core property (python-docx refuses more)
 
 THICK_RULE, THIN_RULE = "8", "6"  # eighths of a point: 0.35 mm and 0.25 mm
 DIGITS = "零一二三四五六七八九"
@@ -141,10 +144,37 @@ def set_fonts(run: Run, east_asian: str, size: Length) -> None:
 
 @dataclass(frozen=True)
 class _Template:
-    """What every document shares: the package's parts and the width of the text between the margins."""
+    """What every document shares: a package of every part but the body and the core properties (compressed
+    once; each document adds its own two), those two parts, and the width of the text between the margins."""
 
-    package: Package
+    shared: bytes
+    document: etree._Element
+    core: etree._Element
     text_width: int  # EMU
+
+    def core_properties(self, **texts: str) -> etree._Element:
+        """A copy of the core properties with the text of each named element (local name → text) replaced."""
+        core = copy.deepcopy(self.core)
+        for element in core:
+            name = etree.QName(element).localname
+            if name in texts:
+                if len(texts[name]) > CORE_LIMIT:
+                    raise ValueError(f"exceeded {CORE_LIMIT} char limit for property, got:\n\n'{texts[name]}'")
+                element.text = texts[name]
+        return core
+
+    def write(self, path: Path, document: etree._Element, core: etree._Element) -> Path:
+        buffer = io.BytesIO(self.shared)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            package.writestr(CORE_PART, _xml_bytes(core))
+            package.writestr(DOCUMENT_PART, _xml_bytes(document))
+        path.write_bytes(buffer.getbuffer())
+        return path
+
+
+def _xml_bytes(root: etree._Element) -> bytes:
+    """A part's XML as python-docx stores it."""
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 @functools.cache
@@ -164,12 +194,15 @@ def _template(stage: str) -> _Template:
     _font_fallbacks(doc)
     props = doc.core_properties
     props.title = props.author = props.last_modified_by = ""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    with zipfile.ZipFile(buffer) as package:
-        parts = [(name, package.read(name)) for name in package.namelist()]
+    saved, shared = io.BytesIO(), io.BytesIO()
+    doc.save(saved)
+    with zipfile.ZipFile(saved) as package, zipfile.ZipFile(shared, "w", zipfile.ZIP_DEFLATED) as kept:
+        for name in package.namelist():
+            if name not in (DOCUMENT_PART, CORE_PART):
+                kept.writestr(name, package.read(name))
+        document, core = etree.fromstring(package.read(DOCUMENT_PART)), etree.fromstring(package.read(CORE_PART))
     width = section.page_width - section.left_margin - section.right_margin
-    return _Template(Package(parts), width)
+    return _Template(shared.getvalue(), document, core, width)
 
 
 def _body_style(doc: docx.document.Document) -> None:
@@ -278,9 +311,10 @@ class OfficialDocument:
 
     def __init__(self, title: str, author: str, stage: str = DRAFT_STAGE) -> None:
         self._template = _template(stage)
-        package = self._template.package
-        self._core = package.core_properties(title=title.replace("\n", ""), creator=author, lastModifiedBy=author)
-        self._document = copy.deepcopy(package.document)
+        self._core = self._template.core_properties(
+            title=title.replace("\n", ""), creator=author, lastModifiedBy=author
+        )
+        self._document = copy.deepcopy(self._template.document)
         self._body = self._document[0]
         self._section = self._body[-1]  # w:sectPr, moved after the content when the document is saved
         self._last: etree._Element | None = None  # the last paragraph of the body itself
@@ -451,4 +485,4 @@ class OfficialDocument:
 
     def save(self, path: Path) -> Path:
         self._body.append(self._section)
-        return self._template.package.write(path, self._document, self._core)
+        return self._template.write(path, self._document, self._core)
