@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.intake.collect import collect
-from qe_workbook.intake.receipts import RECORD_JSON, read_record
+from qe_workbook.intake.receipts import RECORD_JSON, RECORD_XLSX, read_record
 from qe_workbook.mail.fetch import FetchReport, fetch_mail
 from qe_workbook.mail.server import MailServer
 from qe_workbook.rubric import Rubric
@@ -173,3 +176,31 @@ def test_a_temporary_folder_is_never_read_and_a_stale_one_is_not_adopted(
     fetch(mailbox(imap, "stale", (bare, NINE)), out, setting)
     assert files_in(out / "20230425-090000_甲局_1") == ["甲局.xlsx"]
     assert not list(out.rglob(".tmp-*"))
+
+
+def test_the_command_names_the_message_set_aside_and_the_record_lists_it(
+    tmp_path: Path, setting: Setting, imap: Dovecot, small_rubric_path: Path
+) -> None:
+    deep = next(c for c in CORPUS if c.name == "three_thousand_nested_multiparts")
+    mailbox(imap, "command", (deep.build(setting.jia), NINE), (yi_mail(setting), TEN))
+    out = tmp_path / "returned"
+    args = ["mail", "fetch", "--server", "127.0.0.1", "--port", str(imap.port), "--security", "none", "--user", USER,
+            "--folder", "command", "--out", str(out), "--rubric", str(small_rubric_path)]  # fmt: skip
+    done = CliRunner().invoke(main, args, env={"QE_MAIL_PASSWORD": PASSWORD})
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.output  # problems, not a crash
+    assert "Traceback" not in done.output and "Error" not in done.output
+    assert "2023-04-25 09:00 收到的邮件“nested”（UID 1）无法处理：邮件的结构嵌套过深，无法解析" in done.output
+    assert (
+        "本次收取新邮件 2 封，保存附件 1 个（重复发送未再保存 0 个），无附件邮件 0 封，无法处理已跳过 1 封"
+        in done.output
+    )
+    rows = openpyxl.load_workbook(out / RECORD_XLSX, read_only=True)["未保存的邮件"].iter_rows(values_only=True)
+    assert list(rows)[1] == (
+        "1",
+        "2023-04-25 09:00",
+        "",
+        "",
+        "nested",
+        "已隔离",
+        "邮件的结构嵌套过深，无法解析（UID 1）",
+    )

@@ -261,18 +261,52 @@ def _write_record_xlsx(path: Path, book: ReceiptBook) -> None:
             -(-display_width(v) // max(int(w * 0.95), 1)) for v, w in zip(values[:-1], RECORD_WIDTHS, strict=False)
         )
         ws.set_row(row, 13.5 * max(lines, 1) + 2)
-    for col, width in enumerate(RECORD_WIDTHS):
+    _list_layout(ws, RECORD_WIDTHS, len(ordered))
+    ws.print_area(0, 0, max(len(ordered), 1), len(RECORD_HEADER) - 2)  # the hash is for programs, not paper
+    _write_unsaved_sheet(wb, book, head, text)
+    wb.close()
+
+
+def _list_layout(ws: Any, widths: list[int], rows: int) -> None:
+    """A list under one header row: filtered, frozen, printed landscape on A4, one page wide."""
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(ordered), 1), len(RECORD_HEADER) - 1)
+    ws.autofilter(0, 0, max(rows, 1), len(widths) - 1)
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.4, right=0.4)
-    ws.print_area(0, 0, max(len(ordered), 1), len(RECORD_HEADER) - 2)  # the hash is for programs, not paper
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    wb.close()
+
+
+UNSAVED_HEADER = ["序号", "收到时间（北京时间）", "报送单位或发件人", "发件地址", "邮件主题", "情况", "说明"]
+UNSAVED_WIDTHS = [5, 18, 16, 22, 30, 10, 60]
+
+
+def unsaved_messages(book: ReceiptBook) -> list[list[str]]:
+    """The fetched messages that left no file: no attachment, too large, or set aside, with why."""
+    rows = []
+    for m in book.messages:
+        status = m.get("status")
+        if status in (None, "已保存"):
+            continue
+        when = datetime.fromisoformat(m["received_at"]).astimezone(OFFICE_TZ) if m.get("received_at") else None
+        why = m.get("reason") or m.get("text") or (f"{m['size'] / 1048576:.1f} MB" if m.get("size") else "")
+        rows.append([f"{when:%Y-%m-%d %H:%M}" if when else "", m.get("sender") or m.get("display") or "",
+                     m.get("address") or "", m.get("subject") or "", str(status), f"{why}（UID {m.get('uid')}）"])  # fmt: skip
+    return rows
+
+
+def _write_unsaved_sheet(wb: Any, book: ReceiptBook, head: Any, text: Any) -> None:
+    ws = wb.add_worksheet("未保存的邮件")
+    ws.write_row(0, 0, UNSAVED_HEADER, head)
+    rows = unsaved_messages(book)
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate([str(row), *values]):
+            ws.write_string(row, col, value, text)
+    _list_layout(ws, UNSAVED_WIDTHS, len(rows))
 
 
 # ---------------------------------------------------------------- the hand-kept register (收件登记.xlsx)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ..intake.receipts import RECORD_JSON, Receipt, ReceiptBook, read_record, write_record
 from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric
-from .message import Envelope, MailLimits, save_message, too_large_entry
+from .message import SET_ASIDE, Envelope, MailLimits, save_message, too_large_entry
 from .server import MailServer, MailServerError, connect, utf7_folder
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -48,10 +48,12 @@ class FetchReport:
             return "本次未能收取邮件（原因见上），没有保存任何文件。"
         saved = sum(1 for r in self.receipts if r.note.find("未重复保存") < 0)
         no_file = sum(1 for m in self.new_messages if m.get("status") == "无附件")
+        aside = sum(1 for m in self.new_messages if m.get("status") == SET_ASIDE)
         lines = [
             f"本次收取新邮件 {len(self.new_messages)} 封，保存附件 {saved} 个"
-            f"（重复发送未再保存 {len(self.receipts) - saved} 个），无附件邮件 {no_file} 封；"
-            f"此前已收取 {self.already} 封。",
+            f"（重复发送未再保存 {len(self.receipts) - saved} 个），无附件邮件 {no_file} 封"
+            + (f"，无法处理已跳过 {aside} 封（见收件记录“未保存的邮件”）" if aside else "")
+            + f"；此前已收取 {self.already} 封。",
             f"附件保存在：{self.out}；收件记录：{self.out / RECORD_JSON}",
         ]
         look = [p for p in self.problems if p.code != "MAIL_INSECURE" and p.severity is not Severity.INFO]

@@ -30,6 +30,7 @@ from .names import UNDECODABLE, file_name_for, fit_parts
 from .unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
 
 MB = 1024 * 1024
+SET_ASIDE = "已隔离"  # a message's status when it could not be handled
 CLOUD_MARKERS = ("超大附件", "文件中转站", "云附件")  # how 126/163/QQ mail write a download link
 BAD_ENCODING = (errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
                 errors.InvalidBase64LengthDefect)  # fmt: skip
@@ -159,7 +160,7 @@ def set_aside(raw: bytes, env: Envelope, reason: str, error: str) -> Saved:
     except Exception:  # the headers alone are as hostile as the rest
         subject = "（无法读取主题）"
     when = f"{env.received_at.astimezone(OFFICE_TZ):%Y-%m-%d %H:%M}"
-    entry = _entry(env, status="已隔离", subject=subject, reason=reason, error=error)
+    entry = _entry(env, status=SET_ASIDE, subject=subject, reason=reason, error=error)
     return Saved(entry, [], [problem("MAIL_MESSAGE_SET_ASIDE", uid=env.uid, received=when, subject=subject,
                                      reason=reason)])  # fmt: skip
 
