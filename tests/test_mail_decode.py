@@ -10,7 +10,7 @@ from email.message import Message
 
 from qe_workbook.intake.container import Limits
 from qe_workbook.mail.decode import attachment_name, header_text, safe_file_name
-from qe_workbook.mail.names import extension_from_content, file_name_for
+from qe_workbook.mail.names import extension_from_content, file_name_for, fit_parts
 from qe_workbook.mail.server import utf7_folder
 from qe_workbook.mail.unpack import unpack_zip
 
@@ -129,3 +129,15 @@ def test_whole_zip_limits() -> None:
     for offset in (6, encrypted.find(b"PK\x01\x02") + 8):  # set the 'encrypted' flag in both headers
         encrypted[offset] |= 1
     assert unpack_zip(bytes(encrypted), Limits()).refused == [("a.xlsx", "设置了解压密码")]
+
+
+def test_deep_zip_folders_are_left_out_so_paths_stay_short() -> None:
+    deep = ("评价表压缩包", *(f"第{n}层文件夹" for n in range(30)), "甲局.xlsx")
+    assert fit_parts(deep) == ("评价表压缩包", "甲局.xlsx")
+    assert fit_parts(("包", "子" * 60, "甲局.xlsx")) == ("包", "子" * 39 + "…", "甲局.xlsx")
+    assert fit_parts(("甲局.xlsx",)) == ("甲局.xlsx",)
+
+
+def test_undecodable_header_bytes_are_marked_not_dropped() -> None:
+    raw = message_from_bytes(b"Subject: \xff\xff" + "评价表".encode("gbk") + b"\r\n\r\nx")
+    assert header_text(raw["Subject"]) == "\ufffd\ufffd评价表"
