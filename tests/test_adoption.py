@@ -13,7 +13,7 @@ import docx
 import openpyxl
 import pandas as pd
 
-from qe_workbook.followup.common import source_loss
+from qe_workbook.feedback.common import source_loss
 from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
 from qe_workbook.pipeline import run_collect

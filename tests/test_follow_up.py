@@ -11,8 +11,8 @@ import docx
 import openpyxl
 import pytest
 
+from qe_workbook.feedback.common import common_problems
 from qe_workbook.feedback.fed_back import FedBackList
-from qe_workbook.followup.common import common_problems
 from qe_workbook.followup.exemplary import AREA, ONLY_FULL, TOTAL, exemplars
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import Rubric

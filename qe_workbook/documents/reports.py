@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from ..feedback.common import common_problems
 from ..feedback.fed_back import FedBackList
-from ..followup.common import common_problems
-from ..followup.common_docx import write_common_documents
 from ..rubric import Rubric
 from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
+from .common_docx import write_common_documents
 from .feedback_docx import Followed
 from .letters import Letter, write_letters
 from .notice_docx import title_mark, write_notice

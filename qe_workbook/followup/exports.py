@@ -19,6 +19,7 @@ import xlsxwriter
 
 from ..amounts import canonical, fmt2
 from ..documents.notice_docx import grade_order
+from ..feedback.common import entered_text, source_loss
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
 from ..outputs.master import Sheets, column_widths, sheet_paper
@@ -29,7 +30,6 @@ from ..record.stages import current_stage
 from ..rubric import Kind, Rubric
 from ..run_folder import new_run_folder
 from ..scoring.results import INCOMPLETE_MARK, Results
-from .common import entered_text, source_loss
 
 EXPORT_DIR = "导出"
 KAOPING_NAME = "综合考评折算表"

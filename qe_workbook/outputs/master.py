@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical, round2
-from ..followup.common import common_problems
+from ..feedback.common import common_problems
 from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
 from ..forms.paper import text_height

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from ..amounts import canonical, fmt2
-from ..documents.official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
-from ..documents.typeset import glue, num
+from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
 from ..rubric.view import short_text
-from .common import MIN_UNITS, CommonProblem
+from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
+from .typeset import glue, num
 
 COMMON_DIR = "共性问题"
 WIDTHS = [32, 22, 20, 82]  # mm, 156 mm of text width

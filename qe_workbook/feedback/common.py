@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..feedback.fed_back import FedBackList, fed_back
 from ..intake.frame import to_cents
 from ..rubric import Item, Kind, Rubric
 from ..scoring.grading import deduction_cents
 from ..scoring.results import Results, Source
+from .fed_back import FedBackList, fed_back
 
 MIN_UNITS = 2  # "several" units: never one alone, whatever the share
 
