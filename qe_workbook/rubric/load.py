@@ -42,6 +42,18 @@ def default_rubric_path(path: Path | None = None) -> Path:
 
 
 @dataclass
+class RubricFile:
+    """A rubric read from rubric.json or from a rubric workbook: its data and every problem."""
+
+    data: dict[str, Any] | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not has_errors(self.problems)
+
+
+@dataclass
 class RubricLoad:
     rubric: Rubric | None
     problems: list[Problem]

@@ -10,21 +10,9 @@ from typing import Any
 
 from ...problems import Problem, Severity, has_errors, problem
 from ..check import check_rubric_data
-from ..load import RubricLoad, build_rubric, read_rubric_json
+from ..load import RubricFile, RubricLoad, build_rubric, read_rubric_json
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass
-class RubricFile:
-    """A rubric read from rubric.json or from a rubric workbook: its data and every problem."""
-
-    data: dict[str, Any] | None
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return self.data is not None and not has_errors(self.problems)
 
 
 def read_rubric_file(path: Path) -> RubricFile:

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...amounts import as_number, from_cell, parse_text_number
 from ...problems import Problem, os_error_text, problem
 from ..check import check_rubric_data
-from .files import RubricFile
+from ..load import RubricFile
 from .layout import (
     AREAS,
     CHOICE_TEXT,
