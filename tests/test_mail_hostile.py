@@ -4,6 +4,8 @@ collect scores what was saved — never a temporary folder, never a copy it skip
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -204,3 +206,38 @@ def test_the_command_names_the_message_set_aside_and_the_record_lists_it(
         "已隔离",
         "邮件的结构嵌套过深，无法解析（UID 1）",
     )
+
+
+def test_a_name_the_disk_refuses_sets_the_message_aside_but_a_full_disk_stops_the_fetch(
+    tmp_path: Path, setting: Setting, imap: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jia = foxmail("甲局", "jia@example.cn", "评价表", [(FORM, setting.jia)], date="Tue, 25 Apr 2023 09:00:00 +0800")
+    server = mailbox(imap, "refused", (jia, NINE), (yi_mail(setting), TEN))
+    write_bytes = Path.write_bytes
+
+    def refuse(error: int) -> None:
+        def write(path: Path, data: bytes) -> int:
+            if path.name == FORM:
+                raise OSError(error, os.strerror(error))
+            return write_bytes(path, data)
+
+        monkeypatch.setattr(Path, "write_bytes", write)
+
+    full, named_out = tmp_path / "full", tmp_path / "named"
+    refuse(errno.ENOSPC)
+    stopped = fetch(server, full, setting)
+    assert [p.code for p in stopped.problems] == ["MAIL_SAVE_FAILED"] and not stopped.complete
+    assert "磁盘" in stopped.problems[0].message and not list(full.rglob(".tmp-*"))
+    assert stopped.new_messages == []  # not recorded: the next run fetches it again
+
+    refuse(errno.ENAMETOOLONG)
+    aside = fetch(server, named_out, setting)
+    assert [p.code for p in aside.problems] == ["MAIL_MESSAGE_SET_ASIDE"]
+    assert "无法写入" in aside.problems[0].message and aside.complete
+    assert [m["status"] for m in aside.new_messages] == ["已隔离", "已保存"]
+    assert files_in(named_out) == sorted([RECORD_JSON, RECORD_XLSX, f"20230425-100000_乙局_2/{YI_FORM}"])
+
+    monkeypatch.undo()
+    resumed = fetch(server, full, setting)
+    assert resumed.complete and [r.saved_as for r in resumed.receipts] == [f"20230425-090000_甲局_1/{FORM}",
+                                                                         f"20230425-100000_乙局_2/{YI_FORM}"]  # fmt: skip
