@@ -1,11 +1,14 @@
 """master.xlsx: the office's workbook of a run (summary, detail, matrix, returns, problems, feedback).
 
 Everything that came from a returned file is written with write_string, so a remark that starts
-with '=' stays text and never becomes a formula.
+with '=' stays text and never becomes a formula. Tables are written in row order, so that a big run
+can use xlsxwriter's constant_memory mode: each row goes to disk when the next one starts (its text
+inline rather than shared, its charts without cached values, which every spreadsheet recomputes).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -22,7 +25,7 @@ from ..amounts import canonical, round2
 from ..feedback.common import common_problems
 from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
-from ..forms.paper import text_height
+from ..forms.paper import LINE_PT, PADDING_PT, lines, text_height
 from ..intake.collect import CollectResult
 from ..intake.frame import display_frame
 from ..intake.submission import Status, Submission
@@ -37,8 +40,9 @@ from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
 from .self_score_sheet import SHEET as SELF_SCORE_SHEET
 from .self_score_sheet import SUMMARY_HEADER as SELF_SCORE_SUMMARY
 from .self_score_sheet import write_self_score_sheets
-from .table_sheet import Styles, TableWorksheet, shown
 from .year_over_year import YearOverYear
+
+BIG_DETAIL = 50_000  # detail rows (about 700 units) above which rows go to disk as they are written
 
 
 class Sheets:
@@ -54,17 +58,9 @@ class Sheets:
         self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
         self.note = wb.add_format({**font, "text_wrap": True})
-        self.styles = Styles(self.text, self.num, self.int, self.date)
 
     def sheet(self, name: str) -> Worksheet:
-        """A new worksheet whose tables are streamed (see `TableWorksheet`).
-
-        A workbook of such sheets numbers its styles at the first one, in the order the sheets first
-        use them (streamed cells take their style when written, the others when the workbook closes)."""
-        if not self.wb.worksheets():
-            for fmt in (self.title, self.head, self.int, self.text, self.num, self.note):
-                fmt._get_xf_index()
-        return self.wb.add_worksheet(name, worksheet_class=TableWorksheet)
+        return self.wb.add_worksheet(name)
 
     def table(
         self,
@@ -74,35 +70,80 @@ class Sheets:
         rows: Iterable[Sequence[Any]],
         widths: Sequence[float] | None = None,
     ) -> int:
-        """Write a header and rows; with `widths`, each row is made tall enough for its wrapped text."""
+        """Write a header and rows in order; with `widths`, each row is made tall enough for its wrapped text."""
         ws.write_row(first_row, 0, header, self.head)
         if widths:
             ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
-        if isinstance(ws, TableWorksheet) and ws.streams():
-            return ws.stream_rows(first_row + 1, rows, self.styles, widths)
+        counts = [LineCounts(width) for width in widths or ()]
+        cell = self.cell
         row = first_row
         for row, values in enumerate(rows, start=first_row + 1):
             if widths:
-                ws.set_row(row, text_height([(shown(v), w) for v, w in zip(values, widths, strict=False)]))
+                ws.set_row(row, LINE_PT * most_lines(values, counts) + PADDING_PT)
             for col, value in enumerate(values):
-                self.cell(ws, row, col, value)
+                cell(ws, row, col, value)
         return row
 
     def cell(self, ws: Worksheet, row: int, col: int, value: Any) -> None:
-        if value is None or (isinstance(value, float) and value != value):
+        kind = value.__class__  # the common kinds first: a big table is mostly text and numbers
+        if kind is str:
+            ws.write_string(row, col, value, self.text)
+        elif kind is float and value == value:  # already 2 decimals (master-frame hundredths / 100)
+            ws.write_number(row, col, value, self.num)
+        elif value is None or (isinstance(value, float) and value != value):
             ws.write_blank(row, col, None, self.text)
         elif isinstance(value, bool):
             ws.write_string(row, col, "是" if value else "否", self.text)
         elif isinstance(value, int):
             ws.write_number(row, col, value, self.int)
         elif isinstance(value, (Decimal, Fraction)):
-            ws.write_number(row, col, float(round2(value)), self.num)
-        elif isinstance(value, float):  # already 2 decimals (master-frame hundredths / 100)
+            ws.write_number(row, col, two_places(value), self.num)
+        elif isinstance(value, float):
             ws.write_number(row, col, value, self.num)
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, self.date)
         else:
             ws.write_string(row, col, str(value), self.text)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # equal numbers give the same float; a table repeats its scores
+def two_places(value: Decimal | Fraction) -> float:
+    """An exact number as written into a 0.00 cell."""
+    return float(round2(value))
+
+
+def shown(value: Any) -> str:
+    """A cell's text as it shows (for sizing its row)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (Decimal, Fraction, float)):
+        return f"{float(value):.2f}"
+    if isinstance(value, date):
+        return "2000-01-01"
+    return str(value)
+
+
+class LineCounts(dict[Any, int]):
+    """How many lines each value takes as it shows in a column of `width`, worked out once per value
+    (text is its own key; other values are keyed with their class, as 1 and 1.0 show differently)."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+
+    def __missing__(self, key: Any) -> int:
+        self[key] = n = lines(shown(key if key.__class__ is str else key[1]), self.width)
+        return n
+
+
+def most_lines(values: Sequence[Any], counts: list[LineCounts]) -> int:
+    """The most lines any of the row's cells wraps into (at least 1), as `text_height` counts them."""
+    most = 1
+    for value, count in zip(values, counts, strict=False):
+        n = count[value if value.__class__ is str else (value.__class__, value)]
+        if n > most:
+            most = n
+    return most
 
 
 def write_master(
@@ -118,7 +159,8 @@ def write_master(
     self_scores: Comparison | None = None,  # the units' self-scores against the evaluated scores
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})  # fmt: skip
+                                         "strings_to_numbers": False,
+                                         "constant_memory": len(collected.frame) > BIG_DETAIL})  # fmt: skip
     wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})
     s = Sheets(wb)
     _summary(s.sheet("汇总"), s, rubric, results)
@@ -313,7 +355,7 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
 
 
 def _feedback_rows(results: Results) -> Iterator[list[Any]]:
-    """反馈要点's rows one at a time (a streamed table keeps none of them)."""
+    """反馈要点's rows one at a time."""
     for unit in results.units:
         for item_score in unit.shortfalls():
             item = item_score.item
@@ -351,7 +393,7 @@ def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
 
 
 def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:
-    """共性问题's rows one at a time (a streamed table keeps none of them)."""
+    """共性问题's rows one at a time."""
     for evaluator, found in common_problems(rubric, results).items():
         for problem in found:
             item, label, count = problem.item, _points_label(problem.item), len(problem.losses)
