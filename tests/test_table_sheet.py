@@ -70,10 +70,11 @@ def test_a_table_reads_back_with_its_values_formats_and_row_heights(tmp_path: Pa
     assert ws["C7"].number_format == "0" and ws["B7"].number_format == "0.00"
     assert all(c.border.left.style == "thin" and c.alignment.wrap_text for c in (ws["A4"], ws["D4"], ws["E5"]))
     assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb == "FFD9E1F2" and ws["A1"].font.name == "黑体"
-    # 16 pt a line + 2 pt, as xlsxwriter stores it in whole pixels: 名次 wraps in a column of 5, the remark
-    # takes 3 lines in a column of 20, the 18 digits of 10**17 take 5 in a column of 5
-    heights = [ws.row_dimensions[r].height for r in range(3, 9)]
-    assert heights == [33.75, 50.25, 33.75, 33.75, 81.75, 33.75]  # 只有一格 wraps in a column of 8
+    # 16 pt a line + 2 pt, in whole pixels (4/3 of a point; xlsxwriter 3.2 on stores pixels, 3.1 points):
+    # 名次 wraps in a column of 5 (34 pt), the remark takes 3 lines in a column of 20 (50 pt), the 18 digits
+    # of 10**17 take 5 in a column of 5 (82 pt), 只有一格 2 in a column of 8
+    pixels = [round((ws.row_dimensions[r].height or 0) * 4 / 3) for r in range(3, 9)]
+    assert pixels == [45, 67, 45, 45, 109, 45]
     assert ws.row_dimensions[13].height is None  # the second table was written without widths
     assert [c.value for c in ws[13]] == ["西区", 88.5, 2, "=SUM(A1:A2)", None, "否"]
 

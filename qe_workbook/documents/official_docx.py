@@ -136,7 +136,7 @@ def _rules(properties: etree._Element, **sizes: str) -> None:
 def set_fonts(run: Run, east_asian: str, size: Length) -> None:
     """Name a python-docx run's Chinese font (w:eastAsia) and Latin font, and its size."""
     run.font.size = size
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts = run.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), east_asian)
     fonts.set(qn("w:ascii"), LATIN_FONT)
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
@@ -235,7 +235,7 @@ def _page_number(doc: docx.document.Document) -> None:
         set_fonts(run, PAGE_NUMBER_FONT, SMALL_SIZE)
         element = OxmlElement(tag, {qn(k): v for k, v in attributes.items()})
         element.text = text
-        run._element.append(element)
+        run.element.append(element)
 
 
 def _font_fallbacks(doc: docx.document.Document) -> None:

@@ -13,6 +13,7 @@ when a remark is typed in.
 from __future__ import annotations
 
 import functools
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -31,6 +32,7 @@ PIXELS_PER_WIDTH, CELL_PADDING_PX = 7, 5  # Excel's column width in pixels: 7 * 
 WIDER = 1.06  # LibreOffice draws the same columns up to 5 % wider
 SAFETY = 0.94
 SHORT_TAIL, STUB = 12, 6  # display units: a closing part kept whole, a last line never shorter
+CUSTOM_HEIGHT = ' customHeight="1"'  # the attribute that stops a row from growing
 PUNCTUATION = "。，、；：）」』"  # keep a little room at the foot of a page for rendering differences
 
 
@@ -136,27 +138,27 @@ def fewest_pages(
 
 
 class GrowingWorksheet(Worksheet):
-    """A worksheet whose rows in `growing_rows` keep their starting height without customHeight."""
+    """A worksheet whose rows in `growing_rows` keep their starting height without customHeight.
+
+    xlsxwriter has no public way to write a row height without marking it custom, so this overrides one
+    private method, `Worksheet._write_row(row, ...)`, which writes a row's opening tag to `self.fh`: for a
+    growing row, that tag is written without ` customHeight="1"`. pyproject.toml pins the xlsxwriter versions
+    this was tested with, and tests/test_paper.py fails if the method or the tag it writes changes.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.growing_rows: set[int] = set()
-        self._growing = False
 
-    def _write_row(self, row: int, spans: Any, row_info: Any = None, empty_row: bool = False) -> None:
-        self._growing = row in self.growing_rows
+    def _write_row(self, row: int, *args: Any, **kwargs: Any) -> None:
+        if row not in self.growing_rows:
+            super()._write_row(row, *args, **kwargs)
+            return
+        buffer = io.StringIO()
+        fh, self.fh = self.fh, buffer  # type: ignore[has-type]  # xlsxwriter leaves it untyped
         try:
-            super()._write_row(row, spans, row_info, empty_row)
+            super()._write_row(row, *args, **kwargs)
+            tag = buffer.getvalue()
         finally:
-            self._growing = False
-
-    def _xml_start_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
-        super()._xml_start_tag_unencoded(tag, self._row_attributes(tag, attributes))
-
-    def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
-        super()._xml_empty_tag_unencoded(tag, self._row_attributes(tag, attributes))
-
-    def _row_attributes(self, tag: str, attributes: Any) -> Any:
-        if tag == "row" and self._growing and attributes:
-            return [a for a in attributes if a[0] != "customHeight"]
-        return attributes
+            self.fh = fh
+        fh.write(tag.replace(CUSTOM_HEIGHT, "", 1))

@@ -65,7 +65,7 @@ def write_sheet_docx(path: Path, key: bytes, office: str, day: date) -> Path:
         run = paragraph.add_run(f"{group.number}. {group.text}")
         set_fonts(run, "宋体", Pt(15))
         run.font.name = MONO_FONT
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hAnsi"), MONO_FONT)
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hAnsi"), MONO_FONT)
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(8)
     for text, east_asian, bold in ((WARNING, "黑体", True), (RESTORE_HINT, "宋体", False)):
         paragraph = document.add_paragraph()
