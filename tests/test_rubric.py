@@ -294,3 +294,15 @@ def test_the_bundled_rubric_is_found_outside_the_project(tmp_path: Path, monkeyp
     # A real file, not a link (a Windows clone turns links into text files), kept equal to rubric.json.
     assert not BUNDLED_RUBRIC.is_symlink()
     assert path.read_bytes() == (ROOT / "rubric.json").read_bytes(), "copy rubric.json over the bundled rubric"
+
+
+def test_missing_and_unknown_fields_are_each_named_in_chinese(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    del data["year"], data["office"]
+    data["units"][0] |= {"nmae": "东区", "group": "甲"}
+    load = load_rubric(write_json(tmp_path / "r.json", data))
+    assert [(p.cell, p.params["rule"], p.message.partition("。")[0]) for p in load.problems] == [
+        ("$", "required", "$：缺少必填字段“year”"),
+        ("$", "required", "$：缺少必填字段“office”"),
+        ("$.units[0]", "additionalProperties", "$.units[0]：有未定义的字段“group”、“nmae”（可能是拼写错误）"),
+    ]

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..amounts import canonical, decimal_places
 from ..problems import Problem, problem
-from .conforms import conforms
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -55,7 +54,7 @@ def _schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # here: only a rubric with errors needs it
+    from jsonschema import Draft202012Validator  # here: only reading a rubric needs it, not the start-up
 
     return Draft202012Validator(_schema())
 
@@ -75,12 +74,8 @@ def _schema_message(error: ValidationError) -> str:
     shown = json.dumps(inst, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "…"
-    if v == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message)
-        return f"缺少必填字段“{missing[0] if missing else error.message}”"
     if v == "additionalProperties":
-        extra = re.findall(r"'([^']+)'", error.message)
-        names = "、".join(f"“{e}”" for e in extra if e not in error.schema.get("properties", {}))
+        names = "、".join(f"“{e}”" for e in sorted(inst) if e not in error.schema.get("properties", {}))
         return f"有未定义的字段{names}（可能是拼写错误）"
     if v == "type":
         want = error.validator_value
@@ -110,15 +105,19 @@ def _schema_message(error: ValidationError) -> str:
 
 
 def schema_problems(data: Any, src: str) -> list[Problem]:
-    if conforms(data, _schema()):  # the usual case, answered without loading jsonschema
-        return []
+    """What jsonschema finds against rubric.schema.json, each error told in Chinese at its JSON position
+    (from the error's path, keyword and values, never from its English message)."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [
-        problem(
-            "RUBRIC_SCHEMA", file=src, cell=e.json_path, rule=e.validator, requirement=_schema_message(e), **_value(e)
-        )
-        for e in errors
-    ]
+    problems, told = [], set()
+    for e in errors:
+        at = {"file": src, "cell": e.json_path, "rule": e.validator}
+        if e.validator != "required":
+            problems.append(problem("RUBRIC_SCHEMA", **at, requirement=_schema_message(e), **_value(e)))
+        elif e.json_path not in told:  # one error per missing field, in the schema's order: told all at once
+            told.add(e.json_path)
+            missing = [name for name in e.validator_value if name not in e.instance]
+            problems += [problem("RUBRIC_SCHEMA", **at, requirement=f"缺少必填字段“{name}”") for name in missing]
+    return problems
 
 
 def _value(error: ValidationError) -> dict[str, Any]:
