@@ -104,6 +104,7 @@ class _Writer:
         shutil.rmtree(self.tmp, ignore_errors=True)  # left by a run killed inside this message
         self.files: set[str] = set()
         self.folders: set[str] = set()
+        self.numbers: dict[str, int] = {}  # a name taken → the next number to try for it
 
     def add(self, parts: tuple[str, ...], data: bytes) -> str:
         """Write a file; returns its path relative to `out` (in the final folder), '/'-separated.
@@ -114,10 +115,13 @@ class _Writer:
             while "/".join(folders[: level + 1]).casefold() in self.files:
                 folders[level], n = f"{base}({n})", n + 1
         stem, dot, ext = name.rpartition(".")
-        candidate, n = "/".join([*folders, name]), 2
+        candidate = "/".join([*folders, name])
+        key = candidate.casefold()
+        n = self.numbers.get(key, 2)
         while candidate.casefold() in self.files or candidate.casefold() in self.folders:
             candidate = "/".join([*folders, f"{stem}({n}).{ext}" if dot else f"{name}({n})"])
             n += 1
+        self.numbers[key] = n  # the next attachment of this name starts there: no quadratic search
         self.files.add(candidate.casefold())
         self.folders.update("/".join(folders[: level + 1]).casefold() for level in range(len(folders)))
         target = self.tmp.joinpath(*candidate.split("/"))
@@ -205,11 +209,16 @@ def _save(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubri
     if any(isinstance(d, BAD_STRUCTURE) for part in msg.walk() for d in part.defects):
         report("MAIL_MALFORMED", detail="邮件结构不完整（可能在发送或转发时被截断）")
     writer = _Writer(out, folder_name(env, who))
+    by_digest: dict[str, list[Receipt]] = {}
+    for r in book.receipts:
+        by_digest.setdefault(r.sha256 or "", []).append(r)
+    written: dict[tuple[str, str], Receipt] = {}  # (digest, extension) → its copy in this message
 
     def keep(original: str, folders: tuple[str, ...], data: bytes, note: str = "") -> None:
         name, changes = file_name_for(original, data)
         digest = hashlib.sha256(data).hexdigest()
-        earlier = _earlier_copy(out, digest, Path(name).suffix, book.receipts, saved.receipts)
+        kind = (digest, Path(name).suffix.lower())
+        earlier = _earlier_copy(out, kind[1], by_digest.get(digest, [])) or written.get(kind)
         if earlier is not None:
             path = earlier.saved_as
             note = "；".join(x for x in (note, f"与 {earlier.shown_time()} 收到的文件内容相同，未重复保存") if x)
@@ -223,6 +232,7 @@ def _save(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubri
         receipt = Receipt(**base, sender=sender or names.resolve(original), file=original,
                           material=material_of(original), sha256=digest, saved_as=path, note=note)  # fmt: skip
         saved.receipts.append(receipt)
+        written.setdefault(kind, receipt)
 
     count = 0
     try:
@@ -235,11 +245,11 @@ def _save(raw: bytes, env: Envelope, out: Path, book: ReceiptBook, rubric: Rubri
             count += 1
             name = name or f"附件{count}{mimetypes.guess_extension(part.get_content_type()) or '.bin'}"
             _attachment(part, name, keep, report, limits)
-        writer.finish()
+        text = body_text(msg)
+        writer.finish()  # the last step that can fail: a message is either whole or not at all
     except BaseException:
         writer.discard()
         raise
-    text = body_text(msg)
     saved.entry.update(files=[r.saved_as for r in saved.receipts], folder=writer.final if writer.files else None)
     if count == 0:
         saved.entry.update(status="无附件", text=text)
@@ -282,15 +292,8 @@ def _attachment(part: Message, name: str, keep: Any, report: Any, limits: MailLi
     keep(name, (), data, note)
 
 
-def _earlier_copy(out: Path, digest: str, suffix: str, earlier: list[Receipt], this_message: list[Receipt]
-                  ) -> Receipt | None:  # fmt: skip
-    """The copy of the same bytes already saved, if collect reads it as it would read this one:
-    the same extension, still in place and in no folder collect skips. Else the file is saved again."""
-    for receipt in (*earlier, *this_message):
-        if receipt.sha256 != digest or not receipt.saved_as:
-            continue
-        if Path(receipt.saved_as).suffix.lower() != suffix.lower():
-            continue
-        if receipt in this_message or collectable(out, receipt.saved_as):
-            return receipt
-    return None
+def _earlier_copy(out: Path, extension: str, same_bytes: list[Receipt]) -> Receipt | None:
+    """The earliest copy of the same bytes already saved that collect reads as it would read this
+    one: the same extension, still in place and in no folder collect skips. Else it is saved again."""
+    return next((r for r in same_bytes if r.saved_as and Path(r.saved_as).suffix.lower() == extension
+                 and collectable(out, r.saved_as)), None)  # fmt: skip
