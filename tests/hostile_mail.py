@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .mails import XLSX, b64, word
 
@@ -117,4 +118,14 @@ CORPUS = [
                                       named("\u202exslx.exe", b"z")]),
                 F, ("_xslx.exe", "评价表.xlsx", "附件_CON.xlsx", "附件_aux .txt"),
                 ("MAIL_NAME_CHANGED", "MAIL_NAME_CHANGED", "MAIL_NAME_CHANGED", "MAIL_NAME_CHANGED")),
+    HostileMail("hidden_and_temporary_names",
+                lambda form: message([named(".tmp-甲局.xlsx", form), named(".hidden", b"x")]), F,
+                ("hidden", "tmp-甲局.xlsx"), ("MAIL_NAME_CHANGED", "MAIL_NAME_CHANGED")),
+    HostileMail("unknown_charsets",
+                lambda form: message([attachment(form, disposition=b"attachment; filename*=x-bogus''"
+                                                 + quote("评价表.xlsx").encode()),
+                                      attachment(b"x", disposition=b'attachment; filename="'
+                                                 + word("甲局.docx", "utf-8").replace("utf-8", "x-bogus").encode()
+                                                 + b'"')]),
+                F, ("甲局.docx", "评价表.xlsx"), ()),
 ]  # fmt: skip

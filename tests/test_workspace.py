@@ -122,7 +122,9 @@ def test_a_returned_file_is_kept_under_a_safe_name_only_after_the_collect_checks
     assert word.path is None and [p.code for p in word.problems] == ["FILE_NOT_XLSX"]
     big = add_returned(ws, "大.xlsx", data, Limits(max_file_bytes=len(data) - 1))
     assert big.path is None and [p.code for p in big.problems] == ["FILE_TOO_LARGE"]
-    assert len(ws.returned_files()) == 3
+    long = add_returned(ws, "关" * 100 + ".xlsx", data[:-1] + b"\2")  # 305 bytes: too long for one name on Linux
+    assert long.path == ws.returned / ("关" * 74 + "….xlsx")
+    assert len(ws.returned_files()) == 4
 
 
 def small_year(tmp_path: Path) -> tuple[Workspace, Rubric]:
