@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.forms.fill import fill_form
 from qe_workbook.intake.collect import Prefer
-from qe_workbook.intake.frame import LABELS, read_frame
+from qe_workbook.intake.frame import LABELS
 from qe_workbook.intake.submission import Status
+from qe_workbook.outputs.detail import read_frame
 from qe_workbook.pipeline import RunReport, run_collect
 from qe_workbook.rubric import JointRule, Kind, Rubric
 from qe_workbook.scoring.score import score

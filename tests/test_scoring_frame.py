@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from qe_workbook.intake.frame import NAMES, frame_records, read_frame, to_cents, typed
+from qe_workbook.intake.frame import NAMES, to_cents, typed
+from qe_workbook.outputs.detail import frame_records, read_frame
 from qe_workbook.rubric import JointRule, Kind, Rubric
 from qe_workbook.scoring.score import Results, score
 

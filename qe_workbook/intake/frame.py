@@ -1,8 +1,8 @@
 """The master frame: one row per (evaluator, unit, item) value, declared once.
 
 Every column is listed in `COLUMNS` with its dtype and the Chinese label outputs use. The frame is
-built from the checked entries (`build_frame`), written to detail.json and read back
-(`frame_records`, `read_frame`) into an equal frame, and scored (`scoring.score`). Points are
+built from the checked entries (`build_frame`), written to detail.json and read back into an equal
+frame (outputs/detail.py), and scored (`scoring.score`). Points are
 exact integer hundredths (`*_cents`, nullable `Int64` where a value may be missing): every
 entered score has at most 2 decimals and every event count is whole, so no float ever holds a score.
 """
@@ -116,59 +116,3 @@ def build_frame(rubric: Rubric, accepted: Iterable[Submission], sheet: str) -> p
     if not records:
         return empty_frame(rubric)
     return typed(pd.DataFrame.from_records(records, columns=NAMES), rubric)
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame as JSON records: hundredths as integers, dates as ISO text, missing as null."""
-    columns: dict[str, list[Any]] = {}
-    for c in COLUMNS:
-        col = frame[c.name]
-        if c.dtype.startswith("datetime"):
-            columns[c.name] = plain(col.dt.strftime("%Y-%m-%d"))
-        elif c.dtype == "category":
-            columns[c.name] = col.astype(object).tolist()
-        else:
-            columns[c.name] = plain(col)
-    return [dict(zip(NAMES, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
-def read_frame(records: list[dict[str, Any]], rubric: Rubric) -> pd.DataFrame:
-    """The frame back from `frame_records` (detail.json); unknown units, items or evaluators fail."""
-    if not records:
-        return empty_frame(rubric)
-    frame = pd.DataFrame.from_records(records, columns=NAMES)
-    frame["fill_date"] = pd.to_datetime(frame["fill_date"])
-    cats = categories(rubric)
-    for name, allowed in cats.items():
-        unknown = set(frame[name].dropna()) - set(allowed)
-        if unknown or frame[name].isna().any():
-            raise ValueError(f"{name}: {sorted(map(str, unknown))}")
-    return typed(frame, rubric)
-
-
-def display_frame(frame: pd.DataFrame, *, numbers_as_text: bool = False) -> pd.DataFrame:
-    """The frame for people: Chinese headings, kinds and booleans in Chinese, points in units.
-
-    Points are numbers (for a worksheet cell) or, with `numbers_as_text`, exact 2-decimal text.
-    """
-    shown = pd.DataFrame(index=frame.index)
-    for c in COLUMNS:
-        col = frame[c.name]
-        out: pd.Series
-        if c.name == "kind":
-            out = col.map({str(k): k.label for k in Kind})
-        elif c.name.endswith("_cents"):
-            cents = col.astype("Int64")
-            out = (
-                (cents // 100).astype("string") + "." + (cents % 100).astype("string").str.zfill(2)
-                if numbers_as_text
-                else cents / 100
-            )
-        elif c.dtype == "bool":
-            out = col.map({True: "是", False: "否"})
-        elif c.dtype.startswith("datetime"):
-            out = col.dt.date
-        else:
-            out = col
-        shown[c.label] = out.astype(object).where(out.notna(), None)
-    return shown

@@ -20,12 +20,12 @@ import pandas as pd
 
 from ..amounts import round2
 from ..intake.collect import CollectResult
-from ..intake.frame import display_frame, frame_records
 from ..intake.submission import Submission
 from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult, unit_columns
+from .detail import display_frame, frame_records
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

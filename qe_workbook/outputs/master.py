@@ -27,13 +27,13 @@ from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
 from ..forms.paper import LINE_PT, PADDING_PT, lines, text_height
 from ..intake.collect import CollectResult
-from ..intake.frame import display_frame
 from ..intake.submission import Status, Submission
 from ..problems import Problem
 from ..rubric import Item, Kind, Rubric
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
 from .charts import add_charts
+from .detail import display_frame
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
 from .self_score_sheet import DETAIL_HEADER as SELF_SCORE_HEADER
 from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL

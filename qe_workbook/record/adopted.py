@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..intake.frame import read_frame
+from ..outputs.detail import read_frame
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption

@@ -1,0 +1,67 @@
+"""The master frame as a run writes it and reads it back: detail.json (`frame_records`, `read_frame`, an
+equal frame again) and, for people, Chinese headings and values (`display_frame`: the 明细 sheet, detail.csv)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..intake.frame import COLUMNS, NAMES, categories, empty_frame, plain, typed
+from ..rubric import Kind, Rubric
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame as JSON records: hundredths as integers, dates as ISO text, missing as null."""
+    columns: dict[str, list[Any]] = {}
+    for c in COLUMNS:
+        col = frame[c.name]
+        if c.dtype.startswith("datetime"):
+            columns[c.name] = plain(col.dt.strftime("%Y-%m-%d"))
+        elif c.dtype == "category":
+            columns[c.name] = col.astype(object).tolist()
+        else:
+            columns[c.name] = plain(col)
+    return [dict(zip(NAMES, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def read_frame(records: list[dict[str, Any]], rubric: Rubric) -> pd.DataFrame:
+    """The frame back from `frame_records` (detail.json); unknown units, items or evaluators fail."""
+    if not records:
+        return empty_frame(rubric)
+    frame = pd.DataFrame.from_records(records, columns=NAMES)
+    frame["fill_date"] = pd.to_datetime(frame["fill_date"])
+    cats = categories(rubric)
+    for name, allowed in cats.items():
+        unknown = set(frame[name].dropna()) - set(allowed)
+        if unknown or frame[name].isna().any():
+            raise ValueError(f"{name}: {sorted(map(str, unknown))}")
+    return typed(frame, rubric)
+
+
+def display_frame(frame: pd.DataFrame, *, numbers_as_text: bool = False) -> pd.DataFrame:
+    """The frame for people: Chinese headings, kinds and booleans in Chinese, points in units.
+
+    Points are numbers (for a worksheet cell) or, with `numbers_as_text`, exact 2-decimal text.
+    """
+    shown = pd.DataFrame(index=frame.index)
+    for c in COLUMNS:
+        col = frame[c.name]
+        out: pd.Series
+        if c.name == "kind":
+            out = col.map({str(k): k.label for k in Kind})
+        elif c.name.endswith("_cents"):
+            cents = col.astype("Int64")
+            out = (
+                (cents // 100).astype("string") + "." + (cents % 100).astype("string").str.zfill(2)
+                if numbers_as_text
+                else cents / 100
+            )
+        elif c.dtype == "bool":
+            out = col.map({True: "是", False: "否"})
+        elif c.dtype.startswith("datetime"):
+            out = col.dt.date
+        else:
+            out = col
+        shown[c.label] = out.astype(object).where(out.notna(), None)
+    return shown
