@@ -128,4 +128,8 @@ CORPUS = [
                                                  + word("甲局.docx", "utf-8").replace("utf-8", "x-bogus").encode()
                                                  + b'"')]),
                 F, ("甲局.docx", "评价表.xlsx"), ()),
+    HostileMail("terminal_escape_sequences",
+                lambda form: message([named("\x1b[2J评价表.xlsx", form), named("\x1b]52;c;ZXZpbA==\x07印证.rar", b"R")],
+                                     subject="\x1b]0;已收到\x07评价表"),
+                F, ("␛[2J评价表.xlsx", "␛]52;c;ZXZpbA==␇印证.rar"), ("MAIL_ARCHIVE_UNSUPPORTED",)),
 ]  # fmt: skip

@@ -141,3 +141,9 @@ def test_deep_zip_folders_are_left_out_so_paths_stay_short() -> None:
 def test_undecodable_header_bytes_are_marked_not_dropped() -> None:
     raw = message_from_bytes(b"Subject: \xff\xff" + "评价表".encode("gbk") + b"\r\n\r\nx")
     assert header_text(raw["Subject"]) == "\ufffd\ufffd评价表"
+
+
+def test_control_characters_are_shown_not_obeyed() -> None:
+    assert header_text(word("\x1b]0;标题\x07评价表", "utf-8")) == "␛]0;标题␇评价表"
+    assert header_text(word("甲局\r\n[错误] 密钥可能有误", "utf-8")) == "甲局 [错误] 密钥可能有误"  # no forged line
+    assert unpack_zip(_zip([("\x1b[2J表.xlsx", b"x")]), Limits()).members[0].name == "␛[2J表.xlsx"

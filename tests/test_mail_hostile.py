@@ -34,6 +34,7 @@ CST = timezone(timedelta(hours=8))
 NINE, TEN = datetime(2023, 4, 25, 9, 0, tzinfo=CST), datetime(2023, 4, 25, 10, 0, tzinfo=CST)
 YI_FORM = "2022年度质量工作考核评价表_乙局.xlsx"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def test_each_hostile_message_ends_recorded_and_the_next_one_is_fetched(
     for p in report.problems:
         detail, _, fix = p.message.partition("。")
         assert CJK.search(detail) and CJK.search(fix) and "Error" not in p.message, p.message
+        assert not CONTROL.search(p.message), p.message  # nothing that moves a terminal's cursor or clipboard
     assert [m["uid"] for m in report.new_messages] == [1, 2]
     if case.folder:
         assert files_in(out / case.folder) == sorted(case.files)

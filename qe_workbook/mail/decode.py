@@ -55,7 +55,18 @@ def header_text(value: object) -> str:
         text = decode_bytes(raw)
     if ENCODED_WORD.search(text):
         text = _decode_words(text)
-    return re.sub(r"\s+", " ", text).strip()
+    return visible(re.sub(r"\s+", " ", text).strip())
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters shown as their pictures (ESC as ␛, DEL as ␡, C1 as �): a name, subject or
+    body can then be printed, written or saved without moving the cursor, retitling the window or
+    writing to the clipboard of whoever reads it."""
+    return CONTROL.sub(lambda m: chr(0x2400 + ord(m.group()) if ord(m.group()) < 0x20 else
+                                     0x2421 if m.group() == "\x7f" else 0xFFFD), text)  # fmt: skip
 
 
 def _decode_words(text: str) -> str:
@@ -122,7 +133,7 @@ def attachment_name(part: Message) -> str | None:
             name = decode_bytes(raw.encode("latin-1", "replace"), charset or None)
         else:
             name = header_text(collapse_rfc2231_value(value))
-        name = name.strip().strip('"').strip()
+        name = visible(name.strip().strip('"').strip())
         if name:
             return name
     return None
@@ -167,7 +178,7 @@ def body_text(message: Message, limit: int = 300) -> str:
 
 
 def _squeeze(text: str, limit: int) -> str:
-    return re.sub(r"\s+", " ", text).strip()[:limit]
+    return visible(re.sub(r"\s+", " ", text).strip()[:limit])
 
 
 # Names Windows reserves for devices, with or without an extension (also with superscript digits).

@@ -2,7 +2,9 @@
 
 The folder is written under a temporary name and renamed when complete, so an interrupted fetch
 never leaves half a message; the same bytes already received (a department sending twice) are
-recorded again with their new arrival but not saved a second time.
+recorded again with their new arrival but not saved a second time, as long as the earlier copy is
+one collect still reads. A message that cannot be handled (its structure, a name the disk refuses)
+is set aside: recorded with its reason, its temporary folder removed, and the fetch goes on.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from ..intake.container import Limits
-from .decode import decode_bytes, safe_file_name
+from .decode import decode_bytes, safe_file_name, visible
 
 ARCHIVES_NOT_UNPACKED = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".arj", ".cab")
 
@@ -35,12 +35,12 @@ class Unpacked:
 def entry_name(info: zipfile.ZipInfo) -> str:
     """The entry's name as its author saw it: UTF-8 when flagged, else GBK (read by Python as cp437)."""
     if info.flag_bits & 0x800:
-        return info.filename
+        return visible(info.filename)
     try:
         raw = info.filename.encode("cp437")
     except UnicodeEncodeError:
-        return info.filename
-    return decode_bytes(raw)
+        return visible(info.filename)
+    return visible(decode_bytes(raw))
 
 
 def _safe_parts(name: str) -> tuple[str, ...] | None:
