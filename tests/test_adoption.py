@@ -6,6 +6,7 @@ The small rubric (tests/conftest.py) filled as TIE: 南区 98 (A, 1st), 东区 a
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pandas as pd
 from qe_workbook.feedback.common import source_loss
 from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
+from qe_workbook.outputs.run_record import read_run
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopted_results
@@ -75,3 +77,35 @@ def test_the_deduction_cap_is_one_function(small_rubric: Rubric) -> None:
     item = small_rubric.item("02-1")
     three = Source("甲局", "甲局.xlsx", "评分表", "D7", "3", Decimal(3), "发生三起重大质量事件。")
     assert source_loss(item, three) == 2  # the follow-up's loss is the scoring's capped deduction
+
+
+def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, small_rubric: Rubric) -> None:
+    path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False, adjustments=path)
+    written = json.loads((run.folder / "results.json").read_text(encoding="utf-8"))
+    assert [(u["unit"], u["total"], u["rank"]) for u in written["units"]] == [
+        ("东区", 90.5, 3), ("西区", 95.5, 2), ("南区", 98, 1)]  # fmt: skip
+    assert [(u["unit"], u["total"], u["rank"]) for u in written["scored"]] == [
+        ("东区", 90.5, 2), ("西区", 90.5, 2), ("南区", 98, 1)]  # fmt: skip
+    assert written["adjustments"] == [{"unit": "西区", "kind": "加分", "points": "5", "grade": None, "basis": MINUTES,
+                                       "note": "", "cell": "A3"}]  # fmt: skip
+
+    (path).unlink()  # the run keeps its own copy; results.json alone records what was adopted
+    (run.folder / "adjustments.xlsx").unlink()
+    record, problems = read_run(run.folder, small_rubric)
+    assert problems == [] and record is not None
+    assert [(u.unit, u.total, u.rank) for u in record.results.units] == [
+        ("东区", Decimal("90.5"), 3), ("西区", Decimal("95.5"), 2), ("南区", 98, 1)]  # fmt: skip
+    assert [u.rank for u in record.scored.units] == [2, 2, 1]
+    assert record.complete and not record.withheld and record.year == 2022
+    other, trouble = read_run(tmp_path, small_rubric)
+    assert other is None and [p.code for p in trouble] == ["REPORT_RUN_INVALID"]
+
+
+def test_a_run_that_withheld_its_documents_says_so(tmp_path: Path, small_rubric: Rubric) -> None:
+    nothing_for_south = {ev: {k: v for k, v in cells.items() if k[0] != "南区"} for ev, cells in TIE.items()}
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", nothing_for_south)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", allow_partial=True)
+    record, _ = read_run(run.folder)
+    assert record is not None and record.withheld and not record.complete and record.adoption is None

@@ -19,7 +19,7 @@ from qe_workbook.rubric.workbook.files import export_rubric
 from qe_workbook.workspace.actions import collect_in, generate_in, returned_count
 from qe_workbook.workspace.layout import RETURNED, Workspace, create_workspace
 from qe_workbook.workspace.returns import add_returned, department_returns
-from qe_workbook.workspace.runs import read_run
+from qe_workbook.workspace.runs import run_view
 
 from .conftest import ROOT, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, with_changes
@@ -159,7 +159,7 @@ def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
     assert [(d.evaluator, d.adopted, d.state, d.ask) for d in after.departments] == [
         ("甲局", 1, "已采用", ""), ("乙局", 0, "未收到", "请催报评价表"), ("质强办", 1, "已采用", "")
     ]  # fmt: skip
-    view = read_run(outcome.report.folder)
+    view = run_view(outcome.report.folder)
     assert [row[:2] for row in view.rows] == [["1", "南区"], ["2", "东区"], ["3", "西区"]]
     assert "乙局" in dict(view.groups)  # its missing form, under its name
     assert [label for label, _path in view.documents] == [

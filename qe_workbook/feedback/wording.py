@@ -21,8 +21,8 @@ from typing import Any
 import xlsxwriter
 
 from ..forms.paper import GrowingWorksheet, text_height
+from ..outputs.run_record import read_run
 from ..problems import Problem, problem
-from ..record.adopted import rescore_run
 from ..rubric import KIND_LABELS, Rubric
 from ..rubric.view import short_text
 from ..run_folder import free_file
@@ -192,9 +192,10 @@ def export_wording(
 ) -> WordingExport:
     """Write 反馈修改稿.xlsx for a finished run (default: into the run folder), carrying over the office's
     wording from an earlier 反馈修改稿 (`previous`). An existing file is never overwritten."""
-    results, problems = rescore_run(run_dir, rubric)
-    if results is None:
+    run, problems = read_run(run_dir, rubric)
+    if run is None:
         return WordingExport(None, 0, 0, 0, 0, problems)
+    results = run.results  # as adopted
     earlier: Wording | None = None
     if previous is not None:
         earlier, trouble = read_wording(previous, rubric)

@@ -28,6 +28,7 @@ from ..choices import SEND_LOG as SEND_LOG
 from ..forms.layout import form_file_name
 from ..intake.receipts import OFFICE_TZ
 from ..intake.submission import Status
+from ..outputs.run_record import read_run
 from ..problems import Problem, problem
 from ..rubric import Evaluator, Rubric
 from ..run_folder import new_run_folder
@@ -80,19 +81,6 @@ class ChaseReport:
     problems: list[Problem] = field(default_factory=list)
     folder: Path | None = None
     sent: list[Chase] = field(default_factory=list)
-
-
-def read_run(run_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
-    """(audit.json's files, problems.json) of a run, or None when the folder is not a run."""
-    try:
-        audit = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
-        found = json.loads((run_dir / "problems.json").read_text(encoding="utf-8"))
-        files = list(audit["files"])
-        if not isinstance(found, list) or not all(isinstance(f, dict) for f in files):
-            return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return files, [p for p in found if isinstance(p, dict)]
 
 
 def _where(p: dict[str, Any]) -> str:
@@ -205,12 +193,12 @@ def chase_drafts(run_dir: Path, rubric: Rubric, *, forms_dir: Path | None, packa
     if (run_dir / STATUS_FILE).is_file():
         plans = plan_unit_chases(run_dir, rubric, packages_dir)
     else:
-        read = read_run(run_dir)
-        if read is None:
+        run, _ = read_run(run_dir)
+        if run is None:
             report.problems.append(problem("CHASE_RUN_INVALID", run=str(run_dir)))
             return report
         plans = [(Recipient.of(ev), reason, lines, [forms_dir / form_file_name(rubric, ev)] if refill and forms_dir else [])
-                 for ev, reason, lines, refill in plan_chases(*read, rubric)]  # fmt: skip
+                 for ev, reason, lines, refill in plan_chases(run.files, run.run_problems, rubric)]  # fmt: skip
     for who, reason, lines, wanted in plans:
         attachments = [path for path in wanted if path.is_file()]
         for path in wanted:

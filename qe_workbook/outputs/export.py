@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -86,11 +85,7 @@ def adoption_dict(adoption: Adoption, rubric: Rubric) -> dict[str, Any]:
     unit's result as scored before them (a run without an adjustments file has neither key)."""
     data = results_dict(adoption.results, rubric)
     if adoption.adjusted:
-        data["adjustments"] = [
-            {"unit": a.unit, "kind": str(a.kind), "points": None if a.points is None else str(a.points),
-             "grade": a.grade, "basis": a.basis, "note": a.note, "cell": a.cell}
-            for a in adoption.adjustments
-        ]  # fmt: skip
+        data["adjustments"] = [a.to_dict() for a in adoption.adjustments]
         data["scored"] = [
             {"unit": u.unit, "bonus": number(u.bonus), "deduction": number(u.deduction), "total": number(u.total),
              "grade": u.grade, "rank": u.rank}
@@ -189,14 +184,3 @@ def write_plain_outputs(
 
 PLAIN_OUTPUTS = ("results.json", "results.csv", "detail.json", "detail.csv", "problems.json", "problems.csv",
                  "audit.json")  # fmt: skip
-
-
-def read_results_json(run_dir: Path) -> dict[str, Any]:
-    """A finished run's results.json as written by `results_dict`, numbers as exact Decimals.
-
-    Raises OSError or ValueError when the folder holds no readable results.json.
-    """
-    data = json.loads((run_dir / "results.json").read_text(encoding="utf-8"), parse_float=Decimal)
-    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
-        raise ValueError("results.json has no units")
-    return data

@@ -2,7 +2,7 @@
 
 The runs may come from different rubrics: areas are matched by id, else by name; items by id,
 with the items only one year has listed as added or removed. Runs are read through
-`read_results_json` only (their results.json), never by reaching into other files.
+`read_run`: their results.json, the adopted result, never by reaching into other files.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ..amounts import canonical
 from ..problems import Problem, problem
-from .export import read_results_json
+from .run_record import read_run
 
 FONT = "宋体"
 
@@ -64,17 +64,20 @@ def run_from_dict(folder: Path, data: dict[str, Any]) -> Run:
     return Run(folder, int(data["year"]), dict(data["areas"]), units)
 
 
-def read_run(folder: Path) -> tuple[Run | None, list[Problem]]:
-    """A finished run's per-unit results; a problem when the folder is not a run."""
+def run_of(folder: Path) -> tuple[Run | None, list[Problem]]:
+    """A finished run's per-unit results as adopted (`read_run`); a problem when the folder is not a run."""
+    record, _ = read_run(folder)
     try:
-        return run_from_dict(folder, read_results_json(folder)), []
-    except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
-        return None, [problem("COMPARE_RUN_INVALID", file=str(folder), folder=str(folder))]
+        if record is not None:
+            return run_from_dict(folder, record.data), []
+    except (ValueError, KeyError, TypeError, ArithmeticError):
+        pass
+    return None, [problem("COMPARE_RUN_INVALID", file=str(folder), folder=str(folder))]
 
 
 def compare_with_previous(previous: Path, this_run: dict[str, Any]) -> tuple[YearOverYear | None, list[Problem]]:
     """This run (its results dict) against an earlier run folder, for 与上年比较."""
-    old, problems = read_run(previous)
+    old, problems = run_of(previous)
     if old is None:
         return None, problems
     return compare_runs(old, run_from_dict(Path(), this_run)), []
@@ -317,8 +320,8 @@ def compare_run_folders(old_dir: Path, new_dir: Path, out: Path | None = None) -
 
     The default workbook is out/年度比较_<old year>-<new year>.xlsx.
     """
-    old, p_old = read_run(old_dir)
-    new, p_new = read_run(new_dir)
+    old, p_old = run_of(old_dir)
+    new, p_new = run_of(new_dir)
     if old is None or new is None:
         return Comparison(None, p_old + p_new)
     result = compare_runs(old, new)

@@ -1,24 +1,25 @@
 """The adopted result of a run: scored (grade limits included), then the meeting's adjustments applied.
 
 `adopt` scores a frame in hand (a fresh collect) and applies the adjustments in an adjustments.xlsx
-(scoring/adopt.py does the arithmetic); `adopted_result` does the same for a finished run folder.
+(scoring/adopt.py does the arithmetic); `adopted_result` reads a finished run folder through the one
+run reader (outputs/run_record.py) with the adjustments of the run's own adjustments.xlsx, or of
+the file given.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from ..outputs.detail import read_frame
-from ..problems import Problem, problem
+from ..outputs.run_record import read_run
+from ..problems import Problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
-from ..scoring.results import Results
 from ..scoring.score import score
 from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from .adjustments import adjust
+from .adjustments import adjust, read_adjustments
 
 
 def adopt(frame: pd.DataFrame, rubric: Rubric, adjustments: Path | None) -> Adoption:
@@ -29,29 +30,12 @@ def adopt(frame: pd.DataFrame, rubric: Rubric, adjustments: Path | None) -> Adop
 def adopted_result(
     run_dir: Path, rubric: Rubric, adjustments: Path | None = None
 ) -> tuple[Adoption | None, list[Problem]]:
-    """A finished run's adopted result: re-scored from its detail.json, with `adjustments` (default: the run's own
-    adjustments.xlsx) applied. None with the problems when the run folder cannot be read."""
-    frame, problems = read_run(run_dir, rubric)
-    if frame is None:
+    """A finished run read with its rubric (`read_run`), adopted with the adjustments in `adjustments` (default: the run's own
+    adjustments.xlsx, else those results.json records); the file's problems are the adoption's. None with the
+    problems when the run folder cannot be read."""
+    path = adjustments or run_dir / ADJUSTMENTS_FILE
+    found, trouble = read_adjustments(path, rubric) if path.exists() else (None, [])
+    record, problems = read_run(run_dir, rubric, adjustments=found)
+    if record is None or record.adoption is None:
         return None, problems
-    return adopt(frame, rubric, adjustments or run_dir / ADJUSTMENTS_FILE), problems
-
-
-def read_run(run_dir: Path, rubric: Rubric) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """A finished run's master frame from its detail.json, when it was scored with this rubric.
-
-    Missing or damaged files are the run folder's problem (REPORT_RUN_INVALID), never a crash.
-    """
-    try:
-        recorded = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("rubric_hash")
-        if recorded != rubric.content_hash:
-            return None, [problem("REPORT_RUBRIC_MISMATCH", file=str(run_dir))]
-        return read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric), []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
-        return None, [problem("REPORT_RUN_INVALID", file=str(run_dir))]
-
-
-def rescore_run(run_dir: Path, rubric: Rubric) -> tuple[Results | None, list[Problem]]:
-    """A finished run's results, re-scored from its detail.json with the rubric it was scored with (no adjustments)."""
-    frame, problems = read_run(run_dir, rubric)
-    return (None, problems) if frame is None else (score(frame, rubric), [])
+    return replace(record.adoption, problems=trouble), problems

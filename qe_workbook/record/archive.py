@@ -16,7 +16,6 @@ PDFs are made with LibreOffice when it is installed; otherwise the archive says 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 import subprocess
@@ -24,11 +23,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
 from ..documents.public_list import CSV_NAME, XLSX_NAME
 from ..intake.receipts import RECORD_FILES
+from ..outputs.run_record import read_run
 from ..problems import Problem, has_errors, problem
 from ..programs import find_soffice
 from ..rubric import Rubric
@@ -80,7 +81,11 @@ def archive_run(
     if out.exists() and any(out.iterdir()):
         result.problems.append(problem("ARCHIVE_OUT_NOT_EMPTY", file=str(out)))
         return result
-    received = _received(run_dir, returned, result)
+    run, trouble = read_run(run_dir)
+    if run is None:
+        result.problems += trouble
+        return result
+    received = _received(run.files, returned, result)
     if has_errors(result.problems):
         return result
     out.mkdir(parents=True, exist_ok=True)
@@ -107,10 +112,10 @@ def archive_run(
     return result
 
 
-def _received(run_dir: Path, returned: Path, result: ArchiveResult) -> list[tuple[str, Path, str]]:
-    """Each input file of the run (audit.json), found in `returned` with the very SHA-256 it had."""
+def _received(files: list[dict[str, Any]], returned: Path, result: ArchiveResult) -> list[tuple[str, Path, str]]:
+    """Each input file of the run (audit.json's `files`), found in `returned` with the very SHA-256 it had."""
     found = []
-    for entry in read_audit(run_dir):
+    for entry in files:
         relative, expected = str(entry["file"]), str(entry["sha256"])
         source = returned / relative
         if not source.is_file():
@@ -120,12 +125,6 @@ def _received(run_dir: Path, returned: Path, result: ArchiveResult) -> list[tupl
         else:
             found.append((Path(relative).as_posix(), source, str(entry.get("evaluator") or "")))
     return found
-
-
-def read_audit(run_dir: Path) -> list[dict[str, object]]:
-    """The run's input files as audit.json lists them (file, sha256, decision …)."""
-    data = json.loads((run_dir / "audit.json").read_text(encoding="utf-8"))
-    return list(data["files"])
 
 
 def _stage_documents(run_dir: Path, stage: str) -> Path | None:

@@ -18,6 +18,7 @@ from ..forms.generate import FormFile, write_form
 from ..forms.layout import correction_file_name
 from ..forms.manifest import derive
 from ..forms.register import CORRECTION, FormRecord, Register
+from ..outputs.run_record import read_run
 from ..problems import Problem, problem
 from ..rubric import Kind, Rubric
 
@@ -93,11 +94,10 @@ def adopted_values(
     run: Path, rubric: Rubric, evaluator: str
 ) -> tuple[dict[tuple[str, str], str] | None, list[Problem]]:
     """What a finished run adopted from `evaluator` for each (unit, item id), as the form shows it."""
-    from .adopted import read_run  # the run reader imports the whole scoring stack
-
-    frame, problems = read_run(run, rubric)
-    if frame is None:
+    record, problems = read_run(run, rubric)
+    if record is None:
         return None, problems
+    frame = record.results.frame
     own = frame[frame["evaluator"] == evaluator]
     shown: dict[tuple[str, str], str] = {}
     for unit, item_id, kind, raw, valid in zip(own["unit"], own["item_id"], own["kind"], own["raw"], own["valid"],

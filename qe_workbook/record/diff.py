@@ -7,7 +7,6 @@ rubric they were scored with, their adjustments applied); `write_change_report` 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, astuple, dataclass, field
@@ -20,6 +19,7 @@ import xlsxwriter
 from ..amounts import round2
 from ..console import format_table
 from ..forms.layout import display_width
+from ..outputs.run_record import read_run
 from ..problems import Problem
 from ..rubric import Kind, Rubric
 from ..scoring.results import ItemScore, Results
@@ -106,11 +106,10 @@ def corrections_behind(
     run_dir: Path, results: Results, behind: dict[tuple[str, str], str]
 ) -> dict[tuple[str, str], str]:
     """`behind` with, for each (unit, item) scored from an adopted correction form, that form named."""
-    try:
-        files = json.loads((run_dir / "audit.json").read_text(encoding="utf-8")).get("files", [])
-        corrections = {f["file"] for f in files if f.get("correction_units") and f.get("decision") == "accepted"}
-    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+    run, _ = read_run(run_dir)
+    if run is None:
         return behind
+    corrections = {f.get("file") for f in run.files if f.get("correction_units") and f.get("decision") == "accepted"}
     if not corrections:
         return behind
     merged = dict(behind)

@@ -12,11 +12,11 @@ import xlsxwriter
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
 from ..outputs.master import Sheets
+from ..outputs.run_record import read_run
 from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
 from ..run_folder import new_run_folder
 from ..scoring.results import ItemScore, UnitResult
-from .adopted import rescore_run
 
 PRECHECK_DIR = "得分核对单"
 HEADER = [
@@ -43,9 +43,10 @@ def write_prechecks(
     """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`); the
     remarks shown are `disclose`, by default the rubric's `disclosure.remarks`."""
     disclose = disclose or rubric.disclosure.remarks
-    results, problems = rescore_run(run_dir, rubric)
-    if results is None:
+    run, problems = read_run(run_dir, rubric)
+    if run is None:
         return None, problems
+    results = run.results  # as adopted
     with new_run_folder(out_parent or run_dir / PRECHECK_DIR) as (tmp, finish):
         for unit in results.units:
             write_precheck(tmp / precheck_name(rubric, unit.unit), rubric, unit, deadline, disclose)

@@ -1,4 +1,4 @@
-"""A finished run's reports written again (`qe report`): re-scored from its detail.json with the rubric."""
+"""A finished run's reports written again (`qe report`): read back by `read_run`, re-scored from its detail.json."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from ..rubric import Rubric
 from ..run_folder import new_run_folder
 from ..scoring.score import Results
 from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
-from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
-from .adopted import adopt, read_run
+from .adopted import adopted_result
 from .stages import compare_with_approved
 
 REPORTS_AGAIN = "重新生成的报告"
@@ -31,24 +30,23 @@ def report_run(
     adjustments: Path | None = None,
     feedback: Path | None = None,
 ) -> tuple[list[Path], list[Problem]]:
-    """Re-score a finished run (its detail.json) and write its reports into a new folder; the
+    """Read a finished run (`read_run`: its detail.json re-scored) and write its reports into a new folder; the
     adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring; with
     `feedback` (a 反馈修改稿.xlsx) the letters say what the office wrote there (feedback/fed_back.py).
 
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
     must have been scored with this very rubric (results.json records its hash). A defect in the
-    scoring or writing leaves the new folder holding only error.log (INTERNAL_ERROR). The self-scores
+    writing leaves the new folder holding only error.log (INTERNAL_ERROR). The self-scores
     the run kept (自评得分.json) are compared in the letters again.
     """
-    frame, problems = read_run(run_dir, rubric)
-    if frame is None:
+    adopted, problems = adopted_result(run_dir, rubric, adjustments)
+    if adopted is None:
         return [], problems
-    problems += scan_remarks(frame)
+    problems += scan_remarks(adopted.scored.frame)
     errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
-        try:  # scoring inside: a defect there, too, leaves only error.log
-            adopted = adopt(frame, rubric, adjustments or run_dir / ADJUSTMENTS_FILE)
+        try:
             own = _kept_self_scores(run_dir, rubric, adopted.scored, problems)
             problems += adopted.problems
             results, notes = adopted.results, adopted.notes

@@ -12,6 +12,7 @@ from typing import Any
 from ..amounts import round2
 from ..choices import STAGES as STAGES
 from ..choices import Stage as Stage
+from ..outputs.run_record import read_run
 from ..problems import Problem, problem
 from ..scoring.score import Results
 
@@ -69,12 +70,12 @@ def latest_approved(parent: Path, year: int) -> tuple[Path, StageRecord] | None:
     """The most recently approved run (审定稿 or 印发稿) of `year` among the run folders in `parent`."""
     found: list[tuple[str, Path, StageRecord]] = []
     for run_dir in sorted(p for p in parent.glob("*") if (p / APPROVAL_FILE).is_file()):
+        run, _ = read_run(run_dir)
         try:
-            run_year = json.loads((run_dir / "results.json").read_text(encoding="utf-8")).get("year")
             records = [r for r in read_stages(run_dir) if r.stage in FINAL_STAGES]
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if run_year == year and records:
+        if run is not None and run.data.get("year") == year and records:
             found.append((records[-1].at, run_dir, records[-1]))
     if not found:
         return None

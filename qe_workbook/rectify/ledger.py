@@ -21,8 +21,8 @@ from ..forms.layout import MANIFEST_SHEET
 from ..forms.manifest import LockedContent, Manifest, derive, sign
 from ..forms.paper import MARGINS_IN, GrowingWorksheet, text_height
 from ..forms.register import RECTIFY, FormRecord, Register
+from ..outputs.run_record import read_run
 from ..problems import Problem
-from ..record.adopted import rescore_run
 from ..rubric import Rubric, Unit
 from ..rubric.view import short_text
 from ..run_folder import new_run_folder
@@ -195,9 +195,10 @@ def generate_ledgers(
 ) -> Generated:  # fmt: skip
     """One ledger per unit, holding the problems fed back to it (in the office's `wording` when given), into a
     new folder `<out_parent>/<time>` (default parent: `<run>/整改台账`); recorded in the `register`."""
-    results, problems = rescore_run(run_dir, rubric)
-    if results is None:
+    run, problems = read_run(run_dir, rubric)
+    if run is None:
         return Generated(None, [], problems)
+    results = run.results  # as adopted
     told = fed_back_list(results, rubric, wording)
     problems += told.problems
     when = (when or datetime.now()).replace(microsecond=0)

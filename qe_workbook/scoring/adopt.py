@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 
@@ -54,6 +55,18 @@ class Adjustment:
     def sentence(self) -> str:
         note = f"（{self.note}）" if self.note else ""
         return f"根据{self.basis}，{self.text()}{note}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """As results.json records it."""
+        points = None if self.points is None else str(self.points)
+        return {"unit": self.unit, "kind": str(self.kind), "points": points, "grade": self.grade, "basis": self.basis,
+                "note": self.note, "cell": self.cell}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Adjustment:
+        points = None if data["points"] is None else Decimal(data["points"])
+        return cls(str(data["unit"]), AdjustKind(data["kind"]), points, data["grade"], str(data["basis"]),
+                   str(data["note"]), str(data["cell"]))  # fmt: skip
 
 
 def adopted_results(scored: Results, adjustments: Sequence[Adjustment], rubric: Rubric) -> Results:

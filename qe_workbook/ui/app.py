@@ -30,7 +30,7 @@ from ..rubric.workbook.files import export_rubric
 from ..workspace.actions import Outcome, collect_in, generate_in, returned_count
 from ..workspace.layout import Workspace, create_workspace
 from ..workspace.returns import add_returned, department_returns
-from ..workspace.runs import read_run
+from ..workspace.runs import run_view
 from .jobs import Jobs
 
 PACKAGE = Path(__file__).parent
@@ -214,7 +214,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         rubric = rubric_or_stop()
         returns = department_returns(ws, rubric)
         files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
-        view = read_run(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
+        view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
         return page("collect.html", "collect", files=files, returns=returns, view=view)
 
     @bp.post("/upload")
@@ -248,7 +248,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         rubric_or_stop()
         runs = ws.runs()
         chosen = next((r for r in runs if r.name == request.args.get("run")), runs[0] if runs else None)
-        view = read_run(chosen) if chosen else None
+        view = run_view(chosen) if chosen else None
         return page("results.html", "results", runs=runs, view=view)
 
     @bp.get("/rubric")

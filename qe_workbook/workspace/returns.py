@@ -4,7 +4,6 @@ checks as `qe collect` before it is kept; and each department's return as the la
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
 from ..intake.submission import Status
 from ..mail.decode import safe_file_name
+from ..outputs.run_record import read_run
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
 from .layout import Workspace, write_new
@@ -95,13 +95,15 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
                 departments[owner].received += 1
         return Returns(list(departments.values()), None, len(files))
     run = runs[0]
-    audit = json.loads((run / "audit.json").read_text(encoding="utf-8"))
-    adopted = {e["file"]: e.get("evaluator") for e in audit.get("files", []) if e.get("decision") == Status.ACCEPTED}
-    for found in json.loads((run / "problems.json").read_text(encoding="utf-8")):
+    record, _ = read_run(run)
+    if record is None:
+        raise ValueError(f"{run} is not a finished run")
+    adopted = {e["file"]: e.get("evaluator") for e in record.files if e.get("decision") == Status.ACCEPTED}
+    for found in record.run_problems:
         dept = departments.get(adopted.get(found.get("file"), "") or "")
         if dept is not None and found.get("severity") == Severity.ERROR:
             dept.corrections.append(f"{found.get('sheet') or ''} {found.get('cell') or ''} {found['message']}".strip())
-    for entry in audit.get("files", []):
+    for entry in record.files:
         dept = departments.get(entry.get("evaluator") or "")
         if dept is None:
             continue

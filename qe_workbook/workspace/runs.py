@@ -4,13 +4,12 @@ the units' points from results.json, problems grouped by department, and the doc
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..outputs.export import read_results_json
+from ..outputs.run_record import read_run
 from ..problems import SEVERITY_LABELS, Severity
 
 OTHER = "其他（各被考核单位的评分等，不属于某个评价部门）"
@@ -32,15 +31,16 @@ class RunView:
         return bool(self.results.get("complete"))
 
 
-def read_run(folder: Path, order: Sequence[str] = ()) -> RunView:
-    """Everything the page shows of one run folder, departments in `order` (the rubric's); raises
-    OSError/ValueError for a damaged one."""
+def run_view(folder: Path, order: Sequence[str] = ()) -> RunView:
+    """Everything the page shows of one run folder (read by `read_run`), departments in `order` (the rubric's);
+    raises OSError/ValueError for a damaged one."""
+    run, _ = read_run(folder)
+    if run is None:
+        raise ValueError(f"{folder} is not a finished run")
     with (folder / "results.csv").open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
-    results = read_results_json(folder)
-    problems = json.loads((folder / "problems.json").read_text(encoding="utf-8"))
-    audit = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
-    owners = {f["file"]: f.get("evaluator") for f in audit.get("files", [])}
+    results, problems = run.data, run.run_problems
+    owners = {f["file"]: f.get("evaluator") for f in run.files}
     groups: dict[str, list[dict[str, Any]]] = {}
     severity_rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     for p in sorted(problems, key=lambda p: severity_rank.get(p["severity"], 3)):
