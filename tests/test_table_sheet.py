@@ -17,7 +17,8 @@ import xlsxwriter
 from qe_workbook.intake.collect import collect
 from qe_workbook.keys import read_key
 from qe_workbook.outputs import master
-from qe_workbook.outputs.master import Sheets, write_master
+from qe_workbook.outputs.master import write_master
+from qe_workbook.outputs.sheets import Sheets
 from qe_workbook.scoring.score import score
 
 from .conftest import ROOT

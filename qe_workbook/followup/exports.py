@@ -22,7 +22,7 @@ from ..documents.notice_docx import grade_order
 from ..feedback.common import entered_text, source_loss
 from ..forms.paper import text_height
 from ..outputs.export import write_csv
-from ..outputs.master import Sheets, column_widths, sheet_paper
+from ..outputs.sheets import Sheets, column_widths, sheet_paper
 from ..problems import Problem
 from ..record.adjustments import Adjustment
 from ..record.adopted import adopted_result

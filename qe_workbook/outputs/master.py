@@ -8,24 +8,20 @@ inline rather than shared, its charts without cached values, which every spreads
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..amounts import canonical, round2
+from ..amounts import canonical
 from ..feedback.common import common_problems
 from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
 from ..followup.exemplary import exemplars
-from ..forms.paper import LINE_PT, PADDING_PT, lines, text_height
+from ..forms.paper import text_height
 from ..intake.collect import CollectResult
 from ..intake.submission import Status, Submission
 from ..problems import Problem
@@ -40,110 +36,10 @@ from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
 from .self_score_sheet import SHEET as SELF_SCORE_SHEET
 from .self_score_sheet import SUMMARY_HEADER as SELF_SCORE_SUMMARY
 from .self_score_sheet import write_self_score_sheets
+from .sheets import Sheets, column_widths, sheet_paper
 from .year_over_year import YearOverYear
 
 BIG_DETAIL = 50_000  # detail rows (about 700 units) above which rows go to disk as they are written
-
-
-class Sheets:
-    """Writes rows of mixed values with one consistent set of formats."""
-
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
-        font = {"font_name": "宋体", "valign": "vcenter"}
-        self.head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
-        self.text = wb.add_format({**font, "border": 1, "text_wrap": True})
-        self.num = wb.add_format({**font, "border": 1, "num_format": "0.00"})
-        self.int = wb.add_format({**font, "border": 1, "num_format": "0"})
-        self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
-        self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
-        self.note = wb.add_format({**font, "text_wrap": True})
-
-    def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name)
-
-    def table(
-        self,
-        ws: Worksheet,
-        first_row: int,
-        header: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        widths: Sequence[float] | None = None,
-    ) -> int:
-        """Write a header and rows in order; with `widths`, each row is made tall enough for its wrapped text."""
-        ws.write_row(first_row, 0, header, self.head)
-        if widths:
-            ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
-        counts = [LineCounts(width) for width in widths or ()]
-        cell = self.cell
-        row = first_row
-        for row, values in enumerate(rows, start=first_row + 1):
-            if widths:
-                ws.set_row(row, LINE_PT * most_lines(values, counts) + PADDING_PT)
-            for col, value in enumerate(values):
-                cell(ws, row, col, value)
-        return row
-
-    def cell(self, ws: Worksheet, row: int, col: int, value: Any) -> None:
-        kind = value.__class__  # the common kinds first: a big table is mostly text and numbers
-        if kind is str:
-            ws.write_string(row, col, value, self.text)
-        elif kind is float and value == value:  # already 2 decimals (master-frame hundredths / 100)
-            ws.write_number(row, col, value, self.num)
-        elif value is None or (isinstance(value, float) and value != value):
-            ws.write_blank(row, col, None, self.text)
-        elif isinstance(value, bool):
-            ws.write_string(row, col, "是" if value else "否", self.text)
-        elif isinstance(value, int):
-            ws.write_number(row, col, value, self.int)
-        elif isinstance(value, (Decimal, Fraction)):
-            ws.write_number(row, col, two_places(value), self.num)
-        elif isinstance(value, float):
-            ws.write_number(row, col, value, self.num)
-        elif isinstance(value, date):
-            ws.write_datetime(row, col, value, self.date)
-        else:
-            ws.write_string(row, col, str(value), self.text)
-
-
-@functools.lru_cache(maxsize=1 << 12)  # equal numbers give the same float; a table repeats its scores
-def two_places(value: Decimal | Fraction) -> float:
-    """An exact number as written into a 0.00 cell."""
-    return float(round2(value))
-
-
-def shown(value: Any) -> str:
-    """A cell's text as it shows (for sizing its row)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (Decimal, Fraction, float)):
-        return f"{float(value):.2f}"
-    if isinstance(value, date):
-        return "2000-01-01"
-    return str(value)
-
-
-class LineCounts(dict[Any, int]):
-    """How many lines each value takes as it shows in a column of `width`, worked out once per value
-    (text is its own key; other values are keyed with their class, as 1 and 1.0 show differently)."""
-
-    def __init__(self, width: float) -> None:
-        super().__init__()
-        self.width = width
-
-    def __missing__(self, key: Any) -> int:
-        self[key] = n = lines(shown(key if key.__class__ is str else key[1]), self.width)
-        return n
-
-
-def most_lines(values: Sequence[Any], counts: list[LineCounts]) -> int:
-    """The most lines any of the row's cells wraps into (at least 1), as `text_height` counts them."""
-    most = 1
-    for value, count in zip(values, counts, strict=False):
-        n = count[value if value.__class__ is str else (value.__class__, value)]
-        if n > most:
-            most = n
-    return most
 
 
 def write_master(
@@ -212,27 +108,6 @@ def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-
-
-def column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-
-
-def sheet_paper(ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0) -> None:
-    """A table sheet on paper and screen: A4 landscape one page wide, the header repeated on every page
-    and frozen on screen, filtered."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    ws.center_horizontally()
-    ws.repeat_rows(header_row)
-    ws.print_area(0, 0, max(last_row, header_row + 1), last_col)
-    ws.set_header(f'&L&"宋体"&9{ws.name}')
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.freeze_panes(header_row + 1, freeze_col)
-    ws.autofilter(header_row, 0, max(last_row, header_row + 1), last_col)
 
 
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:

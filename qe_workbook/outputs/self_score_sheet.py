@@ -16,7 +16,7 @@ from ..scoring.self_scores import Comparison, Gap
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-    from .master import Sheets
+    from .sheets import Sheets
 
 SHEET, DETAIL_SHEET = "自评对比", "自评对比明细"
 SUMMARY_HEADER = ["被考核单位", "对比项目数", "自评合计", "评价得分合计", "差值（自评−评价）", "差距最大的项目"]

@@ -11,8 +11,8 @@ import xlsxwriter
 
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
-from ..outputs.master import Sheets
 from ..outputs.run_record import read_run
+from ..outputs.sheets import Sheets
 from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
 from ..run_folder import new_run_folder

@@ -26,7 +26,7 @@ from ..forms.manifest import LockedContent, Manifest
 from ..forms.register import RECTIFY, Register
 from ..intake.read_form import RawForm, cell_text, is_blank
 from ..intake.returns import FormKind, Locked, Returns, check_signed, copies, newer_generation
-from ..outputs.master import Sheets
+from ..outputs.sheets import Sheets
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
