@@ -94,10 +94,9 @@ def read_run(
             return None, [problem("REPORT_RUBRIC_MISMATCH", file=str(run_dir))]
         frame = read_frame(json.loads((run_dir / "detail.json").read_text(encoding="utf-8")), rubric)
         applied = recorded_adjustments(data) if adjustments is None else list(adjustments)
-        adoption = adopt(score(frame, rubric), applied, rubric)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
         return None, [problem("REPORT_RUN_INVALID", file=str(run_dir))]
-    return RunRecord(run_dir, data, problems, audit, adoption), []
+    return RunRecord(run_dir, data, problems, audit, adopt(score(frame, rubric), applied, rubric)), []
 
 
 def read_results_json(run_dir: Path) -> dict[str, Any]:
