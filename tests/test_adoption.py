@@ -19,6 +19,9 @@ from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
 from qe_workbook.outputs.run_record import read_run
 from qe_workbook.pipeline import run_collect
+from qe_workbook.record.approval import approve_run
+from qe_workbook.record.diff import diff_runs
+from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopted_results
 from qe_workbook.scoring.grading import deduction_cents
@@ -26,7 +29,7 @@ from qe_workbook.scoring.results import Source
 from qe_workbook.scoring.score import score
 
 from .forms import KEY, TIE, fill_all, generate
-from .test_adjustments import MINUTES, adjustments_file
+from .test_adjustments import MINUTES, adjustments_file, letter
 
 PLUS_TEN = Adjustment("东区", AdjustKind.ADD, Decimal(10), None, MINUTES, "", "A3")
 
@@ -109,3 +112,20 @@ def test_a_run_that_withheld_its_documents_says_so(tmp_path: Path, small_rubric:
     run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", allow_partial=True)
     record, _ = read_run(run.folder)
     assert record is not None and record.withheld and not record.complete and record.adoption is None
+
+
+def test_approved_letters_and_the_diff_carry_the_adopted_result(tmp_path: Path, small_rubric: Rubric) -> None:
+    path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False, adjustments=path)
+    approval, problems = approve_run(run.folder, small_rubric, Stage.APPROVED, MINUTES)
+    assert problems == [] and approval is not None
+    west = letter(approval.documents, "西区")
+    assert "你单位总分 95.50 分，等级为 A，在 3 个被考核单位中排名第 2 位" in west
+    assert f"根据{MINUTES}，加分 5 分。" in west and "调整前你单位总分 90.50 分，等级为A，排名第 2 位" in west
+    again = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False,
+                        adjustments=path)  # fmt: skip
+    changes, trouble = diff_runs(run.folder, again.folder, small_rubric)
+    assert trouble == [] and changes is not None and changes.items == []
+    assert [(u.unit, u.new_total, u.new_rank, u.changed) for u in changes.units if u.unit == "西区"] == [
+        ("西区", "95.50", 2, False)]  # fmt: skip
