@@ -16,14 +16,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..errorlog import ErrorLog
-from ..intake.container import open_package
-from ..intake.read_form import RawForm, read_form
+from ..intake.read_form import RawForm
 from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_receipts
+from ..intake.returns import Returns
 from ..problems import Problem, Severity, has_errors, problem
 from ..rubric import Rubric, Unit
 from .contacts import ContactList, Person, read_contacts, signed_unit
 from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit, unit_materials
-from .screen import LIMITS, Screened, screen, walk_files
+from .screen import LIMITS, TYPE_ONLY, Screened, screen, walk_files
 from .self_report import ReportFacts, read_report
 from .self_score import SelfScore, is_self_score, read_self_score
 
@@ -112,24 +112,25 @@ def check_units(
     errors = ErrorLog()
     if receipts is None:
         receipts, problems = load_receipts(source, rubric, extra=registers)
-    for path, shown in walk_files(source):
-        if path.name in RECORD_FILES:
-            continue
-        suffix = path.suffix.lower()
-        entry: Entry | Problem | None
-        try:
-            if suffix == ".docx":
-                entry = _report(path, shown, rubric)
-            elif suffix == ".xlsx":
-                entry = _workbook(path, shown, rubric, key)
-            else:
-                entry = _other_format(shown, suffix, rubric)
-        except Exception as exc:  # a defect of this program, not of the file: the run goes on
-            entry = errors.internal(shown, exc, file=shown)
-        if isinstance(entry, Entry):
-            entries.append(entry)
-        elif entry is not None:
-            problems.append(entry)
+    with Returns(LIMITS) as returns:  # every workbook's cells are read in one isolated child
+        for path, shown in walk_files(source):
+            if path.name in RECORD_FILES:
+                continue
+            suffix = path.suffix.lower()
+            entry: Entry | Problem | None
+            try:
+                if suffix == ".docx":
+                    entry = _report(path, shown, rubric)
+                elif suffix == ".xlsx":
+                    entry = _workbook(returns, path, shown, rubric, key)
+                else:
+                    entry = _other_format(shown, suffix, rubric)
+            except Exception as exc:  # a defect of this program, not of the file: the run goes on
+                entry = errors.internal(shown, exc, file=shown)
+            if isinstance(entry, Entry):
+                entries.append(entry)
+            elif entry is not None:
+                problems.append(entry)
     entries, copies = _drop_copies(entries)
     problems += copies
     problems += _arrivals(entries, receipts, rubric)
@@ -230,15 +231,15 @@ def report_problems(facts: ReportFacts, unit: Unit, shown: str) -> list[Problem]
     return found
 
 
-def _workbook(path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Problem | None:
+def _workbook(returns: Returns, path: Path, shown: str, rubric: Rubric, key: bytes) -> Entry | Problem | None:
     """An .xlsx: a self-score table (by its manifest, sheet or title), else a contact list."""
     screened = screen(path, shown)
     by_name = find_unit(rubric, shown)
     named = Material.SELF_SCORE if "自评打分" in Path(shown).name else Material.CONTACTS
     if screened.data is None:
         return _screened_entry(by_name, named, shown, screened) if by_name else screened.problems[0]
-    pkg, _ = open_package(screened.data, shown, LIMITS)
-    raw, read_problems = read_form(pkg, screened.data, shown, LIMITS) if pkg else (None, [])
+    raw, found = returns.open(screened.data, shown)
+    read_problems = [p for p in found if p.code not in TYPE_ONLY]  # not a workbook at all: said by what follows
     if raw is None:
         if by_name is None or not ("联系" in shown or named is Material.SELF_SCORE):
             return _unknown(shown, "不是联系人员名单")

@@ -17,9 +17,9 @@ from typing import Any
 
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
-from ..forms.manifest import LockedContent, Manifest, derive, sign, verify
+from ..forms.manifest import LockedContent, Manifest, derive, sign
 from ..intake.read_form import RawForm, cell_text
-from ..intake.returns import read_manifest
+from ..intake.returns import FormKind, Locked, check_signed
 from ..problems import Problem, problem
 from ..rubric import Rubric, Unit
 from ..workbooks import new_workbook
@@ -146,20 +146,17 @@ class ContactList:
     problems: list[Problem]
 
 
-def content_of(raw: RawForm) -> LockedContent:
-    sheets = tuple(s.name for s in raw.sheets)
-    header = tuple(cell_text(raw.cell(HEADER_ROW, c)) for c in range(len(HEADER)))
-    return LockedContent(sheets, cell_text(raw.cell(TITLE_ROW, 0)), cell_text(raw.cell(UNIT_ROW, 0)), header, ())
+# Locked: the title, the unit line and the header; the people's rows are open.
+CONTACTS = FormKind(CONTACTS_FORMAT, Locked(title=(TITLE_ROW, 0), owner=(UNIT_ROW, 0), header_row=HEADER_ROW,
+                                            header_columns=len(HEADER)))  # fmt: skip
 
 
 def signed_unit(raw: RawForm, rubric: Rubric, key: bytes) -> Unit | None:
     """The unit of an authentic, unaltered template of this year, else None."""
-    manifest = read_manifest(raw)
-    if manifest is None or manifest.format != CONTACTS_FORMAT or manifest.year != rubric.year:
+    signed = check_signed(raw, CONTACTS, key)
+    if signed is None or not signed.verified or signed.manifest.year != rubric.year:
         return None
-    if not verify(key, manifest, content_of(raw)):
-        return None
-    return next((u for u in rubric.units if u.name == manifest.evaluator), None)
+    return next((u for u in rubric.units if u.name == signed.manifest.evaluator), None)
 
 
 def _header_row(raw: RawForm) -> tuple[int, dict[str, int]] | None:

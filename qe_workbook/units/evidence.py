@@ -20,8 +20,8 @@ from typing import Any
 
 from ..errorlog import ErrorLog
 from ..forms.layout import cell_ref, display_name
-from ..intake.container import open_package
-from ..intake.read_form import cell_text, read_form
+from ..intake.read_form import cell_text
+from ..intake.returns import Returns
 from ..problems import Problem, has_errors, problem
 from ..rubric import Evaluator, Item, Rubric, Unit
 from .materials import find_unit, needs_materials
@@ -119,7 +119,8 @@ def check_evidence(
         if needs_materials(c.item) and not c.files:
             problems.append(problem("EVIDENCE_ITEM_MISSING", unit=c.unit.name, evaluator=display_name(c.evaluator),
                                     item=c.item.id))  # fmt: skip
-    problems += _index_problems(root, indexes, files, rubric, own_unit)
+    with Returns(LIMITS) as returns:
+        problems += _index_problems(root, indexes, files, rubric, own_unit, returns)
     return EvidenceCheck(units, evaluators, cells, files, problems, errors)
 
 
@@ -183,14 +184,14 @@ def _cells(rubric: Rubric, units: list[Unit], evaluators: list[Evaluator], files
 
 def _index_problems(
     root: Path, indexes: list[tuple[PurePosixPath, str]], files: list[EvidenceFile], rubric: Rubric,
-    own_unit: Unit | None,
+    own_unit: Unit | None, returns: Returns,
 ) -> list[Problem]:  # fmt: skip
     problems: list[Problem] = []
     covered: set[str] = set()
     for rel, shown in indexes:
         folder = rel.parent
         under = [f for f in files if PurePosixPath(f.file).is_relative_to(folder)]
-        listed, found = _read_index(root / shown, shown)
+        listed, found = _read_index(returns, root / shown, shown)
         problems += found
         if listed is None:
             continue
@@ -212,7 +213,9 @@ def _index_problems(
     return problems
 
 
-def _read_index(path: Path, shown: str) -> tuple[list[tuple[int, str, str, str]] | None, list[Problem]]:
+def _read_index(
+    returns: Returns, path: Path, shown: str
+) -> tuple[list[tuple[int, str, str, str]] | None, list[Problem]]:
     """The rows of a 目录.xlsx: (row number, cell of the name, 项目编号, 文件名) for every row naming a file."""
 
     def fail(reason: str) -> tuple[None, list[Problem]]:
@@ -223,8 +226,7 @@ def _read_index(path: Path, shown: str) -> tuple[list[tuple[int, str, str, str]]
     screened = screen(path, shown)
     if screened.data is None:
         return None, screened.problems
-    pkg, _ = open_package(screened.data, shown, LIMITS)
-    raw, _found = read_form(pkg, screened.data, shown, LIMITS) if pkg else (None, [])
+    raw, _found = returns.open(screened.data, shown)
     if raw is None:
         return fail("工作簿无法读取")
     grid: list[list[Any]] = raw.grid
