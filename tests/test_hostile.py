@@ -20,7 +20,7 @@ from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import REMARK_MAX_CHARS
 from qe_workbook.intake.collect import collect
 from qe_workbook.intake.container import Limits
-from qe_workbook.intake.isolate import ReaderFailed, run_isolated
+from qe_workbook.intake.isolate import Reader, ReaderFailed
 from qe_workbook.intake.read_form import read_cells
 from qe_workbook.pipeline import run_collect
 from qe_workbook.rubric import Rubric
@@ -142,13 +142,15 @@ def test_an_old_rubric_version_quotes_the_changed_text_in_full(tmp_path: Path, s
 def test_a_reader_that_dies_is_a_problem_not_the_end_of_the_run(setting: Setting, start: str) -> None:
     """The second line of defence: calamine on a sheet reaching XFD1048576 aborts its process."""
     data = far_away_cell(setting.sources)
-    with pytest.raises(ReaderFailed, match="SIGABRT"):
-        run_isolated(partial(read_cells, data, "评价表", True), memory_bytes=2**30, seconds=60, start=start)
-    with pytest.raises(ReaderFailed, match="秒"):
-        run_isolated(partial(time.sleep, 10), memory_bytes=2**30, seconds=0.2, start=start)
-    with pytest.raises(ReaderFailed, match="无法解析"):
-        run_isolated(partial(divmod, 1, 0), memory_bytes=2**30, seconds=10, start=start)
-    grid, manifest = run_isolated(
-        partial(read_cells, setting.sources.form, "评价表", True), memory_bytes=2**30, seconds=60, start=start
-    )
+    with Reader(memory_bytes=2**30, seconds=60, start=start) as reader:
+        with pytest.raises(ReaderFailed, match="SIGABRT"):
+            reader.run(partial(read_cells, data, "评价表", True))
+        reader.seconds = 0.2
+        with pytest.raises(ReaderFailed, match="秒"):
+            reader.run(partial(time.sleep, 10))
+        reader.seconds = 10
+        with pytest.raises(ReaderFailed, match="无法解析"):
+            reader.run(partial(divmod, 1, 0))
+        reader.seconds = 60
+        grid, manifest = reader.run(partial(read_cells, setting.sources.form, "评价表", True))
     assert grid[4][:2] == ["01-1", "东区"] and manifest[1] == ["format", "qe_workbook-form/1"]

@@ -15,15 +15,13 @@ import faulthandler
 import os
 import pickle
 import queue
-import select
 import signal
 import struct
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -36,50 +34,6 @@ class ReaderFailed(Exception):
 
 
 DEFAULT_START = "fork" if hasattr(os, "fork") else "spawn"
-
-
-def run_isolated(fn: Callable[[], T], *, memory_bytes: int, seconds: float, start: str = DEFAULT_START) -> T:
-    """fn() computed in a child process (forked, or spawned: then fn must pickle); its failures come
-    back as ReaderFailed."""
-    if start == "spawn":
-        return _run_spawned(fn, memory_bytes, seconds)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, never runs the parent's cleanup
-        os.close(read_fd)
-        _child(fn, write_fd, memory_bytes)
-    os.close(write_fd)
-    payload: bytes | None = None
-    try:
-        payload = _read_all(read_fd, time.monotonic() + seconds)
-    finally:
-        os.close(read_fd)
-        if payload is None:  # out of time, or this process is being stopped: the child goes too
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if payload is None:
-        raise ReaderFailed(_timed_out(seconds))
-    return _answer(payload, _how_it_ended(status))
-
-
-def _run_spawned(fn: Callable[[], T], memory_bytes: int, seconds: float) -> T:
-    child = subprocess.Popen(
-        [sys.executable, "-m", __name__],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        payload, _ = child.communicate(pickle.dumps((fn, memory_bytes)), timeout=seconds)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        raise ReaderFailed(_timed_out(seconds)) from None
-    except BaseException:  # this process is being stopped: the child goes too
-        child.kill()
-        child.wait()
-        raise
-    return _answer(payload, _return_code(child.returncode))
 
 
 class Reader:
@@ -167,7 +121,7 @@ class _Child:
     @classmethod
     def spawn(cls, memory_bytes: int) -> _Child:
         child = subprocess.Popen(
-            [sys.executable, "-m", __name__, "--many"],
+            [sys.executable, "-m", __name__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -244,37 +198,6 @@ def _answer(payload: bytes, how_it_ended: str) -> Any:
     return value
 
 
-def _serve() -> None:
-    """The spawned child: read (fn, memory cap) from stdin, answer (ok, value) on stdout."""
-    fn, memory_bytes = pickle.loads(sys.stdin.buffer.read())
-    faulthandler.disable()
-    _cap_memory(memory_bytes)
-    try:
-        result: tuple[bool, object] = (True, fn())
-    except Exception:
-        result = (False, READER_ERROR)
-    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
-
-
-def _child(fn: Callable[[], object], write_fd: int, memory_bytes: int) -> NoReturn:
-    code = 0
-    try:
-        faulthandler.disable()  # a crash is reported as a problem, not as a backtrace on the console
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-        _cap_memory(memory_bytes)
-        try:
-            result: tuple[bool, object] = (True, fn())
-        except Exception:
-            result = (False, READER_ERROR)
-        with os.fdopen(write_fd, "wb") as out:
-            out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
-
-
 def _cap_memory(extra: int) -> None:
     """Limit the child's address space to what it uses now plus `extra` bytes (Linux)."""
     try:
@@ -291,19 +214,6 @@ def _cap_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _read_all(fd: int, deadline: float) -> bytes | None:
-    """Everything the child writes, or None when the deadline passes first."""
-    chunks: list[bytes] = []
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 def _how_it_ended(status: int) -> str:
     return _return_code(-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
 
@@ -318,11 +228,8 @@ def _return_code(code: int) -> str:
     return f"退出码 {code}"
 
 
-if __name__ == "__main__":
-    if "--many" in sys.argv:  # a Reader's child: the memory cap comes first, then the requests
-        faulthandler.disable()
-        first = _read_frame(sys.stdin.buffer)
-        if first is not None:
-            _serve_many(sys.stdin.buffer, sys.stdout.buffer, pickle.loads(first))
-    else:
-        _serve()
+if __name__ == "__main__":  # a Reader's spawned child: the memory cap comes first, then the requests
+    faulthandler.disable()
+    first = _read_frame(sys.stdin.buffer)
+    if first is not None:
+        _serve_many(sys.stdin.buffer, sys.stdout.buffer, pickle.loads(first))

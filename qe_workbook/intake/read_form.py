@@ -20,7 +20,7 @@ from ..amounts import canonical, from_cell
 from ..forms.layout import FORM_SHEET, MANIFEST_SHEET
 from ..problems import Problem, problem
 from .container import ZIP_ERRORS, Limits, Package
-from .isolate import Reader, ReaderFailed, run_isolated
+from .isolate import Reader, ReaderFailed
 from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
 
 
@@ -68,10 +68,10 @@ def _float_text(value: float) -> str:
 
 
 def read_form(
-    pkg: Package, data: bytes, file: str, limits: Limits, reader: Reader | None = None
+    pkg: Package, data: bytes, file: str, limits: Limits, reader: Reader
 ) -> tuple[RawForm | None, list[Problem]]:
     """Read the form and manifest sheets of a package that passed the container checks (the values in
-    `reader`'s child when given, else in a child of their own)."""
+    `reader`'s isolated child)."""
 
     def fail(code: str, sheet: str | None = None, **params: Any) -> tuple[None, list[Problem]]:
         return None, [problem(code, file=file, sheet=sheet, **params)]
@@ -108,13 +108,7 @@ def read_form(
                 max_cells=limits.max_cells,
             )
     try:
-        cells = partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name)
-        if reader is not None:
-            grid, manifest_rows = reader.run(cells)
-        else:
-            grid, manifest_rows = run_isolated(
-                cells, memory_bytes=limits.max_reader_bytes, seconds=limits.max_read_seconds, start=limits.reader_start
-            )
+        grid, manifest_rows = reader.run(partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name))
     except ReaderFailed as exc:
         return fail("FILE_READER_FAILED", reason=str(exc))
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}
