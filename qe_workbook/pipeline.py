@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .beside import Beside
+from .choices import ADJUSTMENTS_FILE
 from .documents.release_scan import scan_remarks
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
@@ -18,7 +19,6 @@ from .outputs.master import write_master
 from .outputs.run_outputs import RunOutputs
 from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors, problem
-from .record.adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .record.adopted import adopt
 from .record.appeals import APPEAL_HEADER, read_appeals
 from .record.appeals import FILE_NAME as APPEALS_FILE

@@ -24,11 +24,11 @@ from ..forms.paper import text_height
 from ..outputs.export import write_csv
 from ..outputs.sheets import Sheets, column_widths, sheet_paper
 from ..problems import Problem
-from ..record.adjustments import Adjustment
 from ..record.adopted import adopted_result
 from ..record.stages import current_stage
 from ..rubric import Kind, Rubric
 from ..run_folder import new_run_folder
+from ..scoring.adopt import Adjustment
 from ..scoring.results import INCOMPLETE_MARK, Results
 
 EXPORT_DIR = "导出"

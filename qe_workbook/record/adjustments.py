@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..choices import ADJUSTMENTS_FILE
 from ..office_table import blank_register, table_rows
 from ..office_table import text as _text
 from ..problems import Problem, problem
@@ -20,11 +19,8 @@ from ..rubric import Rubric
 from ..scoring.adopt import AdjustKind, Adjustment, Adoption, adopt
 from ..scoring.results import Results
 
-FILE_NAME = ADJUSTMENTS_FILE
 SHEET = "会议调整"
 COLUMNS = ("被考核单位", "调整类型", "分值或等级", "依据（文号或纪要）", "备注")
-
-__all__ = ["COLUMNS", "FILE_NAME", "SHEET", "AdjustKind", "Adjustment", "adjust", "read_adjustments", "write_template"]
 
 
 def write_template(path: Path, rubric: Rubric) -> Path:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..choices import ADJUSTMENTS_FILE
 from ..outputs.run_record import read_run
 from ..problems import Problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
 from ..scoring.score import score
-from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .adjustments import adjust, read_adjustments
 
 

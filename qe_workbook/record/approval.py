@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..choices import ADJUSTMENTS_FILE
 from ..documents.reports import write_reports
 from ..feedback.fed_back import FILE_NAME as WORDING_FILE
 from ..feedback.fed_back import fed_back_list
 from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
-from .adjustments import FILE_NAME as ADJUSTMENTS_FILE
 from .adopted import adopted_result
 from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
 
