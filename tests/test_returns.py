@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
 from qe_workbook.forms.layout import MANIFEST_SHEET
 from qe_workbook.forms.manifest import LockedContent, Manifest, sign
 from qe_workbook.forms.register import FULL, FormRecord, Register
+from qe_workbook.intake.isolate import Reader
 from qe_workbook.intake.returns import (
     Edit,
     FormKind,
@@ -75,6 +77,17 @@ def test_a_row_added_below_the_table_is_an_edit_of_each_of_its_cells(tmp_path: P
 def test_without_the_issued_copy_an_edit_cannot_be_told_from_a_forgery(tmp_path: Path) -> None:
     signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "王五")), issued=None)
     assert signed is not None and not signed.verified and signed.edits is None
+
+
+def test_every_file_of_a_session_is_read_by_one_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    launched = []
+    launch = Reader._launch
+    monkeypatch.setattr(Reader, "_launch", lambda self: launched.append(1) or launch(self))
+    with Returns() as returns:
+        for n in range(3):
+            raw, _ = returns.open(roll(tmp_path / f"东区{n}.xlsx", form_id=f"roll-{n}").read_bytes(), f"东区{n}.xlsx")
+            assert raw is not None
+    assert len(launched) == 1
 
 
 def test_a_workbook_of_another_kind_is_not_checked(tmp_path: Path) -> None:
