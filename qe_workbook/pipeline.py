@@ -22,6 +22,7 @@ from .problems import Problem, has_errors, problem
 from .record.adopted import adopt
 from .record.appeals import APPEAL_HEADER, read_appeals
 from .record.appeals import FILE_NAME as APPEALS_FILE
+from .record.kept_letters import keep_letter_sources
 from .record.stages import compare_with_approved
 from .rectify.previous import read_followed
 from .rubric import Rubric
@@ -125,6 +126,7 @@ def run_collect(
             if documents_side:
                 documents_side.stop()
         kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
+        kept += keep_letter_sources(tmp, previous if yoy else None, followed)
         if adjustments is not None and adopted.adjusted:
             shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
         if appeals is not None:

@@ -23,7 +23,9 @@ from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.forms.layout import FIRST_DATA_ROW
 from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.record.approval import approve_run
 from qe_workbook.record.reports_again import report_run
+from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric, load_rubric
 from qe_workbook.rubric.view import counts_text, rubric_counts
 from qe_workbook.rubric.workbook.export import export_workbook
@@ -296,6 +298,18 @@ def test_qe_report_compares_the_self_scores_the_run_kept(compared: RunReport, sc
     assert problems == []
     again = next(p for p in written if p.name.startswith("西区"))
     paragraphs, _ = letter(again.parent.parent, "西区")
+    assert any("自评合计 99.00 分，评价得分合计 92.00 分，自评高出 7.00 分" in p for p in paragraphs)
+
+
+def test_the_approved_letters_compare_the_self_scores_as_the_draft_did(
+    compared: RunReport, scoring_rubric: Rubric
+) -> None:
+    for stage in (Stage.CONSULTATION, Stage.APPROVED, Stage.ISSUED):
+        approval, problems = approve_run(compared.folder, scoring_rubric, stage, "会议纪要")
+        assert approval is not None and problems == []
+        for unit in ("东区", "西区", "南区"):
+            assert letter(approval.documents, unit) == letter(compared.folder, unit)
+    paragraphs, _ = letter(approval.documents, "西区")
     assert any("自评合计 99.00 分，评价得分合计 92.00 分，自评高出 7.00 分" in p for p in paragraphs)
 
 

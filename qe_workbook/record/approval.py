@@ -25,6 +25,7 @@ from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
 from .adopted import adopted_result
+from .kept_letters import kept_letter_inputs
 from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
 
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
@@ -67,8 +68,9 @@ def approve_run(
     now: datetime | None = None,
     feedback: Path | None = None,
 ) -> tuple[Approval | None, list[Problem]]:
-    """Record `stage` for a finished run and write its documents labelled with that stage; with `feedback` (the
-    office's 反馈修改稿.xlsx) the letters say what the office wrote, and a copy of it is kept with them."""
+    """Record `stage` for a finished run and write its documents labelled with that stage, with every section its
+    own letters carried; with `feedback` (the office's 反馈修改稿.xlsx) the letters say what the office wrote, and a
+    copy of it is kept with them."""
     adopted, problems = adopted_result(run_dir, rubric)
     if adopted is None:
         return None, problems
@@ -89,8 +91,9 @@ def approve_run(
         return None, told.problems
     when = (now or datetime.now()).replace(microsecond=0)
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
-        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=adopted.notes,
-                      told=told)  # fmt: skip
+        kept, _ = kept_letter_inputs(run_dir, rubric, adopted)  # read when the run was collected
+        write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=kept.notes, told=told,
+                      followed=kept.followed, self_scores=kept.self_scores)  # fmt: skip
         if feedback is not None:
             shutil.copyfile(feedback, tmp / WORDING_FILE)
         documents = finish()

@@ -13,9 +13,8 @@ from ..feedback.fed_back import fed_back_list
 from ..problems import Problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
-from ..scoring.score import Results
-from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_self_scores
 from .adopted import adopted_result
+from .kept_letters import kept_letter_inputs
 from .stages import compare_with_approved
 
 REPORTS_AGAIN = "重新生成的报告"
@@ -37,8 +36,8 @@ def report_run(
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
     must have been scored with this very rubric (results.json records its hash). A defect in the
-    writing leaves the new folder holding only error.log (INTERNAL_ERROR). The self-scores
-    the run kept (自评得分.json) are compared in the letters again.
+    writing leaves the new folder holding only error.log (INTERNAL_ERROR). The letters carry every section the
+    run's own letters carried, from what the run kept (kept_letters.py).
     """
     adopted, problems = adopted_result(run_dir, rubric, adjustments)
     if adopted is None:
@@ -47,13 +46,14 @@ def report_run(
     errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         try:
-            own = _kept_self_scores(run_dir, rubric, adopted.scored, problems)
-            problems += adopted.problems
-            results, notes = adopted.results, adopted.notes
+            kept, found = kept_letter_inputs(run_dir, rubric, adopted)
+            problems += found + adopted.problems
+            results = adopted.results
             told = fed_back_list(results, rubric, feedback) if feedback is not None else None
             problems += told.problems if told is not None else []
             problems += scan_fed_back(told, str(feedback)) if told is not None else []
-            written = write_reports(tmp, rubric, results, issued=issued, notes=notes, told=told, self_scores=own)
+            written = write_reports(tmp, rubric, results, issued=issued, notes=kept.notes, told=told,
+                                    followed=kept.followed, self_scores=kept.self_scores)  # fmt: skip
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
             shutil.rmtree(tmp)
@@ -63,12 +63,3 @@ def report_run(
     if errors.entries:
         return [folder / p.relative_to(tmp) for p in written], problems
     return [folder / p.relative_to(tmp) for p in written], problems + compare_with_approved(run_dir.parent, results)
-
-
-def _kept_self_scores(run_dir: Path, rubric: Rubric, results: Results, problems: list[Problem]) -> Comparison | None:
-    """The comparison with the self-scores a run kept, if it kept any."""
-    if not (rubric.self_scoring and (run_dir / SELF_SCORES_FILE).is_file()):
-        return None
-    book, found = read_self_scores(run_dir / SELF_SCORES_FILE, rubric)
-    problems += found
-    return compare(book, results, rubric) if book else None
