@@ -17,6 +17,7 @@ from qe_workbook.intake.returns import (
     Edit,
     FormKind,
     Locked,
+    Part,
     Returns,
     Signed,
     check_signed,
@@ -66,12 +67,13 @@ def test_a_roll_returned_as_issued_verifies_and_gives_its_locked_rows(tmp_path: 
 def test_an_edited_name_is_named_by_its_cell(tmp_path: Path) -> None:
     signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "王五")))
     assert signed is not None and not signed.verified
-    assert signed.edits == [Edit("B5", "王五", "李四")]
+    assert signed.edits == [Edit("B5", "王五", "李四", Part.ROW, row=4, col=1, index=1)]
 
 
 def test_a_row_added_below_the_table_is_an_edit_of_each_of_its_cells(tmp_path: Path) -> None:
     signed = signed_check(roll(tmp_path / "东区.xlsx", names=("张三", "李四", "赵六"), signs=("", "", "")))
-    assert signed is not None and signed.edits == [Edit("A6", "3", ""), Edit("B6", "赵六", "")]
+    assert signed is not None and signed.edits is not None
+    assert [(e.cell, e.found, e.expected) for e in signed.edits] == [("A6", "3", ""), ("B6", "赵六", "")]
 
 
 def test_without_the_issued_copy_an_edit_cannot_be_told_from_a_forgery(tmp_path: Path) -> None:

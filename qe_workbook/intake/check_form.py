@@ -17,13 +17,11 @@ from ..forms.layout import (
     COL_MAX,
     COL_TEXT,
     COL_UNIT,
-    DEPT_CELL,
     DEPT_ROW,
     FIRST_DATA_ROW,
     HEADER,
     HEADER_ROW,
     LABEL_COL,
-    TITLE_CELL,
     TITLE_ROW,
     FormSpec,
     cell_ref,
@@ -35,7 +33,7 @@ from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..rubric.compare import compare
 from .read_form import RawForm, cell_text
-from .returns import PROP_PREFIX, FormKind, Locked, check_locked, read_manifest
+from .returns import PROP_PREFIX, Edit, FormKind, Locked, Part, check_locked, read_manifest
 
 _ROW_NUMBER = re.compile(r"^\d+\.\s*")  # a form's item text starts with its row number: "3. …"
 TABLE_END = "表格结束"
@@ -149,73 +147,65 @@ def older_rubric(manifest: Manifest, content: LockedContent, spec: FormSpec, fil
 def content_differences(
     found: LockedContent, spec: FormSpec, file: str, *, rows_in_sheet: int | None = None
 ) -> list[Problem]:
-    """Where the locked content read from a file departs from what was issued.
+    """Where the locked content read from a file departs from what was issued: the engine's edits
+    (`Locked.edits`) said as a form says them.
 
+    Rows inserted, deleted or moved are one problem at the first item id out of place (not an edit of
+    every cell below it); a unit's name edited in its merged block is reported at the block's top cell.
     Every difference carries `found` and `expected` among its params (what the file holds, what was issued).
     """
     expected = spec.content()
     diffs: list[Problem] = []
     on_form: dict[str, Any] = {"file": file, "sheet": spec.sheet}
-    if found.sheets != expected.sheets:
-        diffs.append(problem("FORM_SHEETS_CHANGED", file=file, expected=expected.sheets, found=found.sheets))
-    for label, cell, have, want in (
-        ("标题", TITLE_CELL, found.title, expected.title),
-        (spec.owner_label, DEPT_CELL, found.department, expected.department),
-    ):
-        if have != want:
+    labels = {Part.TITLE: "标题", Part.OWNER: spec.owner_label, COL_UNIT: expected.header[COL_UNIT], COL_ID: "项目编号",
+              COL_TEXT: "项目文字", COL_MAX: "满分"}  # fmt: skip
+    edits = FORM_LOCKED.edits(found, expected)
+    for e in edits:
+        if e.part is Part.SHEETS:
+            diffs.append(problem("FORM_SHEETS_CHANGED", file=file, expected=expected.sheets, found=found.sheets))
+        elif e.part in (Part.TITLE, Part.OWNER):
+            diffs.append(problem("FORM_LOCKED_CHANGED", **on_form, cell=e.cell, label=labels[e.part],
+                                 found=_short(e.found), expected=_short(e.expected)))  # fmt: skip
+        elif e.part is Part.HEADER:
             diffs.append(
-                problem(
-                    "FORM_LOCKED_CHANGED", **on_form, cell=cell, label=label, found=_short(have), expected=_short(want)
-                )
+                problem("FORM_HEADER_CHANGED", **on_form, cell=e.cell, found=_short(e.found), expected=e.expected)
             )
-    for col, (have, want) in enumerate(zip(found.header, expected.header, strict=True)):
-        if have != want:
-            cell = cell_ref(HEADER_ROW, col)
-            diffs.append(problem("FORM_HEADER_CHANGED", **on_form, cell=cell, found=_short(have), expected=want))
     ids_found = [r[1] for r in found.rows]
     ids_expected = [r[1] for r in expected.rows]
     if ids_found != ids_expected:
-        index = next(
-            (i for i, (a, b) in enumerate(zip(ids_found, ids_expected, strict=False)) if a != b),
-            min(len(ids_found), len(ids_expected)),
-        )
-        row = FIRST_DATA_ROW + index
-        diffs.append(
-            problem(
-                "FORM_ROWS_CHANGED",
-                **on_form,
-                cell=cell_ref(row, COL_ID),
-                row=row + 1,
-                expected=ids_expected[index] if index < len(ids_expected) else TABLE_END,
-                found=ids_found[index]
-                if index < len(ids_found)
-                else BLANK_ROW
-                if index < (rows_in_sheet or 0)
-                else TABLE_END,
-                rows_found=max(len(ids_found), rows_in_sheet or 0),
-                rows_expected=len(ids_expected),
-            )
-        )
+        diffs.append(_rows_changed(ids_found, ids_expected, rows_in_sheet or 0, on_form))
         return diffs
-    labels = ((COL_UNIT, expected.header[COL_UNIT]), (COL_ID, "项目编号"), (COL_TEXT, "项目文字"), (COL_MAX, "满分"))
-    previous_unit_diff: tuple[str, str] | None = None
-    for index, (have_row, want_row) in enumerate(zip(found.rows, expected.rows, strict=True)):
-        row = FIRST_DATA_ROW + index
-        have_map = dict(zip((COL_UNIT, COL_ID, COL_TEXT, COL_MAX), have_row, strict=True))
-        want_map = dict(zip((COL_UNIT, COL_ID, COL_TEXT, COL_MAX), want_row, strict=True))
-        unit_diff = (have_map[COL_UNIT], want_map[COL_UNIT]) if have_map[COL_UNIT] != want_map[COL_UNIT] else None
-        for col, label in labels:
-            if have_map[col] == want_map[col] or (col == COL_UNIT and unit_diff == previous_unit_diff):
-                continue  # a unit name carries down its merged block: report the block's top cell once
-            diffs.append(
-                problem(
-                    "FORM_LOCKED_CHANGED",
-                    **on_form,
-                    cell=cell_ref(row, col),
-                    label=label,
-                    found=_short(have_map[col]),
-                    expected=_short(want_map[col]),
-                )
-            )
-        previous_unit_diff = unit_diff
+    for e in edits:
+        if e.part is not Part.ROW or (e.col == COL_UNIT and _carried(found, expected, e)):
+            continue
+        diffs.append(problem("FORM_LOCKED_CHANGED", **on_form, cell=e.cell, label=labels[e.col],
+                             found=_short(e.found), expected=_short(e.expected)))  # fmt: skip
     return diffs
+
+
+def _carried(found: LockedContent, expected: LockedContent, e: Edit) -> bool:
+    """Whether a unit name's edit is the same as the row above's: the name carries down its merged block,
+    so the edit is reported once, at the block's top cell."""
+    above = e.index - 1
+    return above >= 0 and (found.rows[above][0], expected.rows[above][0]) == (e.found, e.expected)
+
+
+def _rows_changed(
+    ids_found: list[str], ids_expected: list[str], rows_in_sheet: int, on_form: dict[str, Any]
+) -> Problem:
+    """Rows inserted, deleted or moved: the first row whose item id is not the one issued."""
+    index = next(
+        (i for i, (a, b) in enumerate(zip(ids_found, ids_expected, strict=False)) if a != b),
+        min(len(ids_found), len(ids_expected)),
+    )
+    row = FIRST_DATA_ROW + index
+    return problem(
+        "FORM_ROWS_CHANGED",
+        **on_form,
+        cell=cell_ref(row, COL_ID),
+        row=row + 1,
+        expected=ids_expected[index] if index < len(ids_expected) else TABLE_END,
+        found=ids_found[index] if index < len(ids_found) else BLANK_ROW if index < rows_in_sheet else TABLE_END,
+        rows_found=max(len(ids_found), rows_in_sheet),
+        rows_expected=len(ids_expected),
+    )

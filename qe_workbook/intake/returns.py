@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TypeVar
 
 from ..forms.layout import cell_ref
@@ -67,31 +68,46 @@ class Locked:
         first, as one edit without a cell)."""
         edits = []
         if found.sheets != issued.sheets:
-            edits.append(Edit("", "、".join(found.sheets), "、".join(issued.sheets)))
-        for at, have, want in ((self.title, found.title, issued.title), (self.owner, found.department,
-                                                                          issued.department)):  # fmt: skip
+            edits.append(Edit("", "、".join(found.sheets), "、".join(issued.sheets), Part.SHEETS))
+        for part, at, have, want in ((Part.TITLE, self.title, found.title, issued.title),
+                                     (Part.OWNER, self.owner, found.department, issued.department)):  # fmt: skip
             if have != want:
-                edits.append(Edit(cell_ref(*at), have, want))
+                edits.append(Edit(cell_ref(*at), have, want, part, *at))
         for col, (have, want) in enumerate(zip(found.header, issued.header, strict=True)):
             if have != want:
-                edits.append(Edit(cell_ref(self.header_row, col), have, want))
+                edits.append(Edit(cell_ref(self.header_row, col), have, want, Part.HEADER, self.header_row, col))
         blank = ("",) * len(self.row_columns)
         for n in range(max(len(found.rows), len(issued.rows))):
             have_row = found.rows[n] if n < len(found.rows) else blank
             want_row = issued.rows[n] if n < len(issued.rows) else blank
             for col, have, want in zip(self.row_columns, have_row, want_row, strict=True):
                 if have != want:
-                    edits.append(Edit(cell_ref(self.first_row + n, col), have, want))
+                    row = self.first_row + n
+                    edits.append(Edit(cell_ref(row, col), have, want, Part.ROW, row, col, n))
         return edits
+
+
+class Part(StrEnum):
+    """Which part of the locked content an edit is in."""
+
+    SHEETS = "sheets"
+    TITLE = "title"
+    OWNER = "owner"
+    HEADER = "header"
+    ROW = "row"
 
 
 @dataclass(frozen=True)
 class Edit:
-    """One locked cell that differs from the issued copy ("" for the sheet names)."""
+    """One locked cell that differs from the issued copy ("" for the sheet names, as one edit)."""
 
     cell: str
     found: str
     expected: str
+    part: Part
+    row: int = -1  # where the cell is (0-based; -1 for the sheet names)
+    col: int = -1
+    index: int = -1  # a table cell: its row's place in the table
 
 
 @dataclass(frozen=True)
