@@ -19,7 +19,7 @@ from .forms.generate import generate_forms
 from .forms.simulate import simulate
 from .intake.isolate import DEFAULT_START
 from .keys import create_key
-from .pipeline import RunReport, run_collect
+from .pipeline import CollectOptions, RunReport, run_collect
 from .rubric import Rubric, load_rubric
 from .rubric.load import read_rubric_json
 from .rubric.workbook.files import rubric_json_text
@@ -60,7 +60,9 @@ def run_demo(
         generate_forms(rubric, folder / "forms", key)
         simulate(rubric, folder / "forms", folder / "returned", seed=seed)
         units_check = units_side.result()[1] if rubric.self_scoring else None  # the self-scores are read there
-        report = run_collect(folder / "returned", rubric, key, folder / "results", units_check=units_check)
+        report = run_collect(
+            folder / "returned", rubric, key, CollectOptions(folder / "results"), units_check=units_check
+        )
         units, units_folder = units_side.result()
     finally:
         units_side.stop()

@@ -33,6 +33,21 @@ from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores,
 from .scoring.self_scores import compare as compare_self_scores
 
 
+@dataclass(frozen=True)
+class CollectOptions:
+    """How a collect run goes: where it writes, its policies, and what its documents say."""
+
+    out: Path  # the run folder is made inside it
+    allow_partial: bool = False  # a missing score is a warning, not an error
+    prefer: Prefer = Prefer.NONE  # which of two differing forms of one department is taken
+    limits: Limits | None = None  # what a returned file may claim (size, cells, time)
+    reports: bool = True  # the letters, the 通报 draft and the public list
+    issued: date | None = None  # the date printed on the documents
+    register: Register | None = None  # the generation register (which forms were sent)
+    key_file: str = ""  # the key's file, named when the key looks wrong
+    progress: Callable[[str], None] | None = None  # told each returned file's name as it is read
+
+
 @dataclass
 class RunReport:
     outputs: RunOutputs
@@ -54,37 +69,31 @@ def run_collect(
     returned: Path,
     rubric: Rubric,
     key: bytes,
-    out_parent: Path,
+    options: CollectOptions,
     *,
-    allow_partial: bool = False,
-    prefer: Prefer = Prefer.NONE,
-    limits: Limits | None = None,
-    progress: Callable[[str], None] | None = None,
-    reports: bool = True,
     adjustments: Path | None = None,
-    register: Register | None = None,
     appeals: Path | None = None,
     previous: Path | None = None,
-    issued: date | None = None,
-    key_file: str = "",
     previous_ledger: Path | None = None,
     units_check: Path | None = None,
 ) -> RunReport:
     """Collect the returned forms, score them, and write everything into a new run folder.
 
-    With `reports`, the feedback documents, the 通报 draft and the public list go in too, dated `issued`. With
+    With `options.reports`, the feedback documents, the 通报 draft and the public list go in too, dated
+    `options.issued`. With
     `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
     shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
     With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph;
     the letters also show last year's problems and their rectification, from the ledger in that run folder
     (or `previous_ledger`, a 整改台账.json or the folder holding it).
-    A run-level diagnosis (a wrong key, named by `key_file`) comes first among the problems; no
+    A run-level diagnosis (a wrong key, named by `options.key_file`) comes first among the problems; no
     document is written while a unit has no accepted score at all. With `units_check` (a `qe units check`
     run folder, or its 自评得分.json) and a rubric that asks for self-scoring, master.xlsx and the letters
     set each unit's self-scores against the evaluated scores, and the self-scores are kept in the run.
     """
-    collected = collect(returned, rubric, key, allow_partial=allow_partial, prefer=prefer, limits=limits,
-                        progress=progress, register=register)  # fmt: skip
+    out_parent = options.out
+    collected = collect(returned, rubric, key, allow_partial=options.allow_partial, prefer=options.prefer,
+                        limits=options.limits, progress=options.progress, register=options.register)  # fmt: skip
     adopted = adopt(collected.frame, rubric, adjustments)
     results, final = adopted.scored, adopted.results
     appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
@@ -100,10 +109,10 @@ def run_collect(
     followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
     problems += followed_problems
     claimed = sum(1 for s in collected.submissions if s.claimed)
-    wrong_key = key_diagnosis(collected.problems, claimed, rubric, key_file)
+    wrong_key = key_diagnosis(collected.problems, claimed, rubric, options.key_file)
     problems = [wrong_key, *problems] if wrong_key else problems
-    withholding = withheld(final) if reports else None
-    reports = reports and withholding is None
+    withholding = withheld(final) if options.reports else None
+    reports = options.reports and withholding is None
     problems += [withholding] if withholding else []
     if out_parent.resolve().is_relative_to(returned.resolve()):
         problems.append(problem("OUTPUT_INSIDE_RETURNED", out=str(out_parent)))
@@ -115,7 +124,7 @@ def run_collect(
             for u in final.units:  # the item view both sides read, computed once before they part
                 _ = u.items
             documents_side = Beside(write_reports, (tmp, rubric, final),
-                                    {"notes": notes, "issued": issued, "followed": followed, "self_scores": own})  # fmt: skip
+                                    {"notes": notes, "issued": options.issued, "followed": followed, "self_scores": own})  # fmt: skip
         try:
             master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, adjusted=adopted.table,
                                   appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,

@@ -18,7 +18,7 @@ from qe_workbook.feedback.common import source_loss
 from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
 from qe_workbook.outputs.run_record import read_run
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.diff import diff_runs
 from qe_workbook.record.stages import Stage
@@ -54,9 +54,10 @@ def test_ten_points_more_move_the_units_frame_and_its_rows_together(tmp_path: Pa
 def test_the_same_returns_and_adjustment_in_two_years_show_no_change(tmp_path: Path, small_rubric: Rubric) -> None:
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    last = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "last", reports=False, adjustments=path)
-    this = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "this", adjustments=path,
-                       previous=last.folder)  # fmt: skip
+    last = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "last", reports=False), adjustments=path
+    )
+    this = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "this"), adjustments=path, previous=last.folder)  # fmt: skip
     rows = list(
         openpyxl.load_workbook(this.folder / "master.xlsx")["与上年比较"].iter_rows(
             min_row=2, max_row=4, values_only=True
@@ -85,7 +86,9 @@ def test_the_deduction_cap_is_one_function(small_rubric: Rubric) -> None:
 def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, small_rubric: Rubric) -> None:
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False, adjustments=path)
+    run = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path
+    )
     written = json.loads((run.folder / "results.json").read_text(encoding="utf-8"))
     assert [(u["unit"], u["total"], u["rank"]) for u in written["units"]] == [
         ("东区", 90.5, 3), ("西区", 95.5, 2), ("南区", 98, 1)]  # fmt: skip
@@ -109,7 +112,9 @@ def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, sm
 def test_a_run_that_withheld_its_documents_says_so(tmp_path: Path, small_rubric: Rubric) -> None:
     nothing_for_south = {ev: {k: v for k, v in cells.items() if k[0] != "南区"} for ev, cells in TIE.items()}
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", nothing_for_south)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", allow_partial=True)
+    run = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", allow_partial=True)
+    )
     record, _ = read_run(run.folder)
     assert record is not None and record.withheld and not record.complete and record.adoption is None
 
@@ -117,14 +122,15 @@ def test_a_run_that_withheld_its_documents_says_so(tmp_path: Path, small_rubric:
 def test_approved_letters_and_the_diff_carry_the_adopted_result(tmp_path: Path, small_rubric: Rubric) -> None:
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False, adjustments=path)
+    run = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path
+    )
     approval, problems = approve_run(run.folder, small_rubric, Stage.APPROVED, MINUTES)
     assert problems == [] and approval is not None
     west = letter(approval.documents, "西区")
     assert "你单位总分 95.50 分，等级为 A，在 3 个被考核单位中排名第 2 位" in west
     assert f"根据{MINUTES}，加分 5 分。" in west and "调整前你单位总分 90.50 分，等级为A，排名第 2 位" in west
-    again = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False,
-                        adjustments=path)  # fmt: skip
+    again = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path)  # fmt: skip
     changes, trouble = diff_runs(run.folder, again.folder, small_rubric)
     assert trouble == [] and changes is not None and changes.items == []
     assert [(u.unit, u.new_total, u.new_rank, u.changed) for u in changes.units if u.unit == "西区"] == [

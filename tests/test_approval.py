@@ -12,7 +12,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run, fingerprint
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.record.stages import APPROVAL_FILE, Stage
@@ -25,7 +25,7 @@ MINUTES = "市质量强市工作领导小组2023年第2次会议纪要"
 
 def collect_run(rubric: Rubric, generated_dir: Path, returned: Path, out: Path, answers: dict) -> RunReport:  # type: ignore[type-arg]
     fill_all(generate(rubric, generated_dir), returned, answers)
-    return run_collect(returned, rubric, KEY, out)
+    return run_collect(returned, rubric, KEY, CollectOptions(out))
 
 
 def stage_marks(folder: Path) -> set[str]:
@@ -76,7 +76,7 @@ def test_approve_then_a_changed_input_warns_and_its_documents_are_not_approved(
 def test_stages_only_move_forward_and_need_complete_results_and_a_basis(tmp_path: Path, small_rubric: Rubric) -> None:
     partial = {ev: cells for ev, cells in TIE.items() if ev != "乙局"}
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "r", partial)
-    run = run_collect(tmp_path / "r", small_rubric, KEY, tmp_path / "out", allow_partial=True).folder
+    run = run_collect(tmp_path / "r", small_rubric, KEY, CollectOptions(tmp_path / "out", allow_partial=True)).folder
     _, problems = approve_run(run, small_rubric, Stage.APPROVED, MINUTES)
     assert [p.code for p in problems] == ["APPROVE_INCOMPLETE"]
     consulted, problems = approve_run(run, small_rubric, Stage.CONSULTATION, "征求意见")

@@ -12,7 +12,7 @@ from qe_workbook.cli import main
 from qe_workbook.feedback.fed_back import FILE_NAME as WORDING_FILE
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.intake.receipts import REGISTER_XLSX, write_register_template
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.archive import SUMS, archive_run, verify_archive
 from qe_workbook.record.stages import Stage
@@ -30,7 +30,7 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
     write_register_template(
         returned / REGISTER_XLSX, small_rubric
     )  # the office's hand-kept 收件登记 (微信/U盘/OA/现场)
-    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    run = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "results")).folder
     early = archive_run(run, returned, small_rubric, tmp_path / "too-early", soffice=soffice)
     assert [p.code for p in early.problems] == ["ARCHIVE_NOT_APPROVED"] and not (tmp_path / "too-early").exists()
     approve_run(run, small_rubric, Stage.APPROVED, "2023年第2次会议纪要")
@@ -68,7 +68,7 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
 def test_a_received_file_changed_after_the_run_is_not_archived(tmp_path: Path, small_rubric: Rubric) -> None:
     returned = tmp_path / "returned"
     filled = fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
-    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    run = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "results")).folder
     approve_run(run, small_rubric, Stage.APPROVED, "纪要")
     path = filled["甲局"]
     path.write_bytes(path.read_bytes() + b"\0")
@@ -82,7 +82,7 @@ def test_a_run_approved_with_the_office_wording_archives_until_that_wording_chan
 ) -> None:
     returned = tmp_path / "returned"
     fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
-    run = run_collect(returned, small_rubric, KEY, tmp_path / "results").folder
+    run = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "results")).folder
     exported = export_wording(run, small_rubric).path
     assert exported is not None
     edited = _edit(exported, tmp_path / "反馈修改稿.xlsx", {("西区", "01-2"): {"反馈表述": OFFICE_TEXT}})

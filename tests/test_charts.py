@@ -11,7 +11,7 @@ import pytest
 from defusedxml import ElementTree
 
 from qe_workbook.outputs.charts import CHART_SHEET, DATA_SHEET
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, TIE, fill_all, generate
@@ -26,7 +26,9 @@ NS = {
 def master(tmp_path: Path, small_rubric: Rubric) -> Path:
     """The TIE run (tests/forms.py): 南区 98, 东区 90.5, 西区 90.5."""
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs").folder / "master.xlsx"
+    return (
+        run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs")).folder / "master.xlsx"
+    )
 
 
 def _charts(path: Path) -> dict[str, Element]:

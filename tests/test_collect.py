@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.intake.collect import CollectResult, Prefer, collect
 from qe_workbook.intake.submission import Status
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
@@ -278,7 +278,7 @@ def test_cli_collect_exit_codes(tmp_path: Path, small_rubric_path: Path, small_r
 
 def test_run_collect_traces_every_point_to_a_cell(tmp_path: Path, small_rubric: Rubric) -> None:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    report = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results")
+    report = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"))
     data = json.loads((report.folder / "results.json").read_text(encoding="utf-8"))
     west = next(u for u in data["units"] if u["unit"] == "西区")
     joint = next(i for i in west["items"] if i["id"] == "01-2")

@@ -21,7 +21,7 @@ from qe_workbook.forms.layout import COL_REFERENCE, COL_UNIT, FIRST_DATA_ROW, FO
 from qe_workbook.forms.register import CORRECTION, REGISTER_NAME, Register, load_register
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.correction import CorrectionReport, issue_correction
 from qe_workbook.record.diff import diff_runs
 from qe_workbook.rubric import Rubric
@@ -67,7 +67,7 @@ def codes(collected: CollectResult) -> list[str]:
 @pytest.fixture
 def first_run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results")
+    return run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"))
 
 
 def test_a_correction_for_two_units_changes_exactly_those_items(
@@ -86,7 +86,9 @@ def test_a_correction_for_two_units_changes_exactly_those_items(
     assert shown == [("东区", "19"), ("东区", "35"), ("东区", "1"), ("西区", "16"), ("西区", "37.5"), ("西区", "0")]
     assert sheet.protection.sheet and sheet.cell(5, COL_REFERENCE + 1).protection.locked
 
-    second = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", register=register)
+    second = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", register=register)
+    )
     # 东区 90.5 + 3 (03-1) = 93.5; 西区 90.5 + 1 (01-2 mean 16.5 → 17.5) = 91.5; 南区 stays 98 from the full form
     assert {u.unit: u.total for u in second.results.units} == {"东区": Decimal("93.5"), "西区": Decimal("91.5"),
                                                                 "南区": Decimal(98)}  # fmt: skip

@@ -12,7 +12,7 @@ import pytest
 
 from qe_workbook.documents.release_scan import mask, personal_data
 from qe_workbook.documents.reports import FEEDBACK_DIR
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Disclose, PublicShows
 from qe_workbook.rubric.load import read_rubric_json
@@ -42,7 +42,7 @@ def _letter(folder: Path, unit: str) -> str:
 def _collect(tmp_path: Path, answers: Any = LOWER_EAST, **rubric_extra: Any) -> Any:
     rubric = load_ok(_rubric_path(tmp_path, **rubric_extra))
     fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", answers)
-    return rubric, run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results")
+    return rubric, run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "results"))
 
 
 def test_by_default_every_letter_shows_rank_and_distance(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.feedback.fed_back import COLUMNS, FILE_NAME, WORDING_SHEET, fed_back_list
 from qe_workbook.feedback.wording import export_wording
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.record.stages import Stage
@@ -28,8 +28,7 @@ OFFICE_TEXT = "农产品质量安全抽检的覆盖面有待扩大，请加大�
 
 def _run(tmp_path: Path, rubric: Rubric, answers: dict, name: str) -> RunReport:  # type: ignore[type-arg]
     fill_all(generate(rubric, tmp_path / f"forms-{name}"), tmp_path / f"returned-{name}", answers)
-    return run_collect(tmp_path / f"returned-{name}", rubric, KEY, tmp_path / f"runs-{name}", allow_partial=True,
-                       reports=False)  # fmt: skip
+    return run_collect(tmp_path / f"returned-{name}", rubric, KEY, CollectOptions(tmp_path / f"runs-{name}", allow_partial=True, reports=False))  # fmt: skip
 
 
 @pytest.fixture

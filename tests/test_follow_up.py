@@ -14,7 +14,7 @@ import pytest
 from qe_workbook.feedback.common import common_problems
 from qe_workbook.feedback.fed_back import FedBackList
 from qe_workbook.followup.exemplary import AREA, ONLY_FULL, TOTAL, exemplars
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.rubric import Rubric
 
 from .conftest import load_ok, small_rubric_data, write_json
@@ -63,7 +63,7 @@ def _run(tmp_path: Path, percent: float | None = None) -> tuple[Rubric, RunRepor
         data["follow_up"] = {"common_min_percent": percent}
     rubric = load_ok(write_json(tmp_path / "rubric.json", data))
     fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", ANSWERS)
-    return rubric, run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results")
+    return rubric, run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "results"))
 
 
 def _listed(
@@ -148,7 +148,7 @@ def test_a_vetoed_unit_is_never_an_exemplar(tmp_path: Path) -> None:
     vetoed = {**ANSWERS, "质强办": {**ANSWERS["质强办"], ("南区", "02-2"): ("是", "发生区域性质量安全事件。")}}
     rubric = load_ok(write_json(tmp_path / "rubric.json", small_rubric_data()))
     fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", vetoed)
-    run = run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results")
+    run = run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "results"))
     found = [(e.kind, e.unit) for e in exemplars(rubric, run.results)]
     assert found == [(TOTAL, "东区"), (AREA, "西区"), (AREA, "东区"), (ONLY_FULL, "东区")]  # 南区's 01-1 is gone
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import GradeLimit, load_rubric
 from qe_workbook.rubric.load import canonical_json, read_rubric_json
 from qe_workbook.rubric.workbook.files import export_rubric
@@ -37,7 +37,7 @@ def scored(tmp_path: Path, limits: list[dict[str, Any]], answers: Any = SPREAD, 
     data["grading"].update(more)
     rubric = load_ok(write_json(tmp_path / "rubric.json", data))
     fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", answers)
-    return run_collect(tmp_path / "returned", rubric, KEY, tmp_path / "results").results
+    return run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "results")).results
 
 
 def grades(results: Results) -> dict[str, str]:

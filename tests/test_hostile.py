@@ -22,7 +22,7 @@ from qe_workbook.intake.collect import collect
 from qe_workbook.intake.container import Limits
 from qe_workbook.intake.isolate import Reader, ReaderFailed
 from qe_workbook.intake.read_form import read_cells
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
@@ -73,7 +73,7 @@ def test_one_run_over_every_bad_file_and_a_valid_set(tmp_path: Path, setting: Se
     assert [(u.unit, u.total, u.rank) for u in results.by_rank()] == RANKED
     assert all(u.complete for u in results.units)
 
-    report = run_collect(returned, setting.rubric, KEY, tmp_path / "results", prefer="newest")
+    report = run_collect(returned, setting.rubric, KEY, CollectOptions(tmp_path / "results", prefer="newest"))
     totals = json.loads((report.folder / "results.json").read_text(encoding="utf-8"))
     assert [(u["unit"], u["total"], u["rank"]) for u in totals["units"]] == [
         ("东区", 90.5, 2),

@@ -12,7 +12,7 @@ from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.errorlog import ERROR_LOG
 from qe_workbook.intake import collect, read_form
 from qe_workbook.intake.submission import Status
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric
 
@@ -39,7 +39,7 @@ def test_a_defect_in_the_read_path_is_an_internal_error_with_a_trace(
 ) -> None:
     files = _returned(tmp_path, small_rubric)
     monkeypatch.setattr(module, name, _boom)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs")
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs"))
     internal = [p for p in run.problems if p.code == "INTERNAL_ERROR"]
     assert sorted(p.file for p in internal) == sorted(f.name for f in files.values())
     assert not any(p.code.startswith("FILE_") for p in run.problems)  # nobody is asked to resend a good file
@@ -56,7 +56,7 @@ def test_a_defect_in_the_read_path_is_an_internal_error_with_a_trace(
 
 def test_a_clean_run_writes_no_error_log(tmp_path: Path, small_rubric: Rubric) -> None:
     _returned(tmp_path, small_rubric)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs")
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs"))
     assert not (run.folder / ERROR_LOG).exists()
 
 
@@ -64,7 +64,7 @@ def test_a_defect_while_writing_reports_keeps_only_the_trace(
     tmp_path: Path, small_rubric: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _returned(tmp_path, small_rubric)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs")
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs"))
     monkeypatch.setattr(reports, "write_notice", _boom)
     written, problems = report_run(run.folder, small_rubric, tmp_path / "again")
     assert [(p.code, p.params["error"]) for p in problems] == [("INTERNAL_ERROR", "TypeError")]

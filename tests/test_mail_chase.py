@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.intake.receipts import OFFICE_TZ
 from qe_workbook.mail.chase import run_chase
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE
 from qe_workbook.units.package import generate_packages
@@ -69,7 +69,9 @@ def run(tmp_path: Path, small_rubric: Rubric) -> Path:
     answers.pop("质强办")
     fill_all(generated, tmp_path / "returned", answers)
     (tmp_path / "returned" / "2022年度质量工作考核评价表_质强办.xlsx").write_bytes(b"%PDF-1.4 scanned")
-    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False).folder
+    return run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False)
+    ).folder
 
 
 def parse(path: Path) -> EmailMessage:
@@ -116,7 +118,9 @@ def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, sm
 
 def test_nothing_to_chase_and_a_folder_that_is_not_a_run(tmp_path: Path, small_rubric: Rubric) -> None:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    clean = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", reports=False).folder
+    clean = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False)
+    ).folder
     report = run_chase(clean, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms")
     assert report.chases == [] and report.problems == [] and not (tmp_path / "chase").exists()
     wrong = run_chase(tmp_path / "forms", small_rubric, tmp_path / "chase", forms_dir=None)

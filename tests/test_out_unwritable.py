@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qe_workbook import cli
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 
 from .conftest import load_ok, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate
@@ -28,7 +28,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generated = generate(rubric, folder / "forms")
     fill_all(generated, folder / "returned", TIE)
     (folder / "qe.key").write_text(KEY.hex())
-    run_collect(folder / "returned", rubric, KEY, folder / "results")
+    run_collect(folder / "returned", rubric, KEY, CollectOptions(folder / "results"))
     return folder
 
 

@@ -19,7 +19,7 @@ from qe_workbook.intake.collect import Prefer
 from qe_workbook.intake.frame import LABELS
 from qe_workbook.intake.submission import Status
 from qe_workbook.outputs.detail import read_frame
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.rubric import JointRule, Kind, Rubric
 from qe_workbook.scoring.score import score
 
@@ -46,7 +46,7 @@ def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
     fill_form(yi.path, returned / "更正" / "乙局.xlsx", with_changes(TIE, "乙局", {("东区", "03-1"): (30, "更正")})["乙局"],
               "2023-04-25")  # fmt: skip
     (returned / "说明.xlsx").write_bytes(b"not a workbook")
-    return run_collect(returned, small_rubric, KEY, tmp_path / "runs")
+    return run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "runs"))
 
 
 def test_no_output_shows_an_english_kind_or_status(run: RunReport) -> None:

@@ -9,7 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.appeals import write_template
 from qe_workbook.rubric import Rubric
 
@@ -24,7 +24,7 @@ def test_precheck_lists_each_units_scores_with_an_appeal_column_and_the_deadline
     tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path
 ) -> None:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results").folder
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results")).folder
     done = CliRunner().invoke(
         main, ["precheck", str(run), "--deadline", "2023-05-20", "--rubric", str(small_rubric_path)]
     )
@@ -62,7 +62,7 @@ def test_the_appeal_register_is_checked_and_shown_in_the_run(tmp_path: Path, sma
             book.active.cell(n, col).value = value
     book.save(register)
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results", appeals=register)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"), appeals=register)
     assert [(p.code, p.cell) for p in run.problems if p.code.startswith("APPEAL")] == [
         ("APPEAL_PENDING", "A4"), ("APPEAL_UNKNOWN", "A5")]  # fmt: skip
     shown = list(openpyxl.load_workbook(run.folder / "master.xlsx")["异议登记"].iter_rows(min_row=2, values_only=True))

@@ -22,7 +22,7 @@ from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import COL_REMARK, FIRST_DATA_ROW, FORM_SHEET, cell_ref, form_rows
 from qe_workbook.keys import create_key, read_key
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.units.self_score import write_self_score
 
@@ -133,7 +133,9 @@ def problem_run(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> Run
     key, _ = read_key(ROOT / "samples" / "qe-sample.key")
     assert key is not None
     out = tmp_path_factory.mktemp("run")
-    return run_collect(ROOT / "samples" / "returned-with-problems", rubric, key, out / "runs", allow_partial=True)
+    return run_collect(
+        ROOT / "samples" / "returned-with-problems", rubric, key, CollectOptions(out / "runs", allow_partial=True)
+    )
 
 
 def sheet_pages(pdf: Path) -> dict[str, list[str]]:
@@ -172,7 +174,7 @@ def test_every_master_sheet_prints_one_page_wide_with_its_header(
 def test_an_empty_problem_list_says_so(tmp_path: Path, small_rubric: Rubric) -> None:
     generated = generate(small_rubric, tmp_path / "forms")
     fill_all(generated, tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs")
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs"))
     ws = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["问题清单"]
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and str(rows[1][-1]).startswith("无问题")

@@ -30,7 +30,7 @@ from qe_workbook.intake.receipts import (
     write_register_template,
 )
 from qe_workbook.intake.submission import Status
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
@@ -166,7 +166,7 @@ def test_collect_takes_lateness_from_the_register(tmp_path: Path, small_rubric: 
     by_unit = {u.unit: u.total for u in score(result.frame, small_rubric).units}
     assert by_unit == {"东区": Decimal("90.5"), "西区": Decimal("90.5"), "南区": 98}
 
-    run = run_collect(returned, small_rubric, KEY, tmp_path / "out", reports=False)
+    run = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "out", reports=False))
     audit = json.loads((run.folder / "audit.json").read_text(encoding="utf-8"))
     receipt = {a["evaluator"]: a["receipt"] for a in audit["files"]}
     assert receipt["甲局"]["channel"] == "微信" and receipt["甲局"]["received_at"] == "2023-05-01T08:30:00+08:00"

@@ -23,7 +23,7 @@ from qe_workbook.cli import main
 from qe_workbook.documents.letters import Letter, write_letters
 from qe_workbook.documents.reports import FEEDBACK_DIR, write_reports
 from qe_workbook.keys import read_key
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric
 
@@ -70,7 +70,7 @@ ANSWERS = {
 @pytest.fixture
 def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", ANSWERS)
-    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "runs", allow_partial=True)
+    return run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "runs", allow_partial=True))
 
 
 @pytest.fixture
@@ -98,7 +98,9 @@ def test_documents_written_beside_master_are_the_same_when_spawned(
 ) -> None:
     """collect writes the documents in another process: spawned as on Windows, they hold the same text."""
     monkeypatch.setattr(beside, "START", "spawn")
-    spawned = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "spawned", allow_partial=True)
+    spawned = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "spawned", allow_partial=True)
+    )
     names = [p.relative_to(run.folder) for p in run.outputs.files if p.suffix == ".docx"]
     assert names and names == [p.relative_to(spawned.folder) for p in spawned.outputs.files if p.suffix == ".docx"]
     for name in names:
@@ -349,7 +351,7 @@ def test_libreoffice_prints_feedback_and_notice_on_a4(run: RunReport, written: l
 def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> None:
     key, _ = read_key(ROOT / "samples" / "qe-sample.key")
     assert key is not None
-    run = run_collect(ROOT / "samples" / "returned", rubric_2022, key, tmp_path)
+    run = run_collect(ROOT / "samples" / "returned", rubric_2022, key, CollectOptions(tmp_path))
     written = write_reports(run.folder, rubric_2022, run.results, issued=ISSUED)
     units = [u.name for u in rubric_2022.units]
     assert sorted(p.name for p in (run.folder / FEEDBACK_DIR).iterdir()) == sorted(

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from qe_workbook.followup.exports import GradeMapError, export_kaoping, export_wenze, parse_grade_map
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
@@ -31,7 +31,7 @@ ANSWERS = with_changes(
 @pytest.fixture
 def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", ANSWERS)
-    return run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "results")
+    return run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"))
 
 
 def test_the_grade_map_is_read_exactly(small_rubric: Rubric) -> None:

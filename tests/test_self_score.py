@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.forms.layout import FIRST_DATA_ROW
-from qe_workbook.pipeline import RunReport, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.record.stages import Stage
@@ -252,7 +252,9 @@ def compared(tmp_path: Path, scoring_rubric: Rubric) -> RunReport:
     received = received_folder(tmp_path, scoring_rubric)
     _, units_folder = run_units_check(received, scoring_rubric, KEY, tmp_path / "check")
     fill_all(generate(scoring_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    return run_collect(tmp_path / "returned", scoring_rubric, KEY, tmp_path / "runs", units_check=units_folder)
+    return run_collect(
+        tmp_path / "returned", scoring_rubric, KEY, CollectOptions(tmp_path / "runs"), units_check=units_folder
+    )
 
 
 def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
@@ -317,7 +319,9 @@ def test_self_scores_are_used_only_when_the_rubric_asks(tmp_path: Path, compared
     off = load_ok(write_json(tmp_path / "off.json", small_rubric_data()))
     units_folder = next((tmp_path / "check").iterdir())
     fill_all(generate(off, tmp_path / "forms-off"), tmp_path / "returned-off", TIE)
-    run = run_collect(tmp_path / "returned-off", off, KEY, tmp_path / "runs-off", units_check=units_folder)
+    run = run_collect(
+        tmp_path / "returned-off", off, KEY, CollectOptions(tmp_path / "runs-off"), units_check=units_folder
+    )
     assert [p.code for p in run.problems] == ["SELF_SCORES_NOT_ASKED"]
     assert "自评对比" not in openpyxl.load_workbook(run.folder / "master.xlsx").sheetnames
 

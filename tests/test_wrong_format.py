@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, TIE, fill_all, generate
@@ -19,7 +19,7 @@ def test_wrong_formats_are_received_with_the_fix(tmp_path: Path, small_rubric: R
     names = {"甲局": "甲局评价表.xls", "乙局": "乙局评价表.ods", "质强办": "质强办评价表.csv"}
     for ev, name in names.items():
         (returned / name).write_bytes(filled[ev].read_bytes())
-    report = run_collect(returned, small_rubric, KEY, tmp_path / "out")
+    report = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "out"))
     codes = [(p.code, p.file) for p in report.problems]
     assert ("FILE_XLS_NAME", "甲局评价表.xls") in codes and ("FILE_ODS_NAME", "乙局评价表.ods") in codes
     assert ("FILE_CSV_NAME", "质强办评价表.csv") in codes

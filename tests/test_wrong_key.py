@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 from docx import Document
 
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, TIE, fill_all, generate
@@ -18,7 +18,9 @@ DOCUMENTS = ("反馈意见", "公告名单.xlsx")
 
 def test_a_wrong_key_is_diagnosed_first_and_no_document_is_written(tmp_path: Path, small_rubric: Rubric) -> None:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    report = run_collect(tmp_path / "returned", small_rubric, OTHER_KEY, tmp_path / "out", key_file="备用/qe.key")
+    report = run_collect(
+        tmp_path / "returned", small_rubric, OTHER_KEY, CollectOptions(tmp_path / "out", key_file="备用/qe.key")
+    )
     first = report.problems[0]
     assert first.code == "KEY_PROBABLY_WRONG"
     assert first.message.startswith(
@@ -32,7 +34,7 @@ def test_a_wrong_key_is_diagnosed_first_and_no_document_is_written(tmp_path: Pat
 
 def test_an_empty_folder_writes_no_document(tmp_path: Path, small_rubric: Rubric) -> None:
     (tmp_path / "returned").mkdir()
-    report = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out")
+    report = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out"))
     assert "KEY_PROBABLY_WRONG" not in [p.code for p in report.problems]
     (why,) = [p for p in report.problems if p.code == "REPORTS_WITHHELD"]
     assert why.message.startswith("东区、西区、南区没有任何有效评分（共 3 个单位），未生成通报代拟稿")
@@ -41,7 +43,7 @@ def test_an_empty_folder_writes_no_document(tmp_path: Path, small_rubric: Rubric
 
 def test_provisional_results_say_so_on_every_document(tmp_path: Path, small_rubric: Rubric) -> None:
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", {"甲局": TIE["甲局"]})
-    report = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out")
+    report = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out"))
     docs = sorted(report.folder.rglob("*.docx"))
     assert len(docs) == 5  # three letters, the 通报 draft and 甲局's 共性问题
     for path in docs:
@@ -51,6 +53,6 @@ def test_provisional_results_say_so_on_every_document(tmp_path: Path, small_rubr
     assert sheet is not None and "（暂定）" in sheet.oddHeader.right.text
     complete = tmp_path / "complete"
     fill_all(generate(small_rubric, tmp_path / "forms2"), complete, TIE)
-    final = run_collect(complete, small_rubric, KEY, tmp_path / "out2")
+    final = run_collect(complete, small_rubric, KEY, CollectOptions(tmp_path / "out2"))
     for path in final.folder.rglob("*.docx"):
         assert "暂定" not in " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)

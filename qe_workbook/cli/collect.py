@@ -68,7 +68,7 @@ def collect_cmd(
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
     from ..forms.register import REGISTER_NAME, load_register
     from ..intake.discover import discover
-    from ..pipeline import run_collect
+    from ..pipeline import CollectOptions, run_collect
     from .run_view import echo_run, run_json
 
     rb = open_rubric(rubric_path)
@@ -77,24 +77,18 @@ def collect_cmd(
     echo_problems(problems, err=True)
     total = len(discover(returned).files)
     with click.progressbar(length=total, label="读取评价表", file=sys.stderr) as bar:
-        report = run_collect(
-            returned,
-            rb,
-            key,
+        options = CollectOptions(
             out_dir,
             allow_partial=allow_partial,
             prefer=Prefer(prefer or Prefer.NONE),
             reports=not no_report,
-            progress=lambda _name: bar.update(1),
-            adjustments=adjustments_file,
+            issued=issued.date() if issued else None,
             register=register,
             key_file=str(key_path),
-            appeals=appeals_file,
-            previous=previous,
-            previous_ledger=previous_ledger,
-            issued=issued.date() if issued else None,
-            units_check=units_check,
+            progress=lambda _name: bar.update(1),
         )
+        report = run_collect(returned, rb, key, options, adjustments=adjustments_file, appeals=appeals_file,
+                             previous=previous, previous_ledger=previous_ledger, units_check=units_check)  # fmt: skip
     if as_json:
         echo_json(run_json(report, rb))
     else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..forms.generate import GenerateResult, generate_forms
 from ..forms.register import load_register, occupied
 from ..intake.discover import discover
-from ..pipeline import RunReport, run_collect
+from ..pipeline import CollectOptions, RunReport, run_collect
 from ..problems import Problem
 from ..rubric import Rubric
 from .layout import Workspace
@@ -49,6 +49,6 @@ def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | 
     if key is None:
         return Outcome(problems)
     ws.returned.mkdir(parents=True, exist_ok=True)
-    report = run_collect(ws.returned, rubric, key, ws.results, progress=progress, register=register,
-                         key_file=str(ws.key_path))  # fmt: skip
+    options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress)
+    report = run_collect(ws.returned, rubric, key, options)
     return Outcome(register_problems, report=report)
