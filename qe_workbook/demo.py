@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .beside import Beside
+from .extras import SelfScores
 from .forms.generate import generate_forms
 from .forms.simulate import simulate
 from .intake.isolate import DEFAULT_START
@@ -59,10 +60,8 @@ def run_demo(
     try:
         generate_forms(rubric, folder / "forms", key)
         simulate(rubric, folder / "forms", folder / "returned", seed=seed)
-        units_check = units_side.result()[1] if rubric.self_scoring else None  # the self-scores are read there
-        report = run_collect(
-            folder / "returned", rubric, key, CollectOptions(folder / "results"), units_check=units_check
-        )
+        extras = [SelfScores(units_side.result()[1])] if rubric.self_scoring else []  # the self-scores are read there
+        report = run_collect(folder / "returned", rubric, key, CollectOptions(folder / "results"), extras)
         units, units_folder = units_side.result()
     finally:
         units_side.stop()

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .beside import Beside
-from .choices import ADJUSTMENTS_FILE
 from .documents.release_scan import scan_remarks
+from .extras import Extra, Scored, adopted_by, gathered
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
-from .outputs.export import results_dict, write_plain_outputs
+from .outputs.export import write_plain_outputs
 from .outputs.master import write_master
 from .outputs.run_outputs import RunOutputs
-from .outputs.year_over_year import compare_with_previous, letter_notes
 from .problems import Problem, has_errors, problem
-from .record.adopted import adopt
-from .record.appeals import APPEAL_HEADER, read_appeals
-from .record.appeals import FILE_NAME as APPEALS_FILE
-from .record.kept_letters import keep_letter_sources
 from .record.stages import compare_with_approved
-from .rectify.previous import read_followed
 from .rubric import Rubric
 from .run_folder import new_run_folder, write_marker
 from .scoring.diagnosis import key_diagnosis, withheld
 from .scoring.score import Results
-from .scoring.self_scores import SELF_SCORES_FILE, Comparison, read_self_scores, write_self_scores
-from .scoring.self_scores import compare as compare_self_scores
 
 
 @dataclass(frozen=True)
@@ -66,48 +57,28 @@ class RunReport:
 
 
 def run_collect(
-    returned: Path,
-    rubric: Rubric,
-    key: bytes,
-    options: CollectOptions,
-    *,
-    adjustments: Path | None = None,
-    appeals: Path | None = None,
-    previous: Path | None = None,
-    previous_ledger: Path | None = None,
-    units_check: Path | None = None,
+    returned: Path, rubric: Rubric, key: bytes, options: CollectOptions, extras: Sequence[Extra] = ()
 ) -> RunReport:
-    """Collect the returned forms, score them, and write everything into a new run folder.
+    """Collect the returned forms, score them, and write everything into a new run folder inside `options.out`.
 
     With `options.reports`, the feedback documents, the 通报 draft and the public list go in too, dated
-    `options.issued`. With
-    `adjustments` (adjustments.xlsx), the meeting's adjustments are applied after scoring: master.xlsx
-    shows both results side by side, the documents carry the adjusted one, and the file is kept in the run.
-    With `previous` (an earlier run folder), master.xlsx gets a 与上年比较 sheet and each letter a paragraph;
-    the letters also show last year's problems and their rectification, from the ledger in that run folder
-    (or `previous_ledger`, a 整改台账.json or the folder holding it).
+    `options.issued`. Each of `extras` (extras.py: adjustments, appeals, last year, self-scores) adds its
+    problems, its master.xlsx sheets, what it adds to the letters and the files the run keeps; the meeting's
+    adjustments decide the adopted result, which the documents carry.
     A run-level diagnosis (a wrong key, named by `options.key_file`) comes first among the problems; no
-    document is written while a unit has no accepted score at all. With `units_check` (a `qe units check`
-    run folder, or its 自评得分.json) and a rubric that asks for self-scoring, master.xlsx and the letters
-    set each unit's self-scores against the evaluated scores, and the self-scores are kept in the run.
+    document is written while a unit has no accepted score at all.
     """
     out_parent = options.out
     collected = collect(returned, rubric, key, allow_partial=options.allow_partial, prefer=options.prefer,
                         limits=options.limits, progress=options.progress, register=options.register)  # fmt: skip
-    adopted = adopt(collected.frame, rubric, adjustments)
+    adopted = adopted_by(extras, collected.frame, rubric)
     results, final = adopted.scored, adopted.results
-    appeal_list, appeal_problems = read_appeals(appeals, rubric) if appeals is not None else ([], [])
-    problems = collected.problems + results.problems + adopted.problems + appeal_problems
+    extra = gathered(extras, Scored(rubric, collected, adopted))
+    problems = collected.problems + results.problems
     problems += compare_with_approved(out_parent, final)
     problems += scan_remarks(collected.frame)  # personal data in what the units will read
-    yoy, yoy_problems = compare_with_previous(previous, results_dict(final, rubric)) if previous else (None, [])
-    problems += yoy_problems
-    own, own_problems = self_score_comparison(units_check, rubric, results) if units_check else (None, [])
-    problems += own_problems
-    notes = letter_notes(adopted.notes, yoy, rank=rubric.disclosure.rank_in_letters)
-    ledger = previous_ledger or previous
-    followed, followed_problems = read_followed(ledger, explicit=previous_ledger is not None) if ledger else ({}, [])
-    problems += followed_problems
+    problems += extra.problems
+    letters = extra.letters
     claimed = sum(1 for s in collected.submissions if s.claimed)
     wrong_key = key_diagnosis(collected.problems, claimed, rubric, options.key_file)
     problems = [wrong_key, *problems] if wrong_key else problems
@@ -124,22 +95,16 @@ def run_collect(
             for u in final.units:  # the item view both sides read, computed once before they part
                 _ = u.items
             documents_side = Beside(write_reports, (tmp, rubric, final),
-                                    {"notes": notes, "issued": options.issued, "followed": followed, "self_scores": own})  # fmt: skip
+                                    {"notes": letters.notes, "issued": options.issued, "followed": letters.followed,
+                                     "self_scores": letters.self_scores})  # fmt: skip
         try:
-            master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, adjusted=adopted.table,
-                                  appeals=(APPEAL_HEADER, [a.row() for a in appeal_list]) if appeals else None,
-                                  previous=yoy, self_scores=own)  # fmt: skip
+            master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, extra.sheets)
             plain = write_plain_outputs(tmp, rubric, adopted, collected, problems)
             documents = documents_side.result() if documents_side else []
         finally:
             if documents_side:
                 documents_side.stop()
-        kept = [write_self_scores(tmp / SELF_SCORES_FILE, own.book, rubric)] if own else []
-        kept += keep_letter_sources(tmp, previous if yoy else None, followed)
-        if adjustments is not None and adopted.adjusted:
-            shutil.copyfile(adjustments, tmp / ADJUSTMENTS_FILE)
-        if appeals is not None:
-            shutil.copyfile(appeals, tmp / APPEALS_FILE)
+        kept = extra.keep(tmp) if extra.keep else []
         error_log = collected.errors.write(tmp)
         marker = write_marker(tmp)
         written = RunOutputs.written(
@@ -147,16 +112,3 @@ def run_collect(
         )
         folder = finish()
     return RunReport(written.moved(folder), collected, final, problems)
-
-
-def self_score_comparison(source: Path, rubric: Rubric, results: Results) -> tuple[Comparison | None, list[Problem]]:
-    """The units' self-scores (from a `qe units check` run) against the evaluated scores, when the rubric asks."""
-    if not rubric.self_scoring:
-        return None, [problem("SELF_SCORES_NOT_ASKED", source=str(source))]
-    book, problems = read_self_scores(source, rubric)
-    if book is None:
-        return None, problems
-    missing = [u.name for u in rubric.units if u.name not in book.units]
-    if missing:
-        problems.append(problem("SELF_SCORES_UNIT_MISSING", count=len(missing), units=missing))
-    return compare_self_scores(book, results, rubric), problems

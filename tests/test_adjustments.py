@@ -9,6 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.extras import Adjustments
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.adjustments import write_template
 from qe_workbook.record.approval import approve_run, fingerprint
@@ -47,7 +48,9 @@ def test_an_adjustment_with_its_basis_appears_in_master_and_in_the_units_letter(
         ("西区", "加分", "1", None, None),
     ])  # fmt: skip
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"), adjustments=path)
+    run = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"), [Adjustments(path)]
+    )
     assert [(p.code, p.cell) for p in run.problems if p.code.startswith("ADJUST")] == [
         ("ADJUST_BAD_VALUE", "A5"), ("ADJUST_NO_BASIS", "A6")]  # fmt: skip
 

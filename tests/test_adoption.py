@@ -14,6 +14,7 @@ import docx
 import openpyxl
 import pandas as pd
 
+from qe_workbook.extras import Adjustments, extras_from
 from qe_workbook.feedback.common import source_loss
 from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
@@ -55,9 +56,10 @@ def test_the_same_returns_and_adjustment_in_two_years_show_no_change(tmp_path: P
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
     last = run_collect(
-        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "last", reports=False), adjustments=path
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "last", reports=False), [Adjustments(path)]
     )
-    this = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "this"), adjustments=path, previous=last.folder)  # fmt: skip
+    this = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "this"),
+                       extras_from(adjustments=path, previous=last.folder))  # fmt: skip
     rows = list(
         openpyxl.load_workbook(this.folder / "master.xlsx")["与上年比较"].iter_rows(
             min_row=2, max_row=4, values_only=True
@@ -87,7 +89,11 @@ def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, sm
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
     run = run_collect(
-        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path
+        tmp_path / "returned",
+        small_rubric,
+        KEY,
+        CollectOptions(tmp_path / "results", reports=False),
+        [Adjustments(path)],
     )
     written = json.loads((run.folder / "results.json").read_text(encoding="utf-8"))
     assert [(u["unit"], u["total"], u["rank"]) for u in written["units"]] == [
@@ -123,14 +129,18 @@ def test_approved_letters_and_the_diff_carry_the_adopted_result(tmp_path: Path, 
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
     run = run_collect(
-        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path
+        tmp_path / "returned",
+        small_rubric,
+        KEY,
+        CollectOptions(tmp_path / "results", reports=False),
+        [Adjustments(path)],
     )
     approval, problems = approve_run(run.folder, small_rubric, Stage.APPROVED, MINUTES)
     assert problems == [] and approval is not None
     west = letter(approval.documents, "西区")
     assert "你单位总分 95.50 分，等级为 A，在 3 个被考核单位中排名第 2 位" in west
     assert f"根据{MINUTES}，加分 5 分。" in west and "调整前你单位总分 90.50 分，等级为A，排名第 2 位" in west
-    again = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), adjustments=path)  # fmt: skip
+    again = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), [Adjustments(path)])  # fmt: skip
     changes, trouble = diff_runs(run.folder, again.folder, small_rubric)
     assert trouble == [] and changes is not None and changes.items == []
     assert [(u.unit, u.new_total, u.new_rank, u.changed) for u in changes.units if u.unit == "西区"] == [

@@ -10,6 +10,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.extras import Appeals
 from qe_workbook.forms.layout import form_rows
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.appeals import write_template
@@ -34,7 +35,9 @@ def test_diff_names_the_changed_item_and_the_rank_change(
         book.active.cell(3, col).value = value
     book.save(appeals)
     old = run_collect(tmp_path / "r1", small_rubric, KEY, CollectOptions(tmp_path / "results")).folder
-    new = run_collect(tmp_path / "r2", small_rubric, KEY, CollectOptions(tmp_path / "results"), appeals=appeals).folder
+    new = run_collect(
+        tmp_path / "r2", small_rubric, KEY, CollectOptions(tmp_path / "results"), [Appeals(appeals)]
+    ).folder
     cell = next(r.score_cell for r in form_rows(small_rubric, "乙局") if (r.unit.name, r.item.id) == ("西区", "03-1"))
     args = ["diff", str(old), str(new), "--rubric", str(small_rubric_path), "--out", str(tmp_path / "变更说明.xlsx")]
 

@@ -9,6 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.extras import Appeals
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.appeals import write_template
 from qe_workbook.rubric import Rubric
@@ -62,7 +63,9 @@ def test_the_appeal_register_is_checked_and_shown_in_the_run(tmp_path: Path, sma
             book.active.cell(n, col).value = value
     book.save(register)
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"), appeals=register)
+    run = run_collect(
+        tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "results"), [Appeals(register)]
+    )
     assert [(p.code, p.cell) for p in run.problems if p.code.startswith("APPEAL")] == [
         ("APPEAL_PENDING", "A4"), ("APPEAL_UNKNOWN", "A5")]  # fmt: skip
     shown = list(openpyxl.load_workbook(run.folder / "master.xlsx")["异议登记"].iter_rows(min_row=2, values_only=True))

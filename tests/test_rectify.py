@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
+from qe_workbook.extras import PreviousLedger, extras_from
 from qe_workbook.feedback.fed_back import COLUMNS, WORDING_SHEET
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.forms.register import RECTIFY, Register, load_register
@@ -138,7 +139,7 @@ def test_filled_ledgers_are_collected_with_the_one_overdue_item(
     assert book["整改台账汇总"]["A1"].value.endswith("共 10 个问题，逾期 1 个）")
     assert [c.value for c in book["报送情况"][3]] == ["西区", "已交回", "西区台账.xlsx", 3, 0, 2, 1, 1]
     # next year: the letters show last year's problems as fed back and how far each was rectified
-    next_year = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "next", allow_partial=True, issued=date(2024, 5, 8)), previous=run.folder)  # fmt: skip
+    next_year = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "next", allow_partial=True, issued=date(2024, 5, 8)), extras_from(previous=run.folder))  # fmt: skip
     assert not [p for p in next_year.problems if p.code.startswith("RECTIFY")]
     texts, tables = _letter(next_year.folder, "西区")
     section = texts[texts.index("四、上年反馈问题整改情况") + 1]
@@ -153,7 +154,7 @@ def test_filled_ledgers_are_collected_with_the_one_overdue_item(
         "推进中（逾期）",
     ]
     assert "五、改进建议" in texts
-    missing, _ = _letter(run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "next-2", allow_partial=True), previous_ledger=tmp_path / "nowhere.json").folder, "东区")  # fmt: skip
+    missing, _ = _letter(run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "next-2", allow_partial=True), [PreviousLedger(tmp_path / "nowhere.json", explicit=True)]).folder, "东区")  # fmt: skip
     assert "四、改进建议" in missing and "上年反馈问题整改情况" not in "".join(missing)
 
 

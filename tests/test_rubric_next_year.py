@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from qe_workbook.cli import main
+from qe_workbook.extras import extras_from
 from qe_workbook.forms.fill import Answer
 from qe_workbook.outputs.year_over_year import Run, RunUnit, compare_run_folders, compare_runs
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
@@ -219,7 +220,7 @@ def test_collect_with_previous_adds_the_comparison_sheet(tmp_path: Path, small_r
     # 乙局 corrects 东区's 03-1 from 35 to 40: 东区 90.5 → 95.5, now alone in 2nd place; 西区 drops to 3rd
     fill_all(generate(small_rubric, tmp_path / "forms2"), tmp_path / "after", with_changes(TIE, "乙局", {("东区", "03-1"): (40, "")}))  # fmt: skip
     after = run_collect(
-        tmp_path / "after", small_rubric, KEY, CollectOptions(tmp_path / "results"), previous=before.folder
+        tmp_path / "after", small_rubric, KEY, CollectOptions(tmp_path / "results"), extras_from(previous=before.folder)
     )
     sheet = openpyxl.load_workbook(after.folder / "master.xlsx")["与上年比较"]
     rows = [r for r in sheet.iter_rows(min_row=2, max_row=4, values_only=True)]
@@ -230,6 +231,6 @@ def test_collect_with_previous_adds_the_comparison_sheet(tmp_path: Path, small_r
     ]
     letter = Document(str(after.folder / "反馈意见" / "东区_2022年度质量工作考核反馈意见.docx"))
     assert "与2022年度相比：你单位总分由 90.50 分变为 95.50 分（增加 5.00 分），等级由A级变为A级，排名由第 2 位变为第 2 位（不变）。" in [p.text for p in letter.paragraphs]  # fmt: skip
-    missing = run_collect(tmp_path / "after", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), previous=tmp_path)  # fmt: skip
+    missing = run_collect(tmp_path / "after", small_rubric, KEY, CollectOptions(tmp_path / "results", reports=False), extras_from(previous=tmp_path))  # fmt: skip
     assert "COMPARE_RUN_INVALID" in {p.code for p in missing.problems}
     assert "与上年比较" not in openpyxl.load_workbook(missing.folder / "master.xlsx").sheetnames

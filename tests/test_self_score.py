@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
+from qe_workbook.extras import SelfScores
 from qe_workbook.forms.layout import FIRST_DATA_ROW
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
@@ -253,7 +254,7 @@ def compared(tmp_path: Path, scoring_rubric: Rubric) -> RunReport:
     _, units_folder = run_units_check(received, scoring_rubric, KEY, tmp_path / "check")
     fill_all(generate(scoring_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
     return run_collect(
-        tmp_path / "returned", scoring_rubric, KEY, CollectOptions(tmp_path / "runs"), units_check=units_folder
+        tmp_path / "returned", scoring_rubric, KEY, CollectOptions(tmp_path / "runs"), [SelfScores(units_folder)]
     )
 
 
@@ -320,7 +321,7 @@ def test_self_scores_are_used_only_when_the_rubric_asks(tmp_path: Path, compared
     units_folder = next((tmp_path / "check").iterdir())
     fill_all(generate(off, tmp_path / "forms-off"), tmp_path / "returned-off", TIE)
     run = run_collect(
-        tmp_path / "returned-off", off, KEY, CollectOptions(tmp_path / "runs-off"), units_check=units_folder
+        tmp_path / "returned-off", off, KEY, CollectOptions(tmp_path / "runs-off"), [SelfScores(units_folder)]
     )
     assert [p.code for p in run.problems] == ["SELF_SCORES_NOT_ASKED"]
     assert "自评对比" not in openpyxl.load_workbook(run.folder / "master.xlsx").sheetnames

@@ -66,6 +66,7 @@ def collect_cmd(
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
+    from ..extras import extras_from
     from ..forms.register import REGISTER_NAME, load_register
     from ..intake.discover import discover
     from ..pipeline import CollectOptions, run_collect
@@ -87,8 +88,9 @@ def collect_cmd(
             key_file=str(key_path),
             progress=lambda _name: bar.update(1),
         )
-        report = run_collect(returned, rb, key, options, adjustments=adjustments_file, appeals=appeals_file,
-                             previous=previous, previous_ledger=previous_ledger, units_check=units_check)  # fmt: skip
+        extras = extras_from(adjustments=adjustments_file, appeals=appeals_file, previous=previous,
+                             previous_ledger=previous_ledger, units_check=units_check)  # fmt: skip
+        report = run_collect(returned, rb, key, options, extras)
     if as_json:
         echo_json(run_json(report, rb))
     else:

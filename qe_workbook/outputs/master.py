@@ -8,7 +8,8 @@ inline rather than shared, its charts without cached values, which every spreads
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -42,17 +43,23 @@ from .year_over_year import YearOverYear
 BIG_DETAIL = 50_000  # detail rows (about 700 units) above which rows go to disk as they are written
 
 
+@dataclass(frozen=True)
+class ExtraSheet:
+    """Sheets a run's extra adds to master.xlsx (appeals, adjustments, 与上年比较, self-scores …): their names,
+    how to write them (one worksheet per name, in order) and where they go."""
+
+    names: tuple[str, ...]
+    write: Callable[[Sequence[Worksheet], Sheets], None]
+    front: bool = False  # right after 汇总 (what the meeting reads first), else after 先进典型
+
+
 def write_master(
     path: Path,
     rubric: Rubric,
     results: Results,
     collected: CollectResult,
     problems: list[Problem],
-    *,
-    adjusted: tuple[list[str], list[list[str]]] | None = None,  # the meeting's adjustments, side by side
-    appeals: tuple[list[str], list[list[str]]] | None = None,  # the office's appeal register
-    previous: YearOverYear | None = None,  # this run against an earlier one (与上年比较)
-    self_scores: Comparison | None = None,  # the units' self-scores against the evaluated scores
+    extra: Sequence[ExtraSheet] = (),
 ) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False,
@@ -60,10 +67,8 @@ def write_master(
     wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})
     s = Sheets(wb)
     _summary(s.sheet("汇总"), s, rubric, results)
-    if adjusted is not None:
-        _adjusted(s.sheet("会议调整后"), s, *adjusted)
-    if appeals is not None:
-        _register(s.sheet("异议登记"), s, *appeals)
+    for sheet in (x for x in extra if x.front):
+        sheet.write([s.sheet(name) for name in sheet.names], s)
     _detail(s.sheet("明细"), s, collected.frame)
     _matrix(s.sheet("分项矩阵"), s, rubric, results)
     _returns(s.sheet("报送情况"), s, rubric, collected.submissions)
@@ -71,16 +76,38 @@ def write_master(
     _feedback(s.sheet("反馈要点"), s, rubric, results)
     _common(s.sheet("共性问题"), s, rubric, results)
     _exemplars(s.sheet("先进典型"), s, rubric, results)
-    if previous is not None:
-        _previous(s.sheet("与上年比较"), s, previous)
-    if self_scores is not None:
-        summary, detail = s.sheet(SELF_SCORE_SHEET), s.sheet(SELF_SCORE_DETAIL)
-        last_summary, last_detail = write_self_score_sheets(summary, detail, s, self_scores)
-        sheet_paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
-        sheet_paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
+    for sheet in (x for x in extra if not x.front):
+        sheet.write([s.sheet(name) for name in sheet.names], s)
     add_charts(wb, rubric, results)
     wb.close()
     return path
+
+
+def adjusted_sheet(header: list[str], rows: list[list[str]]) -> ExtraSheet:
+    """会议调整后: the unadjusted and the adjusted result of every unit, side by side."""
+    return ExtraSheet(("会议调整后",), lambda ws, s: _adjusted(ws[0], s, header, rows), front=True)
+
+
+def register_sheet(header: list[str], rows: list[list[str]]) -> ExtraSheet:
+    """异议登记: the office's appeal register."""
+    return ExtraSheet(("异议登记",), lambda ws, s: _register(ws[0], s, header, rows), front=True)
+
+
+def previous_sheet(yoy: YearOverYear) -> ExtraSheet:
+    """与上年比较: this run against an earlier one."""
+    return ExtraSheet(("与上年比较",), lambda ws, s: _previous(ws[0], s, yoy))
+
+
+def self_score_sheets(comparison: Comparison) -> ExtraSheet:
+    """自评对比 and 自评对比明细: the units' self-scores against the evaluated scores."""
+
+    def write(sheets: Sequence[Worksheet], s: Sheets) -> None:
+        summary, detail = sheets
+        last_summary, last_detail = write_self_score_sheets(summary, detail, s, comparison)
+        sheet_paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
+        sheet_paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
+
+    return ExtraSheet((SELF_SCORE_SHEET, SELF_SCORE_DETAIL), write)
 
 
 def _adjusted(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
