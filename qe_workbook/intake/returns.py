@@ -5,8 +5,9 @@ Every kind goes the same way: the file is opened (container checks, then its cel
 isolated reader child of `Returns`), its manifest found, the locked content read where the kind's
 `Locked` says it stands and checked against the manifest's signature; when that fails but the
 content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
-Among the returns of one owner, identical copies count once and a newer generation (the register)
-supersedes an older one. A kind says only what differs (`FormKind`); its values are its own.
+Among the returns of one owner, `copies` groups identical ones (counted once) and `newer_generation`
+says when a newer generation of the register supersedes a form. A kind says only what differs
+(`FormKind`); its values, and what it reports of each outcome, are its own.
 """
 
 from __future__ import annotations
