@@ -15,6 +15,7 @@ from qe_workbook.intake.receipts import REGISTER_XLSX, write_register_template
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.archive import SUMS, archive_run, verify_archive
+from qe_workbook.record.kept_letters import KEPT_PREVIOUS
 from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 
@@ -95,4 +96,19 @@ def test_a_run_approved_with_the_office_wording_archives_until_that_wording_chan
     kept = approval.documents / WORDING_FILE  # the wording the letters were written from, changed afterwards
     kept.write_bytes(kept.read_bytes() + b"\0")
     changed = archive_run(run, returned, small_rubric, tmp_path / "档案2", soffice="")
+    assert [p.code for p in changed.problems] == ["ARCHIVE_RUN_CHANGED"] and changed.folder is None
+
+
+def test_last_years_results_kept_for_the_letters_are_part_of_what_was_approved(
+    tmp_path: Path, small_rubric: Rubric
+) -> None:
+    returned = tmp_path / "returned"
+    fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
+    last = run_collect(returned, small_rubric, KEY, tmp_path / "last", reports=False).folder
+    run = run_collect(returned, small_rubric, KEY, tmp_path / "results", previous=last).folder
+    approve_run(run, small_rubric, Stage.APPROVED, "纪要")
+    kept = run / KEPT_PREVIOUS  # what the approved letters compared this year with
+    assert kept.read_bytes() == (last / "results.json").read_bytes()
+    kept.write_text(kept.read_text(encoding="utf-8").replace("98.0", "88.0"), encoding="utf-8")
+    changed = archive_run(run, returned, small_rubric, tmp_path / "档案", soffice="")
     assert [p.code for p in changed.problems] == ["ARCHIVE_RUN_CHANGED"] and changed.folder is None

@@ -25,7 +25,7 @@ from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
 from .adopted import adopted_result
-from .kept_letters import kept_letter_inputs
+from .kept_letters import KEPT_FOR_LETTERS, kept_letter_inputs
 from .stages import APPROVAL_FILE, FINAL_STAGES, STAGES, Stage, StageRecord, current_stage, read_stages, unit_lines
 
 FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (with their SHA-256) and the results
@@ -33,14 +33,16 @@ FINGERPRINTED = ("audit.json", "results.json", "detail.json")  # the inputs (wit
 
 def fingerprint(run_dir: Path, rubric: Rubric, documents: Path | None = None) -> dict[str, str]:
     """SHA-256 of the run's inputs (audit.json lists every input file with its own SHA-256), the
-    rubric, the adjustments (when the run had any), the office's wording of the feedback kept with a stage's
-    `documents` (when the letters were written from one) and the results; `run` covers them all.
+    rubric, the adjustments (when the run had any), what the run kept of last year for its letters (when it was
+    compared with last year), the office's wording of the feedback kept with a stage's `documents` (when the
+    letters were written from one) and the results; `run` covers them all.
 
     Approval records it once its documents are written and the archive recomputes it from the same folder."""
     parts = {name: _sha256(run_dir / name) for name in FINGERPRINTED}
     parts["rubric"] = rubric.content_hash
     adjustments = run_dir / ADJUSTMENTS_FILE
     parts["adjustments"] = _sha256(adjustments) if adjustments.is_file() else ""
+    parts |= {name: _sha256(run_dir / name) for name in KEPT_FOR_LETTERS if (run_dir / name).is_file()}
     wording = documents / WORDING_FILE if documents is not None else None
     if wording is not None and wording.is_file():
         parts["feedback"] = _sha256(wording)

@@ -25,6 +25,7 @@ from ..scoring.self_scores import SELF_SCORES_FILE, Comparison, compare, read_se
 
 KEPT_PREVIOUS = "上年结果.json"  # the results.json of the run this one was compared with
 KEPT_FOLLOWED = "上年整改情况.json"  # each unit's section on last year's problems, as its letter gave it
+KEPT_FOR_LETTERS = (KEPT_PREVIOUS, KEPT_FOLLOWED)  # fingerprinted with an approval
 
 
 @dataclass(frozen=True)
