@@ -9,6 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.extras import extras_from
 from qe_workbook.feedback.fed_back import FILE_NAME as WORDING_FILE
 from qe_workbook.feedback.wording import export_wording
 from qe_workbook.intake.receipts import REGISTER_XLSX, write_register_template
@@ -104,8 +105,10 @@ def test_last_years_results_kept_for_the_letters_are_part_of_what_was_approved(
 ) -> None:
     returned = tmp_path / "returned"
     fill_all(generate(small_rubric, tmp_path / "forms"), returned, TIE)
-    last = run_collect(returned, small_rubric, KEY, tmp_path / "last", reports=False).folder
-    run = run_collect(returned, small_rubric, KEY, tmp_path / "results", previous=last).folder
+    last = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "last", reports=False)).folder
+    run = run_collect(
+        returned, small_rubric, KEY, CollectOptions(tmp_path / "results"), extras_from(previous=last)
+    ).folder
     approve_run(run, small_rubric, Stage.APPROVED, "纪要")
     kept = run / KEPT_PREVIOUS  # what the approved letters compared this year with
     assert kept.read_bytes() == (last / "results.json").read_bytes()
