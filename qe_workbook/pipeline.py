@@ -10,6 +10,8 @@ from pathlib import Path
 from .beside import Beside
 from .documents.release_scan import scan_remarks
 from .extras import Extra, Scored, adopted_by, gathered
+from .feedback.common import common_sheet
+from .followup.exemplary import exemplars_sheet
 from .forms.register import Register
 from .intake.collect import CollectResult, Prefer, collect
 from .intake.container import Limits
@@ -98,7 +100,8 @@ def run_collect(
                                     {"notes": letters.notes, "issued": options.issued, "followed": letters.followed,
                                      "self_scores": letters.self_scores})  # fmt: skip
         try:
-            master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, extra.sheets)
+            sheets = [common_sheet(rubric, final), exemplars_sheet(rubric, final), *extra.sheets]
+            master = write_master(tmp / "master.xlsx", rubric, final, collected, problems, sheets)
             plain = write_plain_outputs(tmp, rubric, adopted, collected, problems)
             documents = documents_side.result() if documents_side else []
         finally:

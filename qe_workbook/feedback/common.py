@@ -12,13 +12,21 @@ sees only its own entries and remarks. Only what the units are told counts: the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
+from xlsxwriter.worksheet import Worksheet
+
+from ..amounts import canonical
 from ..intake.frame import to_cents
+from ..outputs.master import ExtraSheet
+from ..outputs.sheets import Sheets, column_widths, sheet_paper
 from ..rubric import Item, Kind, Rubric
+from ..rubric.view import points_label
 from ..scoring.grading import deduction_cents
-from ..scoring.results import Results, Source
+from ..scoring.results import NO_REMARK, Results, Source
 from .fed_back import FedBackList, fed_back
 
 MIN_UNITS = 2  # "several" units: never one alone, whatever the share
@@ -94,3 +102,45 @@ def common_problems(
             if is_common(len(losses), len(results.units), min_percent):
                 found.setdefault(evaluator, []).append(CommonProblem(evaluator, item, tuple(losses)))
     return found
+
+
+def common_sheet(rubric: Rubric, results: Results) -> ExtraSheet:
+    """master.xlsx's 共性问题 sheet."""
+    return ExtraSheet(("共性问题",), lambda ws, s: _common(ws[0], s, rubric, results))
+
+
+def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
+    """共性问题: per department, the items where the rubric's share of units lost points by its entries."""
+    header = [
+        "评价部门",
+        "项目编号",
+        "所评价项目",
+        "满分",
+        "失分单位数",
+        "被考核单位",
+        "该部门所填",
+        "失分",
+        "评价说明",
+    ]
+    widths = [13, 8, 36, 10, 8, 12, 9, 7, 60]
+    ws.write_string(
+        0,
+        0,
+        f"共性问题：失分单位占被考核单位 {canonical(rubric.follow_up.common_min_percent)}% 以上（且不少于 2 个）的项目",
+        s.title,
+    )
+    last = s.table(ws, 2, header, _common_rows(rubric, results), widths)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last, len(header) - 1)
+
+
+def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:
+    """共性问题's rows one at a time."""
+    for evaluator, found in common_problems(rubric, results).items():
+        for problem in found:
+            item, label, count = problem.item, points_label(problem.item), len(problem.losses)
+            for loss in problem.losses:
+                yield [evaluator, item.id, item.text, label, count, loss.unit, loss.entered, loss.lost,
+                       loss.remark or NO_REMARK]  # fmt: skip
+        if not found:
+            yield [evaluator, "", "（没有共性问题）", "", 0, "", "", None, ""]

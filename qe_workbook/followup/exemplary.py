@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from xlsxwriter.worksheet import Worksheet
+
+from ..outputs.master import ExtraSheet
+from ..outputs.sheets import Sheets, column_widths, sheet_paper
 from ..rubric import Kind, Rubric
 from ..scoring.results import INCOMPLETE_MARK, Results, UnitResult
 
@@ -64,3 +68,18 @@ def exemplars(rubric: Rubric, results: Results) -> list[Exemplar]:
             found.append(Exemplar(ONLY_FULL, f"{item.id} {item.text}", _name(full[0]), Fraction(item.max),
                                   Fraction(item.max), remark))  # fmt: skip
     return found
+
+
+def exemplars_sheet(rubric: Rubric, results: Results) -> ExtraSheet:
+    """master.xlsx's 先进典型 sheet."""
+    return ExtraSheet(("先进典型",), lambda ws, s: _exemplars(ws[0], s, rubric, results))
+
+
+def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
+    """先进典型: the highest total, the highest in each area, items where one unit alone had full marks."""
+    rows = [e.row() for e in exemplars(rubric, results)]
+    widths = [14, 44, 14, 8, 8, 50]
+    ws.write_string(0, 0, "先进典型（供推荐参考；触发否决项的单位不列入）", s.title)
+    last = s.table(ws, 2, HEADER, rows, widths)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last, len(HEADER) - 1)

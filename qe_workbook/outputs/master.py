@@ -19,14 +19,12 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical
-from ..feedback.common import common_problems
-from ..followup.exemplary import HEADER as EXEMPLAR_HEADER
-from ..followup.exemplary import exemplars
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult
 from ..intake.submission import Status, Submission
 from ..problems import Problem
-from ..rubric import Item, Kind, Rubric
+from ..rubric import Kind, Rubric
+from ..rubric.view import points_label
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
 from .charts import add_charts
@@ -50,7 +48,7 @@ class ExtraSheet:
 
     names: tuple[str, ...]
     write: Callable[[Sequence[Worksheet], Sheets], None]
-    front: bool = False  # right after 汇总 (what the meeting reads first), else after 先进典型
+    front: bool = False  # right after 汇总 (what the meeting reads first), else after 反馈要点
 
 
 def write_master(
@@ -74,8 +72,6 @@ def write_master(
     _returns(s.sheet("报送情况"), s, rubric, collected.submissions)
     _problems(s.sheet("问题清单"), s, problems)
     _feedback(s.sheet("反馈要点"), s, rubric, results)
-    _common(s.sheet("共性问题"), s, rubric, results)
-    _exemplars(s.sheet("先进典型"), s, rubric, results)
     for sheet in (x for x in extra if not x.front):
         sheet.write([s.sheet(name) for name in sheet.names], s)
     add_charts(wb, rubric, results)
@@ -173,7 +169,7 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     areas = {a.id: a.name for a in rubric.areas}
     rows = []
     for n, item in enumerate(rubric.items):
-        cells: list[Any] = [item.id, areas.get(item.area, item.area), _points_label(item)]
+        cells: list[Any] = [item.id, areas.get(item.area, item.area), points_label(item)]
         for unit in results.units:
             points = unit.items[n].points
             cells.append(_veto_text(points) if item.kind is Kind.VETO else points)
@@ -182,15 +178,6 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
     sheet_paper(ws, 0, last, len(header) - 1, freeze_col=1)
-
-
-def _points_label(item: Item) -> str:
-    """满分/类别: 5; 扣分项（最高2）; 加分项（1）; 否决项."""
-    if item.kind is Kind.SCORE:
-        return canonical(item.max)
-    if item.kind is Kind.VETO:
-        return item.kind.label
-    return f"{item.kind.label}（{'最高' if item.kind is Kind.DEDUCTION else ''}{canonical(item.max)}）"
 
 
 def _veto_text(points: Fraction | None) -> str | None:
@@ -267,50 +254,3 @@ def _feedback_rows(results: Results) -> Iterator[list[Any]]:
                 entered = f"{src.raw}次" if item.kind is Kind.DEDUCTION else src.raw
                 yield [unit.unit, item.id, item.kind.label, item.text, item.max, src.evaluator, entered, result, lost,
                        src.remark or NO_REMARK]  # fmt: skip
-
-
-def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
-    """共性问题: per department, the items where the rubric's share of units lost points by its entries."""
-    header = [
-        "评价部门",
-        "项目编号",
-        "所评价项目",
-        "满分",
-        "失分单位数",
-        "被考核单位",
-        "该部门所填",
-        "失分",
-        "评价说明",
-    ]
-    widths = [13, 8, 36, 10, 8, 12, 9, 7, 60]
-    ws.write_string(
-        0,
-        0,
-        f"共性问题：失分单位占被考核单位 {canonical(rubric.follow_up.common_min_percent)}% 以上（且不少于 2 个）的项目",
-        s.title,
-    )
-    last = s.table(ws, 2, header, _common_rows(rubric, results), widths)
-    column_widths(ws, widths)
-    sheet_paper(ws, 2, last, len(header) - 1)
-
-
-def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:
-    """共性问题's rows one at a time."""
-    for evaluator, found in common_problems(rubric, results).items():
-        for problem in found:
-            item, label, count = problem.item, _points_label(problem.item), len(problem.losses)
-            for loss in problem.losses:
-                yield [evaluator, item.id, item.text, label, count, loss.unit, loss.entered, loss.lost,
-                       loss.remark or NO_REMARK]  # fmt: skip
-        if not found:
-            yield [evaluator, "", "（没有共性问题）", "", 0, "", "", None, ""]
-
-
-def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
-    """先进典型: the highest total, the highest in each area, items where one unit alone had full marks."""
-    rows = [e.row() for e in exemplars(rubric, results)]
-    widths = [14, 44, 14, 8, 8, 50]
-    ws.write_string(0, 0, "先进典型（供推荐参考；触发否决项的单位不列入）", s.title)
-    last = s.table(ws, 2, EXEMPLAR_HEADER, rows, widths)
-    column_widths(ws, widths)
-    sheet_paper(ws, 2, last, len(EXEMPLAR_HEADER) - 1)

@@ -142,3 +142,12 @@ def short_text(item: Item) -> str:
         return text
     first = re.split(r"[，；]", text)[0].removesuffix("的")
     return first if 6 <= len(first) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
+
+
+def points_label(item: Item) -> str:
+    """满分/类别: 5; 扣分项（最高2）; 加分项（1）; 否决项."""
+    if item.kind is Kind.SCORE:
+        return canonical(item.max)
+    if item.kind is Kind.VETO:
+        return item.kind.label
+    return f"{item.kind.label}（{'最高' if item.kind is Kind.DEDUCTION else ''}{canonical(item.max)}）"
