@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -118,15 +117,8 @@ def _number(value: Any) -> Decimal | None:
 
 def _number_term(value: Any) -> int | None:
     """ROUND(score × 100) of a number, None for anything else (then LEN counts)."""
-    if type(value) is float and value - value == 0:  # finite: the same few scores recur on every form
-        return _float_term(value)
     number = _number(value)
     return None if number is None else _hundredths(number)
-
-
-@lru_cache(maxsize=4096)
-def _float_term(value: float) -> int:
-    return _hundredths(Decimal(str(value)))
 
 
 def _hundredths(number: Decimal) -> int:

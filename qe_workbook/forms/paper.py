@@ -12,7 +12,6 @@ when a remark is typed in.
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 from collections.abc import Sequence
@@ -36,7 +35,6 @@ CUSTOM_HEIGHT = ' customHeight="1"'  # the attribute that stops a row from growi
 PUNCTUATION = "。，、；：）」』"  # keep a little room at the foot of a page for rendering differences
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a big table repeats its names, items and numbers row after row
 def lines(text: str, width: float) -> int:
     """How many lines a wrapped text takes at most in a column of `width`."""
     per_line = max(1.0, width * NARROWEST - 1)

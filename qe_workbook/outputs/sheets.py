@@ -6,7 +6,6 @@ with '=' stays text and never becomes a formula.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import round2
-from ..forms.paper import LINE_PT, PADDING_PT, lines, text_height
+from ..forms.paper import text_height
 
 
 class Sheets:
@@ -49,42 +48,29 @@ class Sheets:
         ws.write_row(first_row, 0, header, self.head)
         if widths:
             ws.set_row(first_row, text_height(list(zip(header, widths, strict=False))))
-        counts = [LineCounts(width) for width in widths or ()]
-        cell = self.cell
         row = first_row
         for row, values in enumerate(rows, start=first_row + 1):
             if widths:
-                ws.set_row(row, LINE_PT * most_lines(values, counts) + PADDING_PT)
+                ws.set_row(row, text_height([(shown(v), w) for v, w in zip(values, widths, strict=False)]))
             for col, value in enumerate(values):
-                cell(ws, row, col, value)
+                self.cell(ws, row, col, value)
         return row
 
     def cell(self, ws: Worksheet, row: int, col: int, value: Any) -> None:
-        kind = value.__class__  # the common kinds first: a big table is mostly text and numbers
-        if kind is str:
-            ws.write_string(row, col, value, self.text)
-        elif kind is float and value == value:  # already 2 decimals (master-frame hundredths / 100)
-            ws.write_number(row, col, value, self.num)
-        elif value is None or (isinstance(value, float) and value != value):
+        if value is None or (isinstance(value, float) and value != value):
             ws.write_blank(row, col, None, self.text)
         elif isinstance(value, bool):
             ws.write_string(row, col, "是" if value else "否", self.text)
         elif isinstance(value, int):
             ws.write_number(row, col, value, self.int)
         elif isinstance(value, (Decimal, Fraction)):
-            ws.write_number(row, col, two_places(value), self.num)
-        elif isinstance(value, float):
+            ws.write_number(row, col, float(round2(value)), self.num)
+        elif isinstance(value, float):  # already 2 decimals (master-frame hundredths / 100)
             ws.write_number(row, col, value, self.num)
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, self.date)
         else:
             ws.write_string(row, col, str(value), self.text)
-
-
-@functools.lru_cache(maxsize=1 << 12)  # equal numbers give the same float; a table repeats its scores
-def two_places(value: Decimal | Fraction) -> float:
-    """An exact number as written into a 0.00 cell."""
-    return float(round2(value))
 
 
 def shown(value: Any) -> str:
@@ -96,29 +82,6 @@ def shown(value: Any) -> str:
     if isinstance(value, date):
         return "2000-01-01"
     return str(value)
-
-
-class LineCounts(dict[Any, int]):
-    """How many lines each value takes as it shows in a column of `width`, worked out once per value
-    (text is its own key; other values are keyed with their class, as 1 and 1.0 show differently)."""
-
-    def __init__(self, width: float) -> None:
-        super().__init__()
-        self.width = width
-
-    def __missing__(self, key: Any) -> int:
-        self[key] = n = lines(shown(key if key.__class__ is str else key[1]), self.width)
-        return n
-
-
-def most_lines(values: Sequence[Any], counts: list[LineCounts]) -> int:
-    """The most lines any of the row's cells wraps into (at least 1), as `text_height` counts them."""
-    most = 1
-    for value, count in zip(values, counts, strict=False):
-        n = count[value if value.__class__ is str else (value.__class__, value)]
-        if n > most:
-            most = n
-    return most
 
 
 def column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
