@@ -106,8 +106,8 @@ def stages(work: Path, out: Path, reports: bool = True) -> dict[str, float]:
     from qe_workbook.keys import read_key
     from qe_workbook.outputs.export import write_plain_outputs
     from qe_workbook.outputs.master import write_master
+    from qe_workbook.record.adopted import adopt
     from qe_workbook.rubric import load_rubric
-    from qe_workbook.scoring.score import score
 
     rubric = load_rubric(work / "rubric.json").rubric
     key, _ = read_key(work / "qe.key")
@@ -122,12 +122,13 @@ def stages(work: Path, out: Path, reports: bool = True) -> dict[str, float]:
 
     collected = timed("read_check", collect, work / "returned", rubric, key)
     t["read_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    results = timed("frame_score", score, collected.frame, rubric)
+    adopted = timed("frame_score", adopt, collected.frame, rubric, None)  # as run_collect scores and adopts
+    results = adopted.results
     assert not collected.problems and all(u.complete for u in results.units)
     problems = collected.problems + results.problems
     out.mkdir(parents=True, exist_ok=True)
     timed("master", write_master, out / "master.xlsx", rubric, results, collected, problems)
-    timed("plain", write_plain_outputs, out, rubric, results, collected, problems)
+    timed("plain", write_plain_outputs, out, rubric, adopted, collected, problems)
     if reports:
         timed("reports", write_reports, out, rubric, results)
     return t
