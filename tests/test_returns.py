@@ -22,7 +22,7 @@ from qe_workbook.intake.returns import (
     Signed,
     check_signed,
     copies,
-    newer_generation,
+    newer_generations,
 )
 
 KEY = b"k" * 32
@@ -109,11 +109,14 @@ def test_identical_copies_count_once_and_different_ones_conflict() -> None:
 
 def test_a_newer_generation_supersedes_the_older_only_when_it_came_back_too() -> None:
     register = Register()
-    for number, form_id in ((1, "roll-1"), (2, "roll-2")):
+    for number in (1, 2):
         register.add(kind=FULL, generated_at=f"2023-03-0{number}T09:00:00", seed=str(number), year=2022,
-                     rubric_hash="h", folder=f"第{number}次", forms=[FormRecord("东区", form_id, f"东区{number}.xlsx")])  # fmt: skip
-    newer = newer_generation("roll-1", {"roll-1", "roll-2"}, register)
-    assert newer is not None and (newer[0].number, newer[1].file) == (2, "东区2.xlsx")
-    assert newer_generation("roll-1", {"roll-1"}, register) is None  # the newer one is not in: the old one stands
-    assert newer_generation("roll-2", {"roll-1", "roll-2"}, register) is None
-    assert newer_generation("roll-1", {"roll-1", "roll-2"}, None) is None  # no register, no generations
+                     rubric_hash="h", folder=f"第{number}次", forms=[FormRecord("东区", f"roll-{number}", f"东区{number}.xlsx")])  # fmt: skip
+    old, new = ("东区.xlsx", "roll-1"), ("东区-新.xlsx", "roll-2")
+    ((returned, newer),) = newer_generations([old, new], lambda r: r[1], register)
+    assert returned == old and (newer.old.number, newer.new.number, newer.form.file) == (1, 2, "东区2.xlsx")
+    assert newer.returned  # the newer form came back: it supersedes the old one
+    ((_, newer),) = newer_generations([old], lambda r: r[1], register)
+    assert not newer.returned  # the newer one is not in: the old one stands (the office is told)
+    assert newer_generations([new], lambda r: r[1], register) == []
+    assert newer_generations([old, new], lambda r: r[1], None) == []  # no register, no generations

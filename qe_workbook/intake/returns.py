@@ -5,7 +5,7 @@ Every kind goes the same way: the file is opened (container checks, then its cel
 isolated reader child of `Returns`), its manifest found, the locked content read where the kind's
 `Locked` says it stands and checked against the manifest's signature; when that fails but the
 content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
-Among the returns of one owner, `copies` groups identical ones (counted once) and `newer_generation`
+Among the returns of one owner, `copies` groups identical ones (counted once) and `newer_generations`
 says when a newer generation of the register supersedes a form. A kind says only what differs
 (`FormKind`); its values, and what it reports of each outcome, are its own.
 """
@@ -204,13 +204,30 @@ class Returns:
         return read_form(pkg, data, file, self.limits, self.reader)
 
 
-def newer_generation(
-    form_id: str, accepted: set[str], register: Register | None
-) -> tuple[Generation, FormRecord] | None:
-    """The later generation whose form for the same owner was also returned and accepted: it supersedes
-    the form `form_id` (None when there is none, or no register to tell)."""
-    newer = register.superseding(form_id) if register is not None and form_id else None
-    return newer if newer is not None and newer[1].form_id in accepted else None
+@dataclass(frozen=True)
+class Newer:
+    """A later generation of the register holding a form for the same owner as a returned one."""
+
+    old: Generation  # the returned form's generation
+    new: Generation
+    form: FormRecord  # the later generation's form
+    returned: bool  # whether that form came back accepted too: then it supersedes the returned one
+
+
+def newer_generations(
+    returns: Sequence[T], form_id: Callable[[T], str], register: Register | None
+) -> list[tuple[T, Newer]]:
+    """Each of the accepted `returns` whose form a later generation replaced, with that generation (none
+    without a register to tell)."""
+    if register is None:
+        return []
+    ids = {form_id(r) for r in returns}
+    found = []
+    for r in returns:
+        old, newer = register.generation_of(form_id(r)), register.superseding(form_id(r))
+        if old is not None and newer is not None:
+            found.append((r, Newer(old[0], newer[0], newer[1], newer[1].form_id in ids)))
+    return found
 
 
 def copies(returns: Sequence[T], same: Callable[[T], Hashable]) -> list[list[T]]:

@@ -25,7 +25,7 @@ from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest
 from ..forms.register import RECTIFY, Register
 from ..intake.read_form import RawForm, cell_text, is_blank
-from ..intake.returns import FormKind, Locked, Returns, check_signed, copies, newer_generation
+from ..intake.returns import FormKind, Locked, Returns, check_signed, copies, newer_generations
 from ..outputs.sheets import Sheets
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
@@ -240,14 +240,12 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
 def _retire_superseded(returns: list[LedgerReturn], register: Register | None) -> dict[str, Problem]:
     """A ledger of an earlier generation is set aside when the unit also returned its newer ledger (generated
     again, e.g. after a correction); returns the retired files, each with its note."""
-    accepted = {r.form_id for r in returns if r.accepted}
     notes = {}
-    for r in returns:
-        newer = newer_generation(r.form_id, accepted, register) if r.accepted else None
-        if newer is not None:
+    for r, newer in newer_generations([r for r in returns if r.accepted], lambda r: r.form_id, register):
+        if newer.returned:
             r.accepted = False
-            notes[r.file] = problem("RECTIFY_SUPERSEDED", file=r.file, unit=r.unit, number=newer[0].number,
-                                    newer=newer[1].file)  # fmt: skip
+            notes[r.file] = problem("RECTIFY_SUPERSEDED", file=r.file, unit=r.unit, number=newer.new.number,
+                                    newer=newer.form.file)  # fmt: skip
     return notes
 
 
