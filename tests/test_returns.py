@@ -32,10 +32,10 @@ ISSUED = LockedContent(("签到表", MANIFEST_SHEET), "2022年度考核培训签
                        (("1", "张三"), ("2", "李四")))  # type: ignore[arg-type]  # fmt: skip
 
 
-def roll(path: Path, names: tuple[str, ...] = ("张三", "李四"), signed: LockedContent = ISSUED,
-         form_id: str = "roll-1", signs: tuple[str, ...] = ("", "")) -> Path:  # fmt: skip
-    """东区's roll as issued (signed over `signed`), with `names` in its locked column and `signs` filled in."""
-    manifest = sign(KEY, Manifest("test-roll/1", 2022, "h", "东区", form_id, "2023-03-01T09:00:00"), signed)
+def roll(path: Path, names: tuple[str, ...] = ("张三", "李四"), form_id: str = "roll-1",
+         signs: tuple[str, ...] = ("", "")) -> Path:  # fmt: skip
+    """东区's roll as issued (signed over ISSUED), with `names` in its locked column and `signs` filled in."""
+    manifest = sign(KEY, Manifest("test-roll/1", 2022, "h", "东区", form_id, "2023-03-01T09:00:00"), ISSUED)
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("签到表")
     ws.write_string(0, 0, ISSUED.title)
