@@ -192,7 +192,7 @@ def export_wording(
 ) -> WordingExport:
     """Write 反馈修改稿.xlsx for a finished run (default: into the run folder), carrying over the office's
     wording from an earlier 反馈修改稿 (`previous`). An existing file is never overwritten."""
-    run, problems = read_run(run_dir, rubric)
+    run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return WordingExport(None, 0, 0, 0, 0, problems)
     results = run.results  # as adopted

@@ -91,7 +91,7 @@ def kaoping_rows(run_dir: Path, rubric: Rubric, results: Results, points: dict[s
 
 def export_kaoping(run_dir: Path, rubric: Rubric, points: dict[str, Decimal]) -> Export:
     """综合考评折算表.xlsx/.csv: unit, grade, converted points, stage of the result, in the rubric's order."""
-    adopted, problems = adopted_result(run_dir, rubric)
+    adopted, problems = adopted_result(run_dir, rubric, official="documents")
     if adopted is None:
         return Export(None, [], [], problems)
     problems += adopted.problems
@@ -151,7 +151,7 @@ def wenze_tables(
 
 def export_wenze(run_dir: Path, rubric: Rubric) -> Export:
     """问责相关情况.xlsx: three sheets (D级单位, 否决项, 扣分项), every fact with its source."""
-    adopted, problems = adopted_result(run_dir, rubric)
+    adopted, problems = adopted_result(run_dir, rubric, official="documents")
     if adopted is None:
         return Export(None, [], [], problems)
     problems += adopted.problems

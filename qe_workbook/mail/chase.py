@@ -193,9 +193,10 @@ def chase_drafts(run_dir: Path, rubric: Rubric, *, forms_dir: Path | None, packa
     if (run_dir / STATUS_FILE).is_file():
         plans = plan_unit_chases(run_dir, rubric, packages_dir)
     else:
-        run, _ = read_run(run_dir)
+        run, refusal = read_run(run_dir, official="mails")
         if run is None:
-            report.problems.append(problem("CHASE_RUN_INVALID", run=str(run_dir)))
+            invalid = refusal[0].code == "REPORT_RUN_INVALID"  # neither kind of run
+            report.problems += [problem("CHASE_RUN_INVALID", run=str(run_dir))] if invalid else refusal
             return report
         plans = [(Recipient.of(ev), reason, lines, [forms_dir / form_file_name(rubric, ev)] if refill and forms_dir else [])
                  for ev, reason, lines, refill in plan_chases(run.files, run.run_problems, rubric)]  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..choices import ADJUSTMENTS_FILE
-from ..outputs.run_record import read_run
+from ..outputs.run_record import Official, read_run
 from ..problems import Problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
@@ -28,14 +28,14 @@ def adopt(frame: pd.DataFrame, rubric: Rubric, adjustments: Path | None) -> Adop
 
 
 def adopted_result(
-    run_dir: Path, rubric: Rubric, adjustments: Path | None = None
+    run_dir: Path, rubric: Rubric, adjustments: Path | None = None, *, official: Official | None = None
 ) -> tuple[Adoption | None, list[Problem]]:
     """A finished run read with its rubric (`read_run`), adopted with the adjustments in `adjustments` (default: the run's own
     adjustments.xlsx, else those results.json records); the file's problems are the adoption's. None with the
-    problems when the run folder cannot be read."""
+    problems when the run folder cannot be read, or, read for `official` documents, must not yield them."""
     path = adjustments or run_dir / ADJUSTMENTS_FILE
     found, trouble = read_adjustments(path, rubric) if path.exists() else (None, [])
-    record, problems = read_run(run_dir, rubric, adjustments=found)
+    record, problems = read_run(run_dir, rubric, adjustments=found, official=official)
     if record is None or record.adoption is None:
         return None, problems
     return replace(record.adoption, problems=trouble), problems

@@ -73,7 +73,7 @@ def approve_run(
     """Record `stage` for a finished run and write its documents labelled with that stage, with every section its
     own letters carried; with `feedback` (the office's 反馈修改稿.xlsx) the letters say what the office wrote, and a
     copy of it is kept with them."""
-    adopted, problems = adopted_result(run_dir, rubric)
+    adopted, problems = adopted_result(run_dir, rubric, official="documents")
     if adopted is None:
         return None, problems
     if adopted.problems:

@@ -81,7 +81,7 @@ def archive_run(
     if out.exists() and any(out.iterdir()):
         result.problems.append(problem("ARCHIVE_OUT_NOT_EMPTY", file=str(out)))
         return result
-    run, trouble = read_run(run_dir)
+    run, trouble = read_run(run_dir, official="documents")
     if run is None:
         result.problems += trouble
         return result

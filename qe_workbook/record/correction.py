@@ -94,7 +94,7 @@ def adopted_values(
     run: Path, rubric: Rubric, evaluator: str
 ) -> tuple[dict[tuple[str, str], str] | None, list[Problem]]:
     """What a finished run adopted from `evaluator` for each (unit, item id), as the form shows it."""
-    record, problems = read_run(run, rubric)
+    record, problems = read_run(run, rubric, official="mails")
     if record is None:
         return None, problems
     frame = record.results.frame

@@ -43,7 +43,7 @@ def write_prechecks(
     """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`); the
     remarks shown are `disclose`, by default the rubric's `disclosure.remarks`."""
     disclose = disclose or rubric.disclosure.remarks
-    run, problems = read_run(run_dir, rubric)
+    run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return None, problems
     results = run.results  # as adopted

@@ -39,7 +39,7 @@ def report_run(
     writing leaves the new folder holding only error.log (INTERNAL_ERROR). The letters carry every section the
     run's own letters carried, from what the run kept (kept_letters.py).
     """
-    adopted, problems = adopted_result(run_dir, rubric, adjustments)
+    adopted, problems = adopted_result(run_dir, rubric, adjustments, official="documents")
     if adopted is None:
         return [], problems
     problems += scan_remarks(adopted.scored.frame)

@@ -195,7 +195,7 @@ def generate_ledgers(
 ) -> Generated:  # fmt: skip
     """One ledger per unit, holding the problems fed back to it (in the office's `wording` when given), into a
     new folder `<out_parent>/<time>` (default parent: `<run>/整改台账`); recorded in the `register`."""
-    run, problems = read_run(run_dir, rubric)
+    run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return Generated(None, [], problems)
     results = run.results  # as adopted

@@ -25,6 +25,7 @@ class RunView:
     groups: list[tuple[str, list[dict[str, Any]]]]  # department → its problems (errors first)
     documents: list[tuple[str, Path]]  # (what it is, file)
     letters: list[Path]
+    refusal: list[str]  # why no official document may come from this run (its own diagnosis first), or nothing
 
     @property
     def complete(self) -> bool:
@@ -57,4 +58,5 @@ def run_view(folder: Path, order: Sequence[str] = ()) -> RunView:
     return RunView(
         folder, table[0], table[1:], results, problems, named + ([(OTHER, groups[OTHER])] if OTHER in groups else []),
         [(label, path) for label, path in documents if path.is_file()], letters,
+        [p.message for p in run.official_refusal()],
     )  # fmt: skip

@@ -1,0 +1,123 @@
+"""Nothing official from a wrong state: a run collected with another key, a run that withheld its documents, a
+killed run's temporary folder. Every command that writes a document or a mail from a run refuses with the run's own
+diagnosis and exit 1, or writes only what is safe."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qe_workbook.keys import write_key
+from qe_workbook.pipeline import run_collect
+from qe_workbook.rubric import Rubric
+from qe_workbook.run_folder import RUN_MARKER
+from qe_workbook.workspace.runs import run_view
+
+from .conftest import run_qe
+from .forms import KEY, TIE, fill_all, generate
+
+OTHER_KEY = bytes(range(1, 33))
+KEY_TEXT = "很可能本次使用的密钥"  # KEY_PROBABLY_WRONG, as the run recorded it
+REFUSED = "不能据此生成正式文件或邮件"
+
+
+@pytest.fixture
+def wrong_key_run(tmp_path: Path, small_rubric: Rubric) -> Path:
+    """`qe collect returned --key other.key`: every signature fails, the documents are withheld."""
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    return run_collect(tmp_path / "returned", small_rubric, OTHER_KEY, tmp_path / "out", key_file="other.key").folder
+
+
+def commands(run: Path, tmp_path: Path, rubric: Path) -> dict[str, list[str]]:
+    key = tmp_path / "keys" / "qe.key"
+    if not key.exists():
+        write_key(key, KEY)
+    at = ["--rubric", str(rubric)]
+    return {
+        "report": ["report", str(run), *at],
+        "approve": ["approve", str(run), "--stage", "征求意见稿", "--basis", "第 3 次会议纪要", *at],
+        "precheck": ["precheck", str(run), "--deadline", "2023-05-20", *at],
+        "feedback export": ["feedback", "export", str(run), *at],
+        "export kaoping": ["export", "kaoping", str(run), "--map", "A=100,B=90,C=80,D=60", *at],
+        "export wenze": ["export", "wenze", str(run), *at],
+        "rectify generate": ["rectify", "generate", str(run), "--key", str(key), *at],
+        "mail chase": [
+            "mail",
+            "chase",
+            str(run),
+            "--forms",
+            str(tmp_path / "forms"),
+            "--out",
+            str(tmp_path / "out2"),
+            *at,
+        ],
+    }
+
+
+def written_beside(folder: Path, before: set[Path]) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p not in before and p.is_file())
+
+
+def test_no_command_writes_a_document_or_a_mail_from_a_run_collected_with_another_key(
+    tmp_path: Path, wrong_key_run: Path, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    runs = commands(wrong_key_run, tmp_path, small_rubric_path)
+    before = set(tmp_path.rglob("*"))
+    for name, args in runs.items():
+        code, out = run_qe(args, monkeypatch, capsys)
+        assert code == 1, (name, out)
+        assert KEY_TEXT in out and REFUSED in out, (name, out)
+        assert "可能是伪造的" not in out and "D（暂定）" not in out, (name, out)
+        assert out.index(KEY_TEXT) < out.index(REFUSED), (name, out)  # the run's own diagnosis first
+        assert written_beside(tmp_path, before) == [], name
+
+
+def test_a_withheld_run_without_a_key_problem_still_chases_the_departments_that_sent_nothing(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    generate(small_rubric, tmp_path / "forms")
+    (tmp_path / "returned").mkdir()
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out").folder
+    for name, args in commands(run, tmp_path, small_rubric_path).items():
+        if name == "mail chase":
+            continue
+        code, out = run_qe(args, monkeypatch, capsys)
+        assert code == 1 and "没有任何有效评分" in out and REFUSED in out, (name, out)
+    code, out = run_qe(commands(run, tmp_path, small_rubric_path)["mail chase"], monkeypatch, capsys)
+    assert "已写好 3 封催报邮件草稿" in out, out  # a form not received is a real, department-specific problem
+    assert REFUSED not in out
+
+
+def test_a_temporary_run_folder_is_never_a_run(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out").folder
+    killed = run.parent / f".tmp-{run.name}-4242"  # what a killed run leaves, marker and all
+    shutil.copytree(run, killed)
+    unmarked = run.parent / "20230501-093000"  # a folder that looks like a run but no run wrote
+    shutil.copytree(run, unmarked)
+    (unmarked / RUN_MARKER).unlink()
+    for folder, text in ((killed, "未完成的汇总留下的临时文件夹"), (unmarked, "不是 qe collect 生成的汇总结果文件夹")):
+        runs = commands(folder, tmp_path, small_rubric_path)
+        before = set(tmp_path.rglob("*"))
+        for name, args in runs.items():
+            code, out = run_qe(args, monkeypatch, capsys)
+            assert code == 1 and text in out, (name, out)
+            assert written_beside(tmp_path, before) == [], name
+    code, out = run_qe(commands(run, tmp_path, small_rubric_path)["report"], monkeypatch, capsys)
+    assert code == 0, out  # the finished run itself is a run
+
+
+def test_the_page_says_first_why_a_run_collected_with_another_key_cannot_be_used(wrong_key_run: Path) -> None:
+    key, withheld, refusal = run_view(wrong_key_run).refusal
+    assert key.startswith("3 份带标识表的评价表中有 3 份签名不符")
+    assert withheld.startswith("东区、西区、南区没有任何有效评分")
+    assert refusal.startswith(
+        f"{wrong_key_run} 的汇总结果很可能是用错了密钥汇总的，且有被考核单位没有任何有效评分，不能据此"
+    )
