@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qe_workbook.keys import write_key
-from qe_workbook.pipeline import run_collect
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.run_folder import RUN_MARKER
 from qe_workbook.workspace.runs import run_view
@@ -27,7 +27,9 @@ REFUSED = "不能据此生成正式文件或邮件"
 def wrong_key_run(tmp_path: Path, small_rubric: Rubric) -> Path:
     """`qe collect returned --key other.key`: every signature fails, the documents are withheld."""
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    return run_collect(tmp_path / "returned", small_rubric, OTHER_KEY, tmp_path / "out", key_file="other.key").folder
+    return run_collect(
+        tmp_path / "returned", small_rubric, OTHER_KEY, CollectOptions(tmp_path / "out", key_file="other.key")
+    ).folder
 
 
 def commands(run: Path, tmp_path: Path, rubric: Path) -> dict[str, list[str]]:
@@ -81,7 +83,7 @@ def test_a_withheld_run_without_a_key_problem_still_chases_the_departments_that_
 ) -> None:  # fmt: skip
     generate(small_rubric, tmp_path / "forms")
     (tmp_path / "returned").mkdir()
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out").folder
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out")).folder
     for name, args in commands(run, tmp_path, small_rubric_path).items():
         if name == "mail chase":
             continue
@@ -97,7 +99,7 @@ def test_a_temporary_run_folder_is_never_a_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(tmp_path / "returned", small_rubric, KEY, tmp_path / "out").folder
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out")).folder
     killed = run.parent / f".tmp-{run.name}-4242"  # what a killed run leaves, marker and all
     shutil.copytree(run, killed)
     unmarked = run.parent / "20230501-093000"  # a folder that looks like a run but no run wrote
