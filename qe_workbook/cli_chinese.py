@@ -21,6 +21,19 @@ from .suggest import did_you_mean
 HELP_TEXT = "显示本帮助并退出。"
 
 
+YES, NO = ("是", "y", "yes"), ("否", "n", "no")
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes-or-no question in Chinese (click.confirm shows [y/N] and answers a slip in English):
+    是 or y goes on, 否, n or just Enter does not; anything else is asked again."""
+    while True:
+        answer = click.prompt(f"{question}（是/否）", default="否", show_default=False, prompt_suffix="：", err=True)
+        if answer.strip().lower() in YES + NO:
+            return answer.strip().lower() in YES
+        click.echo("请回答“是”或“否”。", err=True)
+
+
 def type_label(kind: click.ParamType) -> str:
     """The Chinese placeholder for a value of this type (help screens, usage lines)."""
     if isinstance(kind, click.Choice):

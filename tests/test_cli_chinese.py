@@ -13,8 +13,10 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.cli_chinese import confirm
 
 from .conftest import ROOT, run_qe
 
@@ -221,3 +223,13 @@ def test_commands_run_on_a_click_without_no_args_is_help_error(
     assert code == 1 and "检查未通过" in text
     code, text = run_qe(["rubric"], monkeypatch, capsys)
     assert code == 0 and text.startswith("用法：qe rubric") and "命令：" in text
+
+
+def test_a_yes_or_no_question_is_asked_and_answered_in_chinese() -> None:
+    asked = click.command()(lambda: click.echo("发送" if confirm("确认发送？") else "不发送"))
+    for typed, said in [("是\n", "发送"), ("y\n", "发送"), ("\n", "不发送"), ("否\n", "不发送"), ("N\n", "不发送")]:
+        result = CliRunner().invoke(asked, input=typed)
+        assert result.output.endswith(f"：{typed}{said}\n"), (typed, result.output)
+    result = CliRunner().invoke(asked, input="好的\n是\n")
+    assert result.output == "确认发送？（是/否）：好的\n请回答“是”或“否”。\n确认发送？（是/否）：是\n发送\n"
+    assert english_words(result.output) == []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..choices import SECURITY, SEND_LOG, SETTINGS_FILE
+from ..cli_chinese import confirm
 from ..console import echo_json, echo_problems, format_table
 from .common import json_option, open_rubric, out_option, rubric_option
 from .root import main
@@ -138,7 +139,7 @@ def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, pac
     if server is None or smtp_user is None or report.folder is None:
         sys.exit(1)
     count = sum(1 for c in report.chases if c.to)
-    if not yes and not click.confirm(f"确认通过 {server.host} 向 {count} 个部门发送催报邮件？", err=True):
+    if not yes and not confirm(f"确认通过 {server.host} 向 {count} 个部门发送催报邮件？"):
         click.echo("未发送。", err=True)
         sys.exit(1)
     sent, problems = send_chases(report.chases, server, mail_password(smtp_user), report.folder)
