@@ -228,9 +228,12 @@ def test_a_whole_year_then_the_next(
         (notice,) = folder.glob("*通报*.docx")
         assert "A级（2个）：南区人民政府、西区人民政府；\nB级（1个）：东区人民政府。" in text_of(notice)
         assert public_list(folder) == PUBLIC
-    for unit, (total, _, _) in ADOPTED.items():
+    for unit, (total, _, _) in ADOPTED.items():  # the items add up to the scored total; the meeting's change apart
         (precheck,) = run.glob(f"得分核对单/*/{unit}_*.xlsx")
-        assert str(openpyxl.load_workbook(precheck).active["A2"].value).startswith(f"总分 {total} 分")
+        scored = SCORED[unit][0]
+        adjusted = "" if scored == total else f"，会议调整后总分 {total} 分"
+        expected = f"总分 {scored} 分（各领域得分 + 加分 − 扣分）{adjusted}；"
+        assert str(openpyxl.load_workbook(precheck).active["A2"].value).startswith(expected)
     (kaoping,) = run.glob("导出/*/综合考评折算表.csv")
     with kaoping.open(encoding="utf-8-sig") as fh:
         assert [r[:4] for r in csv.reader(fh)][1:] == [

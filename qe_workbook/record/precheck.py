@@ -46,22 +46,36 @@ def write_prechecks(
     run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return None, problems
-    results = run.results  # as adopted
+    adopted = {u.unit: u for u in run.results.units}
     with new_run_folder(out_parent or run_dir / PRECHECK_DIR) as (tmp, finish):
-        for unit in results.units:
-            write_precheck(tmp / precheck_name(rubric, unit.unit), rubric, unit, deadline, disclose)
+        for unit in run.scored.units:  # the item scores add up to the scored total; adjustments are stated apart
+            path = tmp / precheck_name(rubric, unit.unit)
+            write_precheck(path, rubric, unit, deadline, disclose, adopted=adopted[unit.unit])
         folder = finish()
     return folder, []
 
 
-def write_precheck(path: Path, rubric: Rubric, unit: UnitResult, deadline: date, disclose: Disclose) -> Path:
+def write_precheck(
+    path: Path,
+    rubric: Rubric,
+    unit: UnitResult,
+    deadline: date,
+    disclose: Disclose,
+    *,
+    adopted: UnitResult | None = None,
+) -> Path:
+    """One unit's 得分核对单: `unit` as scored (its items add up to its total); when the meeting's adjustments
+    changed it, `adopted` gives the total after them, stated in its own sentence."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     wb.set_properties({"title": f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", "author": rubric.office})
     s = Sheets(wb)
     ws = wb.add_worksheet("得分核对单")
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）", s.title)
-    total = f"总分 {round2(unit.total):.2f} 分（各领域得分 + 加分 − 扣分）；以下为各项目得分（扣分项为扣分），供核对。"
+    total = f"总分 {round2(unit.total):.2f} 分（各领域得分 + 加分 − 扣分）"
+    if adopted is not None and adopted.total != unit.total:
+        total += f"，会议调整后总分 {round2(adopted.total):.2f} 分"
+    total += "；以下为各项目得分（扣分项为扣分），供核对。"
     ws.merge_range(1, 0, 1, len(HEADER) - 1, total, s.note)
     rows = [_row(item_score, disclose) for item_score in unit.items]
     last = s.table(ws, 3, HEADER, rows, WIDTHS)
