@@ -6,11 +6,12 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import Any
 
 import click
 
-from .problems import SEVERITY_LABELS, Problem, Severity
+from .problems import CATALOGUE, SEVERITY_LABELS, Problem, Severity
 from .widths import display_width
 
 
@@ -33,9 +34,68 @@ def format_problem(p: Problem) -> str:
     return f"[{SEVERITY_LABELS[p.severity]}] {p.code} {where}\n    {p.message}"
 
 
-def echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
+GROUP_AT = 5  # this many problems of one code and severity are shown as one entry with the count and the places
+LINE_WIDTH = 100  # display columns of a line listing the places of a group
+
+
+def problem_entries(problems: Sequence[Problem]) -> list[str]:
+    """Each problem as `format_problem` shows it, in order, except that the problems of one code and severity,
+    when there are `GROUP_AT` or more, are one entry where the first of them stood: the count, what the code
+    means and what to do, and the places — each department (or file) once, with its cells and count."""
+    groups: dict[tuple[Severity, str], list[Problem]] = {}
     for p in problems:
-        click.echo(format_problem(p), err=err)
+        groups.setdefault((p.severity, p.code), []).append(p)
+    entries = []
+    for p in problems:
+        found = groups[(p.severity, p.code)]
+        if len(found) < GROUP_AT:
+            entries.append(format_problem(p))
+        elif p is found[0]:
+            entries.append(format_group(found))
+    return entries
+
+
+def format_group(found: Sequence[Problem]) -> str:
+    first = found[0]
+    kind = CATALOGUE[first.code]
+    places: dict[str, list[str]] = {}
+    for p in found:
+        who = p.params.get("evaluator") or (PurePath(p.file).name if p.file else "")
+        places.setdefault(str(who), []).append(p.cell or "")
+    shared = _shared_start(list(places))
+    cells = {c for at in places.values() for c in at}
+    same = len(cells) == 1 and all(len(at) == 1 for at in places.values())  # one cell, the same everywhere
+    named = []
+    for who, at in places.items():
+        detail = "，".join(x for x in (f"{len(at)} 处" if len(at) > 1 else "", "、".join(c for c in at if c)) if x)
+        named.append(who[len(shared) :] + (f"（{detail}）" if detail and not same else ""))
+    where = f"（均在 {cells.pop()}）" if same and cells != {""} else ""
+    lines = [f"[{SEVERITY_LABELS[first.severity]}] {first.code} 共 {len(found)} 处", f"    {kind.meaning}{kind.fix}"]
+    line = f"    涉及{shared + '…' if shared else ''}{where}："
+    for n, name in enumerate(named):
+        text = name + ("、" if n < len(named) - 1 else "")
+        if display_width(line) + display_width(text) > LINE_WIDTH:
+            lines.append(line)
+            line = "      "
+        line += text
+    return "\n".join([*lines, line])
+
+
+def _shared_start(names: list[str]) -> str:
+    """What every one of several file names starts with, up to a "_" (2022年度…评价表_), else nothing."""
+    if len(names) < 2:
+        return ""
+    shared = names[0]
+    for name in names[1:]:
+        while not name.startswith(shared):
+            shared = shared[:-1]
+    return shared[: shared.rfind("_") + 1]
+
+
+def echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
+    """The problems on screen, those of one code grouped (`problem_entries`), then the counts of every one."""
+    for entry in problem_entries(problems):
+        click.echo(entry, err=err)
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
     if problems:
         click.echo(

@@ -1,5 +1,7 @@
 """`qe demo`: the whole cycle on one machine, in a new folder — keygen; the units' packages, their
 simulated materials and `qe units check`; the evaluation forms, the simulated returns and `qe collect`.
+Forms and packages are dated in the plan's own year (`issue_time`), as the simulated fill dates are, so the
+demo runs clean on any day.
 
 The units' side and the forms' side share nothing but the rubric and the key, so the units' side runs in
 another process (forked, or spawned where there is no fork) while this one writes and collects the forms.
@@ -17,7 +19,7 @@ from pathlib import Path
 from .beside import Beside
 from .extras import SelfScores
 from .forms.generate import generate_forms
-from .forms.simulate import simulate
+from .forms.simulate import issue_time, simulate
 from .intake.isolate import DEFAULT_START
 from .keys import create_key
 from .pipeline import CollectOptions, RunReport, run_collect
@@ -58,7 +60,7 @@ def run_demo(
     key = create_key(folder / "qe.key")
     units_side = Beside(units_cycle, (rubric, folder, key), start=start)
     try:
-        generate_forms(rubric, folder / "forms", key)
+        generate_forms(rubric, folder / "forms", key, generated_at=issue_time(rubric))
         simulate(rubric, folder / "forms", folder / "returned", seed=seed)
         extras = [SelfScores(units_side.result()[1])] if rubric.self_scoring else []  # the self-scores are read there
         report = run_collect(folder / "returned", rubric, key, CollectOptions(folder / "results"), extras)
@@ -70,7 +72,7 @@ def run_demo(
 
 def units_cycle(rubric: Rubric, folder: Path, key: bytes) -> tuple[UnitsCheck, Path]:
     """The units' packages, their simulated materials and `qe units check` on what they sent."""
-    generate_packages(rubric, folder / "units", key)
+    generate_packages(rubric, folder / "units", key, generated_at=issue_time(rubric))
     simulate_units(rubric, folder / "units", folder / "units-received")
     return run_units_check(folder / "units-received", rubric, key, folder / "units-check")
 

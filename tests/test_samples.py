@@ -82,6 +82,7 @@ def test_simulated_answers_are_realistic_and_deterministic(rubric_2022: Rubric) 
 def test_demo_runs_the_whole_cycle(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--rubric", RUBRIC])
     assert result.exit_code == 0, result.output
+    assert "[提醒]" not in result.output and "[错误]" not in result.output, result.output  # on any day it is run
     assert "采用 28 份；应收评价表 28 份" in result.output
     assert all(u in result.output for u in ("舞阳县", "西城区", "市城乡一体化示范区"))
     (demo,) = tmp_path.iterdir()

@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
-from ..console import echo_problems, format_table
+from ..console import echo_problems, format_problem, format_table
 from ..intake.submission import Status
 from ..outputs.export import results_dict, summary_header, summary_rows
 from ..pipeline import RunReport
 from ..rubric import Rubric
+from ..scoring.diagnosis import DIAGNOSES
 
 
 def ranking_table(report: RunReport, rubric: Rubric) -> str:
@@ -45,3 +46,7 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
         click.echo(f"  {path}")
     if not report.clean:
         click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")
+    diagnosis = [p for p in report.problems if p.code in DIAGNOSES]
+    if diagnosis:  # said first among the problems, and again here where the screen ends
+        click.echo()
+        click.echo("\n".join(format_problem(p) for p in diagnosis))

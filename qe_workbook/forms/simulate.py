@@ -12,7 +12,7 @@ import random
 import re
 import shutil
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -104,6 +104,12 @@ def clean_answers(rubric: Rubric, seed: int) -> Answers:
                 else:
                     cells[key] = ("否", "")
     return answers
+
+
+def issue_time(rubric: Rubric) -> datetime:
+    """When a simulated year's office issues its forms and packages: five weeks before the units' materials are
+    due (2023-03-06 for the 2022 plan), so that every simulated fill date comes after it, whatever day it is now."""
+    return datetime.combine(rubric.materials_deadline - timedelta(days=35), time(9))
 
 
 def _fill_dates(rubric: Rubric, seed: int) -> dict[str, date]:

@@ -27,13 +27,11 @@ from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
 from ..run_folder import RUN_MARKER, TMP_PREFIX
 from ..scoring.adopt import Adjustment, Adoption, adopt
+from ..scoring.diagnosis import DIAGNOSES, KEY_WRONG, WITHHELD
 from ..scoring.results import Results
 from ..scoring.score import score
 from .detail import read_frame
 
-WITHHELD = "REPORTS_WITHHELD"  # the problem a run records when it wrote no documents for want of scores
-KEY_WRONG = "KEY_PROBABLY_WRONG"  # the problem a run records when most signatures fail: the office's key, not the forms
-DIAGNOSES = (KEY_WRONG, WITHHELD)  # the run-level diagnoses, said before and after everything else
 Official = Literal["documents", "mails"]  # what a command means to write from a run
 REFUSAL_REASONS = {KEY_WRONG: "很可能是用错了密钥汇总的", WITHHELD: "有被考核单位没有任何有效评分"}
 

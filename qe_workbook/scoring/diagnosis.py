@@ -8,13 +8,17 @@ from ..problems import Problem, problem
 from ..rubric import Rubric
 from .results import Results
 
+KEY_WRONG = "KEY_PROBABLY_WRONG"  # most signatures fail: the office's key, not the forms
+WITHHELD = "REPORTS_WITHHELD"  # no documents written for want of scores
+DIAGNOSES = (KEY_WRONG, WITHHELD)  # the run-level diagnoses, said before and after everything else
+
 
 def key_diagnosis(problems: Sequence[Problem], submissions: int, rubric: Rubric, key_file: str) -> Problem | None:
     """Most forms naming this year fail their signature: the key is probably not the one that made them."""
     failed = [p for p in problems if p.code == "FORM_SIGNATURE_INVALID" and p.params.get("year") == rubric.year]
     if not failed or len(failed) * 2 <= submissions:
         return None
-    return problem("KEY_PROBABLY_WRONG", failed=len(failed), total=submissions, year=rubric.year, key=key_file)
+    return problem(KEY_WRONG, failed=len(failed), total=submissions, year=rubric.year, key=key_file)
 
 
 def units_without_scores(results: Results) -> list[str]:
@@ -25,4 +29,4 @@ def units_without_scores(results: Results) -> list[str]:
 def withheld(results: Results) -> Problem | None:
     """Why no 通报, public list or feedback letter was written, if that is the case."""
     empty = units_without_scores(results)
-    return problem("REPORTS_WITHHELD", units=empty, count=len(empty)) if empty else None
+    return problem(WITHHELD, units=empty, count=len(empty)) if empty else None

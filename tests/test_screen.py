@@ -1,0 +1,67 @@
+"""A screen a clerk can read: the problems of one code grouped with their count and places (the run's files keep
+every row), and the run's diagnosis said last as well as first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qe_workbook.console import problem_entries
+from qe_workbook.keys import write_key
+from qe_workbook.problems import problem
+from qe_workbook.rubric import Rubric
+
+from .conftest import run_qe
+from .forms import KEY, TIE, fill_all, generate
+
+FORM = "2022年度质量工作考核评价表_{}.xlsx"
+
+
+def test_many_problems_of_one_code_are_one_entry_with_the_count_and_the_places() -> None:
+    departments = ["市水利局", "市住建局", "市公安局", "市卫健委", "市农业农村局", "市交通运输局"]
+    late = [problem("VALUE_DATE_BEFORE_ISSUE", file=f"回收/{FORM.format(d)}", sheet="评价表", cell="E2",
+                    date="2023-04-20", issued="2023-05-06") for d in departments]  # fmt: skip
+    empty = [problem("VALUE_EMPTY", file="a.xlsx", sheet="评价表", cell=cell, evaluator=who, unit="东区", item="01-1",
+                     number="1") for who, cell in [("市水利局", "E6"), ("市水利局", "E7"), ("市水利局", "E8"),
+                                                   ("市住建局", "E6"), ("市住建局", "E9")]]  # fmt: skip
+    alone = problem("VALUE_DATE_BEFORE_ISSUE", file="b.xlsx", severity=None, date="2023-04-20", issued="2023-05-06")
+    assert problem_entries([*late[:2], *empty, *late[2:]]) == [
+        "[提醒] VALUE_DATE_BEFORE_ISSUE 共 6 处\n"
+        "    填报日期早于评价表的生成日期，不可能是真实的填报日期。请该部门核对并更正“填报日期”（多为年份写错）。\n"
+        "    涉及2022年度质量工作考核评价表_…（均在 E2）：市水利局.xlsx、市住建局.xlsx、市公安局.xlsx、\n"
+        "      市卫健委.xlsx、市农业农村局.xlsx、市交通运输局.xlsx",  # at most 100 columns a line
+        "[错误] VALUE_EMPTY 共 5 处\n"
+        "    “实际得分”未填写。请填写该项目的得分（未发生事件的扣分项填 0，否决项选“否”）。\n"
+        "    涉及：市水利局（3 处，E6、E7、E8）、市住建局（2 处，E6、E9）",
+    ]
+    assert problem_entries(late[:4]) == [
+        f"[提醒] VALUE_DATE_BEFORE_ISSUE {p.file} 评价表 E2\n    {p.message}" for p in late[:4]
+    ]
+    assert len(problem_entries([*late[:4], alone])) == 1  # five of one code: grouped
+
+
+def test_collect_groups_on_screen_keeps_every_row_in_the_run_and_says_the_diagnosis_last(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    half = dict(list(TIE["甲局"].items())[:2])  # 甲局 fills two of its nine cells
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", {**TIE, "甲局": half})
+    key = tmp_path / "qe.key"
+    write_key(key, KEY)
+    args = ["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path), "--out", str(tmp_path / "out")]
+    code, out = run_qe([*args, "--key", str(key)], monkeypatch, capsys)
+    assert code == 1 and "[错误] VALUE_EMPTY 共 7 处" in out and out.count("“实际得分”未填写") == 1, out
+    (run,) = (tmp_path / "out").iterdir()
+    rows = json.loads((run / "problems.json").read_text(encoding="utf-8"))
+    assert sum(1 for p in rows if p["code"] == "VALUE_EMPTY") == 7
+    other = tmp_path / "other.key"
+    write_key(other, bytes(range(1, 33)))
+    code, out = run_qe([*args, "--key", str(other)], monkeypatch, capsys)
+    assert code == 1
+    first = out.index("[错误] KEY_PROBABLY_WRONG")
+    assert out.index("[提醒] REPORTS_WITHHELD") > first
+    tail = out[out.index("结果已写入") :]
+    last = tail.index("[错误] KEY_PROBABLY_WRONG")  # after the table, where the screen ends
+    assert tail.index("请按上面的问题清单处理后重新汇总") < last < tail.index("[提醒] REPORTS_WITHHELD"), tail
