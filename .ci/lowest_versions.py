@@ -11,7 +11,7 @@ from pathlib import Path
 
 project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
 for requirement in project["project"]["dependencies"]:
-    lowest = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*>=\s*([^,;\s]+)(?:\s*,\s*<\s*[^,;\s]+)?", requirement)
+    lowest = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*>=\s*([^,;\s]+)\s*,\s*<\s*[^,;\s]+", requirement)
     if lowest is None:
         sys.exit(f"{requirement}: a runtime dependency needs a range written as >=LOWEST,<NEXT_MAJOR")
     print(f"{lowest[1]}=={lowest[2]}")
