@@ -232,3 +232,18 @@ def test_a_taken_port_is_said_in_chinese_with_exit_2(tmp_path: Path) -> None:
         )  # fmt: skip
     assert result.returncode == 2 and result.stdout == ""
     assert f"无法在本机端口 {port} 上启动（端口已被占用）" in result.stderr
+
+
+def test_an_upload_stays_in_memory_however_large(tmp_path: Path) -> None:
+    """Werkzeug spools a part over 500 KB to a temporary file outside the workspace; the page keeps it in memory."""
+    from io import BytesIO
+
+    from flask import request
+
+    from qe_workbook.ui.app import create_app
+
+    app = create_app(tmp_path, "t" * 32)
+    large = (BytesIO(b"x" * 600_000), "大.xlsx")
+    with app.test_request_context("/", method="POST", data={"files": large}, content_type="multipart/form-data"):
+        upload = request.files["files"]
+        assert isinstance(upload.stream, BytesIO) and len(upload.stream.getvalue()) == 600_000

@@ -18,6 +18,7 @@ from typing import IO, Any
 from flask import Blueprint, Flask, Request, abort, jsonify, redirect, render_template, request, send_file, session
 from flask import url_for as flask_url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Response
 
 from ..forms.register import load_register
@@ -53,11 +54,18 @@ STATUS_TEXT = {
 class MemoryRequest(Request):
     """Uploads stay in memory (bounded by MAX_CONTENT_LENGTH): nothing is spooled outside the workspace."""
 
-    def _get_file_stream(
-        self, total_content_length: int | None, content_type: str | None, filename: str | None = None,
-        content_length: int | None = None,
-    ) -> IO[bytes]:  # fmt: skip
-        return BytesIO()
+    def make_form_data_parser(self) -> FormDataParser:
+        return self.form_data_parser_class(
+            stream_factory=_memory_stream,
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts,
+            cls=self.parameter_storage_class,
+        )
+
+
+def _memory_stream(*_args: Any, **_kwargs: Any) -> IO[bytes]:
+    return BytesIO()
 
 
 def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
