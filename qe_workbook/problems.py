@@ -72,6 +72,13 @@ _TYPES = [
         "考核细则文件不是 UTF-8 编码",
     ),
     ProblemType(
+        "RUBRIC_IS_WORKBOOK",
+        _E,
+        "指定的考核细则是 Excel 工作簿或 Word 文档，不是考核细则文件 rubric.json。",
+        "考核细则工作簿请先用 qe rubric import 导入（检查后写出 rubric.json），再用 --rubric 指定导入得到的 rubric.json。",
+        "{file} 是工作簿或文档，不是考核细则文件 rubric.json",
+    ),
+    ProblemType(
         "RUBRIC_JSON_SYNTAX",
         _E,
         "考核细则文件不是合法的 JSON。",

@@ -3,11 +3,14 @@ every row), and the run's diagnosis said last as well as first."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
+from qe_workbook import cli
 from qe_workbook.console import problem_entries
 from qe_workbook.keys import write_key
 from qe_workbook.problems import problem
@@ -65,3 +68,52 @@ def test_collect_groups_on_screen_keeps_every_row_in_the_run_and_says_the_diagno
     tail = out[out.index("结果已写入") :]
     last = tail.index("[错误] KEY_PROBABLY_WRONG")  # after the table, where the screen ends
     assert tail.index("请按上面的问题清单处理后重新汇总") < last < tail.index("[提醒] REPORTS_WITHHELD"), tail
+
+
+def test_collect_counts_every_file_it_read_not_only_xlsx(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    (tmp_path / "returned" / "打分表 - 副本.ods").write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    key = tmp_path / "qe.key"
+    write_key(key, KEY)
+    args = ["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path), "--key", str(key)]
+    _, out = run_qe([*args, "--out", str(tmp_path / "out")], monkeypatch, capsys)
+    assert "共读取 4 个文件，采用 3 份；应收评价表 3 份。" in out, out
+
+
+def test_a_rubric_workbook_given_as_rubric_points_to_rubric_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = tmp_path / "考核细则.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(128, 256)))
+    code, out = run_qe(["generate", "--rubric", str(workbook), "--out", str(tmp_path / "forms")], monkeypatch, capsys)
+    assert code == 1 and "UTF-8" not in out, out
+    assert f"{workbook} 是工作簿或文档，不是考核细则文件 rubric.json。" in out
+    assert "考核细则工作簿请先用 qe rubric import 导入（检查后写出 rubric.json），再用 --rubric 指定" in out
+
+
+def first_said(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """The first line `qe ARGS` writes on the screen's message stream (where the progress bar goes too)."""
+    monkeypatch.setattr(sys, "argv", ["qe", *args])
+    with contextlib.suppress(SystemExit):
+        cli.run()
+    return capsys.readouterr().err.splitlines()[0]
+
+
+def test_generate_and_collect_say_on_their_first_line_which_rubric_they_use(
+    tmp_path: Path, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = tmp_path / "工作区"
+    (work / "returned").mkdir(parents=True)
+    monkeypatch.chdir(work)  # no rubric.json here yet
+    assert first_said(["generate", "--out", "forms"], monkeypatch, capsys) == (
+        "使用内置的考核细则：漯河市2022年度政府质量工作考核方案（当前文件夹没有 rubric.json；"
+        "其他城市或年度请先用 qe rubric import 导入本地的考核细则）"
+    )
+    said = first_said(["collect", "returned", "--rubric", str(small_rubric_path)], monkeypatch, capsys)
+    assert said == f"使用考核细则：{small_rubric_path}（测试市2022年度政府质量工作考核方案）"
+    (work / "rubric.json").write_bytes(small_rubric_path.read_bytes())
+    said = first_said(["collect", "returned", "--json"], monkeypatch, capsys)
+    assert said == "使用考核细则：rubric.json（测试市2022年度政府质量工作考核方案）"

@@ -72,7 +72,7 @@ def collect_cmd(
     from ..pipeline import CollectOptions, run_collect
     from .run_view import echo_run, run_json
 
-    rb = open_rubric(rubric_path)
+    rb = open_rubric(rubric_path, say=True)
     key = open_key(key_path)
     register, problems = load_register(key_path.parent / REGISTER_NAME)
     echo_problems(problems, err=True)

@@ -48,11 +48,20 @@ def out_option(default: Path, help: str) -> Callable[[F], F]:
     )  # fmt: skip
 
 
-def open_rubric(path: Path | None) -> Rubric:
-    """Load the rubric or stop with its problems (exit 1)."""
+def open_rubric(path: Path | None, *, say: bool = False) -> Rubric:
+    """Load the rubric or stop with its problems (exit 1); with `say`, first say which rubric it is (on stderr)."""
     from ..rubric import default_rubric_path, load_rubric
+    from ..rubric.load import BUNDLED_RUBRIC
 
-    load = load_rubric(default_rubric_path(path))
+    chosen = default_rubric_path(path)
+    load = load_rubric(chosen)
+    if say:
+        title = f"（{load.rubric.title}）" if load.rubric else ""
+        if chosen == BUNDLED_RUBRIC:
+            title = f"{load.rubric.title if load.rubric else ''}（当前文件夹没有 rubric.json；其他城市或年度请先用 qe rubric import 导入本地的考核细则）"
+            click.echo(f"使用内置的考核细则：{title}", err=True)
+        else:
+            click.echo(f"使用考核细则：{chosen}{title}", err=True)
     if load.rubric is None:
         echo_problems(load.problems, err=True)
         click.echo("考核细则有错误，请先修正。", err=True)

@@ -35,7 +35,7 @@ def generate(
     from ..forms.generate import generate_forms
     from ..forms.register import REGISTER_NAME, load_register, occupied
 
-    rb = open_rubric(rubric_path)
+    rb = open_rubric(rubric_path, say=True)
     register, problems = load_register(key_path.parent / REGISTER_NAME)
     taken = occupied(out_dir)
     if problems or taken:

@@ -40,7 +40,7 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     click.echo()
     subs = report.collected.submissions
     accepted = sum(1 for s in subs if s.status is Status.ACCEPTED)
-    click.echo(f"共读取 {len(subs)} 个 .xlsx 文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
+    click.echo(f"共读取 {len(subs)} 个文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
     click.echo(f"结果已写入：{report.folder}")
     for path in report.outputs.listing():
         click.echo(f"  {path}")

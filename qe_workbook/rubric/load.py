@@ -74,6 +74,12 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default)
 
 
+OFFICE_FILE_STARTS = (
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+)  # a zip package (.xlsx, .docx, .ods) or an OLE file (.xls, .doc)
+
+
 def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
     """Parse rubric.json keeping numbers exact; duplicate keys are problems."""
     src = str(path)
@@ -88,9 +94,13 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         return seen
 
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [problem("RUBRIC_UNREADABLE", file=src, reason=os_error_text(exc))]
+    if raw.startswith(OFFICE_FILE_STARTS):
+        return None, [problem("RUBRIC_IS_WORKBOOK", file=src)]
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [problem("RUBRIC_NOT_UTF8", file=src)]
     try:
