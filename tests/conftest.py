@@ -6,8 +6,10 @@ import copy
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,14 @@ def run_qe(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
         code = int(exc.code or 0)
     out = capsys.readouterr()
     return code, out.out + out.err
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_kept() -> Iterator[None]:
+    """`qe` ignores Ctrl-C once its command has ended (cli.run): pytest, which runs it in-process, keeps its own."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
 
 
 @pytest.fixture

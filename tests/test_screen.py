@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -117,3 +118,12 @@ def test_generate_and_collect_say_on_their_first_line_which_rubric_they_use(
     (work / "rubric.json").write_bytes(small_rubric_path.read_bytes())
     said = first_said(["collect", "returned", "--json"], monkeypatch, capsys)
     assert said == "使用考核细则：rubric.json（测试市2022年度政府质量工作考核方案）"
+
+
+def test_ctrl_c_after_a_command_has_ended_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pressed as the results appear, it would otherwise land in Python's shutdown (a `threading` traceback)."""
+    monkeypatch.setattr(sys, "argv", ["qe", "rubric", "check", "--help"])
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with contextlib.suppress(SystemExit):
+        cli.run()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # put back after the test (conftest.ctrl_c_kept)

@@ -6,6 +6,7 @@ light modules at the top; the heavy libraries are imported inside the command th
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -21,8 +22,16 @@ COMMAND_MODULES = (rubric, keys, forms, collect, record, export, mail, units, do
 
 
 def run() -> None:
-    """The console entry point: `main` with usage errors told in Chinese (exit 2), Ctrl-C exit 130."""
+    """The console entry point: `main` with usage errors told in Chinese (exit 2), Ctrl-C exit 130. Once the
+    command has ended, Ctrl-C is ignored: everything is written and said, only Python's own shutdown is left."""
     tolerate_console()
+    try:
+        _command()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _command() -> None:
     try:
         main.main(prog_name="qe", standalone_mode=False)
     except click.UsageError as exc:
