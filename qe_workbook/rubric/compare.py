@@ -111,7 +111,8 @@ def shown(name: str, value: Any) -> str:
     if name in _POINT_FIELDS:
         return f"{canonical(value)} 分" if isinstance(value, Decimal) else str(value)
     if name == "kind":
-        return KIND_LABELS.get(Kind(value), str(value)) if value in Kind._value2member_map_ else str(value)
+        kind = next((k for k in Kind if k.value == value), None)
+        return KIND_LABELS.get(kind, str(value)) if kind else str(value)
     if name == "joint":
         return JOINT_RULE_LABELS.get(value, str(value))
     if isinstance(value, bool):
