@@ -68,7 +68,7 @@ def run_collect(
     problems, its master.xlsx sheets, what it adds to the letters and the files the run keeps; the meeting's
     adjustments decide the adopted result, which the documents carry.
     A run-level diagnosis (a wrong key, named by `options.key_file`) comes first among the problems; no
-    document is written while a unit has no accepted score at all.
+    document is written after it, nor while a unit has no accepted score at all.
     """
     out_parent = options.out
     collected = collect(returned, rubric, key, allow_partial=options.allow_partial, prefer=options.prefer,
@@ -85,7 +85,7 @@ def run_collect(
     wrong_key = key_diagnosis(collected.problems, claimed, rubric, options.key_file)
     problems = [wrong_key, *problems] if wrong_key else problems
     withholding = withheld(final) if options.reports else None
-    reports = options.reports and withholding is None
+    reports = options.reports and withholding is None and wrong_key is None  # nothing official from a wrong key
     problems += [withholding] if withholding else []
     if out_parent.resolve().is_relative_to(returned.resolve()):
         problems.append(problem("OUTPUT_INSIDE_RETURNED", out=str(out_parent)))

@@ -123,3 +123,16 @@ def test_the_page_says_first_why_a_run_collected_with_another_key_cannot_be_used
     assert refusal.startswith(
         f"{wrong_key_run} 的汇总结果很可能是用错了密钥汇总的，且有被考核单位没有任何有效评分，不能据此"
     )
+
+
+def test_collect_writes_no_document_when_most_forms_were_signed_with_another_key(
+    tmp_path: Path, small_rubric: Rubric
+) -> None:
+    """甲局 and 乙局 fail their signature, 质强办's veto answers alone give every unit a score: still no document."""
+    fill_all(generate(small_rubric, tmp_path / "forms", OTHER_KEY), tmp_path / "returned", TIE)
+    fill_all(generate(small_rubric, tmp_path / "forms2"), tmp_path / "returned", {"质强办": TIE["质强办"]})
+    report = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out"))
+    assert [p.code for p in report.problems][:1] == ["KEY_PROBABLY_WRONG"]
+    assert "REPORTS_WITHHELD" not in [p.code for p in report.problems]  # every unit has a score
+    written = {p.name for p in report.folder.iterdir()}
+    assert "master.xlsx" in written and not written & {"反馈意见", "公告名单.xlsx", "共性问题"}, written
