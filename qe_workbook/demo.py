@@ -4,7 +4,7 @@ Forms and packages are dated in the plan's own year (`issue_time`), as the simul
 demo runs clean on any day.
 
 The units' side and the forms' side share nothing but the rubric and the key, so the units' side runs in
-another process (forked, or spawned where there is no fork) while this one writes and collects the forms.
+a spawned process (parallel.py) while this one writes and collects the forms.
 
 With `self_scoring` (or a rubric that already asks for it) the demo works on its own copy of the
 rubric with self-scoring on (rubric.json in the demo folder): each unit also fills its 自评打分表, and
@@ -16,12 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .beside import Beside
 from .extras import SelfScores
 from .forms.generate import generate_forms
 from .forms.simulate import issue_time, simulate
-from .intake.isolate import DEFAULT_START
 from .keys import create_key
+from .parallel import spawn_pool
 from .pipeline import CollectOptions, RunReport, run_collect
 from .rubric import Rubric, load_rubric
 from .rubric.load import read_rubric_json
@@ -50,23 +49,20 @@ def run_demo(
     *,
     seed: int = 2022,
     self_scoring_from: Path | None = None,
-    start: str = DEFAULT_START,
 ) -> DemoRun:
     """Everything in a new folder under `out_root`. With `self_scoring_from` (the rubric's file), the demo
-    turns self-scoring on in its own copy of that rubric. `start`: how the units' side's process starts."""
+    turns self-scoring on in its own copy of that rubric."""
     folder = new_stamped_folder(out_root)
     if self_scoring_from is not None and not rubric.self_scoring:
         rubric = self_scoring_copy(self_scoring_from, folder / DEMO_RUBRIC)
     key = create_key(folder / "qe.key")
-    units_side = Beside(units_cycle, (rubric, folder, key), start=start)
-    try:
+    with spawn_pool(1) as pool:
+        units_side = pool.submit(units_cycle, rubric, folder, key)
         generate_forms(rubric, folder / "forms", key, generated_at=issue_time(rubric))
         simulate(rubric, folder / "forms", folder / "returned", seed=seed)
         extras = [SelfScores(units_side.result()[1])] if rubric.self_scoring else []  # the self-scores are read there
         report = run_collect(folder / "returned", rubric, key, CollectOptions(folder / "results"), extras)
         units, units_folder = units_side.result()
-    finally:
-        units_side.stop()
     return DemoRun(folder, rubric, units, units_folder, report)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
 import zipfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -18,11 +18,12 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from qe_workbook import beside
+from qe_workbook import pipeline
 from qe_workbook.cli import main
-from qe_workbook.documents.letters import Letter, write_letters
+from qe_workbook.documents.letters import Letter, shares, write_share
 from qe_workbook.documents.reports import FEEDBACK_DIR, write_reports
 from qe_workbook.keys import read_key
+from qe_workbook.parallel import alongside
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.reports_again import report_run
 from qe_workbook.rubric import Rubric
@@ -93,11 +94,12 @@ def _section(texts: list[str], heading: str) -> list[str]:
     return texts[start:end]
 
 
-def test_documents_written_beside_master_are_the_same_when_spawned(
+def test_documents_written_by_spawned_workers_are_the_same(
     tmp_path: Path, run: RunReport, small_rubric: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """collect writes the documents in another process: spawned as on Windows, they hold the same text."""
-    monkeypatch.setattr(beside, "START", "spawn")
+    """Above the measured size collect writes the documents on spawned workers while it writes master.xlsx:
+    the same files in the same order, holding the same text."""
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM_UNITS", 1)
     spawned = run_collect(
         tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "spawned", allow_partial=True)
     )
@@ -120,29 +122,21 @@ def test_reports_are_written_with_chinese_names(run: RunReport, written: list[Pa
     ]
 
 
-@pytest.mark.parametrize("start", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
-def test_letters_written_by_worker_processes_are_the_same(
-    tmp_path: Path, run: RunReport, small_rubric: Rubric, start: str
+def test_letters_written_in_shares_on_spawned_workers_are_the_same(
+    tmp_path: Path, run: RunReport, small_rubric: Rubric
 ) -> None:
-    """Two worker processes (forked, or spawned as on Windows) write the very same files as this process alone,
-    which meanwhile writes the other documents (their paths follow the letters')."""
+    """Two spawned workers, a share of the letters each, write the very same files as this process alone, which
+    meanwhile does its own work; the paths come back in the letters' order."""
     units = [u.unit for u in run.results.by_rank()]
     alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
     shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
     (tmp_path / "alone").mkdir()
     (tmp_path / "shared").mkdir()
-    assert write_letters(alone, small_rubric, run.results, ISSUED, "初稿", workers=1) == [x.path for x in alone]
-    other = tmp_path / "other.txt"
-
-    def meanwhile() -> list[Path]:
-        other.write_text("written meanwhile", encoding="utf-8")
-        return [other]
-
-    written = write_letters(
-        shared, small_rubric, run.results, ISSUED, "初稿", workers=2, start=start, meanwhile=meanwhile
-    )
-    assert written == [*(x.path for x in shared), other]
-    assert other.read_text(encoding="utf-8") == "written meanwhile"
+    assert write_share(alone, small_rubric, run.results, ISSUED, "初稿") == [x.path for x in alone]
+    assert [len(x) for x in shares(shared, 2)] == [2, 1]
+    jobs = [partial(write_share, share, small_rubric, run.results, ISSUED, "初稿") for share in shares(shared, 2)]
+    here, written = alongside(jobs, lambda: "meanwhile", workers=2)
+    assert here == "meanwhile" and written == [x.path for x in shared]
     for one, other in zip(alone, shared, strict=True):
         with zipfile.ZipFile(one.path) as a, zipfile.ZipFile(other.path) as b:
             assert a.namelist() == b.namelist()

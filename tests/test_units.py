@@ -22,10 +22,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from qe_workbook.beside import Beside
 from qe_workbook.cli import main
 from qe_workbook.demo import run_demo
-from qe_workbook.intake.isolate import DEFAULT_START
 from qe_workbook.intake.receipts import REGISTER_XLSX
 from qe_workbook.rubric import Rubric, Unit
 from qe_workbook.units import check as check_module
@@ -290,12 +288,9 @@ def test_a_defect_is_an_internal_error_and_the_run_goes_on(
     assert "an injected defect" in (folder / "error.log").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("start", sorted({DEFAULT_START, "spawn"}))
-def test_the_demo_units_are_all_received_and_their_self_scores_compared(
-    tmp_path: Path, rubric_2022: Rubric, start: str
-) -> None:
-    """The units' side runs in another process, started as on this system and as on Windows (spawned)."""
-    demo = run_demo(rubric_2022, tmp_path, self_scoring_from=ROOT / "rubric.json", start=start)
+def test_the_demo_units_are_all_received_and_their_self_scores_compared(tmp_path: Path, rubric_2022: Rubric) -> None:
+    """The units' side runs in a spawned process (as on Windows)."""
+    demo = run_demo(rubric_2022, tmp_path, self_scoring_from=ROOT / "rubric.json")
     assert demo.rubric.self_scoring and (demo.folder / "rubric.json").is_file()
     assert demo.units.clean and demo.units.problems == []  # tables dated in the plan's year, like their fill dates
     folder = demo.folder
@@ -306,19 +301,6 @@ def test_the_demo_units_are_all_received_and_their_self_scores_compared(
     sheets = openpyxl.load_workbook(demo.report.folder / "master.xlsx", read_only=True).sheetnames
     assert {"自评对比", "自评对比明细"} <= set(sheets)
     assert not any(p.code.startswith("SELF_SCORES") for p in demo.report.problems)
-
-
-def test_a_failure_in_another_process_is_raised_here_with_its_traceback() -> None:
-    side = Beside(int, ("七",))
-    try:
-        with pytest.raises(ValueError, match="invalid literal for int") as raised:
-            side.result()
-    finally:
-        side.stop()
-    assert "Traceback" in "".join(raised.value.__notes__)
-    side = Beside(int, ("7",))
-    assert side.result() == 7
-    side.stop()
 
 
 def test_a_contact_list_resaved_by_libreoffice_keeps_its_signature(

@@ -6,9 +6,11 @@ rebuilds them from a finished run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from ..feedback.common import common_problems
 from ..feedback.fed_back import FedBackList
@@ -17,7 +19,7 @@ from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
 from .common_docx import write_common_documents
 from .feedback_docx import Followed
-from .letters import Letter, write_letters
+from .letters import Letter, shares, write_share
 from .notice_docx import title_mark, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
@@ -33,29 +35,41 @@ def notice_name(rubric: Rubric, stage: str = DRAFT_STAGE) -> str:
     return f"{rubric.year}年度政府质量工作考核结果通报{title_mark(stage)}.docx"
 
 
-def write_reports(
-    folder: Path,
-    rubric: Rubric,
-    results: Results,
-    *,
-    issued: date | None = None,
-    stage: str = DRAFT_STAGE,
-    notes: Mapping[str, Sequence[str]] | None = None,
-    provisional: bool | None = None,
-    told: FedBackList | None = None,
-    followed: Mapping[str, Followed] | None = None,
-    self_scores: Comparison | None = None,
-) -> list[Path]:
-    """Write the feedback documents, the 通报 draft, the public list and each department's 共性问题; return the
-    files written.
+class ReportOptions(TypedDict, total=False):
+    """What the documents say besides the result (see `report_jobs`)."""
+
+    issued: date | None
+    stage: str
+    notes: Mapping[str, Sequence[str]] | None
+    provisional: bool | None
+    told: FedBackList | None
+    followed: Mapping[str, Followed] | None
+    self_scores: Comparison | None
+
+
+def write_reports(folder: Path, rubric: Rubric, results: Results, **options: Unpack[ReportOptions]) -> list[Path]:
+    """Write the feedback documents, the 通报 draft, the public list and each department's 共性问题 here, one
+    after another; return the files written (see `report_jobs`)."""
+    return [path for job in report_jobs(folder, rubric, results, **options) for path in job()]
+
+
+def report_jobs(
+    folder: Path, rubric: Rubric, results: Results, letter_shares: int = 1, **options: Unpack[ReportOptions]
+) -> list[Callable[[], list[Path]]]:
+    """The documents as jobs that pickle, each returning the files it wrote: the letters in `letter_shares`
+    shares (by rank), then the 通报 draft, the public list and each department's 共性问题.
 
     `issued` is the date printed under the office's name (else the rubric's report_date, else today); `stage` is
     printed in every document's header, followed by （暂定） when the results are `provisional`
-    (by default: when any unit's results are incomplete). `told` is the fed-back list (the office's wording);
-    without it every letter gives the departments' own remarks. `followed`: each unit's rectification of last
-    year's problems (rectify/previous.py).
+    (by default: when any unit's results are incomplete). `notes` follow each unit's result in its letter.
+    `told` is the fed-back list (the office's wording); without it every letter gives the departments' own
+    remarks. `followed`: each unit's rectification of last year's problems; `self_scores`: the units'
+    self-scores against the evaluated scores.
     """
-    issued = issued or rubric.report_date or date.today()
+    notes, told, followed = options.get("notes"), options.get("told"), options.get("followed")
+    self_scores, provisional = options.get("self_scores"), options.get("provisional")
+    issued = options.get("issued") or rubric.report_date or date.today()
+    stage = options.get("stage", DRAFT_STAGE)
     if provisional is None:
         provisional = not all(u.complete for u in results.units)
     stage = f"{stage}（暂定）" if provisional else stage
@@ -72,11 +86,18 @@ def write_reports(
         )
         for u in results.by_rank()
     ]
+    return [
+        *(partial(write_share, share, rubric, results, issued, stage, self_scores)
+          for share in shares(letters, letter_shares)),
+        partial(write_others, folder, rubric, results, issued, stage, told),
+    ]  # fmt: skip
 
-    def others() -> list[Path]:
-        written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage)]
-        written += write_public_list(folder, rubric, results, issued, stage)
-        found = common_problems(rubric, results, told)
-        return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
 
-    return write_letters(letters, rubric, results, issued, stage, self_scores, meanwhile=others)
+def write_others(
+    folder: Path, rubric: Rubric, results: Results, issued: date, stage: str, told: FedBackList | None
+) -> list[Path]:
+    """The 通报 draft, the public list and each department's 共性问题."""
+    written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage)]
+    written += write_public_list(folder, rubric, results, issued, stage)
+    found = common_problems(rubric, results, told)
+    return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)

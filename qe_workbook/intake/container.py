@@ -14,7 +14,6 @@ from io import BytesIO
 from typing import Any
 
 from ..problems import Problem, problem
-from .isolate import DEFAULT_START
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
@@ -34,7 +33,7 @@ class Limits:
     max_cols: int = 1_000
     max_reader_bytes: int = 2 * 1024**3  # memory the value reader may take on top of this process
     max_read_seconds: float = 120.0
-    reader_start: str = DEFAULT_START  # how the reader's child starts: "fork" (Linux, macOS) or "spawn" (Windows)
+    reader_start: str | None = None  # how the reader's child starts: "fork", "spawn", or None: as safe_start says
 
 
 @dataclass

@@ -4,8 +4,10 @@ python-calamine allocates a grid as large as a sheet's cells reach, and when tha
 fails it aborts the whole process. The checks before it bound what a sheet may claim; this is
 the second line of defence: the reader runs in a child process whose address space is capped
 (where the system allows it), so a file that slips past the checks costs that child, never the run.
-The child is forked where fork exists; elsewhere (Windows) it is a freshly started Python
-(`python -m qe_workbook.intake.isolate`) that receives the work on stdin and answers on stdout.
+The child is forked where fork exists and this process runs no other thread; otherwise (Windows, or a
+job of the page, which runs in a thread) it is a freshly started Python (`python -m qe_workbook.intake.isolate`)
+that receives the work on stdin and answers on stdout: a fork copies only the calling thread, with whatever
+locks the others held.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class ReaderFailed(Exception):
     """The reader raised, died (e.g. out of memory) or ran out of time; the text says which."""
 
 
-DEFAULT_START = "fork" if hasattr(os, "fork") else "spawn"
+def safe_start() -> str:
+    """How a child starts now: "fork" where fork exists and this process runs no other thread, else "spawn"."""
+    return "fork" if hasattr(os, "fork") and threading.active_count() == 1 else "spawn"
 
 
 class Reader:
@@ -41,7 +45,7 @@ class Reader:
     reading a form). A read that fails comes back as ReaderFailed; when the child dies or overruns
     its time, only that read is lost: the next one gets a new child."""
 
-    def __init__(self, *, memory_bytes: int, seconds: float, start: str = DEFAULT_START) -> None:
+    def __init__(self, *, memory_bytes: int, seconds: float, start: str | None = None) -> None:
         self.memory_bytes, self.seconds, self.start = memory_bytes, seconds, start
         self._child: _Child | None = None
 
@@ -76,7 +80,8 @@ class Reader:
         self.close()
 
     def _launch(self) -> _Child:
-        self._child = _Child.spawn(self.memory_bytes) if self.start == "spawn" else _Child.fork(self.memory_bytes)
+        spawned = (self.start or safe_start()) == "spawn"  # decided at each start: the page's jobs run in threads
+        self._child = _Child.spawn(self.memory_bytes) if spawned else _Child.fork(self.memory_bytes)
         return self._child
 
 

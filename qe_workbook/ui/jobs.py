@@ -1,7 +1,7 @@
 """Long jobs (generating forms, collecting) in a background thread, one at a time, with their progress.
 
-Threads, not processes: nothing here forks (Windows has no fork), and the value reader's own child
-process is started by the intake code as on the command line."""
+Threads, not processes. Nothing forks from these threads: the value reader's child and any document
+workers of a job are spawned there (fresh processes, as on Windows, where there is no fork)."""
 
 from __future__ import annotations
 
