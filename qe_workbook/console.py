@@ -34,21 +34,22 @@ def format_problem(p: Problem) -> str:
     return f"[{SEVERITY_LABELS[p.severity]}] {p.code} {where}\n    {p.message}"
 
 
-GROUP_AT = 5  # this many problems of one code and severity are shown as one entry with the count and the places
+GROUP_AT = 5  # this many warnings or notes of one code are shown as one entry with the count and the places
 LINE_WIDTH = 100  # display columns of a line listing the places of a group
 
 
 def problem_entries(problems: Sequence[Problem]) -> list[str]:
-    """Each problem as `format_problem` shows it, in order, except that the problems of one code and severity,
-    when there are `GROUP_AT` or more, are one entry where the first of them stood: the count, what the code
-    means and what to do, and the places — each department (or file) once, with its cells and count."""
+    """Each problem as `format_problem` shows it, in order, except that the warnings or notes of one code and
+    severity, when there are `GROUP_AT` or more, are one entry where the first of them stood: the count, what the
+    code means and what to do, and the places — each department (or file) once, with its cells and count. Errors
+    are always listed one by one: each says what exactly to correct where."""
     groups: dict[tuple[Severity, str], list[Problem]] = {}
     for p in problems:
         groups.setdefault((p.severity, p.code), []).append(p)
     entries = []
     for p in problems:
         found = groups[(p.severity, p.code)]
-        if len(found) < GROUP_AT:
+        if len(found) < GROUP_AT or p.severity is Severity.ERROR:
             entries.append(format_problem(p))
         elif p is found[0]:
             entries.append(format_group(found))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qe_workbook import cli
-from qe_workbook.console import problem_entries
+from qe_workbook.console import format_problem, problem_entries
 from qe_workbook.keys import write_key
 from qe_workbook.problems import problem
 from qe_workbook.rubric import Rubric
@@ -23,43 +23,43 @@ from .forms import KEY, TIE, fill_all, generate
 FORM = "2022年度质量工作考核评价表_{}.xlsx"
 
 
-def test_many_problems_of_one_code_are_one_entry_with_the_count_and_the_places() -> None:
+def test_many_warnings_of_one_code_are_one_entry_with_the_count_and_the_places() -> None:
     departments = ["市水利局", "市住建局", "市公安局", "市卫健委", "市农业农村局", "市交通运输局"]
     late = [problem("VALUE_DATE_BEFORE_ISSUE", file=f"回收/{FORM.format(d)}", sheet="评价表", cell="E2",
                     date="2023-04-20", issued="2023-05-06") for d in departments]  # fmt: skip
-    empty = [problem("VALUE_EMPTY", file="a.xlsx", sheet="评价表", cell=cell, evaluator=who, unit="东区", item="01-1",
-                     number="1") for who, cell in [("市水利局", "E6"), ("市水利局", "E7"), ("市水利局", "E8"),
-                                                   ("市住建局", "E6"), ("市住建局", "E9")]]  # fmt: skip
-    alone = problem("VALUE_DATE_BEFORE_ISSUE", file="b.xlsx", severity=None, date="2023-04-20", issued="2023-05-06")
-    assert problem_entries([*late[:2], *empty, *late[2:]]) == [
+    bare = [problem("VALUE_REMARK_MISSING", file="a.xlsx", sheet="评价表", cell=cell, evaluator=who, unit="东区",
+                    number=1, item="01-1", value=36, max=40) for who, cell in [("市水利局", "E6"), ("市水利局", "E7"),
+                    ("市水利局", "E8"), ("市住建局", "E6"), ("市住建局", "E9")]]  # fmt: skip
+    assert problem_entries([*late[:2], *bare, *late[2:]]) == [
         "[提醒] VALUE_DATE_BEFORE_ISSUE 共 6 处\n"
         "    填报日期早于评价表的生成日期，不可能是真实的填报日期。请该部门核对并更正“填报日期”（多为年份写错）。\n"
         "    涉及2022年度质量工作考核评价表_…（均在 E2）：市水利局.xlsx、市住建局.xlsx、市公安局.xlsx、\n"
         "      市卫健委.xlsx、市农业农村局.xlsx、市交通运输局.xlsx",  # at most 100 columns a line
-        "[错误] VALUE_EMPTY 共 5 处\n"
-        "    “实际得分”未填写。请填写该项目的得分（未发生事件的扣分项填 0，否决项选“否”）。\n"
+        "[提醒] VALUE_REMARK_MISSING 共 5 处\n"
+        "    有失分但“评价说明”未填写。附件6要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。\n"
         "    涉及：市水利局（3 处，E6、E7、E8）、市住建局（2 处，E6、E9）",
     ]
-    assert problem_entries(late[:4]) == [
-        f"[提醒] VALUE_DATE_BEFORE_ISSUE {p.file} 评价表 E2\n    {p.message}" for p in late[:4]
-    ]
-    assert len(problem_entries([*late[:4], alone])) == 1  # five of one code: grouped
+    assert problem_entries(late[:4]) == [format_problem(p) for p in late[:4]]  # four: each on its own
+    empty = [problem("VALUE_EMPTY", file="a.xlsx", sheet="评价表", cell=f"E{row}", unit="东区", item="01-1", number="1")
+             for row in range(6, 11)]  # fmt: skip
+    assert problem_entries(empty) == [format_problem(p) for p in empty]  # errors one by one: each says its fix
 
 
 def test_collect_groups_on_screen_keeps_every_row_in_the_run_and_says_the_diagnosis_last(
     tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    half = dict(list(TIE["甲局"].items())[:2])  # 甲局 fills two of its nine cells
-    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", {**TIE, "甲局": half})
+    bare = {ev: {cell: (value, "") for cell, (value, _) in cells.items()} for ev, cells in TIE.items()}
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", bare)  # no 评价说明 anywhere
     key = tmp_path / "qe.key"
     write_key(key, KEY)
     args = ["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path), "--out", str(tmp_path / "out")]
     code, out = run_qe([*args, "--key", str(key)], monkeypatch, capsys)
-    assert code == 1 and "[错误] VALUE_EMPTY 共 7 处" in out and out.count("“实际得分”未填写") == 1, out
+    assert "[提醒] VALUE_REMARK_MISSING 共 8 处" in out and "低于满分" not in out, out  # not one of the eight alone
+    assert "乙局.xlsx（4 处，F5、F6、F8、F9）" in out and "甲局.xlsx（4 处，F5、F6、F8、F9）" in out
     (run,) = (tmp_path / "out").iterdir()
     rows = json.loads((run / "problems.json").read_text(encoding="utf-8"))
-    assert sum(1 for p in rows if p["code"] == "VALUE_EMPTY") == 7
+    assert sum(1 for p in rows if p["code"] == "VALUE_REMARK_MISSING") == 8
     other = tmp_path / "other.key"
     write_key(other, bytes(range(1, 33)))
     code, out = run_qe([*args, "--key", str(other)], monkeypatch, capsys)
