@@ -136,3 +136,23 @@ def test_collect_writes_no_document_when_most_forms_were_signed_with_another_key
     assert "REPORTS_WITHHELD" not in [p.code for p in report.problems]  # every unit has a score
     written = {p.name for p in report.folder.iterdir()}
     assert "master.xlsx" in written and not written & {"反馈意见", "公告名单.xlsx", "共性问题"}, written
+
+
+def test_the_results_page_shows_why_the_run_cannot_be_used_above_everything(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path
+) -> None:
+    from qe_workbook.ui.app import create_app
+
+    root = tmp_path / "工作区"
+    (root / "out").mkdir(parents=True)
+    shutil.copyfile(small_rubric_path, root / "rubric.json")
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    run_collect(tmp_path / "returned", small_rubric, OTHER_KEY, CollectOptions(root / "out" / "results"))
+    token = "t" * 32
+    app = create_app(root, token)
+    page = app.test_client().get(f"/{token}/results", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
+    assert (
+        page.index("这次汇总的结果不能使用")
+        < page.index("3 份带标识表的评价表中有 3 份签名不符")
+        < page.index("排名和等级")
+    )
