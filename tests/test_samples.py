@@ -29,6 +29,7 @@ def _collect(folder: str, out: Path) -> tuple[int, dict]:  # type: ignore[type-a
 def test_the_complete_sample_set_gives_a_complete_ranking(tmp_path: Path) -> None:
     code, report = _collect("returned", tmp_path)
     assert code == 0 and report["clean"]
+    assert report["problems"] == []  # with the demo, the README's first command: not one warning on any day
     units = report["results"]["units"]
     assert [u["unit"] for u in units] == UNITS_2022
     assert sorted(u["rank"] for u in units) == list(range(1, 9))
