@@ -13,6 +13,8 @@ from qe_workbook.keys import write_key
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.run_folder import RUN_MARKER
+from qe_workbook.workspace.layout import Workspace
+from qe_workbook.workspace.returns import department_returns
 from qe_workbook.workspace.runs import run_view
 
 from .conftest import run_qe
@@ -156,3 +158,19 @@ def test_the_results_page_shows_why_the_run_cannot_be_used_above_everything(
         < page.index("3 份带标识表的评价表中有 3 份签名不符")
         < page.index("排名和等级")
     )
+
+
+def test_the_page_asks_no_department_to_send_again_after_a_wrong_key(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path
+) -> None:
+    """Every signature failing is the office's key, not three forgeries: nothing to ask the departments for."""
+    ws = Workspace(tmp_path / "工作区")
+    ws.root.mkdir()
+    shutil.copyfile(small_rubric_path, ws.rubric_path)
+    fill_all(generate(small_rubric, tmp_path / "forms"), ws.returned, {k: v for k, v in TIE.items() if k != "乙局"})
+    run_collect(ws.returned, small_rubric, OTHER_KEY, CollectOptions(ws.results, key_file="other.key"))
+    returns = department_returns(ws, small_rubric)
+    assert [(d.evaluator, d.state, d.ask) for d in returns.departments] == [
+        ("甲局", "已收到，待核对密钥", ""), ("乙局", "未收到", "请催报评价表"), ("质强办", "已收到，待核对密钥", "")
+    ]  # fmt: skip
+    assert returns.refusal[0].startswith("2 份带标识表的评价表中有 2 份签名不符")

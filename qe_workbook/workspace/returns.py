@@ -58,11 +58,14 @@ class DepartmentReturn:
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)  # errors in cells of an adopted form
+    key_doubted: bool = False  # the run was probably collected with another key: its rejections say nothing
 
     @property
     def state(self) -> str:
         if self.adopted:
             return "已采用，需更正" if self.corrections else "已采用"
+        if self.received and self.key_doubted:
+            return "已收到，待核对密钥"
         return "已收到，未采用" if self.received else "未收到"
 
     @property
@@ -70,6 +73,8 @@ class DepartmentReturn:
         """What to ask the department for."""
         if self.adopted:
             return f"请更正 {len(self.corrections)} 处：" + "；".join(self.corrections[:2]) if self.corrections else ""
+        if self.received and self.key_doubted:
+            return ""  # the office collects again with its own key first
         if self.received:
             return "请按说明修改后重新报送：" + "；".join(self.reasons[:2])
         return "请催报评价表"
@@ -80,6 +85,7 @@ class Returns:
     departments: list[DepartmentReturn]
     run: Path | None  # the run the states come from (None: not collected yet, files only counted)
     newer_files: int  # returned files added after that run
+    refusal: list[str] = field(default_factory=list)  # why that run's rejections ask nothing of the departments
 
 
 def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
@@ -98,6 +104,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
     record, _ = read_run(run)
     if record is None:
         raise ValueError(f"{run} is not a finished run")
+    refusal = [p.message for p in record.official_refusal("mails")]
     adopted = {e["file"]: e.get("evaluator") for e in record.files if e.get("decision") == Status.ACCEPTED}
     for found in record.run_problems:
         dept = departments.get(adopted.get(found.get("file"), "") or "")
@@ -108,6 +115,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
         if dept is None:
             continue
         dept.received += 1
+        dept.key_doubted = bool(refusal)
         if entry.get("decision") == Status.ACCEPTED:
             dept.adopted += 1
         else:
@@ -115,4 +123,4 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
             dept.reasons.append(str(entry.get("reason") or ""))
     since = (run / "audit.json").stat().st_mtime
     newer = sum(1 for p in files if p.stat().st_mtime > since)
-    return Returns(list(departments.values()), run, newer)
+    return Returns(list(departments.values()), run, newer, refusal)
