@@ -14,10 +14,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from qe_workbook.feedback.common import common_sheet
+from qe_workbook.followup.exemplary import exemplars_sheet
 from qe_workbook.intake.collect import collect
 from qe_workbook.keys import read_key
 from qe_workbook.outputs import master
-from qe_workbook.outputs.master import write_master
+from qe_workbook.outputs.master import adjusted_sheet, register_sheet, write_master
 from qe_workbook.outputs.sheets import Sheets
 from qe_workbook.scoring.score import score
 
@@ -100,14 +102,18 @@ def test_a_big_run_writes_the_same_master_xlsx_row_by_row(tmp_path: Path, monkey
     assert rubric is not None and key is not None
     collected = collect(ROOT / "samples" / "returned", rubric, key)
     results = score(collected.frame, rubric)
-    write_master(tmp_path / "usual.xlsx", rubric, results, collected, collected.problems)
+    register = (["单位", "说明"], [["东区", "=异议"], ["西区", "已复核"]])
+    extra = [common_sheet(rubric, results), exemplars_sheet(rubric, results), register_sheet(*register),
+             adjusted_sheet(*register)]  # fmt: skip
+    write_master(tmp_path / "usual.xlsx", rubric, results, collected, collected.problems, extra)
     monkeypatch.setattr(master, "BIG_DETAIL", len(collected.frame) - 1)
-    write_master(tmp_path / "big.xlsx", rubric, results, collected, collected.problems)
+    write_master(tmp_path / "big.xlsx", rubric, results, collected, collected.problems, extra)
     with zipfile.ZipFile(tmp_path / "big.xlsx") as z:
         assert b't="inlineStr"' in z.read("xl/worksheets/sheet1.xml")  # written in constant_memory mode
     with zipfile.ZipFile(tmp_path / "usual.xlsx") as z:
         assert b't="inlineStr"' not in z.read("xl/worksheets/sheet1.xml")
     usual, big = master_cells(tmp_path / "usual.xlsx"), master_cells(tmp_path / "big.xlsx")
     assert list(usual) == list(big) and sum(map(len, usual.values())) > 10_000
+    assert {"共性问题", "先进典型", "异议登记", "会议调整后"} <= set(usual)
     for name in usual:
         assert usual[name] == big[name], name
