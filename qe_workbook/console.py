@@ -42,18 +42,29 @@ def problem_entries(problems: Sequence[Problem]) -> list[str]:
     """Each problem as `format_problem` shows it, in order, except that the warnings or notes of one code and
     severity, when there are `GROUP_AT` or more, are one entry where the first of them stood: the count, what the
     code means and what to do, and the places — each department (or file) once, with its cells and count. Errors
-    are always listed one by one: each says what exactly to correct where."""
+    are grouped only when they say the very same thing but for the place (28 signatures failing alike): otherwise
+    each says what exactly to correct where."""
     groups: dict[tuple[Severity, str], list[Problem]] = {}
     for p in problems:
         groups.setdefault((p.severity, p.code), []).append(p)
     entries = []
     for p in problems:
         found = groups[(p.severity, p.code)]
-        if len(found) < GROUP_AT or p.severity is Severity.ERROR:
+        alike = p.severity is not Severity.ERROR or len({_gist(q) for q in found}) == 1
+        if len(found) < GROUP_AT or not alike:
             entries.append(format_problem(p))
         elif p is found[0]:
             entries.append(format_group(found))
     return entries
+
+
+def _gist(p: Problem) -> str:
+    """What a problem says, without where: its file, sheet, cell and department taken out of the message."""
+    text = p.message
+    places = [p.file, PurePath(p.file).name if p.file else None, p.sheet, p.cell, p.params.get("evaluator")]
+    for place in sorted((str(x) for x in places if x), key=len, reverse=True):
+        text = text.replace(place, "")
+    return text
 
 
 def format_group(found: Sequence[Problem]) -> str:

@@ -40,9 +40,12 @@ def test_many_warnings_of_one_code_are_one_entry_with_the_count_and_the_places()
         "    涉及：市水利局（3 处，E6、E7、E8）、市住建局（2 处，E6、E9）",
     ]
     assert problem_entries(late[:4]) == [format_problem(p) for p in late[:4]]  # four: each on its own
-    empty = [problem("VALUE_EMPTY", file="a.xlsx", sheet="评价表", cell=f"E{row}", unit="东区", item="01-1", number="1")
-             for row in range(6, 11)]  # fmt: skip
+    empty = [problem("VALUE_EMPTY", file="a.xlsx", sheet="评价表", cell=f"E{row}", unit="东区", item=f"0{row}-1",
+                     number=row) for row in range(6, 11)]  # fmt: skip
     assert problem_entries(empty) == [format_problem(p) for p in empty]  # errors one by one: each says its fix
+    forged = [problem("FORM_SIGNATURE_INVALID", file=FORM.format(d), evaluator=d, year=2022) for d in departments]
+    (alike,) = problem_entries(forged)  # the very same error but for the department: one entry
+    assert alike.startswith("[错误] FORM_SIGNATURE_INVALID 共 6 处\n") and alike.endswith("市农业农村局、市交通运输局")
 
 
 def test_collect_groups_on_screen_keeps_every_row_in_the_run_and_says_the_diagnosis_last(
