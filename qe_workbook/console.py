@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .problems import CATALOGUE, SEVERITY_LABELS, Problem, Severity
+from .visible import visible
 from .widths import display_width
 
 
@@ -30,8 +31,8 @@ def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def format_problem(p: Problem) -> str:
-    where = " ".join(x for x in (p.file, p.sheet, p.cell) if x)
-    return f"[{SEVERITY_LABELS[p.severity]}] {p.code} {where}\n    {p.message}"
+    where = visible(" ".join(x for x in (p.file, p.sheet, p.cell) if x))
+    return f"[{SEVERITY_LABELS[p.severity]}] {p.code} {where}\n    {visible(p.message)}"
 
 
 GROUP_AT = 5  # this many warnings or notes of one code are shown as one entry with the count and the places
@@ -73,7 +74,7 @@ def format_group(found: Sequence[Problem]) -> str:
     places: dict[str, list[str]] = {}
     for p in found:
         who = p.params.get("evaluator") or (PurePath(p.file).name if p.file else "")
-        places.setdefault(str(who), []).append(p.cell or "")
+        places.setdefault(visible(str(who)), []).append(p.cell or "")
     shared = _shared_start(list(places))
     cells = {c for at in places.values() for c in at}
     same = len(cells) == 1 and all(len(at) == 1 for at in places.values())  # one cell, the same everywhere

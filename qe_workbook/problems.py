@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .visible import visible
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -2105,7 +2107,7 @@ def problem(
         raise KeyError(f"problem code {code} has no template")
     fields = {"file": file, "sheet": sheet, "cell": cell, **{k: _shown(v) for k, v in params.items()}}
     detail = kind.template.format_map(fields).rstrip("。")
-    message = f"{detail}。{fix if fix is not None else kind.fix}"
+    message = visible(f"{detail}。{fix if fix is not None else kind.fix}")  # a name from outside moves no cursor
     return Problem(code, severity or kind.severity, file, sheet, cell, message, dict(params))
 
 

@@ -1,4 +1,5 @@
-"""New xlsxwriter workbooks as the writers here want them: text stays text, assembled in memory."""
+"""New xlsxwriter workbooks as the writers here want them: text stays text and shows no control character,
+assembled in memory."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from .visible import visible
 
 TEXT_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -15,4 +20,18 @@ def new_workbook(path: Path, **options: Any) -> xlsxwriter.Workbook:
     parts in memory: without `in_memory` xlsxwriter writes each part to a temporary file and reads it back,
     which costs more than the writing itself for the small workbooks written here (a big sheet written
     row by row may pass `in_memory=False, constant_memory=True`)."""
-    return xlsxwriter.Workbook(str(path), {**TEXT_AS_TEXT, "in_memory": True, **options})
+    return VisibleWorkbook(str(path), {**TEXT_AS_TEXT, "in_memory": True, **options})
+
+
+class VisibleWorksheet(Worksheet):
+    """A worksheet that writes every text with its control characters shown as pictures (`visible`): a file
+    name or cell text from outside is never written as an _x001B_ escape that Excel turns back into ESC."""
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None) -> Any:
+        return super()._write_string(row, col, visible(string), cell_format)
+
+
+class VisibleWorkbook(xlsxwriter.Workbook):
+    """An xlsxwriter workbook whose sheets are `VisibleWorksheet`s."""
+
+    worksheet_class = VisibleWorksheet

@@ -16,6 +16,8 @@ from email.header import Header, decode_header
 from email.message import Message
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
+from ..visible import visible
+
 SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
              "hz-gb-2312": "hz", "big5": "big5hkscs"}  # fmt: skip
 ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
@@ -56,17 +58,6 @@ def header_text(value: object) -> str:
     if ENCODED_WORD.search(text):
         text = _decode_words(text)
     return visible(re.sub(r"\s+", " ", text).strip())
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Control characters shown as their pictures (ESC as ␛, DEL as ␡, C1 as �): a name, subject or
-    body can then be printed, written or saved without moving the cursor, retitling the window or
-    writing to the clipboard of whoever reads it."""
-    return CONTROL.sub(lambda m: chr(0x2400 + ord(m.group()) if ord(m.group()) < 0x20 else
-                                     0x2421 if m.group() == "\x7f" else 0xFFFD), text)  # fmt: skip
 
 
 def _decode_words(text: str) -> str:

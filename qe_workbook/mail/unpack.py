@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from ..intake.container import Limits
-from .decode import decode_bytes, safe_file_name, visible
+from ..visible import visible
+from .decode import decode_bytes, safe_file_name
 
 ARCHIVES_NOT_UNPACKED = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".arj", ".cab")
 

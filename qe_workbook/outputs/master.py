@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical
@@ -27,6 +26,7 @@ from ..rubric import Kind, Rubric
 from ..rubric.view import points_label
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
+from ..workbooks import VisibleWorkbook
 from .charts import add_charts
 from .detail import display_frame
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
@@ -59,7 +59,7 @@ def write_master(
     problems: list[Problem],
     extra: Sequence[ExtraSheet] = (),
 ) -> Path:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = VisibleWorkbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False,
                                          "constant_memory": len(collected.frame) > BIG_DETAIL})  # fmt: skip
     wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})

@@ -28,6 +28,7 @@ from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
 from ..rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
 from ..rubric.workbook.files import export_rubric
+from ..visible import visible
 from ..workspace.actions import Outcome, collect_in, generate_in, returned_count
 from ..workspace.layout import Workspace, create_workspace
 from ..workspace.returns import add_returned, department_returns
@@ -335,7 +336,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
 
 
 def _lines(problems: list[Problem]) -> list[tuple[str, str]]:
-    return [(str(p.severity), p.message if not p.file else f"{p.file}：{p.message}") for p in problems]
+    return [(str(p.severity), p.message if not p.file else f"{visible(p.file)}：{p.message}") for p in problems]
 
 
 def _run_lines(outcome: Outcome) -> list[tuple[str, str]]:
