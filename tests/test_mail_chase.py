@@ -83,8 +83,8 @@ def parse(path: Path) -> EmailMessage:
 def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, small_rubric: Rubric, run: Path) -> None:
     report = run_chase(run, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms", now=NOW)
     assert report.problems == []
-    assert [(c.recipient.name, c.reason) for c in report.chases] == [("甲局", "需更正"), ("乙局", "未报送"),
-                                                                     ("质强办", "未采用")]  # fmt: skip
+    assert [(c.recipient.name, c.reason) for c in report.chases] == [("甲局", "已采用，需更正"), ("乙局", "未收到"),
+                                                                     ("质强办", "退回")]  # fmt: skip
     assert report.folder is not None
     drafts = {p.name: parse(p) for p in sorted(report.folder.glob("*.eml"))}
     assert list(drafts) == ["催报_乙局.eml", "催报_甲局.eml", "催报_质强办.eml"]
@@ -92,7 +92,7 @@ def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, sm
     jia = drafts["催报_甲局.eml"]
     assert jia["To"] == "甲局 <jia@example.cn>"
     assert jia["From"] == "质强办 <office@example.cn>"
-    assert jia["Subject"] == "【催报】2022年度质量工作考核评价表（甲局，需更正）"
+    assert jia["Subject"] == "【催报】2022年度质量工作考核评价表（甲局，已采用，需更正）"
     assert jia["X-Unsent"] == "1"
     body = jia.get_body(("plain",)).get_content()
     assert "以下单元格需要更正" in body
@@ -147,7 +147,7 @@ def test_send_over_smtp_after_confirmation_with_a_log(
     assert sorted(rcpt for _f, (rcpt,), _raw in inbox.received) == ["jia@example.cn", "office@example.cn",
                                                                      "yi@example.cn"]  # fmt: skip
     arrived = {message_from_bytes(raw, policy=policy.default)["Subject"]: raw for _f, _t, raw in inbox.received}
-    yi = message_from_bytes(arrived["【催报】2022年度质量工作考核评价表（乙局，未报送）"], policy=policy.default)
+    yi = message_from_bytes(arrived["【催报】2022年度质量工作考核评价表（乙局，未收到）"], policy=policy.default)
     assert yi["From"] == f"质强办 <{SMTP_USER}>" and yi["X-Unsent"] is None
     assert isinstance(yi, EmailMessage) and len(list(yi.iter_attachments())) == 1
     (folder,) = sorted((tmp_path / "chase").iterdir())[-1:]

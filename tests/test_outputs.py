@@ -65,7 +65,7 @@ def test_no_output_shows_an_english_kind_or_status(run: RunReport) -> None:
     assert {r["类别"] for r in detail} == {"评分项", "扣分项", "否决项"}  # 乙局's bonus item is in conflict
     returns = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["报送情况"]
     shown = {row[1] for row in returns.iter_rows(min_row=2, values_only=True)}
-    assert {"已采用", "重复文件（内容相同）", "未采用（多份冲突）", "未采用（有错误）"} <= shown
+    assert {"已采用", "重复文件（内容相同）", "退回（多份内容不同）", "退回"} <= shown
 
 
 def test_the_detail_sheet_and_csv_follow_the_frame_schema(run: RunReport) -> None:

@@ -171,6 +171,7 @@ def test_the_page_asks_no_department_to_send_again_after_a_wrong_key(
     run_collect(ws.returned, small_rubric, OTHER_KEY, CollectOptions(ws.results, key_file="other.key"))
     returns = department_returns(ws, small_rubric)
     assert [(d.evaluator, d.state, d.ask) for d in returns.departments] == [
-        ("甲局", "已收到，待核对密钥", ""), ("乙局", "未收到", "请催报评价表"), ("质强办", "已收到，待核对密钥", "")
+        ("甲局", "已收到，待核对密钥", "先用本年度的密钥重新汇总；无需催报"), ("乙局", "未收到", "请催报评价表"),
+        ("质强办", "已收到，待核对密钥", "先用本年度的密钥重新汇总；无需催报")
     ]  # fmt: skip
     assert returns.refusal[0].startswith("2 份带标识表的评价表中有 2 份签名不符")

@@ -149,7 +149,7 @@ def test_generate_collect_and_the_views_of_a_small_year(tmp_path: Path) -> None:
     fill_all(generated.generated, ws.returned, {k: v for k, v in TIE.items() if k != "乙局"})
     before = department_returns(ws, rubric)
     assert before.run is None and [(d.evaluator, d.received, d.state) for d in before.departments] == [
-        ("甲局", 1, "已收到，未采用"), ("乙局", 0, "未收到"), ("质强办", 1, "已收到，未采用")
+        ("甲局", 1, "已收到，待汇总"), ("乙局", 0, "未收到"), ("质强办", 1, "已收到，待汇总")
     ]  # fmt: skip
     assert returned_count(ws) == 2
     outcome = collect_in(ws, rubric)
@@ -176,8 +176,8 @@ def test_an_adopted_form_with_a_bad_cell_is_asked_to_correct_it(tmp_path: Path) 
     fill_all(generated, ws.returned, with_changes(TIE, "甲局", {("东区", "01-1"): (41, "超过满分")}))
     collect_in(ws, rubric)
     jia = department_returns(ws, rubric).departments[0]
-    assert (jia.evaluator, jia.adopted, jia.state, len(jia.corrections)) == ("甲局", 1, "已采用，需更正", 1)
-    assert jia.ask.startswith("请更正 1 处：评价表 ") and "41" in jia.ask
+    assert (jia.evaluator, jia.adopted, jia.state, len(jia.corrections)) == ("甲局", 1, "已采用，需更正（1 处）", 1)
+    assert jia.ask.startswith("得分已采用；请该部门更正所列单元格后重新报送：评价表 ") and "41" in jia.ask
 
 
 def test_a_file_added_after_the_latest_run_is_counted(tmp_path: Path) -> None:

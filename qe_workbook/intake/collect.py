@@ -98,9 +98,9 @@ def _decide(sub: Submission, rubric: Rubric) -> Submission:
 
 def wrong_format_returns(found: Found, rubric: Rubric) -> list[Submission]:
     """A form saved as .xls, .xlsm, .ods or .csv: not read, but received from the department its
-    name names (rejected, so the office asks for the .xlsx instead of chasing a missing form)."""
+    name names (received but unusable, so the office asks for the .xlsx instead of chasing a missing form)."""
     return [
-        Submission(p.file, "", 0, guessed=guess_evaluator(p.file, rubric), reason=p.message)
+        Submission(p.file, "", 0, guessed=guess_evaluator(p.file, rubric), status=Status.UNUSABLE, reason=p.message)
         for p in found.problems
         if p.code in WRONG_FORMAT and p.file
     ]

@@ -20,6 +20,7 @@ class Status(StrEnum):
     CONFLICT = "conflict"
     SUPERSEDED = "superseded"
     DUPLICATE = "duplicate"
+    UNUSABLE = "unusable"  # received, but not a form that can be read (another format, a scan)
 
     @property
     def label(self) -> str:
@@ -28,10 +29,11 @@ class Status(StrEnum):
 
 STATUS_LABELS = {
     Status.ACCEPTED: "已采用",
-    Status.REJECTED: "未采用（有错误）",
-    Status.CONFLICT: "未采用（多份冲突）",
-    Status.SUPERSEDED: "未采用（已有更新版本）",
+    Status.REJECTED: "退回",
+    Status.CONFLICT: "退回（多份内容不同）",
+    Status.SUPERSEDED: "已被更新的版本替代",
     Status.DUPLICATE: "重复文件（内容相同）",
+    Status.UNUSABLE: "收到但无法采用",
 }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from ..choices import SEND_LOG as SEND_LOG
 from ..forms.layout import form_file_name
 from ..intake.receipts import OFFICE_TZ
+from ..intake.standing import Standing, standing
 from ..intake.submission import Status
 from ..outputs.run_record import read_run
 from ..problems import Problem, problem
@@ -41,10 +42,15 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 class Reason:
-    MISSING = "未报送"
-    REJECTED = "未采用"
-    CONFLICT = "多份不一致"
-    CORRECT = "需更正"
+    """Why a department or a unit is chased: a department's in the words of its standing."""
+
+    MISSING = str(Standing.MISSING)
+    REJECTED = str(Standing.RETURNED)
+    UNUSABLE = str(Standing.UNUSABLE)
+    CONFLICT = Status.CONFLICT.label
+    CORRECT = str(Standing.ADOPTED_TO_CORRECT)
+    MATERIALS_MISSING = "未报送"
+    MATERIALS_CORRECT = "需更正"
 
 
 @dataclass(frozen=True)
@@ -100,15 +106,16 @@ def plan_chases(files: list[dict[str, Any]], found: list[dict[str, Any]], rubric
                 if (p.get("file") and owner.get(p.get("file")) == ev.name)
                 or (p.get("params") or {}).get("evaluator") == ev.name]  # fmt: skip
         errors = [p for p in mine if p.get("severity") == "error" and not str(p.get("code")).startswith("SUBMISSION_")]
-        accepted = [f for f in own_files if f.get("decision") == Status.ACCEPTED]
-        if not own_files:
+        state = standing((str(f.get("decision")) for f in own_files), len(errors))
+        if state is Standing.MISSING:
             plans.append((ev, Reason.MISSING, [], True))
-        elif not accepted and any(f.get("decision") == Status.CONFLICT for f in own_files):
+        elif state is Standing.RETURNED and any(f.get("decision") == Status.CONFLICT for f in own_files):
             names = "、".join(str(f["file"]) for f in own_files)
             plans.append((ev, Reason.CONFLICT, [f"收到内容不同的多份评价表：{names}，无法确定以哪一份为准。"], False))
-        elif not accepted:
-            plans.append((ev, Reason.REJECTED, [f"{_where(p)}{p['message']}" for p in errors], True))
-        elif errors:
+        elif state in (Standing.RETURNED, Standing.UNUSABLE):
+            lines = [f"{_where(p)}{p['message']}" for p in errors]
+            plans.append((ev, Reason.REJECTED if state is Standing.RETURNED else Reason.UNUSABLE, lines, True))
+        elif state is Standing.ADOPTED_TO_CORRECT:
             plans.append((ev, Reason.CORRECT, [f"{_where(p)}{p['message']}" for p in errors], False))
     return plans
 
@@ -124,6 +131,7 @@ def _form_body(rubric: Rubric, reason: str, attach: bool, today: date) -> tuple[
     opening = {
         Reason.MISSING: f"截至 {today:%Y年%m月%d日}，{rubric.office}尚未收到贵单位的{rubric.year}年度质量工作考核评价表。",
         Reason.REJECTED: "贵单位报送的评价表因以下问题未能采用：",
+        Reason.UNUSABLE: "贵单位报送的文件已收到，但不是可以读取的评价表，无法采用：",
         Reason.CONFLICT: "贵单位报送的评价表存在以下情况：",
         Reason.CORRECT: "贵单位报送的评价表已收到，但以下单元格需要更正：",
     }[reason]
@@ -237,7 +245,7 @@ def plan_unit_chases(run_dir: Path, rubric: Rubric, packages_dir: Path | None) -
             p.get("code") in ("UNIT_REPORT_MISSING", "UNIT_CONTACTS_MISSING", "UNIT_SELF_SCORE_MISSING") for p in mine
         )
         who = Recipient(unit.name, unit.full_name, emails.get(unit.name, ""), unit=True)
-        plans.append((who, Reason.MISSING if missing_only else Reason.CORRECT, lines, attach))
+        plans.append((who, Reason.MATERIALS_MISSING if missing_only else Reason.MATERIALS_CORRECT, lines, attach))
     return plans
 
 

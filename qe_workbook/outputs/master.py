@@ -20,8 +20,9 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import canonical
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult
+from ..intake.standing import Standing, correction_line, file_standing, return_note
 from ..intake.submission import Status, Submission
-from ..problems import Problem
+from ..problems import Problem, Severity
 from ..rubric import Kind, Rubric
 from ..rubric.view import points_label
 from ..scoring.score import NO_REMARK, Results
@@ -185,19 +186,22 @@ def _veto_text(points: Fraction | None) -> str | None:
 
 
 def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submission]) -> None:
-    """Each evaluator: received / missing / rejected, with contacts — the list for chasing."""
+    """Each evaluator: its files and where its return stands, with what to do and the contacts — the list
+    for chasing."""
     rows: list[list[Any]] = []
     for ev in rubric.form_evaluators():
         own = [x for x in submissions if x.owner == ev.name]
         if not own:
-            rows.append([ev.name, "未收到", "", None, "", "", ev.phone, ev.email, "请催收", ""])
+            rows.append([ev.name, str(Standing.MISSING), "", None, "", "", ev.phone, ev.email,
+                         Standing.MISSING.action, ""])  # fmt: skip
         for sub in own:
-            rows.append([ev.name, _status(sub), sub.file, sub.fill_date, *_arrival(sub, rubric),
-                         ev.phone, ev.email, sub.reason, _code(sub)])  # fmt: skip
+            status, text = _status(sub)
+            rows.append([ev.name, status, sub.file, sub.fill_date, *_arrival(sub, rubric),
+                         ev.phone, ev.email, text, _code(sub)])  # fmt: skip
     for sub in submissions:
         if not sub.owner:
-            rows.append(["（无法识别）", sub.status.label, sub.file, None, *_arrival(sub, rubric), "", "",
-                         sub.reason, ""])  # fmt: skip
+            status, text = _status(sub)
+            rows.append(["（无法识别）", status, sub.file, None, *_arrival(sub, rubric), "", "", text, ""])
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
     widths = [14, 16, 36, 12, 17, 6, 15, 24, 46, 12]
     last = s.table(ws, 0, header, rows, widths)
@@ -205,9 +209,16 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     sheet_paper(ws, 0, last, len(header) - 1)
 
 
-def _status(sub: Submission) -> str:
-    """已采用, 已采用（更正表） for an adopted correction form, or why the file was not used."""
-    return f"{sub.status.label}（更正表）" if sub.units and sub.status == Status.ACCEPTED else sub.status.label
+def _status(sub: Submission) -> tuple[str, str]:
+    """A file's 状态 and 说明: where it leaves its department and what to do (an adopted correction form
+    is marked 更正表; a superseded version or an identical copy only says why it was set aside)."""
+    cells = [correction_line(p.sheet, p.cell, p.message) for p in sub.problems if p.severity is Severity.ERROR]
+    state = file_standing(sub.status, len(cells) if sub.status == Status.ACCEPTED else 0)
+    if state is None:
+        return sub.status.label, sub.reason
+    shown = sub.status.label if sub.status is Status.CONFLICT else state.shown(len(cells))
+    shown = f"{shown}（更正表）" if sub.units and sub.status == Status.ACCEPTED else shown
+    return shown, return_note(state, sub.reason, cells if state is Standing.ADOPTED_TO_CORRECT else ())
 
 
 def _problems(ws: Worksheet, s: Sheets, problems: list[Problem]) -> None:

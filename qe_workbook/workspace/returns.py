@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
+from ..intake.standing import Standing, correction_line, return_note, standing
 from ..intake.submission import Status
 from ..mail.decode import safe_file_name
 from ..outputs.run_record import read_run
@@ -58,26 +59,32 @@ class DepartmentReturn:
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)  # errors in cells of an adopted form
+    decisions: list[str] = field(default_factory=list)  # what became of each file (`Status`)
     key_doubted: bool = False  # the run was probably collected with another key: its rejections say nothing
+    collected: bool = True  # False before the first run: the files are only counted
+    issued: bool = True  # False before any form was generated: nobody is chased yet
+
+    @property
+    def standing(self) -> Standing:
+        if self.received and not self.collected:
+            return Standing.RECEIVED
+        if self.received and not self.adopted and self.key_doubted:
+            return Standing.KEY_DOUBTED
+        return standing(self.decisions, len(self.corrections), issued=self.issued)
 
     @property
     def state(self) -> str:
-        if self.adopted:
-            return "已采用，需更正" if self.corrections else "已采用"
-        if self.received and self.key_doubted:
-            return "已收到，待核对密钥"
-        return "已收到，未采用" if self.received else "未收到"
+        return self.standing.shown(len(self.corrections))
 
     @property
     def ask(self) -> str:
-        """What to ask the department for."""
-        if self.adopted:
-            return f"请更正 {len(self.corrections)} 处：" + "；".join(self.corrections[:2]) if self.corrections else ""
-        if self.received and self.key_doubted:
-            return ""  # the office collects again with its own key first
-        if self.received:
-            return "请按说明修改后重新报送：" + "；".join(self.reasons[:2])
-        return "请催报评价表"
+        """What to ask the department for (nothing once its form is adopted as it is)."""
+        state = self.standing
+        if state is Standing.ADOPTED_TO_CORRECT:
+            return return_note(state, corrections=self.corrections[:2])
+        if state in (Standing.RETURNED, Standing.UNUSABLE):
+            return return_note(state, "；".join(r for r in self.reasons[:2] if r))
+        return "" if state is Standing.ADOPTED else state.action
 
 
 @dataclass
@@ -90,11 +97,16 @@ class Returns:
 
 def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
     """Each department's return, from the latest run's audit.json; before any run, the returned files
-    are counted by the department their name names."""
-    departments = {ev.name: DepartmentReturn(ev.name, ev.phone, ev.email) for ev in rubric.form_evaluators()}
+    are counted by the department their name names; before any form was generated or came back, nobody
+    is missing yet."""
     runs = ws.runs()
     files = ws.returned_files()
+    issued = bool(runs or files) or ws.register_path.is_file() or (ws.forms.is_dir() and any(ws.forms.iterdir()))
+    departments = {ev.name: DepartmentReturn(ev.name, ev.phone, ev.email, issued=issued)
+                   for ev in rubric.form_evaluators()}  # fmt: skip
     if not runs:
+        for waiting in departments.values():
+            waiting.collected = False
         for path in files:
             owner = guess_evaluator(path.name, rubric)
             if owner in departments:
@@ -109,13 +121,14 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
     for found in record.run_problems:
         dept = departments.get(adopted.get(found.get("file"), "") or "")
         if dept is not None and found.get("severity") == Severity.ERROR:
-            dept.corrections.append(f"{found.get('sheet') or ''} {found.get('cell') or ''} {found['message']}".strip())
+            dept.corrections.append(correction_line(found.get("sheet"), found.get("cell"), found["message"]))
     for entry in record.files:
         dept = departments.get(entry.get("evaluator") or "")
         if dept is None:
             continue
         dept.received += 1
         dept.key_doubted = bool(refusal)
+        dept.decisions.append(str(entry.get("decision")))
         if entry.get("decision") == Status.ACCEPTED:
             dept.adopted += 1
         else:

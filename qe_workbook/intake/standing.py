@@ -1,0 +1,87 @@
+"""Where a department's return stands and what the office does about it: the one set of words the
+screen, master.xlsx 报送情况, the chase mails and the page all use.
+
+A department's standing follows from what became of each file it sent (`Status`), how many cells of
+its adopted form still need correcting, and whether forms were issued at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from .submission import Status
+
+
+class Standing(StrEnum):
+    """A department's return, as the office sees it (the value is what every output shows)."""
+
+    ADOPTED = "已采用"
+    ADOPTED_TO_CORRECT = "已采用，需更正"
+    RETURNED = "退回"
+    UNUSABLE = "收到但无法采用"
+    MISSING = "未收到"
+    NOT_ISSUED = "评价表尚未下发"
+    RECEIVED = "已收到，待汇总"  # on the page, before the first run
+    KEY_DOUBTED = "已收到，待核对密钥"  # the run was probably collected with another key
+
+    @property
+    def action(self) -> str:
+        """What the office does next, in a clerk's words."""
+        return ACTIONS[self]
+
+    @property
+    def chased(self) -> bool:
+        """Whether the department is asked for something."""
+        return self in (Standing.ADOPTED_TO_CORRECT, Standing.RETURNED, Standing.UNUSABLE, Standing.MISSING)
+
+    def shown(self, corrections: int = 0) -> str:
+        """The status as shown: 已采用，需更正（3 处） names how many cells."""
+        return f"{self}（{corrections} 处）" if self is Standing.ADOPTED_TO_CORRECT and corrections else str(self)
+
+
+ACTIONS = {
+    Standing.ADOPTED: "无需处理",
+    Standing.ADOPTED_TO_CORRECT: "得分已采用；请该部门更正所列单元格后重新报送",
+    Standing.RETURNED: "请该部门按说明修改后重新报送",
+    Standing.UNUSABLE: "请该部门在下发的评价表中填写，保存为 Excel 文件后重新报送",
+    Standing.MISSING: "请催报评价表",
+    Standing.NOT_ISSUED: "先生成并下发评价表；下发前无需催报",
+    Standing.RECEIVED: "汇总后显示能否采用",
+    Standing.KEY_DOUBTED: "先用本年度的密钥重新汇总；无需催报",
+}
+
+
+def standing(decisions: Iterable[str], corrections: int = 0, *, issued: bool = True) -> Standing:
+    """A department's standing from what became of each file it sent (`decisions`: `Status` values, as
+    audit.json keeps them) and the number of cells of its adopted form that need correcting; `issued`
+    False: no form was generated yet."""
+    decided = set(decisions)
+    if Status.ACCEPTED in decided:
+        return Standing.ADOPTED_TO_CORRECT if corrections else Standing.ADOPTED
+    if not decided:
+        return Standing.MISSING if issued else Standing.NOT_ISSUED
+    if decided <= {Status.UNUSABLE}:
+        return Standing.UNUSABLE
+    return Standing.RETURNED
+
+
+def file_standing(status: Status, corrections: int = 0) -> Standing | None:
+    """What one file's outcome means for its department (None: a superseded version or an identical copy,
+    which asks nothing)."""
+    if status in (Status.SUPERSEDED, Status.DUPLICATE):
+        return None
+    return standing([status], corrections)
+
+
+def correction_line(sheet: str | None, cell: str | None, message: str) -> str:
+    """One cell to correct: where, then what is wrong."""
+    return f"{sheet or ''} {cell or ''} {message}".strip()
+
+
+def return_note(state: Standing, reason: str = "", corrections: Sequence[str] = ()) -> str:
+    """The 说明 of a return: why (for a file turned back), then what to do, then the cells to correct."""
+    if state is Standing.ADOPTED:
+        return reason
+    action = f"{state.action}：{'；'.join(corrections)}" if corrections else state.action
+    return f"{reason}；{action}" if reason else action
