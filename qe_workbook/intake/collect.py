@@ -26,11 +26,12 @@ from .check_form import check_integrity
 from .check_values import read_values
 from .container import Limits, too_large
 from .corrections import apply_corrections
-from .discover import WRONG_FORMAT, Found, discover
+from .discover import NOT_A_FORM, WRONG_FORMAT, Found, discover
 from .frame import build_frame
 from .generations import retire_superseded
 from .receipts import FORM_MATERIAL, ReceiptBook, late_problem, load_receipts
 from .returns import Returns, copies
+from .sender import department_names, named_in_path, named_on_sheet, recognise_senders
 from .submission import Status, Submission
 
 
@@ -79,13 +80,11 @@ def read_submission(
             _check(sub, data, rubric, key, allow_partial, returns)
         except Exception as exc:  # a defect here must not end the run, nor be blamed on the file
             sub.problems.append(errors.internal(file, exc, file=file))
-    return _decide(sub, rubric)
+    return _decide(sub)
 
 
-def _decide(sub: Submission, rubric: Rubric) -> Submission:
+def _decide(sub: Submission) -> Submission:
     """Accepted only when the file is an authentic form of a known evaluator without file/form errors."""
-    if not sub.claimed:
-        sub.guessed = guess_evaluator(sub.file, rubric)
     if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_", "INTERNAL_"))) or not sub.evaluator:
         sub.status = Status.REJECTED
         first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
@@ -96,21 +95,19 @@ def _decide(sub: Submission, rubric: Rubric) -> Submission:
     return sub
 
 
-def wrong_format_returns(found: Found, rubric: Rubric) -> list[Submission]:
-    """A form saved as .xls, .xlsm, .ods or .csv: not read, but received from the department its
-    name names (received but unusable, so the office asks for the .xlsx instead of chasing a missing form)."""
+def unusable_returns(found: Found) -> list[Submission]:
+    """A form saved as .csv, or printed to PDF, scanned, photographed: not read, but received from its
+    sender (received but unusable, so the office asks for the .xlsx instead of chasing a missing form)."""
     return [
-        Submission(p.file, "", 0, guessed=guess_evaluator(p.file, rubric), status=Status.UNUSABLE, reason=p.message)
+        Submission(p.file, "", 0, status=Status.UNUSABLE, reason=p.message)
         for p in found.problems
-        if p.code in WRONG_FORMAT and p.file
+        if p.code in (*WRONG_FORMAT, NOT_A_FORM) and p.file
     ]
 
 
 def guess_evaluator(file: str, rubric: Rubric) -> str | None:
-    """The evaluator whose name the file name contains (the longest such name), if any."""
-    name = Path(file).name
-    hits = [ev for ev in rubric.form_evaluators() if ev.name in name]
-    return max(hits, key=lambda ev: len(ev.name)).name if hits else None
+    """The department a file's path names (its name, else its innermost folder naming one), if any."""
+    return named_in_path(file, department_names(rubric))
 
 
 def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_partial: bool, returns: Returns) -> None:
@@ -123,6 +120,8 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if integrity.manifest is not None:
         sub.form_id = integrity.manifest.form_id
         sub.claimed = integrity.manifest.evaluator
+    else:  # a table copied into a new workbook still names its department on its owner line
+        sub.guessed = named_on_sheet(raw, department_names(rubric))
     spec = integrity.spec
     if not integrity.ok or spec is None:
         return
@@ -245,7 +244,8 @@ def collect(
             )
             if progress:
                 progress(name)
-    submissions += wrong_format_returns(found, rubric)
+    submissions += unusable_returns(found)
+    recognise_senders(submissions, rubric, receipts)
     problems = list(found.problems)
     blank_copies = set_aside_blank_copies(submissions)
     for sub in submissions:

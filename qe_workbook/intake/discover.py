@@ -37,6 +37,12 @@ def _odd_name(name: str) -> list[str]:
 
 
 WRONG_FORMAT = ("FILE_XLS_NAME", "FILE_MACRO_NAME", "FILE_ODS_NAME", "FILE_CSV_NAME")  # a form saved in another format
+NOT_A_FORM = "FILE_NOT_FORM"  # a form printed, scanned, photographed or written up: received, never usable
+NOT_FORM_KINDS = {
+    ".pdf": "PDF 文档", ".ofd": "OFD 版式文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
+    ".rtf": "文字文档", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片",
+    ".tif": "图片", ".tiff": "图片", ".heic": "图片", ".webp": "图片",
+}  # fmt: skip
 
 
 def is_lock_file(path: Path) -> bool:
@@ -74,6 +80,9 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_ODS_NAME")
     elif lower.endswith(".csv"):
         ignore("FILE_CSV_NAME")
+    elif path.suffix.lower() in NOT_FORM_KINDS:
+        found.ignored.append(shown)
+        found.problems.append(problem(NOT_A_FORM, file=shown, kind=NOT_FORM_KINDS[path.suffix.lower()]))
     else:
         ignore("FILE_IGNORED")
 

@@ -1,0 +1,105 @@
+"""Every file a department sent is recognised as received from it, whatever its format or name."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+
+from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record
+from qe_workbook.intake.submission import Status, Submission
+from qe_workbook.keys import read_key
+from qe_workbook.rubric import Rubric
+
+from .conftest import ROOT
+
+SAMPLES = ROOT / "samples"
+KEY = read_key(SAMPLES / "qe-sample.key")[0] or b""
+PREFIX = "2022年度质量工作考核评价表_"
+
+
+def returned_without(tmp_path: Path, *departments: str) -> Path:
+    """The bundled returned folder, less the forms of `departments` (which the test sends otherwise)."""
+    folder = tmp_path / "回收"
+    shutil.copytree(SAMPLES / "returned", folder)
+    for dept in departments:
+        (folder / f"{PREFIX}{dept}.xlsx").unlink()
+    return folder
+
+
+def form_of(dept: str) -> Path:
+    return SAMPLES / "returned" / f"{PREFIX}{dept}.xlsx"
+
+
+def owned(result: CollectResult, dept: str) -> list[Submission]:
+    return [s for s in result.submissions if s.owner == dept]
+
+
+def codes(result: CollectResult, dept: str) -> set[str]:
+    return {p.code for p in result.problems if p.params.get("evaluator") == dept}
+
+
+def test_a_pdf_an_image_and_a_word_file_are_received_but_cannot_be_used(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市质强办", "市卫健委", "市教育局")
+    (folder / f"{PREFIX}市质强办.pdf").write_bytes(b"%PDF-1.4\n% printed from the form\n")
+    (folder / "市卫健委评价表.jpg").write_bytes(b"\xff\xd8\xff\xe0 a photograph of the form")
+    (folder / "市教育局.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 a Word 97 file")
+    result = collect(folder, rubric_2022, KEY)
+    for dept, file, kind in (("市质强办", f"{PREFIX}市质强办.pdf", "PDF 文档"), ("市卫健委", "市卫健委评价表.jpg", "图片"),
+                             ("市教育局", "市教育局.doc", "Word 文档")):  # fmt: skip
+        (sub,) = owned(result, dept)
+        assert (sub.file, sub.status) == (file, Status.REJECTED)
+        assert kind in sub.reason and "请交回下发的 .xlsx 评价表" in sub.reason
+        assert codes(result, dept) == {"SUBMISSION_REJECTED"}
+
+
+def test_a_stray_pdf_of_nobody_is_only_noted(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path)
+    (folder / "说明.pdf").write_bytes(b"%PDF-1.4\n")
+    result = collect(folder, rubric_2022, KEY)
+    assert [(p.code, p.severity.value) for p in result.problems] == [("FILE_NOT_FORM", "info")]
+    assert len(result.accepted()) == 28
+
+
+def test_the_folder_of_a_fetched_mail_names_the_sender(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局")
+    mail = folder / "20230427-090100_市水利局_3"
+    mail.mkdir()
+    (mail / "水利局评价表.pdf").write_bytes(b"%PDF-1.4\n")
+    result = collect(folder, rubric_2022, KEY)
+    (sub,) = owned(result, "市水利局")
+    assert sub.file == "20230427-090100_市水利局_3/水利局评价表.pdf"
+    assert codes(result, "市水利局") == {"SUBMISSION_REJECTED"}
+
+
+def test_the_receipt_record_names_the_sender(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局")
+    (folder / "附件").mkdir()
+    (folder / "附件" / "评价表.pdf").write_bytes(b"%PDF-1.4\n")
+    receipt = Receipt(datetime(2023, 4, 27, 9, 1, tzinfo=OFFICE_TZ), "邮件", sender="市水利局", file="评价表.pdf",
+                      material="评价表", address="slj@example.cn", saved_as="附件/评价表.pdf")  # fmt: skip
+    write_record(folder, ReceiptBook([receipt]), people=False)
+    result = collect(folder, rubric_2022, KEY)
+    (sub,) = owned(result, "市水利局")
+    assert sub.file == "附件/评价表.pdf" and sub.receipt is not None and sub.receipt.address == "slj@example.cn"
+    assert codes(result, "市水利局") == {"SUBMISSION_REJECTED"}
+
+
+def test_a_table_copied_into_a_new_workbook_is_known_by_its_owner_line(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市质强办")
+    issued = openpyxl.load_workbook(form_of("市质强办"))
+    copy = openpyxl.Workbook()
+    sheet = copy.active
+    for row in issued.worksheets[0].iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                sheet.cell(cell.row, cell.column, cell.value)
+    assert str(sheet["A2"].value).endswith("市质强办")
+    copy.save(folder / "新建 Microsoft Excel 工作表.xlsx")
+    result = collect(folder, rubric_2022, KEY)
+    (sub,) = owned(result, "市质强办")
+    assert sub.status == Status.REJECTED and [p.code for p in sub.problems] == ["FORM_NO_MANIFEST"]
+    assert codes(result, "市质强办") == {"SUBMISSION_REJECTED"}
