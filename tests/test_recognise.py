@@ -51,7 +51,7 @@ def test_a_pdf_an_image_and_a_word_file_are_received_but_cannot_be_used(tmp_path
     for dept, file, kind in (("市质强办", f"{PREFIX}市质强办.pdf", "PDF 文档"), ("市卫健委", "市卫健委评价表.jpg", "图片"),
                              ("市教育局", "市教育局.doc", "Word 文档")):  # fmt: skip
         (sub,) = owned(result, dept)
-        assert (sub.file, sub.status) == (file, Status.REJECTED)
+        assert (sub.file, sub.status, sub.status.label) == (file, Status.UNUSABLE, "收到但无法采用")
         assert kind in sub.reason and "请交回下发的 .xlsx 评价表" in sub.reason
         assert codes(result, dept) == {"SUBMISSION_REJECTED"}
 
