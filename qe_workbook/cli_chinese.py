@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .suggest import did_you_mean
+from .write_faults import output_guard
 
 HELP_TEXT = "显示本帮助并退出。"
 
@@ -182,6 +183,15 @@ def short_help(cmd: click.Command) -> str:
     return first[0] + first[1]
 
 
+def output_place(ctx: click.Context) -> Path | None:
+    """Where the command writes, as given by its --out option (None when it has none or it was left out)."""
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if "--out" in param.opts and value is not None:
+            return Path(value)
+    return None
+
+
 class ChineseFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
@@ -200,6 +210,12 @@ class ChineseCommand(click.Command):
         for param in self.params:
             param.type = chinese_type(param.type)
         return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """The command run so that a full disk or a forbidden place while writing leaves nothing half-written
+        at its output place (`output_guard`)."""
+        with output_guard(output_place(ctx)):
+            return super().invoke(ctx)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)

@@ -2140,6 +2140,8 @@ _ERRNO_TEXT = {
     errno.EPERM: "没有访问权限",
     errno.EISDIR: "这是一个文件夹",
     errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件超过系统允许的大小",
     errno.EROFS: "磁盘只读",
     errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
     errno.EADDRINUSE: "端口已被占用",

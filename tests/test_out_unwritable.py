@@ -1,14 +1,18 @@
-"""An output place that cannot be written (a file on the way, a read-only folder): one Chinese sentence, exit 2.
+"""An output place that cannot be written (a file on the way, a read-only folder, a full disk, a file-size limit):
+one Chinese sentence, exit 2, and nothing half-written left behind.
 
-Every command that writes is tried both ways.
+Every command that writes is tried every way.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,8 +36,47 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(params=["under-a-file", "read-only"])
+FILE_SIZE_LIMIT = 4096  # bytes: every command here writes a bigger file
+
+
+@contextmanager
+def file_size_limit() -> Iterator[None]:
+    """As `ulimit -f`: a write past the limit fails with EFBIG (Python ignores SIGXFSZ)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+@contextmanager
+def full_disk(folder: Path) -> Iterator[Path]:
+    """An 8 KB file system (root can mount one); elsewhere a file-size limit stands in for it."""
+    folder.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(folder)],
+                                                   capture_output=True).returncode == 0  # fmt: skip
+    try:
+        if mounted:
+            yield folder
+        else:
+            with file_size_limit():
+                yield folder
+    finally:
+        if mounted:
+            subprocess.run(["umount", "--lazy", str(folder)], check=True)  # a writer may still hold its file
+
+
+@pytest.fixture(params=["under-a-file", "read-only", "disk-full", "file-size-limit"])
 def bad_out(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    if request.param == "disk-full":
+        with full_disk(tmp_path / "小磁盘") as small:
+            yield small / "输出"
+        return
+    if request.param == "file-size-limit":
+        with file_size_limit():
+            yield tmp_path / "输出"
+        return
     if request.param == "under-a-file":
         (tmp_path / "一个文件.txt").write_text("x", encoding="utf-8")
         yield tmp_path / "一个文件.txt" / "输出"
@@ -73,3 +116,4 @@ def test_an_unwritable_output_is_one_chinese_sentence(
     last = err.strip().splitlines()[-1]
     assert last.startswith("错误：无法使用“") and "请确认输出位置（--out）是可以写入的文件夹" in last, err
     assert "Traceback" not in err and "Error" not in err
+    assert not bad_out.exists()  # nothing half-written

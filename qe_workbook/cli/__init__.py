@@ -6,6 +6,7 @@ light modules at the top; the heavy libraries are imported inside the command th
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -14,6 +15,8 @@ import click
 from ..cli_chinese import usage_message
 from ..console import tolerate_console
 from ..problems import os_error_text
+from ..visible import visible
+from ..write_faults import OutputUnwritable
 from . import collect, doctor, export, followup, forms, keys, mail, record, rubric, ui, units
 from .root import main
 
@@ -48,8 +51,16 @@ def _command() -> None:
     except click.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except OutputUnwritable as exc:
+        _unwritable(exc.fault.filename or exc.place, exc.fault)
     except OSError as exc:
         if exc.filename is None:  # not about a place on disk: a fault of the program, shown as such
             raise
-        click.echo(f"错误：无法使用“{exc.filename}”（{os_error_text(exc)}）；请确认输出位置（--out）是可以写入的文件夹，而不是文件或只读文件夹。", err=True)  # fmt: skip
-        sys.exit(2)
+        _unwritable(exc.filename, exc)
+
+
+def _unwritable(place: object, fault: OSError) -> None:
+    """One Chinese line for a place that cannot be written, exit 2."""
+    where = f"“{visible(os.fsdecode(place))}”" if isinstance(place, str | bytes | os.PathLike) else "输出位置"
+    click.echo(f"错误：无法使用{where}（{os_error_text(fault)}）；请确认输出位置（--out）是可以写入的文件夹，而不是文件或只读文件夹，且磁盘有足够的空间。", err=True)  # fmt: skip
+    sys.exit(2)
