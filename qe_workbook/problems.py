@@ -2087,6 +2087,20 @@ _TYPES = [
         "无需处理；如是部门修改后重新报送的，请确认选择的是修改后的文件。",
         "{file} 与已保存的 {kept} 内容相同，未重复保存",
     ),
+    ProblemType(
+        "RETURNED_NOT_SAVED",
+        _E,
+        "交回的文件未能保存到回收文件夹（磁盘已满、没有写入权限等）。",
+        "请处理所说的原因后重新上传这个文件；同一次上传的其他文件不受影响。",
+        "未能保存：{reason}",
+    ),
+    ProblemType(
+        "RECEIPT_RECORD_NOT_WRITTEN",
+        _W,
+        "文件已保存，但收到时间和渠道未能写入收件记录。",
+        "请处理所说的原因；汇总时这些文件按没有收件记录处理，可在收件登记表中补记收到时间。",
+        "收件记录未能写入：{reason}",
+    ),
 ]
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}

@@ -110,9 +110,10 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
         returned = sorted((SAMPLES / "returned").glob("*.xlsx"))
         d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in returned))  # type: ignore[attr-defined]
         d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
-        wait_text(d, f"保存 {len(returned)} 个到回收文件夹")
+        wait_text(d, f"收到 {len(returned)} 个文件：保存 {len(returned)} 个，未重复保存 0 个，未保存 0 个。")
+        assert d.page_source.count("已保存：") == len(returned)  # type: ignore[attr-defined]
         kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
-        assert kept == [p.name for p in returned]
+        assert kept == sorted([p.name for p in returned] + ["收件记录.json", "收件记录.xlsx"])
         assert d.title == "回收与汇总 · 政府质量工作考核"  # type: ignore[attr-defined]  # the file list stays in the page
 
         d.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
@@ -178,5 +179,6 @@ def test_files_dropped_on_the_upload_area_are_chosen(tmp_path: Path, browser: ob
         )
         assert chosen[:2] == [0, 2] and chosen[2].startswith("已选择 2 个文件：")
         d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
-        wait_text(d, "保存 2 个到回收文件夹")
-        assert sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir()) == [p.name for p in two]
+        wait_text(d, "收到 2 个文件：保存 2 个，未重复保存 0 个，未保存 0 个。")
+        kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
+        assert kept == sorted([p.name for p in two] + ["收件记录.json", "收件记录.xlsx"])

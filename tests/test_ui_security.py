@@ -14,8 +14,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
+
+from qe_workbook.intake.receipts import read_record
 
 from .ui_server import UiServer
 
@@ -69,7 +72,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(folder: Path) -> Iterator[UiServer]:
     """One server for these tests (each start takes seconds); they run in order: the workspace is
     created by the CSRF test, which checks first that no refused POST created it."""
-    with UiServer(folder / "年度工作区") as running:
+    with UiServer(folder / "年度工作区", env={"BROWSER": "true"}) as running:  # "opening" a folder runs `true`
         yield running
 
 
@@ -131,12 +134,33 @@ def test_no_file_outside_the_workspace_is_served(server: UiServer, folder: Path)
     secret = folder / "secret.txt"
     secret.write_text("不应被读取", encoding="utf-8")
     (folder / "年度工作区" / "link.txt").symlink_to(secret)
-    status, _, headers = client.page("file?path=rubric.json")
-    assert status == 200 and "attachment" in headers["content-disposition"]
-    for path in ("../secret.txt", str(secret), "link.txt", "%2e%2e/secret.txt", "out/../../secret.txt", "out", ""):
-        status, text, _ = client.page(f"file?path={path}")
+    ws = folder / "年度工作区"
+    (ws / "out" / "results" / "20230502-093000").mkdir(parents=True)
+    (ws / "out" / "results" / "20230502-093000" / "通报.docx").write_bytes(b"report")
+    status, text, headers = client.page(f"file?path={quote('out/results/20230502-093000/通报.docx')}")
+    assert status == 200 and "attachment" in headers["content-disposition"] and text == "report"
+    (ws / "out" / "forms").mkdir(parents=True, exist_ok=True)
+    (ws / "out" / "forms" / "钥匙.xlsx").symlink_to(ws / "out" / "qe.key")
+    for path in ("../secret.txt", str(secret), "link.txt", "%2e%2e/secret.txt", "out/../../secret.txt", "out", "",
+                 "out/qe.key", "out/forms/../qe.key", "out/forms/钥匙.xlsx", "rubric.json"):  # fmt: skip
+        status, text, _ = client.page(f"file?path={quote(path, safe='/%:')}")
         assert status == 403, path
-        assert "不应被读取" not in text and "只能打开本工作区中的文件" in text
+        assert "不应被读取" not in text and "只能下载本工作区生成的文件" in text
+        assert (ws / "out" / "qe.key").read_text(encoding="ascii").strip()[:16] not in text
+
+
+def test_the_folder_button_goes_back_to_the_page_only(server: UiServer) -> None:
+    client = Client(server)
+    client.page("collect")
+    own = f"/{server.token}/collect"
+    for back in ("http://evil.example/", "//evil.example/x", "/\\evil.example", "https:evil.example", "javascript:alert(1)",
+                 f"http://evil.example{own}", "/other/collect", own):  # fmt: skip
+        status, _, headers = client.post("open", {"csrf": client.csrf, "path": "回收的评价表", "back": quote(back)})
+        assert status == 302, back
+        location = urlsplit(headers["location"])
+        assert location.netloc in ("", f"{server.host}:{server.port}") and location.scheme in ("", "http"), back
+        assert location.path.startswith(f"/{server.token}/"), back
+        assert location.path == (own if back == own else f"/{server.token}/overview"), back
 
 
 def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[bytes, dict[str, str]]:
@@ -165,10 +189,65 @@ def test_an_upload_is_kept_inside_the_returned_folder_whatever_name_it_came_with
     status, _, _ = client.request("POST", f"/{server.token}/upload", body, headers)
     assert status == 302
     returned = folder / "年度工作区" / "回收的评价表"
-    kept = sorted(p.name for p in returned.iterdir())
-    assert len(kept) == 3 and kept[1:] == ["逃出.xlsx", "逃出3.xlsx"] and kept[0].endswith("逃出2.xlsx")
+    kept = sorted(p.name for p in returned.iterdir() if p.name not in ("收件记录.json", "收件记录.xlsx"))
+    assert (
+        (returned / "收件记录.json").is_file()
+        and len(kept) == 3
+        and kept[1:] == ["逃出.xlsx", "逃出3.xlsx"]
+        and kept[0].endswith("逃出2.xlsx")
+    )
     assert all(p.is_file() and p.parent == returned for p in returned.iterdir())
     assert sorted(p.name for p in folder.iterdir()) == ["secret.txt", "年度工作区"]
+
+
+def test_each_file_of_an_upload_is_said_and_a_long_name_is_shortened(server: UiServer, folder: Path) -> None:
+    client = Client(server)
+    client.page("collect")
+    data = SAMPLE.read_bytes()
+    long = "市住建局" + "关于质量工作考核评价表的报送" * 7 + ".xlsx"  # 102 Chinese characters, 306 bytes
+    names = ["甲.xlsx", long, "乙.xlsx", "丙.xlsx"]
+    files = [(names[0], data + b"\5"), (names[1], data + b"\6"), (names[2], data + b"\7"), (names[3], data + b"\5")]
+    body, headers = multipart({"csrf": client.csrf}, files)
+    status, _, _ = client.request("POST", f"/{server.token}/upload", body, headers)
+    assert status == 302
+    returned = folder / "年度工作区" / "回收的评价表"
+    kept = {p.name for p in returned.iterdir()}
+    assert {"甲.xlsx", "乙.xlsx"} <= kept and not {"丙.xlsx"} & kept
+    short = next(n for n in kept if n.startswith("市住建局关于"))
+    assert short.endswith("….xlsx") and len(short.encode()) <= 240
+    _, text, _ = client.page("collect")
+    assert "已保存：甲.xlsx" in text and "已保存：乙.xlsx" in text
+    assert f"已保存：{long}（文件名过长，保存为 {short}）" in text
+    assert "未重复保存：丙.xlsx 与已收到的 回收的评价表/甲.xlsx 内容相同" in text
+    assert "收到 4 个文件：保存 3 个，未重复保存 1 个，未保存 0 个。" in text
+
+
+def test_an_upload_writes_the_receipt_time_and_channel_the_clerk_gave(server: UiServer, folder: Path) -> None:
+    client = Client(server)
+    client.page("collect")
+    data = SAMPLE.read_bytes() + rb"\8"
+    for received, channel, said in (("2999-01-01T08:00", "微信", "收到时间应为不晚于现在的日期和时间"),
+                                    ("昨天", "微信", "收到时间应为不晚于现在的日期和时间"),
+                                    ("2023-05-02T09:30", "飞鸽", "报送渠道应为以下之一：网页上传、邮件、微信、U盘、办公系统")):  # fmt: skip
+        body, headers = multipart({"csrf": client.csrf, "received": received, "channel": channel}, [("丁.xls", data)])
+        client.request("POST", f"/{server.token}/upload", body, headers)
+        _, text, _ = client.page("collect")
+        assert said in text and "文件未保存" in text
+    returned = folder / "年度工作区" / "回收的评价表"
+    assert not (returned / "丁.xls").exists()
+    body, headers = multipart(
+        {"csrf": client.csrf, "received": "2023-05-02T09:30", "channel": "微信"}, [("丁.xls", data)]
+    )
+    client.request("POST", f"/{server.token}/upload", body, headers)
+    assert (returned / "丁.xls").read_bytes() == data
+    book, _ = read_record(returned / "收件记录.json")
+    last = book.receipts[-1]
+    assert (last.file, last.saved_as, last.channel, last.shown_time()) == (
+        "丁.xls",
+        "丁.xls",
+        "微信",
+        "2023-05-02 09:30",
+    )
 
 
 def test_the_server_listens_on_127_0_0_1_only(server: UiServer) -> None:
@@ -247,3 +326,45 @@ def test_an_upload_stays_in_memory_however_large(tmp_path: Path) -> None:
     with app.test_request_context("/", method="POST", data={"files": large}, content_type="multipart/form-data"):
         upload = request.files["files"]
         assert isinstance(upload.stream, BytesIO) and len(upload.stream.getvalue()) == 600_000
+
+
+def test_uploads_in_flight_together_are_limited_in_bytes(tmp_path: Path) -> None:
+    """Bodies being received count against one budget: while 300 bytes of one upload are still on their way,
+    a second of 300 bytes (600 > 500) is refused in Chinese with 503; once the first is done it is taken."""
+    import threading
+    from types import SimpleNamespace
+
+    from werkzeug.serving import make_server
+
+    from qe_workbook.ui.app import create_app
+    from qe_workbook.workspace.layout import create_workspace
+
+    create_workspace(tmp_path, 2022)
+    token = "t" * 32
+    app = create_app(tmp_path, token, upload_budget=500)
+    running = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        client = Client(SimpleNamespace(host="127.0.0.1", port=running.server_port, token=token))  # type: ignore[arg-type]
+        client.page("collect")
+        body, headers = multipart({"csrf": client.csrf}, [("甲.xlsx", b"x" * 100)])
+        padded = body.replace(b"x" * 100, b"x" * (300 - len(body) + 100))
+        assert len(padded) == 300
+        slow = socket.create_connection(("127.0.0.1", running.server_port))
+        head = (f"POST /{token}/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {client.cookie}\r\n"
+                f"Content-Type: {headers['Content-Type']}\r\nContent-Length: 300\r\n\r\n")  # fmt: skip
+        slow.sendall(head.encode() + padded[:100])
+        for _ in range(100):  # until the server has taken the first upload's bytes
+            status, text, _ = client.request("POST", f"/{token}/upload", padded, headers)
+            if status == 503:
+                break
+        assert status == 503 and "正在接收其他上传" in text and "请稍后再试" in text
+        slow.sendall(padded[100:])
+        assert slow.recv(100).startswith(b"HTTP/1.1 302")
+        slow.close()
+        status, _, _ = client.request("POST", f"/{token}/upload", padded, headers)
+        assert status == 302
+        status, text, _ = client.request("POST", f"/{token}/upload", padded * 2, headers)
+        assert status == 413 and "一次上传的文件合计不能超过" in text
+    finally:
+        running.shutdown()

@@ -4,13 +4,16 @@ year's jobs and views through the same library calls as the CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from qe_workbook.intake.container import Limits
+from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, read_record, write_record
 from qe_workbook.keys import read_key
 from qe_workbook.problems import has_errors
 from qe_workbook.rubric import Rubric, load_rubric
@@ -18,7 +21,7 @@ from qe_workbook.rubric.load import BUNDLED_RUBRIC
 from qe_workbook.rubric.workbook.files import export_rubric
 from qe_workbook.workspace.actions import collect_in, generate_in, returned_count
 from qe_workbook.workspace.layout import RETURNED, Workspace, create_workspace
-from qe_workbook.workspace.returns import add_returned, department_returns
+from qe_workbook.workspace.returns import add_returned, department_returns, receive_files
 from qe_workbook.workspace.runs import run_view
 
 from .conftest import ROOT, small_rubric_data, write_json
@@ -106,25 +109,61 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_returned_file_is_kept_under_a_safe_name_only_after_the_collect_checks(tmp_path: Path) -> None:
+def test_a_returned_file_is_kept_as_sent_under_a_safe_name_and_what_collect_will_say_is_said(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     data = SAMPLE.read_bytes()
     added = add_returned(ws, "..\\..\\市住建局:评价表?.xlsx", data)
-    assert added.problems == [] and added.path == ws.returned / "市住建局_评价表_.xlsx"
+    assert added.problems == [] and added.path == ws.returned / "市住建局_评价表_.xlsx" and added.saved
+    assert added.sent == "市住建局:评价表?.xlsx" and added.renamed == "文件名含不能用作文件名的字符"
     assert added.path.read_bytes() == data
     same = add_returned(ws, "另一个名字.xlsx", data)
     assert [p.code for p in same.problems] == ["RETURNED_ALREADY_ADDED"] and same.path == added.path
+    assert same.same and not same.saved
     changed = add_returned(ws, "市住建局:评价表?.xlsx", data + b"\0")
     assert changed.path == ws.returned / "市住建局_评价表_ (2).xlsx"
     reserved = add_returned(ws, "CON.xlsx", data[:-1] + b"\1")
     assert reserved.path is not None and reserved.path.name != "CON.xlsx" and reserved.path.parent == ws.returned
-    word = add_returned(ws, "评价表.xlsx", docx_bytes())
-    assert word.path is None and [p.code for p in word.problems] == ["FILE_NOT_XLSX"]
+    word = add_returned(ws, "评价表.xlsx", docx_bytes())  # kept: it is what was sent; collect will say so too
+    assert word.path == ws.returned / "评价表.xlsx" and [p.code for p in word.problems] == ["FILE_NOT_XLSX"]
     big = add_returned(ws, "大.xlsx", data, Limits(max_file_bytes=len(data) - 1))
     assert big.path is None and [p.code for p in big.problems] == ["FILE_TOO_LARGE"]
     long = add_returned(ws, "关" * 100 + ".xlsx", data[:-1] + b"\2")  # 305 bytes: too long for one name on Linux
-    assert long.path == ws.returned / ("关" * 74 + "….xlsx")
-    assert len(ws.returned_files()) == 4
+    assert long.path == ws.returned / ("关" * 74 + "….xlsx") and long.renamed == "文件名过长"
+    assert len(ws.returned_files()) == 5
+
+
+def test_an_xls_or_a_zip_keeps_its_own_name_and_extension(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    xls = bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504  # an Excel 97-2003 file begins so
+    zipped = docx_bytes()
+    for name, data in (("市住建局评价表.xls", xls), ("市教育局评价表.zip", zipped), ("市卫健委.ods", zipped + b"\1")):
+        added = add_returned(ws, name, data)
+        assert added.path == ws.returned / name and added.problems == [] and added.path.read_bytes() == data
+
+
+def test_each_upload_is_written_to_the_one_receipt_record_with_its_time_and_channel(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
+    mail = Receipt(datetime(2023, 5, 1, 8, 0, tzinfo=OFFICE_TZ), "邮件", sender="乙局", file="乙局.xlsx", sha256="ab")
+    write_record(ws.returned, ReceiptBook([mail]))  # what qe mail fetch wrote before
+    data = SAMPLE.read_bytes()
+    given = datetime(2023, 5, 2, 9, 30, tzinfo=OFFICE_TZ)
+    added, problems = receive_files(ws, [("甲局评价表.xls", b"old"), ("甲局.xlsx", data), ("甲局 副本.xlsx", data)],
+                                    rubric, received=given, channel="微信")  # fmt: skip
+    assert problems == [] and [a.saved for a in added] == [True, True, False]
+    before = datetime.now(OFFICE_TZ)
+    added, problems = receive_files(ws, [("评价表.xlsx", data + b"\0")], rubric)
+    book, read_problems = read_record(ws.returned / "收件记录.json")
+    assert read_problems == [] and (ws.returned / "收件记录.xlsx").is_file()
+    assert [(r.sender, r.file, r.channel, r.saved_as, r.material) for r in book.receipts] == [
+        ("乙局", "乙局.xlsx", "邮件", None, None),
+        ("甲局", "甲局评价表.xls", "微信", "甲局评价表.xls", "评价表"),
+        ("甲局", "甲局.xlsx", "微信", "甲局.xlsx", "评价表"),
+        (None, "评价表.xlsx", "网页上传", "评价表.xlsx", "评价表"),
+    ]  # fmt: skip
+    assert [r.received_at for r in book.receipts[1:3]] == [given, given]
+    assert before <= book.receipts[3].received_at <= datetime.now(OFFICE_TZ)
+    assert book.find(sha256=hashlib.sha256(data).hexdigest()) == book.receipts[2]
+    assert [p.name for p in ws.returned_files()] == ["甲局.xlsx", "甲局评价表.xls", "评价表.xlsx"]
 
 
 def small_year(tmp_path: Path) -> tuple[Workspace, Rubric]:

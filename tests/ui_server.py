@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 
 class UiServer:
-    def __init__(self, workspace: Path) -> None:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    def __init__(self, workspace: Path, env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
         command = [sys.executable, "-m", "qe_workbook", "ui", "--workspace", str(workspace), "--no-browser", "--port", "0"]  # fmt: skip
         self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      encoding="utf-8", env=env)  # fmt: skip

@@ -2,7 +2,9 @@
 
 Safety: every address starts with the server's random token (anything else is refused); the Host header
 must name 127.0.0.1 or localhost with the server's port (a rebound DNS name is refused); every POST
-carries the session's CSRF token; a file is served only when its resolved path lies in the workspace.
+carries the session's CSRF token; a file is served only from the workspace's output folders (never the key);
+every redirect goes to one of the page's own addresses; the bytes of the uploads being received at once are
+limited.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Request, abort, jsonify, redirect, render_template, request, send_file, session
+from flask import Blueprint, Flask, Request, abort, g, jsonify, redirect, render_template, request, send_file, session
 from flask import url_for as flask_url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.formparser import FormDataParser
@@ -23,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from ..forms.register import load_register
 from ..intake.container import Limits
+from ..intake.receipts import OFFICE_TZ, Channel
 from ..problems import Problem, Severity
 from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
@@ -30,24 +34,28 @@ from ..rubric.view import counts_text, decision_rows, evaluator_rows, item_rows,
 from ..rubric.workbook.files import export_rubric
 from ..visible import visible
 from ..workspace.actions import Outcome, collect_in, generate_in, returned_count
-from ..workspace.layout import Workspace, create_workspace
-from ..workspace.returns import add_returned, department_returns
+from ..workspace.layout import RUBRIC_WORKBOOK, Workspace, create_workspace
+from ..workspace.returns import UPLOAD_CHANNEL, Added, department_returns, receive_files
 from ..workspace.runs import run_view
+from .budget import UploadBudget
 from .jobs import Jobs
 
 PACKAGE = Path(__file__).parent
-RUBRIC_WORKBOOK = "考核细则.xlsx"
 MAX_UPLOAD_FILES = 200
+CHANNELS = (UPLOAD_CHANNEL, *(c.value for c in Channel))
+CHANNEL_LABELS = {Channel.OA.value: "办公系统"}  # what the page shows for a channel written otherwise
 REFUSED = {
     "token": "访问地址不完整或不正确（缺少访问令牌）。请使用启动 qe ui 时显示的完整地址。",
     "host": "本页面只接受本机地址 127.0.0.1 的访问。",
     "csrf": "页面已过期或请求来源不明，操作未执行。请回到页面重新操作。",
     "path": "只能打开本工作区中的文件。",
+    "file": "只能下载本工作区生成的文件（评价表、汇总结果、催报邮件草稿等）；密钥不能通过页面下载，请用密钥备份表保存副本。",
 }
 STATUS_TEXT = {
     404: "没有这个页面。",
     405: "不支持这样的请求。",
-    413: "上传的文件太大。",
+    413: "一次上传的文件合计不能超过 {mb} 兆字节，请分批上传。",
+    503: "服务器正在接收其他上传，同时上传的文件合计已达上限，本次上传未执行。请稍后再试，或分批上传。",
     500: "程序内部错误，操作未完成。",
 }
 
@@ -69,9 +77,11 @@ def _memory_stream(*_args: Any, **_kwargs: Any) -> IO[bytes]:
     return BytesIO()
 
 
-def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
-    """The page for the workspace at `root`; `app.config["QE_HOSTS"]` is set once the port is known."""
+def create_app(root: Path, token: str, limits: Limits | None = None, upload_budget: int | None = None) -> Flask:
+    """The page for the workspace at `root`; `app.config["QE_HOSTS"]` is set once the port is known. The
+    uploads being received at once hold at most `upload_budget` bytes (default: two of the largest)."""
     limits = limits or Limits()
+    budget = UploadBudget(upload_budget or limits.max_file_bytes * 20)
     app = Flask(__name__, static_folder=None, template_folder=str(PACKAGE / "templates"))
     app.request_class = MemoryRequest
     app.secret_key = secrets.token_bytes(32)
@@ -92,6 +102,10 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     def url_for(endpoint: str, **values: Any) -> str:
         return flask_url_for(f"qe.{endpoint}", **values)
 
+    def go(endpoint: str, back: str | None = None, **values: Any) -> Response:
+        """Every redirect of the page: to `back` when it is one of the page's own addresses, else to `endpoint`."""
+        return redirect(back if back is not None and _own_address(back, token) else url_for(endpoint, **values))
+
     def note(level: str, text: str) -> None:
         notes.setdefault(session["sid"], []).append((level, text))
 
@@ -107,6 +121,13 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         first = request.path.lstrip("/").partition("/")[0]
         if not hmac.compare_digest(first.encode("utf-8"), token.encode("utf-8")):
             abort(403, REFUSED["token"])
+        if request.method == "POST":  # before the body is read (the CSRF token is in it)
+            size = request.content_length if request.content_length is not None else request.max_content_length
+            if size and size > min(budget.limit, request.max_content_length or size):
+                abort(413)
+            if size and not budget.take(size):
+                abort(503)
+            g.budget_taken = size or 0
         session.setdefault("sid", secrets.token_urlsafe(16))
         session.setdefault("csrf", secrets.token_urlsafe(32))
         if request.method == "POST":
@@ -116,6 +137,10 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
                 abort(403, REFUSED["csrf"])
             if origin is not None and hosts and origin not in {f"http://{h}" for h in hosts}:
                 abort(403, REFUSED["csrf"])
+
+    @app.teardown_request
+    def give_back(_exc: BaseException | None) -> None:
+        budget.give(g.pop("budget_taken", 0))
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -131,7 +156,8 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def refused(exc: HTTPException) -> tuple[str, int]:
         code = exc.code or 500
-        text = exc.description if code == 403 else STATUS_TEXT.get(code, "请求未能完成。")
+        mb = min(budget.limit, app.config["MAX_CONTENT_LENGTH"]) // 1048576 or 1
+        text = exc.description if code == 403 else STATUS_TEXT.get(code, "请求未能完成。").format(mb=mb)
         return render_template("error.html", text=text, code=code), code
 
     @app.context_processor
@@ -156,12 +182,12 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         rubric, problems = ws.load_rubric() if ws.ready else (None, [])
         if rubric is None:
             note_problems(problems)
-            abort(redirect(url_for("overview")))
+            abort(go("overview"))
         return rubric
 
     @bp.get("/")
     def home() -> Response:
-        return redirect(url_for("overview"))
+        return go("overview")
 
     @bp.get("/overview")
     def overview() -> str:
@@ -179,7 +205,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         key_text = upload.read().decode("utf-8", "replace") if upload and upload.filename else None
         if not year.isdigit() or not 2000 <= int(year) <= 2100:
             note("error", "年度应为 2000 至 2100 之间的四位数字，例如 2023。")
-            return redirect(url_for("overview"))
+            return go("overview")
         chosen = request.files.get("rubric")
         rubric_file = (chosen.filename or "", chosen.read()) if chosen and chosen.filename else None
         created = create_workspace(ws.root, int(year), key_text, rubric_file)
@@ -188,7 +214,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
             note("info", f"已建立 {year} 年度工作区：{ws.root}")
             for line in created.checklist:
                 note("warning", line)
-        return redirect(url_for("overview"))
+        return go("overview")
 
     @bp.get("/forms")
     def forms() -> str:
@@ -224,23 +250,34 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         returns = department_returns(ws, rubric)
         files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
         view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
-        return page("collect.html", "collect", files=files, returns=returns, view=view)
+        return page("collect.html", "collect", files=files, returns=returns, view=view,
+                    channels=[(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS],
+                    now_local=f"{datetime.now(OFFICE_TZ):%Y-%m-%dT%H:%M}")  # fmt: skip
 
     @bp.post("/upload")
     def upload() -> Response:
-        rubric_or_stop()
+        rubric = rubric_or_stop()
         uploads = [f for f in request.files.getlist("files") if f.filename][:MAX_UPLOAD_FILES]
+        received, channel = _received(request.form.get("received", "")), request.form.get("channel") or UPLOAD_CHANNEL
         if not uploads:
             note("warning", "没有选择文件。")
-        kept = 0
-        for f in uploads:
-            added = add_returned(ws, f.filename or "", f.read(), limits)
-            kept += added.path is not None and not added.problems
-            for level, text in _lines(added.problems):
-                note(level, text if added.path is not None else f"未保存 {text}")
-        if uploads:
-            note("info", f"收到 {len(uploads)} 个文件，保存 {kept} 个到回收文件夹。")
-        return redirect(url_for("collect"))
+        elif received is None:
+            note("error", "收到时间应为不晚于现在的日期和时间，例如 2023-05-02 09:30；不填则为现在。文件未保存。")
+        elif channel not in CHANNELS:
+            note(
+                "error", f"报送渠道应为以下之一：{'、'.join(CHANNEL_LABELS.get(c, c) for c in CHANNELS)}。文件未保存。"
+            )
+        else:
+            files = [(f.filename or "", f.read()) for f in uploads]
+            added, problems = receive_files(ws, files, rubric, received=received, channel=channel, limits=limits)
+            for one in added:
+                for level, text in _added_lines(one, ws):
+                    note(level, text)
+            note_problems(problems)
+            saved, same = sum(a.saved for a in added), sum(a.same for a in added)
+            refused = len(added) - saved - same
+            note("info", f"收到 {len(added)} 个文件：保存 {saved} 个，未重复保存 {same} 个，未保存 {refused} 个。")
+        return go("collect")
 
     @bp.post("/run")
     def run() -> Response:
@@ -279,7 +316,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
         note_problems(result.problems)
         if result.path is not None:
             note("info", f"已导出考核细则工作簿 {RUBRIC_WORKBOOK}，可在 Excel 或 WPS 中查看、修改。")
-        return redirect(url_for("rubric_page"))
+        return go("rubric_page")
 
     @bp.post("/rubric/next-year")
     def rubric_next_year() -> Response:
@@ -293,7 +330,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
             )
             for line in result.checklist:
                 note("warning", line)
-        return redirect(url_for("rubric_page"))
+        return go("rubric_page")
 
     @bp.post("/open")
     def open_folder() -> Response:
@@ -302,13 +339,13 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
             abort(403, REFUSED["path"])
         if not webbrowser.open(folder.as_uri()):
             note("warning", f"无法在本机打开文件夹，请在资源管理器中打开：{folder}")
-        return redirect(request.form.get("back") or url_for("overview"))
+        return go("overview", back=request.form.get("back"))
 
     @bp.get("/file")
     def download() -> Response:
-        path = ws.inside(request.args.get("path", ""))
-        if path is None or not path.is_file():
-            abort(403, REFUSED["path"])
+        path = ws.output(request.args.get("path", ""))
+        if path is None:
+            abort(403, REFUSED["file"])
         return send_file(path, as_attachment=True, download_name=path.name)
 
     @bp.get("/job/<job_id>")
@@ -328,11 +365,43 @@ def create_app(root: Path, token: str, limits: Limits | None = None) -> Flask:
     def _start(job: Any, endpoint: str) -> Response:
         if job is None:
             note("warning", "另一项操作正在进行，请等它完成后再试。")
-            return redirect(url_for(endpoint))
-        return redirect(url_for(endpoint, job=job.id))
+            return go(endpoint)
+        return go(endpoint, job=job.id)
 
     app.register_blueprint(bp)
     return app
+
+
+def _own_address(target: str, token: str) -> bool:
+    """A path of this page (no scheme, no host, no way for a browser to read it as another site)."""
+    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and parts.path.startswith(f"/{token}/") and ".." not in parts.path
+
+
+def _received(text: str) -> datetime | None:
+    """The receipt time the clerk gave (the browser's 2023-05-02T09:30, or with a blank), office time; now
+    when none was given; None when it is not a time or lies in the future."""
+    now = datetime.now(OFFICE_TZ)
+    if not text.strip():
+        return now
+    try:
+        when = datetime.fromisoformat(text.strip()).replace(tzinfo=OFFICE_TZ)
+    except ValueError:
+        return None
+    return when if when <= now else None
+
+
+def _added_lines(one: Added, ws: Workspace) -> list[tuple[str, str]]:
+    """What became of one uploaded file: saved (under which name), the same as a file already kept, or refused."""
+    if one.same and one.path is not None:
+        return [("info", f"未重复保存：{one.sent} 与已收到的 {ws.relative(one.path)} 内容相同。")]
+    if one.path is None:
+        return [("error", f"未保存：{one.sent}：{p.message}") for p in one.problems]
+    renamed = f"（{one.renamed}，保存为 {one.path.name}）" if one.renamed else ""
+    said = [(level, f"{one.sent} 汇总时会遇到的问题：{text}") for level, text in _lines(one.problems)]
+    return [("info", f"已保存：{one.sent}{renamed}"), *said]
 
 
 def _lines(problems: list[Problem]) -> list[tuple[str, str]]:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..forms.register import REGISTER_NAME
+from ..intake.receipts import RECORD_FILES
 from ..keys import DEFAULT_KEY_PATH, create_key, parse_key, read_key, write_key
 from ..problems import Problem, has_errors, problem
 from ..rubric import Rubric, load_rubric
@@ -18,6 +20,13 @@ from ..rubric.workbook.files import import_rubric
 from ..run_folder import RUN_MARKER
 
 RETURNED = "回收的评价表"
+# What the page may hand to the browser: the folders the year's commands write (as the CLI's defaults name
+# them) and the rubric workbooks the page writes beside rubric.json. The key, the register, rubric.json and
+# the returned forms are not among them.
+OUTPUT_FOLDERS = ("out/forms", "out/corrections", "out/results", "out/chase", "out/units", "out/units-check",
+                  "out/evidence-check")  # fmt: skip
+RUBRIC_WORKBOOK = "考核细则.xlsx"
+FOLLOWING_RUBRIC = re.compile(r"rubric-\d{4}\.xlsx")
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,17 @@ class Workspace:
         resolved = (root / candidate).resolve()
         return resolved if resolved.is_relative_to(root) else None
 
+    def output(self, relative: str) -> Path | None:
+        """The regular file `relative` names when it lies (links resolved) in one of the output folders or is
+        one of the rubric workbooks; None for anything else, above all the key."""
+        path = self.inside(relative)
+        if path is None or not path.is_file() or path == self.key_path.resolve():
+            return None
+        root = self.root.resolve()
+        if path.parent == root:
+            return path if path.name == RUBRIC_WORKBOOK or FOLLOWING_RUBRIC.fullmatch(path.name) else None
+        return path if any(path.is_relative_to(root / folder) for folder in OUTPUT_FOLDERS) else None
+
     def relative(self, path: Path) -> str:
         """A workspace path as it is named in the page (forward slashes on every system)."""
         return path.resolve().relative_to(self.root.resolve()).as_posix()
@@ -76,9 +96,11 @@ class Workspace:
         return sorted(found, key=lambda p: p.name, reverse=True)
 
     def returned_files(self) -> list[Path]:
+        """The files in the returned folder, without the receipt record kept at its top."""
         if not self.returned.is_dir():
             return []
-        return sorted(p for p in self.returned.rglob("*") if p.is_file())
+        return sorted(p for p in self.returned.rglob("*")
+                      if p.is_file() and not (p.parent == self.returned and p.name in RECORD_FILES))  # fmt: skip
 
     def load_rubric(self) -> tuple[Rubric | None, list[Problem]]:
         load = load_rubric(self.rubric_path)

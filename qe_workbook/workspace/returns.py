@@ -1,50 +1,130 @@
-"""Returned forms in a workspace: a file added through the page passes the same limits and container
-checks as `qe collect` before it is kept; and each department's return as the latest run saw it."""
+"""Returned forms in a workspace: a file added through the page is kept as it was sent (its own name and
+extension made safe), its arrival written to the receipt record; and each department's return as the latest
+run saw it."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
+from ..intake.receipts import (
+    FORM_MATERIAL,
+    OFFICE_TZ,
+    RECORD_JSON,
+    Receipt,
+    ReceiptBook,
+    aware,
+    read_record,
+    write_record,
+)
 from ..intake.standing import Standing, correction_line, return_note, standing
 from ..intake.submission import Status
-from ..mail.decode import safe_file_name
+from ..mail.decode import plain_file_name, safe_file_name, shorten_name
 from ..outputs.run_record import read_run
-from ..problems import Problem, Severity, problem
+from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric
 from .layout import Workspace, write_new
+
+UPLOAD_CHANNEL = "网页上传"
 
 
 @dataclass
 class Added:
-    path: Path | None  # where the file was kept (None: refused)
-    shown: str  # the name it is known by
+    sent: str  # the file's name as sent (its last part)
+    path: Path | None  # where the file was kept, or the file with the same content already kept (None: refused)
     problems: list[Problem]
+    same: bool = False  # the very same content was already in the returned folder: nothing new kept
+
+    @property
+    def saved(self) -> bool:
+        return self.path is not None and not self.same
+
+    @property
+    def renamed(self) -> str:
+        """How the kept name differs from the name as sent: "" when it does not."""
+        if not self.saved or self.path is None or self.path.name == self.sent:
+            return ""
+        plain = plain_file_name(self.sent, "评价表")
+        return "文件名过长" if shorten_name(plain) != plain else "文件名含不能用作文件名的字符"
+
+
+def sent_name(name: str) -> str:
+    """The last part of the name a browser sent (some send the sender's whole path)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1] or "评价表"
 
 
 def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = None) -> Added:
-    """Keep one returned file in the workspace's returned folder, under a Windows-safe name of its own
-    (the name the browser sent is never used as a path); refused when `qe collect` would refuse to open it."""
+    """Keep one returned file in the workspace's returned folder as it was sent, under its own name and
+    extension made safe for Windows (the name the browser sent is never used as a path). A file over the size
+    limit is refused; what `qe collect` will find wrong with a workbook's container is said, and the file kept:
+    it is what the department sent."""
     limits = limits or Limits()
+    sent = sent_name(name)
     shown = safe_file_name(name, "评价表")
-    if not shown.lower().endswith(".xlsx"):
-        shown = f"{Path(shown).stem or '评价表'}.xlsx"
     if len(data) > limits.max_file_bytes:
-        return Added(None, shown, [too_large(len(data), shown, limits)])
-    package, problems = open_package(data, shown, limits)
-    if package is None:
-        return Added(None, shown, problems)
-    package.zip.close()
+        return Added(sent, None, [too_large(len(data), shown, limits)])
     digest = hashlib.sha256(data).hexdigest()
     for existing in ws.returned_files():
         if existing.stat().st_size == len(data) and hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
             kept = ws.relative(existing)
-            return Added(existing, shown, [problem("RETURNED_ALREADY_ADDED", file=shown, kept=kept)])
+            return Added(sent, existing, [problem("RETURNED_ALREADY_ADDED", file=shown, kept=kept)], same=True)
+    problems: list[Problem] = []
+    if Path(shown).suffix.lower() in (".xlsx", ".xlsm"):
+        package, problems = open_package(data, shown, limits)
+        if package is not None:
+            package.zip.close()
     ws.returned.mkdir(parents=True, exist_ok=True)
-    return Added(write_new(ws.returned, shown, data), shown, problems)
+    return Added(sent, write_new(ws.returned, shown, data), problems)
+
+
+def receive_files(ws: Workspace, files: Sequence[tuple[str, bytes]], rubric: Rubric | None = None, *,
+                  received: datetime | None = None, channel: str = UPLOAD_CHANNEL,
+                  limits: Limits | None = None) -> tuple[list[Added], list[Problem]]:  # fmt: skip
+    """Keep each file (one that cannot be written is refused with the reason, the others still kept) and
+    write when and how each kept file arrived to the returned folder's receipt record, the one `qe mail
+    fetch` writes (`received` defaults to now)."""
+    when = aware(received) if received is not None else datetime.now(OFFICE_TZ)
+    added = []
+    for name, data in files:
+        try:
+            added.append(add_returned(ws, name, data, limits))
+        except OSError as exc:
+            sent = sent_name(name)
+            added.append(Added(sent, None, [problem("RETURNED_NOT_SAVED", file=sent, reason=os_error_text(exc))]))
+    receipts = [
+        Receipt(
+            when,
+            channel,
+            sender=guess_evaluator(a.sent, rubric) if rubric else None,
+            file=a.sent,
+            material=FORM_MATERIAL,
+            sha256=hashlib.sha256(a.path.read_bytes()).hexdigest(),
+            saved_as=a.path.relative_to(ws.returned).as_posix(),
+        )
+        for a in added
+        if a.saved and a.path is not None
+    ]
+    return added, _record(ws, receipts)
+
+
+def _record(ws: Workspace, receipts: list[Receipt]) -> list[Problem]:
+    if not receipts:
+        return []
+    path = ws.returned / RECORD_JSON
+    book, problems = read_record(path) if path.exists() else (ReceiptBook(), [])
+    if problems:
+        return problems  # an unreadable record is left as it is for the office to look at
+    book.add(receipts)
+    try:
+        write_record(ws.returned, book)
+    except OSError as exc:
+        return [problem("RECEIPT_RECORD_NOT_WRITTEN", file=RECORD_JSON, reason=os_error_text(exc))]
+    return []
 
 
 @dataclass
