@@ -556,3 +556,114 @@ def remark_control_chars(src: Sources) -> bytes:
     marked = set_cells(src.form, {REMARK: "前MARK后😀𠀀"})
     escaped = b"_x0001_\xe4\xb8\xad_x001F__x000B_"
     return edit_sheet_xml(marked, lambda xml: xml.replace(b"MARK", escaped))
+
+
+# -- numbers no cell should hold (read as values at their cell, never a defect) ---------------
+def score_xml(data: bytes, value: bytes, cell: str = SCORE) -> bytes:
+    """The form with the stored text of a number cell replaced as it stands in the XML."""
+    pattern = re.compile(rb'(<c r="%s"[^>]*>)<v>[^<]*</v>' % cell.encode())
+    return edit_sheet_xml(data, lambda xml: pattern.sub(lambda m: m.group(1) + b"<v>" + value + b"</v>", xml, 1))
+
+
+NUMBER_CASES = [
+    ("score_1e26.xlsx", "VALUE_ABOVE_MAX", b"1E+26"),
+    ("score_30_digits.xlsx", "VALUE_ABOVE_MAX", b"123456789012345678901234567890"),
+    ("score_1e400.xlsx", "VALUE_NOT_NUMBER", b"1e400"),  # past a double: read as infinity
+    ("score_inf.xlsx", "VALUE_NOT_NUMBER", b"inf"),
+    ("score_minus_inf.xlsx", "VALUE_NOT_NUMBER", b"-inf"),
+    ("score_nan.xlsx", "VALUE_NOT_NUMBER", b"NaN"),
+]
+for _name, _code, _value in NUMBER_CASES:
+    bad(_name, _code)(lambda src, value=_value: score_xml(src.form, value))
+
+
+# -- XML in another encoding ---------------------------------------------------------------------
+ENCODED_PARTS = (
+    "SHEET",
+    "xl/worksheets/sheet3.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "docProps/custom.xml",
+)
+
+
+def declared(data: bytes, part: str, encoding: str) -> bytes:
+    """The form with one XML part written in `encoding` and declared so ("SHEET": the form sheet); characters
+    the encoding lacks as character references, as an XML writer does."""
+    part = form_part(data) if part == "SHEET" else part
+    entries = parts(data)
+    text = re.sub(r"^<\?xml[^>]*\?>", "", entries[part].decode())
+    entries[part] = f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + text.encode(encoding, "xmlcharrefreplace")
+    return rezip(entries)
+
+
+@bad("sheet_encoding_unknown.xlsx", "FILE_XML_ENCODING")
+def sheet_encoding_unknown(src: Sources) -> bytes:
+    entries = parts(src.form)
+    part = form_part(src.form)
+    entries[part] = b'<?xml version="1.0" encoding="x-qe-unknown"?>' + entries[part]
+    return rezip(entries)
+
+
+# -- references outside the file -----------------------------------------------------------------
+def with_relationship(data: bytes, rels: str, relationship: bytes) -> bytes:
+    entries = parts(data)
+    entries[rels] = entries[rels].replace(b"</Relationships>", relationship + b"</Relationships>")
+    return rezip(entries)
+
+
+@bad("external_link_elsewhere.xlsx", "FILE_EXTERNAL_LINK")
+def external_link_elsewhere(src: Sources) -> bytes:  # found by its content type, not by its folder
+    link = (
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/>'
+        b"</externalLink>"
+    )
+    entries = {**parts(src.form), "xl/links/link1.xml": link}
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/links/link1.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>',
+    )
+    return rezip(entries)
+
+
+@bad("attached_template.xlsx", "FILE_EXTERNAL_LINK")
+def attached_template(src: Sources) -> bytes:
+    return with_relationship(
+        src.form,
+        "xl/_rels/workbook.xml.rels",
+        b'<Relationship Id="rId99" TargetMode="External" Target="http://evil.example/t.xltx" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"/>',
+    )
+
+
+@bad("ole_object_external.xlsx", "FILE_EXTERNAL_LINK")
+def ole_object_external(src: Sources) -> bytes:
+    entries = parts(src.form)
+    entries["xl/worksheets/_rels/sheet1.xml.rels"] = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" TargetMode="External" Target="file:///C:/x.xlsx" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject"/></Relationships>'
+    )
+    return rezip(entries)
+
+
+@bad("vba_second_part.xlsx", "FILE_MACRO")
+def vba_second_part(src: Sources) -> bytes:
+    return rezip({**parts(src.form), "xl/vbaProject2.bin": OLE_JUNK})
+
+
+# -- one place stated twice (readers differ on which they take) ----------------------------------
+@bad("cell_twice.xlsx", "FILE_CELL_TWICE")
+def cell_twice(src: Sources) -> bytes:
+    pattern = re.compile(rb'<c r="%s"[^>]*>.*?</c>' % SCORE.encode())
+    return edit_sheet_xml(
+        src.form, lambda xml: pattern.sub(lambda m: m.group(0) + b'<c r="%s"><v>1</v></c>' % SCORE.encode(), xml, 1)
+    )
+
+
+@bad("row_twice.xlsx", "FILE_ROW_TWICE")
+def row_twice(src: Sources) -> bytes:
+    row = b'<row r="%d"><c r="%s"><v>1</v></c></row>' % (FIRST_DATA_ROW + 1, SCORE.encode())
+    return edit_sheet_xml(src.form, lambda xml: before_sheet_data_end(xml, row))

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -110,9 +111,11 @@ def expected_codes(cell: Callable[[int, int], Any], rows: list[FormRow]) -> Expe
 
 
 def _number(value: Any) -> Decimal | None:
+    """A finite number's exact value; None for anything else (text, infinity and NaN are not numbers to Excel)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
-    return Decimal(str(value))
+    number = Decimal(str(value))
+    return number if number.is_finite() else None
 
 
 def _number_term(value: Any) -> int | None:
@@ -122,7 +125,10 @@ def _number_term(value: Any) -> int | None:
 
 
 def _hundredths(number: Decimal) -> int:
-    return int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """ROUND(number × 100, 0), exactly at any size (a 30-digit number too)."""
+    whole = abs(Fraction(number) * 100)
+    rounded = int(whole + Fraction(1, 2))  # half away from zero, as ROUND does
+    return -rounded if number < 0 else rounded
 
 
 def _date_term(value: Any, length: Callable[[Any], int]) -> int:

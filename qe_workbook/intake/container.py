@@ -7,6 +7,7 @@ macros, external links, and part names that two zip readers could resolve to dif
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -103,9 +104,9 @@ def open_package(data: bytes, file: str, limits: Limits) -> tuple[Package | None
         if "content.xml" in lowered and "mimetype" in lowered:
             return fail("FILE_NOT_XLSX", detected="odf", kind=" ODF（.ods/.odt）文件")
         return fail("FILE_NOT_XLSX", detected="zip", kind="不含 Excel 工作簿的压缩包")
-    if any(n.endswith("vbaproject.bin") for n in lowered):
+    if any("vbaproject" in posixpath.basename(n) for n in lowered):  # vbaProject.bin, vbaProject2.bin...
         return fail("FILE_MACRO")
-    if any(n.startswith("xl/externallinks/") for n in lowered):
+    if any("externallink" in n for n in lowered):  # by content type and relationship too: sheetxml.py
         return fail("FILE_EXTERNAL_LINK")
     odd = _ambiguous_name([i.filename for i in infos])
     if odd:

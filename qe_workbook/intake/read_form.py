@@ -21,7 +21,18 @@ from ..forms.layout import FORM_SHEET, MANIFEST_SHEET
 from ..problems import Problem, problem
 from .container import ZIP_ERRORS, Limits, Package
 from .isolate import Reader, ReaderFailed
-from .sheetxml import BrokenXml, SheetRef, SheetScan, UnsafeXml, custom_properties, scan_sheet, workbook_sheets
+from .sheetxml import (
+    BrokenXml,
+    PlaceTwice,
+    SheetRef,
+    SheetScan,
+    UnknownEncoding,
+    UnsafeXml,
+    custom_properties,
+    outside_references,
+    scan_sheet,
+    workbook_sheets,
+)
 
 
 @dataclass
@@ -73,10 +84,13 @@ def read_form(
     """Read the form and manifest sheets of a package that passed the container checks (the values in
     `reader`'s isolated child)."""
 
-    def fail(code: str, sheet: str | None = None, **params: Any) -> tuple[None, list[Problem]]:
-        return None, [problem(code, file=file, sheet=sheet, **params)]
+    def fail(code: str, sheet: str | None = None, cell: str | None = None, **params: Any) -> tuple[None, list[Problem]]:
+        return None, [problem(code, file=file, sheet=sheet, cell=cell, **params)]
 
     try:
+        outside = outside_references(pkg)
+        if outside is not None:
+            return fail(outside)
         sheets = workbook_sheets(pkg)
         names = [s.name.casefold() for s in sheets]
         twice = next((s.name for s, n in zip(sheets, names, strict=True) if names.count(n) > 1), None)
@@ -87,8 +101,17 @@ def read_form(
         by_name = {s.name: s for s in sheets}
         form_ref = by_name.get(FORM_SHEET, sheets[0])
         to_read = [s for s in (form_ref, by_name.get(MANIFEST_SHEET)) if s is not None]
-        scans = {s.name: scan_sheet(pkg, s.part) for s in to_read}
+        scans = {}
+        for ref in to_read:
+            try:
+                scans[ref.name] = scan_sheet(pkg, ref.part)
+            except PlaceTwice as again:
+                if again.row:
+                    return fail("FILE_ROW_TWICE", sheet=ref.name, cell=f"A{again.ref}", row=again.ref)
+                return fail("FILE_CELL_TWICE", sheet=ref.name, cell=again.ref)
         properties = custom_properties(pkg)
+    except UnknownEncoding as exc:
+        return fail("FILE_XML_ENCODING", part=exc.part[:60], encoding=exc.encoding)
     except UnsafeXml:
         return fail("FILE_XML_UNSAFE")
     except BrokenXml as exc:

@@ -10,17 +10,20 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.parsers.expat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import fromstring
 
+from ..forms.layout import cell_ref
 from .container import Package
 
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?(\d{1,12})$")
+_DECLARED = re.compile(rb"""^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']{0,60})["']""")
+TRACKED_ROWS, TRACKED_COLS = 1_048_576, 16_384  # Excel's grid
+EXPAT_OWN = frozenset({"UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII"})  # what expat decodes by itself
 
 
 class UnsafeXml(Exception):
@@ -29,6 +32,22 @@ class UnsafeXml(Exception):
 
 class BrokenXml(Exception):
     """The XML is not well formed or a part is missing."""
+
+
+class UnknownEncoding(Exception):
+    """A part declares an encoding no decoder here knows."""
+
+    def __init__(self, part: str, encoding: str) -> None:
+        super().__init__(part, encoding)
+        self.part, self.encoding = part, encoding
+
+
+class PlaceTwice(Exception):
+    """A worksheet states one row or one cell twice: readers differ on which they take."""
+
+    def __init__(self, ref: str, row: bool) -> None:
+        super().__init__(ref)
+        self.ref, self.row = ref, row
 
 
 @dataclass(frozen=True)
@@ -76,9 +95,38 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Any]]:
+def _part_xml(pkg: Package, part: str) -> bytes:
+    """A part's XML whole (expat fed in chunks parses a token spanning them again with each chunk:
+    quadratic in a long comment or attribute), in an encoding expat reads: one it does not decode itself
+    (GBK, Big5...) is decoded here and the text handed over as UTF-8."""
+    name = _part_name(pkg, part)
+    data = pkg.zip.read(name)
+    declared = _DECLARED.match(data)
+    if declared is None or declared.group(1).decode("ascii", "replace").upper() in EXPAT_OWN:
+        return data
+    encoding = declared.group(1).decode("ascii", "replace")
     try:
-        yield from iterparse(stream, events=events, forbid_dtd=True)
+        text = data.decode(encoding)
+    except (LookupError, ValueError) as exc:  # ValueError: the bytes are not in that encoding
+        if isinstance(exc, LookupError):
+            raise UnknownEncoding(name, encoding[:30]) from exc
+        raise BrokenXml(f"{name} 的内容不是其声明的 {encoding[:30]} 编码") from exc
+    start, end = declared.span(1)
+    return (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(encoding)) :]).encode()
+
+
+def _part_name(pkg: Package, part: str) -> str:
+    """A part by name; case-insensitively as readers do (the container rejects names that collide)."""
+    match = part if part in pkg.names else next((n for n in pkg.names if n.lower() == part.lower()), None)
+    if match is None:
+        raise BrokenXml(f"缺少 {part}")
+    return match
+
+
+def _root(pkg: Package, part: str) -> Element:
+    """A small part's element tree, parsed in one go by defusedxml (no DTDs, no entities)."""
+    try:
+        return fromstring(_part_xml(pkg, part), forbid_dtd=True)
     except DefusedXmlException as exc:
         raise UnsafeXml(type(exc).__name__) from exc
     except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
@@ -86,37 +134,22 @@ def _events(stream: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[t
         raise BrokenXml(f"XML 格式错误，第 {line} 行") from exc
 
 
-def _open(pkg: Package, part: str) -> IO[bytes]:
-    """A part by name; case-insensitively as readers do (the container rejects names that collide)."""
-    return pkg.zip.open(_part_name(pkg, part))
-
-
-def _part_name(pkg: Package, part: str) -> str:
-    match = part if part in pkg.names else next((n for n in pkg.names if n.lower() == part.lower()), None)
-    if match is None:
-        raise BrokenXml(f"缺少 {part}")
-    return match
-
-
 def workbook_sheets(pkg: Package) -> list[SheetRef]:
     """The sheets in workbook order with their XML part and visibility."""
     rels: dict[str, str] = {}
-    with _open(pkg, "xl/_rels/workbook.xml.rels") as fh:
-        for _, el in _events(fh):
-            if _local(el.tag) == "Relationship":
-                target = el.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                rid = el.get("Id", "")
-                if rid in rels:  # which of the two a reader takes is up to the reader
-                    raise BrokenXml(f"关系编号 {rid[:20]} 重复")
-                rels[rid] = target
-    sheets = []
-    with _open(pkg, "xl/workbook.xml") as fh:
-        for _, el in _events(fh):
-            if _local(el.tag) == "sheet":
-                rid = el.get(f"{{{NS_REL}}}id", "")
-                sheets.append(SheetRef(el.get("name", ""), rels.get(rid, "")))
-    return sheets
+    for el in _root(pkg, "xl/_rels/workbook.xml.rels").iter():
+        if _local(el.tag) == "Relationship":
+            target = el.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            rid = el.get("Id", "")
+            if rid in rels:  # which of the two a reader takes is up to the reader
+                raise BrokenXml(f"关系编号 {rid[:20]} 重复")
+            rels[rid] = target
+    return [
+        SheetRef(el.get("name", ""), rels.get(el.get(f"{{{NS_REL}}}id", ""), ""))
+        for el in _root(pkg, "xl/workbook.xml").iter()
+        if _local(el.tag) == "sheet"
+    ]
 
 
 def _expat() -> xml.parsers.expat.XMLParserType:
@@ -141,6 +174,9 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
     local: dict[str, str] = {}  # a sheet has a handful of distinct tags: each split once
     row_idx, col_idx = -1, -1
     in_cell = has_value = False
+    # Rows and cells stated twice; only within Excel's grid (a sheet reaching past it is refused as too big).
+    rows_seen = bytearray(TRACKED_ROWS // 8)
+    cells_seen: set[tuple[int, int]] = set()  # in the current row
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row_idx, col_idx, in_cell, has_value
@@ -153,10 +189,20 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
             r = attrs.get("r")
             row_idx, col_idx = _position(r, f"单元格位置“{r[:20]}”") if r is not None else (row_idx, col_idx + 1)
             in_cell, has_value = True, False
+            if col_idx < TRACKED_COLS:
+                if (row_idx, col_idx) in cells_seen:
+                    raise PlaceTwice(cell_ref(row_idx, col_idx), row=False)
+                cells_seen.add((row_idx, col_idx))
         elif tag == "row":
             r = attrs.get("r")
             row_idx = _position(f"A{r}", f"行号“{r[:20]}”")[0] if r is not None else row_idx + 1
             col_idx = -1
+            cells_seen.clear()
+            if row_idx < TRACKED_ROWS:
+                byte, bit = divmod(row_idx, 8)
+                if rows_seen[byte] >> bit & 1:
+                    raise PlaceTwice(str(row_idx + 1), row=True)
+                rows_seen[byte] |= 1 << bit
         elif tag == "dimension":
             pos = parse_ref(attrs.get("ref", "A1").split(":")[-1])
             scan.dimension = (pos[0] + 1, pos[1] + 1) if pos else (0, 0)
@@ -174,22 +220,42 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
     parser = _expat()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    with _open(pkg, part) as fh:
-        try:
-            parser.ParseFile(fh)
-        except xml.parsers.expat.ExpatError as exc:
-            raise BrokenXml(f"XML 格式错误，第 {exc.lineno} 行") from exc
+    try:
+        parser.Parse(_part_xml(pkg, part), True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise BrokenXml(f"XML 格式错误，第 {exc.lineno} 行") from exc
     return scan
+
+
+def outside_references(pkg: Package) -> str | None:
+    """The problem code of a part that reaches outside the file or runs code, found by what the package says
+    of its parts wherever they stand: a macro project or an external link by content type or relationship
+    type, and any relationship to an external target except a hyperlink (a click, never fetched on opening)."""
+    has_types = any(n.lower() == "[content_types].xml" for n in pkg.names)
+    for el in _root(pkg, "[Content_Types].xml").iter() if has_types else ():
+        kind = el.get("ContentType", "").lower()
+        if "vbaproject" in kind:
+            return "FILE_MACRO"
+        if "externallink" in kind:
+            return "FILE_EXTERNAL_LINK"
+    for name in sorted(n for n in pkg.names if n.lower().endswith(".rels")):
+        for el in _root(pkg, name).iter():
+            if _local(el.tag) != "Relationship":
+                continue
+            kind = el.get("Type", "").rsplit("/", 1)[-1].lower()
+            if kind == "vbaproject":
+                return "FILE_MACRO"
+            if kind == "externallink" or (el.get("TargetMode", "").lower() == "external" and kind != "hyperlink"):
+                return "FILE_EXTERNAL_LINK"
+    return None
 
 
 def custom_properties(pkg: Package) -> dict[str, str]:
     """Custom document properties (docProps/custom.xml), name -> text; empty when absent."""
     if not any(n.lower() == "docprops/custom.xml" for n in pkg.names):
         return {}
-    props: dict[str, str] = {}
-    with _open(pkg, "docProps/custom.xml") as fh:
-        for _, el in _events(fh):
-            if _local(el.tag) == "property":
-                value = next((child.text or "" for child in el), "")
-                props[el.get("name", "")] = value
-    return props
+    return {
+        el.get("name", ""): next((child.text or "" for child in el), "")
+        for el in _root(pkg, "docProps/custom.xml").iter()
+        if _local(el.tag) == "property"
+    }

@@ -1,0 +1,118 @@
+"""Reading returned files safely under attack: a linear XML scan, a time limit per file kept by this
+process, the very bytes that were checked, any XML encoding, and places stated twice."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qe_workbook.intake import read_form
+from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.intake.container import Limits
+from qe_workbook.problems import CATALOGUE
+from qe_workbook.rubric import Rubric
+
+from .badfiles import CORPUS, ENCODED_PARTS, Sources, declared, edit_sheet_xml, parts, rezip
+from .conftest import load_ok, small_rubric_data, write_json
+from .forms import KEY, TIE, fill_all, generate
+
+NOISE = random.Random(0).randbytes(4 * 1024 * 1024).hex().encode()  # 8 MB that a zip cannot shrink much
+
+
+@pytest.fixture(scope="module")
+def setting(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rubric, Sources]:
+    folder = tmp_path_factory.mktemp("races")
+    rubric = load_ok(write_json(folder / "rubric.json", small_rubric_data()))
+    filled = fill_all(generate(rubric, folder / "forms"), folder / "sources", TIE)
+    return rubric, Sources(filled["甲局"].read_bytes(), filled["质强办"].read_bytes(), KEY)
+
+
+def codes(result: CollectResult, file: str) -> list[str]:
+    return [p.code for p in result.problems if p.file == file]
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        lambda xml: xml.replace(b"<sheetData>", b"<!--" + NOISE + b"--><sheetData>"),
+        lambda xml: xml.replace(b"<sheetData>", b'<sheetData qe="' + NOISE + b'">'),
+    ],
+    ids=["comment", "attribute"],
+)
+def test_eight_megabytes_in_one_token_are_scanned_in_linear_time(
+    tmp_path: Path, setting: tuple[Rubric, Sources], hide: Callable[[bytes], bytes]
+) -> None:
+    """Fed in 8 KB chunks, expat parsed such a token again with each chunk: 29 s for 8 MB."""
+    rubric, sources = setting
+    (tmp_path / "甲局.xlsx").write_bytes(edit_sheet_xml(sources.form, hide))
+    started = time.monotonic()
+    result = collect(tmp_path, rubric, KEY)
+    assert time.monotonic() - started < 6
+    assert [s.evaluator for s in result.accepted()] == ["甲局"]
+
+
+HANG = "qe-test-hang.txt"
+
+
+def read_or_hang(data: bytes, form: str, with_manifest: bool) -> object:
+    """The value reader, except that a file holding a part named HANG makes it hang (in the child)."""
+    if HANG.encode() in data:
+        time.sleep(3600)
+    return READ_CELLS(data, form, with_manifest)
+
+
+READ_CELLS = read_form.read_cells
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_file_that_hangs_the_reader_costs_its_time_limit_and_the_run_goes_on(
+    tmp_path: Path, setting: tuple[Rubric, Sources], monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    rubric, sources = setting
+    (tmp_path / "a_甲局.xlsx").write_bytes(rezip({**parts(sources.form), HANG: b""}))
+    (tmp_path / "b_质强办.xlsx").write_bytes(sources.veto_form)
+    monkeypatch.setattr(read_form, "read_cells", read_or_hang)
+    started = time.monotonic()
+    result = collect(tmp_path, rubric, KEY, limits=Limits(max_read_seconds=3, reader_start=start))
+    assert time.monotonic() - started < 30
+    assert [(p.code, p.params["reason"]) for p in result.problems if p.file == "a_甲局.xlsx"] == [
+        ("FILE_READER_FAILED", "读取超过 3 秒仍未完成，已中止")
+    ]
+    assert [s.evaluator for s in result.accepted()] == ["质强办"]
+
+
+@pytest.mark.parametrize("encoding", ["GBK", "Big5", "GB18030"])
+@pytest.mark.parametrize("part", ENCODED_PARTS)
+def test_any_xml_encoding_a_decoder_knows_is_read(
+    tmp_path: Path, setting: tuple[Rubric, Sources], part: str, encoding: str
+) -> None:
+    rubric, sources = setting
+    (tmp_path / "甲局.xlsx").write_bytes(sources.form)
+    (tmp_path / "编码_甲局.xlsx").write_bytes(declared(sources.form, part, encoding))
+    result = collect(tmp_path, rubric, KEY)
+    if part == "xl/workbook.xml":  # the value reader (calamine) cannot tell the format then: a file problem
+        assert codes(result, "编码_甲局.xlsx") == ["FILE_READER_FAILED"]
+        return
+    first, second = (s for s in result.submissions if s.evaluator == "甲局")
+    assert first.entries == second.entries and len(first.entries) == 9
+    assert not [c for c in codes(result, "编码_甲局.xlsx") if c.startswith(("FILE_", "FORM_", "INTERNAL_"))]
+
+
+def test_a_place_stated_twice_is_named(tmp_path: Path, setting: tuple[Rubric, Sources]) -> None:
+    rubric, sources = setting
+    for name in ("cell_twice.xlsx", "row_twice.xlsx", "sheet_encoding_unknown.xlsx"):
+        next(b for b in CORPUS if b.name == name).write(sources, tmp_path / name)
+    found = {p.file: (p.cell, p.message) for p in collect(tmp_path, rubric, KEY).problems if p.file}
+    assert found == {
+        "cell_twice.xlsx": ("E5", "工作表“评价表”中单元格 E5 出现了两次。" + CATALOGUE["FILE_CELL_TWICE"].fix),
+        "row_twice.xlsx": ("A5", "工作表“评价表”中第 5 行出现了两次。" + CATALOGUE["FILE_ROW_TWICE"].fix),
+        "sheet_encoding_unknown.xlsx": (
+            None,
+            "文件内部部件“xl/worksheets/sheet1.xml”声明的文字编码“x-qe-unknown”无法识别。"
+            + CATALOGUE["FILE_XML_ENCODING"].fix,
+        ),
+    }
