@@ -8,11 +8,12 @@ import zipfile
 from email import message_from_bytes
 from email.message import Message
 
+from qe_workbook.file_names import safe_file_name
 from qe_workbook.intake.container import Limits
-from qe_workbook.mail.decode import attachment_name, header_text, safe_file_name
+from qe_workbook.intake.unpack import unpack_zip
+from qe_workbook.mail.decode import attachment_name, header_text
 from qe_workbook.mail.names import extension_from_content, file_name_for, fit_parts
 from qe_workbook.mail.server import utf7_folder
-from qe_workbook.mail.unpack import unpack_zip
 
 from .mails import gbk_zip, word
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..choices import SEND_LOG as SEND_LOG
+from ..file_names import safe_file_name
 from ..forms.layout import form_file_name
 from ..intake.receipts import OFFICE_TZ
 from ..intake.standing import Standing, standing
@@ -35,7 +36,6 @@ from ..rubric import Evaluator, Rubric
 from ..run_folder import new_run_folder
 from ..units.materials import CONTACTS_FILE, REPORT_TEMPLATE_FILE, SELF_SCORE_FILE
 from ..units.report_out import MERGED_FILE, STATUS_FILE
-from .decode import safe_file_name
 from .server import MailServer, MailServerError, smtp_connect
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

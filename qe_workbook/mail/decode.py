@@ -10,31 +10,15 @@ mislabelled byte string is tried as UTF-8, then GB18030.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime
 from email.header import Header, decode_header
 from email.message import Message
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
+from ..file_names import decode_bytes
 from ..visible import visible
 
-SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
-             "hz-gb-2312": "hz", "big5": "big5hkscs"}  # fmt: skip
 ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
-
-
-def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Bytes to text: the declared charset (its superset), else UTF-8, else GB18030; never raises."""
-    tried: list[str] = []
-    if charset:
-        tried.append(SUPERSETS.get(charset.strip().lower(), charset.strip().lower()))
-    tried += ["utf-8", "gb18030"]
-    for name in tried:
-        try:
-            return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("gb18030", "replace")
 
 
 def _raw_bytes(text: str) -> bytes | None:
@@ -170,46 +154,3 @@ def body_text(message: Message, limit: int = 300) -> str:
 
 def _squeeze(text: str, limit: int) -> str:
     return visible(re.sub(r"\s+", " ", text).strip()[:limit])
-
-
-# Names Windows reserves for devices, with or without an extension (also with superscript digits).
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$",
-                    *(f"{d}{n}" for d in ("com", "lpt") for n in (*"123456789", "¹", "²", "³"))}  # fmt: skip
-# Characters no file name may hold on Windows, control characters, the replacement mark of an
-# undecodable byte, and the direction overrides that disguise an extension (评价表\u202excod.exe).
-UNSAFE_CHARS = re.compile('[<>:"|?*\x00-\x1f\x7f-\x9f\ufffd\u200e\u200f\u202a-\u202e\u2066-\u2069]')
-MAX_NAME_CHARS = 80  # with the folders above it, well inside Windows' 260-character paths
-MAX_NAME_BYTES = 240  # under the 255 bytes (UTF-8) of one name on Linux file systems
-SHORTENED = "…"
-
-
-def safe_file_name(name: str, fallback: str = "附件", max_chars: int = MAX_NAME_CHARS) -> str:
-    """A name that is one plain file name on Windows and Linux: no folders, no reserved names or
-    characters, not hidden, at most `max_chars` characters and 240 bytes of UTF-8 (the extension kept)."""
-    return shorten_name(plain_file_name(name, fallback), max_chars)
-
-
-def plain_file_name(name: str, fallback: str = "附件") -> str:
-    """The name's last path segment without reserved names, unsafe characters or the leading and
-    trailing dots and blanks Windows drops (a hidden name would also be skipped by collect)."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = UNSAFE_CHARS.sub("_", name).strip().strip(".").strip()
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    if not stem or stem.split(".")[0].strip().lower() in WINDOWS_RESERVED:
-        stem = f"{fallback}_{stem}" if stem else fallback
-    return f"{stem}.{ext[:10]}" if ext else stem
-
-
-def shorten_name(name: str, max_chars: int = MAX_NAME_CHARS) -> str:
-    """A plain name cut to `max_chars` characters and 240 bytes, ending its stem with "…"."""
-    if len(name) <= max_chars and len(name.encode()) <= MAX_NAME_BYTES:
-        return name
-    stem, dot, ext = name.rpartition(".")
-    tail = f".{ext}" if dot and len(ext) <= 10 else ""
-    stem = stem if tail else name
-    stem = stem[: max(max_chars - len(SHORTENED + tail), 0)]
-    while stem and len((stem + SHORTENED + tail).encode()) > MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem.rstrip(" .") + SHORTENED + tail

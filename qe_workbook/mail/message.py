@@ -22,14 +22,15 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
+from ..file_names import safe_file_name
 from ..intake.container import Limits
 from ..intake.receipts import OFFICE_TZ, Channel, Names, Receipt, ReceiptBook
+from ..intake.unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from ..run_folder import RUN_MARKER, TMP_PREFIX
-from .decode import address_of, attachment_name, body_text, header_text, safe_file_name, sent_time
+from .decode import address_of, attachment_name, body_text, header_text, sent_time
 from .names import UNDECODABLE, file_name_for, fit_parts
-from .unpack import ARCHIVES_NOT_UNPACKED, unpack_zip
 
 MB = 1024 * 1024
 SET_ASIDE = "已隔离"  # a message's status when it could not be handled

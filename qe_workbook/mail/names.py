@@ -8,9 +8,9 @@ import unicodedata
 import zipfile
 from io import BytesIO
 
+from ..file_names import plain_file_name, safe_file_name, shorten_name
 from ..intake.container import OLE_MAGIC
 from ..run_folder import RUN_MARKER
-from .decode import plain_file_name, safe_file_name, shorten_name
 
 MAX_FOLDER_CHARS = 40  # a zip's folder and the folders inside it
 MAX_PARTS_CHARS = 120  # the path under a message folder; deeper zip folders are left out beyond it

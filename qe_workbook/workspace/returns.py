@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..file_names import plain_file_name, safe_file_name, shorten_name
 from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
 from ..intake.receipts import (
@@ -24,7 +25,6 @@ from ..intake.receipts import (
 )
 from ..intake.standing import Standing, correction_line, return_note, standing
 from ..intake.submission import Status
-from ..mail.decode import plain_file_name, safe_file_name, shorten_name
 from ..outputs.run_record import read_run
 from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric

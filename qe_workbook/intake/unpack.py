@@ -12,9 +12,9 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from ..intake.container import Limits
+from ..file_names import decode_bytes, safe_file_name
 from ..visible import visible
-from .decode import decode_bytes, safe_file_name
+from .container import Limits
 
 ARCHIVES_NOT_UNPACKED = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".arj", ".cab")
 
