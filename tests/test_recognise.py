@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -103,3 +104,43 @@ def test_a_table_copied_into_a_new_workbook_is_known_by_its_owner_line(tmp_path:
     (sub,) = owned(result, "市质强办")
     assert sub.status == Status.REJECTED and [p.code for p in sub.problems] == ["FORM_NO_MANIFEST"]
     assert codes(result, "市质强办") == {"SUBMISSION_REJECTED"}
+
+
+def zipped(path: Path, members: dict[str, bytes], *, password: bool = False) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    if password:  # the 'encrypted' flag set in both headers, as a zip tool sets it
+        data = bytearray(path.read_bytes())
+        for offset in (6, data.find(b"PK\x01\x02") + 8):
+            data[offset] |= 1
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_form_inside_a_zip_is_read_and_the_folder_left_untouched(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局", "市畜牧局")
+    archive = zipped(folder / "市水利局.zip", {"评价表/水利局评价表.xlsx": form_of("市水利局").read_bytes(),
+                                              "__MACOSX/._水利局评价表.xlsx": b"\x00"})  # fmt: skip
+    zipped(folder / "畜牧局报送材料.zip", {f"{PREFIX}市畜牧局.xlsx": form_of("市畜牧局").read_bytes()})
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    result = collect(folder, rubric_2022, KEY)
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before and archive.is_file()
+    (water,) = owned(result, "市水利局")
+    assert (water.file, water.status) == ("市水利局.zip/评价表/水利局评价表.xlsx", Status.ACCEPTED)
+    (herds,) = owned(result, "市畜牧局")
+    assert (herds.file, herds.status) == (f"畜牧局报送材料.zip/{PREFIX}市畜牧局.xlsx", Status.ACCEPTED)
+    assert len(result.accepted()) == 28 and result.problems == []
+
+
+def test_a_zip_that_cannot_be_unpacked_safely_is_received_from_its_sender(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局", "市畜牧局", "市商务局")
+    zipped(folder / "市水利局.zip", {"../../市水利局.xlsx": form_of("市水利局").read_bytes()})
+    zipped(folder / "市畜牧局.zip", {"市畜牧局.xlsx": b"encrypted"}, password=True)
+    zipped(folder / "市商务局.zip", {"里层.zip": b"PK\x05\x06" + bytes(18)})
+    result = collect(folder, rubric_2022, KEY)
+    for dept, reason in (("市水利局", "压缩包以外"), ("市畜牧局", "解压密码"), ("市商务局", "压缩包中又套了压缩包")):
+        (sub,) = owned(result, dept)
+        assert sub.status == Status.UNUSABLE and reason in sub.reason, sub.reason
+        assert codes(result, dept) == {"SUBMISSION_REJECTED"}
+    assert not (tmp_path / "市水利局.xlsx").exists()

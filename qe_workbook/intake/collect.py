@@ -7,6 +7,7 @@ it becomes problems attached to that file. Inputs are only ever opened for readi
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..rubric import Rubric
+from .archives import REFUSED, unpack_archives
 from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
 from .check_values import read_values
@@ -101,7 +103,7 @@ def unusable_returns(found: Found) -> list[Submission]:
     return [
         Submission(p.file, "", 0, status=Status.UNUSABLE, reason=p.message)
         for p in found.problems
-        if p.code in (*WRONG_FORMAT, NOT_A_FORM) and p.file
+        if p.code in (*WRONG_FORMAT, NOT_A_FORM, REFUSED) and p.file
     ]
 
 
@@ -235,7 +237,8 @@ def collect(
     found = discover(source)
     errors = ErrorLog()
     submissions = []
-    with Returns(limits) as returns:
+    with tempfile.TemporaryDirectory(prefix="qe-unpacked-") as unpacked, Returns(limits) as returns:
+        unpack_archives(found, Path(unpacked), limits)
         for path, name in found.files:
             submissions.append(
                 read_submission(

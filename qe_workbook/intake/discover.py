@@ -20,6 +20,7 @@ LOCK_MAX_BYTES = 4096  # Excel's and WPS's lock files hold a user name: some 165
 class Found:
     files: list[tuple[Path, str]] = field(default_factory=list)  # (path, name shown in reports)
     ignored: list[str] = field(default_factory=list)
+    archives: list[tuple[Path, str]] = field(default_factory=list)  # .zip files, unpacked before reading
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -80,6 +81,8 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_ODS_NAME")
     elif lower.endswith(".csv"):
         ignore("FILE_CSV_NAME")
+    elif lower.endswith(".zip"):
+        found.archives.append((path, shown))
     elif path.suffix.lower() in NOT_FORM_KINDS:
         found.ignored.append(shown)
         found.problems.append(problem(NOT_A_FORM, file=shown, kind=NOT_FORM_KINDS[path.suffix.lower()]))

@@ -1,0 +1,39 @@
+"""The .zip files of a returned folder: unpacked into a temporary folder (the returned folder is never
+written to) with the same safety rules as a mail's attachments, and their files read as if they lay in
+a folder named for the archive (市水利局.zip/评价表.xlsx names its sender)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..problems import os_error_text, problem
+from .container import Limits, too_large
+from .discover import Found, classify
+from .unpack import unpack_zip
+
+REFUSED = "FILE_ARCHIVE_REFUSED"
+
+
+def unpack_archives(found: Found, into: Path, limits: Limits) -> None:
+    """Each archive of `found` unpacked under `into` and its files classified into `found`; an archive,
+    or a file in it, that cannot be unpacked safely is a problem naming why."""
+    for n, (path, shown) in enumerate(found.archives):
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= limits.max_file_bytes else None
+        except OSError as exc:
+            found.problems.append(problem("FILE_UNREADABLE", file=shown, reason=os_error_text(exc)))
+            continue
+        if data is None:
+            found.problems.append(too_large(size, shown, limits))
+            continue
+        unpacked = unpack_zip(data, limits)
+        if unpacked.error:
+            found.problems.append(problem(REFUSED, file=shown, reason=unpacked.error))
+        for name, reason in unpacked.refused:
+            found.problems.append(problem(REFUSED, file=f"{shown}/{name}", reason=reason))
+        for member in unpacked.members:
+            target = into.joinpath(str(n), *member.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(member.data)
+            classify(target, "/".join((shown, *member.path)), found)
