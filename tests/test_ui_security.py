@@ -149,6 +149,12 @@ def test_no_file_outside_the_workspace_is_served(server: UiServer, folder: Path)
         assert (ws / "out" / "qe.key").read_text(encoding="ascii").strip()[:16] not in text
 
 
+def test_the_rubric_page_names_places_in_the_rubric_in_chinese(server: UiServer) -> None:
+    _, text, _ = Client(server).page("rubric")
+    assert "第29个评价部门：“财务装备科”缺少联系电话、电子邮箱" in text and "第12个评价部门：“市无线电管理局”" in text
+    assert "$." not in text
+
+
 def test_the_folder_button_goes_back_to_the_page_only(server: UiServer) -> None:
     client = Client(server)
     client.page("collect")
@@ -236,7 +242,7 @@ def test_an_upload_writes_the_receipt_time_and_channel_the_clerk_gave(server: Ui
     returned = folder / "年度工作区" / "回收的评价表"
     assert not (returned / "丁.xls").exists()
     body, headers = multipart(
-        {"csrf": client.csrf, "received": "2023-05-02T09:30", "channel": "微信"}, [("丁.xls", data)]
+        {"csrf": client.csrf, "received": "2023-05-02 09:30", "channel": "微信"}, [("丁.xls", data)]
     )
     client.request("POST", f"/{server.token}/upload", body, headers)
     assert (returned / "丁.xls").read_bytes() == data

@@ -30,6 +30,7 @@ from ..intake.receipts import OFFICE_TZ, Channel
 from ..problems import Problem, Severity
 from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
+from ..rubric.places import placed_message
 from ..rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
 from ..rubric.workbook.files import export_rubric
 from ..visible import visible
@@ -93,7 +94,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None, upload_budg
         SESSION_COOKIE_PATH=f"/{token}/",
         QE_HOSTS=set(),
     )
-    app.jinja_env.filters.update(day=_day, run_time=_run_time)
+    app.jinja_env.filters.update(day=_day, run_time=_run_time, placed=placed_message)
     ws = Workspace(root)
     jobs = Jobs(root / "界面错误.log")
     notes: dict[str, list[tuple[str, str]]] = {}  # per session: lines to show once on the next page
@@ -252,7 +253,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None, upload_budg
         view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
         return page("collect.html", "collect", files=files, returns=returns, view=view,
                     channels=[(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS],
-                    now_local=f"{datetime.now(OFFICE_TZ):%Y-%m-%dT%H:%M}")  # fmt: skip
+                    now_local=f"{datetime.now(OFFICE_TZ):%Y-%m-%d %H:%M}")  # fmt: skip
 
     @bp.post("/upload")
     def upload() -> Response:
@@ -381,8 +382,8 @@ def _own_address(target: str, token: str) -> bool:
 
 
 def _received(text: str) -> datetime | None:
-    """The receipt time the clerk gave (the browser's 2023-05-02T09:30, or with a blank), office time; now
-    when none was given; None when it is not a time or lies in the future."""
+    """The receipt time the clerk gave (2023-05-02 09:30, or a day alone), office time; now when none was given;
+    None when it is not a time or lies in the future."""
     now = datetime.now(OFFICE_TZ)
     if not text.strip():
         return now
@@ -405,7 +406,9 @@ def _added_lines(one: Added, ws: Workspace) -> list[tuple[str, str]]:
 
 
 def _lines(problems: list[Problem]) -> list[tuple[str, str]]:
-    return [(str(p.severity), p.message if not p.file else f"{visible(p.file)}：{p.message}") for p in problems]
+    return [
+        (str(p.severity), f"{visible(p.file)}：{placed_message(p)}" if p.file else placed_message(p)) for p in problems
+    ]
 
 
 def _run_lines(outcome: Outcome) -> list[tuple[str, str]]:
