@@ -471,9 +471,9 @@ _TYPES = [
     ProblemType(
         "FILE_XLS_NAME",
         _E,
-        "文件是旧版 .xls 或 WPS .et 格式，未读取。",
-        "请用 Excel/WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
-        "{file} 是旧版 .xls 或 WPS .et 格式，未读取",
+        "文件是 WPS 表格（.et）格式，未读取（.xls、.ods 和 .xlsm 格式会读取核验）。",
+        "请用 WPS 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
+        "{file} 是 WPS 表格（.et）格式，未读取",
     ),
     ProblemType(
         "FILE_XLS",
@@ -497,18 +497,18 @@ _TYPES = [
         "压缩包中的条目设置了密码",
     ),
     ProblemType(
-        "FILE_ODS_NAME",
-        _E,
-        "文件是 OpenDocument 表格（.ods）格式，未读取。",
-        "请用 WPS、Excel 或 LibreOffice 打开后“另存为” .xlsx 格式（Excel 工作簿），再放回回收文件夹。",
-        "{file} 是 .ods 格式，未读取",
-    ),
-    ProblemType(
         "FILE_CSV_NAME",
         _E,
         "文件是 CSV 文本格式，不含评价表的标识和签名，无法核验，未读取。",
         "请该部门交回下发的 .xlsx 评价表本身（不要另存为 CSV）。",
         "{file} 是 CSV 文本格式，无法核验，未读取",
+    ),
+    ProblemType(
+        "FILE_FORMAT_UNVERIFIABLE",
+        _E,
+        "评价表另存为 .xls 或 .ods 格式时丢失了评价表标识（隐藏的“qe_manifest”工作表），无法核验是否为下发的评价表。",
+        "请该部门在下发的 .xlsx 评价表中填写（已填的内容可复制过去），保存为 .xlsx（Excel 工作簿）后重新报送。",
+        "{file} 另存为{fmt}格式时丢失了评价表标识，无法核验：请在下发的 .xlsx 评价表中填写，保存为 .xlsx 后重新报送",
     ),
     ProblemType(
         "FILE_ARCHIVE_REFUSED",
@@ -527,7 +527,7 @@ _TYPES = [
     ProblemType(
         "FILE_MACRO_NAME",
         _E,
-        "文件是启用宏或二进制的工作簿格式（.xlsm、.xltm、.xlsb），未读取。",
+        "文件是启用宏的模板或二进制工作簿格式（.xltm、.xlsb），未读取（.xlsm 会读取，含宏的不采用）。",
         "出于安全考虑不读取含宏的文件；请在下发的 .xlsx 评价表中填写，不要另存为启用宏的格式。",
         "{file} 是启用宏或二进制的工作簿格式，未读取",
     ),

@@ -240,8 +240,13 @@ def old_excel_renamed(src: Sources) -> bytes:
     return OLE_JUNK
 
 
-@bad("old_excel.xls", "FILE_XLS_NAME")
-def old_excel(src: Sources) -> bytes:
+@bad("old_excel.xls", "FILE_READER_FAILED")
+def old_excel(src: Sources) -> bytes:  # an .xls is read; one that no reader can parse says so
+    return OLE_JUNK
+
+
+@bad("wps_sheet.et", "FILE_XLS_NAME")
+def wps_sheet(src: Sources) -> bytes:
     return OLE_JUNK
 
 
@@ -250,9 +255,14 @@ def encrypted(src: Sources) -> bytes:  # what Excel writes for a password to ope
     return OLE_JUNK + "EncryptionInfo".encode("utf-16-le") + bytes(48) + "EncryptedPackage".encode("utf-16-le")
 
 
-@bad("macro_enabled.xlsm", "FILE_MACRO_NAME")
-def macro_enabled(src: Sources) -> bytes:
+@bad("macro_binary.xlsb", "FILE_MACRO_NAME")
+def macro_binary(src: Sources) -> bytes:
     return src.form
+
+
+@bad("macro_enabled.xlsm", "FILE_MACRO")
+def macro_enabled(src: Sources) -> bytes:  # an .xlsm is read; one with macros is refused
+    return rezip({**parts(src.form), "xl/vbaProject.bin": OLE_JUNK})
 
 
 @bad("vba_inside.xlsx", "FILE_MACRO")

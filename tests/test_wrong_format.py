@@ -1,4 +1,4 @@
-"""A form saved in another format is received from its department, not 未收到."""
+"""A form saved in a format that is not read is received from its department, not 未收到."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ def test_wrong_formats_are_received_with_the_fix(tmp_path: Path, small_rubric: R
     filled = fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "filled", TIE)
     returned = tmp_path / "returned"
     returned.mkdir()
-    names = {"甲局": "甲局评价表.xls", "乙局": "乙局评价表.ods", "质强办": "质强办评价表.csv"}
+    names = {"甲局": "甲局评价表.et", "乙局": "乙局评价表.xlsb", "质强办": "质强办评价表.csv"}
     for ev, name in names.items():
         (returned / name).write_bytes(filled[ev].read_bytes())
     report = run_collect(returned, small_rubric, KEY, CollectOptions(tmp_path / "out"))
     codes = [(p.code, p.file) for p in report.problems]
-    assert ("FILE_XLS_NAME", "甲局评价表.xls") in codes and ("FILE_ODS_NAME", "乙局评价表.ods") in codes
+    assert ("FILE_XLS_NAME", "甲局评价表.et") in codes and ("FILE_MACRO_NAME", "乙局评价表.xlsb") in codes
     assert ("FILE_CSV_NAME", "质强办评价表.csv") in codes
     assert not [p for p in report.problems if p.code == "SUBMISSION_MISSING"]
     rejected = {p.params["evaluator"]: p.params["files"] for p in report.problems if p.code == "SUBMISSION_REJECTED"}

@@ -37,7 +37,8 @@ def _odd_name(name: str) -> list[str]:
     return reasons
 
 
-WRONG_FORMAT = ("FILE_XLS_NAME", "FILE_MACRO_NAME", "FILE_ODS_NAME", "FILE_CSV_NAME")  # a form saved in another format
+READ_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")  # a form saved by WPS, Excel or LibreOffice keeps its sheets
+WRONG_FORMAT = ("FILE_XLS_NAME", "FILE_MACRO_NAME", "FILE_CSV_NAME")  # a form saved in a format that is not read
 NOT_A_FORM = "FILE_NOT_FORM"  # a form printed, scanned, photographed or written up: received, never usable
 NOT_FORM_KINDS = {
     ".pdf": "PDF 文档", ".ofd": "OFD 版式文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
@@ -68,17 +69,15 @@ def classify(path: Path, shown: str, found: Found) -> None:
         ignore("FILE_NOT_REGULAR")
     elif lower.startswith(".~lock.") or (lower.startswith("~$") and is_lock_file(path)):
         ignore("FILE_LOCK")
-    elif lower.endswith(".xlsx"):
+    elif lower.endswith(READ_SUFFIXES):
         found.files.append((path, shown))
         odd = _odd_name(name)
         if odd:
             found.problems.append(problem("FILE_NAME_ODD", file=shown, reasons=odd))
-    elif lower.endswith((".xls", ".et")):
+    elif lower.endswith(".et"):
         ignore("FILE_XLS_NAME")
-    elif lower.endswith((".xlsm", ".xltm", ".xlsb")):
+    elif lower.endswith((".xltm", ".xlsb")):
         ignore("FILE_MACRO_NAME")
-    elif lower.endswith(".ods"):
-        ignore("FILE_ODS_NAME")
     elif lower.endswith(".csv"):
         ignore("FILE_CSV_NAME")
     elif lower.endswith(".zip"):

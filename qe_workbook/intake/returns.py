@@ -24,6 +24,7 @@ from ..problems import Problem
 from .container import Limits, open_package
 from .isolate import Reader
 from .read_form import RawForm, cell_text, read_form
+from .read_other import other_format, read_other
 
 T = TypeVar("T")
 PROP_PREFIX = "qe_"  # the manifest's fields as custom properties (kept when the manifest sheet is deleted)
@@ -200,6 +201,8 @@ class Returns:
             raise RuntimeError("Returns.open outside its session")
         pkg, problems = open_package(data, file, self.limits)
         if pkg is None:
+            if other_format(file, problems):  # saved as .xls or .ods: sheets and values kept
+                return read_other(data, file, self.limits, self.reader)
             return None, problems
         return read_form(pkg, data, file, self.limits, self.reader)
 
