@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from qe_workbook.intake.receipts import read_record
+
 from .conftest import ROOT, require_program
 from .ui_server import UiServer
 
@@ -182,3 +184,27 @@ def test_files_dropped_on_the_upload_area_are_chosen(tmp_path: Path, browser: ob
         wait_text(d, "收到 2 个文件：保存 2 个，未重复保存 0 个，未保存 0 个。")
         kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
         assert kept == sorted([p.name for p in two] + ["收件记录.json", "收件记录.xlsx"])
+
+        from selenium.webdriver.support.ui import Select
+
+        sent = tmp_path / "发出"
+        sent.mkdir()
+        xls = sent / "市住建局评价表（修改后）.xls"
+        xls.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
+        long = sent / ("市场监管局" + "关于报送质量工作考核评价表的函" * 5 + ".xlsx")  # 80 characters, 245 bytes
+        long.write_bytes(two[0].read_bytes() + b"\0")
+        d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in (xls, long, two[0])))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "received").send_keys("2023-04-28 16:00")  # type: ignore[attr-defined]
+        Select(d.find_element(By.ID, "channel")).select_by_visible_text("微信")  # type: ignore[attr-defined]
+        d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
+        wait_text(d, "收到 3 个文件：保存 2 个，未重复保存 1 个，未保存 0 个。")
+        shoot(d, "7-collect-upload")
+        text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+        assert f"已保存：{xls.name}\n" in text and f"已保存：{long.name}（文件名过长，保存为 " in text
+        assert f"未重复保存：{two[0].name} 与已收到的 回收的评价表/{two[0].name} 内容相同。" in text
+        returned = tmp_path / "工作区" / "回收的评价表"
+        assert (returned / xls.name).read_bytes() == xls.read_bytes()
+        book, _ = read_record(returned / "收件记录.json")
+        assert [(r.file, r.channel, r.shown_time()) for r in book.receipts[2:]] == [
+            (xls.name, "微信", "2023-04-28 16:00"), (long.name, "微信", "2023-04-28 16:00")
+        ]  # fmt: skip

@@ -80,9 +80,11 @@ def _memory_stream(*_args: Any, **_kwargs: Any) -> IO[bytes]:
 
 def create_app(root: Path, token: str, limits: Limits | None = None, upload_budget: int | None = None) -> Flask:
     """The page for the workspace at `root`; `app.config["QE_HOSTS"]` is set once the port is known. The
-    uploads being received at once hold at most `upload_budget` bytes (default: two of the largest)."""
+    uploads being received at once hold at most `upload_budget` bytes (default: one upload of the largest size,
+    or many smaller ones: eight 190 MB uploads sent at once, one is received and seven refused, the server's peak
+    memory 530 MB)."""
     limits = limits or Limits()
-    budget = UploadBudget(upload_budget or limits.max_file_bytes * 20)
+    budget = UploadBudget(upload_budget or limits.max_file_bytes * 10)
     app = Flask(__name__, static_folder=None, template_folder=str(PACKAGE / "templates"))
     app.request_class = MemoryRequest
     app.secret_key = secrets.token_bytes(32)
