@@ -398,13 +398,14 @@ def _received(text: str) -> datetime | None:
 
 def _added_lines(one: Added, ws: Workspace) -> list[tuple[str, str]]:
     """What became of one uploaded file: saved (under which name), the same as a file already kept, or refused."""
+    sent = visible(one.sent)
     if one.same and one.path is not None:
-        return [("info", f"未重复保存：{one.sent} 与已收到的 {ws.relative(one.path)} 内容相同。")]
+        return [("info", f"未重复保存：{sent} 与已收到的 {ws.relative(one.path)} 内容相同。")]
     if one.path is None:
-        return [("error", f"未保存：{one.sent}：{p.message}") for p in one.problems]
+        return [("error", f"未保存：{sent}：{p.message}") for p in one.problems]
     renamed = f"（{one.renamed}，保存为 {one.path.name}）" if one.renamed else ""
-    said = [(level, f"{one.sent} 汇总时会遇到的问题：{text}") for level, text in _lines(one.problems)]
-    return [("info", f"已保存：{one.sent}{renamed}"), *said]
+    said = [(str(p.severity), f"{sent} 汇总时会遇到的问题：{p.message}") for p in one.problems]
+    return [("info", f"已保存：{sent}{renamed}"), *said]
 
 
 def _lines(problems: list[Problem]) -> list[tuple[str, str]]:
