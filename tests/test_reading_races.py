@@ -3,16 +3,23 @@ process, the very bytes that were checked, any XML encoding, and places stated t
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
+from qe_workbook.intake import collect as collect_module
 from qe_workbook.intake import read_form
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.container import Limits
+from qe_workbook.intake.discover import Found
+from qe_workbook.intake.submission import Status
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.problems import CATALOGUE
 from qe_workbook.rubric import Rubric
 
@@ -116,3 +123,55 @@ def test_a_place_stated_twice_is_named(tmp_path: Path, setting: tuple[Rubric, So
             + CATALOGUE["FILE_XML_ENCODING"].fix,
         ),
     }
+
+
+def swap_after_discovery(monkeypatch: pytest.MonkeyPatch, name: str, swap: Callable[[Path], None]) -> None:
+    """Discovery looks at the folder as it is; then `name` is replaced (as an attacker would, mid-run)."""
+    real = collect_module.discover
+
+    def discover_then_swap(source: Path | Iterable[Path]) -> Found:
+        found = real(source)
+        path = next(p for p, shown in found.files if shown == name)
+        path.unlink()
+        swap(path)
+        return found
+
+    monkeypatch.setattr(collect_module, "discover", discover_then_swap)
+
+
+def test_a_link_swapped_in_after_discovery_is_not_read(
+    tmp_path: Path, setting: tuple[Rubric, Sources], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rubric, sources = setting
+    secret = tmp_path / "secret.xlsx"  # a genuine form outside the folder: read, it would even be accepted
+    secret.write_bytes(sources.veto_form)
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    (returned / "甲局.xlsx").write_bytes(sources.form)
+    (returned / "zzz.xlsx").write_bytes(sources.form)
+    swap_after_discovery(monkeypatch, "zzz.xlsx", lambda path: path.symlink_to(secret))
+    report = run_collect(returned, rubric, KEY, CollectOptions(tmp_path / "out"))
+    audit = (report.folder / "audit.json").read_text(encoding="utf-8")
+    assert hashlib.sha256(sources.veto_form).hexdigest() not in audit
+    (zzz,) = [s for s in report.collected.submissions if s.file == "zzz.xlsx"]
+    assert (zzz.status, zzz.sha256, [p.code for p in zzz.problems]) == (Status.REJECTED, "", ["FILE_SYMLINK"])
+    assert zzz.reason.startswith("zzz.xlsx 是符号链接，未读取")
+
+
+def test_a_pipe_swapped_in_after_discovery_does_not_hang(
+    tmp_path: Path, setting: tuple[Rubric, Sources], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rubric, sources = setting
+    (tmp_path / "甲局.xlsx").write_bytes(sources.form)
+    (tmp_path / "zzz.xlsx").write_bytes(sources.form)
+    swap_after_discovery(monkeypatch, "zzz.xlsx", os.mkfifo)
+    results: list[CollectResult] = []
+    reading = threading.Thread(target=lambda: results.append(collect(tmp_path, rubric, KEY)), daemon=True)
+    reading.start()
+    reading.join(timeout=60)
+    if reading.is_alive():  # let the stuck read end, then fail
+        with open(tmp_path / "zzz.xlsx", "wb"):
+            pass
+        pytest.fail("collect hung on a pipe")
+    assert codes(results[0], "zzz.xlsx") == ["FILE_NOT_REGULAR"]
+    assert [s.evaluator for s in results[0].accepted()] == ["甲局"]

@@ -31,6 +31,7 @@ from .corrections import apply_corrections
 from .discover import NOT_A_FORM, WRONG_FORMAT, Found, discover
 from .frame import build_frame
 from .generations import retire_superseded
+from .one_handle import NotRegular, read_regular
 from .receipts import FORM_MATERIAL, ReceiptBook, late_problem, load_receipts
 from .returns import Returns, copies
 from .sender import department_names, named_in_path, named_on_sheet, recognise_senders
@@ -68,8 +69,10 @@ def read_submission(
     """
     sub = Submission(file, "", 0)
     try:
-        sub.size = path.stat().st_size
-        data = path.read_bytes() if sub.size <= limits.max_file_bytes else None  # a huge file is never loaded
+        data, sub.size = read_regular(path, limits.max_file_bytes)  # a huge file is never loaded
+    except NotRegular as exc:  # it changed since discovery looked at it
+        sub.problems.append(problem(exc.code, file=file, severity=Severity.ERROR))
+        return _decide(sub)
     except OSError as exc:
         data = None
         sub.problems.append(problem("FILE_UNREADABLE", file=file, reason=os_error_text(exc)))
