@@ -638,7 +638,7 @@ def external_link_elsewhere(src: Sources) -> bytes:  # found by its content type
     return rezip(entries)
 
 
-@bad("attached_template.xlsx", "FILE_EXTERNAL_LINK")
+@bad("attached_template.xlsx", "FILE_EXTERNAL_REFERENCE")
 def attached_template(src: Sources) -> bytes:
     return with_relationship(
         src.form,
@@ -648,7 +648,7 @@ def attached_template(src: Sources) -> bytes:
     )
 
 
-@bad("ole_object_external.xlsx", "FILE_EXTERNAL_LINK")
+@bad("ole_object_external.xlsx", "FILE_EXTERNAL_REFERENCE")
 def ole_object_external(src: Sources) -> bytes:
     entries = parts(src.form)
     entries["xl/worksheets/_rels/sheet1.xml.rels"] = (

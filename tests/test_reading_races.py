@@ -175,3 +175,15 @@ def test_a_pipe_swapped_in_after_discovery_does_not_hang(
         pytest.fail("collect hung on a pipe")
     assert codes(results[0], "zzz.xlsx") == ["FILE_NOT_REGULAR"]
     assert [s.evaluator for s in results[0].accepted()] == ["甲局"]
+
+
+def test_a_reference_outside_the_file_says_what_it_is(tmp_path: Path, setting: tuple[Rubric, Sources]) -> None:
+    rubric, sources = setting
+    for name in ("attached_template.xlsx", "ole_object_external.xlsx", "external_link_elsewhere.xlsx"):
+        next(b for b in CORPUS if b.name == name).write(sources, tmp_path / name)
+    found = {p.file: p.message.partition("。")[0] for p in collect(tmp_path, rubric, KEY).problems if p.file}
+    assert found == {
+        "attached_template.xlsx": "文件中含有指向文件以外的外部模板",
+        "ole_object_external.xlsx": "文件中含有指向文件以外的链接的对象",
+        "external_link_elsewhere.xlsx": "文件中含有指向其他工作簿的外部链接",
+    }

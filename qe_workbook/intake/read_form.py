@@ -90,7 +90,7 @@ def read_form(
     try:
         outside = outside_references(pkg)
         if outside is not None:
-            return fail(outside)
+            return fail(outside[0], **outside[1])
         sheets = workbook_sheets(pkg)
         names = [s.name.casefold() for s in sheets]
         twice = next((s.name for s, n in zip(sheets, names, strict=True) if names.count(n) > 1), None)

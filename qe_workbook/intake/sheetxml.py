@@ -227,26 +227,32 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
     return scan
 
 
-def outside_references(pkg: Package) -> str | None:
-    """The problem code of a part that reaches outside the file or runs code, found by what the package says
-    of its parts wherever they stand: a macro project or an external link by content type or relationship
-    type, and any relationship to an external target except a hyperlink (a click, never fetched on opening)."""
+EXTERNAL_KINDS = {"attachedtemplate": "外部模板", "oleobject": "链接的对象"}
+
+
+def outside_references(pkg: Package) -> tuple[str, dict[str, str]] | None:
+    """The problem (code and params) of a part that reaches outside the file or runs code, found by what the
+    package says of its parts wherever they stand: a macro project or an external link by content type or
+    relationship type, and any relationship to an external target except a hyperlink (followed on a click,
+    never fetched on opening)."""
     has_types = any(n.lower() == "[content_types].xml" for n in pkg.names)
     for el in _root(pkg, "[Content_Types].xml").iter() if has_types else ():
         kind = el.get("ContentType", "").lower()
         if "vbaproject" in kind:
-            return "FILE_MACRO"
+            return "FILE_MACRO", {}
         if "externallink" in kind:
-            return "FILE_EXTERNAL_LINK"
+            return "FILE_EXTERNAL_LINK", {}
     for name in sorted(n for n in pkg.names if n.lower().endswith(".rels")):
         for el in _root(pkg, name).iter():
             if _local(el.tag) != "Relationship":
                 continue
             kind = el.get("Type", "").rsplit("/", 1)[-1].lower()
             if kind == "vbaproject":
-                return "FILE_MACRO"
-            if kind == "externallink" or (el.get("TargetMode", "").lower() == "external" and kind != "hyperlink"):
-                return "FILE_EXTERNAL_LINK"
+                return "FILE_MACRO", {}
+            if kind == "externallink":
+                return "FILE_EXTERNAL_LINK", {}
+            if el.get("TargetMode", "").lower() == "external" and kind != "hyperlink":
+                return "FILE_EXTERNAL_REFERENCE", {"kind": EXTERNAL_KINDS.get(kind, "引用")}
     return None
 
 
