@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .problems import Problem, os_error_text, problem
 from .rubric import Rubric
+from .workbooks import mark_output
 
 BASE = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
 
@@ -26,7 +27,7 @@ def blank_register(
     columns (`num_formats` by column); the caller adds its drop-down lists. Written on leaving."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": title, "author": rubric.office})
+    mark_output(wb, title, rubric.office)
     ws = wb.add_worksheet(sheet)
     ws.merge_range(0, 0, 0, len(columns) - 1, f"{title}（{how}）",
                    wb.add_format({**BASE, "border": 0, "bold": True, "font_size": 14}))  # fmt: skip

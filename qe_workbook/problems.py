@@ -693,6 +693,13 @@ _TYPES = [
         "{file} 是{evaluator}评价表的空白副本（没有填写任何得分、说明或日期），已采用填好的 {filled}",
     ),
     ProblemType(
+        "FILE_OWN_OUTPUT",
+        _I,
+        "回收文件夹中有本工具生成的文件（汇总表 master.xlsx、公告名单、发放清单、收件登记等，由文件属性“本工具输出”认出），不是评价表，未读取。",
+        "无需处理；建议把结果和登记表保存在回收文件夹以外。",
+        "{file} 是本工具生成的“{kind}”，不是评价表，未读取",
+    ),
+    ProblemType(
         "RUN_FOLDER_SKIPPED",
         _I,
         "回收文件夹中有本工具生成的结果文件夹（含“qe_workbook-结果文件夹.txt”），整个跳过。",

@@ -35,3 +35,15 @@ class VisibleWorkbook(xlsxwriter.Workbook):
     """An xlsxwriter workbook whose sheets are `VisibleWorksheet`s."""
 
     worksheet_class = VisibleWorksheet
+
+
+OUTPUT_PROPERTY = (
+    "本工具输出"  # a custom document property: read back from a returned folder, the file is known as ours
+)
+
+
+def mark_output(wb: xlsxwriter.Workbook, title: str, author: str, **more: Any) -> None:
+    """The title and author of a workbook this tool writes, and the custom property (`OUTPUT_PROPERTY`, the
+    title) that tells it from a returned form when it lands among them."""
+    wb.set_properties({"title": title, "author": author, **more})
+    wb.set_custom_property(OUTPUT_PROPERTY, title)

@@ -10,9 +10,10 @@ from pathlib import Path
 import openpyxl
 
 from qe_workbook.intake.collect import CollectResult, collect
-from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record
+from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record, write_register_template
 from qe_workbook.intake.submission import Status, Submission
 from qe_workbook.keys import read_key
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT
@@ -144,3 +145,22 @@ def test_a_zip_that_cannot_be_unpacked_safely_is_received_from_its_sender(tmp_pa
         assert sub.status == Status.UNUSABLE and reason in sub.reason, sub.reason
         assert codes(result, dept) == {"SUBMISSION_REJECTED"}
     assert not (tmp_path / "市水利局.xlsx").exists()
+
+
+def test_the_tools_own_outputs_in_the_returned_folder_are_only_noted(tmp_path: Path, rubric_2022: Rubric) -> None:
+    run = run_collect(SAMPLES / "returned", rubric_2022, KEY, CollectOptions(tmp_path / "out"))
+    folder = returned_without(tmp_path)
+    shutil.copy(run.folder / "master.xlsx", folder / "master.xlsx")
+    (folder / "上次结果").mkdir()
+    shutil.copy(run.folder / "公告名单.xlsx", folder / "上次结果" / "公告名单.xlsx")
+    write_register_template(folder / "上次结果" / "收件登记.xlsx", rubric_2022)
+    result = collect(folder, rubric_2022, KEY)
+    assert [(p.code, p.severity.value, p.file, p.message.split("。")[0]) for p in result.problems] == [
+        ("FILE_OWN_OUTPUT", "info", "master.xlsx", "master.xlsx 是本工具生成的“2022年度政府质量工作考核汇总”，不是评价表，未读取"),
+        ("FILE_OWN_OUTPUT", "info", "上次结果/公告名单.xlsx",
+         "上次结果/公告名单.xlsx 是本工具生成的“漯河市2022年度政府质量工作考核结果公告名单”，不是评价表，未读取"),
+        ("FILE_OWN_OUTPUT", "info", "上次结果/收件登记.xlsx", "上次结果/收件登记.xlsx 是本工具生成的“收件登记”，不是评价表，未读取"),
+    ]  # fmt: skip
+    assert len(result.submissions) == len(result.accepted()) == 28
+    assert {"master.xlsx", "上次结果/公告名单.xlsx", "上次结果/收件登记.xlsx"} <= set(result.ignored)
+    assert run_collect(folder, rubric_2022, KEY, CollectOptions(tmp_path / "again")).clean  # exit 0

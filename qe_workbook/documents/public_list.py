@@ -17,6 +17,7 @@ from ..amounts import fmt2
 from ..outputs.export import write_csv
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import Results
+from ..workbooks import mark_output
 from .notice_docx import grade_order
 from .official_docx import DRAFT_STAGE, chinese_date
 
@@ -56,7 +57,7 @@ def write_public_list(
     xlsx = folder / XLSX_NAME
     wb = xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{public_title(rubric)}公告名单", "author": rubric.office})
+    mark_output(wb, f"{public_title(rubric)}公告名单", rubric.office)
     font = {"font_name": "宋体", "font_size": 12, "border": 1, "valign": "vcenter"}
     title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"})
     dated = wb.add_format({"font_name": "宋体", "font_size": 12, "align": "right", "valign": "vcenter"})

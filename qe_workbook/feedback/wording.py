@@ -27,6 +27,7 @@ from ..rubric import KIND_LABELS, Rubric
 from ..rubric.view import short_text
 from ..run_folder import free_file
 from ..scoring.results import Results
+from ..workbooks import mark_output
 from .fed_back import (
     CHANGED,
     CHECK,
@@ -89,7 +90,7 @@ def write_wording(path: Path, rubric: Rubric, lines: list[Line], gone: list[Word
     """Write the 反馈修改稿 (the office edits 反馈表述, 是否反馈 and 内部说明; the rest is locked)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度质量工作考核反馈意见修改稿", "author": rubric.office})
+    mark_output(wb, f"{rubric.year}年度质量工作考核反馈意见修改稿", rubric.office)
     base = {"font_name": "宋体", "font_size": 10, "valign": "top", "text_wrap": True}
     f = {
         "title": wb.add_format({**base, "font_name": "黑体", "font_size": 14, "align": "center", "valign": "vcenter"}),

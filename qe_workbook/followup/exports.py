@@ -30,6 +30,7 @@ from ..rubric import Kind, Rubric
 from ..run_folder import new_run_folder
 from ..scoring.adopt import Adjustment
 from ..scoring.results import INCOMPLETE_MARK, Results
+from ..workbooks import mark_output
 
 EXPORT_DIR = "导出"
 KAOPING_NAME = "综合考评折算表"
@@ -184,7 +185,7 @@ def _workbook(
 ) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": sheets[0][1], "author": rubric.office})
+    mark_output(wb, sheets[0][1], rubric.office)
     s = Sheets(wb)
     for name, title, header, rows, widths, notes in sheets:
         ws = wb.add_worksheet(name)

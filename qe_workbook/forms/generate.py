@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import as_number, canonical
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from ..rubric.view import max_label
-from ..workbooks import new_workbook
+from ..workbooks import mark_output, new_workbook
 from .check_code import write_code_cell
 from .layout import (
     COL_ID,
@@ -567,7 +567,7 @@ def _list_setup(ws: Worksheet, widths: list[int], rows: int, last_col: int) -> N
 def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when: datetime) -> Path:
     """发放清单.xlsx: who gets which file, how to reach them, how many cells they fill."""
     wb = new_workbook(path)
-    wb.set_properties({"title": "评价表发放清单", "author": rubric.office, "created": when})
+    mark_output(wb, "评价表发放清单", rubric.office, created=when)
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "font_name": FONT, "text_wrap": True})
     cell = wb.add_format({"border": 1, "font_name": FONT, "text_wrap": True, "valign": "vcenter"})
     head.set_align("vcenter")

@@ -22,6 +22,7 @@ from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
 from ..problems import Problem, Severity, has_errors, os_error_text, problem
 from ..rubric import Rubric
+from ..workbooks import OUTPUT_PROPERTY
 from .archives import REFUSED, unpack_archives
 from .blank_copies import set_aside_blank_copies
 from .check_form import check_integrity
@@ -36,6 +37,8 @@ from .receipts import FORM_MATERIAL, ReceiptBook, late_problem, load_receipts
 from .returns import Returns, copies
 from .sender import department_names, named_in_path, named_on_sheet, recognise_senders
 from .submission import Status, Submission
+
+OWN_OUTPUT = "FILE_OWN_OUTPUT"
 
 
 @dataclass
@@ -119,6 +122,9 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     raw, problems = returns.open(data, sub.file)
     sub.problems += problems
     if raw is None:
+        return
+    if OUTPUT_PROPERTY in raw.properties:  # master.xlsx, 公告名单.xlsx …: never a department's return
+        sub.problems.append(problem(OWN_OUTPUT, file=sub.file, kind=raw.properties[OUTPUT_PROPERTY]))
         return
     integrity = check_integrity(raw, rubric, key, sub.file)
     sub.problems += integrity.problems
@@ -250,6 +256,10 @@ def collect(
             )
             if progress:
                 progress(name)
+    for sub in [s for s in submissions if any(p.code == OWN_OUTPUT for p in s.problems)]:
+        submissions.remove(sub)  # the tool's own output: noted, never a return
+        found.ignored.append(sub.file)
+        found.problems += sub.problems
     submissions += unusable_returns(found)
     recognise_senders(submissions, rubric, receipts)
     problems = list(found.problems)

@@ -32,6 +32,7 @@ from ..choices import RECEIPTS_XLSX
 from ..forms.layout import col_letter, display_width
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
+from ..workbooks import mark_output
 from .container import Limits, open_package
 
 RECORD_JSON = "收件记录.json"
@@ -243,6 +244,7 @@ def _write_record_xlsx(path: Path, book: ReceiptBook) -> None:
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
+    mark_output(wb, "收件记录", "")
     font = {"font_name": "宋体", "valign": "vcenter", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
     text = wb.add_format({**font, "border": 1, "text_wrap": True})
@@ -539,6 +541,7 @@ def write_register_template(path: Path, rubric: Rubric) -> Path:
 
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False})
+        mark_output(wb, REGISTER_SHEET, rubric.office)
         font = {"font_name": "宋体", "valign": "vcenter"}
         title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
         hint = wb.add_format({**font, "text_wrap": True, "font_color": "#595959"})

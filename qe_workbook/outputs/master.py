@@ -27,7 +27,7 @@ from ..rubric import Kind, Rubric
 from ..rubric.view import points_label
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
-from ..workbooks import VisibleWorkbook
+from ..workbooks import VisibleWorkbook, mark_output
 from .charts import add_charts
 from .detail import display_frame
 from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
@@ -63,7 +63,7 @@ def write_master(
     wb = VisibleWorkbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False,
                                          "constant_memory": len(collected.frame) > BIG_DETAIL})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度政府质量工作考核汇总", "author": rubric.office})
+    mark_output(wb, f"{rubric.year}年度政府质量工作考核汇总", rubric.office)
     s = Sheets(wb)
     _summary(s.sheet("汇总"), s, rubric, results)
     for sheet in (x for x in extra if x.front):

@@ -33,6 +33,7 @@ from ..outputs.run_record import read_run
 from ..problems import Problem, has_errors, problem
 from ..programs import find_soffice
 from ..rubric import Rubric
+from ..workbooks import mark_output
 from .appeals import FILE_NAME as APPEALS_FILE
 from .approval import ADJUSTMENTS_FILE, fingerprint
 from .stages import APPROVAL_FILE, FINAL_STAGES, read_stages
@@ -190,7 +191,7 @@ def write_contents(path: Path, entries: list[ArchiveEntry], rubric: Rubric, stag
     """卷内目录.xlsx: one row per archived file."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": "卷内目录", "author": rubric.office})
+    mark_output(wb, "卷内目录", rubric.office)
     base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
     head = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
     cell = wb.add_format(base)

@@ -23,6 +23,7 @@ from ..outputs.run_record import read_run
 from ..problems import Problem
 from ..rubric import Kind, Rubric
 from ..scoring.results import ItemScore, Results
+from ..workbooks import mark_output
 from .adopted import adopted_result
 from .appeals import FILE_NAME as APPEALS_FILE
 from .appeals import read_appeals
@@ -184,7 +185,7 @@ def write_change_report(path: Path, diff: RunDiff, rubric: Rubric) -> Path:
     """变更说明.xlsx: the units' totals, grades and ranks, then every changed item score."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度考核结果变更说明", "author": rubric.office})
+    mark_output(wb, f"{rubric.year}年度考核结果变更说明", rubric.office)
     base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
     head = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
     cell = wb.add_format(base)

@@ -17,6 +17,7 @@ from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
 from ..run_folder import new_run_folder
 from ..scoring.results import ItemScore, UnitResult
+from ..workbooks import mark_output
 
 PRECHECK_DIR = "得分核对单"
 HEADER = [
@@ -68,7 +69,7 @@ def write_precheck(
     changed it, `adopted` gives the total after them, stated in its own sentence."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", "author": rubric.office})
+    mark_output(wb, f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", rubric.office)
     s = Sheets(wb)
     ws = wb.add_worksheet("得分核对单")
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）", s.title)

@@ -31,6 +31,7 @@ from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
 from ..units.screen import LIMITS, screen, walk_files
+from ..workbooks import mark_output
 from .layout import (
     COL_DUE,
     COL_MEASURE,
@@ -278,7 +279,7 @@ def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -
     path = folder / LEDGER_XLSX
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": f"{rubric.year}年度考核反馈问题整改台账汇总", "author": rubric.office})
+    mark_output(wb, f"{rubric.year}年度考核反馈问题整改台账汇总", rubric.office)
     s = Sheets(wb)
     ws = wb.add_worksheet("整改台账汇总")
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度考核反馈问题整改台账汇总（截至 {collected.today:%Y-%m-%d}，"

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..forms.layout import display_name, display_width
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..rubric.view import max_label
-from ..workbooks import new_workbook
+from ..workbooks import mark_output, new_workbook
 from .materials import EVIDENCE_DIR, INDEX_FILE, needs_materials
 
 GUIDE_HEADER = ("评价部门", "联系电话", "电子邮箱", "项目编号", "考核要点", "项目内容", "分值", "重点考核内容（附件5）",
@@ -49,7 +49,7 @@ def department_folder(evaluator: Evaluator) -> str:
 
 def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
     wb = new_workbook(path)
-    wb.set_properties({"title": f"{unit.name}印证材料报送指引", "author": rubric.office})
+    mark_output(wb, f"{unit.name}印证材料报送指引", rubric.office)
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title = wb.add_format({**base, "font_name": "黑体", "font_size": 16, "align": "center"})
     note = wb.add_format({**base, "font_size": 10})

@@ -20,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ...amounts import as_number, canonical
+from ...workbooks import mark_output
 from .layout import (
     AREA_GAP_HEADER,
     AREA_SUM_HEADER,
@@ -87,7 +88,7 @@ GUIDE_LINES = (
 def export_workbook(data: dict[str, Any], path: Path) -> Path:
     """Write checked rubric data as the editable workbook at `path`."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": f"{data['year']}年度考核细则", "author": data["office"]})
+    mark_output(wb, f"{data['year']}年度考核细则", data["office"])
     fmt = _formats(wb)
     _guide(wb.add_worksheet(GUIDE), fmt)
     _key_values(wb.add_worksheet(SETTINGS), fmt, SETTING_ROWS, data, grading=False)
