@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,22 @@ class _ChineseValues:
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            return super().convert(value, param, ctx)  # type: ignore[misc]
+            converted = super().convert(value, param, ctx)  # type: ignore[misc]
         except click.BadParameter:
             raise click.BadParameter(value_problem(self, value), ctx=ctx, param=param) from None  # type: ignore[arg-type]
+        if isinstance(self, click.Path) and converted is not None and not _plain_place(os.fsdecode(converted)):
+            raise click.BadParameter(f"“{value}”不是普通文件或文件夹（是管道、设备或套接字），不能使用。", ctx=ctx, param=param)  # fmt: skip
+        return converted
+
+
+def _plain_place(path: str) -> bool:
+    """Whether `path` is a regular file, a folder or nothing yet: never a FIFO (reading it would wait for a
+    writer for ever), a device (/dev/zero reads without end) or a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return True  # missing or unreachable: the type's own checks and the command say so
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 _CHINESE_TYPES: dict[type, type] = {}

@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .problems import Problem, os_error_text, problem
+from .small_files import read_small
 
 KEY_BYTES = 32
+KEY_FILE_MAX_BYTES = 64 * 1024  # 64 hex digits and a few comment lines
 DEFAULT_KEY_PATH = Path("out") / "qe.key"
 
 
@@ -28,12 +30,14 @@ def create_key(path: Path) -> bytes:
 def read_key(path: Path) -> tuple[bytes | None, list[Problem]]:
     src = str(path)
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        raw = read_small(path, KEY_FILE_MAX_BYTES)
     except FileNotFoundError:
         return None, [problem("KEY_MISSING", file=src)]
     except OSError as exc:
         return None, [problem("KEY_UNREADABLE", file=src, reason=os_error_text(exc))]
-    return parse_key(text, src)
+    if len(raw) > KEY_FILE_MAX_BYTES:
+        return None, [problem("KEY_INVALID", file=src)]
+    return parse_key(raw.decode("utf-8", errors="replace"), src)
 
 
 def parse_key(file_text: str, src: str) -> tuple[bytes | None, list[Problem]]:

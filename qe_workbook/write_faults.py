@@ -25,14 +25,17 @@ class OutputUnwritable(Exception):
         self.fault = fault
 
 
-def write_fault(exc: BaseException) -> OSError | None:
+def write_fault(exc: BaseException, place: Path | None = None) -> OSError | None:
     """The full-disk, size-limit or permission error behind `exc` (itself, what it wraps, or what it was raised
-    from or during), or None when `exc` is something else."""
+    from or during), or any system error naming a path at `place` (a folder on the way missing); None when
+    `exc` is something else."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in WRITE_FAULTS:
+        if isinstance(current, OSError) and (
+            current.errno in WRITE_FAULTS or (place is not None and _within(current.filename, place))
+        ):
             return current
         code = _LXML_NAMES.get(str(current).partition(":")[0].strip())
         if code is not None:
@@ -53,7 +56,7 @@ def output_guard(place: Path | None) -> Iterator[None]:
     except OutputUnwritable:
         raise
     except Exception as exc:
-        fault = write_fault(exc)
+        fault = write_fault(exc, place)
         if fault is None or (place is not None and fault.filename and not _within(fault.filename, place)):
             raise  # not a write fault, or one at another place (an input that cannot be read): told as it is
         if place is not None:

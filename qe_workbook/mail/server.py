@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..choices import SECURITY as SECURITY
 from ..choices import SETTINGS_FILE as SETTINGS_FILE
-from ..problems import Problem, problem
+from ..problems import Problem, os_error_text, problem
+from ..small_files import read_small
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 TIMEOUT = 60
@@ -156,6 +157,7 @@ def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
 
 
 # Keys of the settings file → the options they stand for (fetch and chase share one file).
+SETTINGS_MAX_BYTES = 64 * 1024  # a few lines of settings
 SETTINGS_KEYS = {
     "server": "host", "port": "port", "security": "security", "user": "user", "folder": "folder",
     "cafile": "cafile", "smtp_server": "smtp_server", "smtp_port": "smtp_port", "smtp_security": "smtp_security",
@@ -169,9 +171,14 @@ def read_settings(path: Path) -> dict[str, object]:
     Raises ValueError with a Chinese reason for a file that cannot be used; a password in it is
     refused (secrets come from QE_MAIL_PASSWORD or the prompt only)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = read_small(path, SETTINGS_MAX_BYTES)
+        if len(raw) > SETTINGS_MAX_BYTES:
+            raise ValueError(f"{path} 过大，不像是邮箱设置文件")
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except OSError as exc:
-        raise ValueError(f"无法读取 {path}") from exc
+        raise ValueError(f"无法读取 {path}（{os_error_text(exc)}）") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} 不是 UTF-8 编码") from exc
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ValueError(f"{path} 的格式有误" + (f"（第 {line.group(1)} 行）" if line else "")) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, has_errors, os_error_text, problem
+from ..small_files import read_small
 from .check import check_rubric_data
 from .model import (
     Area,
@@ -31,6 +33,9 @@ from .model import (
 )
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
+RUBRIC_MAX_BYTES = 8 * 2**20  # a city's rubric is about 50 KB
+NUMBER_MAX_DIGITS = 30  # a year, a maximum, points: a few digits; 30 leaves room for any decimal written out
+NESTING_MAX = 64  # a rubric nests about 5 deep
 
 
 def default_rubric_path(path: Path | None = None) -> Path:
@@ -94,9 +99,11 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         return seen
 
     try:
-        raw = path.read_bytes()
+        raw = read_small(path, RUBRIC_MAX_BYTES)
     except OSError as exc:
         return None, [problem("RUBRIC_UNREADABLE", file=src, reason=os_error_text(exc))]
+    if len(raw) > RUBRIC_MAX_BYTES:
+        return None, [problem("RUBRIC_TOO_LARGE", file=src, limit_mb=RUBRIC_MAX_BYTES // 2**20)]
     if raw.startswith(OFFICE_FILE_STARTS):
         return None, [problem("RUBRIC_IS_WORKBOOK", file=src)]
     try:
@@ -104,11 +111,47 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError:
         return None, [problem("RUBRIC_NOT_UTF8", file=src)]
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        data = json.loads(text, parse_float=_number(Decimal), parse_int=_number(int), object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         cell = f"行{exc.lineno}列{exc.colno}"
         return None, [problem("RUBRIC_JSON_SYNTAX", file=src, cell=cell, line=exc.lineno, column=exc.colno)]
+    except _NumberTooLong as exc:
+        return None, [problem("RUBRIC_NUMBER_TOO_LONG", file=src, digits=exc.digits, limit=NUMBER_MAX_DIGITS)]
+    except RecursionError:
+        return None, [problem("RUBRIC_TOO_DEEP", file=src, limit=NESTING_MAX)]
+    if _depth(data) > NESTING_MAX:
+        return None, [problem("RUBRIC_TOO_DEEP", file=src, limit=NESTING_MAX)]
     return data, problems
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A JSON number parser that refuses a number of more than `NUMBER_MAX_DIGITS` digits (before Python's own
+    limit on long integers raises a bare ValueError, and before a huge number slows every later check)."""
+
+    def parse(text: str) -> Any:
+        digits = sum(c.isdigit() for c in text)
+        if digits > NUMBER_MAX_DIGITS:
+            raise _NumberTooLong(digits)
+        return kind(text)
+
+    return parse
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects are nested in parsed JSON (counted without recursion)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)]
+    return deepest
 
 
 def load_rubric(path: str | Path) -> RubricLoad:
