@@ -12,15 +12,20 @@ from enum import StrEnum
 class Prefer(StrEnum):
     """Which of several different forms from one evaluator is used (`--prefer`)."""
 
-    NONE = "none"  # none of them: they are listed as a conflict
+    LATEST = "latest"  # the one received last, else filled last, else saved last (the default)
     NEWEST = "newest"  # the one with the latest fill date, when exactly one has it
+    NONE = "none"  # none of them: they are listed as a conflict
 
     @property
     def label(self) -> str:
         return PREFER_LABELS[self]
 
 
-PREFER_LABELS = {Prefer.NONE: "都不采用，列为冲突", Prefer.NEWEST: "采用填报日期最新的一份"}
+PREFER_LABELS = {
+    Prefer.LATEST: "采用最后收到的一份（依次按收到时间、填报日期、文件修改时间）",
+    Prefer.NEWEST: "采用填报日期最新的一份",
+    Prefer.NONE: "都不采用，列为冲突",
+}
 
 
 class Stage(StrEnum):

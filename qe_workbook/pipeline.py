@@ -39,7 +39,7 @@ class CollectOptions:
 
     out: Path  # the run folder is made inside it
     allow_partial: bool = False  # a missing score is a warning, not an error
-    prefer: Prefer = Prefer.NONE  # which of two differing forms of one department is taken
+    prefer: Prefer = Prefer.LATEST  # which of two differing forms of one department is taken
     limits: Limits | None = None  # what a returned file may claim (size, cells, time)
     reports: bool = True  # the letters, the 通报 draft and the public list
     issued: date | None = None  # the date printed on the documents

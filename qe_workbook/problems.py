@@ -1028,16 +1028,18 @@ _TYPES = [
     ProblemType(
         "SUBMISSION_DUPLICATE",
         _E,
-        "同一评价部门交来了内容不同的多份评价表，均未采用。",
-        "请与该部门确认以哪一份为准，把其他文件移出回收文件夹；或使用 --prefer newest 采用填报日期最新的一份。",
-        "{evaluator}交来 {count} 份内容不同的评价表：{files}",
+        "同一评价部门交来了内容不同的多份评价表，无法判断哪一份是最后报送的，均未采用。",
+        "请与该部门确认以哪一份为准，只在回收文件夹中保留那一份，把其他文件移出后重新汇总。",
+        "{evaluator}交来 {count} 份内容不同的评价表：{files}（{why}）；请与该部门确认，只保留该部门确认的最终一份，"
+        "把其他文件移出回收文件夹",
     ),
     ProblemType(
         "SUBMISSION_NEWEST_UNDECIDED",
         _E,
         "同一评价部门交来了内容不同的多份评价表，填报日期相同或缺失，无法按 --prefer newest 选出一份，均未采用。",
-        "请与该部门确认以哪一份为准，把其他文件移出回收文件夹。",
-        "{evaluator}交来 {count} 份内容不同的评价表：{files}（填报日期相同或缺失，无法按 --prefer newest 选出最新的一份）",
+        "请与该部门确认以哪一份为准，把其他文件移出回收文件夹；或去掉 --prefer newest，按收到时间采用最后收到的一份。",
+        "{evaluator}交来 {count} 份内容不同的评价表：{files}（{why}，无法按 --prefer newest 选出最新的一份）；"
+        "请与该部门确认，只保留该部门确认的最终一份，把其他文件移出回收文件夹",
     ),
     ProblemType(
         "SUBMISSION_DUPLICATE_IDENTICAL",
@@ -1048,10 +1050,11 @@ _TYPES = [
     ),
     ProblemType(
         "SUBMISSION_SUPERSEDED",
-        _W,
-        "同一评价部门有多份评价表，按 --prefer newest 采用了填报日期最新的一份。",
-        "请确认采用的是该部门的最终版本。",
-        "{evaluator}交来 {count} 份评价表（{files}），采用填报日期最新（{date}）的 {kept}",
+        _I,
+        "同一评价部门报送了多份评价表，采用最后报送的一份（依次按收到时间、填报日期、文件修改时间），"
+        "较早的版本已被替代，其中的问题不再计入。",
+        "无需处理；如采用的不是该部门的最终版本，请把它移出回收文件夹后重新汇总。",
+        "{evaluator}交来 {count} 份评价表（{files}），采用{by}最晚（{when}）的 {kept}；本文件已被替代，其中的问题不再计入",
     ),
     ProblemType(
         "FORM_GENERATION_SUPERSEDED",

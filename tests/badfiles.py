@@ -1,7 +1,7 @@
 """A corpus of hostile and broken returns, each made from a genuine filled form.
 
 `CORPUS` lists every class: the file name it gets, the problem code the collector must report
-for it (in a run without --prefer), and a writer. `write_corpus` puts them all in a folder.
+for it (in a run with --prefer none), and a writer. `write_corpus` puts them all in a folder.
 
 The sources are two genuine, filled forms of the small rubric (tests/conftest.py): 甲局's
 (score items 01-1 and 01-2, deduction 02-1; first row 东区 01-1 with 满分 40) and 质强办's

@@ -172,7 +172,7 @@ def test_near_misses_are_suggested(monkeypatch: pytest.MonkeyPatch, capsys: pyte
     code, text = run_qe(["rubric", "show", "--evaluator", "住建局"], monkeypatch, capsys)
     assert code == 2 and "没有名为“住建局”的评价部门。是否想用：市住建局？" in text
     code, text = run_qe(["collect", ".", "--prefer", "newset"], monkeypatch, capsys)
-    assert code == 2 and "“newset”不是可选的值（可选：newest）。是否想用：newest？" in text
+    assert code == 2 and "“newset”不是可选的值（可选：latest、newest、none）。是否想用：newest？" in text
 
 
 def test_values_are_told_from_the_value_not_from_clicks_words(

@@ -182,7 +182,9 @@ def test_fill_date_missing_and_late_are_warnings(tmp_path: Path, small_rubric: R
     assert {s.evaluator: str(s.fill_date) for s in collected.submissions}["质强办"] == "2023-04-01"
 
 
-def test_two_different_files_from_one_evaluator_are_a_conflict(tmp_path: Path, small_rubric: Rubric) -> None:
+def test_two_different_files_from_one_evaluator_are_a_conflict_with_prefer_none(
+    tmp_path: Path, small_rubric: Rubric
+) -> None:
     generated = generate(small_rubric, tmp_path / "forms")
     fill_all(generated, tmp_path / "returned", TIE)
     first = generated.forms[0].path
@@ -190,7 +192,7 @@ def test_two_different_files_from_one_evaluator_are_a_conflict(tmp_path: Path, s
 
     changed = with_changes(TIE, "甲局", {("东区", "01-1"): (30, "更正")})["甲局"]
     fill_form(first, tmp_path / "returned" / "更正版" / "甲局.xlsx", changed, "2023-04-25")
-    conflict = collect(tmp_path / "returned", small_rubric, KEY)
+    conflict = collect(tmp_path / "returned", small_rubric, KEY, prefer=Prefer.NONE)
     assert [s.status for s in conflict.submissions if s.evaluator == "甲局"] == [Status.CONFLICT] * 2
     assert sum(p.code == "SUBMISSION_DUPLICATE" for p in conflict.problems) == 2
     assert not (conflict.frame.evaluator == "甲局").any()

@@ -36,7 +36,8 @@ def english(text: str) -> bool:
 
 @pytest.fixture
 def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
-    """Every status: accepted forms, an identical copy, two different forms from 乙局, a junk file."""
+    """Every status: accepted forms, an identical copy, two different forms from 乙局 (the later adopted),
+    a junk file."""
     generated = generate(small_rubric, tmp_path / "forms")
     returned = tmp_path / "returned"
     paths = fill_all(generated, returned, with_changes(TIE, "质强办", {("南区", "02-2"): ("是", "发生事件。")}))
@@ -51,7 +52,7 @@ def run(tmp_path: Path, small_rubric: Rubric) -> RunReport:
 
 def test_no_output_shows_an_english_kind_or_status(run: RunReport) -> None:
     statuses = {s.status for s in run.collected.submissions}
-    assert {Status.ACCEPTED, Status.DUPLICATE, Status.CONFLICT, Status.REJECTED} <= statuses
+    assert {Status.ACCEPTED, Status.DUPLICATE, Status.SUPERSEDED, Status.REJECTED} <= statuses
     found = []
     workbook = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)
     for ws in workbook.worksheets:
@@ -62,10 +63,10 @@ def test_no_output_shows_an_english_kind_or_status(run: RunReport) -> None:
             found += [(name, v) for v in row if english(v)]
     assert found == []
     detail = list(csv.DictReader((run.folder / "detail.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert {r["类别"] for r in detail} == {"评分项", "扣分项", "否决项"}  # 乙局's bonus item is in conflict
+    assert {r["类别"] for r in detail} == {"评分项", "扣分项", "否决项", "加分项"}
     returns = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["报送情况"]
     shown = {row[1] for row in returns.iter_rows(min_row=2, values_only=True)}
-    assert {"已采用", "重复文件（内容相同）", "退回（多份内容不同）", "退回"} <= shown
+    assert {"已采用", "重复文件（内容相同）", "已被更新的版本替代", "退回"} <= shown
 
 
 def test_the_detail_sheet_and_csv_follow_the_frame_schema(run: RunReport) -> None:

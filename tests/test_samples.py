@@ -46,8 +46,7 @@ def test_every_planted_problem_is_reported(tmp_path: Path) -> None:
         ("VALUE_ABOVE_MAX", form("市工信局"), "E5"),
         ("VALUE_FULL_MARKS_WORD", form("市公安局"), "E5"),
         ("VALUE_REMARK_MISSING", form("市商务局"), "F5"),
-        ("SUBMISSION_DUPLICATE", form("市教育局"), None),
-        ("SUBMISSION_DUPLICATE", "更正版/市教育局（更正）.xlsx", None),
+        ("SUBMISSION_SUPERSEDED", form("市教育局"), None),  # 更正版/市教育局（更正）.xlsx is filled later
         ("FORM_OTHER_YEAR", form("市交通运输局"), None),
         ("FORM_LOCKED_CHANGED", form("市农业农村局"), "C5"),
         ("FORM_SIGNATURE_INVALID", form("市畜牧局"), None),

@@ -31,9 +31,10 @@ from .root import main
 @click.option("--allow-partial", is_flag=True, help="允许有未填写的得分（作为提醒而不是错误）。")
 @click.option(
     "--prefer",
-    type=click.Choice([Prefer.NEWEST.value]),
+    type=click.Choice([p.value for p in Prefer]),
     default=None,
-    help="同一部门有多份不同的评价表时，采用填报日期最新的一份（默认都不采用，列为冲突）。",
+    help="同一部门有多份不同的评价表时采用哪一份：latest 最后收到的一份（默认，依次按收到时间、填报日期、"
+    "文件修改时间）；newest 只按填报日期；none 都不采用，列为冲突。",
 )
 @click.option("--no-report", is_flag=True, help="不生成反馈意见、通报代拟稿和公告名单。")
 @click.option("--adjustments", "adjustments_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -81,7 +82,7 @@ def collect_cmd(
         options = CollectOptions(
             out_dir,
             allow_partial=allow_partial,
-            prefer=Prefer(prefer or Prefer.NONE),
+            prefer=Prefer(prefer or Prefer.LATEST),
             reports=not no_report,
             issued=issued.date() if issued else None,
             register=register,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,8 @@ from .discover import NOT_A_FORM, WRONG_FORMAT, Found, discover
 from .frame import build_frame
 from .generations import retire_superseded
 from .one_handle import NotRegular, read_regular
-from .receipts import FORM_MATERIAL, ReceiptBook, late_problem, load_receipts
-from .returns import Returns, copies
+from .receipts import FORM_MATERIAL, OFFICE_TZ, ReceiptBook, late_problem, load_receipts
+from .returns import Returns, copies, latest
 from .sender import department_names, named_in_path, named_on_sheet, recognise_senders
 from .submission import Status, Submission
 
@@ -73,6 +74,7 @@ def read_submission(
     sub = Submission(file, "", 0)
     try:
         data, sub.size = read_regular(path, limits.max_file_bytes)  # a huge file is never loaded
+        sub.modified = path.lstat().st_mtime  # orders the versions of one department's form
     except NotRegular as exc:  # it changed since discovery looked at it
         sub.problems.append(problem(exc.code, file=file, severity=Severity.ERROR))
         return _decide(sub)
@@ -149,7 +151,10 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
 
 def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Problem]:
     """Two files for one evaluator (or two copies of one correction form): identical ones are harmless;
-    different ones are a conflict. Different correction forms are ordered by `apply_corrections`."""
+    of different ones the latest (`Prefer.LATEST`: by receipt time, then 填报日期, then file time;
+    `Prefer.NEWEST`: by 填报日期) is adopted and the others superseded; versions that cannot be ordered
+    (or every version, with `Prefer.NONE`) are a conflict. Different correction forms are ordered by
+    `apply_corrections`."""
     problems: list[Problem] = []
     by_evaluator: dict[tuple[str, str], list[Submission]] = {}
     for sub in submissions:
@@ -169,19 +174,55 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
                 mark(dup, Status.DUPLICATE, f"与 {subs[0].file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
                      evaluator=evaluator, kept=subs[0].file)  # fmt: skip
             continue
-        dates = [s.fill_date for s in subs if s.fill_date is not None]
-        newest = max(dates, default=None)
-        winners = [s for s in subs if newest is not None and s.fill_date == newest]
-        if prefer == Prefer.NEWEST and len(winners) == 1:
-            for other in (s for s in subs if s is not winners[0]):
-                mark(other, Status.SUPERSEDED, f"已采用填报日期更新的 {winners[0].file}", "SUBMISSION_SUPERSEDED",
-                     evaluator=evaluator, count=len(subs), files=names, date=newest, kept=winners[0].file)  # fmt: skip
+        orders = VERSION_ORDERS[prefer](subs)
+        found = latest(subs, [(name, key) for name, key, _shown in orders])
+        if found is not None:
+            kept, by = found
+            shown = next(show for name, _key, show in orders if name == by)
+            for other in (s for s in subs if s is not kept):
+                mark(other, Status.SUPERSEDED, f"已采用{by}更晚的 {kept.file}", "SUBMISSION_SUPERSEDED",
+                     evaluator=evaluator, count=len(subs), files=names, by=by, when=shown(kept), kept=kept.file)  # fmt: skip
             continue
         code = "SUBMISSION_NEWEST_UNDECIDED" if prefer == Prefer.NEWEST else "SUBMISSION_DUPLICATE"
+        why = {Prefer.LATEST: "收到时间、填报日期和文件修改时间都相同，无法判断哪一份最新",
+               Prefer.NEWEST: "填报日期相同或缺失", Prefer.NONE: "按 --prefer none 不自动选择"}[prefer]  # fmt: skip
         for sub in subs:
             mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", code,
-                 evaluator=evaluator, count=len(subs), files=names)  # fmt: skip
+                 evaluator=evaluator, count=len(subs), files=names, why=why)  # fmt: skip
     return problems
+
+
+Order = tuple[str, Callable[[Submission], Any], Callable[[Submission], str]]  # name, key, the key as shown
+
+
+def _version_orders(subs: Sequence[Submission]) -> list[Order]:
+    """Receipt time (by the day only when a register gave one of them without a time), then 填报日期,
+    then the file's modification time."""
+    by_day = any(s.receipt is not None and s.receipt.date_only for s in subs)
+
+    def received(s: Submission) -> Any:
+        return None if s.receipt is None else (s.receipt.local_time.date() if by_day else s.receipt.local_time)
+
+    def modified(s: Submission) -> str:
+        return f"{datetime.fromtimestamp(s.modified or 0, OFFICE_TZ):%Y-%m-%d %H:%M:%S}"
+
+    return [
+        ("收到时间", received, lambda s: s.receipt.shown_time() if s.receipt else ""),
+        *_fill_date_order(subs),
+        ("文件修改时间", lambda s: s.modified, modified),
+    ]
+
+
+def _fill_date_order(_subs: Sequence[Submission]) -> list[Order]:
+    """填报日期: a form without one is older than every dated one."""
+    return [("填报日期", lambda s: s.fill_date or date.min, lambda s: f"{s.fill_date:%Y-%m-%d}" if s.fill_date else "")]
+
+
+VERSION_ORDERS: dict[Prefer, Callable[[Sequence[Submission]], list[Order]]] = {
+    Prefer.LATEST: _version_orders,
+    Prefer.NEWEST: _fill_date_order,
+    Prefer.NONE: lambda _subs: [],
+}
 
 
 def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Problem]:
@@ -206,13 +247,18 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
     return problems
 
 
-def attach_receipts(submissions: list[Submission], book: ReceiptBook, rubric: Rubric) -> list[Problem]:
-    """Each file's arrival from the receipt record; a department's form that came after the return
-    deadline is only warned about (rejecting it would zero those items for every unit)."""
-    problems: list[Problem] = []
+def attach_receipts(submissions: list[Submission], book: ReceiptBook) -> None:
+    """Each file's arrival from the receipt record (before the versions of a department are ordered)."""
     for sub in submissions:
         sub.receipt = book.find(sha256=sub.sha256 or None, path=sub.file, name=sub.file, sender=sub.owner,
                                 material=FORM_MATERIAL)  # fmt: skip
+
+
+def arrival_problems(submissions: list[Submission], rubric: Rubric) -> list[Problem]:
+    """A file not in the receipt record is named; a department's adopted form that came after the return
+    deadline is only warned about (rejecting it would zero those items for every unit)."""
+    problems: list[Problem] = []
+    for sub in submissions:
         if sub.receipt is None:
             problems.append(problem("RECEIPT_NOT_FOUND", file=sub.file, name=sub.file))
         elif sub.status == Status.ACCEPTED and not sub.units:  # a correction is issued after the deadline
@@ -228,7 +274,7 @@ def collect(
     key: bytes,
     *,
     allow_partial: bool = False,
-    prefer: Prefer = Prefer.NONE,
+    prefer: Prefer = Prefer.LATEST,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
     receipts: ReceiptBook | None = None,
@@ -262,18 +308,17 @@ def collect(
         found.problems += sub.problems
     submissions += unusable_returns(found)
     recognise_senders(submissions, rubric, receipts)
-    problems = list(found.problems)
     blank_copies = set_aside_blank_copies(submissions)
-    for sub in submissions:
-        problems += sub.problems
-    problems += blank_copies
-    if register is not None:
-        problems += retire_superseded(submissions, register)
-    problems += resolve_duplicates(submissions, prefer)
-    problems += apply_corrections(submissions, rubric, register)
-    problems += receipt_problems
     if receipts:
-        problems += attach_receipts(submissions, receipts, rubric)
+        attach_receipts(submissions, receipts)
+    resolved = retire_superseded(submissions, register) if register is not None else []
+    resolved += resolve_duplicates(submissions, prefer)
+    resolved += apply_corrections(submissions, rubric, register)
+    problems = list(found.problems)
+    for sub in submissions:
+        problems += [] if sub.status is Status.SUPERSEDED else sub.problems  # a superseded version's no longer count
+    problems += blank_copies + resolved + receipt_problems
+    problems += arrival_problems(submissions, rubric) if receipts else []
     problems += missing_problems(rubric, submissions)
     accepted = [s for s in submissions if s.status is Status.ACCEPTED]
     return CollectResult(build_frame(rubric, accepted, FORM_SHEET), problems, submissions, found.ignored, errors)

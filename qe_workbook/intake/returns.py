@@ -5,8 +5,8 @@ Every kind goes the same way: the file is opened (container checks, then its cel
 isolated reader child of `Returns`), its manifest found, the locked content read where the kind's
 `Locked` says it stands and checked against the manifest's signature; when that fails but the
 content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
-Among the returns of one owner, `copies` groups identical ones (counted once) and `newer_generations`
-says when a newer generation of the register supersedes a form. A kind says only what differs
+Among the returns of one owner, `copies` groups identical ones (counted once), `latest` finds the
+version sent last and `newer_generations` says when a newer generation of the register supersedes a form. A kind says only what differs
 (`FormKind`); its values, and what it reports of each outcome, are its own.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest, verify
@@ -231,6 +231,22 @@ def newer_generations(
         if old is not None and newer is not None:
             found.append((r, Newer(old[0], newer[0], newer[1], newer[1].form_id in ids)))
     return found
+
+
+def latest(returns: Sequence[T], orders: Sequence[tuple[str, Callable[[T], Any]]]) -> tuple[T, str] | None:
+    """The one latest of `returns` and the name of the order that set it apart: each order in turn (a key
+    that is None when not known for a return) among those still tied, skipped unless every one has it;
+    None when they cannot be told apart."""
+    tied = list(returns)
+    for name, key in orders:
+        values = [key(r) for r in tied]
+        if any(v is None for v in values):
+            continue
+        top = max(values)
+        tied = [r for r, v in zip(tied, values, strict=True) if v == top]
+        if len(tied) == 1:
+            return tied[0], name
+    return None
 
 
 def copies(returns: Sequence[T], same: Callable[[T], Hashable]) -> list[list[T]]:

@@ -58,6 +58,7 @@ class Submission:
     units: tuple[str, ...] = ()  # a correction form: the units whose rows it holds (empty: a full form)
     generated_at: str = ""  # when the office generated the form (its signed manifest)
     replaced: dict[str, str] = field(default_factory=dict)  # unit -> the correction form whose rows replace ours
+    modified: float | None = None  # the file's modification time (seconds since the epoch)
 
     @property
     def owner(self) -> str | None:
