@@ -83,7 +83,11 @@ def test_the_receipt_time_comes_before_the_fill_date(tmp_path: Path) -> None:
     assert code == 0 and ranking(report) == BASELINE
     assert not [c for c, _ in codes(report) if c.startswith("VALUE_")]
     code, report = collect(folder, tmp_path, "--prefer", "newest")  # the override still orders by 填报日期
-    assert code == 1 and ("SUBMISSION_SUPERSEDED", CORRECTED) in codes(report) and ("VALUE_ABOVE_MAX", FIRST) in codes(report)
+    assert (
+        code == 1
+        and ("SUBMISSION_SUPERSEDED", CORRECTED) in codes(report)
+        and ("VALUE_ABOVE_MAX", FIRST) in codes(report)
+    )
 
 
 def test_versions_that_cannot_be_ordered_stay_a_conflict_that_says_what_to_keep(tmp_path: Path) -> None:
