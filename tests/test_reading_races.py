@@ -187,3 +187,20 @@ def test_a_reference_outside_the_file_says_what_it_is(tmp_path: Path, setting: t
         "ole_object_external.xlsx": "文件中含有指向文件以外的链接的对象",
         "external_link_elsewhere.xlsx": "文件中含有指向其他工作簿的外部链接",
     }
+
+
+@pytest.mark.parametrize(
+    ("encoding", "hidden"),
+    [("UTF-7", b"+ADw-c r+AD0AIg-E5+ACIAPgA8-v+AD4-40+ADw-/v+AD4APA-/c+AD4-"), ("unicode_escape", b"\\u003cc/\\u003e")],
+)
+def test_an_encoding_that_writes_markup_in_other_characters_is_refused(
+    tmp_path: Path, setting: tuple[Rubric, Sources], encoding: str, hidden: bytes
+) -> None:
+    """The scan decoding such text would see elements that the value reader, which knows no such encoding, does not."""
+    rubric, sources = setting
+    entries = parts(sources.form)
+    part = "xl/worksheets/sheet1.xml"
+    body = entries[part].replace(b"+", b"").replace(b"</sheetData>", hidden + b"</sheetData>")  # only the hidden '+'s
+    entries[part] = f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + body
+    (tmp_path / "甲局.xlsx").write_bytes(rezip(entries))
+    assert codes(collect(tmp_path, rubric, KEY), "甲局.xlsx") == ["FILE_XML_ENCODING"]

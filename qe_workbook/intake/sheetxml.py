@@ -23,6 +23,7 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?(\d{1,12})$")
 _DECLARED = re.compile(rb"""^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']{0,60})["']""")
 TRACKED_ROWS, TRACKED_COLS = 1_048_576, 16_384  # Excel's grid
+MARKUP = ("<", ">", "&", '"', "'", "=")  # the same in every encoding a spreadsheet is saved in
 EXPAT_OWN = frozenset({"UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII"})  # what expat decodes by itself
 
 
@@ -111,6 +112,8 @@ def _part_xml(pkg: Package, part: str) -> bytes:
         if isinstance(exc, LookupError):
             raise UnknownEncoding(name, encoding[:30]) from exc
         raise BrokenXml(f"{name} 的内容不是其声明的 {encoding[:30]} 编码") from exc
+    if any(text.count(mark) != data.count(mark.encode()) for mark in MARKUP):  # UTF-7, unicode_escape...
+        raise UnknownEncoding(name, encoding[:30])  # markup written in other characters: readers would differ
     start, end = declared.span(1)
     return (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(encoding)) :]).encode()
 
