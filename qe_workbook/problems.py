@@ -1781,9 +1781,16 @@ _TYPES = [
         "{unit}的自评报告中还有 {count} 处模板提示文字",
     ),
     ProblemType(
+        "UNIT_MATERIAL_DUPLICATE_IDENTICAL",
+        _I,
+        "同一县区的同一份表格收到了内容完全相同的多份，只采用一份。",
+        "无需处理；可删除重复文件。",
+        "{unit}的{material} {file} 与 {kept} 内容相同，只采用后者",
+    ),
+    ProblemType(
         "UNIT_MATERIAL_DUPLICATE",
         _W,
-        "同一县区的同一材料收到了不止一份。",
+        "同一县区的同一材料收到了内容不同的几份。",
         "请向县区确认以哪一份为准，把其他的移出收件文件夹后重新检查。",
         "{unit}的{material}收到 {count} 份：{files}",
     ),

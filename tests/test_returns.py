@@ -23,6 +23,7 @@ from qe_workbook.intake.returns import (
     check_signed,
     copies,
     newer_generations,
+    same_returns,
 )
 
 KEY = b"k" * 32
@@ -105,6 +106,24 @@ def test_identical_copies_count_once_and_different_ones_conflict() -> None:
         [("东区.xlsx", "到、到"), ("东区 - 副本.xlsx", "到、到")],  # one version: the first is kept
         [("东区-改.xlsx", "到、未到")],  # a second version: the owner's returns conflict
     ]
+
+
+def test_a_kind_declares_what_makes_two_returns_one_return() -> None:
+    def manifest(owner: str, form_id: str) -> Manifest:
+        return Manifest("test-roll/1", 2022, "h", owner, form_id, "2023-03-01T09:00:00")
+
+    per_form = FormKind("test-roll/1", ROLL.locked, distinct=lambda m: m.form_id)  # each form its own return
+    east_1, east_2, west = manifest("东区", "roll-1"), manifest("东区", "roll-2"), manifest("西区", "roll-3")
+    assert ROLL.key(east_1) == ROLL.key(east_2) == ROLL.owner_key("东区") != ROLL.key(west)
+    assert per_form.key(east_1) != per_form.key(east_2)
+    returns = [(east_1, "到、到"), (east_2, "到、到"), (west, "到"), (east_2, "到、未到")]
+    by_owner = same_returns(returns, lambda r: ROLL.key(r[0]), lambda r: r[1])
+    east = by_owner[ROLL.owner_key("东区")]
+    assert east.kept == [returns[0], returns[3]]  # two versions of 东区's one return: a conflict
+    assert east.copies == [(returns[1], returns[0])]  # the identical one counts once
+    assert by_owner[ROLL.owner_key("西区")].kept == [returns[2]]
+    by_form = same_returns(returns, lambda r: per_form.key(r[0]), lambda r: r[1])
+    assert [len(g.kept) for g in by_form.values()] == [1, 2, 1]  # roll-1; roll-2 twice, differently; roll-3
 
 
 def test_a_newer_generation_supersedes_the_older_only_when_it_came_back_too() -> None:

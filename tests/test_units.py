@@ -235,6 +235,29 @@ def test_mistakes_are_found_and_named(tmp_path: Path, packages: Path, rubric_202
     assert not check.clean
 
 
+def test_two_identical_contact_lists_count_once_two_different_conflict(
+    tmp_path: Path, packages: Path, rubric_2022: Rubric
+) -> None:
+    received = tmp_path / "received"
+    send_all(packages, rubric_2022, received)
+    # 舞阳县 sends its list twice, byte for byte; 临颍县 sends a second list with another person on it
+    shutil.copy(received / "舞阳县" / CONTACTS_FILE, received / "舞阳县" / "联系人员名单（再次报送）.xlsx")
+    fill_contacts(packages / "临颍县" / CONTACTS_FILE, received / "临颍县" / "联系人员名单2.xlsx", [GOOD_PERSON])
+    check = check_units(received, rubric_2022, KEY)
+    found = sorted((p.code, p.severity.value, p.params.get("unit", "")) for p in check.problems)
+    assert found == [
+        ("UNIT_MATERIAL_DUPLICATE", "warning", "临颍县"),
+        ("UNIT_MATERIAL_DUPLICATE_IDENTICAL", "info", "舞阳县"),
+    ]
+    copy = next(p for p in check.problems if p.code == "UNIT_MATERIAL_DUPLICATE_IDENTICAL")
+    assert copy.file == "舞阳县/联系人员名单（再次报送）.xlsx" and "舞阳县/联系人员名单.xlsx" in copy.message
+    assert [e.file for e in check.entries_for(unit(rubric_2022, "舞阳县"), Material.CONTACTS)] == [
+        "舞阳县/联系人员名单.xlsx"
+    ]
+    assert len(check.entries_for(unit(rubric_2022, "临颍县"), Material.CONTACTS)) == 2
+    assert len(check.people()) == 8 + 1  # the copy's people are not counted twice; 临颍县's two lists both are
+
+
 def test_a_list_typed_up_by_the_unit_is_read_with_a_warning(tmp_path: Path, rubric_2022: Rubric) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active

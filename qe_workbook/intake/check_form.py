@@ -68,13 +68,20 @@ FORM_LOCKED = Locked(title=(TITLE_ROW, LABEL_COL), owner=(DEPT_ROW, LABEL_COL), 
 
 
 def _evaluation_spec(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
-    evaluator = rubric.evaluator(manifest.evaluator)
+    evaluator = rubric.evaluator(EVALUATION.kind.owner(manifest))
     # a correction form holds only its manifest's units' rows
     return evaluation_spec(rubric, evaluator, manifest.unit_names) if evaluator is not None else None
 
 
+def _correction_id(manifest: Manifest) -> str | None:
+    """A department's form is one return; each of its correction forms is one more (by its form id)."""
+    return manifest.form_id if manifest.unit_names else None
+
+
 # a correction form has one more header cell than a full one
-EVALUATION = FormFamily(FormKind(FORMAT, FORM_LOCKED, lambda m: len(form_header(m.unit_names))), _evaluation_spec)
+EVALUATION = FormFamily(
+    FormKind(FORMAT, FORM_LOCKED, lambda m: len(form_header(m.unit_names)), distinct=_correction_id), _evaluation_spec
+)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -5,8 +5,11 @@ Every kind goes the same way: the file is opened (container checks, then its cel
 isolated reader child of `Returns`), its manifest found, the locked content read where the kind's
 `Locked` says it stands and checked against the manifest's signature; when that fails but the
 content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
-Among the returns of one owner, `copies` groups identical ones (counted once), `latest` finds the
-version sent last and `newer_generations` says when a newer generation of the register supersedes a form. A kind says only what differs
+A kind declares how a manifest names the return's owner and what makes two returns the same return
+(`FormKind.key`); `same_returns` groups the accepted returns by that key and each group's identical
+copies (counted once: only different versions of one return conflict), `latest` finds the version
+sent last and `newer_generations` says
+when a newer generation of the register supersedes a form. A kind says only what differs
 (`FormKind`); its values, and what it reports of each outcome, are its own.
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest, verify
@@ -112,17 +115,37 @@ class Edit:
     index: int = -1  # a table cell: its row's place in the table
 
 
+def _evaluator(manifest: Manifest) -> str:
+    return manifest.evaluator
+
+
+def _owner_only(_manifest: Manifest) -> Hashable:
+    return None
+
+
 @dataclass(frozen=True)
 class FormKind:
-    """What differs between the kinds of signed workbook: the manifest's format and where the locked
-    content stands (its header may be wider for some manifests: a correction form's reference column)."""
+    """What differs between the kinds of signed workbook: the manifest's format, where the locked
+    content stands (its header may be wider for some manifests: a correction form's reference column),
+    how the manifest names the return's owner, and what besides the owner makes two returns the same
+    return (nothing: one return per owner; a correction form: its own form id)."""
 
     format: str
     locked: Locked
     header_columns: Callable[[Manifest], int] | None = None
+    owner: Callable[[Manifest], str] = _evaluator
+    distinct: Callable[[Manifest], Hashable] = _owner_only
 
     def content(self, raw: RawForm, manifest: Manifest) -> LockedContent:
         return self.locked.read(raw, self.header_columns(manifest) if self.header_columns else None)
+
+    def key(self, manifest: Manifest) -> Hashable:
+        """What makes two returns of this kind the same return (versions or copies of each other)."""
+        return self.owner(manifest), self.distinct(manifest)
+
+    def owner_key(self, owner: str) -> Hashable:
+        """The key of a return known only by its owner (no manifest, as a list typed up by the unit)."""
+        return owner, None
 
 
 @dataclass
@@ -256,3 +279,33 @@ def copies(returns: Sequence[T], same: Callable[[T], Hashable]) -> list[list[T]]
     for r in returns:
         groups.setdefault(same(r), []).append(r)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class SameReturn(Generic[T]):
+    """The accepted returns that are one return (one key): its versions, each a group of identical
+    copies whose first is the one kept."""
+
+    key: Hashable
+    versions: list[list[T]]
+
+    @property
+    def kept(self) -> list[T]:
+        """One of each version: a single one unless different versions came back."""
+        return [copies_[0] for copies_ in self.versions]
+
+    @property
+    def copies(self) -> list[tuple[T, T]]:
+        """Each identical copy set aside, with the one kept in its place."""
+        return [(copy, copies_[0]) for copies_ in self.versions for copy in copies_[1:]]
+
+
+def same_returns(
+    returns: Sequence[T], key: Callable[[T], Hashable], same: Callable[[T], Hashable]
+) -> dict[Hashable, SameReturn[T]]:
+    """The returns grouped by what makes them one return (`key`, from the kind's `FormKind.key`), each
+    group's versions by what they hold (`same`), in the order they came."""
+    by_key: dict[Hashable, list[T]] = {}
+    for r in returns:
+        by_key.setdefault(key(r), []).append(r)
+    return {k: SameReturn(k, copies(group, same)) for k, group in by_key.items()}

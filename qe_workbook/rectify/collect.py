@@ -13,7 +13,7 @@ ledgers were generated from) as 整改台账汇总.xlsx and 整改台账.json, w
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest
 from ..forms.register import RECTIFY, Register
 from ..intake.read_form import RawForm, cell_text, is_blank
-from ..intake.returns import FormKind, Locked, Returns, check_signed, copies, newer_generations
+from ..intake.returns import FormKind, Locked, Returns, check_signed, newer_generations, same_returns
 from ..outputs.sheets import Sheets
 from ..problems import Problem, Severity, problem
 from ..rubric import Rubric
@@ -82,6 +82,11 @@ class LedgerReturn:
     problems: list[Problem]
     accepted: bool
     form_id: str = ""
+    key: Hashable = None  # what makes two ledgers one return (the kind's key)
+
+    def held(self) -> Hashable:
+        """The entries, whatever the file (identical copies count once)."""
+        return tuple(replace(line, file="") for line in self.lines)
 
 
 @dataclass
@@ -140,7 +145,7 @@ def read_return(returns: Returns, path: Path, shown: str, rubric: Rubric, key: b
     if signed is None:
         return [problem("RECTIFY_NOT_LEDGER", file=shown)]
     manifest = signed.manifest
-    unit = next((u.name for u in rubric.units if u.name == manifest.evaluator), None)
+    unit = next((u.name for u in rubric.units if u.name == LEDGER.owner(manifest)), None)
     if manifest.year != rubric.year or unit is None:
         return [problem("RECTIFY_OTHER_YEAR", file=shown, year=manifest.year, rubric_year=rubric.year)]
     where: dict[str, Any] = {"file": shown, "sheet": SHEET}
@@ -150,14 +155,14 @@ def read_return(returns: Returns, path: Path, shown: str, rubric: Rubric, key: b
                               expected=e.expected[:40]) for e in signed.edits]  # fmt: skip
         else:
             edited = [problem("RECTIFY_SIGNATURE_INVALID", file=shown, unit=manifest.evaluator)]
-        return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id)
+        return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id, LEDGER.key(manifest))
     lines = []
     for n, (item, item_text, told, evaluators) in enumerate(signed.content.rows):
         row = FIRST_ROW + n
         line, found = _line(raw, row, unit, (item, item_text, told, evaluators), today, where)
         lines.append(line)
         problems += found
-    return LedgerReturn(unit, shown, sha, lines, problems, True, manifest.form_id)
+    return LedgerReturn(unit, shown, sha, lines, problems, True, manifest.form_id, LEDGER.key(manifest))
 
 
 def _line(raw: RawForm, row: int, unit: str, fixed: tuple[str, ...], today: date,
@@ -220,9 +225,11 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
     problems += [p for r in returns if r.file not in retired for p in r.problems] + list(retired.values())
     units: dict[str, tuple[str, str]] = {}
     lines: list[LedgerLine] = []
+    groups = same_returns([r for r in returns if r.accepted], lambda r: r.key, LedgerReturn.held)
     for unit in rubric.units:
         mine = [r for r in returns if r.unit == unit.name]
-        accepted = _distinct([r for r in mine if r.accepted])
+        group = groups.get(LEDGER.owner_key(unit.name))
+        accepted = group.kept if group else []
         if len(accepted) > 1:
             problems.append(problem("RECTIFY_DUPLICATE", unit=unit.name, files=[r.file for r in accepted],
                                     count=len(accepted)))  # fmt: skip
@@ -248,11 +255,6 @@ def _retire_superseded(returns: list[LedgerReturn], register: Register | None) -
             notes[r.file] = problem("RECTIFY_SUPERSEDED", file=r.file, unit=r.unit, number=newer.new.number,
                                     newer=newer.form.file)  # fmt: skip
     return notes
-
-
-def _distinct(returns: list[LedgerReturn]) -> list[LedgerReturn]:
-    """Identical copies (the same entries, whatever the file) count once."""
-    return [group[0] for group in copies(returns, lambda r: tuple(replace(line, file="") for line in r.lines))]
 
 
 def _source(register: Register | None, returns: list[LedgerReturn]) -> str:

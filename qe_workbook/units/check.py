@@ -10,7 +10,7 @@ used, 方案四) or 缺 (nothing received).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -18,14 +18,14 @@ from pathlib import Path
 from ..errorlog import ErrorLog
 from ..intake.read_form import RawForm
 from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_receipts
-from ..intake.returns import Returns
+from ..intake.returns import FormKind, Returns, SameReturn, same_returns
 from ..problems import Problem, Severity, has_errors, problem
 from ..rubric import Rubric, Unit
-from .contacts import ContactList, Person, read_contacts, signed_unit
+from .contacts import CONTACTS, ContactList, Person, read_contacts, signed_unit
 from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit, unit_materials
 from .screen import LIMITS, TYPE_ONLY, Screened, screen, walk_files
 from .self_report import ReportFacts, read_report
-from .self_score import SelfScore, is_self_score, read_self_score
+from .self_score import SELF_SCORE, SelfScore, is_self_score, read_self_score
 
 REPORT_OTHER_FORMATS = {
     ".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".pdf": "PDF 文件", ".odt": "ODF 文本文档（.odt）",
@@ -56,6 +56,22 @@ class Entry:
     contacts: ContactList | None = None
     self_score: SelfScore | None = None  # an authentic self-score table's values
     arrived: str = ""  # the arrival time as shown, from the receipt record
+
+    def key(self) -> Hashable:
+        """What makes two files one return: the material and, for a signed table, its kind's key."""
+        kind = TABLES.get(self.material)
+        return self.material, kind.owner_key(self.unit.name) if kind else self.unit.name
+
+    def held(self) -> Hashable:
+        """What a table holds (identical tables are copies of one); any other file is only itself."""
+        if self.contacts is not None:
+            return self.contacts.signed, tuple(tuple(p.values.items()) for p in self.contacts.people)
+        if self.self_score is not None:
+            return self.self_score.fill_date, tuple(self.self_score.entries)
+        return self.file
+
+
+TABLES: dict[Material, FormKind] = {Material.CONTACTS: CONTACTS, Material.SELF_SCORE: SELF_SCORE.kind}
 
 
 @dataclass
@@ -133,10 +149,14 @@ def check_units(
                 problems.append(entry)
     entries, copies = _drop_copies(entries)
     problems += copies
+    groups = same_returns(entries, Entry.key, Entry.held)
+    entries, copies = _drop_identical(entries, groups.values())
+    problems += copies
     problems += _arrivals(entries, receipts, rubric)
     for unit in rubric.units:
         for material in unit_materials(rubric):
-            found = [e for e in entries if e.unit == unit and e.material is material]
+            group = groups.get(Entry(unit, material, "", None).key())
+            found = group.kept if group else []
             if len(found) > 1:  # two different self-score tables: neither is used until one is chosen
                 severity = Severity.ERROR if material is Material.SELF_SCORE else None
                 problems.append(problem("UNIT_MATERIAL_DUPLICATE", unit=unit.name, material=str(material),
@@ -182,6 +202,14 @@ def _drop_copies(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
         else:
             kept.append(e)
     return kept, notes
+
+
+def _drop_identical(entries: list[Entry], groups: Iterable[SameReturn[Entry]]) -> tuple[list[Entry], list[Problem]]:
+    """A table sent again unchanged is a copy of the one kept: it counts once, with a note."""
+    copies = {id(copy): kept for group in groups for copy, kept in group.copies}
+    notes = [problem("UNIT_MATERIAL_DUPLICATE_IDENTICAL", file=e.file, unit=e.unit.name, material=str(e.material),
+                     kept=copies[id(e)].file) for e in entries if id(e) in copies]  # fmt: skip
+    return [e for e in entries if id(e) not in copies], notes
 
 
 def _unknown(shown: str, reason: str) -> Problem:

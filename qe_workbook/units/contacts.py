@@ -156,7 +156,7 @@ def signed_unit(raw: RawForm, rubric: Rubric, key: bytes) -> Unit | None:
     signed = check_signed(raw, CONTACTS, key)
     if signed is None or not signed.verified or signed.manifest.year != rubric.year:
         return None
-    return next((u for u in rubric.units if u.name == signed.manifest.evaluator), None)
+    return next((u for u in rubric.units if u.name == CONTACTS.owner(signed.manifest)), None)
 
 
 def _header_row(raw: RawForm) -> tuple[int, dict[str, int]] | None:

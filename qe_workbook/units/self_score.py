@@ -84,7 +84,7 @@ def self_score_spec(rubric: Rubric, unit: Unit) -> FormSpec:
 
 
 def _spec_for(rubric: Rubric, manifest: Manifest) -> FormSpec | None:
-    unit = next((u for u in rubric.units if u.name == manifest.evaluator), None)
+    unit = next((u for u in rubric.units if u.name == SELF_SCORE.kind.owner(manifest)), None)
     return self_score_spec(rubric, unit) if unit is not None else None
 
 
@@ -123,7 +123,9 @@ def read_self_score(
     """The unit the table belongs to (when its manifest names one), its values, and every problem."""
     integrity = check_integrity(raw, rubric, key, file, SELF_SCORE)
     manifest = integrity.manifest
-    claimed = next((u for u in rubric.units if manifest is not None and u.name == manifest.evaluator), None)
+    claimed = next(
+        (u for u in rubric.units if manifest is not None and u.name == SELF_SCORE.kind.owner(manifest)), None
+    )
     problems = [_renamed(p) for p in integrity.problems]
     if manifest is None:
         return None, None, [problem("UNIT_SELF_SCORE_UNSIGNED", file=file)]
