@@ -7,9 +7,8 @@ isolated reader child of `Returns`), its manifest found, the locked content read
 content as issued verifies, the manifest is genuine and the differing cells are the edited ones.
 A kind declares how a manifest names the return's owner and what makes two returns the same return
 (`FormKind.key`); `same_returns` groups the accepted returns by that key and each group's identical
-copies (counted once: only different versions of one return conflict), `latest` finds the version
-sent last and `newer_generations` says
-when a newer generation of the register supersedes a form. A kind says only what differs
+copies (counted once), `latest` finds the version sent last among different ones, and
+`newer_generations` says when a newer generation of the register supersedes a form. A kind says only what differs
 (`FormKind`); its values, and what it reports of each outcome, are its own.
 """
 
