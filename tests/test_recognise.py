@@ -50,8 +50,8 @@ def test_a_pdf_an_image_and_a_word_file_are_received_but_cannot_be_used(tmp_path
     (folder / "市卫健委评价表.jpg").write_bytes(b"\xff\xd8\xff\xe0 a photograph of the form")
     (folder / "市教育局.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 a Word 97 file")
     result = collect(folder, rubric_2022, KEY)
-    for dept, file, kind in (("市质强办", f"{PREFIX}市质强办.pdf", "PDF 文档"), ("市卫健委", "市卫健委评价表.jpg", "图片"),
-                             ("市教育局", "市教育局.doc", "Word 文档")):  # fmt: skip
+    for dept, file, kind in (("市质强办", f"{PREFIX}市质强办.pdf", "是 PDF 文档"), ("市卫健委", "市卫健委评价表.jpg", "是图片"),
+                             ("市教育局", "市教育局.doc", "是 Word 文档")):  # fmt: skip
         (sub,) = owned(result, dept)
         assert (sub.file, sub.status, sub.status.label) == (file, Status.UNUSABLE, "收到但无法采用")
         assert kind in sub.reason and "请交回下发的 .xlsx 评价表" in sub.reason
@@ -164,3 +164,23 @@ def test_the_tools_own_outputs_in_the_returned_folder_are_only_noted(tmp_path: P
     assert len(result.submissions) == len(result.accepted()) == 28
     assert {"master.xlsx", "上次结果/公告名单.xlsx", "上次结果/收件登记.xlsx"} <= set(result.ignored)
     assert run_collect(folder, rubric_2022, KEY, CollectOptions(tmp_path / "again")).clean  # exit 0
+
+
+def test_a_file_unpacked_from_a_zip_has_the_zips_receipt(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局", "市畜牧局")
+    zipped(folder / "附件.zip", {"评价表.pdf": b"%PDF-1.4\n"})
+    zipped(folder / "附件2.zip", {"评价表.xlsx": form_of("市畜牧局").read_bytes()})
+    at = datetime(2023, 4, 28, 10, 3, tzinfo=OFFICE_TZ)
+    write_record(folder, ReceiptBook([Receipt(at, "邮件", sender="市水利局", file="附件.zip", saved_as="附件.zip"),
+                                      Receipt(at, "邮件", sender="市畜牧局", file="附件2.zip", saved_as="附件2.zip")]),
+                 people=False)  # fmt: skip
+    result = collect(folder, rubric_2022, KEY)
+    (water,) = owned(result, "市水利局")
+    assert (water.file, water.status, water.receipt and water.receipt.file) == (
+        "附件.zip/评价表.pdf",
+        Status.UNUSABLE,
+        "附件.zip",
+    )
+    (herds,) = owned(result, "市畜牧局")
+    assert (herds.status, herds.receipt and herds.receipt.file) == (Status.ACCEPTED, "附件2.zip")
+    assert "附件2.zip/评价表.xlsx" not in {p.file for p in result.problems}

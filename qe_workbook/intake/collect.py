@@ -36,7 +36,7 @@ from .generations import retire_superseded
 from .one_handle import NotRegular, read_regular
 from .receipts import FORM_MATERIAL, OFFICE_TZ, ReceiptBook, late_problem, load_receipts
 from .returns import Returns, copies, latest
-from .sender import department_names, named_in_path, named_on_sheet, recognise_senders
+from .sender import department_names, file_receipt, named_in_path, named_on_sheet, recognise_senders
 from .submission import Status, Submission
 
 OWN_OUTPUT = "FILE_OWN_OUTPUT"
@@ -250,8 +250,7 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
 def attach_receipts(submissions: list[Submission], book: ReceiptBook) -> None:
     """Each file's arrival from the receipt record (before the versions of a department are ordered)."""
     for sub in submissions:
-        sub.receipt = book.find(sha256=sub.sha256 or None, path=sub.file, name=sub.file, sender=sub.owner,
-                                material=FORM_MATERIAL)  # fmt: skip
+        sub.receipt = file_receipt(book, sub, sub.owner)
 
 
 def arrival_problems(submissions: list[Submission], rubric: Rubric) -> list[Problem]:

@@ -41,7 +41,7 @@ READ_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")  # a form saved by WPS, Excel
 WRONG_FORMAT = ("FILE_XLS_NAME", "FILE_MACRO_NAME", "FILE_CSV_NAME")  # a form saved in a format that is not read
 NOT_A_FORM = "FILE_NOT_FORM"  # a form printed, scanned, photographed or written up: received, never usable
 NOT_FORM_KINDS = {
-    ".pdf": "PDF 文档", ".ofd": "OFD 版式文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
+    ".pdf": " PDF 文档", ".ofd": " OFD 版式文档", ".doc": " Word 文档", ".wps": " WPS 文字文档",
     ".rtf": "文字文档", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片",
     ".tif": "图片", ".tiff": "图片", ".heic": "图片", ".webp": "图片",
 }  # fmt: skip

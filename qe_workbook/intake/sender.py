@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from ..forms.layout import DEPT_LABEL
 from ..rubric import Rubric
 from .read_form import RawForm, cell_text
-from .receipts import FORM_MATERIAL, Names, ReceiptBook
+from .receipts import FORM_MATERIAL, Names, Receipt, ReceiptBook
 from .submission import Submission
 
 
@@ -42,8 +42,18 @@ def recognise_senders(submissions: list[Submission], rubric: Rubric, book: Recei
     for sub in submissions:
         if sub.evaluator or sub.claimed:
             continue
-        receipt = (
-            book.find(sha256=sub.sha256 or None, path=sub.file, name=sub.file, material=FORM_MATERIAL) if book else None
-        )
+        receipt = file_receipt(book, sub) if book else None
         by_receipt = receipt.sender if receipt is not None and receipt.sender in names.canonical.values() else None
         sub.guessed = by_receipt or named_in_path(sub.file, names) or sub.guessed
+
+
+def file_receipt(book: ReceiptBook, sub: Submission, sender: str | None = None) -> Receipt | None:
+    """A returned file's receipt: by its content, saved path or name; else, for a file unpacked from an
+    archive of the returned folder, the archive's; else (given its `sender`) that sender's latest delivery."""
+    parts = sub.file.split("/")
+    archives = ["/".join(parts[:n]) for n in range(len(parts) - 1, 0, -1) if parts[n - 1].lower().endswith(".zip")]
+    for path in (sub.file, *archives):
+        found = book.find(sha256=sub.sha256 or None, path=path, name=path, material=FORM_MATERIAL)
+        if found is not None:
+            return found
+    return book.find(sender=sender, material=FORM_MATERIAL) if sender else None
