@@ -70,7 +70,7 @@ def test_the_corrected_form_supersedes_the_first_and_its_errors_no_longer_count(
 def test_the_receipt_time_comes_before_the_fill_date(tmp_path: Path) -> None:
     """The first version says 04-25 on it, the correction (filled 04-23) arrived by mail on 05-05."""
     folder = returned_twice(tmp_path, date(2023, 4, 25))
-    at = datetime(2023, 4, 26, 9, 0, tzinfo=OFFICE_TZ)
+    at = datetime(2023, 4, 29, 9, 0, tzinfo=OFFICE_TZ)
     receipts = [Receipt(at, "邮件", sender="市工信局", file=FORM, saved_as=FIRST),
                 Receipt(datetime(2023, 5, 5, 10, 30, tzinfo=OFFICE_TZ), "邮件", sender="市工信局", file=FORM,
                         saved_as=CORRECTED)]  # fmt: skip

@@ -32,6 +32,7 @@ from .container import Limits, too_large
 from .corrections import apply_corrections
 from .discover import NOT_A_FORM, WRONG_FORMAT, Found, discover
 from .frame import build_frame
+from .future_dates import mark_future_fill_dates
 from .generations import retire_superseded
 from .one_handle import NotRegular, read_regular
 from .receipts import FORM_MATERIAL, OFFICE_TZ, ReceiptBook, late_problem, load_receipts
@@ -214,8 +215,12 @@ def _version_orders(subs: Sequence[Submission]) -> list[Order]:
 
 
 def _fill_date_order(_subs: Sequence[Submission]) -> list[Order]:
-    """填报日期: a form without one is older than every dated one."""
-    return [("填报日期", lambda s: s.fill_date or date.min, lambda s: f"{s.fill_date:%Y-%m-%d}" if s.fill_date else "")]
+    """填报日期: a form without one (or with an impossible one) is older than every dated one."""
+
+    def filled(s: Submission) -> date:
+        return date.min if s.date_impossible or s.fill_date is None else s.fill_date
+
+    return [("填报日期", filled, lambda s: f"{s.fill_date:%Y-%m-%d}" if s.fill_date else "")]
 
 
 VERSION_ORDERS: dict[Prefer, Callable[[Sequence[Submission]], list[Order]]] = {
@@ -278,12 +283,14 @@ def collect(
     progress: Callable[[str], None] | None = None,
     receipts: ReceiptBook | None = None,
     register: Register | None = None,
+    today: date | None = None,
 ) -> CollectResult:
     """Read every returned form under `source` (a folder, or a list of files) and merge them.
 
     Arrival times come from `receipts`, or else from the folder's own 收件记录.json/收件登记.xlsx.
     With the generation `register`, forms of a superseded generation are named and, when the newer
-    form of the same department is in, set aside."""
+    form of the same department is in, set aside. A 填报日期 after `today` (default: the office's date)
+    or after the file's receipt is named as impossible."""
     limits = limits or Limits()
     receipt_problems: list[Problem] = []
     if receipts is None and isinstance(source, Path):
@@ -310,6 +317,7 @@ def collect(
     blank_copies = set_aside_blank_copies(submissions)
     if receipts:
         attach_receipts(submissions, receipts)
+    mark_future_fill_dates(submissions, today or datetime.now(OFFICE_TZ).date())
     resolved = retire_superseded(submissions, register) if register is not None else []
     resolved += resolve_duplicates(submissions, prefer)
     resolved += apply_corrections(submissions, rubric, register)

@@ -59,6 +59,7 @@ class Submission:
     generated_at: str = ""  # when the office generated the form (its signed manifest)
     replaced: dict[str, str] = field(default_factory=dict)  # unit -> the correction form whose rows replace ours
     modified: float | None = None  # the file's modification time (seconds since the epoch)
+    date_impossible: bool = False  # the fill date is after the receipt (or today): it orders nothing
 
     @property
     def owner(self) -> str | None:
