@@ -71,6 +71,22 @@ CASES: dict[str, tuple[str, object]] = {
         PLAIN + '<row r="10"><c r="B10" t=">"><v>1</v></c></row></sheetData>',
         (10, 2, False, set()),
     ),
+    "a cell twice": (
+        PLAIN + '<row r="12"><c r="B12"><v>1</v></c><c r="B12"><v>2</v></c></row></sheetData>',
+        ("PlaceTwice", "B12"),
+    ),
+    "a cell twice, the second without position": (
+        PLAIN + '<row r="12"><c r="A12"><v>1</v></c><c r="B12"/><c r="A12"/></row></sheetData>',
+        ("PlaceTwice", "A12"),
+    ),
+    "a row twice": (
+        PLAIN + '<row r="12"><c r="A12"><v>1</v></c></row><row r="12"><c r="B12"><v>2</v></c></row></sheetData>',
+        ("PlaceTwice", "12"),
+    ),
+    "a cell outside the row it stands in": (
+        PLAIN + '<row r="12"><c r="A12"><v>1</v></c></row><row r="13"><c r="A12"><v>2</v></c></row></sheetData>',
+        ("BrokenXml", "单元格 A12 不在其所在的第 13 行"),
+    ),
     "not well formed": (
         PLAIN + '<row r="11"><c r="A11"><v>1</v></row></sheetData>',
         ("BrokenXml", "XML 格式错误，第 1 行"),
@@ -89,7 +105,7 @@ def _package(xml: bytes) -> Package:
 def _outcome(pkg: Package) -> object:
     try:
         return sheetxml.scan_sheet(pkg, "xl/worksheets/sheet1.xml")
-    except (sheetxml.BrokenXml, sheetxml.UnsafeXml) as exc:
+    except (sheetxml.BrokenXml, sheetxml.UnsafeXml, sheetxml.PlaceTwice) as exc:
         return type(exc).__name__, str(exc)
 
 

@@ -180,9 +180,10 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
     # Rows and cells stated twice; only within Excel's grid (a sheet reaching past it is refused as too big).
     rows_seen = bytearray(TRACKED_ROWS // 8)
     cells_seen: set[tuple[int, int]] = set()  # in the current row
+    in_row: int | None = None  # the row element the walk is in
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal row_idx, col_idx, in_cell, has_value
+        nonlocal row_idx, col_idx, in_cell, has_value, in_row
         tag = local.get(name) or local.setdefault(name, _local(name))
         if in_cell:
             has_value = True  # <v>, <f> or <is>: the cell holds something (a value is never bare text in <c>)
@@ -192,6 +193,8 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
             r = attrs.get("r")
             row_idx, col_idx = _position(r, f"单元格位置“{r[:20]}”") if r is not None else (row_idx, col_idx + 1)
             in_cell, has_value = True, False
+            if in_row is not None and row_idx != in_row:  # else one cell could be stated again in another row
+                raise BrokenXml(f"单元格 {r[:20] if r else ''} 不在其所在的第 {in_row + 1} 行")
             if col_idx < TRACKED_COLS:
                 if (row_idx, col_idx) in cells_seen:
                     raise PlaceTwice(cell_ref(row_idx, col_idx), row=False)
@@ -199,7 +202,7 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
         elif tag == "row":
             r = attrs.get("r")
             row_idx = _position(f"A{r}", f"行号“{r[:20]}”")[0] if r is not None else row_idx + 1
-            col_idx = -1
+            col_idx, in_row = -1, row_idx
             cells_seen.clear()
             if row_idx < TRACKED_ROWS:
                 byte, bit = divmod(row_idx, 8)
@@ -213,12 +216,15 @@ def scan_sheet(pkg: Package, part: str) -> SheetScan:
             scan.protected = attrs.get("sheet", "0").lower() in ("1", "true")
 
     def end(name: str) -> None:
-        nonlocal in_cell
-        if in_cell and (local.get(name) or local.setdefault(name, _local(name))) == "c":
+        nonlocal in_cell, in_row
+        tag = local.get(name) or local.setdefault(name, _local(name))
+        if in_cell and tag == "c":
             in_cell = False
             if has_value:
                 scan.max_row = max(scan.max_row, row_idx + 1)
                 scan.max_col = max(scan.max_col, col_idx + 1)
+        elif tag == "row" and not in_cell:
+            in_row = None
 
     parser = _expat()
     parser.StartElementHandler = start
