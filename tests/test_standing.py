@@ -8,7 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from qe_workbook.cli import main
 from qe_workbook.intake.standing import Standing, standing
 from qe_workbook.intake.submission import Status
 from qe_workbook.mail.chase import run_chase
@@ -16,6 +18,7 @@ from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.workspace.returns import department_returns
 
+from .conftest import small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate, with_changes
 from .test_workspace import small_year
 
@@ -81,3 +84,17 @@ def test_a_form_saved_as_text_is_received_but_unusable(tmp_path: Path, small_rub
     (row,) = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "质强办"]
     assert (row[1], row[2]) == ("收到但无法采用", "质强办评价表.csv")
     assert row[8].endswith("；请该部门在下发的评价表中填写，保存为 Excel 文件后重新报送")
+
+
+def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, small_rubric: Rubric, run: Path) -> None:
+    (tmp_path / "qe.key").write_text(KEY.hex())
+    rubric = tmp_path / "rubric.json"
+    write_json(rubric, small_rubric_data())
+    args = ["collect", str(tmp_path / "returned"), "--rubric", str(rubric), "--key", str(tmp_path / "qe.key"),
+            "--out", str(tmp_path / "again"), "--no-report"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert (
+        "报送情况：已采用，需更正 1 个：甲局（得分已采用；请该部门更正所列单元格后重新报送）；"
+        "退回 1 个：质强办（请该部门按说明修改后重新报送）；未收到 1 个：乙局（请催报评价表）。"
+    ) in result.output

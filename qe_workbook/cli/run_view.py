@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..console import echo_problems, format_problem, format_table
+from ..intake.standing import department_standings, standings_line
 from ..intake.submission import Status
 from ..outputs.export import results_dict, summary_header, summary_rows
 from ..pipeline import RunReport
@@ -41,6 +42,9 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     subs = report.collected.submissions
     accepted = sum(1 for s in subs if s.status is Status.ACCEPTED)
     click.echo(f"共读取 {len(subs)} 个文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
+    line = standings_line(department_standings([ev.name for ev in rubric.form_evaluators()], subs))
+    if line:
+        click.echo(line)
     click.echo(f"结果已写入：{report.folder}")
     for path in report.outputs.listing():
         click.echo(f"  {path}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from .submission import Status
+from ..problems import Severity
+from .submission import Status, Submission
 
 
 class Standing(StrEnum):
@@ -85,3 +86,29 @@ def return_note(state: Standing, reason: str = "", corrections: Sequence[str] = 
         return reason
     action = f"{state.action}：{'；'.join(corrections)}" if corrections else state.action
     return f"{reason}；{action}" if reason else action
+
+
+def department_standings(evaluators: Sequence[str], submissions: Sequence[Submission]) -> dict[str, Standing]:
+    """Each evaluating department's standing after a run, from its files and the errors in the cells of
+    its adopted form."""
+    found: dict[str, Standing] = {}
+    for name in evaluators:
+        own = [s for s in submissions if s.owner == name]
+        cells = sum(1 for s in own if s.status is Status.ACCEPTED for p in s.problems if p.severity is Severity.ERROR)
+        found[name] = standing((s.status for s in own), cells)
+    return found
+
+
+def standings_line(standings: dict[str, Standing]) -> str:
+    """One line for the screen: how many departments stand where, naming those asked for something
+    with what to do ("" when every form is adopted)."""
+    if all(s is Standing.ADOPTED for s in standings.values()):
+        return ""
+    parts = []
+    for state in Standing:
+        names = [name for name, s in standings.items() if s is state]
+        if not names:
+            continue
+        what = f"{state} {len(names)} 个部门" if state is Standing.ADOPTED else f"{state} {len(names)} 个"
+        parts.append(what if not state.chased else f"{what}：{'、'.join(names)}（{state.action}）")
+    return "报送情况：" + "；".join(parts) + "。"
