@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.intake.container import Limits
 from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record, write_register_template
 from qe_workbook.intake.submission import Status, Submission
 from qe_workbook.keys import read_key
@@ -184,3 +185,15 @@ def test_a_file_unpacked_from_a_zip_has_the_zips_receipt(tmp_path: Path, rubric_
     (herds,) = owned(result, "市畜牧局")
     assert (herds.status, herds.receipt and herds.receipt.file) == (Status.ACCEPTED, "附件2.zip")
     assert "附件2.zip/评价表.xlsx" not in {p.file for p in result.problems}
+
+
+def test_archives_together_unpack_to_no_more_than_one_may(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path, "市水利局", "市畜牧局")
+    scan = b"%PDF-1.4\n" + bytes(590)
+    zipped(folder / "1_市水利局.zip", {"评价表.pdf": scan})
+    zipped(folder / "2_市畜牧局.zip", {"评价表.pdf": scan})
+    result = collect(folder, rubric_2022, KEY, limits=Limits(max_unzipped_bytes=1000))
+    (water,) = owned(result, "市水利局")
+    assert (water.file, water.status) == ("1_市水利局.zip/评价表.pdf", Status.UNUSABLE)
+    (herds,) = owned(result, "市畜牧局")
+    assert herds.file == "2_市畜牧局.zip" and herds.status == Status.UNUSABLE and "合计超过上限" in herds.reason

@@ -16,7 +16,9 @@ REFUSED = "FILE_ARCHIVE_REFUSED"
 
 def unpack_archives(found: Found, into: Path, limits: Limits) -> None:
     """Each archive of `found` unpacked under `into` and its files classified into `found`; an archive,
-    or a file in it, that cannot be unpacked safely is a problem naming why."""
+    or a file in it, that cannot be unpacked safely is a problem naming why. Together they unpack to no more
+    than one archive may (`limits.max_unzipped_bytes`): many archives cannot fill the disk either."""
+    budget = limits.max_unzipped_bytes
     for n, (path, shown) in enumerate(found.archives):
         try:
             size = path.stat().st_size
@@ -28,6 +30,18 @@ def unpack_archives(found: Found, into: Path, limits: Limits) -> None:
             found.problems.append(too_large(size, shown, limits))
             continue
         unpacked = unpack_zip(data, limits)
+        size = sum(len(m.data) for m in unpacked.members)
+        if size > budget:
+            found.problems.append(
+                problem(
+                    REFUSED,
+                    file=shown,
+                    reason=f"回收文件夹中的压缩包解压后合计超过上限 "
+                    f"{limits.max_unzipped_bytes // 1048576} MB，请解压后直接放入回收文件夹",
+                )
+            )
+            continue
+        budget -= size
         if unpacked.error:
             found.problems.append(problem(REFUSED, file=shown, reason=unpacked.error))
         for name, reason in unpacked.refused:
