@@ -16,8 +16,12 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.forms.fill import fill_form
 from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record
+from qe_workbook.workspace.actions import collect_in
+from qe_workbook.workspace.returns import department_returns, receive_files
 
 from .conftest import ROOT
+from .forms import TIE, fill_all, generate, with_changes
+from .test_workspace import small_year
 
 SAMPLES = ROOT / "samples"
 FORM = "2022年度质量工作考核评价表_市工信局.xlsx"
@@ -108,3 +112,26 @@ def test_prefer_none_lists_every_version_as_a_conflict(tmp_path: Path) -> None:
     assert [f for c, f in codes(report) if c == "SUBMISSION_DUPLICATE"] == [FORM, CORRECTED]
     grades = {u["unit"]: u["grade_label"] for u in report["results"]["units"]}
     assert [unit for unit, grade in grades.items() if grade == "C（暂定）"] == ["源汇区", "郾城区"]
+
+
+def test_a_correction_uploaded_through_the_page_is_adopted_by_its_upload_time(tmp_path: Path) -> None:
+    """甲局's first upload (a score of 41 of 40, filled 04-25) on 04-26, its correction (filled 04-24) on 05-05."""
+    ws, rubric = small_year(tmp_path)
+    generated = generate(rubric, ws.forms)
+    first = fill_all(generated, tmp_path / "first", with_changes(TIE, "甲局", {("东区", "01-1"): (41, "超过")}),
+                     fill_date=date(2023, 4, 25))  # fmt: skip
+    second = fill_all(generated, tmp_path / "second", TIE, fill_date=date(2023, 4, 24))
+    name = first["甲局"].name
+    receive_files(ws, [(name, first["甲局"].read_bytes())], rubric,
+                  received=datetime(2023, 4, 26, 9, 0, tzinfo=OFFICE_TZ))  # fmt: skip
+    receive_files(ws, [(first[ev].name, first[ev].read_bytes()) for ev in ("乙局", "质强办")], rubric,
+                  received=datetime(2023, 4, 26, 9, 5, tzinfo=OFFICE_TZ))  # fmt: skip
+    receive_files(ws, [(name, second["甲局"].read_bytes())], rubric,
+                  received=datetime(2023, 5, 5, 10, 0, tzinfo=OFFICE_TZ))  # fmt: skip
+    outcome = collect_in(ws, rubric)
+    assert outcome.report is not None
+    found = [(p.code, p.severity.value) for p in outcome.report.problems if p.code.startswith(("SUBMISSION", "VALUE"))]
+    assert found == [("SUBMISSION_SUPERSEDED", "info")]
+    assert [(d.evaluator, d.state) for d in department_returns(ws, rubric).departments] == [
+        ("甲局", "已采用"), ("乙局", "已采用"), ("质强办", "已采用")
+    ]  # fmt: skip
