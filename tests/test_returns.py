@@ -114,15 +114,20 @@ def test_a_kind_declares_what_makes_two_returns_one_return() -> None:
 
     per_form = FormKind("test-roll/1", ROLL.locked, distinct=lambda m: m.form_id)  # each form its own return
     east_1, east_2, west = manifest("东区", "roll-1"), manifest("东区", "roll-2"), manifest("西区", "roll-3")
-    assert ROLL.key(east_1) == ROLL.key(east_2) == ROLL.owner_key("东区") != ROLL.key(west)
-    assert per_form.key(east_1) != per_form.key(east_2)
+
+    def key(kind: FormKind, m: Manifest) -> object:
+        return kind.key(kind.owner(m), m)
+
+    assert key(ROLL, east_1) == key(ROLL, east_2) == ROLL.key("东区") != key(ROLL, west)
+    assert key(per_form, east_1) != key(per_form, east_2)
     returns = [(east_1, "到、到"), (east_2, "到、到"), (west, "到"), (east_2, "到、未到")]
-    by_owner = same_returns(returns, lambda r: ROLL.key(r[0]), lambda r: r[1])
-    east = by_owner[ROLL.owner_key("东区")]
+    by_owner = same_returns(returns, lambda r: key(ROLL, r[0]), lambda r: r[1])
+    east = by_owner[ROLL.key("东区")]
     assert east.kept == [returns[0], returns[3]]  # two versions of 东区's one return: a conflict
     assert east.copies == [(returns[1], returns[0])]  # the identical one counts once
-    assert by_owner[ROLL.owner_key("西区")].kept == [returns[2]]
-    by_form = same_returns(returns, lambda r: per_form.key(r[0]), lambda r: r[1])
+    assert east.returns == [returns[0], returns[1], returns[3]]  # as they came
+    assert by_owner[ROLL.key("西区")].kept == [returns[2]]
+    by_form = same_returns(returns, lambda r: key(per_form, r[0]), lambda r: r[1])
     assert [len(g.kept) for g in by_form.values()] == [1, 2, 1]  # roll-1; roll-2 twice, differently; roll-3
 
 

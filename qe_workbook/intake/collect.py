@@ -26,7 +26,7 @@ from ..rubric import Rubric
 from ..workbooks import OUTPUT_PROPERTY
 from .archives import REFUSED, unpack_archives
 from .blank_copies import set_aside_blank_copies
-from .check_form import check_integrity
+from .check_form import EVALUATION, check_integrity
 from .check_values import read_values
 from .container import Limits, too_large
 from .corrections import apply_corrections
@@ -36,7 +36,7 @@ from .future_dates import mark_future_fill_dates
 from .generations import retire_superseded
 from .one_handle import NotRegular, read_regular
 from .receipts import FORM_MATERIAL, OFFICE_TZ, ReceiptBook, late_problem, load_receipts
-from .returns import Returns, copies, latest
+from .returns import Returns, latest, same_returns
 from .sender import department_names, file_receipt, named_in_path, named_on_sheet, recognise_senders
 from .submission import Status, Submission
 
@@ -142,6 +142,7 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     if not raw.scan.protected:
         sub.problems.append(problem("FORM_UNPROTECTED", file=sub.file, sheet=spec.sheet))
     sub.evaluator = spec.owner
+    sub.key = EVALUATION.kind.key(spec.owner, integrity.manifest)
     if integrity.manifest is not None:
         sub.units, sub.generated_at = integrity.manifest.unit_names, integrity.manifest.generated_at
     values = read_values(raw, spec, sub.file, allow_partial=allow_partial)
@@ -157,23 +158,21 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
     (or every version, with `Prefer.NONE`) are a conflict. Different correction forms are ordered by
     `apply_corrections`."""
     problems: list[Problem] = []
-    by_evaluator: dict[tuple[str, str], list[Submission]] = {}
-    for sub in submissions:
-        if sub.status == Status.ACCEPTED and sub.evaluator:
-            by_evaluator.setdefault((sub.evaluator, (sub.form_id or "") if sub.units else ""), []).append(sub)
-    for (evaluator, _), subs in by_evaluator.items():
+    accepted = [s for s in submissions if s.status == Status.ACCEPTED and s.evaluator]
+    for group in same_returns(accepted, lambda s: s.key, Submission.values_key).values():
+        subs = group.returns
         if len(subs) < 2:
             continue
-        names = [s.file for s in subs]
+        evaluator, names = subs[0].evaluator, [s.file for s in subs]
 
         def mark(sub: Submission, status: Status, reason: str, code: str, **params: Any) -> None:
             sub.status, sub.reason = status, reason
             problems.append(problem(code, file=sub.file, **params))
 
-        if len(copies(subs, Submission.values_key)) == 1:
-            for dup in subs[1:]:
-                mark(dup, Status.DUPLICATE, f"与 {subs[0].file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
-                     evaluator=evaluator, kept=subs[0].file)  # fmt: skip
+        if len(group.versions) == 1:
+            for dup, kept in group.copies:
+                mark(dup, Status.DUPLICATE, f"与 {kept.file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
+                     evaluator=evaluator, kept=kept.file)  # fmt: skip
             continue
         orders = VERSION_ORDERS[prefer](subs)
         found = latest(subs, [(name, key) for name, key, _shown in orders])

@@ -138,13 +138,11 @@ class FormKind:
     def content(self, raw: RawForm, manifest: Manifest) -> LockedContent:
         return self.locked.read(raw, self.header_columns(manifest) if self.header_columns else None)
 
-    def key(self, manifest: Manifest) -> Hashable:
-        """What makes two returns of this kind the same return (versions or copies of each other)."""
-        return self.owner(manifest), self.distinct(manifest)
-
-    def owner_key(self, owner: str) -> Hashable:
-        """The key of a return known only by its owner (no manifest, as a list typed up by the unit)."""
-        return owner, None
+    def key(self, owner: str, manifest: Manifest | None = None) -> Hashable:
+        """What makes two returns of this kind the same return (versions or copies of each other): the
+        owner (as `owner` read it from the manifest, under the name the rubric knows it by) and what its
+        manifest adds (nothing for a return known only by its owner, as a list typed up by the unit)."""
+        return owner, self.distinct(manifest) if manifest is not None else None
 
 
 @dataclass
@@ -282,10 +280,11 @@ def copies(returns: Sequence[T], same: Callable[[T], Hashable]) -> list[list[T]]
 
 @dataclass(frozen=True)
 class SameReturn(Generic[T]):
-    """The accepted returns that are one return (one key): its versions, each a group of identical
-    copies whose first is the one kept."""
+    """The accepted returns that are one return (one key), in the order they came, and its versions:
+    each a group of identical copies whose first is the one kept."""
 
     key: Hashable
+    returns: list[T]
     versions: list[list[T]]
 
     @property
@@ -307,4 +306,4 @@ def same_returns(
     by_key: dict[Hashable, list[T]] = {}
     for r in returns:
         by_key.setdefault(key(r), []).append(r)
-    return {k: SameReturn(k, copies(group, same)) for k, group in by_key.items()}
+    return {k: SameReturn(k, group, copies(group, same)) for k, group in by_key.items()}

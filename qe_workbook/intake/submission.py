@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -60,6 +61,7 @@ class Submission:
     replaced: dict[str, str] = field(default_factory=dict)  # unit -> the correction form whose rows replace ours
     modified: float | None = None  # the file's modification time (seconds since the epoch)
     date_impossible: bool = False  # the fill date is after the receipt (or today): it orders nothing
+    key: Hashable = None  # an accepted form: what makes another file the same return (its kind's key)
 
     @property
     def owner(self) -> str | None:

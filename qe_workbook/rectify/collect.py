@@ -155,14 +155,14 @@ def read_return(returns: Returns, path: Path, shown: str, rubric: Rubric, key: b
                               expected=e.expected[:40]) for e in signed.edits]  # fmt: skip
         else:
             edited = [problem("RECTIFY_SIGNATURE_INVALID", file=shown, unit=manifest.evaluator)]
-        return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id, LEDGER.key(manifest))
+        return LedgerReturn(unit, shown, sha, [], edited, False, manifest.form_id, LEDGER.key(unit, manifest))
     lines = []
     for n, (item, item_text, told, evaluators) in enumerate(signed.content.rows):
         row = FIRST_ROW + n
         line, found = _line(raw, row, unit, (item, item_text, told, evaluators), today, where)
         lines.append(line)
         problems += found
-    return LedgerReturn(unit, shown, sha, lines, problems, True, manifest.form_id, LEDGER.key(manifest))
+    return LedgerReturn(unit, shown, sha, lines, problems, True, manifest.form_id, LEDGER.key(unit, manifest))
 
 
 def _line(raw: RawForm, row: int, unit: str, fixed: tuple[str, ...], today: date,
@@ -228,7 +228,7 @@ def collect_ledgers(source: Path, rubric: Rubric, key: bytes, *, today: date,
     groups = same_returns([r for r in returns if r.accepted], lambda r: r.key, LedgerReturn.held)
     for unit in rubric.units:
         mine = [r for r in returns if r.unit == unit.name]
-        group = groups.get(LEDGER.owner_key(unit.name))
+        group = groups.get(LEDGER.key(unit.name))
         accepted = group.kept if group else []
         if len(accepted) > 1:
             problems.append(problem("RECTIFY_DUPLICATE", unit=unit.name, files=[r.file for r in accepted],

@@ -60,7 +60,7 @@ class Entry:
     def key(self) -> Hashable:
         """What makes two files one return: the material and, for a signed table, its kind's key."""
         kind = TABLES.get(self.material)
-        return self.material, kind.owner_key(self.unit.name) if kind else self.unit.name
+        return self.material, kind.key(self.unit.name) if kind else self.unit.name
 
     def held(self) -> Hashable:
         """What a table holds (identical tables are copies of one); any other file is only itself."""
