@@ -64,6 +64,8 @@ def _connection_problem(server: MailServer, port: int, exc: BaseException) -> Ma
         reason = "连接超时"
     elif isinstance(exc, socket.gaierror):
         reason = "找不到该服务器（请检查服务器地址和网络）"
+    elif isinstance(exc, UnicodeError):  # a name the resolver cannot encode (a label over 63 characters)
+        reason = "服务器地址无效（请检查服务器地址）"
     elif isinstance(exc, ConnectionRefusedError):
         reason = "服务器拒绝连接（请检查端口）"
     else:
@@ -81,7 +83,7 @@ def connect(server: MailServer, password: str) -> imaplib.IMAP4:
             conn = imaplib.IMAP4(server.host, port, timeout=TIMEOUT)
             if server.security == "starttls":
                 conn.starttls(ssl_context=server.context())
-    except (OSError, imaplib.IMAP4.error, EOFError) as exc:
+    except (OSError, imaplib.IMAP4.error, EOFError, UnicodeError) as exc:
         raise _connection_problem(server, port, exc) from None
     try:
         conn.login(server.user, password)
@@ -144,7 +146,7 @@ def smtp_connect(server: MailServer, password: str) -> smtplib.SMTP:
             conn = smtplib.SMTP(server.host, port, timeout=TIMEOUT)
             if server.security == "starttls":
                 conn.starttls(context=server.context())
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, smtplib.SMTPException, UnicodeError) as exc:
         raise _connection_problem(server, port, exc) from None
     if server.user:
         try:
