@@ -1136,16 +1136,16 @@ _TYPES = [
     ProblemType(
         "SUBMISSION_MISSING",
         _E,
-        "尚未收到该评价部门的评价表。",
-        "请按“报送情况”表中的电话和邮箱催收。",
-        "尚未收到{evaluator}的评价表（电话 {phone}，邮箱 {email}）",
+        "未收到该评价部门的评价表。",
+        "请催报评价表（电话和邮箱见“报送情况”表）。",
+        "未收到{evaluator}的评价表（电话 {phone}，邮箱 {email}）",
     ),
     ProblemType(
         "SUBMISSION_REJECTED",
         _E,
-        "该评价部门的评价表因错误未被采用。",
-        "请按问题清单中该文件的错误说明，请评价部门修改后重新发送。",
-        "{evaluator}的评价表（{files}）未被采用（电话 {phone}，邮箱 {email}）",
+        "该评价部门交来的文件都未能采用（退回，或收到但无法采用）。",
+        "请该部门按问题清单中该文件的说明修改，或在下发的评价表中填写，然后重新报送。",
+        "{evaluator}的评价表（{files}）{state}（电话 {phone}，邮箱 {email}）",
     ),
     # receipts: when, how and from whom each file arrived (收件记录.json, 收件登记.xlsx)
     ProblemType(

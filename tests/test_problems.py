@@ -10,10 +10,11 @@ from qe_workbook.problems import CATALOGUE, Severity, problem
 
 
 def test_message_is_rendered_from_the_template_and_the_fix() -> None:
-    p = problem("SUBMISSION_REJECTED", evaluator="市住建局", files=["a.xlsx", "b.xlsx"], phone="1", email="x@y.cn")
+    p = problem("SUBMISSION_REJECTED", evaluator="市住建局", files=["a.xlsx", "b.xlsx"], state="退回", phone="1",
+                email="x@y.cn")  # fmt: skip
     assert p.severity is Severity.ERROR
     assert p.message == (
-        "市住建局的评价表（a.xlsx、b.xlsx）未被采用（电话 1，邮箱 x@y.cn）。" + CATALOGUE["SUBMISSION_REJECTED"].fix
+        "市住建局的评价表（a.xlsx、b.xlsx）退回（电话 1，邮箱 x@y.cn）。" + CATALOGUE["SUBMISSION_REJECTED"].fix
     )
     assert p.params["files"] == ["a.xlsx", "b.xlsx"]
 

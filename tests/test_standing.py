@@ -84,6 +84,13 @@ def test_a_form_saved_as_text_is_received_but_unusable(tmp_path: Path, small_rub
     (row,) = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "质强办"]
     assert (row[1], row[2]) == ("收到但无法采用", "质强办评价表.csv")
     assert row[8].endswith("；请该部门在下发的评价表中填写，保存为 Excel 文件后重新报送")
+    (rejected,) = [p for p in report.problems if p.code == "SUBMISSION_REJECTED"]
+    assert rejected.message.startswith("质强办的评价表（质强办评价表.csv）收到但无法采用（电话 ")
+    (missing, _) = [p for p in report.problems if p.code == "SUBMISSION_MISSING"]
+    assert (
+        missing.message
+        == "未收到甲局的评价表（电话 0395-1111111，邮箱 jia@example.cn）。请催报评价表（电话和邮箱见“报送情况”表）。"
+    )
 
 
 def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, small_rubric: Rubric, run: Path) -> None:

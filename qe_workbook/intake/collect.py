@@ -38,6 +38,7 @@ from .one_handle import NotRegular, read_regular
 from .receipts import FORM_MATERIAL, OFFICE_TZ, ReceiptBook, late_problem, load_receipts
 from .returns import Returns, latest, same_returns
 from .sender import department_names, file_receipt, named_in_path, named_on_sheet, recognise_senders
+from .standing import standing
 from .submission import Status, Submission
 
 OWN_OUTPUT = "FILE_OWN_OUTPUT"
@@ -242,10 +243,11 @@ def missing_problems(rubric: Rubric, submissions: list[Submission]) -> list[Prob
     for ev in rubric.form_evaluators():
         if ev.name in accepted or corrected.get(ev.name, set()) >= every:
             continue
-        tried = [s.file for s in submissions if s.owner == ev.name and not (s.units and s.status == Status.ACCEPTED)]
+        tried = [s for s in submissions if s.owner == ev.name and not (s.units and s.status == Status.ACCEPTED)]
         contact: dict[str, Any] = {"evaluator": ev.name, "phone": ev.phone or "未提供", "email": ev.email or "未提供"}
         if tried:
-            problems.append(problem("SUBMISSION_REJECTED", files=tried, **contact))
+            state = standing(s.status for s in tried)
+            problems.append(problem("SUBMISSION_REJECTED", files=[s.file for s in tried], state=state.value, **contact))
         else:
             problems.append(problem("SUBMISSION_MISSING", **contact))
     return problems
