@@ -119,7 +119,7 @@ def swap_after_discovery(monkeypatch: pytest.MonkeyPatch, name: str, swap: Calla
 
     def discover_then_swap(source: Path | Iterable[Path]) -> Found:
         found = real(source)
-        path = next(p for p, shown in found.files if shown == name)
+        path = next(p for p, shown in found.files + found.archives if shown == name)
         path.unlink()
         swap(path)
         return found
@@ -144,25 +144,6 @@ def test_a_link_swapped_in_after_discovery_is_not_read(
     (zzz,) = [s for s in report.collected.submissions if s.file == "zzz.xlsx"]
     assert (zzz.status, zzz.sha256, [p.code for p in zzz.problems]) == (Status.REJECTED, "", ["FILE_SYMLINK"])
     assert zzz.reason.startswith("zzz.xlsx 是符号链接，未读取")
-
-
-def test_a_pipe_swapped_in_after_discovery_does_not_hang(
-    tmp_path: Path, setting: tuple[Rubric, Sources], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rubric, sources = setting
-    (tmp_path / "甲局.xlsx").write_bytes(sources.form)
-    (tmp_path / "zzz.xlsx").write_bytes(sources.form)
-    swap_after_discovery(monkeypatch, "zzz.xlsx", os.mkfifo)
-    results: list[CollectResult] = []
-    reading = threading.Thread(target=lambda: results.append(collect(tmp_path, rubric, KEY)), daemon=True)
-    reading.start()
-    reading.join(timeout=60)
-    if reading.is_alive():  # let the stuck read end, then fail
-        with open(tmp_path / "zzz.xlsx", "wb"):
-            pass
-        pytest.fail("collect hung on a pipe")
-    assert codes(results[0], "zzz.xlsx") == ["FILE_NOT_REGULAR"]
-    assert [s.evaluator for s in results[0].accepted()] == ["甲局"]
 
 
 def test_a_reference_outside_the_file_says_what_it_is(tmp_path: Path, setting: tuple[Rubric, Sources]) -> None:
@@ -192,3 +173,24 @@ def test_an_encoding_that_writes_markup_in_other_characters_is_refused(
     entries[part] = f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + body
     (tmp_path / "甲局.xlsx").write_bytes(rezip(entries))
     assert codes(collect(tmp_path, rubric, KEY), "甲局.xlsx") == ["FILE_XML_ENCODING"]
+
+
+@pytest.mark.parametrize("name", ["zzz.xlsx", "质强办.zip"])
+def test_a_pipe_swapped_in_after_discovery_does_not_hang(
+    tmp_path: Path, setting: tuple[Rubric, Sources], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    rubric, sources = setting
+    (tmp_path / "甲局.xlsx").write_bytes(sources.form)
+    (tmp_path / "zzz.xlsx").write_bytes(sources.form)
+    (tmp_path / "质强办.zip").write_bytes(rezip({"评价表.xlsx": sources.veto_form}))
+    swap_after_discovery(monkeypatch, name, os.mkfifo)
+    results: list[CollectResult] = []
+    reading = threading.Thread(target=lambda: results.append(collect(tmp_path, rubric, KEY)), daemon=True)
+    reading.start()
+    reading.join(timeout=60)
+    if reading.is_alive():  # let the stuck read end, then fail
+        with open(tmp_path / name, "wb"):
+            pass
+        pytest.fail("collect hung on a pipe")
+    assert codes(results[0], name) == ["FILE_NOT_REGULAR"]
+    assert "甲局" in [s.evaluator for s in results[0].accepted()]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import os_error_text, problem
+from ..problems import Severity, os_error_text, problem
 from .container import Limits, too_large
 from .discover import Found, classify
+from .one_handle import NotRegular, read_regular
 from .unpack import unpack_zip
 
 REFUSED = "FILE_ARCHIVE_REFUSED"
@@ -21,8 +22,10 @@ def unpack_archives(found: Found, into: Path, limits: Limits) -> None:
     budget = limits.max_unzipped_bytes
     for n, (path, shown) in enumerate(found.archives):
         try:
-            size = path.stat().st_size
-            data = path.read_bytes() if size <= limits.max_file_bytes else None
+            data, size = read_regular(path, limits.max_file_bytes)
+        except NotRegular as exc:  # it changed since discovery looked at it
+            found.problems.append(problem(exc.code, file=shown, severity=Severity.ERROR))
+            continue
         except OSError as exc:
             found.problems.append(problem("FILE_UNREADABLE", file=shown, reason=os_error_text(exc)))
             continue
