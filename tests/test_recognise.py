@@ -12,6 +12,7 @@ import openpyxl
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.container import Limits
 from qe_workbook.intake.receipts import OFFICE_TZ, Receipt, ReceiptBook, write_record, write_register_template
+from qe_workbook.intake.standing import Standing, file_standing, standing
 from qe_workbook.intake.submission import Status, Submission
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, run_collect
@@ -197,3 +198,15 @@ def test_archives_together_unpack_to_no_more_than_one_may(tmp_path: Path, rubric
     assert (water.file, water.status) == ("1_市水利局.zip/评价表.pdf", Status.UNUSABLE)
     (herds,) = owned(result, "市畜牧局")
     assert herds.file == "2_市畜牧局.zip" and herds.status == Status.UNUSABLE and "合计超过上限" in herds.reason
+
+
+def test_a_stamped_scan_beside_the_adopted_form_asks_nothing(tmp_path: Path, rubric_2022: Rubric) -> None:
+    folder = returned_without(tmp_path)
+    (folder / f"{PREFIX}市质强办（盖章）.pdf").write_bytes(b"%PDF-1.4\n")
+    result = collect(folder, rubric_2022, KEY)
+    (form, scan) = sorted(owned(result, "市质强办"), key=lambda s: s.file)
+    assert (form.status, scan.status, scan.status.label) == (Status.ACCEPTED, Status.COMPANION, "随附文件（不需采用）")
+    assert [(p.code, p.severity.value, p.message.split("。")[0]) for p in result.problems] == [
+        ("FILE_COMPANION", "info", f"{PREFIX}市质强办（盖章）.pdf 是 PDF 文档，随已采用的评价表 {PREFIX}市质强办.xlsx 一同报送（如盖章扫描件），不需采用")
+    ]  # fmt: skip
+    assert file_standing(scan.status) is None and standing([form.status, scan.status]) is Standing.ADOPTED

@@ -28,6 +28,7 @@ from .archives import REFUSED, unpack_archives
 from .blank_copies import set_aside_blank_copies
 from .check_form import EVALUATION, check_integrity
 from .check_values import read_values
+from .companions import set_aside_companions
 from .container import Limits, too_large
 from .corrections import apply_corrections
 from .discover import NOT_A_FORM, WRONG_FORMAT, Found, discover
@@ -322,6 +323,7 @@ def collect(
     resolved = retire_superseded(submissions, register) if register is not None else []
     resolved += resolve_duplicates(submissions, prefer)
     resolved += apply_corrections(submissions, rubric, register)
+    resolved += set_aside_companions(submissions, found)
     problems = list(found.problems)
     for sub in submissions:
         problems += [] if sub.status is Status.SUPERSEDED else sub.problems  # a superseded version's no longer count

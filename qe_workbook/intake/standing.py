@@ -70,7 +70,7 @@ def standing(decisions: Iterable[str], corrections: int = 0, *, issued: bool = T
 def file_standing(status: Status, corrections: int = 0) -> Standing | None:
     """What one file's outcome means for its department (None: a superseded version or an identical copy,
     which asks nothing)."""
-    if status in (Status.SUPERSEDED, Status.DUPLICATE):
+    if status in (Status.SUPERSEDED, Status.DUPLICATE, Status.COMPANION):
         return None
     return standing([status], corrections)
 

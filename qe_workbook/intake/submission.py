@@ -22,6 +22,7 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"
     DUPLICATE = "duplicate"
     UNUSABLE = "unusable"  # received, but not a form that can be read (another format, a scan)
+    COMPANION = "companion"  # a scan or printout sent beside the department's adopted form
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ STATUS_LABELS = {
     Status.SUPERSEDED: "已被更新的版本替代",
     Status.DUPLICATE: "重复文件（内容相同）",
     Status.UNUSABLE: "收到但无法采用",
+    Status.COMPANION: "随附文件（不需采用）",
 }
 
 
