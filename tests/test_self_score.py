@@ -196,6 +196,17 @@ def test_bad_self_score_tables_are_reported_with_file_sheet_and_cell(tmp_path: P
     assert values == {"01-1": None, "01-2": None, "03-1": 38}
 
 
+def test_a_self_score_table_sent_twice_unchanged_is_used_once(tmp_path: Path, scoring_rubric: Rubric) -> None:
+    received = received_folder(tmp_path, scoring_rubric)
+    south = received / "南区" / SELF_SCORE_FILE
+    shutil.copy(south, received / "南区" / "南区自评打分表(1).xlsx")  # the same table again
+    check = check_units(received, scoring_rubric, KEY)
+    found = [(p.code, p.file) for p in check.problems if p.params.get("unit") == "南区"]
+    # the first one read (in the folder's name order) is kept
+    assert found == [("UNIT_MATERIAL_DUPLICATE_IDENTICAL", "南区/自评打分表.xlsx")]
+    assert [e.file for e in check.self_scores() if e.unit.name == "南区"] == ["南区/南区自评打分表(1).xlsx"]
+
+
 def test_wrong_key_missing_and_corrupt_tables(tmp_path: Path, scoring_rubric: Rubric) -> None:
     received = received_folder(tmp_path, scoring_rubric)
     other = tmp_path / "other"
