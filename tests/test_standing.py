@@ -76,6 +76,7 @@ def test_a_new_workspace_chases_nobody_before_the_forms_are_issued(tmp_path: Pat
 
 
 def test_a_form_saved_as_text_is_received_but_unusable(tmp_path: Path, small_rubric: Rubric) -> None:
+    """报送情况, the problem list and the chase mail all say 收到但无法采用, with what to do."""
     filled = fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "filled", TIE)
     (tmp_path / "returned").mkdir()
     (tmp_path / "returned" / "质强办评价表.csv").write_bytes(filled["质强办"].read_bytes())
@@ -105,3 +106,11 @@ def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, sm
         "报送情况：已采用，需更正 1 个：甲局（得分已采用；请该部门更正所列单元格后重新报送）；"
         "退回 1 个：质强办（请该部门按说明修改后重新报送）；未收到 1 个：乙局（请催报评价表）。"
     ) in result.output
+    report_mail = run_chase(report.folder, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms")
+    zhi = next(c for c in report_mail.chases if c.recipient.name == "质强办")
+    assert zhi.reason == "收到但无法采用" and [a.name for a in zhi.attachments] == [
+        "2022年度质量工作考核评价表_质强办.xlsx"
+    ]
+    assert (
+        "贵单位报送的文件已收到，但不是可以读取的评价表，无法采用：" in zhi.message.get_body(("plain",)).get_content()
+    )
