@@ -92,6 +92,14 @@ def test_a_form_saved_as_text_is_received_but_unusable(tmp_path: Path, small_rub
         missing.message
         == "未收到甲局的评价表（电话 0395-1111111，邮箱 jia@example.cn）。请催报评价表（电话和邮箱见“报送情况”表）。"
     )
+    report_mail = run_chase(report.folder, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms")
+    zhi = next(c for c in report_mail.chases if c.recipient.name == "质强办")
+    assert zhi.reason == "收到但无法采用" and [a.name for a in zhi.attachments] == [
+        "2022年度质量工作考核评价表_质强办.xlsx"
+    ]
+    assert (
+        "贵单位报送的文件已收到，但不是可以读取的评价表，无法采用：" in zhi.message.get_body(("plain",)).get_content()
+    )
 
 
 def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, small_rubric: Rubric, run: Path) -> None:
@@ -106,11 +114,3 @@ def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, sm
         "报送情况：已采用，需更正 1 个：甲局（得分已采用；请该部门更正所列单元格后重新报送）；"
         "退回 1 个：质强办（请该部门按说明修改后重新报送）；未收到 1 个：乙局（请催报评价表）。"
     ) in result.output
-    report_mail = run_chase(report.folder, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms")
-    zhi = next(c for c in report_mail.chases if c.recipient.name == "质强办")
-    assert zhi.reason == "收到但无法采用" and [a.name for a in zhi.attachments] == [
-        "2022年度质量工作考核评价表_质强办.xlsx"
-    ]
-    assert (
-        "贵单位报送的文件已收到，但不是可以读取的评价表，无法采用：" in zhi.message.get_body(("plain",)).get_content()
-    )
