@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
@@ -43,6 +43,18 @@ class Package:
 
     zip: zipfile.ZipFile
     names: set[str]
+    transcoded: dict[str, bytes] = field(default_factory=dict)  # parts read here in an encoding, as UTF-8
+
+    def for_reader(self, data: bytes) -> bytes:
+        """The file for the value reader: as it came, or with the parts read in another encoding as UTF-8
+        (the reader knows fewer encodings than the parser here)."""
+        if not self.transcoded:
+            return data
+        out = BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in self.zip.infolist():
+                zf.writestr(info.filename, self.transcoded.get(info.filename) or self.zip.read(info))
+        return out.getvalue()
 
 
 def too_large(size: int, file: str, limits: Limits) -> Problem:

@@ -131,7 +131,9 @@ def read_form(
                 max_cells=limits.max_cells,
             )
     try:
-        grid, manifest_rows = reader.run(partial(read_cells, data, form_ref.name, MANIFEST_SHEET in by_name))
+        grid, manifest_rows = reader.run(
+            partial(read_cells, pkg.for_reader(data), form_ref.name, MANIFEST_SHEET in by_name)
+        )
     except ReaderFailed as exc:
         return fail("FILE_READER_FAILED", reason=str(exc))
     manifest = {row[0]: cell_text(row[1]) for row in manifest_rows[1:] if len(row) >= 2 and isinstance(row[0], str)}

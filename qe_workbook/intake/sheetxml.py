@@ -115,7 +115,9 @@ def _part_xml(pkg: Package, part: str) -> bytes:
     if any(text.count(mark) != data.count(mark.encode()) for mark in MARKUP):  # UTF-7, unicode_escape...
         raise UnknownEncoding(name, encoding[:30])  # markup written in other characters: readers would differ
     start, end = declared.span(1)
-    return (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(encoding)) :]).encode()
+    utf8 = (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(encoding)) :]).encode()
+    pkg.transcoded[name] = utf8
+    return utf8
 
 
 def _part_name(pkg: Package, part: str) -> str:
