@@ -22,7 +22,7 @@ def pad(text: str, width: int) -> str:
 
 def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A plain aligned table that lines up Chinese (double-width) characters."""
-    body = [[str(c) for c in row] for row in rows]
+    body = [[visible(str(c)) for c in row] for row in rows]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in body]) for i, h in enumerate(header)]
     lines = ["  ".join(pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

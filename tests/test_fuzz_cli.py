@@ -1,12 +1,13 @@
 """Every command of `qe`, found by walking the click group, given bad arguments one at a time: a missing path, a
 folder for a file, a file for a folder, a FIFO, /dev/zero, a huge number, a wrong date, an empty or very long
 text. Each must end with a Chinese sentence and an exit code (0, 1, 2, or 130 when it would ask): never a
-traceback, never a hang (each invocation has a time limit)."""
+traceback, never a hang (each invocation has a time limit), never a control character echoed raw."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .conftest import run_qe
 SECONDS = 10  # per invocation; the whole walk takes well under a minute
 LEFT_OUT = {"ui", "demo"}  # the page serves until stopped; demo runs a whole year (its --out: test_out_unwritable)
 EXIT_CODES = {0, 1, 2, 130}
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # said raw, they would act on the terminal
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def test_every_command_given_bad_arguments_ends_in_a_sentence(
                 continue
             finally:
                 signal.alarm(0)
-            if code not in EXIT_CODES or "Traceback" in said:
+            if code not in EXIT_CODES or "Traceback" in said or CONTROL.search(said):
                 failures.append(f"exit {code}: qe {args!r}\n{said[-500:]}")
     finally:
         signal.signal(signal.SIGALRM, before)

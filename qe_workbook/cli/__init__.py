@@ -39,14 +39,14 @@ def _command() -> None:
         main.main(prog_name="qe", standalone_mode=False)
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "qe"
-        click.echo(f"用法错误：{usage_message(exc)}", err=True)
+        click.echo(f"用法错误：{visible(usage_message(exc))}", err=True)
         click.echo(f"运行“{command} --help”查看用法。", err=True)
         sys.exit(2)
     except click.FileError as exc:
-        click.echo(f"错误：无法打开文件“{exc.ui_filename}”。", err=True)
+        click.echo(f"错误：无法打开文件“{visible(exc.ui_filename)}”。", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"错误：{exc.message}", err=True)
+        click.echo(f"错误：{visible(exc.message)}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
         click.echo("已中止。", err=True)

@@ -11,6 +11,7 @@ import click
 
 from ..console import echo_problems
 from ..keys import DEFAULT_KEY_PATH, create_key, read_key
+from ..visible import visible
 
 if TYPE_CHECKING:
     from ..rubric import Rubric
@@ -61,7 +62,7 @@ def open_rubric(path: Path | None, *, say: bool = False) -> Rubric:
             title = f"{load.rubric.title if load.rubric else ''}（当前文件夹没有 rubric.json；其他城市或年度请先用 qe rubric import 导入本地的考核细则）"
             click.echo(f"使用内置的考核细则：{title}", err=True)
         else:
-            click.echo(f"使用考核细则：{chosen}{title}", err=True)
+            click.echo(f"使用考核细则：{visible(str(chosen))}{title}", err=True)
     if load.rubric is None:
         echo_problems(load.problems, err=True)
         click.echo("考核细则有错误，请先修正。", err=True)
@@ -73,7 +74,9 @@ def open_key(path: Path, *, create: bool = False) -> bytes:
     """Read the office key, or stop with a clear problem (exit 1); optionally create it first."""
     if create and not path.exists():
         create_key(path)
-        click.echo(f"提醒：密钥文件 {path} 不存在，已新建。请妥善备份：汇总时必须使用同一个密钥。", err=True)
+        click.echo(
+            f"提醒：密钥文件 {visible(str(path))} 不存在，已新建。请妥善备份：汇总时必须使用同一个密钥。", err=True
+        )
     key, problems = read_key(path)
     if key is None:
         echo_problems(problems, err=True)
@@ -96,6 +99,6 @@ def write_blank_form(
 ) -> None:
     """A blank register for the office, written once: an existing file is never overwritten (exit 1)."""
     if out.exists():
-        click.echo(f"文件 {out} 已存在，未覆盖{why}。", err=True)
+        click.echo(f"文件 {visible(str(out))} 已存在，未覆盖{why}。", err=True)
         sys.exit(1)
-    click.echo(f"已生成{label}：{write(out, open_rubric(rubric_path))}")
+    click.echo(f"已生成{label}：{visible(str(write(out, open_rubric(rubric_path))))}")

@@ -10,6 +10,7 @@ import click
 
 from ..console import echo_problems
 from ..keys import DEFAULT_KEY_PATH, check_group, create_key, group_count, key_fingerprint, restore_key_file
+from ..visible import visible
 from .common import key_option, open_key, open_rubric, rubric_option
 from .root import main
 
@@ -19,10 +20,10 @@ from .root import main
 def keygen(path: Path) -> None:
     """生成市质强办的签名密钥（默认 out/qe.key）；已存在时不会覆盖。"""
     if path.exists():
-        click.echo(f"密钥文件 {path} 已存在，未覆盖（覆盖会使已下发的评价表全部无法核验）。", err=True)
+        click.echo(f"密钥文件 {visible(str(path))} 已存在，未覆盖（覆盖会使已下发的评价表全部无法核验）。", err=True)
         sys.exit(1)
     create_key(path)
-    click.echo(f"已生成密钥：{path}。请妥善保存并备份，不要随评价表发出。")
+    click.echo(f"已生成密钥：{visible(str(path))}。请妥善保存并备份，不要随评价表发出。")
 
 
 @main.group("key")
@@ -43,7 +44,7 @@ def key_backup_cmd(key_path: Path, rubric_path: Path | None, out_file: Path | No
     office = open_rubric(rubric_path).office_full_name
     click.echo("\n".join(sheet_lines(key, office, date.today())))
     if out_file is not None:
-        click.echo(f"已写入可打印的备份单：{write_sheet_docx(out_file, key, office, date.today())}")
+        click.echo(f"已写入可打印的备份单：{visible(str(write_sheet_docx(out_file, key, office, date.today())))}")
 
 
 @key_group.command("restore")
@@ -60,7 +61,7 @@ def key_restore_cmd(sheet_file: Path | None, key_path: Path) -> None:
     echo_problems(problems, err=True)
     if key is None:
         sys.exit(1)
-    click.echo(f"已恢复密钥：{key_path}；密钥指纹 {key_fingerprint(key)}，请与备份单核对。")
+    click.echo(f"已恢复密钥：{visible(str(key_path))}；密钥指纹 {key_fingerprint(key)}，请与备份单核对。")
 
 
 def prompt_group(number: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..console import format_table
 from ..problems import CATALOGUE, Problem, Severity
+from ..visible import visible
 from .checks import DoctorReport, Outcome
 
 HEADER = ("检查项目", "对象", "结果", "情况")
@@ -22,14 +23,14 @@ def _detail_and_fix(p: Problem) -> tuple[str, str]:
 
 
 def doctor_text(report: DoctorReport) -> str:
-    lines = [f"工作文件夹：{report.workspace}", "", format_table(HEADER, doctor_rows(report))]
+    lines = [f"工作文件夹：{visible(str(report.workspace))}", "", format_table(HEADER, doctor_rows(report))]
     numbered = [(c, p) for c in report.checks for p in c.problems]
     if numbered:
         lines += ["", "需要处理或留意的事项："]
     for n, (check, p) in enumerate(numbered, start=1):
         detail, fix = _detail_and_fix(p)
         tag = "需处理" if p.severity is Severity.ERROR else "提醒"
-        lines.append(f"{n}. 【{tag}】{check.topic} {check.subject}：{detail}。")
+        lines.append(f"{n}. 【{tag}】{check.topic} {visible(str(check.subject))}：{detail}。")
         if fix:
             lines.append(f"   处理办法：{fix}")
     errors = sum(1 for c in report.checks if c.outcome is Outcome.ERROR)
