@@ -226,3 +226,12 @@ def test_a_file_added_after_the_latest_run_is_counted(tmp_path: Path) -> None:
     assert rubric is not None
     shutil.copyfile(SAMPLE, ws.returned / "后来的.xlsx")
     assert department_returns(ws, rubric).newer_files == 1
+
+
+def test_before_any_run_a_file_counts_for_the_department_its_folder_names(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
+    fetched = ws.returned / "20230427-090100_乙局_3"
+    fetched.mkdir(parents=True)
+    (fetched / "评价表.pdf").write_bytes(b"%PDF-1.4\n")
+    before = department_returns(ws, rubric)
+    assert [(d.evaluator, d.received) for d in before.departments] == [("甲局", 0), ("乙局", 1), ("质强办", 0)]

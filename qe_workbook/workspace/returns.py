@@ -188,7 +188,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
         for waiting in departments.values():
             waiting.collected = False
         for path in files:
-            owner = guess_evaluator(path.name, rubric)
+            owner = guess_evaluator(path.relative_to(ws.returned).as_posix(), rubric)
             if owner in departments:
                 departments[owner].received += 1
         return Returns(list(departments.values()), None, len(files))
