@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from zipfile import ZipFile
 
 import openpyxl
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.console import format_problem
+from qe_workbook.documents.official_docx import OfficialDocument
 from qe_workbook.problems import problem
 from qe_workbook.visible import visible
 
@@ -54,3 +56,11 @@ def test_collect_shows_hostile_names_escaped_on_screen_and_in_master(tmp_path: P
     texts = [str(v) for ws in openpyxl.load_workbook(master, read_only=True) for row in ws.values for v in row if v]
     assert not any(CONTROL.search(t) or "_x001" in t for t in texts)
     assert any("标题␛]0;被改的标题␇" in t for t in texts)
+
+
+def test_a_word_document_shows_control_characters_as_pictures(tmp_path: Path) -> None:
+    doc = OfficialDocument("关于\x1b[2J的反馈意见", "市质强办")
+    doc.paragraph("评价说明：\x1b]0;标题\x07，第二行\n在此")
+    text = (ZipFile(doc.save(tmp_path / "反馈意见.docx")).read("word/document.xml")).decode("utf-8")
+    assert "关于␛[2J的反馈意见" in text and "评价说明：␛]0;标题␇，第二行" in text
+    assert not CONTROL.search(text.replace("\n", ""))

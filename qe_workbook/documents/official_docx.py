@@ -36,6 +36,7 @@ from docx.shared import Emu, Length, Mm, Pt
 from docx.text.run import Run
 from lxml import etree
 
+from ..visible import visible
 from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
 
 GB2312_CHARSET = "86"
@@ -90,9 +91,10 @@ def _half_points(size: Length) -> str:
 
 
 def _t(run: etree._Element, text: str) -> None:
-    """A w:t holding `text`, its spaces kept when it starts or ends with one."""
+    """A w:t holding `text` (a control character shown as its picture), its spaces kept when it starts or ends
+    with one."""
     t = etree.SubElement(run, W + "t")
-    t.text = text
+    t.text = visible(text)
     if len(text.strip()) < len(text):
         t.set(XML_SPACE, "preserve")
 
@@ -160,7 +162,7 @@ class _Template:
             if name in texts:
                 if len(texts[name]) > CORE_LIMIT:
                     raise ValueError(f"exceeded {CORE_LIMIT} char limit for property, got:\n\n'{texts[name]}'")
-                element.text = texts[name]
+                element.text = visible(texts[name])
         return core
 
     def write(self, path: Path, document: etree._Element, core: etree._Element) -> Path:
