@@ -58,9 +58,7 @@ class Entry:
     arrived: str = ""  # the arrival time as shown, from the receipt record
 
     def key(self) -> Hashable:
-        """What makes two files one return: the material and, for a signed table, its kind's key."""
-        kind = TABLES.get(self.material)
-        return self.material, kind.key(self.unit.name) if kind else self.unit.name
+        return material_key(self.unit, self.material)
 
     def held(self) -> Hashable:
         """What a table holds (identical tables are copies of one); any other file is only itself."""
@@ -72,6 +70,12 @@ class Entry:
 
 
 TABLES: dict[Material, FormKind] = {Material.CONTACTS: CONTACTS, Material.SELF_SCORE: SELF_SCORE.kind}
+
+
+def material_key(unit: Unit, material: Material) -> Hashable:
+    """What makes two files one return: the material and, for a signed table, its kind's key."""
+    kind = TABLES.get(material)
+    return material, kind.key(unit.name) if kind else unit.name
 
 
 @dataclass
@@ -155,7 +159,7 @@ def check_units(
     problems += _arrivals(entries, receipts, rubric)
     for unit in rubric.units:
         for material in unit_materials(rubric):
-            group = groups.get(Entry(unit, material, "", None).key())
+            group = groups.get(material_key(unit, material))
             found = group.kept if group else []
             if len(found) > 1:  # two different self-score tables: neither is used until one is chosen
                 severity = Severity.ERROR if material is Material.SELF_SCORE else None
