@@ -63,7 +63,7 @@ def _gist(p: Problem) -> str:
     """What a problem says, without where: its file, sheet, cell and department taken out of the message."""
     text = p.message
     places = [p.file, PurePath(p.file).name if p.file else None, p.sheet, p.cell, p.params.get("evaluator")]
-    for place in sorted((str(x) for x in places if x), key=len, reverse=True):
+    for place in sorted((visible(str(x)) for x in places if x), key=len, reverse=True):  # as in the message
         text = text.replace(place, "")
     return text
 
