@@ -65,8 +65,11 @@ def output_guard(place: Path | None) -> Iterator[None]:
 
 
 def _within(name: object, place: Path) -> bool:
-    path = Path(os.fsdecode(name)) if isinstance(name, str | bytes) else None
-    return path is not None and (path == place or place in path.parents)
+    """Whether the path `name` (as an OSError holds it) is `place` or inside it, relative or absolute alike."""
+    if not isinstance(name, str | bytes):
+        return False
+    path, where = Path(os.path.abspath(os.fsdecode(name))), Path(os.path.abspath(place))
+    return path == where or where in path.parents
 
 
 def _remove_new(place: Path, existed: bool, before: set[str]) -> None:
