@@ -210,3 +210,16 @@ def test_a_stamped_scan_beside_the_adopted_form_asks_nothing(tmp_path: Path, rub
         ("FILE_COMPANION", "info", f"{PREFIX}市质强办（盖章）.pdf 是 PDF 文档，随已采用的评价表 {PREFIX}市质强办.xlsx 一同报送（如盖章扫描件），不需采用")
     ]  # fmt: skip
     assert file_standing(scan.status) is None and standing([form.status, scan.status]) is Standing.ADOPTED
+
+
+def test_the_tools_own_tables_as_csv_are_only_noted(tmp_path: Path, rubric_2022: Rubric) -> None:
+    run = run_collect(SAMPLES / "returned", rubric_2022, KEY, CollectOptions(tmp_path / "out"))
+    folder = returned_without(tmp_path)
+    for name in ("results.csv", "公告名单.csv", "problems.csv"):
+        shutil.copy(run.folder / name, folder / name)
+    result = collect(folder, rubric_2022, KEY)
+    assert {(p.code, p.severity.value, p.file) for p in result.problems} == {
+        ("FILE_CSV_NAME", "info", "results.csv"), ("FILE_CSV_NAME", "info", "公告名单.csv"),
+        ("FILE_CSV_NAME", "info", "problems.csv"),
+    }  # fmt: skip
+    assert run_collect(folder, rubric_2022, KEY, CollectOptions(tmp_path / "again")).clean

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,14 @@ def unusable_returns(found: Found) -> list[Submission]:
         for p in found.problems
         if p.code in (*WRONG_FORMAT, NOT_A_FORM, REFUSED) and p.file
     ]
+
+
+def unclaimed_are_notes(found: Found, submissions: list[Submission]) -> None:
+    """A file saved in another format that no department can be recognised as having sent (a stray
+    results.csv, an export) is no department's return: what it is becomes a note, not an error."""
+    nobody = {s.file for s in submissions if s.status is Status.UNUSABLE and not s.owner}
+    found.problems = [replace(p, severity=Severity.INFO) if p.code in WRONG_FORMAT and p.file in nobody else p
+                      for p in found.problems]  # fmt: skip
 
 
 def guess_evaluator(file: str, rubric: Rubric) -> str | None:
@@ -316,6 +324,7 @@ def collect(
         found.problems += sub.problems
     submissions += unusable_returns(found)
     recognise_senders(submissions, rubric, receipts)
+    unclaimed_are_notes(found, submissions)
     blank_copies = set_aside_blank_copies(submissions)
     if receipts:
         attach_receipts(submissions, receipts)
