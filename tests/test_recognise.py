@@ -56,7 +56,9 @@ def test_a_pdf_an_image_and_a_word_file_are_received_but_cannot_be_used(tmp_path
                              ("市教育局", "市教育局.doc", "是 Word 文档")):  # fmt: skip
         (sub,) = owned(result, dept)
         assert (sub.file, sub.status, sub.status.label) == (file, Status.UNUSABLE, "收到但无法采用")
-        assert kind in sub.reason and "请交回下发的 .xlsx 评价表" in sub.reason
+        assert sub.reason == f"{file} {kind}，收到但不能采用（打印、扫描或拍照的表格无法核验）"
+        (note,) = [p for p in result.problems if p.file == file]
+        assert note.code == "FILE_NOT_FORM" and "请该部门交回下发的 .xlsx 评价表" in note.message
         assert codes(result, dept) == {"SUBMISSION_REJECTED"}
 
 

@@ -21,7 +21,7 @@ from ..errorlog import ErrorLog
 from ..forms.check_code import expected_codes
 from ..forms.layout import FORM_SHEET
 from ..forms.register import Register
-from ..problems import Problem, Severity, has_errors, os_error_text, problem
+from ..problems import CATALOGUE, Problem, Severity, has_errors, os_error_text, problem
 from ..rubric import Rubric
 from ..workbooks import OUTPUT_PROPERTY
 from .archives import REFUSED, unpack_archives
@@ -110,12 +110,19 @@ def _decide(sub: Submission) -> Submission:
 
 def unusable_returns(found: Found) -> list[Submission]:
     """A form saved as .csv, or printed to PDF, scanned, photographed: not read, but received from its
-    sender (received but unusable, so the office asks for the .xlsx instead of chasing a missing form)."""
+    sender (received but unusable, so the office asks for the .xlsx instead of chasing a missing form).
+    A scan's reason says what it is (what to do follows from its standing); a format's says how to save it."""
     return [
-        Submission(p.file, "", 0, status=Status.UNUSABLE, reason=p.message)
+        Submission(p.file, "", 0, status=Status.UNUSABLE, reason=_reason(p))
         for p in found.problems
         if p.code in (*WRONG_FORMAT, NOT_A_FORM, REFUSED) and p.file
     ]
+
+
+def _reason(found: Problem) -> str:
+    if found.code == NOT_A_FORM:
+        return found.message.removesuffix(CATALOGUE[found.code].fix).rstrip("。")
+    return found.message
 
 
 def unclaimed_are_notes(found: Found, submissions: list[Submission]) -> None:
