@@ -10,6 +10,7 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -104,6 +105,13 @@ def test_versions_that_cannot_be_ordered_stay_a_conflict_that_says_what_to_keep(
     assert sorted(p["file"] for p in duplicates) == [FORM, CORRECTED]
     assert "收到时间、填报日期和文件修改时间都相同" in duplicates[0]["message"]
     assert "只保留该部门确认的最终一份" in duplicates[0]["message"]
+    sheet = openpyxl.load_workbook(Path(report["folder"]) / "master.xlsx", read_only=True)["报送情况"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "市工信局"]
+    assert [(r[1], r[8]) for r in rows] == [(
+        "退回（多份内容不同）",
+        "市工信局有 2 份内容不同的评价表（收到时间、填报日期和文件修改时间都相同，无法判断哪一份最新）；"
+        "请该部门确认以哪一份为准，只保留那一份",
+    )] * 2  # fmt: skip
 
 
 def test_prefer_none_lists_every_version_as_a_conflict(tmp_path: Path) -> None:

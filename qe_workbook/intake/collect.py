@@ -204,7 +204,8 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
         why = {Prefer.LATEST: "收到时间、填报日期和文件修改时间都相同，无法判断哪一份最新",
                Prefer.NEWEST: "填报日期相同或缺失", Prefer.NONE: "按 --prefer none 不自动选择"}[prefer]  # fmt: skip
         for sub in subs:
-            mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表", code,
+            mark(sub, Status.CONFLICT, f"{evaluator}有 {len(subs)} 份内容不同的评价表（{why}）；"
+                 "请该部门确认以哪一份为准，只保留那一份", code,
                  evaluator=evaluator, count=len(subs), files=names, why=why)  # fmt: skip
     return problems
 

@@ -216,7 +216,9 @@ def _status(sub: Submission) -> tuple[str, str]:
     state = file_standing(sub.status, len(cells) if sub.status == Status.ACCEPTED else 0)
     if state is None:
         return sub.status.label, sub.reason
-    shown = sub.status.label if sub.status is Status.CONFLICT else state.shown(len(cells))
+    if sub.status is Status.CONFLICT:  # its reason says what to do
+        return sub.status.label, sub.reason
+    shown = state.shown(len(cells))
     shown = f"{shown}（更正表）" if sub.units and sub.status == Status.ACCEPTED else shown
     return shown, return_note(state, sub.reason, cells if state is Standing.ADOPTED_TO_CORRECT else ())
 
