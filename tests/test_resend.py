@@ -140,6 +140,7 @@ def test_a_correction_uploaded_through_the_page_is_adopted_by_its_upload_time(tm
     assert outcome.report is not None
     found = [(p.code, p.severity.value) for p in outcome.report.problems if p.code.startswith(("SUBMISSION", "VALUE"))]
     assert found == [("SUBMISSION_SUPERSEDED", "info")]
-    assert [(d.evaluator, d.state) for d in department_returns(ws, rubric).departments] == [
-        ("甲局", "已采用"), ("乙局", "已采用"), ("质强办", "已采用")
-    ]  # fmt: skip
+    shown = [
+        (d.evaluator, d.received, d.adopted, d.rejected, d.state) for d in department_returns(ws, rubric).departments
+    ]
+    assert shown == [("甲局", 2, 1, 0, "已采用"), ("乙局", 1, 1, 0, "已采用"), ("质强办", 1, 1, 0, "已采用")]

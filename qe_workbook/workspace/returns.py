@@ -211,7 +211,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
         dept.decisions.append(str(entry.get("decision")))
         if entry.get("decision") == Status.ACCEPTED:
             dept.adopted += 1
-        else:
+        elif entry.get("decision") not in (Status.SUPERSEDED, Status.DUPLICATE):  # set aside, not turned back
             dept.rejected += 1
             dept.reasons.append(str(entry.get("reason") or ""))
     since = (run / "audit.json").stat().st_mtime
