@@ -114,3 +114,12 @@ def test_the_screen_names_each_department_asked_for_something(tmp_path: Path, sm
         "报送情况：已采用，需更正 1 个：甲局（得分已采用；请该部门更正所列单元格后重新报送）；"
         "退回 1 个：质强办（请该部门按说明修改后重新报送）；未收到 1 个：乙局（请催报评价表）。"
     ) in result.output
+
+
+def test_a_stray_broken_copy_beside_an_adopted_form_asks_nothing(tmp_path: Path, small_rubric: Rubric) -> None:
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    (tmp_path / "returned" / "乙局评价表（损坏的副本）.xlsx").write_bytes(b"PK\x03\x04 broken")
+    run = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out", reports=False))
+    assert [p.code for p in run.problems if p.file == "乙局评价表（损坏的副本）.xlsx"] == ["FILE_CORRUPT"]
+    report = run_chase(run.folder, small_rubric, tmp_path / "chase", forms_dir=tmp_path / "forms")
+    assert report.chases == []

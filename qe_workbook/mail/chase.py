@@ -106,7 +106,9 @@ def plan_chases(files: list[dict[str, Any]], found: list[dict[str, Any]], rubric
                 if (p.get("file") and owner.get(p.get("file")) == ev.name)
                 or (p.get("params") or {}).get("evaluator") == ev.name]  # fmt: skip
         errors = [p for p in mine if p.get("severity") == "error" and not str(p.get("code")).startswith("SUBMISSION_")]
-        state = standing((str(f.get("decision")) for f in own_files), len(errors))
+        adopted = {f.get("file") for f in own_files if f.get("decision") == Status.ACCEPTED}
+        cells = [p for p in errors if p.get("file") in adopted]  # what the adopted form still needs corrected
+        state = standing((str(f.get("decision")) for f in own_files), len(cells))
         if state is Standing.MISSING:
             plans.append((ev, Reason.MISSING, [], True))
         elif state is Standing.RETURNED and any(f.get("decision") == Status.CONFLICT for f in own_files):
@@ -116,7 +118,7 @@ def plan_chases(files: list[dict[str, Any]], found: list[dict[str, Any]], rubric
             lines = [f"{_where(p)}{p['message']}" for p in errors]
             plans.append((ev, Reason.REJECTED if state is Standing.RETURNED else Reason.UNUSABLE, lines, True))
         elif state is Standing.ADOPTED_TO_CORRECT:
-            plans.append((ev, Reason.CORRECT, [f"{_where(p)}{p['message']}" for p in errors], False))
+            plans.append((ev, Reason.CORRECT, [f"{_where(p)}{p['message']}" for p in cells], False))
     return plans
 
 
