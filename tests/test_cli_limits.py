@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from qe_workbook.rubric import load_rubric
+
 from .conftest import run_qe, small_rubric_data, write_json
 
 Qe = Callable[..., str]
@@ -95,3 +97,11 @@ def test_an_output_file_in_a_missing_folder_is_one_sentence(qe: Qe, tmp_path: Pa
     out = tmp_path / "没有这个文件夹" / "会议调整表.xlsx"
     said = qe("adjustments", "template", "--out", str(out))
     assert said.strip().splitlines()[-1].startswith(f"错误：无法使用“{out}”（文件不存在）"), said
+
+
+def test_brackets_inside_rubric_text_are_not_nesting(tmp_path: Path) -> None:
+    data = small_rubric_data()
+    data["title"] = "[" * 100 + "{" * 100 + '\\"['
+    rubric = load_rubric(write_json(tmp_path / "rubric.json", data))
+    assert [p.code for p in rubric.problems if p.code == "RUBRIC_TOO_DEEP"] == []
+    assert rubric.rubric is not None and rubric.rubric.title == data["title"]

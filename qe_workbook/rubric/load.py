@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -110,6 +111,8 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [problem("RUBRIC_NOT_UTF8", file=src)]
+    if _depth(text) > NESTING_MAX:  # before parsing: the parser's own RecursionError upsets the interpreter
+        return None, [problem("RUBRIC_TOO_DEEP", file=src, limit=NESTING_MAX)]
     try:
         data = json.loads(text, parse_float=_number(Decimal), parse_int=_number(int), object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
@@ -117,10 +120,6 @@ def read_rubric_json(path: Path) -> tuple[Any, list[Problem]]:
         return None, [problem("RUBRIC_JSON_SYNTAX", file=src, cell=cell, line=exc.lineno, column=exc.colno)]
     except _NumberTooLong as exc:
         return None, [problem("RUBRIC_NUMBER_TOO_LONG", file=src, digits=exc.digits, limit=NUMBER_MAX_DIGITS)]
-    except RecursionError:
-        return None, [problem("RUBRIC_TOO_DEEP", file=src, limit=NESTING_MAX)]
-    if _depth(data) > NESTING_MAX:
-        return None, [problem("RUBRIC_TOO_DEEP", file=src, limit=NESTING_MAX)]
     return data, problems
 
 
@@ -143,15 +142,17 @@ def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
-def _depth(data: Any) -> int:
-    """How deep lists and objects are nested in parsed JSON (counted without recursion)."""
-    deepest, todo = 0, [(data, 1)]
-    while todo:
-        value, depth = todo.pop()
-        if isinstance(value, dict | list):
-            deepest = max(deepest, depth)
-            todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)]
+def _depth(text: str) -> int:
+    """How deep the brackets of JSON text nest, strings left out (an unbalanced text is the parser's to tell)."""
+    deepest = depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
     return deepest
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def load_rubric(path: str | Path) -> RubricLoad:
