@@ -106,13 +106,23 @@ def commands(place: Path, out: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("command", ["collect", "generate", "demo", "simulate", "report"])
 def test_an_unwritable_output_is_one_chinese_sentence(
-    command: str, place: Path, bad_out: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    command: str,
+    place: Path,
+    bad_out: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["qe", *commands(place, bad_out)[command]])
-    with pytest.raises(SystemExit) as stopped:
-        cli.run()
-    err = capsys.readouterr().err
-    assert stopped.value.code == 2, err
+    args = commands(place, bad_out)[command]
+    if request.node.callspec.params["bad_out"] == "disk-full":  # run apart: writers failing there upset CPython 3.11
+        done = subprocess.run([sys.executable, "-m", "qe_workbook", *args], capture_output=True, text=True, timeout=300)
+        code, err = done.returncode, done.stderr
+    else:
+        monkeypatch.setattr(sys, "argv", ["qe", *args])
+        with pytest.raises(SystemExit) as stopped:
+            cli.run()
+        code, err = stopped.value.code, capsys.readouterr().err
+    assert code == 2, err
     last = err.strip().splitlines()[-1]
     assert last.startswith("错误：无法使用“") and "请确认输出位置（--out）是可以写入的文件夹" in last, err
     assert "Traceback" not in err and "Error" not in err

@@ -6,6 +6,7 @@ light modules at the top; the heavy libraries are imported inside the command th
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -63,4 +64,10 @@ def _unwritable(place: object, fault: OSError) -> None:
     """One Chinese line for a place that cannot be written, exit 2."""
     where = f"“{visible(os.fsdecode(place))}”" if isinstance(place, str | bytes | os.PathLike) else "输出位置"
     click.echo(f"错误：无法使用{where}（{os_error_text(fault)}）；请确认输出位置（--out）是可以写入的文件夹，而不是文件或只读文件夹，且磁盘有足够的空间。", err=True)  # fmt: skip
+    sys.unraisablehook = _quiet  # a writer left open fails again on the same full disk when it is collected
+    gc.collect()
     sys.exit(2)
+
+
+def _quiet(_unraisable: object) -> None:
+    """Errors while cleaning up after a write fault: already told, as one line."""
