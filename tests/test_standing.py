@@ -27,7 +27,9 @@ FORM = "2022年度质量工作考核评价表_{}.xlsx".format
 
 def test_a_standing_follows_from_what_became_of_each_file() -> None:
     assert standing([Status.SUPERSEDED, Status.ACCEPTED]) is Standing.ADOPTED
-    assert standing([Status.ACCEPTED], corrections=2).shown(2) == "已采用，需更正（2 处）"
+    assert standing([Status.ACCEPTED], corrections=2).shown(["E5", "E9"]) == "已采用，需更正（E5、E9）"
+    assert Standing.ADOPTED_TO_CORRECT.shown(["E5", "E6", "E7", "F7"]) == "已采用，需更正（E5、E6、E7 等 4 处）"
+    assert Standing.ADOPTED.shown(["E5"]) == "已采用"
     assert standing([Status.REJECTED, Status.UNUSABLE]) is Standing.RETURNED
     assert standing([Status.CONFLICT, Status.CONFLICT]) is Standing.RETURNED
     assert standing([Status.UNUSABLE]) is Standing.UNUSABLE
@@ -51,7 +53,7 @@ def test_the_returns_sheet_says_what_to_do_about_an_adopted_form_with_a_bad_cell
     sheet = openpyxl.load_workbook(run / "master.xlsx", read_only=True)["报送情况"]
     rows = {r[0]: (r[1], r[2], r[8]) for r in sheet.iter_rows(min_row=2, values_only=True)}
     status, file, note = rows["甲局"]
-    assert (status, file) == ("已采用，需更正（1 处）", FORM("甲局"))
+    assert (status, file) == ("已采用，需更正（E5）", FORM("甲局"))
     assert note.startswith("得分已采用；请该部门更正所列单元格后重新报送：评价表 E5 ")
     assert rows["乙局"] == ("未收到", "", "请催报评价表")
     status, file, note = rows["质强办"]

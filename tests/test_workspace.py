@@ -215,7 +215,7 @@ def test_an_adopted_form_with_a_bad_cell_is_asked_to_correct_it(tmp_path: Path) 
     fill_all(generated, ws.returned, with_changes(TIE, "甲局", {("东区", "01-1"): (41, "超过满分")}))
     collect_in(ws, rubric)
     jia = department_returns(ws, rubric).departments[0]
-    assert (jia.evaluator, jia.adopted, jia.state, len(jia.corrections)) == ("甲局", 1, "已采用，需更正（1 处）", 1)
+    assert (jia.evaluator, jia.adopted, jia.state, len(jia.corrections)) == ("甲局", 1, "已采用，需更正（E5）", 1)
     assert jia.ask.startswith("得分已采用；请该部门更正所列单元格后重新报送：评价表 ") and "41" in jia.ask
 
 

@@ -36,9 +36,13 @@ class Standing(StrEnum):
         """Whether the department is asked for something."""
         return self in (Standing.ADOPTED_TO_CORRECT, Standing.RETURNED, Standing.UNUSABLE, Standing.MISSING)
 
-    def shown(self, corrections: int = 0) -> str:
-        """The status as shown: 已采用，需更正（3 处） names how many cells."""
-        return f"{self}（{corrections} 处）" if self is Standing.ADOPTED_TO_CORRECT and corrections else str(self)
+    def shown(self, cells: Sequence[str] = ()) -> str:
+        """The status as shown: 已采用，需更正（E5、F7） names the cells to correct (the first three, and
+        how many in all beyond that)."""
+        if self is not Standing.ADOPTED_TO_CORRECT or not cells:
+            return str(self)
+        named = "、".join(c for c in cells[:3] if c) or f"{len(cells)} 处"
+        return f"{self}（{named} 等 {len(cells)} 处）" if len(cells) > 3 else f"{self}（{named}）"
 
 
 ACTIONS = {

@@ -212,13 +212,14 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
 def _status(sub: Submission) -> tuple[str, str]:
     """A file's 状态 and 说明: where it leaves its department and what to do (an adopted correction form
     is marked 更正表; a superseded version or an identical copy only says why it was set aside)."""
-    cells = [correction_line(p.sheet, p.cell, p.message) for p in sub.problems if p.severity is Severity.ERROR]
+    errors = [p for p in sub.problems if p.severity is Severity.ERROR]
+    cells = [correction_line(p.sheet, p.cell, p.message) for p in errors]
     state = file_standing(sub.status, len(cells) if sub.status == Status.ACCEPTED else 0)
     if state is None:
         return sub.status.label, sub.reason
     if sub.status is Status.CONFLICT:  # its reason says what to do
         return sub.status.label, sub.reason
-    shown = state.shown(len(cells))
+    shown = state.shown([p.cell or "" for p in errors])
     shown = f"{shown}（更正表）" if sub.units and sub.status == Status.ACCEPTED else shown
     return shown, return_note(state, sub.reason, cells if state is Standing.ADOPTED_TO_CORRECT else ())
 

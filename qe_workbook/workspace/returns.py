@@ -139,6 +139,7 @@ class DepartmentReturn:
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)  # errors in cells of an adopted form
+    cells: list[str] = field(default_factory=list)  # where those errors are ("" for one without a cell)
     decisions: list[str] = field(default_factory=list)  # what became of each file (`Status`)
     key_doubted: bool = False  # the run was probably collected with another key: its rejections say nothing
     collected: bool = True  # False before the first run: the files are only counted
@@ -154,7 +155,7 @@ class DepartmentReturn:
 
     @property
     def state(self) -> str:
-        return self.standing.shown(len(self.corrections))
+        return self.standing.shown(self.cells)
 
     @property
     def ask(self) -> str:
@@ -202,6 +203,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
         dept = departments.get(adopted.get(found.get("file"), "") or "")
         if dept is not None and found.get("severity") == Severity.ERROR:
             dept.corrections.append(correction_line(found.get("sheet"), found.get("cell"), found["message"]))
+            dept.cells.append(str(found.get("cell") or ""))
     for entry in record.files:
         dept = departments.get(entry.get("evaluator") or "")
         if dept is None:
