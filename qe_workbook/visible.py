@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f]")
+CONTROL_BUT_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")  # a tab and line breaks kept
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -20,3 +21,9 @@ def _picture(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """The text with every control character shown as its picture; other text unchanged."""
     return CONTROL.sub(_picture, text)
+
+
+def visible_in_document(text: str) -> str:
+    """As `visible`, but a tab and line breaks are kept: in a cell or a Word paragraph they are layout (a
+    document moves no cursor)."""
+    return CONTROL_BUT_BREAKS.sub(_picture, text)

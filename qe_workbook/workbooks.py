@@ -10,7 +10,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .visible import visible
+from .visible import visible_in_document
 
 TEXT_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -24,11 +24,11 @@ def new_workbook(path: Path, **options: Any) -> xlsxwriter.Workbook:
 
 
 class VisibleWorksheet(Worksheet):
-    """A worksheet that writes every text with its control characters shown as pictures (`visible`): a file
+    """A worksheet that writes every text with its control characters shown as pictures (`visible_in_document`): a file
     name or cell text from outside is never written as an _x001B_ escape that Excel turns back into ESC."""
 
     def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None) -> Any:
-        return super()._write_string(row, col, visible(string), cell_format)
+        return super()._write_string(row, col, visible_in_document(string), cell_format)
 
 
 class VisibleWorkbook(xlsxwriter.Workbook):

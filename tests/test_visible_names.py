@@ -16,6 +16,7 @@ from qe_workbook.console import format_problem
 from qe_workbook.documents.official_docx import OfficialDocument
 from qe_workbook.problems import problem
 from qe_workbook.visible import visible
+from qe_workbook.workbooks import new_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but the newline that ends a line
@@ -64,3 +65,11 @@ def test_a_word_document_shows_control_characters_as_pictures(tmp_path: Path) ->
     text = (ZipFile(doc.save(tmp_path / "反馈意见.docx")).read("word/document.xml")).decode("utf-8")
     assert "关于␛[2J的反馈意见" in text and "评价说明：␛]0;标题␇，第二行" in text
     assert not CONTROL.search(text.replace("\n", ""))
+
+
+def test_a_workbook_cell_keeps_its_line_breaks_and_shows_other_controls(tmp_path: Path) -> None:
+    wb = new_workbook(tmp_path / "表.xlsx")
+    wb.add_worksheet("表").write(0, 0, "第一行\n第二行\t完\x1b[2J\x00")
+    wb.close()
+    cell = openpyxl.load_workbook(tmp_path / "表.xlsx")["表"]["A1"].value
+    assert cell == "第一行\n第二行\t完␛[2J␀"

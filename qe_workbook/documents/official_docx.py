@@ -36,7 +36,7 @@ from docx.shared import Emu, Length, Mm, Pt
 from docx.text.run import Run
 from lxml import etree
 
-from ..visible import visible
+from ..visible import visible_in_document
 from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
 
 GB2312_CHARSET = "86"
@@ -94,7 +94,7 @@ def _t(run: etree._Element, text: str) -> None:
     """A w:t holding `text` (a control character shown as its picture), its spaces kept when it starts or ends
     with one."""
     t = etree.SubElement(run, W + "t")
-    t.text = visible(text)
+    t.text = visible_in_document(text)
     if len(text.strip()) < len(text):
         t.set(XML_SPACE, "preserve")
 
@@ -162,7 +162,7 @@ class _Template:
             if name in texts:
                 if len(texts[name]) > CORE_LIMIT:
                     raise ValueError(f"exceeded {CORE_LIMIT} char limit for property, got:\n\n'{texts[name]}'")
-                element.text = visible(texts[name])
+                element.text = visible_in_document(texts[name])
         return core
 
     def write(self, path: Path, document: etree._Element, core: etree._Element) -> Path:
