@@ -60,7 +60,7 @@ def text_of(path: Path) -> str:
     """A .docx as read: paragraphs and table cells, word joiners removed, no-break spaces as spaces."""
     document = docx.Document(str(path))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells).replace("\u2060", "").replace("\u00a0", " ")
+    return "\n".join([p.text for p in document.paragraphs] + cells).replace("\u00a0", " ")
 
 
 def header_of(path: Path) -> str:

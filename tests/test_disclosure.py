@@ -36,7 +36,7 @@ def _rubric_path(tmp_path: Path, **extra: Any) -> Path:
 
 def _letter(folder: Path, unit: str) -> str:
     document = docx.Document(str(folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"))
-    return "\n".join(p.text for p in document.paragraphs).replace("\u2060", "").replace("\u00a0", " ")
+    return "\n".join(p.text for p in document.paragraphs).replace("\u00a0", " ")
 
 
 def _collect(tmp_path: Path, answers: Any = LOWER_EAST, **rubric_extra: Any) -> Any:

@@ -56,7 +56,7 @@ def _edit(path: Path, out: Path, changes: dict[tuple[str, str], dict[str, str]])
 def _letter_text(folder: Path, unit: str) -> str:
     document = docx.Document(str(folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells).replace("\u2060", "").replace("\u00a0", " ")
+    return "\n".join([p.text for p in document.paragraphs] + cells).replace("\u00a0", " ")
 
 
 def test_export_lists_every_noted_item_with_its_original_prefilled(run: RunReport, small_rubric: Rubric) -> None:

@@ -160,8 +160,8 @@ def test_filled_ledgers_are_collected_with_the_one_overdue_item(
 
 def _letter(folder: Path, unit: str) -> tuple[list[str], list[list[list[str]]]]:
     document = docx.Document(str(folder / FEEDBACK_DIR / f"{unit}_2022年度质量工作考核反馈意见.docx"))
-    plain = [p.text.replace("\u2060", "").replace("\u00a0", " ") for p in document.paragraphs if p.text]
-    tables = [[[c.text.replace("\u2060", "") for c in row.cells] for row in t.rows] for t in document.tables]
+    plain = [p.text.replace("\u00a0", " ") for p in document.paragraphs if p.text]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     return plain, tables
 
 

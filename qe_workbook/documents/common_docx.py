@@ -12,7 +12,7 @@ from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
 from ..rubric.view import short_text
 from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
-from .typeset import glue, num
+from .typeset import num
 
 COMMON_DIR = "共性问题"
 WIDTHS = [32, 22, 20, 82]  # mm, 156 mm of text width
@@ -48,7 +48,7 @@ def write_common_document(
     doc.paragraph(
         f"根据《{rubric.title}》“各考核评价部门将要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，"
         f"持续跟踪督导，推动整改提高”的要求，现将你单位评价的项目中，{num(units, '个')}被考核单位里有 "
-        f"{glue(share + '%')} 以上（且不少于{num(MIN_UNITS, '个')}）单位失分的项目整理如下。"
+        f"{share}% 以上（且不少于{num(MIN_UNITS, '个')}）单位失分的项目整理如下。"
     )
     for n, problem in enumerate(problems, start=1):
         item = problem.item

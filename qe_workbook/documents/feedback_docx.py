@@ -29,7 +29,7 @@ from ..scoring.limits import Demotion
 from ..scoring.score import ItemScore, Results, UnitResult
 from ..scoring.self_scores import Comparison
 from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
-from .typeset import NBSP, glue, num
+from .typeset import NBSP, num
 
 TOP_LOSSES = 8  # lost items shown in the body; all of them are in the attachment
 SUGGESTIONS = 5
@@ -88,8 +88,7 @@ def write_feedback(
         doc.heading("四、上年反馈问题整改情况")
         doc.paragraph(followed.sentence)
         if followed.rows:
-            rows = [[*row[:3], glue(row[3]), row[4]] for row in followed.rows]  # a date never parts
-            doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], rows,
+            doc.table(["项目", "上年反馈的问题", "整改措施", "完成时限", "进展"], followed.rows,
                       widths_mm=FOLLOWED_WIDTHS, size=TABLE_SIZE, left={0, 1, 2}, split_rows=True)  # fmt: skip
     doc.heading(f"{'五' if followed is not None else '四'}、改进建议")
     _improvement(doc, rubric, losses, told)
@@ -111,7 +110,7 @@ def _result(doc: OfficialDocument, rubric: Rubric, results: Results, unit: UnitR
         else ""
     )
     standing = "" if unit.veto or not shown.distance_in_letters else _standing(rubric, unit, capped)
-    doc.paragraph(f"你单位总分{num(unit.total)}，等级为 {glue(unit.grade_label)}{rank}{standing}。各领域得分如下：")
+    doc.paragraph(f"你单位总分{num(unit.total)}，等级为 {unit.grade_label}{rank}{standing}。各领域得分如下：")
     bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
     area_max = sum((Fraction(a.max) for a in rubric.areas), Fraction(0))
     rows = [
@@ -138,7 +137,7 @@ def _standing(rubric: Rubric, unit: UnitResult, capped: Demotion | None) -> str:
     if upper is None:
         return f"，已达到最高等级标准{provisional}"
     gap = Fraction(upper.min) - unit.total
-    return f"，距{num(upper.grade, '级')}（{glue(canonical(upper.min) + NBSP + '分')}）还差{num(gap)}{provisional}"
+    return f"，距{num(upper.grade, '级')}（{canonical(upper.min) + NBSP + '分'}）还差{num(gap)}{provisional}"
 
 
 def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
@@ -177,7 +176,7 @@ def _loss_row(s: ItemScore, lost: Fraction, said: FedBack) -> list[str]:
     """项目, 满分, 得分, 失分, 评价部门, 评价说明 (as fed back: a joint item's 原文 each under its department's name)."""
     evaluators = "、".join(src.evaluator for src in s.sources)
     return [
-        f"{glue(s.item.id)} {short_text(s.item)}",
+        f"{s.item.id} {short_text(s.item)}",
         fmt2(s.item.max),
         fmt2(s.points),
         fmt2(lost),
@@ -286,7 +285,7 @@ def _attachment(
             result = fmt2(points_lost) if points_lost is not None else "否决"
             for n, src in enumerate(s.sources):
                 entered = _entered(s.item.kind, src.raw, src.value)
-                rows.append([f"{glue(s.item.id)} {short_text(s.item)}", _max_text(s.item), entered, result,
+                rows.append([f"{s.item.id} {short_text(s.item)}", _max_text(s.item), entered, result,
                              src.evaluator, told[s.item.id].remark_for(src.evaluator, n == 0)])  # fmt: skip
         doc.caption(area.name)
         doc.table(["项目", "满分", "所评", "失分", "评价部门", "评价说明"], rows, widths_mm=ATTACHMENT_WIDTHS,

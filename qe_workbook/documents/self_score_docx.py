@@ -7,7 +7,7 @@ from ..amounts import fmt2
 from ..rubric.view import short_text
 from ..scoring.self_scores import Comparison
 from .official_docx import TABLE_SIZE, OfficialDocument
-from .typeset import glue, num
+from .typeset import num
 
 GAP_WIDTHS = [68, 20, 24, 24, 20]  # mm, 156 mm of text width
 
@@ -33,7 +33,7 @@ def self_score_section(doc: OfficialDocument, comparison: Comparison, unit: str)
     if not largest:
         return
     rows = [
-        [f"{glue(g.item.id)} {short_text(g.item)}", fmt2(g.item.max), fmt2(g.self_score), fmt2(g.evaluated),
+        [f"{g.item.id} {short_text(g.item)}", fmt2(g.item.max), fmt2(g.self_score), fmt2(g.evaluated),
          ("+" if (g.gap or 0) > 0 else "") + fmt2(g.gap)]
         for g in largest
     ]  # fmt: skip

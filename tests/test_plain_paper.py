@@ -1,0 +1,44 @@
+"""What a reader copies out of the documents of a collect run on the bundled samples is plain text."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from qe_workbook.keys import read_key
+from qe_workbook.pipeline import CollectOptions, run_collect
+
+from .conftest import ROOT, load_ok
+
+# zero-width and invisible formatting characters: nothing a reader can see, everything a copy carries
+INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    key, _ = read_key(ROOT / "samples" / "qe-sample.key")
+    assert key is not None
+    rubric = load_ok(ROOT / "rubric.json")
+    out = tmp_path_factory.mktemp("runs")
+    return run_collect(ROOT / "samples" / "returned", rubric, key, CollectOptions(out)).folder
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_numbers_in_every_document_are_plain_text(sample_run: Path) -> None:
+    documents = sorted(sample_run.rglob("*.docx")) + sorted(sample_run.rglob("*.xlsx"))
+    assert len(list(sample_run.rglob("*.docx"))) == 37  # 8 letters, the 通报, 28 departments' 共性问题
+    letter = _docx_text(sample_run / "反馈意见" / "开发区_2022年度质量工作考核反馈意见.docx")
+    assert "你单位总分 96.73\u00a0分，等级为 A" in letter
+    for path in documents:
+        with zipfile.ZipFile(path) as z:
+            xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+        assert not INVISIBLE.search(xml), path.name
