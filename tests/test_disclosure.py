@@ -76,23 +76,42 @@ def test_rank_alone_can_be_hidden(tmp_path: Path) -> None:
     assert "你单位总分 84.50 分，等级为 B，距 A 级（90 分）还差 5.50 分。" in _letter(run.folder, "东区")
 
 
+def _notice(folder: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(next(folder.glob("*通报*.docx")))).paragraphs)
+
+
+def _public_rows(folder: Path) -> list[list[str]]:
+    return list(csv.reader((folder / "公告名单.csv").read_text(encoding="utf-8-sig").splitlines()))
+
+
+def test_grades_alone_list_units_in_the_administrative_order_everywhere(tmp_path: Path) -> None:
+    # 南区 98 ranks above 西区 90.5 in grade A; the rubric lists 东区, 西区, 南区: 西区 comes first in both
+    _, graded = _collect(tmp_path)
+    assert _public_rows(graded.folder) == [
+        ["被考核单位", "等级"],
+        ["西区人民政府", "A"],
+        ["南区人民政府", "A"],
+        ["东区人民政府", "B"],
+    ]
+    text = _notice(graded.folder)
+    assert "A级（2个）：西区人民政府、南区人民政府；" in text
+    assert "B级（1个）：东区人民政府。" in text
+
+
 def test_the_notice_and_public_list_show_scores_only_when_asked(tmp_path: Path) -> None:
-    _, graded = _collect(tmp_path / "grades")
-    rows = list(csv.reader((graded.folder / "公告名单.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0] == ["被考核单位", "等级"]
-    rubric, scored = _collect(tmp_path / "scores", disclosure={"public_shows": "scores"})
+    # with the scores published, units stand by score within a grade in both
+    rubric, scored = _collect(tmp_path, disclosure={"public_shows": "scores"})
     assert rubric.disclosure.public_shows is PublicShows.SCORES
-    rows = list(csv.reader((scored.folder / "公告名单.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert rows == [
+    assert _public_rows(scored.folder) == [
         ["被考核单位", "总分", "等级"],
-        ["西区人民政府", "90.50", "A"],
         ["南区人民政府", "98.00", "A"],
+        ["西区人民政府", "90.50", "A"],
         ["东区人民政府", "84.50", "B"],
     ]
     sheet = openpyxl.load_workbook(scored.folder / "公告名单.xlsx").active
     assert [c.value for c in sheet[2]] == ["被考核单位", "总分", "等级"]
-    notice = next(scored.folder.glob("*通报*.docx"))
-    text = "\n".join(p.text for p in docx.Document(str(notice)).paragraphs)
+    assert [c.value for c in sheet[3]] == ["南区人民政府", "98.00", "A"]
+    text = _notice(scored.folder)
     assert "A级（2个）：南区人民政府（98.00分）、西区人民政府（90.50分）；" in text
     assert "B级（1个）：东区人民政府（84.50分）。" in text
 

@@ -1,8 +1,9 @@
 """The draft 通报 of the year's results, for the office to submit for approval (方案三(三)).
 
-Grades are listed in the rubric's order (A, B, C, then the lowest), units by rank within a grade;
-a unit whose data are incomplete carries （暂定）, and its total follows its name when the rubric's
-`disclosure.public_shows` is scores. The requirements paragraph follows 方案五(三).
+Grades are listed in the rubric's order (A, B, C, then the lowest); within a grade the units stand in the
+rubric's administrative order, or by rank when the rubric's `disclosure.public_shows` is scores (`published_order`:
+the public list keeps the same order). A unit whose data are incomplete carries （暂定）, and its total follows its
+name when scores are published. The requirements paragraph follows 方案五(三).
 """
 
 from __future__ import annotations
@@ -30,11 +31,19 @@ def grade_order(rubric: Rubric) -> list[str]:
     return list(dict.fromkeys([*(t.grade for t in grading.thresholds), grading.lowest_grade, grading.veto_grade]))
 
 
+def published_order(rubric: Rubric, results: Results) -> list[UnitResult]:
+    """The units as every published list names them: by rank when scores are published; otherwise in the
+    rubric's administrative order, so that a list by grade does not reveal the ranking."""
+    if rubric.disclosure.public_shows is PublicShows.SCORES:
+        return results.by_rank()
+    by_name = {u.unit: u for u in results.units}
+    return [by_name[u.name] for u in rubric.units]
+
+
 def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitResult]]]:
-    """(grade, units by rank) for every grade that was given, best grade first."""
-    order = grade_order(rubric)
-    ranked = results.by_rank()
-    groups = [(grade, [u for u in ranked if u.grade == grade]) for grade in order]
+    """(grade, units in the published order) for every grade that was given, best grade first."""
+    published = published_order(rubric, results)
+    groups = [(grade, [u for u in published if u.grade == grade]) for grade in grade_order(rubric)]
     return [(grade, units) for grade, units in groups if units]
 
 
@@ -66,7 +75,7 @@ def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, sta
             for u in units
         )
         doc.paragraph(f"{grade}级（{len(units)}个）：{names}{'。' if n == len(groups) else '；'}")
-    vetoed = [full_names[u.unit] for u in results.by_rank() if u.veto]
+    vetoed = [full_names[u.unit] for u in published_order(rubric, results) if u.veto]
     if vetoed:
         doc.paragraph(f"其中，{'、'.join(vetoed)}触发否决项，考核等级一律为{rubric.grading.veto_grade}级。")
     if not all(u.complete for u in results.units):

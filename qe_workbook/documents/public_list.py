@@ -1,7 +1,7 @@
 """The public list (公告名单) for the announcement (方案三(三) “向社会公告”): each unit and its grade.
 
-Grades go from the best down; within a grade the units stand in the rubric's administrative order,
-never in score order, so the list does not reveal a ranking. Only the unit's full name and its grade
+Grades go from the best down; within a grade the units stand as in the 通报 (`grade_groups`): in the rubric's
+administrative order, so the list does not reveal a ranking, or by score when scores are published. Only the unit's full name and its grade
 go out (and its total when the rubric's `disclosure.public_shows` is scores); a grade from incomplete
 data reads “（暂定）”.
 """
@@ -18,7 +18,7 @@ from ..outputs.export import write_csv
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import Results
 from ..workbooks import mark_output
-from .notice_docx import grade_order
+from .notice_docx import grade_groups
 from .official_docx import DRAFT_STAGE, chinese_date
 
 HEADER = ["被考核单位", "等级"]
@@ -35,13 +35,12 @@ def public_header(rubric: Rubric) -> list[str]:
 
 
 def public_rows(rubric: Rubric, results: Results) -> list[list[str]]:
-    """(full name, [total,] grade) by grade, in the rubric's order of units within a grade."""
-    by_name = {u.unit: u for u in results.units}
-    order = {grade: n for n, grade in enumerate(grade_order(rubric))}
-    units = sorted(rubric.units, key=lambda u: order.get(by_name[u.name].grade, len(order)))  # stable
+    """(full name, [total,] grade) by grade, in the 通报's order of units within a grade."""
+    full_names = {u.name: u.full_name for u in rubric.units}
+    units = [u for _, grade in grade_groups(rubric, results) for u in grade]
     if shows_scores(rubric):
-        return [[u.full_name, fmt2(by_name[u.name].total), by_name[u.name].grade_label] for u in units]
-    return [[u.full_name, by_name[u.name].grade_label] for u in units]
+        return [[full_names[u.unit], fmt2(u.total), u.grade_label] for u in units]
+    return [[full_names[u.unit], u.grade_label] for u in units]
 
 
 def public_title(rubric: Rubric) -> str:
