@@ -98,13 +98,12 @@ def test_drafts_name_each_problem_and_reattach_the_blank_form(tmp_path: Path, sm
     assert "以下单元格需要更正" in body
     assert "1. 文件 2022年度质量工作考核评价表_甲局.xlsx，工作表“评价表”，单元格 E5：" in body
     assert "超过" in body and "得分应在 0 到满分之间，请更正。" in body
-    assert "截止日期（2023年04月30日）已过，请尽快在原评价表中更正上述单元格" in body
+    assert "截止日期（2023年4月30日）已过，请尽快在原评价表中更正上述单元格" in body
     assert list(jia.iter_attachments()) == []
 
     yi = drafts["催报_乙局.eml"]
     assert (
-        "截至 2023年05月02日，质强办尚未收到贵单位的2022年度质量工作考核评价表。"
-        in yi.get_body(("plain",)).get_content()
+        "截至 2023年5月2日，质强办尚未收到贵单位的2022年度质量工作考核评价表。" in yi.get_body(("plain",)).get_content()
     )
     (blank,) = yi.iter_attachments()
     assert blank.get_filename() == "2022年度质量工作考核评价表_乙局.xlsx"
@@ -181,7 +180,7 @@ def test_units_with_missing_or_faulty_materials_are_chased(tmp_path: Path, rubri
     assert yuanhui["Subject"] == "【催报】2022年度质量工作考核自评材料（源汇区，需更正）"
     text = yuanhui.get_body(("plain",)).get_content()
     assert "源汇区/源汇区自评报告.docx" in text and "4 个典型案例" in text
-    assert "截止日期（2023年04月10日）已过，请尽快按上述说明补报或修改后回复本邮件。" in text
+    assert "截止日期（2023年4月10日）已过，请尽快按上述说明补报或修改后回复本邮件。" in text
     assert list(yuanhui.iter_attachments()) == []
     kaifa = parse(report.folder / "催报_开发区.eml")
     assert kaifa["To"] is None

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, load_ok
+from .forms import generate
 
 # zero-width and invisible formatting characters: nothing a reader can see, everything a copy carries
 INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -24,7 +28,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert key is not None
     rubric = load_ok(ROOT / "rubric.json")
     out = tmp_path_factory.mktemp("runs")
-    return run_collect(ROOT / "samples" / "returned", rubric, key, CollectOptions(out)).folder
+    return run_collect(ROOT / "samples" / "returned", rubric, key, CollectOptions(out, issued=date(2023, 5, 8))).folder
 
 
 def _docx_text(path: Path) -> str:
@@ -38,7 +42,16 @@ def test_numbers_in_every_document_are_plain_text(sample_run: Path) -> None:
     assert len(list(sample_run.rglob("*.docx"))) == 37  # 8 letters, the 通报, 28 departments' 共性问题
     letter = _docx_text(sample_run / "反馈意见" / "开发区_2022年度质量工作考核反馈意见.docx")
     assert "你单位总分 96.73\u00a0分，等级为 A" in letter
+    assert "漯河市质量强市战略工作领导小组办公室\n2023年5月8日" in letter
     for path in documents:
         with zipfile.ZipFile(path) as z:
             xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
         assert not INVISIBLE.search(xml), path.name
+        assert not re.search(r"年0\d月|月0\d日", xml), path.name  # dates as written by hand: 2023年5月8日
+
+
+def test_a_form_gives_its_deadline_as_written_by_hand(tmp_path: Path, small_rubric: Rubric) -> None:
+    form = generate(small_rubric, tmp_path).forms[0].path  # the small rubric's forms are due on 2023-04-30
+    cells = [str(c.value) for ws in openpyxl.load_workbook(form).worksheets for row in ws.iter_rows() for c in row]
+    assert any("于 2023年4月30日 前把电子版发送到" in c for c in cells)
+    assert not any(re.search(r"年0\d月|月0\d日", c) for c in cells)

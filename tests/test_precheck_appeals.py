@@ -42,7 +42,7 @@ def test_precheck_lists_each_units_scores_with_an_appeal_column_and_the_deadline
     assert table["01-1"][3:7] == ("40", "36.00", "甲局", "合格率略低于全市平均，建议加强抽检。")
     assert table["01-2"][4] == "18.50"  # (18 + 19) / 2, the joint item's mean
     assert table["03-2"][4:7] == ("1.00", "乙局", "")
-    assert any("2023年05月20日" in str(row[0]) for row in east)
+    assert any("2023年5月20日" in str(row[0]) for row in east)
     silent = CliRunner().invoke(main, ["precheck", str(run), "--deadline", "2023-05-20", "--disclose", "none",
                                        "--rubric", str(small_rubric_path)])  # fmt: skip
     assert silent.exit_code == 0, silent.output

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ..amounts import fmt2
 from ..choices import Stage
+from ..dates import chinese_date
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
-from .official_docx import DRAFT_STAGE, OfficialDocument, chinese_date
+from .official_docx import DRAFT_STAGE, OfficialDocument
 
 TITLE_MARKS = {Stage.DRAFT: "（代拟稿）", Stage.CONSULTATION: "（征求意见稿）"}  # approved and issued: the title alone
 

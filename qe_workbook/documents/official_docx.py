@@ -36,6 +36,7 @@ from docx.shared import Emu, Length, Mm, Pt
 from docx.text.run import Run
 from lxml import etree
 
+from ..dates import chinese_date
 from ..visible import visible_in_document
 from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
 
@@ -64,11 +65,6 @@ def chinese_number(n: int) -> str:
         return DIGITS[ones]
     head = "" if tens == 1 else DIGITS[tens]
     return f"{head}十{DIGITS[ones] if ones else ''}"
-
-
-def chinese_date(day: date) -> str:
-    """The 成文日期 form: 2023年5月8日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import as_number, canonical
+from ..dates import chinese_date
 from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
 from ..rubric.view import max_label
 from ..workbooks import mark_output, new_workbook
@@ -400,7 +401,7 @@ class FormWriter:
         steps = [
             "如何交回：",
             f"1. 在“{FORM_SHEET}”工作表的浅黄色单元格中填写，保存为 .xlsx 格式（Excel、WPS 或 LibreOffice 均可）。",
-            f"2. {'尽快' if self.units else f'于 {rb.return_deadline:%Y年%m月%d日} 前'}把电子版发送到"
+            f"2. {'尽快' if self.units else f'于 {chinese_date(rb.return_deadline)} 前'}把电子版发送到"
             f"{rb.office}邮箱 {office.email if office else ''}，文件名可以保留原样。",
             "3. 打印“评价表”并加盖本部门印章，纸质版报送市质强办存档。",
             "4. 不要增删行列、重命名工作表或改动锁定内容，否则汇总时会被退回；表格有误请联系市质强办重新下发。",

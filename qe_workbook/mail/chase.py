@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..choices import SEND_LOG as SEND_LOG
+from ..dates import chinese_date
 from ..file_names import safe_file_name
 from ..forms.layout import form_file_name
 from ..intake.receipts import OFFICE_TZ
@@ -124,14 +125,16 @@ def plan_chases(files: list[dict[str, Any]], found: list[dict[str, Any]], rubric
 
 def _when(deadline: date, today: date) -> str:
     return (
-        f"请于 {deadline:%Y年%m月%d日} 前" if today <= deadline else f"截止日期（{deadline:%Y年%m月%d日}）已过，请尽快"
+        f"请于 {chinese_date(deadline)} 前"
+        if today <= deadline
+        else f"截止日期（{chinese_date(deadline)}）已过，请尽快"
     )
 
 
 def _form_body(rubric: Rubric, reason: str, attach: bool, today: date) -> tuple[str, str]:
     when = _when(rubric.return_deadline, today)
     opening = {
-        Reason.MISSING: f"截至 {today:%Y年%m月%d日}，{rubric.office}尚未收到贵单位的{rubric.year}年度质量工作考核评价表。",
+        Reason.MISSING: f"截至 {chinese_date(today)}，{rubric.office}尚未收到贵单位的{rubric.year}年度质量工作考核评价表。",
         Reason.REJECTED: "贵单位报送的评价表因以下问题未能采用：",
         Reason.UNUSABLE: "贵单位报送的文件已收到，但不是可以读取的评价表，无法采用：",
         Reason.CONFLICT: "贵单位报送的评价表存在以下情况：",
@@ -149,7 +152,7 @@ def _form_body(rubric: Rubric, reason: str, attach: bool, today: date) -> tuple[
 
 def _materials_body(rubric: Rubric, reason: str, attach: bool, today: date) -> tuple[str, str]:
     when = _when(rubric.materials_deadline, today)
-    opening = (f"截至 {today:%Y年%m月%d日}，{rubric.office}收到的贵单位{rubric.year}年度质量工作自评材料有以下问题"
+    opening = (f"截至 {chinese_date(today)}，{rubric.office}收到的贵单位{rubric.year}年度质量工作自评材料有以下问题"
                "（逾期报送的，按方案不予采用）：")  # fmt: skip
     ask = f"{when}按上述说明补报或修改后回复本邮件。"
     if attach:
@@ -164,7 +167,7 @@ def _body(rubric: Rubric, who: Recipient, reason: str, lines: list[str], attach:
     body = [f"{who.full_name or who.name}：", "", f"    {opening}"]
     body += [f"    {n}. {line}" for n, line in enumerate(lines, start=1)]
     body += ["", f"    {ask}", f"    如有疑问，请与{rubric.office}联系{contact}。", "",
-             f"{rubric.office_full_name or rubric.office}", f"{today:%Y年%m月%d日}", ""]  # fmt: skip
+             f"{rubric.office_full_name or rubric.office}", f"{chinese_date(today)}", ""]  # fmt: skip
     return "\r\n".join(body)
 
 

@@ -14,7 +14,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..documents.official_docx import chinese_date, set_fonts
+from ..dates import chinese_date
+from ..documents.official_docx import set_fonts
 from ..keys import key_fingerprint, key_groups
 
 TITLE = "考核评价表签名密钥备份单"

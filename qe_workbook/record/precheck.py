@@ -11,6 +11,7 @@ import xlsxwriter
 
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
+from ..dates import chinese_date
 from ..outputs.run_record import read_run
 from ..outputs.sheets import Sheets
 from ..problems import Problem
@@ -81,7 +82,7 @@ def write_precheck(
     rows = [_row(item_score, disclose) for item_score in unit.items]
     last = s.table(ws, 3, HEADER, rows, WIDTHS)
     notes = [
-        f"如对得分有异议，请在“异议”一栏写明理由并附佐证材料，于 {deadline:%Y年%m月%d日} 前报{rubric.office}；"
+        f"如对得分有异议，请在“异议”一栏写明理由并附佐证材料，于 {chinese_date(deadline)} 前报{rubric.office}；"
         "逾期未反馈的视为无异议。",
         "异议由评价部门复核，复核意见（维持或调整）记入异议登记，调整的得分以评价部门的更正为准。",
     ]

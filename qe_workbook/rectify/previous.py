@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..dates import chinese_date
 from ..documents.feedback_docx import Followed
 from ..problems import Problem, os_error_text, problem
 from .layout import COLLECTED_DIR, LEDGER_JSON, Progress
@@ -72,8 +73,7 @@ def _sentence(year: int, today: str, lines: list[dict[str, Any]]) -> str:
     counted += f"{'、' if counted else ''}未填写进展 {blank} 个" if blank else ""
     late = sum(1 for ln in lines if ln["overdue"])
     late_text = f"，其中 {late} 个已超过完成时限" if late else ""
-    day = date.fromisoformat(today)
-    when = f"{day.year}年{day.month}月{day.day}日"
+    when = chinese_date(date.fromisoformat(today))
     return (f"{year}年度考核反馈你单位的 {len(lines)} 个问题，据你单位报送的整改台账，截至{when}，{counted}{late_text}。"
             "请对未完成的问题加快整改，按时限完成：")  # fmt: skip
 

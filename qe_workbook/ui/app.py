@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Response
 
+from ..dates import chinese_date
 from ..forms.register import load_register
 from ..intake.container import Limits
 from ..intake.receipts import OFFICE_TZ, Channel
@@ -96,7 +97,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None, upload_budg
         SESSION_COOKIE_PATH=f"/{token}/",
         QE_HOSTS=set(),
     )
-    app.jinja_env.filters.update(day=_day, run_time=_run_time, placed=placed_message)
+    app.jinja_env.filters.update(day=chinese_date, run_time=_run_time, placed=placed_message)
     ws = Workspace(root)
     jobs = Jobs(root / "界面错误.log")
     notes: dict[str, list[tuple[str, str]]] = {}  # per session: lines to show once on the next page
@@ -425,17 +426,13 @@ def _run_lines(outcome: Outcome) -> list[tuple[str, str]]:
     return [("info" if report.clean else "warning", f"汇总完成：结果文件夹 {report.folder.name}。{verdict}")]
 
 
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _run_time(name: str) -> str:
     """A run folder's name (20230502-093000, or with a -2 after it) as people read the time."""
     try:
         when = datetime.strptime(name[:15], "%Y%m%d-%H%M%S")
     except ValueError:
         return name
-    return f"{_day(when.date())} {when:%H:%M}"
+    return f"{chinese_date(when.date())} {when:%H:%M}"
 
 
 def _bundled_year() -> int | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..dates import chinese_date
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
 from ..forms.manifest import LockedContent, Manifest, derive, sign
@@ -84,7 +85,7 @@ def write_contacts(rubric: Rubric, unit: Unit, path: Path, key: bytes, when: dat
     ws.merge_range(
         UNIT_ROW + 1, 0, UNIT_ROW + 1, len(HEADER) - 1,
         f"填写说明：只在浅黄色单元格中填写，每行一人，至少一人。手机为 11 位数字；固定电话写成“区号-号码”（如 0395-1234567）；"
-        f"请于 {deadline.year}年{deadline.month}月{deadline.day}日前将本表 .xlsx 电子版连同自评报告报送{rubric.office}，"
+        f"请于 {chinese_date(deadline)}前将本表 .xlsx 电子版连同自评报告报送{rubric.office}，"
         "纸质版一式两份加盖公章。请勿增删行列或改动其他内容。",
         hint,
     )  # fmt: skip

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dates import chinese_date
 from ..forms.layout import display_name, display_width
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..rubric.view import max_label
@@ -66,7 +67,7 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
     ws.set_row(0, 30)
     ws.merge_range(0, 0, 0, last_col, f"{unit.full_name}{rubric.year}年度质量工作考核印证材料报送指引", title)
     lines = [
-        f"1. 印证材料只报电子版，按下表的评价部门和项目编号分类，于 {deadline.year}年{deadline.month}月{deadline.day}日前"
+        f"1. 印证材料只报电子版，按下表的评价部门和项目编号分类，于 {chinese_date(deadline)}前"
         "报送各评价部门（不报市质强办）；逾期或不符合要求的不予采用。涉密材料按保密规定处理。",
         f"2. 请使用随附的“{EVIDENCE_DIR}”文件夹：每个评价部门一个文件夹，其中每个项目一个以项目编号命名的子文件夹；"
         f"材料放入对应项目的子文件夹，并填写该部门文件夹中的“{INDEX_FILE}”（序号、项目编号、材料名称、文件名、页数），"

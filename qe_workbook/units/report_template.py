@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..dates import chinese_date
 from ..documents.official_docx import OfficialDocument, chinese_number
 from ..rubric import Rubric, Unit
 from .materials import MAX_CASES, REPORT_MAX_CHARS, report_title
@@ -40,7 +41,7 @@ def rules_text(rubric: Rubric) -> list[str]:
         f"【填写说明：本报告正文不超过{REPORT_MAX_CHARS}字（不含附件典型案例），按 Word/WPS 显示的“字数”计算；"
         f"请保留“一、”至“四、”四个部分的标题；典型案例作为附件放在正文之后，不超过{MAX_CASES}个，"
         "每个案例以“案例一：”“案例二：”……开头。】",
-        f"【报送要求：{deadline.year}年{deadline.month}月{deadline.day}日前将电子版（.docx 格式，请勿转为 PDF 或图片）"
+        f"【报送要求：{chinese_date(deadline)}前将电子版（.docx 格式，请勿转为 PDF 或图片）"
         f"报送{office}，纸质版一式两份，加盖本单位或本单位办公室公章；逾期或不符合要求的不予采用。"
         "提交前请删除全部【】中的提示文字。】",
     ]
