@@ -9,9 +9,11 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from .dates import chinese_date
 from .visible import visible
 
 
@@ -2220,9 +2222,11 @@ def problem(
 
 
 def _shown(value: Any) -> Any:
-    """How a param reads inside a Chinese sentence: lists joined with 、."""
+    """How a param reads inside a Chinese sentence: lists joined with 、, a day as 2023年4月30日."""
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return chinese_date(value)
     return value
 
 

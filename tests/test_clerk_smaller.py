@@ -54,4 +54,4 @@ def test_a_fill_date_before_the_form_was_made_is_pointed_at(tmp_path: Path, smal
     folder = returned(tmp_path, small_rubric, fill_date=date(2021, 1, 5))
     hits = [p for p in collect(folder, small_rubric, KEY).problems if p.code == "VALUE_DATE_BEFORE_ISSUE"]
     assert len(hits) == 3 and hits[0].cell is not None
-    assert "填报日期 2021-01-05 早于该评价表的生成日期 2023-03-06" in hits[0].message
+    assert "填报日期 2021年1月5日 早于该评价表的生成日期 2023年3月6日" in hits[0].message

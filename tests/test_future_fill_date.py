@@ -20,7 +20,7 @@ def test_a_fill_date_after_today_is_its_own_problem(tmp_path: Path, small_rubric
     dated = [p for p in result.problems if p.code.startswith("VALUE_DATE")]
     assert [(p.code, p.file, p.cell) for p in dated] == [("VALUE_DATE_FUTURE", files["甲局"].name, "E2")]
     assert dated[0].message == (
-        "填报日期 2033-04-20 晚于今天（2023-05-02），不可能是真实的填报日期。"
+        "填报日期 2033年4月20日 晚于今天（2023年5月2日），不可能是真实的填报日期。"
         "请该部门核对并更正“填报日期”（多为年份或月份写错）；在更正之前，不据此判断是否逾期。"
     )
 
@@ -34,5 +34,5 @@ def test_a_fill_date_after_the_receipt_is_not_late_but_wrong(tmp_path: Path, sma
     dated = [p for p in result.problems if p.code.startswith("VALUE_DATE")]
     assert [p.code for p in dated] == ["VALUE_DATE_FUTURE"]  # not VALUE_DATE_LATE: 05-03 is after 04-30
     assert dated[0].message.startswith(
-        "填报日期 2023-05-03 晚于收到该文件的时间（2023-04-28 10:00），不可能是真实的填报日期。"
+        "填报日期 2023年5月3日 晚于收到该文件的时间（2023-04-28 10:00），不可能是真实的填报日期。"
     )

@@ -19,6 +19,14 @@ def test_message_is_rendered_from_the_template_and_the_fix() -> None:
     assert p.params["files"] == ["a.xlsx", "b.xlsx"]
 
 
+def test_a_day_reads_as_written_by_hand_while_json_keeps_it_plain() -> None:
+    from datetime import date
+
+    p = problem("VALUE_DATE_LATE", date=date(2023, 5, 15), deadline=date(2023, 4, 30))
+    assert p.message.startswith("填报日期 2023年5月15日 晚于回收截止日期 2023年4月30日。")
+    assert p.to_dict()["params"] == {"date": "2023-05-15", "deadline": "2023-04-30"}
+
+
 def test_params_reach_the_json_report_as_plain_values() -> None:
     from decimal import Decimal
 

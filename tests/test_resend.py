@@ -68,7 +68,7 @@ def test_the_corrected_form_supersedes_the_first_and_its_errors_no_longer_count(
     assert codes(report) == [("SUBMISSION_SUPERSEDED", FIRST)]
     (note,) = report["problems"]
     assert note["severity"] == "info"
-    assert CORRECTED in note["message"] and "2023-04-23" in note["message"]
+    assert CORRECTED in note["message"] and "2023年4月23日" in note["message"]
     assert code == 0 and ranking(report) == BASELINE
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..choices import Prefer as Prefer
+from ..dates import chinese_date
 from ..errorlog import ErrorLog
 from ..forms.check_code import expected_codes
 from ..forms.layout import FORM_SHEET
@@ -237,7 +238,7 @@ def _fill_date_order(_subs: Sequence[Submission]) -> list[Order]:
     def filled(s: Submission) -> date:
         return date.min if s.date_impossible or s.fill_date is None else s.fill_date
 
-    return [("填报日期", filled, lambda s: f"{s.fill_date:%Y-%m-%d}" if s.fill_date else "")]
+    return [("填报日期", filled, lambda s: chinese_date(s.fill_date) if s.fill_date else "")]
 
 
 VERSION_ORDERS: dict[Prefer, Callable[[Sequence[Submission]], list[Order]]] = {

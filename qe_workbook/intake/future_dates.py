@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from ..dates import chinese_date
 from ..forms.layout import DATE_CELL, FORM_SHEET
 from ..problems import problem
 from .submission import Submission
@@ -20,7 +21,7 @@ def mark_future_fill_dates(submissions: Sequence[Submission], today: date) -> No
         if sub.receipt is not None:
             bound, what, shown = sub.receipt.local_time.date(), "收到该文件的时间", sub.receipt.shown_time()
         else:
-            bound, what, shown = today, "今天", f"{today:%Y-%m-%d}"
+            bound, what, shown = today, "今天", chinese_date(today)
         if sub.fill_date <= bound:
             continue
         sub.date_impossible = True
