@@ -73,7 +73,7 @@ def format_group(found: Sequence[Problem]) -> str:
     kind = CATALOGUE[first.code]
     places: dict[str, list[str]] = {}
     for p in found:
-        who = p.params.get("evaluator") or (PurePath(p.file).name if p.file else "")
+        who = p.params.get("evaluator") or (PurePath(p.file).name if p.file else p.params.get("unit", ""))
         places.setdefault(visible(str(who)), []).append(p.cell or "")
     shared = _shared_start(list(places))
     cells = {c for at in places.values() for c in at}

@@ -48,6 +48,13 @@ def test_many_warnings_of_one_code_are_one_entry_with_the_count_and_the_places()
     assert alike.startswith("[错误] FORM_SIGNATURE_INVALID 共 6 处\n") and alike.endswith("市农业农村局、市交通运输局")
 
 
+def test_a_group_of_unit_problems_names_the_units() -> None:
+    units = ["舞阳县", "临颍县", "源汇区", "郾城区", "召陵区"]
+    gaps = [problem("UNIT_INCOMPLETE", unit=u, count=1, gaps="01-1") for u in units]
+    (entry,) = problem_entries(gaps)
+    assert entry.endswith("\n    涉及：舞阳县、临颍县、源汇区、郾城区、召陵区")
+
+
 def test_collect_groups_on_screen_keeps_every_row_in_the_run_and_says_the_diagnosis_last(
     tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
