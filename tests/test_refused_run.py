@@ -175,3 +175,26 @@ def test_the_page_asks_no_department_to_send_again_after_a_wrong_key(
         ("质强办", "已收到，待核对密钥", "先用本年度的密钥重新汇总；无需催报")
     ]  # fmt: skip
     assert returns.refusal[0].startswith("2 份带标识表的评价表中有 2 份签名不符")
+
+
+def test_after_a_wrong_key_the_screen_and_master_say_what_the_page_says_not_returned(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """The forms are fine, the key is not: no department is told its form was 退回."""
+    import openpyxl
+
+    fill_all(
+        generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", {k: v for k, v in TIE.items() if k != "乙局"}
+    )
+    write_key(tmp_path / "other.key", OTHER_KEY)
+    code, out = run_qe(["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path),
+                        "--key", str(tmp_path / "other.key"), "--out", str(tmp_path / "out")], monkeypatch, capsys)  # fmt: skip
+    assert code == 1
+    assert "报送情况：未收到 1 个：乙局（请催报评价表）；已收到，待核对密钥 2 个。" in out, out
+    (run,) = (tmp_path / "out").iterdir()
+    returns = openpyxl.load_workbook(run / "master.xlsx", read_only=True)["报送情况"]
+    rows = [(r[0], r[1], r[8]) for r in returns.iter_rows(min_row=2, values_only=True)]
+    assert [(who, state) for who, state, _ in rows] == [("甲局", "已收到，待核对密钥"), ("乙局", "未收到"),
+                                                         ("质强办", "已收到，待核对密钥")]  # fmt: skip
+    assert rows[0][2].endswith("；先用本年度的密钥重新汇总；无需催报")

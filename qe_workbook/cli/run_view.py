@@ -13,7 +13,7 @@ from ..intake.submission import Status
 from ..outputs.export import results_dict, summary_header, summary_rows
 from ..pipeline import RunReport
 from ..rubric import Rubric
-from ..scoring.diagnosis import DIAGNOSES
+from ..scoring.diagnosis import DIAGNOSES, KEY_WRONG
 
 
 def ranking_table(report: RunReport, rubric: Rubric) -> str:
@@ -42,7 +42,8 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     subs = report.collected.submissions
     accepted = sum(1 for s in subs if s.status is Status.ACCEPTED)
     click.echo(f"共读取 {len(subs)} 个文件，采用 {accepted} 份；应收评价表 {len(rubric.form_evaluators())} 份。")
-    line = standings_line(department_standings([ev.name for ev in rubric.form_evaluators()], subs))
+    doubted = any(p.code == KEY_WRONG for p in report.problems)
+    line = standings_line(department_standings([ev.name for ev in rubric.form_evaluators()], subs, key_doubted=doubted))
     if line:
         click.echo(line)
     click.echo(f"结果已写入：{report.folder}")

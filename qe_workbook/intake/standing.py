@@ -92,14 +92,18 @@ def return_note(state: Standing, reason: str = "", corrections: Sequence[str] = 
     return f"{reason}；{action}" if reason else action
 
 
-def department_standings(evaluators: Sequence[str], submissions: Sequence[Submission]) -> dict[str, Standing]:
+def department_standings(
+    evaluators: Sequence[str], submissions: Sequence[Submission], *, key_doubted: bool = False
+) -> dict[str, Standing]:
     """Each evaluating department's standing after a run, from its files and the errors in the cells of
-    its adopted form."""
+    its adopted form; `key_doubted`: the run was probably collected with another key, so a department
+    whose files were all turned back is only waiting for the right key."""
     found: dict[str, Standing] = {}
     for name in evaluators:
         own = [s for s in submissions if s.owner == name]
         cells = sum(1 for s in own if s.status is Status.ACCEPTED for p in s.problems if p.severity is Severity.ERROR)
-        found[name] = standing((s.status for s in own), cells)
+        doubted = key_doubted and bool(own) and all(s.status is not Status.ACCEPTED for s in own)
+        found[name] = Standing.KEY_DOUBTED if doubted else standing((s.status for s in own), cells)
     return found
 
 

@@ -20,11 +20,12 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import canonical
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult
-from ..intake.standing import Standing, correction_line, file_standing, return_note
+from ..intake.standing import Standing, correction_line, department_standings, file_standing, return_note
 from ..intake.submission import Status, Submission
 from ..problems import Problem, Severity
 from ..rubric import Kind, Rubric
 from ..rubric.view import points_label
+from ..scoring.diagnosis import KEY_WRONG
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
 from ..workbooks import VisibleWorkbook, mark_output
@@ -70,7 +71,7 @@ def write_master(
         sheet.write([s.sheet(name) for name in sheet.names], s)
     _detail(s.sheet("明细"), s, collected.frame)
     _matrix(s.sheet("分项矩阵"), s, rubric, results)
-    _returns(s.sheet("报送情况"), s, rubric, collected.submissions)
+    _returns(s.sheet("报送情况"), s, rubric, collected.submissions, any(p.code == KEY_WRONG for p in problems))
     _problems(s.sheet("问题清单"), s, problems)
     _feedback(s.sheet("反馈要点"), s, rubric, results)
     for sheet in (x for x in extra if not x.front):
@@ -185,10 +186,11 @@ def _veto_text(points: Fraction | None) -> str | None:
     return None if points is None else ("是" if points else "否")
 
 
-def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submission]) -> None:
+def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submission], key_doubted: bool) -> None:
     """Each evaluator: its files and where its return stands, with what to do and the contacts — the list
-    for chasing."""
+    for chasing (after a probably wrong key, a department with nothing adopted waits for the right key)."""
     rows: list[list[Any]] = []
+    standings = department_standings([ev.name for ev in rubric.form_evaluators()], submissions, key_doubted=key_doubted)
     for ev in rubric.form_evaluators():
         own = [x for x in submissions if x.owner == ev.name]
         if not own:
@@ -196,6 +198,8 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
                          Standing.MISSING.action, ""])  # fmt: skip
         for sub in own:
             status, text = _status(sub)
+            if standings[ev.name] is Standing.KEY_DOUBTED:
+                status, text = str(Standing.KEY_DOUBTED), return_note(Standing.KEY_DOUBTED, sub.reason)
             rows.append([ev.name, status, sub.file, sub.fill_date, *_arrival(sub, rubric),
                          ev.phone, ev.email, text, _code(sub)])  # fmt: skip
     for sub in submissions:
