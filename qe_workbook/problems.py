@@ -1275,7 +1275,7 @@ _TYPES = [
         _W,
         "邮件过大，未下载。",
         "请在网页版邮箱中查看该邮件，手工下载附件后放入回收文件夹，并在收件登记表中登记。",
-        "{received} 收到的一封邮件（UID {uid}）大小 {size} MB，超过上限 {limit} MB，未下载",
+        "{received} 收到的一封邮件（邮件编号 {uid}）大小 {size} MB，超过上限 {limit} MB，未下载",
     ),
     ProblemType(
         "MAIL_ATTACHMENT_TOO_LARGE",
@@ -1339,7 +1339,7 @@ _TYPES = [
         "一封邮件无法处理，已跳过并记入收件记录（以后收取不再重复处理），其他邮件照常收取。",
         "请在网页版邮箱中打开该邮件，手工下载其中的附件放入回收文件夹，并在收件登记表中登记收到时间；"
         "或请对方重新发送（直接附上文件，不要转发或多层嵌套）。",
-        "{received} 收到的邮件“{subject}”（UID {uid}）无法处理：{reason}",
+        "{received} 收到的邮件“{subject}”（邮件编号 {uid}）无法处理：{reason}",
     ),
     # stages and approval
     ProblemType(

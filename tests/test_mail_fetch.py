@@ -229,7 +229,7 @@ def test_malformed_and_oversized_messages_are_named_and_the_rest_is_saved(
                                                  "MAIL_MESSAGE_TOO_LARGE", "MAIL_NO_ATTACHMENT",
                                                  "MAIL_CLOUD_ATTACHMENT"]  # fmt: skip
     assert "“评价表（重发）”" in report.problems[0].message and "截断" in report.problems[0].message
-    assert "扫描件.pdf" in report.problems[2].message and "UID 3" in report.problems[3].message
+    assert "扫描件.pdf" in report.problems[2].message and "邮件编号 3" in report.problems[3].message
     assert report.complete and len(report.new_messages) == 5
     assert [r.file for r in report.receipts] == ["jia.xlsx", FORM.format("乙局")]
     assert "编码有误" in report.receipts[0].note

@@ -193,7 +193,7 @@ def test_the_command_names_the_message_set_aside_and_the_record_lists_it(
     done = CliRunner().invoke(main, args, env={"QE_MAIL_PASSWORD": PASSWORD})
     assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.output  # problems, not a crash
     assert "Traceback" not in done.output and "Error" not in done.output
-    assert "2023-04-25 09:00 收到的邮件“nested”（UID 1）无法处理：邮件的结构嵌套过深，无法解析" in done.output
+    assert "2023-04-25 09:00 收到的邮件“nested”（邮件编号 1）无法处理：邮件的结构嵌套过深，无法解析" in done.output
     assert (
         "本次收取新邮件 2 封，保存附件 1 个（重复发送未再保存 0 个），无附件邮件 0 封，无法处理已跳过 1 封"
         in done.output
@@ -206,7 +206,7 @@ def test_the_command_names_the_message_set_aside_and_the_record_lists_it(
         "",
         "nested",
         "已隔离",
-        "邮件的结构嵌套过深，无法解析（UID 1）",
+        "邮件的结构嵌套过深，无法解析（邮件编号 1）",
     )
 
 

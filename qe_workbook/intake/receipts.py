@@ -297,7 +297,7 @@ def unsaved_messages(book: ReceiptBook) -> list[list[str]]:
         when = datetime.fromisoformat(m["received_at"]).astimezone(OFFICE_TZ) if m.get("received_at") else None
         why = m.get("reason") or m.get("text") or (f"{m['size'] / 1048576:.1f} MB" if m.get("size") else "")
         rows.append([f"{when:%Y-%m-%d %H:%M}" if when else "", m.get("sender") or m.get("display") or "",
-                     m.get("address") or "", m.get("subject") or "", str(status), f"{why}（UID {m.get('uid')}）"])  # fmt: skip
+                     m.get("address") or "", m.get("subject") or "", str(status), f"{why}（邮件编号 {m.get('uid')}）"])  # fmt: skip
     return rows
 
 
