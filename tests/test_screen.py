@@ -137,3 +137,17 @@ def test_ctrl_c_after_a_command_has_ended_is_ignored(monkeypatch: pytest.MonkeyP
     with contextlib.suppress(SystemExit):
         cli.run()
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # put back after the test (conftest.ctrl_c_kept)
+
+
+def test_collect_shows_a_control_character_in_the_output_folder_as_its_picture(
+    tmp_path: Path, small_rubric: Rubric, small_rubric_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    write_key(tmp_path / "qe.key", KEY)
+    out = tmp_path / "结果\x1b]0;标题\x07"
+    code, shown = run_qe(["collect", str(tmp_path / "returned"), "--rubric", str(small_rubric_path),
+                          "--key", str(tmp_path / "qe.key"), "--out", str(out)], monkeypatch, capsys)  # fmt: skip
+    assert code == 0
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "结果已写入：" + str(tmp_path / "结果␛]0;标题␇") in shown

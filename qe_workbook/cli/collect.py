@@ -10,6 +10,7 @@ import click
 
 from ..choices import Prefer
 from ..console import echo_json, echo_problems, format_table
+from ..visible import visible
 from .common import (
     date_option,
     feedback_option,
@@ -117,8 +118,10 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int, self_scoring: b
         rb, out_dir, seed=seed, self_scoring_from=default_rubric_path(rubric_path) if self_scoring else None
     )
     copy = "、考核细则副本 rubric.json（已开启县区自评打分）" if demo.rubric is not rb else ""
-    click.echo(f"演示文件夹：{demo.folder}（密钥 qe.key{copy}、评价表 forms/、模拟回收 returned/、结果 results/）")
-    click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {demo.units_folder}")
+    click.echo(
+        f"演示文件夹：{visible(str(demo.folder))}（密钥 qe.key{copy}、评价表 forms/、模拟回收 returned/、结果 results/）"
+    )
+    click.echo(f"县区材料：材料包 units/，模拟报送 units-received/，检查结果 {visible(str(demo.units_folder))}")
     click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(demo.units)]))
     echo_run(demo.report, demo.rubric)
     if demo.rubric.self_scoring:

@@ -14,6 +14,7 @@ from ..outputs.export import results_dict, summary_header, summary_rows
 from ..pipeline import RunReport
 from ..rubric import Rubric
 from ..scoring.diagnosis import DIAGNOSES, KEY_WRONG
+from ..visible import visible
 
 
 def ranking_table(report: RunReport, rubric: Rubric) -> str:
@@ -46,9 +47,9 @@ def echo_run(report: RunReport, rubric: Rubric) -> None:
     line = standings_line(department_standings([ev.name for ev in rubric.form_evaluators()], subs, key_doubted=doubted))
     if line:
         click.echo(line)
-    click.echo(f"结果已写入：{report.folder}")
+    click.echo(f"结果已写入：{visible(str(report.folder))}")
     for path in report.outputs.listing():
-        click.echo(f"  {path}")
+        click.echo(f"  {visible(str(path))}")
     if not report.clean:
         click.echo("有错误、缺少的评价表或暂定的等级，请按上面的问题清单处理后重新汇总。")
     diagnosis = [p for p in report.problems if p.code in DIAGNOSES]
