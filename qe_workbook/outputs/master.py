@@ -207,7 +207,7 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
             status, text = _status(sub)
             rows.append(["（无法识别）", status, sub.file, None, *_arrival(sub, rubric), "", "", text, ""])
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
-    widths = [14, 16, 36, 12, 17, 6, 15, 24, 46, 12]
+    widths = [14, 20, 36, 12, 17, 6, 15, 24, 42, 12]  # a status such as 已采用，需更正（E5） on one line
     last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
     sheet_paper(ws, 0, last, len(header) - 1)
