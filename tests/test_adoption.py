@@ -19,7 +19,7 @@ from qe_workbook.feedback.common import source_loss
 from qe_workbook.intake.collect import collect
 from qe_workbook.outputs.export import summary_rows
 from qe_workbook.outputs.run_record import read_run
-from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.diff import diff_runs
 from qe_workbook.record.stages import Stage
@@ -85,16 +85,16 @@ def test_the_deduction_cap_is_one_function(small_rubric: Rubric) -> None:
     assert source_loss(item, three) == 2  # the follow-up's loss is the scoring's capped deduction
 
 
-def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, small_rubric: Rubric) -> None:
+def west_plus_five(tmp_path: Path, small_rubric: Rubric) -> tuple[Path, RunReport]:
+    """The tie returns collected without documents, the meeting giving 西区 +5: its adjustments file and the run."""
     path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
     fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(
-        tmp_path / "returned",
-        small_rubric,
-        KEY,
-        CollectOptions(tmp_path / "results", reports=False),
-        [Adjustments(path)],
-    )
+    options = CollectOptions(tmp_path / "results", reports=False)
+    return path, run_collect(tmp_path / "returned", small_rubric, KEY, options, [Adjustments(path)])
+
+
+def test_a_run_folder_is_read_back_once_as_scored_and_adopted(tmp_path: Path, small_rubric: Rubric) -> None:
+    path, run = west_plus_five(tmp_path, small_rubric)
     written = json.loads((run.folder / "results.json").read_text(encoding="utf-8"))
     assert [(u["unit"], u["total"], u["rank"]) for u in written["units"]] == [
         ("东区", 90.5, 3), ("西区", 95.5, 2), ("南区", 98, 1)]  # fmt: skip
@@ -126,15 +126,7 @@ def test_a_run_that_withheld_its_documents_says_so(tmp_path: Path, small_rubric:
 
 
 def test_approved_letters_and_the_diff_carry_the_adopted_result(tmp_path: Path, small_rubric: Rubric) -> None:
-    path = adjustments_file(tmp_path / "adjustments.xlsx", small_rubric, [("西区", "加分", "5", MINUTES, None)])
-    fill_all(generate(small_rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
-    run = run_collect(
-        tmp_path / "returned",
-        small_rubric,
-        KEY,
-        CollectOptions(tmp_path / "results", reports=False),
-        [Adjustments(path)],
-    )
+    path, run = west_plus_five(tmp_path, small_rubric)
     approval, problems = approve_run(run.folder, small_rubric, Stage.APPROVED, MINUTES)
     assert problems == [] and approval is not None
     west = letter(approval.documents, "西区")

@@ -68,8 +68,6 @@ def column_fixed_ref(row: int, col: int) -> str:
     return f"${col_letter(col)}{row + 1}"
 
 
-TITLE_CELL = cell_ref(TITLE_ROW, LABEL_COL)
-DEPT_CELL = cell_ref(DEPT_ROW, LABEL_COL)
 DATE_CELL = cell_ref(DATE_ROW, DATE_COL)
 CODE_CELL = cell_ref(DATE_ROW, LAST_COL)  # 表单编号 and 校验码, beside the stamp line
 
