@@ -73,3 +73,11 @@ def test_a_workbook_cell_keeps_its_line_breaks_and_shows_other_controls(tmp_path
     wb.close()
     cell = openpyxl.load_workbook(tmp_path / "表.xlsx")["表"]["A1"].value
     assert cell == "第一行\n第二行\t完␛[2J␀"
+
+
+def test_commands_print_a_hostile_output_folder_as_pictures(tmp_path: Path) -> None:
+    out = tmp_path / "评价表\x1b]0;被改的标题\x07"
+    result = CliRunner().invoke(main, ["generate", "--key", str(tmp_path / "qe.key"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "评价表␛]0;被改的标题␇" in result.output

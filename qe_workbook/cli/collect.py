@@ -162,7 +162,7 @@ def report_cmd(
                                    issued=issued.date() if issued else None)  # fmt: skip
     echo_problems(problems, err=True)
     for path in written:
-        click.echo(f"已生成：{path}")
+        click.echo(f"已生成：{visible(str(path))}")
     sys.exit(1 if any(p.severity is not Severity.INFO for p in problems) else 0)
 
 
@@ -189,5 +189,5 @@ def compare_cmd(old_run: Path, new_run: Path, out_path: Path | None, as_json: bo
             if ids:
                 click.echo(f"{label}：{'、'.join(ids)}")
     if result.written:
-        click.echo(f"比较结果已写入：{result.written}")
+        click.echo(f"比较结果已写入：{visible(str(result.written))}")
     sys.exit(0 if result.written else 1)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..console import echo_json, echo_problems
+from ..visible import visible
 from .common import json_option, open_rubric, rubric_option
 from .root import main
 
@@ -61,6 +62,6 @@ def _finish(result: Export, as_json: bool) -> None:
     else:
         echo_problems(result.problems, err=True)
         for path in result.files:
-            click.echo(f"已写出：{path}")
+            click.echo(f"已写出：{visible(str(path))}")
     if result.folder is None:
         sys.exit(1)

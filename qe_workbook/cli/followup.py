@@ -11,6 +11,7 @@ import click
 
 from ..console import echo_json, echo_problems, format_table
 from ..problems import Problem, Severity
+from ..visible import visible
 from .common import feedback_option, json_option, key_option, open_key, open_rubric, rubric_option
 from .root import main
 
@@ -46,7 +47,7 @@ def feedback_export_cmd(run_dir: Path, previous: Path | None, out_file: Path | N
     else:
         echo_problems(exported.problems, err=True)
         if exported.path is not None:
-            click.echo(f"已生成反馈修改稿（{exported.rows} 行）：{exported.path}")
+            click.echo(f"已生成反馈修改稿（{exported.rows} 行）：{visible(str(exported.path))}")
             if previous is not None:
                 click.echo(f"原文已变 {exported.changed} 行，新增 {exported.added} 行，已不再反馈 {exported.gone} 行。")
     sys.exit(1 if exported.path is None else exit_code(exported.problems))
@@ -81,8 +82,8 @@ def rectify_generate_cmd(run_dir: Path, feedback_file: Path | None, out_dir: Pat
     click.echo(
         format_table(["被考核单位", "问题数", "文件"], [[f.unit, f.problems, f.path.name] for f in generated.ledgers])
     )
-    click.echo(f"已生成 {len(generated.ledgers)} 份整改台账：{generated.folder}")
-    click.echo(f"已记入生成登记（第 {register.generations[-1].number} 次生成）：{register.path}")
+    click.echo(f"已生成 {len(generated.ledgers)} 份整改台账：{visible(str(generated.folder))}")
+    click.echo(f"已记入生成登记（第 {register.generations[-1].number} 次生成）：{visible(str(register.path))}")
     sys.exit(exit_code(problems + generated.problems))
 
 
@@ -116,5 +117,5 @@ def rectify_collect_cmd(returned: Path, today: datetime | None, out_dir: Path | 
         click.echo(format_table(["被考核单位", "台账", "文件"], rows))
         click.echo(f"共 {len(collected.lines)} 个问题，逾期 {len(collected.overdue)} 个。")
         for path in collected.written:
-            click.echo(f"已写出：{path}")
+            click.echo(f"已写出：{visible(str(path))}")
     sys.exit(exit_code(problems))

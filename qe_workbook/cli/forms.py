@@ -12,6 +12,7 @@ import click
 from ..choices import PROFILES
 from ..console import echo_json, echo_problems
 from ..problems import has_errors
+from ..visible import visible
 from .common import json_option, key_option, open_key, open_rubric, out_option, rubric_option
 from .root import main
 
@@ -47,8 +48,10 @@ def generate(
             rb, out_dir, key, password=password, seed=seed, generated_at=timestamp, progress=lambda _ev: bar.update(1),
             register=register,
         )  # fmt: skip
-    click.echo(f"已生成 {len(result.forms)} 份评价表，位于 {out_dir}；发放清单：{result.dispatch_list}")
-    click.echo(f"已记入评价表生成登记（第 {register.generations[-1].number} 次生成）：{register.path}")
+    click.echo(
+        f"已生成 {len(result.forms)} 份评价表，位于 {visible(str(out_dir))}；发放清单：{visible(str(result.dispatch_list))}"
+    )
+    click.echo(f"已记入评价表生成登记（第 {register.generations[-1].number} 次生成）：{visible(str(register.path))}")
     for ev in result.idle:
         click.echo(f"说明：{ev.name} 没有需要评价的项目，未生成评价表。")
 
@@ -77,7 +80,7 @@ def simulate_cmd(
     rb = open_rubric(rubric_path)
     key = open_key(key_path) if profile == "with-problems" else None
     sim = simulate(rb, forms_dir, out_dir, seed=seed, profile=profile, key=key)
-    click.echo(f"已模拟填写 {len(sim.files)} 个文件，位于 {out_dir}。")
+    click.echo(f"已模拟填写 {len(sim.files)} 个文件，位于 {visible(str(out_dir))}。")
     for line in sim.planted:
         click.echo(f"  故意设置的错误：{line}")
     if sim.skipped:
@@ -132,5 +135,5 @@ def correction_cmd(
             click.echo(f"已生成{report.evaluator}的更正表（{'、'.join(report.units)}，共 {report.form.rows} 项）："
                        f"{report.form.path}")  # fmt: skip
             click.echo(f"“现采用值”取自：{report.reference_run or '（无）'}")
-            click.echo(f"已记入评价表生成登记（第 {report.generation} 次生成，更正）：{register.path}")
+            click.echo(f"已记入评价表生成登记（第 {report.generation} 次生成，更正）：{visible(str(register.path))}")
     sys.exit(1 if has_errors(report.problems) or report.form is None else 0)

@@ -13,6 +13,7 @@ import click
 from ..choices import SECURITY, SEND_LOG, SETTINGS_FILE
 from ..cli_chinese import confirm
 from ..console import echo_json, echo_problems, format_table
+from ..visible import visible
 from .common import json_option, open_rubric, out_option, rubric_option
 from .root import main
 
@@ -135,7 +136,7 @@ def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, pac
     rows = [[c.recipient.name, c.reason, str(len(c.lines)), "是" if c.attachments else "", c.to or "（无）"]
             for c in report.chases]  # fmt: skip
     click.echo(format_table(["收件单位", "原因", "问题数", "附空白表", "收件地址"], rows))
-    click.echo(f"已写好 {len(report.chases)} 封催报邮件草稿，位于 {report.folder}")
+    click.echo(f"已写好 {len(report.chases)} 封催报邮件草稿，位于 {visible(str(report.folder))}")
     if server is None or smtp_user is None or report.folder is None:
         sys.exit(1)
     count = sum(1 for c in report.chases if c.to)
@@ -144,5 +145,5 @@ def mail_chase_cmd(run_dir: Path, rubric_path: Path | None, forms_dir: Path, pac
         sys.exit(1)
     sent, problems = send_chases(report.chases, server, mail_password(smtp_user), report.folder)
     echo_problems(problems, err=True)
-    click.echo(f"已发送 {len(sent)} 封；发送记录：{report.folder / SEND_LOG}")
+    click.echo(f"已发送 {len(sent)} 封；发送记录：{visible(str(report.folder / SEND_LOG))}")
     sys.exit(1)

@@ -10,6 +10,7 @@ import click
 
 from ..choices import ADJUSTMENTS_FILE, APPEALS_FILE, RECEIPTS_XLSX, STAGES, Disclose, Stage
 from ..console import echo_json, echo_problems
+from ..visible import visible
 from .common import feedback_option, json_option, open_rubric, rubric_option, write_blank_form
 from .root import main
 
@@ -33,9 +34,11 @@ def approve_cmd(
     if approval is None:
         sys.exit(1)
     record = approval.record
-    click.echo(f"已记为{record.stage}：{run_dir}（{record.by}，{record.at}，依据：{record.basis}）")
+    click.echo(
+        f"已记为{record.stage}：{visible(str(run_dir))}（{record.by}，{record.at}，依据：{visible(str(record.basis))}）"
+    )
     click.echo(f"指纹：{record.fingerprint['run']}")
-    click.echo(f"标明“{record.stage}”的文件：{approval.documents}")
+    click.echo(f"标明“{record.stage}”的文件：{visible(str(approval.documents))}")
 
 
 @main.command("archive")
@@ -68,7 +71,7 @@ def archive_cmd(
     echo_problems(result.problems, err=True)
     if result.folder is None:
         sys.exit(1)
-    click.echo(f"已归档 {len(result.entries)} 个文件：{result.folder}（卷内目录.xlsx，SHA256SUMS.txt）")
+    click.echo(f"已归档 {len(result.entries)} 个文件：{visible(str(result.folder))}（卷内目录.xlsx，SHA256SUMS.txt）")
     sys.exit(1 if has_errors(result.problems) else 0)
 
 
@@ -94,7 +97,7 @@ def diff_cmd(old_run: Path, new_run: Path, out_file: Path, rubric_path: Path | N
         echo_json({**diff_dict(diff), "report": str(written)})
     else:
         click.echo(diff_text(diff))
-        click.echo(f"变更说明已写入：{written}")
+        click.echo(f"变更说明已写入：{visible(str(written))}")
 
 
 @main.group("adjustments")
@@ -132,7 +135,7 @@ def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str | None, rubric
     echo_problems(problems, err=True)
     if folder is None:
         sys.exit(1)
-    click.echo(f"得分核对单已写入：{folder}")
+    click.echo(f"得分核对单已写入：{visible(str(folder))}")
 
 
 @main.group("appeals")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..console import echo_json, echo_problems, format_table
+from ..visible import visible
 from .common import json_option, open_rubric, rubric_option
 from .root import main
 
@@ -98,7 +99,9 @@ def rubric_export_cmd(rubric_path: Path | None, out_path: Path) -> None:
     echo_problems(result.problems, err=True)
     if result.path is None:
         sys.exit(1)
-    click.echo(f"已导出考核细则工作簿：{result.path}。修改后运行：qe rubric import {result.path}")
+    click.echo(
+        f"已导出考核细则工作簿：{visible(str(result.path))}。修改后运行：qe rubric import {visible(str(result.path))}"
+    )
 
 
 @rubric.command("import")
@@ -118,9 +121,9 @@ def rubric_import_cmd(workbook: Path, out_path: Path, replace: bool, as_json: bo
     else:
         echo_problems(result.problems)
         if result.backup:
-            click.echo(f"原有的 {out_path} 已另存为 {result.backup}。")
+            click.echo(f"原有的 {visible(str(out_path))} 已另存为 {visible(str(result.backup))}。")
         if result.written:
-            click.echo(f"已写出考核细则：{result.written}")
+            click.echo(f"已写出考核细则：{visible(str(result.written))}")
         else:
             click.echo("未写出考核细则，请按上面的说明修改工作簿后重新导入。")
     sys.exit(0 if result.ok else 1)
@@ -165,8 +168,8 @@ def rubric_new_year_cmd(year: int, rubric_path: Path | None, out_path: Path | No
     echo_problems(result.problems, err=True)
     if result.written is None:
         sys.exit(1)
-    click.echo(f"已生成 {year} 年度考核细则：{result.written}。请按新方案逐项核对：")
+    click.echo(f"已生成 {year} 年度考核细则：{visible(str(result.written))}。请按新方案逐项核对：")
     for line in result.checklist:
         click.echo(f"  {line}")
     if out.suffix.lower() == ".xlsx":
-        click.echo(f"修改完成后运行：qe rubric import {out} --out rubric.json")
+        click.echo(f"修改完成后运行：qe rubric import {visible(str(out))} --out rubric.json")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..console import echo_json, echo_problems, format_table
+from ..visible import visible
 from .common import json_option, key_option, open_key, open_rubric, out_option, rubric_option
 from .root import main
 
@@ -28,11 +29,11 @@ def units_generate_cmd(rubric_path: Path | None, key_path: Path, out_dir: Path) 
     rb = open_rubric(rubric_path)
     result = generate_packages(rb, out_dir, open_key(key_path, create=True))
     for package in result.packages:
-        click.echo(f"{package.unit.name}：{package.folder}")
+        click.echo(f"{package.unit.name}：{visible(str(package.folder))}")
     if rb.self_scoring:
         click.echo("考核细则要求县区自评打分：每个县区文件夹中都有 自评打分表.xlsx。")
     if result.register:
-        click.echo(f"市质强办收件登记：{result.register}")
+        click.echo(f"市质强办收件登记：{visible(str(result.register))}")
 
 
 @units.command("check")
@@ -58,7 +59,7 @@ def units_check_cmd(
     else:
         echo_problems(check.problems)
         click.echo(format_table(STATUS_HEADER[1:6], [r[1:6] for r in status_rows(check)]))
-        click.echo(f"结果已写入：{folder}")
+        click.echo(f"结果已写入：{visible(str(folder))}")
     sys.exit(0 if check.clean else 1)
 
 
@@ -97,5 +98,5 @@ def evidence_check_cmd(
         click.echo(
             f"应有材料的项目 {sum(1 for r in evidence_rows(check) if r[4] != '不需提供')} 个，缺 {len(missing)} 个。"
         )
-        click.echo(f"结果已写入：{folder}")
+        click.echo(f"结果已写入：{visible(str(folder))}")
     sys.exit(0 if check.clean else 1)
