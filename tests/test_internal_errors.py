@@ -11,6 +11,7 @@ from qe_workbook.documents import reports
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.errorlog import ERROR_LOG
 from qe_workbook.intake import collect, read_form
+from qe_workbook.intake.standing import Standing, department_standings
 from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.reports_again import report_run
@@ -46,7 +47,10 @@ def test_a_defect_in_the_read_path_is_an_internal_error_with_a_trace(
     first = internal[0]
     assert first.params == {"target": first.file, "error": "TypeError"}
     assert first.message.startswith(f"处理 {first.file} 时发生程序内部错误（TypeError）")
-    assert all(s.status == Status.REJECTED and not s.entries for s in run.collected.submissions)
+    assert all(s.status == Status.FAULTED and not s.entries for s in run.collected.submissions)
+    standings = department_standings([ev.name for ev in small_rubric.form_evaluators()], run.collected.submissions)
+    assert set(standings.values()) == {Standing.FAULTED}  # a defect of the program: no department is chased
+    assert not Standing.FAULTED.chased
     log = (run.folder / ERROR_LOG).read_text(encoding="utf-8")
     assert log.count("TypeError: an injected defect") == len(files)
     assert all(f"== {f.name}" in log for f in files.values())

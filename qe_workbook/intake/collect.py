@@ -99,7 +99,10 @@ def read_submission(
 
 def _decide(sub: Submission) -> Submission:
     """Accepted only when the file is an authentic form of a known evaluator without file/form errors."""
-    if has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_", "INTERNAL_"))) or not sub.evaluator:
+    fault = next((p for p in sub.problems if p.code == "INTERNAL_ERROR"), None)
+    if fault is not None:  # the program failed on it: the department is not asked to send it again
+        sub.status, sub.reason, sub.entries = Status.FAULTED, fault.message, []
+    elif has_errors(p for p in sub.problems if p.code.startswith(("FILE_", "FORM_"))) or not sub.evaluator:
         sub.status = Status.REJECTED
         first = next((p for p in sub.problems if p.severity is Severity.ERROR), None)
         sub.reason = first.message if first else "未能识别评价表"

@@ -25,6 +25,7 @@ class Standing(StrEnum):
     NOT_ISSUED = "评价表尚未下发"
     RECEIVED = "已收到，待汇总"  # on the page, before the first run
     KEY_DOUBTED = "已收到，待核对密钥"  # the run was probably collected with another key
+    FAULTED = "已收到，程序读取出错"  # this program failed on the file: a defect to report, not the department's
 
     @property
     def action(self) -> str:
@@ -54,6 +55,7 @@ ACTIONS = {
     Standing.NOT_ISSUED: "先生成并下发评价表；下发前无需催报",
     Standing.RECEIVED: "汇总后显示能否采用",
     Standing.KEY_DOUBTED: "先用本年度的密钥重新汇总；无需催报",
+    Standing.FAULTED: "请把结果文件夹中的错误记录发给技术支持，修复后重新汇总；无需请该部门重新报送",
 }
 
 
@@ -66,6 +68,8 @@ def standing(decisions: Iterable[str], corrections: int = 0, *, issued: bool = T
         return Standing.ADOPTED_TO_CORRECT if corrections else Standing.ADOPTED
     if not decided:
         return Standing.MISSING if issued else Standing.NOT_ISSUED
+    if Status.FAULTED in decided:
+        return Standing.FAULTED
     if decided <= {Status.UNUSABLE}:
         return Standing.UNUSABLE
     return Standing.RETURNED

@@ -23,6 +23,7 @@ class Status(StrEnum):
     DUPLICATE = "duplicate"
     UNUSABLE = "unusable"  # received, but not a form that can be read (another format, a scan)
     COMPANION = "companion"  # a scan or printout sent beside the department's adopted form
+    FAULTED = "faulted"  # this program failed while reading it: a defect here, nothing the department did
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ STATUS_LABELS = {
     Status.DUPLICATE: "重复文件（内容相同）",
     Status.UNUSABLE: "收到但无法采用",
     Status.COMPANION: "随附文件（不需采用）",
+    Status.FAULTED: "读取时程序出错",
 }
 
 
