@@ -31,7 +31,6 @@ PRODUCTS = {
     "Python",
     "Word",
     "PDF",
-    "OA",
     "U盘",
     "IMAP",
     "SMTP",

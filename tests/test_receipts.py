@@ -73,7 +73,7 @@ def test_register_rows_become_receipts_and_bad_cells_are_named(tmp_path: Path, s
         ("甲局", None, "评价表", "微信", "2023-04-28 15:30", "张三"),
         ("乙局", "2022_评价表_乙局.xlsx", "评价表", "U盘", "2023-05-02 09:05", "李四"),
         ("东区", None, "自评报告", "现场", "2023-04-10", "王五"),
-        (None, None, "评价表", "OA", "2023-04-29 10:00", "张三"),
+        (None, None, "评价表", "办公系统", "2023-04-29 10:00", "张三"),
         ("质强办", None, "评价表", "现场", "2023-04-29 12:00", "张三"),
     ]
     assert receipts[0].received_at == datetime(2023, 4, 28, 7, 30, tzinfo=UTC)

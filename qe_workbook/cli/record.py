@@ -156,7 +156,7 @@ def appeals_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
 
 @main.group("receipts")
 def receipts_group() -> None:
-    """收件登记：记录微信、U盘、OA、现场等渠道收到材料的时间（邮件由 qe mail fetch 自动记录）。"""
+    """收件登记：记录微信、U盘、办公系统、现场等渠道收到材料的时间（邮件由 qe mail fetch 自动记录）。"""
 
 
 @receipts_group.command("template")

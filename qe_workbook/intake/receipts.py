@@ -49,7 +49,7 @@ class Channel(StrEnum):
     MAIL = "邮件"
     WECHAT = "微信"
     USB = "U盘"
-    OA = "OA"
+    OA = "办公系统"
     HAND = "现场"
     OTHER = "其他"
 
@@ -57,7 +57,7 @@ class Channel(StrEnum):
 CHANNEL_ALIASES = {
     "电子邮件": Channel.MAIL, "邮箱": Channel.MAIL, "email": Channel.MAIL, "e-mail": Channel.MAIL,
     "微信群": Channel.WECHAT, "优盘": Channel.USB, "u盘": Channel.USB, "移动硬盘": Channel.USB, "光盘": Channel.USB,
-    "oa": Channel.OA, "oa系统": Channel.OA, "办公系统": Channel.OA, "政务网": Channel.OA,
+    "oa": Channel.OA, "oa系统": Channel.OA, "办公平台": Channel.OA, "政务网": Channel.OA,
     "现场报送": Channel.HAND, "当面": Channel.HAND, "纸质": Channel.HAND, "送达": Channel.HAND, "邮寄": Channel.HAND,
 }  # fmt: skip
 
@@ -552,7 +552,7 @@ def write_register_template(path: Path, rubric: Rubric) -> Path:
         ws.merge_range(0, 0, 0, len(REGISTER_COLUMNS) - 1, f"{rubric.year}年度质量工作考核收件登记", title)
         ws.merge_range(
             1, 0, 1, len(REGISTER_COLUMNS) - 1,
-            "每收到一份材料登记一行（微信、U盘、OA、现场报送等；邮件由 qe mail fetch 自动记录）。"
+            "每收到一份材料登记一行（微信、U盘、办公系统、现场报送等；邮件由 qe mail fetch 自动记录）。"
             "“文件名或报送单位”填收到的文件名，或填部门/县区名称；收到时间按北京时间，如 2023-04-28 15:30。",
             hint,
         )  # fmt: skip
