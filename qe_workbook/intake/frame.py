@@ -50,7 +50,7 @@ COLUMNS = (
     Column("remark_cell", "说明单元格", "string"),
     Column("fill_date", "填报日期", "datetime64[s]"),
     Column("form_id", "表单编号", "string"),
-    Column("sha256", "文件SHA-256", "string"),
+    Column("sha256", "文件指纹", "string"),
 )
 NAMES = [c.name for c in COLUMNS]
 LABELS = {c.name: c.label for c in COLUMNS}

@@ -235,7 +235,7 @@ def write_record(folder: Path, book: ReceiptBook, *, people: bool = True) -> Non
 
 
 RECORD_HEADER = ["序号", "报送单位", "材料", "渠道", "收到时间（北京时间）", "经办人", "发件地址", "邮件主题",
-                 "邮件发送时间", "原文件名", "保存位置", "备注", "SHA-256"]  # fmt: skip
+                 "邮件发送时间", "原文件名", "保存位置", "备注", "文件指纹"]  # fmt: skip
 RECORD_WIDTHS = [5, 12, 9, 6, 18, 9, 20, 26, 17, 30, 34, 24, 66]
 
 
