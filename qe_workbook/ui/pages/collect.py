@@ -1,0 +1,52 @@
+"""Collect: run `qe collect` on the returned folder in the background, then each department's problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from werkzeug.wrappers import Response
+
+from ...problems import Severity
+from ...workspace.actions import Outcome, collect_in, returned_count
+from ...workspace.returns import department_returns
+from ...workspace.runs import run_view
+from ..shell import Lines, page, problem_lines, rubric_or_stop, start, workspace
+from .returns import channel_choices, now_local
+
+bp = Blueprint("collect", __name__)
+STEP = "回收与汇总"
+
+
+@bp.get("/collect")
+def show() -> str:
+    ws = workspace()
+    rubric = rubric_or_stop()
+    returns = department_returns(ws, rubric)
+    files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
+    view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
+    return page("collect.html", "collect", files=files, returns=returns, view=view, channels=channel_choices(),
+                now_local=now_local())  # fmt: skip
+
+
+@bp.post("/run")
+def run() -> Response:
+    ws = workspace()
+    rubric = rubric_or_stop()
+
+    def work(progress: Any) -> Lines:
+        outcome = collect_in(ws, rubric, progress)
+        return problem_lines(outcome.problems) + _run_lines(outcome)
+
+    return start("汇总评分", returned_count(ws), "collect.show", work)
+
+
+def _run_lines(outcome: Outcome) -> Lines:
+    report = outcome.report
+    if report is None:
+        return []
+    errors = sum(1 for p in report.problems if p.severity is Severity.ERROR)
+    verdict = (
+        "全部评价表已采用且完整。" if report.clean else f"有 {errors} 个错误或缺少的评价表，详见下方按部门列出的问题。"
+    )
+    return [("info" if report.clean else "warning", f"汇总完成：结果文件夹 {report.folder.name}。{verdict}")]

@@ -1,0 +1,77 @@
+"""The returned files as a clerk handles them: each upload kept as sent, with its receipt time and channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, request
+from werkzeug.wrappers import Response
+
+from ...intake.receipts import OFFICE_TZ, Channel
+from ...visible import visible
+from ...workspace.layout import Workspace
+from ...workspace.returns import UPLOAD_CHANNEL, Added, receive_files
+from ..shell import go, note, note_lines, note_problems, rubric_or_stop, shell, workspace
+
+bp = Blueprint("returns", __name__)
+MAX_UPLOAD_FILES = 200
+CHANNELS = (UPLOAD_CHANNEL, *(c.value for c in Channel))
+CHANNEL_LABELS = {Channel.OA.value: "办公系统"}  # what the page shows for a channel written otherwise
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    return [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
+
+
+def now_local() -> str:
+    return f"{datetime.now(OFFICE_TZ):%Y-%m-%d %H:%M}"
+
+
+@bp.post("/upload")
+def upload() -> Response:
+    ws = workspace()
+    rubric = rubric_or_stop()
+    uploads = [f for f in request.files.getlist("files") if f.filename][:MAX_UPLOAD_FILES]
+    received, channel = _received(request.form.get("received", "")), request.form.get("channel") or UPLOAD_CHANNEL
+    if not uploads:
+        note("warning", "没有选择文件。")
+    elif received is None:
+        note("error", "收到时间应为不晚于现在的日期和时间，例如 2023-05-02 09:30；不填则为现在。文件未保存。")
+    elif channel not in CHANNELS:
+        note("error", f"报送渠道应为以下之一：{'、'.join(CHANNEL_LABELS.get(c, c) for c in CHANNELS)}。文件未保存。")
+    else:
+        files = [(f.filename or "", f.read()) for f in uploads]
+        added, problems = receive_files(ws, files, rubric, received=received, channel=channel,
+                                        limits=shell().limits)  # fmt: skip
+        for one in added:
+            note_lines(_added_lines(one, ws))
+        note_problems(problems)
+        saved, same = sum(a.saved for a in added), sum(a.same for a in added)
+        refused = len(added) - saved - same
+        note("info", f"收到 {len(added)} 个文件：保存 {saved} 个，未重复保存 {same} 个，未保存 {refused} 个。")
+    return go("collect.show", back=request.form.get("back"))
+
+
+def _received(text: str) -> datetime | None:
+    """The receipt time the clerk gave (2023-05-02 09:30, or a day alone), office time; now when none was given;
+    None when it is not a time or lies in the future."""
+    now = datetime.now(OFFICE_TZ)
+    if not text.strip():
+        return now
+    try:
+        when = datetime.fromisoformat(text.strip()).replace(tzinfo=OFFICE_TZ)
+    except ValueError:
+        return None
+    return when if when <= now else None
+
+
+def _added_lines(one: Added, ws: Workspace) -> list[tuple[str, str]]:
+    """What became of one uploaded file: saved (under which name), the same as a file already kept, or refused."""
+    sent = visible(one.sent)
+    if one.same and one.path is not None:
+        return [("info", f"未重复保存：{sent} 与已收到的 {ws.relative(one.path)} 内容相同。")]
+    if one.path is None:
+        return [("error", f"未保存：{sent}：{p.message}") for p in one.problems]
+    renamed = f"（{one.renamed}，保存为 {one.path.name}）" if one.renamed else ""
+    said = [(str(p.severity), f"{sent} 汇总时会遇到的问题：{p.message}") for p in one.problems]
+    return [("info", f"已保存：{sent}{renamed}"), *said]
