@@ -72,9 +72,10 @@ def test_no_output_shows_an_english_kind_or_status(run: RunReport) -> None:
 def test_the_detail_sheet_and_csv_follow_the_frame_schema(run: RunReport) -> None:
     ws = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["明细"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == list(LABELS.values()) and len(rows) == 1 + len(run.collected.frame)
+    shown = [label for name, label in LABELS.items() if name != "entry"]  # every item has one input here
+    assert list(rows[0]) == shown and len(rows) == 1 + len(run.collected.frame)
     detail = list(csv.reader((run.folder / "detail.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert detail[0] == list(LABELS.values())
+    assert detail[0] == shown
     by_label = [dict(zip(detail[0], r, strict=True)) for r in detail[1:]]
     west = next(r for r in by_label if (r["被考核单位"], r["项目编号"]) == ("西区", "01-1"))
     assert (west["评价部门"], west["采用值"], west["满分"], west["填写内容"], west["单元格"], west["有效"]) == (

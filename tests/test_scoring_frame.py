@@ -200,3 +200,11 @@ def test_detail_json_from_another_rubric_is_refused(rubric: Rubric) -> None:
     records[0]["unit"] = "外区"
     with pytest.raises(ValueError, match="unit"):
         read_frame(records, rubric)
+
+
+def test_detail_json_written_before_the_entry_column_reads_as_one_input_per_item(rubric: Rubric) -> None:
+    frame = hand_frame(rubric)
+    records = [{k: v for k, v in r.items() if k != "entry"} for r in frame_records(frame)]
+    back = read_frame(records, rubric)
+    assert back["entry"].dtype == "int64" and set(back["entry"]) == {0}
+    pd.testing.assert_frame_equal(back, frame)

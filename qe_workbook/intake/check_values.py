@@ -46,7 +46,8 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 @dataclass(frozen=True)
 class Entry:
-    """One (unit, item) value from one evaluator's form."""
+    """One (unit, item, entry) value from one evaluator's form (`entry` 0: the item's one input; 1..n: a
+    checklist's aspect)."""
 
     unit: str
     item_id: str
@@ -55,6 +56,7 @@ class Entry:
     remark: str
     cell: str
     remark_cell: str
+    entry: int = 0
 
     @property
     def valid(self) -> bool:

@@ -1,4 +1,4 @@
-"""The master frame: one row per (evaluator, unit, item) value, declared once.
+"""The master frame: one row per (evaluator, unit, item, entry) value, declared once.
 
 Every column is listed in `COLUMNS` with its dtype and the Chinese label outputs use. The frame is
 built from the checked entries (`build_frame`), written to detail.json and read back into an equal
@@ -36,6 +36,7 @@ COLUMNS = (
     Column("area", "领域", "category"),
     Column("key_point", "考核要点", "category"),
     Column("item_id", "项目编号", "category"),
+    Column("entry", "填写项", "int64"),  # 0: the item's one input; 1..n: a checklist's aspect
     Column("kind", "类别", "category"),
     Column("max_cents", "满分", "int64"),  # a deduction's cap; 0 for a veto
     Column("raw", "填写内容", "string"),  # the cell's text as written
@@ -89,8 +90,11 @@ def dtypes(rubric: Rubric) -> dict[str, Any]:
 
 
 def typed(frame: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """The frame with exactly the schema's columns, in order, with the schema's dtypes."""
-    return frame.reindex(columns=NAMES).astype(dtypes(rubric)).reset_index(drop=True)
+    """The frame with exactly the schema's columns, in order, with the schema's dtypes (a frame without the
+    entry column, or with gaps in it, has one input per item: entry 0)."""
+    full = frame.reindex(columns=NAMES)
+    full["entry"] = full["entry"].fillna(0)
+    return full.astype(dtypes(rubric)).reset_index(drop=True)
 
 
 def empty_frame(rubric: Rubric) -> pd.DataFrame:
@@ -105,7 +109,7 @@ def _rows(rubric: Rubric, submissions: Iterable[Submission], sheet: str) -> Iter
             area, key_point, kind, max_cents = facts[e.item_id]
             # The value checks let no score with more than 2 decimals and no fractional event count through.
             value = None if e.value is None else int(e.value.scaleb(2))
-            yield (rubric.year, sub.evaluator, e.unit, area, key_point, e.item_id, kind, max_cents, e.raw, value,
+            yield (rubric.year, sub.evaluator, e.unit, area, key_point, e.item_id, e.entry, kind, max_cents, e.raw, value,
                    value is not None, e.remark, sub.file, sheet, e.cell, e.remark_cell, fill_date, sub.form_id,
                    sub.sha256)  # fmt: skip
 

@@ -42,10 +42,13 @@ def read_frame(records: list[dict[str, Any]], rubric: Rubric) -> pd.DataFrame:
 def display_frame(frame: pd.DataFrame, *, numbers_as_text: bool = False) -> pd.DataFrame:
     """The frame for people: Chinese headings, kinds and booleans in Chinese, points in units.
 
-    Points are numbers (for a worksheet cell) or, with `numbers_as_text`, exact 2-decimal text.
+    Points are numbers (for a worksheet cell) or, with `numbers_as_text`, exact 2-decimal text. The entry
+    column is shown only when some item has more than one input (a checklist's aspects).
     """
     shown = pd.DataFrame(index=frame.index)
     for c in COLUMNS:
+        if c.name == "entry" and not frame["entry"].any():
+            continue
         col = frame[c.name]
         out: pd.Series
         if c.name == "kind":
