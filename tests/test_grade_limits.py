@@ -104,7 +104,10 @@ def test_the_rule_is_validated_and_off_for_the_2022_rubric(tmp_path: Path) -> No
     found = {(p.code, p.cell) for p in load.problems}
     assert found == {("RUBRIC_SCHEMA", "$.grading.limits[1]")}
     (schema,) = load.problems
-    assert "“max_units”（单位个数）和“max_percent”（百分比）应填且只填一个" in schema.message
+    assert (
+        "“max_units”“max_percent”“top_units”“top_percent”（最多几个、最多百分之几、前几名、前百分之几）应填且只填一个"
+        in schema.message
+    )
     del data["grading"]["limits"][1]
     load = load_rubric(write_json(tmp_path / "bad.json", data))
     assert [(p.code, p.cell) for p in load.problems] == [("RUBRIC_LIMIT_GRADE", "$.grading.limits[0].grade")]

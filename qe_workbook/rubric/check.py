@@ -38,7 +38,7 @@ _PATTERN_HINTS = {
     "date": "日期格式应为 YYYY-MM-DD，例如 2023-04-10",
     "id": "编号只能由字母、数字、点、下划线和短横组成，且不超过 20 个字符",
     "name": '名称不能为空，不能含空格或 \\ / : * ? " < > | 等字符（会用作文件名）',
-    "grade": "等级应为一个大写英文字母，例如 A",
+    "grade": "等级名称不能含空格，例如 A 或 优秀",
     "phone": "电话号码只能含数字、空格、括号、加号和短横",
     "email": "电子邮箱格式不正确，例如 lhzl@126.com",
 }
@@ -93,8 +93,8 @@ def _schema_message(error: ValidationError) -> str:
         return f"应不大于 {error.validator_value}，实际为 {shown}"
     if v == "minItems":
         return f"至少应有 {error.validator_value} 项"
-    if v == "oneOf":  # the one oneOf: a grade limit is a number of units or a percentage
-        return "“max_units”（单位个数）和“max_percent”（百分比）应填且只填一个"
+    if v == "oneOf":  # the one oneOf: a grade quota is a number of units or a percentage, at most or the best
+        return "“max_units”“max_percent”“top_units”“top_percent”（最多几个、最多百分之几、前几名、前百分之几）应填且只填一个"
     if v == "minLength":
         return "不能为空"
     if v == "maxLength":
@@ -194,10 +194,10 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     )
 
     area_ids = {a["id"] for a in areas}
-    kp_area = {k["id"]: k["area"] for k in kps}
+    kp_area = key_point_areas(kps)
     known_evaluators = {n for e in evs for n in (e["name"], *e.get("aliases", ()))}
     for n, kp in enumerate(kps):
-        if kp["area"] not in area_ids:
+        if "area" in kp and kp["area"] not in area_ids:
             yield problem(
                 "RUBRIC_UNKNOWN_REF",
                 file=src,
@@ -237,6 +237,19 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
 
     yield from _grading_problems(data["grading"], src)
     yield from _evaluator_problems(data, src)
+
+
+def key_point_areas(kps: list[dict[str, Any]]) -> dict[str, str]:
+    """Each key point's area: its own, or inherited from its parents ("" when none is found)."""
+    by_id = {k["id"]: k for k in kps}
+    areas: dict[str, str] = {}
+    for kp in kps:
+        node, seen = kp, set()
+        while "area" not in node and node.get("parent") in by_id and node["id"] not in seen:
+            seen.add(node["id"])
+            node = by_id[node["parent"]]
+        areas[kp["id"]] = str(node.get("area", ""))
+    return areas
 
 
 def _item_problems(

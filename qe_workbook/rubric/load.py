@@ -17,6 +17,7 @@ from ..small_files import read_small
 from .check import check_rubric_data
 from .model import (
     Area,
+    Attachments,
     Disclose,
     Disclosure,
     Evaluator,
@@ -27,10 +28,35 @@ from .model import (
     JointRule,
     KeyPoint,
     Kind,
+    Part,
+    PlanTexts,
     PublicShows,
+    ReportLimits,
     Rubric,
     Threshold,
     Unit,
+    UnitClass,
+)
+from .rules import (
+    BaseRule,
+    ChecklistRule,
+    Combine,
+    CombineKind,
+    Figure,
+    LinearRule,
+    PerEventRule,
+    PointsRule,
+    RangedRule,
+    RankRule,
+    Rule,
+    TableRow,
+    TableRule,
+    Tier,
+    TiersRule,
+    VetoEffect,
+    VetoKind,
+    VetoRule,
+    default_rule,
 )
 
 BUNDLED_RUBRIC = Path(__file__).with_name("data") / "rubric-2022.json"
@@ -167,9 +193,22 @@ def load_rubric(path: str | Path) -> RubricLoad:
     return RubricLoad(build_rubric(data), problems)
 
 
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _opt_dec(value: Any) -> Decimal | None:
+    return None if value is None else _dec(value)
+
+
 def _build_limit(data: dict[str, Any]) -> GradeLimit:
-    percent = data.get("max_percent")
-    return GradeLimit(data["grade"], data.get("max_units"), Decimal(str(percent)) if percent is not None else None)
+    return GradeLimit(
+        data["grade"],
+        data.get("max_units"),
+        _opt_dec(data.get("max_percent")),
+        data.get("top_units"),
+        _opt_dec(data.get("top_percent")),
+    )
 
 
 def build_rubric(data: dict[str, Any]) -> Rubric:
@@ -187,6 +226,10 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         for e in data["evaluators"]
     )
     canonical_name = {alias: e.name for e in evaluators for alias in (e.name, *e.aliases)}
+    areas = tuple(Area(a["id"], a["name"], Decimal(a["max"])) for a in data["areas"])
+    joint = JointRule(grading["joint"])
+    self_scoring = bool(data.get("self_scoring", False))
+    item_context = _ItemContext(canonical_name, grading["veto"]["grade"], joint, self_scoring)
     return Rubric(
         year=data["year"],
         title=data["title"],
@@ -200,42 +243,156 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         period_end=date.fromisoformat(data["period"]["end"]),
         materials_deadline=date.fromisoformat(data["deadlines"]["materials"]),
         return_deadline=date.fromisoformat(data["deadlines"]["form_return"]),
-        units=tuple(Unit(u["name"], u["full_name"]) for u in data["units"]),
-        areas=tuple(Area(a["id"], a["name"], Decimal(a["max"])) for a in data["areas"]),
-        key_points=tuple(KeyPoint(k["id"], k["label"], k["title"], k["area"]) for k in data["key_points"]),
-        items=tuple(_build_item(i, canonical_name) for i in data["items"]),
+        units=tuple(Unit(u["name"], u["full_name"], u.get("class")) for u in data["units"]),
+        areas=areas,
+        key_points=_build_key_points(data["key_points"]),
+        items=tuple(_build_item(i, item_context) for i in data["items"]),
         evaluators=evaluators,
         grading=Grading(
             thresholds=tuple(Threshold(t["grade"], Decimal(t["min"])) for t in grading["thresholds"]),
             lowest_grade=grading["lowest_grade"],
             veto_grade=grading["veto"]["grade"],
             veto_ranks_last=grading["veto"]["ranks_last"],
-            joint=JointRule(grading["joint"]),
+            joint=joint,
             limits=tuple(_build_limit(x) for x in grading.get("limits", ())),
+            bonus_cap=_opt_dec(grading.get("bonus_cap")),
+            by_percent=bool(grading.get("by_percent", False)),
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         report_date=date.fromisoformat(data["report_date"]) if data.get("report_date") else None,
-        self_scoring=bool(data.get("self_scoring", False)),
+        self_scoring=self_scoring,
         disclosure=_build_disclosure(data.get("disclosure", {})),
         follow_up=FollowUp(Decimal(data.get("follow_up", {}).get("common_min_percent", FollowUp.common_min_percent))),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
+        total=_dec(data["total"]) if "total" in data else sum((a.max for a in areas), Decimal(0)),
+        parts=tuple(Part(p["id"], p["name"], _dec(p["weight"]), tuple(p["areas"])) for p in data.get("parts", ())),
+        start_from=_opt_dec(data.get("start_from")),
+        floor=_dec(data.get("floor", 0)),
+        texts=_build_texts(data.get("texts", {})),
+        unit_classes=tuple(UnitClass(c["id"], c["name"]) for c in data.get("unit_classes", ())),
     )
 
 
-def _build_item(raw: dict[str, Any], canonical_name: dict[str, str]) -> Item:
-    per_event = raw.get("per_event")
+def _build_key_points(raw: list[dict[str, Any]]) -> tuple[KeyPoint, ...]:
+    """Key points with the area inherited down the tree (a child may leave its area out)."""
+    by_id = {k["id"]: k for k in raw}
+
+    def area(k: dict[str, Any]) -> str:
+        seen = set()
+        while "area" not in k and k.get("parent") in by_id and k["id"] not in seen:
+            seen.add(k["id"])
+            k = by_id[k["parent"]]
+        return str(k.get("area", ""))
+
+    return tuple(
+        KeyPoint(k["id"], k["label"], k["title"], area(k), k.get("parent"), _opt_dec(k.get("max"))) for k in raw
+    )
+
+
+@dataclass(frozen=True)
+class _ItemContext:
+    canonical_name: dict[str, str]
+    veto_grade: str
+    joint: JointRule
+    self_scoring: bool
+
+
+def _build_item(raw: dict[str, Any], ctx: _ItemContext) -> Item:
+    per_event = _opt_dec(raw.get("per_event"))
+    kind = Kind(raw["kind"])
+    max_points = Decimal(raw["max"])
+    rule = (
+        build_rule(raw["rule"], max_points, ctx.veto_grade)
+        if "rule" in raw
+        else default_rule(kind.value, per_event, max_points, ctx.veto_grade)
+    )
     return Item(
         id=raw["id"],
         area=raw["area"],
         key_point=raw["key_point"],
-        kind=Kind(raw["kind"]),
-        max=Decimal(raw["max"]),
+        kind=kind,
+        max=max_points,
         text=raw["text"],
-        evaluators=tuple(canonical_name[name] for name in raw["evaluators"]),
-        per_event=None if per_event is None else Decimal(per_event),
+        evaluators=tuple(ctx.canonical_name[name] for name in raw["evaluators"]),
+        per_event=per_event,
         group=raw.get("group"),
         notes=raw.get("notes", ""),
         focus=raw.get("focus", ""),
+        rule=rule,
+        combine=build_combine(raw.get("combine", ctx.joint.value), ctx.canonical_name),
+        classes=tuple(raw.get("classes", ())),
+        self_score=bool(raw.get("self_score", ctx.self_scoring and kind is Kind.SCORE)),
+    )
+
+
+def build_figure(raw: dict[str, Any]) -> Figure:
+    return Figure(
+        raw["name"],
+        raw.get("unit", ""),
+        _opt_dec(raw.get("min")),
+        _opt_dec(raw.get("max")),
+        int(raw.get("decimals", 2)),
+        bool(raw.get("lower_is_better", False)),
+    )
+
+
+def build_rule(raw: dict[str, Any], max_points: Decimal, veto_grade: str) -> Rule:
+    """A checked rubric.json `rule` as its model (the defaults of the optional numbers filled in)."""
+    kind = raw["type"]
+    if kind == "points":
+        return PointsRule()
+    if kind == "tiers":
+        return TiersRule(tuple(Tier(_dec(t["points"]), t.get("label", "")) for t in raw["tiers"]))
+    if kind == "linear":
+        return LinearRule(build_figure(raw["figure"]), _dec(raw["full_at"]), _dec(raw.get("per", 1)),
+                          _dec(raw["minus"]), _dec(raw.get("floor", 0)), raw.get("steps", "whole"))  # fmt: skip
+    if kind == "table":
+        rows = tuple(TableRow(_dec(r["from"]), _dec(r["points"])) for r in raw["rows"])
+        return TableRule(build_figure(raw["figure"]), rows)
+    if kind == "checklist":
+        return ChecklistRule(tuple(raw["aspects"]), _dec(raw["minus"]), _dec(raw.get("floor", 0)))
+    if kind == "base":
+        return BaseRule(_dec(raw["base"]))
+    if kind == "rank":
+        return RankRule(build_figure(raw["figure"]), tuple(_dec(p) for p in raw["points"]),
+                        _dec(raw.get("rest", 0)), raw.get("ties", "share"))  # fmt: skip
+    if kind == "per_event":
+        return PerEventRule(_dec(raw["per_event"]), _opt_dec(raw["cap"]) if "cap" in raw else max_points)
+    if kind == "ranged":
+        return RangedRule(_dec(raw["min"]), _dec(raw["max"]))
+    return VetoRule(build_veto_effect(raw.get("effect"), veto_grade))
+
+
+def build_veto_effect(raw: dict[str, Any] | None, veto_grade: str) -> VetoEffect:
+    if not raw:
+        return VetoEffect(VetoKind.SET_GRADE, grade=veto_grade)
+    if "set_grade" in raw:
+        return VetoEffect(VetoKind.SET_GRADE, grade=raw["set_grade"])
+    if "cap_grade" in raw:
+        return VetoEffect(VetoKind.CAP_GRADE, grade=raw["cap_grade"])
+    if "zero_area" in raw:
+        return VetoEffect(VetoKind.ZERO_AREA, area=raw["zero_area"])
+    return VetoEffect(VetoKind.ZERO_TOTAL)
+
+
+def build_combine(raw: str | dict[str, Any], canonical_name: dict[str, str]) -> Combine:
+    if isinstance(raw, str):
+        return Combine(CombineKind(raw))
+    if "weighted" in raw:
+        weights = tuple((canonical_name.get(k, k), _dec(v)) for k, v in raw["weighted"].items())
+        return Combine(CombineKind.WEIGHTED, weights=weights)
+    return Combine(CombineKind.LEAD, lead=canonical_name.get(raw["lead"], raw["lead"]))
+
+
+def _build_texts(raw: dict[str, Any]) -> PlanTexts:
+    default = PlanTexts()
+    limits = raw.get("report_limits", {})
+    return PlanTexts(
+        procedure=raw.get("procedure", default.procedure),
+        attachments=Attachments(**{**default.attachments.__dict__, **raw.get("attachments", {})}),
+        report_limits=ReportLimits(
+            int(limits.get("chars", default.report_limits.chars)), int(limits.get("cases", default.report_limits.cases))
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ..choices import Disclose
+from .rules import Combine, CombineKind, Entry, PointsRule, Rule
 
 
 class Kind(StrEnum):
@@ -80,6 +81,15 @@ KIND_LABELS = {Kind.SCORE: "评分项", Kind.DEDUCTION: "扣分项", Kind.BONUS:
 class Unit:
     name: str
     full_name: str
+    unit_class: str | None = None  # rubric `units[].class`: a `UnitClass.id` (None when the plan has no classes)
+
+
+@dataclass(frozen=True)
+class UnitClass:
+    """A class of units assessed on their own items (县（市）, 区 …); rubric `unit_classes`."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,53 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A weighted part of the total (平时考核 60, 年终考核 40): its areas' subtotal scaled to `weight`
+    (subtotal × weight / Σ its areas' max, half up to hundredths)."""
+
+    id: str
+    name: str
+    weight: Decimal
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KeyPoint:
     id: str
     label: str
     title: str
-    area: str
+    area: str  # inherited from the parent when the rubric names one
+    parent: str | None = None  # another key point's id: a tree of any depth below an area
+    max: Decimal | None = None  # the points at this level (checked: the sum of its children's)
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """The plan's attachment labels, as its documents and the forms cite them."""
+
+    rubric: str = "附件1"  # 考核细则
+    report: str = "附件2"  # 自评报告
+    contacts: str = "附件3"  # 联络员
+    evaluators: str = "附件4"  # 评价部门
+    focus: str = "附件5"  # 评价重点
+    form: str = "附件6"  # 评价表
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """The limits of a unit's self-assessment report (字数, 典型案例数)."""
+
+    chars: int = 3000
+    cases: int = 3
+
+
+@dataclass(frozen=True)
+class PlanTexts:
+    """The plan's own figures and words (rubric `texts`), with 漯河 2022's values as defaults."""
+
+    procedure: str = "经自我评价、部门打分和综合考评"
+    attachments: Attachments = Attachments()
+    report_limits: ReportLimits = ReportLimits()
 
 
 @dataclass(frozen=True)
@@ -110,10 +162,27 @@ class Item:
     group: str | None = None
     notes: str = ""
     focus: str = ""
+    rule: Rule = field(default_factory=PointsRule)  # always set by the loader (defaulted from the kind and per_event)
+    combine: Combine = field(
+        default_factory=lambda: Combine(CombineKind.MEAN)
+    )  # always set by the loader (defaulted from grading.joint)
+    classes: tuple[str, ...] = ()  # the unit classes the item applies to; () = all units
+    self_score: bool = False  # units self-score this item (a bonus item: a bonus claim with its evidence)
 
     @property
     def is_joint(self) -> bool:
         return len(self.evaluators) > 1
+
+    def applies_to(self, unit: Unit) -> bool:
+        return not self.classes or unit.unit_class in self.classes
+
+    def words(self) -> str:
+        """The item's rule in Chinese (`qe rubric show`)."""
+        return self.rule.words(self.max, self.kind.value)
+
+    def entries(self) -> tuple[Entry, ...]:
+        """What the form asks of one evaluator for this item."""
+        return self.rule.entries(self.max, self.kind.value)
 
 
 @dataclass(frozen=True)
@@ -134,22 +203,37 @@ class Threshold:
 
 @dataclass(frozen=True)
 class GradeLimit:
-    """At most `max_units` units, or `max_percent` % of the units (rounded down), get `grade`."""
+    """A quota on `grade`: exactly one of the four numbers is set.
+
+    `max_units` / `max_percent` (today's limits): at most so many units (percent of the units, rounded down) get
+    the grade; `top_units` / `top_percent` (前30%为A): the best so many units get the grade, thresholds permitting."""
 
     grade: str
     max_units: int | None = None
     max_percent: Decimal | None = None
+    top_units: int | None = None
+    top_percent: Decimal | None = None
+
+    @property
+    def is_top(self) -> bool:
+        return self.top_units is not None or self.top_percent is not None
 
     def allowed(self, units: int) -> int:
-        if self.max_units is not None:
-            return self.max_units
-        return int(Decimal(units) * (self.max_percent or Decimal(0)) // 100)
+        for count in (self.max_units, self.top_units):
+            if count is not None:
+                return count
+        percent = self.max_percent if self.max_percent is not None else self.top_percent
+        return int(Decimal(units) * (percent or Decimal(0)) // 100)
 
     def text(self) -> str:
-        """至多 2 个单位 / 至多 30% 的单位."""
+        """至多 2 个单位 / 至多 30% 的单位 / 前 30% 的单位."""
         if self.max_units is not None:
             return f"{self.grade}级最多 {self.max_units} 个单位"
-        return f"{self.grade}级最多占被考核单位的 {self.max_percent}%（向下取整）"
+        if self.max_percent is not None:
+            return f"{self.grade}级最多占被考核单位的 {self.max_percent}%（向下取整）"
+        if self.top_units is not None:
+            return f"得分前 {self.top_units} 名的单位为{self.grade}级（须达到分数线）"
+        return f"得分前 {self.top_percent}% 的单位（向下取整）为{self.grade}级（须达到分数线）"
 
 
 @dataclass(frozen=True)
@@ -159,7 +243,9 @@ class Grading:
     veto_grade: str
     veto_ranks_last: bool
     joint: JointRule
-    limits: tuple[GradeLimit, ...] = ()  # optional caps on how many units get a grade, highest grade first
+    limits: tuple[GradeLimit, ...] = ()  # optional quotas on how many units get a grade, highest grade first
+    bonus_cap: Decimal | None = None  # the bonus in total is at most this (None: only each item's own max)
+    by_percent: bool = False  # thresholds are percentages of each unit's full marks (unit classes)
 
     @property
     def order(self) -> list[str]:
@@ -198,6 +284,12 @@ class Rubric:
     self_scoring: bool = False  # each unit also fills a 自评打分表 (score items: its own score and a remark)
     disclosure: Disclosure = Disclosure()
     follow_up: FollowUp = FollowUp()
+    total: Decimal = Decimal(100)  # the full marks (rubric `total`, default the sum of the areas' max)
+    parts: tuple[Part, ...] = ()  # weighted parts of the total; () = the areas add up directly
+    start_from: Decimal | None = None  # 起评分: total = start_from − deductions + bonus
+    floor: Decimal = Decimal(0)  # the lowest total
+    texts: PlanTexts = PlanTexts()
+    unit_classes: tuple[UnitClass, ...] = ()
     _by_name: dict[str, Evaluator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -229,3 +321,38 @@ class Rubric:
 
     def items_of_kind(self, kind: Kind) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind is kind)
+
+    def area(self, area_id: str) -> Area:
+        return next(a for a in self.areas if a.id == area_id)
+
+    def key_point_chain(self, item_id: str) -> tuple[KeyPoint, ...]:
+        """The key points above an item, outermost first (one for a flat rubric)."""
+        chain: list[KeyPoint] = []
+        kp: str | None = self.item(item_id).key_point
+        while kp is not None:
+            node = self.key_point(kp)
+            chain.insert(0, node)
+            kp = node.parent
+        return tuple(chain)
+
+    def path(self, item_id: str) -> tuple[Area | KeyPoint, ...]:
+        """The chain above an item: its area, then its key points outermost first."""
+        return (self.area(self.item(item_id).area), *self.key_point_chain(item_id))
+
+    def children(self, kp_id: str) -> tuple[KeyPoint, ...]:
+        """The key points directly below a key point."""
+        return tuple(k for k in self.key_points if k.parent == kp_id)
+
+    def unit_items(self, unit: Unit) -> tuple[Item, ...]:
+        """The items that apply to a unit (all of them when the plan has no unit classes)."""
+        return tuple(i for i in self.items if i.applies_to(unit))
+
+    def full_marks(self, unit: Unit) -> Decimal:
+        """A unit's full marks: the total, or the max of its applicable score items when some do not apply."""
+        items = self.unit_items(unit)
+        if len(items) == len(self.items):
+            return self.total
+        return sum((i.max for i in items if i.kind is Kind.SCORE), Decimal(0))
+
+    def self_scored_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.self_score)
