@@ -2190,6 +2190,34 @@ _TYPES = [
         "请处理所说的原因；汇总时这些文件按没有收件记录处理，可在收件登记表中补记收到时间。",
         "收件记录未能写入：{reason}",
     ),
+    ProblemType(
+        "REGISTER_NOT_SAVED",
+        _E,
+        "登记表未能保存到工作区（磁盘已满、没有写入权限等），工作区中原有的登记表未改动。",
+        "请处理所说的原因后重新上传或填写。",
+        "{file}未能保存：{reason}",
+    ),
+    ProblemType(
+        "MAIL_SETTINGS_MISSING",
+        _E,
+        "工作区中没有设置发信（SMTP）服务器，不能在网页上直接发送。",
+        "请在工作区文件夹中的邮箱设置.toml 写上 smtp_server 和 smtp_user（见 README“邮箱设置与密码”）；也可以下载邮件草稿，用邮件程序打开后发送。",
+        "{file} 中没有 smtp_server 和 smtp_user",
+    ),
+    ProblemType(
+        "MAIL_SETTINGS_UNUSABLE",
+        _E,
+        "工作区的邮箱设置文件无法使用。",
+        "请按 README“邮箱设置与密码”修改邮箱设置.toml。",
+        "{reason}",
+    ),
+    ProblemType(
+        "MAIL_PLAIN_NOT_LOCAL",
+        _E,
+        "不加密的连接只能用于本机上的邮件服务器。",
+        "请在邮箱设置.toml 中把 smtp_security 改为 ssl 或 starttls。",
+        "{host} 不在本机，不能不加密发送",
+    ),
 ]
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}

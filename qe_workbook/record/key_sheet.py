@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -43,6 +44,13 @@ def sheet_lines(key: bytes, office: str, day: date) -> list[str]:
 
 def write_sheet_docx(path: Path, key: bytes, office: str, day: date) -> Path:
     """The same sheet as an A4 .docx (one page), the groups large in a fixed-width font."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet_document(key, office, day).save(str(path))
+    return path
+
+
+def sheet_document(key: bytes, office: str, day: date) -> Any:
+    """The sheet as a Word document in memory (what `write_sheet_docx` saves)."""
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -77,6 +85,4 @@ def write_sheet_docx(path: Path, key: bytes, office: str, day: date) -> Path:
     signature = document.add_paragraph()
     signature.paragraph_format.space_before = Pt(36)
     set_fonts(signature.add_run("保管人（签字）：____________    封存日期：____________"), "宋体", Pt(14))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
-    return path
+    return document

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..extras import extras_from
 from ..forms.generate import GenerateResult, generate_forms
 from ..forms.register import load_register, occupied
 from ..intake.discover import discover
@@ -13,6 +14,7 @@ from ..pipeline import CollectOptions, RunReport, run_collect
 from ..problems import Problem
 from ..rubric import Rubric
 from .layout import Workspace
+from .registers import collect_registers
 
 
 @dataclass
@@ -43,12 +45,13 @@ def returned_count(ws: Workspace) -> int:
 
 
 def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None) -> Outcome:
-    """`qe collect 回收的评价表`: a new run folder under out/results."""
+    """`qe collect 回收的评价表 [--adjustments out/review/adjustments.xlsx] [--appeals out/review/异议登记.xlsx]`
+    (each when the workspace holds it): a new run folder under out/results."""
     key, problems = ws.read_key()
     register, register_problems = load_register(ws.register_path)
     if key is None:
         return Outcome(problems)
     ws.returned.mkdir(parents=True, exist_ok=True)
     options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress)
-    report = run_collect(ws.returned, rubric, key, options)
+    report = run_collect(ws.returned, rubric, key, options, extras_from(**collect_registers(ws)))
     return Outcome(register_problems, report=report)

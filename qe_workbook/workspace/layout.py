@@ -22,9 +22,9 @@ from ..run_folder import RUN_MARKER
 RETURNED = "回收的评价表"
 # What the page may hand to the browser: the folders the year's commands write (as the CLI's defaults name
 # them) and the rubric workbooks the page writes beside rubric.json. The key, the register, rubric.json and
-# the returned forms are not among them.
+# the returned forms are not among them (nor the archive, which holds the returned forms).
 OUTPUT_FOLDERS = ("out/forms", "out/corrections", "out/results", "out/chase", "out/units", "out/units-check",
-                  "out/evidence-check")  # fmt: skip
+                  "out/evidence-check", "out/review")  # fmt: skip
 RUBRIC_WORKBOOK = "考核细则.xlsx"
 FOLLOWING_RUBRIC = re.compile(r"rubric-\d{4}\.xlsx")
 
