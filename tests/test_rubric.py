@@ -148,8 +148,8 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
     ),
     ("area sum off", _set("items.0.max", 39), "RUBRIC_AREA_SUM", "$.areas[0].max", "合计为 59 分"),
     (
-        "total not 100",
-        _both(_set("areas.1.max", 41), _set("items.4.max", 41)),
+        "areas not adding up to the stated total",
+        _both(_set("areas.1.max", 41), _set("items.4.max", 41), _set("total", 100)),
         "RUBRIC_TOTAL",
         "$.areas",
         "合计为 101 分",

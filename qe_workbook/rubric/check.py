@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..amounts import canonical, decimal_places
 from ..problems import Problem, problem
+from .check_rules import duplicate_problems, rule_language_problems
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
-
-TOTAL_POINTS = Decimal(100)
-
 
 _TYPE_NAMES = {
     "object": "对象（{…}）",
@@ -134,13 +132,6 @@ def check_rubric_data(data: Any, src: str) -> list[Problem]:
     return list(_meaning_problems(data, src))
 
 
-def _dup_problems(values: list[str], path: str, what: str, src: str) -> Iterator[Problem]:
-    for value, count in Counter(values).items():
-        if count > 1:
-            idx = values.index(value)
-            yield problem("RUBRIC_DUPLICATE_ID", file=src, cell=f"{path}[{idx}]", what=what, value=value, count=count)
-
-
 _POINTS_IN_TEXT = [
     (re.compile(r"（每项扣(\d+(?:\.\d+)?)分，最高扣(\d+(?:\.\d+)?)分）$"), "per_event_and_max"),
     (re.compile(r"（最高扣(\d+(?:\.\d+)?)分）$"), "max"),
@@ -185,11 +176,11 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
         pass
 
     units, areas, kps, items, evs = (data[k] for k in ("units", "areas", "key_points", "items", "evaluators"))
-    yield from _dup_problems([u["name"] for u in units], "$.units", "县区", src)
-    yield from _dup_problems([a["id"] for a in areas], "$.areas", "领域编号", src)
-    yield from _dup_problems([k["id"] for k in kps], "$.key_points", "考核要点编号", src)
-    yield from _dup_problems([i["id"] for i in items], "$.items", "项目编号", src)
-    yield from _dup_problems(
+    yield from duplicate_problems([u["name"] for u in units], "$.units", "县区", src)
+    yield from duplicate_problems([a["id"] for a in areas], "$.areas", "领域编号", src)
+    yield from duplicate_problems([k["id"] for k in kps], "$.key_points", "考核要点编号", src)
+    yield from duplicate_problems([i["id"] for i in items], "$.items", "项目编号", src)
+    yield from duplicate_problems(
         [str(n) for e in evs for n in (e["name"], *e.get("aliases", ()))], "$.evaluators", "评价部门名称", src
     )
 
@@ -211,13 +202,10 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
         path = f"$.items[{n}]"
         yield from _item_problems(item, path, area_ids, kp_area, known_evaluators, src)
 
-    # sums per area and in total
-    sums: dict[str, Decimal] = {a["id"]: Decimal(0) for a in areas}
-    for item in items:
-        if item["kind"] == "score" and item["area"] in sums:
-            sums[item["area"]] += Decimal(item["max"])
+    # sums per area (with unit classes: the best class's sum); the totals are `rule_language_problems`'
+    sums = _area_sums(data)
     for n, area in enumerate(areas):
-        if sums[area["id"]] != Decimal(area["max"]):
+        if "start_from" not in data and sums[area["id"]] != Decimal(area["max"]):
             yield problem(
                 "RUBRIC_AREA_SUM",
                 file=src,
@@ -226,17 +214,28 @@ def _meaning_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
                 max=canonical(Decimal(area["max"])),
                 sum=canonical(sums[area["id"]]),
             )
-    area_total = sum((Decimal(a["max"]) for a in areas), Decimal(0))
-    if area_total != TOTAL_POINTS:
-        yield problem(
-            "RUBRIC_TOTAL", file=src, cell="$.areas", total=canonical(area_total), expected=canonical(TOTAL_POINTS)
-        )
     for n, area in enumerate(areas):
         if decimal_places(Decimal(area["max"])) > 2:
             yield problem("RUBRIC_TOO_PRECISE", file=src, cell=f"$.areas[{n}].max", value=Decimal(area["max"]))
 
     yield from _grading_problems(data["grading"], src)
     yield from _evaluator_problems(data, src)
+    yield from rule_language_problems(data, src)
+
+
+def _area_sums(data: dict[str, Any]) -> dict[str, Decimal]:
+    """Each area's score items' max added up; with unit classes, the largest of the classes' sums (a class's
+    units are scored on the items for all classes and those for their class)."""
+    classes = [c["id"] for c in data.get("unit_classes", ())] or [None]
+    sums: dict[str, Decimal] = {a["id"]: Decimal(0) for a in data["areas"]}
+    for cls in classes:
+        by_class: dict[str, Decimal] = {a: Decimal(0) for a in sums}
+        for item in data["items"]:
+            applies = cls is None or "classes" not in item or cls in item["classes"]
+            if item["kind"] == "score" and item["area"] in by_class and applies:
+                by_class[item["area"]] += Decimal(item["max"])
+        sums = {a: max(sums[a], by_class[a]) for a in sums}
+    return sums
 
 
 def key_point_areas(kps: list[dict[str, Any]]) -> dict[str, str]:
@@ -305,9 +304,9 @@ def _item_problems(
     elif mx <= 0:
         yield problem("RUBRIC_VALUE", file=src, cell=f"{path}.max", item=item_id, value=canonical(mx))
     if kind == "deduction":
-        if "per_event" not in item:
+        if "per_event" not in item and "rule" not in item:
             yield problem("RUBRIC_PER_EVENT_MISSING", file=src, cell=f"{path}.per_event", item=item_id)
-        elif decimal_places(Decimal(item["per_event"])) > 2:
+        elif "per_event" in item and decimal_places(Decimal(item["per_event"])) > 2:
             yield problem(
                 "RUBRIC_TOO_PRECISE", file=src, cell=f"{path}.per_event", item=item_id, value=Decimal(item["per_event"])
             )

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def checklist(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     kinds = Counter(i["kind"] for i in new["items"])
     kind_text = "、".join(f"{KIND_LABELS[k]} {kinds[k]} 项" for k in Kind if kinds[k])
     areas = "、".join(f"{a['name']} {canonical(a['max'])} 分" for a in new["areas"])
+    total = new.get("total", sum(Decimal(str(a["max"])) for a in new["areas"]))
     used = {n for i in new["items"] for n in i["evaluators"]}
     no_contact = [e["name"] for e in new["evaluators"] if not (e["phone"] and e["email"])]
     idle = [e["name"] for e in new["evaluators"] if not {e["name"], *e.get("aliases", ())} & used]
@@ -62,7 +64,7 @@ def checklist(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         f"县区材料截止日期 {deadlines['materials']}、评价表回收截止日期 {deadlines['form_return']}："
         "按上年日期顺延一年，请按新方案修改。",
         f"被考核单位（{len(new['units'])} 个）：核对有无增减、更名，顺序与新方案附件6一致。",
-        f"考核领域和分值（{areas}）：与新方案附件1核对，合计应为 100 分。",
+        f"考核领域和分值（{areas}）：与新方案附件1核对，合计应为满分 {canonical(Decimal(total))} 分。",
         f"考核要点（{len(new['key_points'])} 个）和评价项目（{len(new['items'])} 项：{kind_text}）："
         "逐项核对具体内容、分值、类别、每次扣分和评价部门；沿用的项目不要改编号；新增项目的编号可以空着；"
         "取消的项目删除整行。",

@@ -66,7 +66,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 # How the checks' fixes read for someone editing the workbook rather than the JSON.
 _WORKBOOK_FIX = {
     "RUBRIC_AREA_SUM": "请核对该领域各评分项目的分值（“考核领域”工作表的“差额”列应为 0）。",
-    "RUBRIC_TOTAL": "请核对“考核领域”工作表的分值，使合计为 100 分。",
+    "RUBRIC_TOTAL": "请核对“考核领域”工作表的分值和满分，使两者一致。",
     "RUBRIC_CONTACT_MISSING": "请在“评价部门”工作表中补充该部门的联系电话和电子邮箱，以便催收评价表。",
     "RUBRIC_EVALUATOR_UNUSED": "无需处理；该部门今后如有评价项目，在“评价项目”工作表的评价部门中写上其名称即可。",
     "RUBRIC_TEXT_MAX": "请核对附件1原文，使“具体内容”中写明的分值与“分值或最高扣分”“每次扣分”一致。",
