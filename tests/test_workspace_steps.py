@@ -61,17 +61,6 @@ def totals(run: Path) -> dict[str, tuple[Decimal, str]]:
     return {u["unit"]: (u["total"], u["grade"]) for u in data["units"]}
 
 
-def collected_year(tmp_path: Path, answers: dict = TIE) -> tuple[Workspace, Rubric, Path]:  # type: ignore[type-arg]
-    ws, rubric = small_year(tmp_path)
-    generated = generate_in(ws, rubric).generated
-    assert generated is not None
-    ws.returned.mkdir()
-    fill_all(generated, ws.returned, answers)
-    report = collect_in(ws, rubric).report
-    assert report is not None
-    return ws, rubric, report.folder
-
-
 def test_one_adjustment_at_a_time_is_checked_kept_and_taken_in_by_the_next_collection(tmp_path: Path) -> None:
     ws, rubric, first = collected_year(tmp_path)
     assert totals(first) == {"南区": (Decimal(98), "A"), "东区": (Decimal("90.5"), "A"), "西区": (Decimal("90.5"), "A")}
@@ -134,12 +123,12 @@ def test_precheck_wording_reports_approval_archive_and_verification(tmp_path: Pa
     again, problems = approve_in(ws, run, rubric, Stage.CONSULTATION, BASIS, "张三", wording=False)
     assert again is None and [p.code for p in problems] == ["APPROVE_STAGE_NOT_LATER"]
     archived = archive_in(ws, run, rubric)
-    assert not has_errors(archived.problems) and archived.folder == ws.root / "out" / "archive" / run.name
+    assert not has_errors(archived.problems) and archived.folder == ws.root / "档案" / run.name
     assert archives(ws) == [archived.folder] and verify_in(ws, run.name) == (archived.folder, [])
     assert verify_in(ws, "../out") == (None, [])  # only the workspace's own archives
     (archived.folder / "卷内目录.xlsx").write_bytes(b"changed")
     assert [p.code for p in verify_in(ws, run.name)[1]] == ["ARCHIVE_FILE_CHANGED"]
-    assert archive_in(ws, run, rubric).folder == ws.root / "out" / "archive" / f"{run.name}-2"
+    assert archive_in(ws, run, rubric).folder == ws.root / "档案" / f"{run.name}-2"
 
 
 def test_rectification_ledgers_generated_returned_and_collected(tmp_path: Path) -> None:
@@ -177,18 +166,24 @@ def test_chase_drafts_are_written_and_those_very_drafts_sent(tmp_path: Path, smt
     assert SMTP_PASSWORD not in log and "已发送" in log
 
 
-def test_a_run_with_a_wrong_key_says_why_nothing_official_comes_from_it(tmp_path: Path) -> None:
+def collected_year(tmp_path: Path, answers: dict = TIE, key: bytes = KEY) -> tuple[Workspace, Rubric, Path]:  # type: ignore[type-arg]
+    """The small year generated, filled with `answers` and collected with `key` (the forms are signed with KEY)."""
     ws, rubric = small_year(tmp_path)
     generated = generate_in(ws, rubric).generated
     assert generated is not None
     ws.returned.mkdir()
-    fill_all(generated, ws.returned, TIE)
-    ws.key_path.write_text(bytes(32).hex(), encoding="ascii")  # not the key the forms were signed with
+    fill_all(generated, ws.returned, answers)
+    ws.key_path.write_text(key.hex(), encoding="ascii")
     report = collect_in(ws, rubric).report
     assert report is not None
-    assert refusal(report.folder) and refusal(report.folder, "mails")
-    assert write_chases(ws, report.folder, rubric).chases == []
-    folder, problems = precheck_in(report.folder, rubric, date(2023, 5, 20))
+    return ws, rubric, report.folder
+
+
+def test_a_run_with_a_wrong_key_says_why_nothing_official_comes_from_it(tmp_path: Path) -> None:
+    ws, rubric, run = collected_year(tmp_path, key=bytes(32))
+    assert refusal(run) and refusal(run, "mails")
+    assert write_chases(ws, run, rubric).chases == []
+    folder, problems = precheck_in(run, rubric, date(2023, 5, 20))
     assert folder is None and problems[-1].code == "RUN_NOT_OFFICIAL"
 
 

@@ -4,15 +4,17 @@ another); `qe rectify collect 回收的整改台账` writes <run>/整改情况/<
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..file_names import safe_file_name
 from ..forms.register import load_register
 from ..problems import Problem, os_error_text, problem
 from ..rectify.collect import RectifyCollect, rectify_collect
-from ..rectify.layout import COLLECTED_DIR, ISSUED_DIR
+from ..rectify.layout import COLLECTED_DIR, ISSUED_DIR, LEDGER_JSON
 from ..rectify.ledger import Generated, generate_ledgers
 from ..rubric import Rubric
 from .layout import Workspace, write_new
@@ -68,3 +70,12 @@ def collect_in(ws: Workspace, rubric: Rubric, today: date | None = None) -> tupl
     collected = rectify_collect(folder, rubric, key, today=today, register=register,
                                 fallback_parent=ws.root / "out" / COLLECTED_DIR)  # fmt: skip
     return collected, trouble + collected.problems
+
+
+def collected(run: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The latest collection of ledgers written into `run` (its folder and its 整改台账.json), or (None, {})."""
+    folders = sorted(p for p in (run / COLLECTED_DIR).glob("*") if (p / LEDGER_JSON).is_file())
+    if not folders:
+        return None, {}
+    data: dict[str, Any] = json.loads((folders[-1] / LEDGER_JSON).read_text(encoding="utf-8"))
+    return folders[-1], data

@@ -6,14 +6,39 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import collect, forms, overview, results, returns, rubric
+from . import (
+    approval,
+    archive,
+    chase,
+    collect,
+    forms,
+    key_backup,
+    next_year,
+    overview,
+    rectify,
+    reports,
+    results,
+    returns,
+    review,
+    rubric,
+    wording,
+)
 
 YEAR: tuple[ModuleType, ...] = (
     overview,
     rubric,
     forms,
     collect,
+    chase,
+    review,
+    wording,
     results,
+    reports,
+    approval,
+    archive,
+    rectify,
+    next_year,
+    key_backup,
 )
 ROUTES_ONLY: tuple[ModuleType, ...] = (returns,)  # routes without a page of their own in the navigation
 

@@ -1,0 +1,130 @@
+"""The later steps' pages, through the page's own routes (Flask's test client, the same app `qe ui` serves): each
+page shows in Chinese with every control labelled; a run that must not be used shows its refusal and offers nothing
+official; the adjustment typed on the page lands in adjustments.xlsx; the key backup sheet is handed over while the
+key file is not; a chase password is used, never shown."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+from flask.testing import FlaskClient
+
+from qe_workbook.keys import key_fingerprint
+from qe_workbook.ui.app import create_app
+from qe_workbook.workspace.layout import Workspace
+from qe_workbook.workspace.registers import ADJUSTMENTS, adjustment_rows, kept
+
+from .forms import KEY
+from .test_ui_browser import english_words
+from .test_workspace_steps import collected_year
+
+TOKEN = "t" * 32
+STEPS = ("chase", "review", "wording", "reports", "approval", "archive", "rectify", "next-year", "key-backup")
+
+
+class Controls(HTMLParser):
+    """The page's form controls, and which of them no label names (by `for`, by enclosing it, or aria-label)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.label_for: set[str] = set()
+        self.in_label = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "label":
+            self.in_label += 1
+            if a.get("for"):
+                self.label_for.add(str(a["for"]))
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.controls.append({**a, "_in_label": "1" if self.in_label else None})
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.in_label -= 1
+
+    def unlabelled(self) -> list[str]:
+        return [str(c.get("id") or c.get("name")) for c in self.controls
+                if not (c["_in_label"] or c.get("aria-label") or c.get("id") in self.label_for)]  # fmt: skip
+
+
+def csrf(client: FlaskClient) -> str:
+    with client.session_transaction(f"/{TOKEN}/overview") as session:
+        return str(session["csrf"])
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+
+
+@pytest.fixture
+def year(tmp_path: Path) -> Iterator[tuple[Workspace, FlaskClient]]:
+    ws, _rubric, _run = collected_year(tmp_path)
+    client = create_app(ws.root, TOKEN).test_client()
+    client.get(f"/{TOKEN}/overview")
+    yield ws, client
+
+
+def test_every_later_page_is_chinese_with_every_control_labelled(year: tuple[Workspace, FlaskClient]) -> None:
+    ws, client = year
+    for step in STEPS:
+        response = client.get(f"/{TOKEN}/{step}")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, step
+        assert english_words(text_of(html).replace(str(ws.root), "")) == set(), step
+        controls = Controls()
+        controls.feed(html)
+        assert controls.unlabelled() == [], step
+        assert f'id="nav-{step.replace("-", "_")}"' in html and 'aria-current="page"' in html
+
+
+def test_an_adjustment_typed_on_the_page_lands_in_the_register(year: tuple[Workspace, FlaskClient]) -> None:
+    ws, client = year
+    fields = {"csrf": csrf(client), "unit": "西区", "kind": "扣分", "amount": "1", "basis": "", "remark": ""}
+    refused = client.post(f"/{TOKEN}/review/adjustment", data=fields, follow_redirects=True).get_data(as_text=True)
+    assert "西区的调整没有写明依据" in refused and kept(ws, ADJUSTMENTS) is None
+    fields["basis"] = "会议纪要〔2023〕3号"
+    page = client.post(f"/{TOKEN}/review/adjustment", data=fields, follow_redirects=True).get_data(as_text=True)
+    assert "已记入会议调整表：西区扣分 1。重新汇总后生效。" in page and 'id="adjustment-list"' in page
+    rubric, _ = ws.load_rubric()
+    assert rubric is not None
+    assert adjustment_rows(ws, rubric)[0] == [["西区", "扣分 1 分", "会议纪要〔2023〕3号", ""]]
+
+
+def test_the_key_backup_sheet_is_handed_over_and_the_key_file_is_not(year: tuple[Workspace, FlaskClient]) -> None:
+    ws, client = year
+    sheet = client.post(f"/{TOKEN}/key-backup/sheet", data={"csrf": csrf(client)})
+    assert sheet.status_code == 200 and "attachment" in sheet.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(sheet.data)).paragraphs)
+    assert key_fingerprint(KEY) in text
+    assert client.post(f"/{TOKEN}/key-backup/sheet").status_code == 403  # no CSRF token, no sheet
+    key = client.get(f"/{TOKEN}/file", query_string={"path": ws.relative(ws.key_path)})
+    assert key.status_code == 403 and KEY.hex().encode() not in key.data
+
+
+def test_a_run_collected_with_another_key_shows_its_refusal_and_offers_nothing(tmp_path: Path) -> None:
+    ws, _rubric, _run = collected_year(tmp_path, key=bytes(32))
+    client = create_app(ws.root, TOKEN).test_client()
+    for step, offered in (("chase", "write-drafts"), ("review", "write-prechecks"), ("wording", "export-wording"),
+                          ("reports", "write-reports"), ("approval", "approve"), ("archive", "make-archive"),
+                          ("rectify", "generate-ledgers")):  # fmt: skip
+        html = client.get(f"/{TOKEN}/{step}").get_data(as_text=True)
+        assert "这次汇总的结果不能使用" in html and "很可能" in html and f'id="{offered}"' not in html, step
+    made = client.post(f"/{TOKEN}/chase/drafts", data={"csrf": csrf(client)}, follow_redirects=True)
+    assert "不能用于催报" in made.get_data(as_text=True) and not (ws.root / "out" / "chase").exists()
+
+
+def test_only_the_workspaces_own_drafts_are_sent_and_the_password_is_never_shown(
+    year: tuple[Workspace, FlaskClient],
+) -> None:
+    _ws, client = year
+    assert client.get(f"/{TOKEN}/chase/confirm", query_string={"folder": "../../out"}).status_code == 403
+    sent = client.post(f"/{TOKEN}/chase/send", data={"csrf": csrf(client), "folder": "..", "password": "秘密123"})
+    assert sent.status_code == 403 and "秘密123" not in sent.get_data(as_text=True)
