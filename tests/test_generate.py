@@ -53,8 +53,8 @@ def test_2022_forms_skip_the_radio_bureau(tmp_path: Path, rubric_2022: Rubric) -
     assert len(result.forms) == 28
     assert [e.name for e in result.idle] == ["市无线电管理局"]
     dispatch = openpyxl.load_workbook(result.dispatch_list)
-    assert dispatch["未生成评价表的部门"]["A2"].value == "市无线电管理局"
-    assert dispatch["发放清单"].max_row == 29
+    assert dispatch["未生成评价表的部门"]["A4"].value == "市无线电管理局"
+    assert dispatch["发放清单"].max_row == 31  # title, issuer and date, header, 28 forms
 
 
 def test_form_sheet_layout_follows_attachment_6(tmp_path: Path, small_rubric: Rubric) -> None:
@@ -256,7 +256,7 @@ def test_guide_and_prompt_name_the_configured_veto_grade(tmp_path: Path) -> None
     rubric = load_ok(write_json(tmp_path / "rubric.json", data))
     form = next(f for f in generate_forms(rubric, tmp_path / "forms", KEY).forms if f.evaluator.name == "质强办")
     wb = openpyxl.load_workbook(form.path)
-    guide = [str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value]
+    guide = [str(c.value).replace("\n", "") for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value]
     assert [text for text in guide if text.startswith("否决（")] == ["否决（C级）；发生的选“是”，否则选“否”"]
     prompts = [dv.prompt or "" for dv in wb[FORM_SHEET].data_validations.dataValidation]
     assert any("考核结果为C级" in p for p in prompts) and not any("D级" in p for p in prompts)

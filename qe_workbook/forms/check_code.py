@@ -39,25 +39,25 @@ _EPOCH = date(1899, 12, 30)
 
 
 def check_code_formula(rows: list[FormRow]) -> str:
-    """The spreadsheet formula (an array formula) giving the five digits of the code."""
+    """The spreadsheet formula (an array formula) giving the five digits of the code (nothing on a blank form)."""
     first, last = rows[0].row, rows[-1].row
     score = f"{cell_ref(first, COL_SCORE)}:{cell_ref(last, COL_SCORE)}"
     remark = f"{cell_ref(first, COL_REMARK)}:{cell_ref(last, COL_REMARK)}"
     day = cell_ref(DATE_ROW, DATE_COL)
     term = f'IF(ISNUMBER({score}),ROUND({score}*100,0),LEN({score})+3*({score}="是"))'
     total = f"SUM(ROW({score})*(2*{term}+LEN({remark})))+IF(ISNUMBER({day}),INT({day}),LEN({day}))"
-    return f'TEXT(MOD({total},{MODULUS}),"{"0" * DIGITS}")'
+    filled = f"COUNTA({score})+COUNTA({remark})+COUNTA({day})"  # nothing filled in: no code to print
+    return f'IF({filled}=0,"",TEXT(MOD({total},{MODULUS}),"{"0" * DIGITS}"))'
 
 
 def write_code_cell(ws: Worksheet, rows: list[FormRow], before: str, fmt: Format, *, last_col: int = LAST_COL) -> None:
     """The cell beside the stamp line: `before` (the form number, its line break kept), then 校验码 and its
     five digits; shown across the columns up to `last_col` (a correction form's reference column too), read
     from its first cell."""
-    blank = form_check_code(lambda _row, _col: None, rows)
     if last_col > LAST_COL:
         ws.merge_range(DATE_ROW, LAST_COL, DATE_ROW, last_col, "", fmt)
     text = before.replace('"', '""').replace("\n", '"&CHAR(10)&"')
-    ws.write_array_formula(CODE_CELL, f'="{text}{LABEL}"&{check_code_formula(rows)}', fmt, f"{before}{LABEL}{blank}")
+    ws.write_array_formula(CODE_CELL, f'="{text}{LABEL}"&{check_code_formula(rows)}', fmt, f"{before}{LABEL}")
 
 
 def code_in_text(text: str) -> str | None:

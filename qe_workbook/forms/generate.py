@@ -30,6 +30,7 @@ from .layout import (
     COL_SCORE,
     COL_TEXT,
     COL_UNIT,
+    DATE_CELL,
     DATE_COL,
     DATE_LABEL,
     DATE_ROW,
@@ -40,7 +41,6 @@ from .layout import (
     HEADER_ROW,
     HINT_ROW,
     LABEL_COL,
-    LAST_COL,
     MANIFEST_SHEET,
     MAX_EVENTS,
     REMARK_MAX_CHARS,
@@ -55,16 +55,23 @@ from .layout import (
     evaluation_spec,
     form_file_name,
     notes_row,
+    signature_row,
 )
 from .manifest import UNIT_SEPARATOR, Manifest, derive, sign
 from .paper import (
-    MARGINS_IN,
+    DATE_FORMAT,
+    SIGNATURE_HEIGHT,
     GrowingWorksheet,
+    block_breaks,
+    broken_lines,
+    code_width,
     fewest_pages,
     name_width,
+    page_setup,
     print_scale,
     text_height,
     text_width,
+    write_signature,
 )
 from .register import FULL, FormRecord, Register
 
@@ -203,8 +210,8 @@ class FormWriter:
         ws.write_string(DATE_ROW, DATE_COL - 1, DATE_LABEL, f["date_label"])
         ws.write_blank(DATE_ROW, DATE_COL, None, f["date_input"])
         write_code_cell(ws, self.rows, f"表单编号：{self.manifest.form_id}\n", f["code"], last_col=self.last)
-        hint = self.spec.hint
-        self.hint_height = text_height([(hint, sum(self.widths.values()) * 1.1)])
+        hint = broken_lines(self.spec.hint, sum(self.widths.values()))
+        self.hint_height = text_height([(hint, sum(self.widths.values()))])
         ws.set_row(HINT_ROW, self.hint_height)
         ws.merge_range(HINT_ROW, LABEL_COL, HINT_ROW, self.last, hint, f["hint"])
         ws.set_row(HEADER_ROW, HEADER_HEIGHT)
@@ -215,9 +222,12 @@ class FormWriter:
         for n, note in enumerate(self.spec.notes):
             ws.set_row(first_note + n, NOTE_HEIGHT)
             ws.merge_range(first_note + n, LABEL_COL, first_note + n, self.last, note, f["note"])
+        spans = ((COL_ID, COL_UNIT), (COL_TEXT, COL_TEXT), (COL_MAX, self.last))
+        last_row = write_signature(ws, signature_row(self.rows, self.spec.notes), spans, self.spec.owner_label,
+                                   f["sign"], date_formula=f'=IF(ISNUMBER({DATE_CELL}),{DATE_CELL},"")',
+                                   date_format=f["sign_date"])  # fmt: skip
         self._validation(ws)
         self._conditional_formats(ws)
-        last_row = first_note + len(self.spec.notes) - 1
         ws.protect(
             password,
             {
@@ -231,12 +241,15 @@ class FormWriter:
         ws.activate()
         ws.set_selection(cell_ref(FIRST_DATA_ROW, COL_SCORE))
         scale, breaks = self._pages()
-        _print_setup(ws, last_row, HEADER_ROW, scale=scale, last_col=self.last)
+        page_setup(ws, owner=self.spec.printed_owner or self.spec.owner, label=self.spec.attachment,
+                   title=self.spec.title, last_row=last_row, last_col=self.last, repeat_row=HEADER_ROW,
+                   scale=scale)  # fmt: skip
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks: each block (unit or area) on one page, the notes with the last
-        block, shrunk a little where that saves a page (so that no page holds a block or two alone)."""
+        """The print scale and the page breaks: each block (unit or area) on one page, the notes and the
+        signature block with the last block, shrunk a little where that saves a page (so that no page holds a
+        block or two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
         blocks: dict[str, tuple[int, float]] = {}
@@ -244,8 +257,8 @@ class FormWriter:
             first, height = blocks.get(r.block, (r.row, 0.0))
             blocks[r.block] = (first, height + self.heights[r.row])
         ordered = list(blocks.values())
-        notes = NOTE_HEIGHT * (len(self.spec.notes) + 1)
-        ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes stay with the last block
+        notes = NOTE_HEIGHT * (len(self.spec.notes) + 2) + SIGNATURE_HEIGHT
+        ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=self.spec.flow_blocks)
 
     def _deduction_formats(self, wb: Workbook) -> None:
@@ -364,6 +377,7 @@ class FormWriter:
             1, 0, ["项目编号", "类别", "考核要点", "所评价项目", "分值与填法", "重点考核（附件5）"], f["header"]
         )
         row = 2
+        heights: dict[int, float] = {}
         for item in rb.items_for(ev.name):
             kp = rb.key_point(item.key_point)
             how = max_label(rb, item.id) + "；" + _how_to_fill(item.kind)
@@ -372,10 +386,13 @@ class FormWriter:
                 how += f"；本项与{others}共同评价，各自打分，{JOINT_RULE_LABELS[rb.grading.joint]}"
             focus = item.focus + (f"（{item.notes}）" if item.notes else "")
             values = [item.id, KIND_LABELS[item.kind], f"{kp.label}{kp.title}", item.text, how, focus]
-            ws.set_row(row, text_height([(text, widths[col]) for col, text in enumerate(values)]))
+            values = [broken_lines(text, widths[col]) for col, text in enumerate(values)]
+            heights[row] = text_height([(text, widths[col]) for col, text in enumerate(values)])
+            ws.set_row(row, heights[row])
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f["text"])
             row += 1
+        last_item = row - 1
         office = rb.evaluator(rb.office)
         row += 1
         contacts = [
@@ -390,9 +407,12 @@ class FormWriter:
         ws.merge_range(row, 0, row, 1, "联系方式", f["header"])
         ws.merge_range(row, 2, row, 3, "单位", f["header"])
         ws.write_row(row, 4, ["电话", "电子邮箱"], f["header"])
+        heights[row] = HEADER_HEIGHT
         for label, name, phone, email in contacts:
             row += 1
-            ws.set_row(row, text_height([(label, widths[0] + widths[1]), (name, widths[2] + widths[3])]))
+            label, name = broken_lines(label, widths[0] + widths[1]), broken_lines(name, widths[2] + widths[3])
+            heights[row] = text_height([(label, widths[0] + widths[1]), (name, widths[2] + widths[3])])
+            ws.set_row(row, heights[row])
             ws.merge_range(row, 0, row, 1, label, f["text"])
             ws.merge_range(row, 2, row, 3, name, f["text"])
             ws.write_string(row, 4, phone or "（未提供）", f["text"])
@@ -408,14 +428,23 @@ class FormWriter:
             f"5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时{JOINT_RULE_LABELS[rb.grading.joint]}。",
         ]
         for text in steps:
-            ws.set_row(row, text_height([(text, sum(widths))]))
+            text = broken_lines(text, sum(widths))
+            heights[row] = text_height([(text, sum(widths))])
+            ws.set_row(row, heights[row])
             ws.merge_range(row, 0, row, 5, text, f["note"])
             row += 1
         ws.protect(
             password,
             {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True, "format_columns": True},
         )
-        _print_setup(ws, row - 1, 1)
+        # each item on one page; the last item keeps the contacts and the steps company on their page
+        blocks = [(r, heights[r]) for r in range(2, last_item)]
+        blocks.append((last_item, sum(heights.get(r, 16.0) for r in range(last_item, row))))
+        scale = print_scale(widths)
+        pages, breaks = block_breaks(blocks, TITLE_HEIGHT + HEADER_HEIGHT, HEADER_HEIGHT, scale)
+        page_setup(ws, owner=display_name(ev), title=GUIDE_SHEET, last_row=row - 1, last_col=len(widths) - 1,
+                   repeat_row=1, scale=scale, total=pages)  # fmt: skip
+        ws.set_h_pagebreaks(breaks)
 
 
 def write_manifest_sheet(ws: Worksheet, manifest: Manifest, password: str, *, width: int | None = None) -> None:
@@ -494,23 +523,6 @@ def _form_widths(blocks: Sequence[str], rows: list[FormRow], *, reference: bool 
     return dict(sorted(widths.items()))
 
 
-def _print_setup(
-    ws: Worksheet, last_row: int, repeat_row: int, *, scale: int | None = None, last_col: int = LAST_COL
-) -> None:
-    """A4 landscape with the header repeated; at a fixed scale (so that page breaks hold) or one page wide."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.repeat_rows(repeat_row)
-    if scale is None:
-        ws.fit_to_pages(1, 0)
-    else:
-        ws.set_print_scale(scale)
-    ws.center_horizontally()
-    ws.set_margins(**MARGINS_IN)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, last_row, last_col)
-
-
 BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
 MAX_BASE = {**BASE, "border": 1, "align": "center"}
 GUIDE_WIDTHS = [9, 8, 16, 40, 26, 46]
@@ -530,7 +542,9 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "title": {**base, "font_name": "黑体", "font_size": 16, "bold": True, "align": "center"},
         "dept": {**base, "font_size": 12, "bold": True},
         "date_label": {**base, "font_size": 12, "bold": True, "align": "right"},
-        "date_input": {**entry, "num_format": "yyyy-mm-dd", "align": "center"},
+        "date_input": {**entry, "num_format": DATE_FORMAT, "align": "center", "text_wrap": False, "shrink": True},
+        "sign": {**base, "font_size": 12, "valign": "top"},
+        "sign_date": {**base, "font_size": 12, "valign": "top", "num_format": DATE_FORMAT},
         "code": {**base, "font_size": 10, "align": "right"},
         "hint": {**base, "font_size": 10, "font_color": "#404040"},
         "header": {**boxed, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
@@ -551,67 +565,78 @@ def _formats(wb: Workbook) -> dict[str, Any]:
     return {name: wb.add_format(spec) for name, spec in specs.items()}
 
 
-DISPATCH_WIDTHS = [5, 14, 22, 15, 28, 40, 8, 22, 16]
 IDLE_WIDTHS = [16, 14, 24, 50]
+DISPATCH_HEADER = (
+    "序号",
+    "评价部门",
+    "所属单位",
+    "联系电话",
+    "电子邮箱",
+    "评价项目数",
+    "需填写的单元格",
+    "签收（签字、日期）",
+)
+DISPATCH_WIDTHS = [5, 16, 22, None, None, 8, 22, 20]  # None: as wide as the longest phone or e-mail on one line
+DISPATCH_EXTRA = ("文件名", "表单编号")  # kept in the file for the office, not printed
+DISPATCH_TOP = 3  # title, owner and date, header
 
 
-def _list_setup(ws: Worksheet, widths: list[int], rows: int, last_col: int) -> None:
-    """A list sheet: its widths, header frozen and filtered, printed A4 landscape one page wide."""
-    for col, width in enumerate(widths):
+def _list_sheet(
+    wb: Workbook, name: str, title: str, subtitle: str, owner: str, header: Sequence[str], widths: Sequence[int | None],
+    rows: Sequence[Sequence[str]], extra: Sequence[str] = (),
+) -> None:  # fmt: skip
+    """A list to print: its title, a line naming its owner and date, the header (repeated on every page) and
+    the rows as tall as their text; `extra` columns after the printed ones hold what is for the office's
+    screen only (file names, form numbers)."""
+    head = wb.add_format({**BASE, "bold": True, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    cell = wb.add_format({**BASE, "border": 1})
+    ws = wb.add_worksheet(name)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    sizes = [w if w is not None else code_width([*col, h]) for w, col, h in zip(widths, columns, header, strict=False)]
+    sizes += [28] * len(extra)
+    for col, width in enumerate(sizes):
         ws.set_column(col, col, width)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, rows, last_col)
-    _print_setup(ws, rows, 0)
-    ws.print_area(0, 0, rows, last_col)
+    last = len(header) - 1
+    ws.set_row(0, TITLE_HEIGHT)
+    ws.merge_range(
+        0, 0, 0, last, title, wb.add_format({**BASE, "font_name": "黑体", "font_size": 16, "align": "center"})
+    )
+    ws.merge_range(1, 0, 1, last, subtitle, wb.add_format({**BASE, "font_size": 11}))
+    ws.set_row(2, HEADER_HEIGHT * 1.5)
+    ws.write_row(2, 0, [*header, *extra], head)
+    for n, values in enumerate(rows, start=DISPATCH_TOP):
+        ws.set_row(n, text_height(list(zip(values, sizes, strict=False)), min_lines=2))
+        for col, value in enumerate(values):
+            ws.write_string(n, col, value, cell)
+    ws.freeze_panes(DISPATCH_TOP, 0)
+    page_setup(ws, owner=owner, title=title, last_row=DISPATCH_TOP + max(len(rows), 1) - 1, last_col=last,
+               repeat_row=DISPATCH_TOP - 1)  # fmt: skip
 
 
 def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when: datetime) -> Path:
-    """发放清单.xlsx: who gets which file, how to reach them, how many cells they fill."""
+    """发放清单.xlsx: who gets which form, how to reach them, how many cells they fill, a column to sign for
+    it; the file names and form numbers beside the printed columns."""
     wb = new_workbook(path)
     mark_output(wb, "评价表发放清单", rubric.office, created=when)
-    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "font_name": FONT, "text_wrap": True})
-    cell = wb.add_format({"border": 1, "font_name": FONT, "text_wrap": True, "valign": "vcenter"})
-    head.set_align("vcenter")
-    ws = wb.add_worksheet("发放清单")
-    header = [
-        "序号",
-        "评价部门",
-        "所属单位",
-        "联系电话",
-        "电子邮箱",
-        "文件名",
-        "评价项目数",
-        "需填写的单元格",
-        "表单编号",
-    ]
-    ws.set_row(0, HEADER_HEIGHT * 1.5)
-    ws.write_row(0, 0, header, head)
+    subtitle = f"发放单位：{rubric.office_full_name}　　　发放日期：{chinese_date(when.date())}"
+    rows = []
     for n, form in enumerate(forms, start=1):
         ev = form.evaluator
-        to_fill = f"实际得分 {form.rows} 个，评价说明 {form.rows} 个，填报日期 1 个"
-        values = [
-            str(n),
-            ev.name,
-            ev.bureau or ev.full_name,
-            ev.phone or "（附件4未提供）",
-            ev.email or "（附件4未提供）",
-            form.path.name,
-            str(form.items),
-            to_fill,
-            form.form_id,
-        ]
-        ws.set_row(n, text_height(list(zip(values, DISPATCH_WIDTHS, strict=True))))
-        for col, value in enumerate(values):
-            ws.write_string(n, col, value, cell)
-    _list_setup(ws, DISPATCH_WIDTHS, len(forms), len(header) - 1)
+        rows.append([
+            str(n), display_name(ev), ev.bureau or ev.full_name, ev.phone or "（附件4未提供）",
+            ev.email or "（附件4未提供）", str(form.items),
+            f"实际得分 {form.rows} 个，评价说明 {form.rows} 个，填报日期 1 个", "", form.path.name, form.form_id,
+        ])  # fmt: skip
+    title = f"{rubric.city}{rubric.year}年度政府质量工作考核评价表发放清单"
+    _list_sheet(wb, "发放清单", title, subtitle, rubric.office, DISPATCH_HEADER, DISPATCH_WIDTHS, rows,
+                DISPATCH_EXTRA)  # fmt: skip
     idle = rubric.idle_evaluators()
     if idle:
-        ws2 = wb.add_worksheet("未生成评价表的部门")
-        ws2.write_row(0, 0, ["评价部门", "联系电话", "电子邮箱", "说明"], head)
-        for n, ev in enumerate(idle, start=1):
-            values = [ev.name, ev.phone, ev.email, "考核细则中没有由该部门评价的项目，无需发放评价表"]
-            ws2.set_row(n, text_height(list(zip(values, IDLE_WIDTHS, strict=True))))
-            ws2.write_row(n, 0, values, cell)
-        _list_setup(ws2, IDLE_WIDTHS, len(idle), 3)
+        idle_rows = [
+            [display_name(ev), ev.phone or "", ev.email or "", "考核细则中没有由该部门评价的项目，无需发放评价表"]
+            for ev in idle
+        ]
+        _list_sheet(wb, "未生成评价表的部门", f"{rubric.year}年度未生成评价表的部门", subtitle, rubric.office,
+                    ("评价部门", "联系电话", "电子邮箱", "说明"), [16, None, None, 50], idle_rows)  # fmt: skip
     wb.close()
     return path

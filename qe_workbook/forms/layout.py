@@ -36,6 +36,7 @@ LABEL_COL = 0  # the title, department and hint lines start in the first column
 DATE_ROW, DATE_COL = DEPT_ROW, COL_SCORE
 
 DEPT_LABEL = "考核评价部门（盖章）："
+ATTACHMENT = "附件6"  # the evaluation form is the plan's attachment 6
 DATE_LABEL = "填报日期："
 REMARK_MAX_CHARS = 500
 VETO_YES, VETO_NO = "是", "否"  # the two answers of a veto item
@@ -114,6 +115,14 @@ def notes_row(rows: list[FormRow]) -> int:
     return FIRST_DATA_ROW + len(rows) + 1
 
 
+SIGNATURE_GAP = 1  # blank rows between the notes and the signature block
+
+
+def signature_row(rows: list[FormRow], notes: Collection[str]) -> int:
+    """The first of the signature block's two rows (the stamp line; 负责人, 经办人, 联系电话 under it)."""
+    return notes_row(rows) + len(notes) + SIGNATURE_GAP
+
+
 def form_title(rubric: Rubric, units: Collection[str] = ()) -> str:
     return f"{rubric.city}{rubric.year}年度政府质量工作考核评价表{CORRECTION_MARK if units else ''}"
 
@@ -176,6 +185,8 @@ class FormSpec:
     deadline: date  # the example in the date cell's prompt; a later fill date is warned about when `late`
     late: bool = True
     flow_blocks: bool = False  # a block taller than a page may start low on a page (areas, not units)
+    printed_owner: str = ""  # whose form it is, named at the top of every printed page (default: `owner`)
+    attachment: str = ""  # the plan's attachment number printed at the top left ("附件6")
 
     @property
     def last_col(self) -> int:
@@ -233,6 +244,8 @@ def evaluation_spec(rubric: Rubric, evaluator: Evaluator, units: Collection[str]
         remark_prompt=EVALUATION_REMARK_PROMPT,
         deadline=rubric.return_deadline,
         late=not units,  # a correction comes after the deadline
+        printed_owner=display_name(evaluator),
+        attachment=ATTACHMENT,
     )
 
 

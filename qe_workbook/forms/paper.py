@@ -1,4 +1,6 @@
-"""How a form prints: column widths from its texts, row heights that grow, page breaks between unit blocks.
+"""How a form, a register or any other workbook prints: page setup with the owner and the page on every page,
+column widths from the texts, row heights that grow, page breaks between blocks, signature blocks, text broken
+into lines that never start with closing punctuation.
 
 Widths are Excel character units; a CJK character is two display units. Excel and WPS (宋体 11 pt) fit
 about 0.95 display units in a width unit, LibreOffice (its CJK fallback) about 1.25, and LibreOffice's
@@ -33,12 +35,37 @@ SAFETY = 0.94
 SHORT_TAIL, STUB = 12, 6  # display units: a closing part kept whole, a last line never shorter
 CUSTOM_HEIGHT = ' customHeight="1"'  # the attribute that stops a row from growing
 PUNCTUATION = "。，、；：）」』"  # keep a little room at the foot of a page for rendering differences
+CLOSING = "。，、；：？！）》」』”’】〕…%）,.;:!?)]"  # never the first character of a line
+OPENING = "（《「『“‘【〔(["  # never the last character of a line
+A4 = 9
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a date cell as a reader writes it: 2023年4月30日
+HEADER_FONT = '&"宋体"&10'
 
 
 def lines(text: str, width: float) -> int:
     """How many lines a wrapped text takes at most in a column of `width`."""
     per_line = max(1.0, width * NARROWEST - 1)
     return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
+
+
+def broken_lines(text: str, width: float) -> str:
+    """The text with line breaks where every renderer can show it in a column of `width` without wrapping it
+    again; no line starts with closing punctuation or ends with opening punctuation (the character before a
+    closing mark goes down with it, an opening mark goes down with what it opens)."""
+    per_line = max(2.0, width * NARROWEST - 1)
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for char in paragraph:
+            if display_width(line + char) > per_line and line:
+                cut = len(line)
+                while cut > 1 and (line[cut - 1] in OPENING or (line[cut:] + char)[0] in CLOSING):
+                    cut -= 1
+                out.append(line[:cut])
+                line = line[cut:]
+            line += char
+        out.append(line)
+    return "\n".join(out)
 
 
 def text_height(texts: Sequence[tuple[str, float]], min_lines: int = 1) -> float:
@@ -78,6 +105,12 @@ def name_width(names: Sequence[str], bold: bool = True) -> int:
     """A column wide enough for the longest name on one line in every renderer."""
     widest = max((display_width(n) for n in names), default=4)
     return math.ceil(widest * (1.1 if bold else 1.0) / NARROWEST) + 2
+
+
+def code_width(texts: Sequence[str]) -> int:
+    """A column wide enough for the longest phone number or e-mail address on one line: Latin letters and
+    digits print up to 1.3 units wide in the renderers' fallback fonts."""
+    return math.ceil(max((display_width(t) for t in texts), default=4) * 1.3) + 2
 
 
 def print_scale(widths: Sequence[float]) -> int:
@@ -133,6 +166,90 @@ def fewest_pages(
         if pages < best_pages:
             best_pages, best_breaks, best_scale = pages, breaks, smaller
     return best_scale, best_breaks
+
+
+def header_text(text: str) -> str:
+    """Text as a header or footer shows it: an ampersand doubled (it starts a code there)."""
+    return text.replace("&", "&&")
+
+
+def page_setup(
+    ws: Worksheet,
+    *,
+    owner: str,
+    last_row: int,
+    last_col: int,
+    title: str = "",
+    label: str = "",
+    repeat_row: int | None = None,
+    scale: int | None = None,
+    landscape: bool = True,
+    total: int | None = None,
+    margins: dict[str, float] | None = None,
+) -> None:
+    """A4, the owner (department, unit or office; `label`, an attachment number, before it) at the top left
+    and `title` at the top right of every page, "第N页，共M页" at the foot (the sheet numbered on its own;
+    `total` when known, else counted by the program), `repeat_row` (the header row) on every page, printed
+    at `scale` (so that computed page breaks hold) or one page wide."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(**(margins or MARGINS_IN))
+    ws.center_horizontally()
+    left = "　".join(part for part in (label, owner) if part)
+    ws.set_header(f"&L{HEADER_FONT}{header_text(left)}&R{HEADER_FONT}{header_text(title)}")
+    ws.set_footer(f"&C{HEADER_FONT}第 &P 页，共 {'&N' if total is None else total} 页")
+    ws.set_start_page(1)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
+    ws.print_area(0, 0, last_row, last_col)
+
+
+STAMP_HEIGHT, SIGN_HEIGHT = 66.0, 30.0  # the stamp line leaves room for a 42 mm seal beside it
+
+
+def signature_lines(signer: str) -> tuple[tuple[str, str], tuple[str, str, str]]:
+    """The signature block's two lines: (signer（盖章）, 填报日期), (负责人, 经办人, 联系电话)."""
+    return (f"{signer}（盖章）：", "填报日期："), ("负责人：", "经办人：", "联系电话：")
+
+
+SIGNATURE_HEIGHT = STAMP_HEIGHT + SIGN_HEIGHT
+
+
+def write_signature(
+    ws: Worksheet, row: int, spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]], signer: str,
+    fmt: Any, *, date_formula: str = "", date_format: Any = None,
+) -> int:  # fmt: skip
+    """The signature block from `row` on: the stamp line with room for the seal and the date, then 负责人,
+    经办人, 联系电话 to be written by hand; `spans` are three column ranges (first, last). `date_formula`
+    shows a date cell filled elsewhere. Returns the last row written."""
+    stamp, day = signature_lines(signer)[0]
+    people = signature_lines(signer)[1]
+    ws.set_row(row, STAMP_HEIGHT)
+    _span(ws, row, spans[0][0], spans[1][1], stamp, fmt)
+    if date_formula:
+        ws.write_string(row, spans[2][0], day, fmt)
+        ws.merge_range(row, spans[2][0] + 1, row, spans[2][1], "", date_format)
+        ws.write_formula(row, spans[2][0] + 1, date_formula, date_format, "")
+    else:
+        _span(ws, row, spans[2][0], spans[2][1], f"{day}　　　　年　　月　　日", fmt)
+    ws.set_row(row + 1, SIGN_HEIGHT)
+    for (first, last), text in zip(spans, people, strict=True):
+        _span(ws, row + 1, first, last, text, fmt)
+    return row + 1
+
+
+def _span(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Any) -> None:
+    if first == last:
+        ws.write_string(row, first, text, fmt)
+    else:
+        ws.merge_range(row, first, row, last, text, fmt)
 
 
 class GrowingWorksheet(Worksheet):

@@ -80,6 +80,7 @@ def self_score_spec(rubric: Rubric, unit: Unit) -> FormSpec:
         remark_prompt=REMARK_PROMPT,
         deadline=rubric.materials_deadline,
         flow_blocks=True,
+        printed_owner=unit.full_name,
     )
 
 
