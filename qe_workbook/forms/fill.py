@@ -23,22 +23,26 @@ Answer = tuple[object, str]  # (what goes in 实际得分, what goes in 评价�
 def fill_form(
     src: Path,
     dst: Path,
-    answers: Mapping[tuple[str, str], Answer],
+    answers: Mapping[tuple[str, str], Answer | list[Answer]],
     fill_date: date | str | None,
     *,
     sheet: str = FORM_SHEET,
 ) -> int:
     """Write answers keyed by (unit, item id) into a copy of a form; returns the cells written.
 
-    On a unit's self-score table (`sheet` 自评打分表) the key's first part is the area its rows are under."""
+    A checklist's aspects (one row each) take a list of answers, the n-th for the n-th aspect. On a unit's self-score
+    table (`sheet` 自评打分表) the key's first part is the area its rows are under."""
     wb = openpyxl.load_workbook(src)
     ws = wb[sheet]
     written = 0
-    unit = ""
+    unit, previous, entry = "", ("", ""), 0
     row = FIRST_DATA_ROW + 1  # openpyxl counts from 1
     while ws.cell(row, COL_ID + 1).value:
         unit = ws.cell(row, COL_UNIT + 1).value or unit
-        answer = answers.get((str(unit), str(ws.cell(row, COL_ID + 1).value)))
+        key = (str(unit), str(ws.cell(row, COL_ID + 1).value))
+        entry = entry + 1 if key == previous else 1
+        previous = key
+        answer = _answer(answers.get(key), entry)
         if answer is not None:
             value, remark = answer
             if value is not None:
@@ -55,6 +59,13 @@ def fill_form(
     dst.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dst)
     return written
+
+
+def _answer(given: Answer | list[Answer] | None, entry: int) -> Answer | None:
+    """The answer for a row: the n-th of a list for a checklist's n-th aspect."""
+    if isinstance(given, list):
+        return given[entry - 1] if entry <= len(given) else None
+    return given
 
 
 def _grow(ws: Any, row: int, remark: str) -> None:

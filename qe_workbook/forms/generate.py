@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import as_number, canonical
 from ..dates import chinese_date
-from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, Evaluator, Kind, Rubric
+from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, BaseRule, Evaluator, Item, Kind, PerEventRule, RangedRule, Rubric
 from ..rubric.view import max_label
 from ..workbooks import mark_output, new_workbook
+from .asks import is_plain, row_prompt
 from .check_code import write_code_cell
 from .layout import (
     COL_ID,
@@ -190,7 +192,7 @@ class FormWriter:
         for name, value in self.manifest.rows():
             wb.set_custom_property(f"qe_{name}", value)
         self.fmt = _formats(wb)
-        self._deduction_formats(wb)
+        self._max_formats(wb)
         self._form_sheet(wb.add_worksheet(self.spec.sheet, worksheet_class=GrowingWorksheet), password)
         if self.evaluator is not None:
             self._guide_sheet(wb.add_worksheet(GUIDE_SHEET), self.evaluator, password)
@@ -261,16 +263,12 @@ class FormWriter:
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=self.spec.flow_blocks)
 
-    def _deduction_formats(self, wb: Workbook) -> None:
-        """The 满分 cell of a deduction row says how it is filled: 每次扣1分，最高扣2分（填次数）."""
+    def _max_formats(self, wb: Workbook) -> None:
+        """The 满分 cell of a deduction or a counted bonus says how it counts: 每次扣1分，最高扣2分（填次数）."""
         for item in self.spec.items():
-            if item.kind is Kind.DEDUCTION:
-                per = canonical(item.per_event if item.per_event is not None else item.max)
-                key = f"max_deduction_{per}"
-                if key not in self.fmt:
-                    self.fmt[key] = wb.add_format(
-                        {**MAX_BASE, "num_format": f'"每次扣{per}分，"\n"最高扣"General"分"\n"（填次数）"'}
-                    )
+            number_format = _max_number_format(item)
+            if number_format is not None and number_format not in self.fmt:
+                self.fmt[number_format] = wb.add_format({**MAX_BASE, "num_format": number_format})
 
     def _table(self, ws: GrowingWorksheet) -> None:
         """The rows to fill. Their heights fit the item text and grow with a remark; the block's name (the unit,
@@ -280,14 +278,14 @@ class FormWriter:
         previous = None
         for r in self.rows:
             texts = [(r.text, self.widths[COL_TEXT]), (r.block, self.widths[COL_UNIT])]
-            self.heights[r.row] = text_height(texts, min_lines=3 if r.item.kind is Kind.DEDUCTION else 2)
+            self.heights[r.row] = text_height(texts, min_lines=3 if _max_number_format(r.item) else 2)
             ws.set_row(r.row, self.heights[r.row])
             ws.growing_rows.add(r.row)
             ws.write_string(r.row, COL_ID, r.item.id, f["center"])
             ws.write_string(r.row, COL_UNIT, r.block, f["unit" if r.block != previous else "unit_more"])
             ws.write_string(r.row, COL_TEXT, r.text, f["text"])
             ws.write_number(r.row, COL_MAX, as_number(r.item.max), self._max_format(r))
-            ws.write_blank(r.row, COL_SCORE, None, f[f"input_{r.item.kind}"])
+            ws.write_blank(r.row, COL_SCORE, None, f[_input_format(r)])
             ws.write_blank(r.row, COL_REMARK, None, f["remark"])
             if self.units:
                 shown = self.reference.get((r.unit.name, r.item.id), NO_REFERENCE)
@@ -295,10 +293,8 @@ class FormWriter:
             previous = r.block
 
     def _max_format(self, r: FormRow) -> Any:
-        item = r.item
-        if item.kind is Kind.DEDUCTION:
-            return self.fmt[f"max_deduction_{canonical(item.per_event if item.per_event is not None else item.max)}"]
-        return self.fmt[f"max_{item.kind}"]
+        number_format = _max_number_format(r.item)
+        return self.fmt[number_format] if number_format is not None else self.fmt[f"max_{r.item.kind}"]
 
     def _validation(self, ws: Worksheet) -> None:
         for r in self.rows:
@@ -340,20 +336,17 @@ class FormWriter:
         )
 
     def _conditional_formats(self, ws: Worksheet) -> None:
-        """A shortfall (loss, deduction, veto) without a remark turns its remark cell orange; nothing else
-        changes colour, so the blank form prints in the one colour the instructions name."""
+        """A shortfall (loss, deduction, veto, a lower tier, an aspect missing) without a remark turns its remark
+        cell orange; nothing else changes colour, so the blank form prints in the one colour the instructions name."""
         f = self.fmt
-        for kind in (Kind.SCORE, Kind.DEDUCTION, Kind.VETO):
-            rows = [r.row for r in self.rows if r.item.kind is kind]
-            if not rows:
-                continue
+        groups: dict[str, list[int]] = {}
+        for r in self.rows:
+            shortfall = _shortfall(r)
+            if shortfall is not None:
+                groups.setdefault(shortfall, []).append(r.row)
+        for shortfall, rows in groups.items():
             score, top, remark = (column_fixed_ref(rows[0], col) for col in (COL_SCORE, COL_MAX, COL_REMARK))
-            shortfall = {
-                Kind.SCORE: f"AND(ISNUMBER({score}),{score}<{top})",
-                Kind.DEDUCTION: f"AND(ISNUMBER({score}),{score}>0)",
-                Kind.VETO: f'{score}="{VETO_YES}"',
-            }[kind]
-            criteria = f"=AND({shortfall},LEN(TRIM({remark}))=0)"
+            criteria = f"=AND({shortfall.format(score=score, top=top)},LEN(TRIM({remark}))=0)"
             ranges = " ".join(cell_ref(row, COL_REMARK) for row in rows)
             ws.conditional_format(
                 rows[0],
@@ -380,7 +373,7 @@ class FormWriter:
         heights: dict[int, float] = {}
         for item in rb.items_for(ev.name):
             kp = rb.key_point(item.key_point)
-            how = max_label(rb, item.id) + "；" + _how_to_fill(item.kind)
+            how = max_label(rb, item.id) + "；" + (_how_to_fill(item.kind) if is_plain(item) else item.words())
             if item.is_joint:
                 others = "、".join(e for e in item.evaluators if e != ev.name)
                 how += f"；本项与{others}共同评价，各自打分，{JOINT_RULE_LABELS[rb.grading.joint]}"
@@ -468,10 +461,55 @@ def _how_to_fill(kind: Kind) -> str:
     }[kind]
 
 
+def _max_number_format(item: Item) -> str | None:
+    """The 满分 cell's own number format where it says how the row counts (deductions, counted bonus items)."""
+    rule = item.rule
+    if isinstance(rule, RangedRule):
+        return f'"每次扣{canonical(rule.min)}～{canonical(rule.max)}分"\n"最高扣"General"分"\n"（填扣分）"'
+    if not isinstance(rule, PerEventRule):
+        return None
+    per = canonical(rule.per_event)
+    if item.kind is Kind.BONUS:
+        return f'"每项加{per}分"\n"最高加"General"分"\n"（填项数）"'
+    top = '"最高扣"General"分"' if rule.cap is not None else '"不设上限"'
+    return f'"每次扣{per}分，"\n{top}\n"（填次数）"'
+
+
+def _input_format(r: FormRow) -> str:
+    ask = r.ask
+    if ask.plain:
+        return f"input_{r.item.kind}"
+    return "input_count" if ask.counts and r.item.kind is Kind.BONUS else f"input_{Kind.SCORE}"
+
+
+# The shortfalls that need a remark, as formulas of the row's {score} and {top} (满分) cells.
+_SHORTFALLS = {
+    Kind.SCORE: "AND(ISNUMBER({score}),{score}<{top})",
+    Kind.DEDUCTION: "AND(ISNUMBER({score}),{score}>0)",
+    Kind.VETO: f'{{score}}="{VETO_YES}"',
+}
+
+
+def _shortfall(r: FormRow) -> str | None:
+    """The row's shortfall formula (None: a bonus, a figure: no remark asked)."""
+    ask = r.ask
+    if ask.plain or isinstance(r.item.rule, BaseRule):
+        return _SHORTFALLS.get(r.item.kind)
+    if ask.asked.kind != "number":  # a tier below the best, an aspect answered 否
+        top = ask.top_choice
+        if ask.tier_points(top) is not None and top == canonical(ask.tier_points(top) or 0):  # tiers of points
+            return f"AND(ISNUMBER({{score}}),{{score}}<{top})"
+        top = top.replace('"', '""')
+        return f'AND(LEN(TRIM({{score}}))>0,{{score}}<>"{top}")'
+    return _SHORTFALLS[Kind.DEDUCTION] if ask.asked.remark_required else None
+
+
 def _score_validation(rubric: Rubric, spec: FormSpec, r: FormRow) -> dict[str, Any]:
     item = r.item
     mx = canonical(item.max)
     common = {"error_type": "stop", "input_title": f"{r.block} 第{r.number}项"[:32]}
+    if not r.ask.plain:
+        return {**common, **_rule_validation(r)}
     if item.kind is Kind.DEDUCTION:
         return {
             **common,
@@ -507,6 +545,35 @@ def _score_validation(rubric: Rubric, spec: FormSpec, r: FormRow) -> dict[str, A
         ),
         "error_title": f"{what}超出范围",
         "error_message": f"{what}应为0至{mx}之间的数字，不要填写“分”“满分”等文字。",
+    }
+
+
+def _rule_validation(r: FormRow) -> dict[str, Any]:
+    """The validation of a row whose rule asks for a tier, a figure, an aspect's 是/否, a ranged deduction …"""
+    ask = r.ask
+    a = ask.asked
+    prompt = row_prompt(r.item, r.entry)
+    if a.kind != "number":
+        what = "“是”或“否”" if a.kind == "yesno" else "、".join(a.choices)
+        return {
+            "validate": "list",
+            "source": list(a.choices),
+            "input_message": prompt[:255],
+            "error_title": f"请选择{a.label}"[:32],
+            "error_message": f"本项只能选择{what}，请在下拉列表中选择。"[:255],
+        }
+    low = a.min if a.min is not None else Decimal(0)
+    rule: dict[str, Any] = {"validate": "integer" if a.decimals == 0 else "decimal"}
+    if a.max is None:
+        rule |= {"criteria": ">=", "value": as_number(low)}
+    else:
+        rule |= {"criteria": "between", "minimum": as_number(low), "maximum": as_number(a.max)}
+    places = "整数" if a.decimals == 0 else f"最多{a.decimals}位小数"
+    return {
+        **rule,
+        "input_message": prompt[:255],
+        "error_title": f"{a.label}超出范围"[:32],
+        "error_message": f"{ask.amount()}应为{ask.span()}之间的数字（{places}），只填数字。"[:255],
     }
 
 
@@ -561,6 +628,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         f"input_{Kind.BONUS}": {**entry, "align": "center"},
         f"input_{Kind.DEDUCTION}": {**entry, "align": "center", "num_format": '0"次"'},
         f"input_{Kind.VETO}": {**entry, "align": "center"},
+        "input_count": {**entry, "align": "center", "num_format": '0"项"'},
     }
     return {name: wb.add_format(spec) for name, spec in specs.items()}
 

@@ -14,6 +14,7 @@ from datetime import date
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..widths import display_width as display_width
+from .asks import Ask, entry_numbers, row_prompt
 from .manifest import FORMAT, LockedContent
 
 FORM_SHEET = "评价表"
@@ -83,10 +84,18 @@ class FormRow:
     number: int
     row: int
     block: str
+    entry: int = 0  # 0: the item's one input; 1..n: a checklist's aspect
+
+    @property
+    def ask(self) -> Ask:
+        """What the row asks for (the item's rule decides: a score, a tier, a figure, an aspect's 是/否 …)."""
+        return Ask.of(self.item, self.entry)
 
     @property
     def text(self) -> str:
-        return f"{self.number}. {self.item.text}"
+        """The item text numbered; under it, what to enter when the rule asks other than a plain score."""
+        prompt = row_prompt(self.item, self.entry)
+        return f"{self.number}. {self.item.text}" + (f"\n{prompt}" if prompt else "")
 
     @property
     def score_cell(self) -> str:
@@ -106,8 +115,9 @@ def form_rows(rubric: Rubric, evaluator: str, units: Collection[str] = ()) -> li
     for unit in rubric.units:
         if units and unit.name not in units:
             continue
-        for number, item in enumerate(items, start=1):
-            rows.append(FormRow(unit, item, number, FIRST_DATA_ROW + len(rows), unit.name))
+        for number, item in enumerate((i for i in items if i.applies_to(unit)), start=1):
+            for entry in entry_numbers(item):
+                rows.append(FormRow(unit, item, number, FIRST_DATA_ROW + len(rows), unit.name, entry))
     return rows
 
 
@@ -225,8 +235,20 @@ def correction_hint(units: Collection[str]) -> str:
     )
 
 
+RULES_HINT = (
+    "按档次、指标数值或逐项核查评分的项目，按项目下方的提示填写："
+    "档次和“是/否”在下拉列表中选择，指标数值只填数字（不填得分），汇总时按细则换算为得分。"
+)
+
+
+def with_rules_hint(hint: str, rows: Collection[FormRow]) -> str:
+    """The hint, and how rows whose rule asks other than a plain score are filled (when the form has some)."""
+    return f"{hint}{RULES_HINT}" if any(not r.ask.plain for r in rows) else hint
+
+
 def evaluation_spec(rubric: Rubric, evaluator: Evaluator, units: Collection[str] = ()) -> FormSpec:
     """The evaluation form (附件6) of one evaluator; with `units`, its correction form for those units."""
+    rows = tuple(form_rows(rubric, evaluator.name, units))
     return FormSpec(
         format=FORMAT,
         owner=evaluator.name,
@@ -237,10 +259,10 @@ def evaluation_spec(rubric: Rubric, evaluator: Evaluator, units: Collection[str]
         owner_line=dept_text(evaluator),
         subject=f"考核评价表：{display_name(evaluator)}",
         header=form_header(units),
-        rows=tuple(form_rows(rubric, evaluator.name, units)),
+        rows=rows,
         blocks=tuple(u.name for u in rubric.units),
         notes=NOTES,
-        hint=correction_hint(units) if units else EVALUATION_HINT,
+        hint=with_rules_hint(correction_hint(units) if units else EVALUATION_HINT, rows),
         remark_prompt=EVALUATION_REMARK_PROMPT,
         deadline=rubric.return_deadline,
         late=not units,  # a correction comes after the deadline

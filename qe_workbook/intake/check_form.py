@@ -135,10 +135,12 @@ def rows_in_sheet(raw: RawForm, expected: LockedContent) -> int:
 
 
 def form_items(content: LockedContent) -> list[dict[str, str]]:
-    """The items as a form carries them (id, text without its row number, 满分), once per item."""
+    """The items as a form carries them (id, text without its row number and without the line under it saying
+    what the rule asks for, 满分), once per item."""
     items: dict[str, dict[str, str]] = {}
     for _unit, item_id, text, top in content.rows:
-        items.setdefault(item_id, {"id": item_id, "text": _ROW_NUMBER.sub("", text, count=1), "max": top})
+        shown = _ROW_NUMBER.sub("", text, count=1).split("\n", 1)[0]
+        items.setdefault(item_id, {"id": item_id, "text": shown, "max": top})
     return list(items.values())
 
 

@@ -38,6 +38,7 @@ from ..forms.layout import (
 )
 from ..problems import Problem, Severity, problem
 from ..rubric import Kind
+from .check_rules import asked_value, remark_missing
 from .read_form import RawForm, cell_text, is_blank
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -105,16 +106,20 @@ def _entry(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Probl
         problems.append(problem("VALUE_FORMULA", **where.at(), result=cell_text(value_raw) or "空"))
     elif is_blank(value_raw):
         problems.append(problem("VALUE_EMPTY", **where.at(), severity=Severity.WARNING if allow_partial else None))
+    elif not r.ask.plain:
+        value = asked_value(value_raw, r.ask, where.at(), problems)
     elif item.kind is Kind.VETO:
         value = _veto(value_raw, where, problems)
     else:
         value = _number(value_raw, r, where, problems)
-    if value is not None and not remark and _falls_short(r, value):
+    if value is not None and not remark and not r.ask.plain:
+        problems += remark_missing(r.ask, value, {**where.at(), "cell": r.remark_cell})
+    elif value is not None and not remark and _falls_short(r, value):
         shortfall: dict[str, Any] = {"value": canonical(value)} if item.kind is not Kind.VETO else {}
         if item.kind is Kind.SCORE:
             shortfall["max"] = canonical(item.max)
         problems.append(problem(_REMARK_MISSING[item.kind], **{**where.at(), "cell": r.remark_cell}, **shortfall))
-    return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, r.score_cell, r.remark_cell)
+    return Entry(r.unit.name, item.id, cell_text(value_raw), value, remark, r.score_cell, r.remark_cell, r.entry)
 
 
 class _Where:
