@@ -26,8 +26,9 @@ from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
 
-from .conftest import load_ok, small_rubric_data, write_json
+from .conftest import load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, fill_all, generate
+from .test_real_clients import LO_FILL, run_bounded, uno_python
 
 ASPECTS = ["建立工作制度", "落实工作责任", "开展督查考核"]
 
@@ -242,3 +243,35 @@ def test_a_plan_without_rules_keeps_its_old_rows(small_rubric: Rubric, tmp_path:
     ]  # fmt: skip
     assert "按档次" not in ws["A3"].value
     assert date(2023, 4, 30) == small_rubric.return_deadline
+
+
+def test_tiers_and_aspects_chosen_in_libreoffice_come_back_and_keep_their_drop_downs(
+    generated: GenerateResult, rubric: Rubric, tmp_path: Path
+) -> None:
+    """乙局's form typed in LibreOffice Calc (rows 5–10 东区, 11–16 西区, 17–22 南区) and saved by it."""
+    form = next(f.path for f in generated.forms if f.evaluator.name == "乙局")
+    typed = {"E2": "2023-04-20"}
+    for first, (tier, aspects, base, bonus) in zip(
+        (5, 11, 17),
+        [("较好", "是否是", "8.5", "2"), ("一般", "是是是", "7", "0"), ("好", "否否否", "10", "1")],
+        strict=True,
+    ):
+        typed |= {f"E{first}": tier, f"E{first + 4}": base, f"E{first + 5}": bonus}
+        typed |= {f"E{first + 1 + n}": answer for n, answer in enumerate(aspects)}
+        typed |= {f"F{first + n}": "有不足。" for n in range(6)}
+    path = tmp_path / form.name
+    args = [uno_python(), str(LO_FILL), str(form), str(path), *(f"{k}={v}" for k, v in typed.items())]
+    run_bounded([*args, "--profile", str(tmp_path / "lo-profile"), "--soffice", require_program("soffice")])
+    result = collect([path], rubric, KEY)
+    (sub,) = result.submissions
+    assert sub.status == Status.ACCEPTED and sub.problems == []
+    got = values(result)
+    assert [got[("乙局", "东区", item, n)] for item, n in [("01-2", 0), ("03-1", 1), ("03-1", 2), ("03-3", 0)]] == [
+        ("较好", 1500), ("是", 100), ("否", 0), ("8.5", 850)
+    ]  # fmt: skip
+    assert got[("乙局", "南区", "03-2", 0)] == ("1", 100) and got[("乙局", "南区", "03-1", 3)] == ("否", 0)
+    checks = {
+        str(dv.sqref): dv.formula1 for dv in openpyxl.load_workbook(path)[FORM_SHEET].data_validations.dataValidation
+    }
+    lists = {ref: formula for ref, formula in checks.items() if formula and formula.startswith('"')}
+    assert sorted(lists.values()) == ['"好,较好,一般"'] * 3 + ['"是,否"'] * 9
