@@ -345,3 +345,52 @@ def test_the_schema_of_version_2_is_accepted(tmp_path: Path) -> None:
     assert (rubric.texts.attachments.form, rubric.texts.attachments.focus) == ("附件5", "附件5")
     assert (rubric.texts.report_limits.chars, rubric.texts.report_limits.cases) == (5000, 3)
     assert json.loads((tmp_path / "rubric.json").read_text(encoding="utf-8"))["schema_version"] == 2
+
+
+def test_rubric_show_says_the_rules_in_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qe_workbook.cli import main
+
+    data = small_rubric_data()
+    data["total"] = 120
+    data["areas"][1]["max"] = 60
+    data["parts"] = [{"id": "p1", "name": "平时考核", "weight": 72, "areas": ["1"]},
+                     {"id": "p2", "name": "年终考核", "weight": 48, "areas": ["2"]}]  # fmt: skip
+    data["key_points"][0]["max"] = 60
+    data["key_points"].append({"id": "01a", "label": "1.", "title": "合格率", "parent": "01", "max": 40})
+    data["key_points"].append({"id": "01b", "label": "2.", "title": "联合评价", "parent": "01", "max": 20})
+    _item(data, "01-1").update(key_point="01a", rule={"type": "linear", "figure": RATE, "full_at": 98, "minus": 0.5})
+    _item(data, "01-2").update(key_point="01b", combine="sum_deductions")
+    _item(data, "03-1").update(max=60, text="完善质量工作制度。", self_score=True)
+    _item(data, "02-2")["rule"] = {"type": "veto", "effect": {"cap_grade": "B"}}
+    data["grading"]["bonus_cap"] = 1
+    data["grading"]["limits"] = [{"grade": "A", "top_percent": 30}]
+    data["texts"] = {"procedure": "经单位自评和部门评价", "report_limits": {"chars": 5000, "cases": 5}}
+    data["decisions"] = [{"topic": "联合评价", "text": '取平均值（可改为取最低值：joint = "min"）。'}]
+    path = write_json(tmp_path / "rubric.json", data)
+    shown = CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path)])
+    assert shown.exit_code == 0, shown.output
+    for said in [
+        "按合格率测算：≥98% 得满分，每低1个百分点扣0.5分，不足1个百分点的按1个百分点计，扣完为止",
+        "考核体系和分值：\n1. 质量整体水平：60 分\n　（一）质量发展：60 分\n　　1.合格率：40 分（评分项 1 项）\n"
+        "　　2.联合评价：20 分（评分项 1 项）\n　（二）质量安全：扣分项 1 项，否决项 1 项\n2. 质量政策制度：60 分\n"
+        "　（三）质量工作制度：60 分（评分项 1 项，加分项 1 项）",
+        "总分：\n满分 120 分，由以下部分加权组成（各部分得分 = 所含领域得分合计 × 权重 ÷ 所含领域满分合计，"
+        "四舍五入到0.01分）：\n　平时考核：72 分（质量整体水平）\n　年终考核：48 分（质量政策制度）\n总分最低为 0 分\n"
+        "加分合计最多 1 分",
+        "01-2（甲局、乙局）：各部门分别扣分，合计扣分（不超过本项分值）",
+        "县区自评的项目：\n1 项：03-1",
+        "考核程序：经单位自评和部门评价",
+        "自评报告：不超过 5000 字，典型案例不超过 5 个",
+        "否决：触发否决项的为D级，排在其他单位之后；其中02-2 等级最高为B（不得评为更高等级，原等级更低的不变）",
+        "等级数量上限：得分前 30% 的单位（向下取整）为A级（须达到分数线）",
+        "1. 联合评价：取平均值（可改为取最低值：把联合评价规则改为“取各部门评分中从严的值”）。",
+    ]:
+        assert said in shown.output, said
+    assert "joint" not in shown.output
+    as_json = json.loads(CliRunner().invoke(main, ["rubric", "show", "--rubric", str(path), "--json"]).output)
+    assert [s["title"] for s in as_json["sections"]] == [
+        "考核体系和分值", "总分", "多个部门评价的项目", "县区自评的项目", "方案中的文字和数字"
+    ]  # fmt: skip
+    assert as_json["items"][0]["rule"].startswith("按合格率测算")

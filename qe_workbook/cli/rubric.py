@@ -45,9 +45,10 @@ def rubric_check_cmd(path: Path | None, as_json: bool) -> None:
 @click.option("--evaluator", help="只列出该评价部门的项目。")
 @json_option
 def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bool) -> None:
-    """列出考核项目（满分、评价部门）、各评价部门的项目、等级评定、自评打分和公开范围设置。"""
+    """列出考核项目（分值、评价部门、计分规则）、考核体系、总分、各评价部门的项目、等级评定、自评打分和公开范围设置。"""
     from ..rubric import Kind
     from ..rubric.view import decision_rows, disclosure_rows, evaluator_rows, grading_rows, item_rows, self_scoring_text
+    from ..rubric.view_rules import rule_sections
     from ..suggest import did_you_mean
 
     rb = open_rubric(rubric_path)
@@ -57,15 +58,23 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
         raise click.BadParameter(f"没有名为“{evaluator}”的评价部门。{hint}", param_hint="--evaluator")
     name = found.name if found else None
     items, evaluators, decisions = item_rows(rb, name), evaluator_rows(rb), decision_rows(rb)
+    sections = rule_sections(rb)
     if as_json:
         echo_json({"items": items, "evaluators": evaluators, "decisions": decisions, "grading": grading_rows(rb),
-                   "self_scoring": rb.self_scoring, "disclosure": disclosure_rows(rb)})  # fmt: skip
+                   "self_scoring": rb.self_scoring, "disclosure": disclosure_rows(rb),
+                   "sections": [s.to_dict() for s in sections]})  # fmt: skip
         return
     if name is not None and not items:
         click.echo(f"{name} 没有评价项目，不需要填写评价表。")
         return
-    click.echo(format_table(["编号", "类别", "分值", "评价部门", "项目"], [list(r.values()) for r in items]))
+    click.echo(
+        format_table(["编号", "类别", "分值", "评价部门", "计分规则", "项目"], [list(r.values()) for r in items])
+    )
     if name is None:
+        for section in sections:
+            click.echo()
+            click.echo(f"{section.title}：")
+            click.echo("\n".join(section.lines))
         click.echo()
         click.echo(
             format_table(

@@ -195,6 +195,11 @@ class Evaluator:
     aliases: tuple[str, ...] = ()
 
 
+def grade_label(grade: str) -> str:
+    """How a grade reads in a sentence: 'A级' for a letter grade, the name itself for 优秀 and the like."""
+    return f"{grade}级" if len(grade) == 1 and grade.isascii() else grade
+
+
 @dataclass(frozen=True)
 class Threshold:
     grade: str

@@ -8,7 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 from ..amounts import canonical
-from .model import DISCLOSE_LABELS, KIND_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS, Item, Kind, Rubric
+from .model import (
+    DISCLOSE_LABELS,
+    JOINT_RULE_LABELS,
+    KIND_LABELS,
+    PUBLIC_SHOWS_LABELS,
+    SETTING_LABELS,
+    Item,
+    JointRule,
+    Kind,
+    Rubric,
+    grade_label,
+)
+from .rules import VetoEffect, VetoKind, VetoRule
 
 SHORT_TEXT = 26
 
@@ -70,7 +82,8 @@ def max_label(rubric: Rubric, item_id: str) -> str:
     if item.kind is Kind.BONUS:
         return f"加{canonical(item.max)}分"
     if item.kind is Kind.VETO:
-        return f"否决（{rubric.grading.veto_grade}级）"
+        effect = item.rule.effect if isinstance(item.rule, VetoRule) else None
+        return f"否决（{effect.words() if effect else grade_label(rubric.grading.veto_grade)}）"
     return f"{canonical(item.max)}分"
 
 
@@ -82,6 +95,7 @@ def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, st
             "kind": KIND_LABELS[i.kind],
             "points": max_label(rubric, i.id),
             "evaluators": "、".join(i.evaluators),
+            "rule": i.words(),
             "text": i.text,
         }
         for i in items
@@ -90,7 +104,15 @@ def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, st
 
 def decision_rows(rubric: Rubric) -> list[dict[str, str]]:
     """How the office settled what the plan leaves open (missing forms, joint items, ties …)."""
-    return [{"topic": topic, "text": text} for topic, text in rubric.decisions]
+    return [{"topic": topic, "text": setting_words(text)} for topic, text in rubric.decisions]
+
+
+_SETTING_IN_TEXT = re.compile(r'joint\s*=\s*"(mean|min)"')
+
+
+def setting_words(text: str) -> str:
+    """A decision's text with a setting written as in rubric.json (joint = "min") said in Chinese."""
+    return _SETTING_IN_TEXT.sub(lambda m: f"把联合评价规则改为“{JOINT_RULE_LABELS[JointRule(m.group(1))]}”", text)
 
 
 def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
@@ -110,11 +132,17 @@ def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
 def grading_rows(rubric: Rubric) -> list[dict[str, str]]:
     """The grading rules as `qe rubric show` lists them: the lines, the veto, the optional grade limits."""
     g = rubric.grading
-    lines = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in g.thresholds)
+    percent = "%" if g.by_percent else " 分"
+    lines = "；".join(f"{grade_label(t.grade)} ≥ {canonical(t.min)}{percent}" for t in g.thresholds)
     limits = "；".join(x.text() for x in g.limits)
+    default = VetoEffect(VetoKind.SET_GRADE, grade=g.veto_grade)
+    vetoes = [(i, i.rule.effect) for i in rubric.items_of_kind(Kind.VETO) if isinstance(i.rule, VetoRule)]
+    own = [f"{i.id} {effect.words()}" for i, effect in vetoes if effect != default]
     return [
-        {"rule": "等级分数线", "text": f"{lines}；其余为{g.lowest_grade}级"},
-        {"rule": "否决", "text": f"触发否决项的为{g.veto_grade}级{'，排在其他单位之后' if g.veto_ranks_last else ''}"},
+        {"rule": "等级分数线", "text": f"{lines}；其余为{grade_label(g.lowest_grade)}"},
+        {"rule": "否决", "text": f"触发否决项的为{grade_label(g.veto_grade)}"
+                                 f"{'，排在其他单位之后' if g.veto_ranks_last else ''}"
+                                 + (f"；其中{'；'.join(own)}" if own else "")},
         {"rule": "等级数量上限",
          "text": f"{limits}；超出的按排名（总分从高到低）降一级，同分的不拆分（一并降级）" if limits else "不限"},
     ]  # fmt: skip

@@ -6,7 +6,8 @@ from flask import Blueprint
 from werkzeug.wrappers import Response
 
 from ...rubric.new_year import new_year
-from ...rubric.view import counts_text, decision_rows, evaluator_rows, item_rows, rubric_counts
+from ...rubric.view import counts_text, decision_rows, evaluator_rows, grading_rows, item_rows, rubric_counts
+from ...rubric.view_rules import rule_sections
 from ...rubric.workbook.files import export_rubric
 from ...workspace.layout import RUBRIC_WORKBOOK
 from ..shell import go, note, note_problems, page, rubric_or_stop, workspace
@@ -26,6 +27,7 @@ def show() -> str:
         counts_lines=counts_text(rubric_counts(rubric)).splitlines() if rubric else [],
         items=item_rows(rubric) if rubric else [], evaluators=evaluator_rows(rubric) if rubric else [],
         decisions=decision_rows(rubric) if rubric else [], workbook=workbook if workbook.is_file() else None,
+        sections=rule_sections(rubric) if rubric else [], grading=grading_rows(rubric) if rubric else [],
     )  # fmt: skip
 
 
