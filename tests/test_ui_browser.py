@@ -25,7 +25,7 @@ from .conftest import ROOT, require_program
 from .ui_server import UiServer
 
 SAMPLES = ROOT / "samples"
-PAGES = ("overview", "forms", "collect", "results", "rubric")
+PAGES = ("overview", "rubric", "forms", "returns", "collect", "results")
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
         assert len(listed) == 28 and "市住建局" in listed[7].text
         assert len(list((tmp_path / "工作区" / "out" / "forms").glob("*.xlsx"))) == 29  # 28 forms, 发放清单
 
-        d.find_element(By.ID, "nav-collect").click()  # type: ignore[attr-defined]
+        d.find_element(By.ID, "nav-returns").click()  # type: ignore[attr-defined]
         returned = sorted((SAMPLES / "returned").glob("*.xlsx"))
         d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in returned))  # type: ignore[attr-defined]
         d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
@@ -116,8 +116,11 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
         assert d.page_source.count("已保存：") == len(returned)  # type: ignore[attr-defined]
         kept = sorted(p.name for p in (tmp_path / "工作区" / "回收的评价表").iterdir())
         assert kept == sorted([p.name for p in returned] + ["收件记录.json", "收件记录.xlsx"])
-        assert d.title == "回收与汇总 · 政府质量工作考核"  # type: ignore[attr-defined]  # the file list stays in the page
+        assert d.title == "回收的评价表 · 政府质量工作考核"  # type: ignore[attr-defined]
+        listed = d.find_elements(By.CSS_SELECTOR, "#versions tbody tr")  # type: ignore[attr-defined]
+        assert len(listed) == 28 and all("待汇总" in r.text for r in listed)
 
+        d.find_element(By.ID, "nav-collect").click()  # type: ignore[attr-defined]
         d.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
         wait_for(d, "section.job progress")
         wait_text(d, "汇总完成", 300)
@@ -139,9 +142,10 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
             text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
             assert english_words(text.replace(str(tmp_path), "")) == set(), page
 
+        d.find_element(By.ID, "nav-rubric").click()  # type: ignore[attr-defined]
         d.find_element(By.ID, "next-year").click()  # type: ignore[attr-defined]
         wait_text(d, "已生成 2023 年度考核细则工作簿 rubric-2023.xlsx")
-        shoot(d, "6-rubric-next-year")
+        shoot(d, "7-rubric-next-year")
         assert d.find_elements(By.ID, "next-year-xlsx")  # type: ignore[attr-defined]
         assert (tmp_path / "工作区" / "rubric-2023.xlsx").is_file()
         text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
@@ -167,7 +171,7 @@ def test_files_dropped_on_the_upload_area_are_chosen(tmp_path: Path, browser: ob
         d.get(server.url)  # type: ignore[attr-defined]
         d.find_element(By.ID, "create").click()  # type: ignore[attr-defined]
         wait_text(d, "已建立 2022 年度工作区")
-        d.find_element(By.ID, "nav-collect").click()  # type: ignore[attr-defined]
+        d.find_element(By.ID, "nav-returns").click()  # type: ignore[attr-defined]
         two = sorted((SAMPLES / "returned").glob("*.xlsx"))[:2]
         d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in two))  # type: ignore[attr-defined]
         chosen = d.execute_script(  # type: ignore[attr-defined]
@@ -198,7 +202,7 @@ def test_files_dropped_on_the_upload_area_are_chosen(tmp_path: Path, browser: ob
         Select(d.find_element(By.ID, "channel")).select_by_visible_text("微信")  # type: ignore[attr-defined]
         d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
         wait_text(d, "收到 3 个文件：保存 2 个，未重复保存 1 个，未保存 0 个。")
-        shoot(d, "7-collect-upload")
+        shoot(d, "8-returns-upload")
         text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
         assert f"已保存：{xls.name}\n" in text and f"已保存：{long.name}（文件名过长，保存为 " in text
         assert f"未重复保存：{two[0].name} 与已收到的 回收的评价表/{two[0].name} 内容相同。" in text

@@ -29,6 +29,7 @@ from .archives import REFUSED, unpack_archives
 from .blank_copies import set_aside_blank_copies
 from .check_form import EVALUATION, check_integrity
 from .check_values import read_values
+from .chosen import Choice, chosen_among, read_choices
 from .companions import set_aside_companions
 from .container import Limits, too_large
 from .corrections import apply_corrections
@@ -172,9 +173,9 @@ def _check(sub: Submission, data: bytes, rubric: Rubric, key: bytes, allow_parti
     sub.problems += values.problems
 
 
-def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Problem]:
+def resolve_duplicates(submissions: list[Submission], prefer: Prefer, choices: Sequence[Choice] = ()) -> list[Problem]:
     """Two files for one evaluator (or two copies of one correction form): identical ones are harmless;
-    of different ones the latest (`Prefer.LATEST`: by receipt time, then 填报日期, then file time;
+    of different ones the version the office chose among them (`choices`), else the latest (`Prefer.LATEST`: by receipt time, then 填报日期, then file time;
     `Prefer.NEWEST`: by 填报日期) is adopted and the others superseded; versions that cannot be ordered
     (or every version, with `Prefer.NONE`) are a conflict. Different correction forms are ordered by
     `apply_corrections`."""
@@ -195,6 +196,15 @@ def resolve_duplicates(submissions: list[Submission], prefer: Prefer) -> list[Pr
                 mark(dup, Status.DUPLICATE, f"与 {kept.file} 内容相同", "SUBMISSION_DUPLICATE_IDENTICAL",
                      evaluator=evaluator, kept=kept.file)  # fmt: skip
             continue
+        choice, outdated = chosen_among(choices, evaluator, {s.sha256 for s in subs})
+        if choice is not None:
+            kept = next(s for s in subs if s.sha256 == choice.sha256)
+            for other in (s for s in subs if s is not kept):
+                mark(other, Status.SUPERSEDED, f"市质强办选定采用 {kept.file}", "SUBMISSION_CHOSEN",
+                     evaluator=evaluator, count=len(subs), when=choice.shown_time, kept=kept.file)  # fmt: skip
+            continue
+        if outdated:
+            problems.append(problem("SUBMISSION_CHOICE_OUTDATED", evaluator=evaluator, count=len(subs)))
         orders = VERSION_ORDERS[prefer](subs)
         found = latest(subs, [(name, key) for name, key, _shown in orders])
         if found is not None:
@@ -317,6 +327,10 @@ def collect(
     receipt_problems: list[Problem] = []
     if receipts is None and isinstance(source, Path):
         receipts, receipt_problems = load_receipts(source, rubric)
+    choices: list[Choice] = []
+    if isinstance(source, Path) and source.is_dir():
+        choices, choice_problems = read_choices(source)
+        receipt_problems += choice_problems
     found = discover(source)
     errors = ErrorLog()
     submissions = []
@@ -342,7 +356,7 @@ def collect(
         attach_receipts(submissions, receipts)
     mark_future_fill_dates(submissions, today or datetime.now(OFFICE_TZ).date())
     resolved = retire_superseded(submissions, register) if register is not None else []
-    resolved += resolve_duplicates(submissions, prefer)
+    resolved += resolve_duplicates(submissions, prefer, choices)
     resolved += apply_corrections(submissions, rubric, register)
     resolved += set_aside_companions(submissions, found)
     problems = list(found.problems)

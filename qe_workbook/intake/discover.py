@@ -12,6 +12,8 @@ from ..problems import Problem, os_error_text, problem
 from ..run_folder import RUN_MARKER, TMP_PREFIX
 from .receipts import RECORD_FILES
 
+SET_ASIDE = "已搁置"  # a folder at the top of the returned folder: the office set its files aside
+
 LONG_NAME = 100
 LOCK_MAX_BYTES = 4096  # Excel's and WPS's lock files hold a user name: some 165 bytes
 
@@ -134,6 +136,10 @@ def discover(source: Path | Iterable[Path]) -> Found:
                 if (Path(folder) / d).is_symlink():
                     paths.append(Path(folder) / d)
             top = Path(folder) == root  # the receipt record and register sit beside the returned files
+            if top and SET_ASIDE in dirs:  # the office set these files aside: kept, never read
+                dirs.remove(SET_ASIDE)
+                found.ignored.append(SET_ASIDE)
+                found.problems.append(problem("RETURNED_SET_ASIDE", file=SET_ASIDE))
             paths += [Path(folder) / f for f in sorted(files)
                       if not (top and f in RECORD_FILES) and not f.startswith(TMP_PREFIX)]  # fmt: skip
         for path in paths:

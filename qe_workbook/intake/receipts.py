@@ -38,7 +38,8 @@ from .container import Limits, open_package
 RECORD_JSON = "收件记录.json"
 RECORD_XLSX = "收件记录.xlsx"
 REGISTER_XLSX = RECEIPTS_XLSX
-RECORD_FILES = (RECORD_JSON, RECORD_XLSX, REGISTER_XLSX)
+CHOICES_JSON = "选定的版本.json"  # the office's choice among a department's versions (intake/chosen.py)
+RECORD_FILES = (RECORD_JSON, RECORD_XLSX, REGISTER_XLSX, CHOICES_JSON)
 RECORD_VERSION = 1
 
 # The office's clock: hand-written times without a zone are Beijing time.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..extras import extras_from
 from ..forms.generate import GenerateResult, generate_forms
@@ -44,14 +45,17 @@ def returned_count(ws: Workspace) -> int:
     return len(discover(ws.returned).files) if ws.returned.is_dir() else 0
 
 
-def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None) -> Outcome:
+def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None, *,
+               units_check: Path | None = None) -> Outcome:  # fmt: skip
     """`qe collect 回收的评价表 [--adjustments out/review/adjustments.xlsx] [--appeals out/review/异议登记.xlsx]`
-    (each when the workspace holds it): a new run folder under out/results."""
+    (each when the workspace holds it) `[--units-check out/units-check/<时间>]` (the one chosen): a new run folder
+    under out/results."""
     key, problems = ws.read_key()
     register, register_problems = load_register(ws.register_path)
     if key is None:
         return Outcome(problems)
     ws.returned.mkdir(parents=True, exist_ok=True)
     options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress)
-    report = run_collect(ws.returned, rubric, key, options, extras_from(**collect_registers(ws)))
+    extras = extras_from(**collect_registers(ws), units_check=units_check)
+    report = run_collect(ws.returned, rubric, key, options, extras)
     return Outcome(register_problems, report=report)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..forms.register import REGISTER_NAME
+from ..intake.discover import SET_ASIDE
 from ..intake.receipts import RECORD_FILES
 from ..keys import DEFAULT_KEY_PATH, create_key, parse_key, read_key, write_key
 from ..problems import Problem, has_errors, problem
@@ -96,11 +97,26 @@ class Workspace:
         return sorted(found, key=lambda p: p.name, reverse=True)
 
     def returned_files(self) -> list[Path]:
-        """The files in the returned folder, without the receipt record kept at its top."""
+        """The files in the returned folder, without the receipt record kept at its top and the files set aside."""
         if not self.returned.is_dir():
             return []
-        return sorted(p for p in self.returned.rglob("*")
-                      if p.is_file() and not (p.parent == self.returned and p.name in RECORD_FILES))  # fmt: skip
+        aside = self.returned / SET_ASIDE
+        return sorted(p for p in self.returned.rglob("*") if p.is_file() and not p.is_relative_to(aside)
+                      and not (p.parent == self.returned and p.name in RECORD_FILES))  # fmt: skip
+
+    def set_aside_files(self) -> list[Path]:
+        """The files the office set aside (in the returned folder's 已搁置 folder): kept, never collected."""
+        aside = self.returned / SET_ASIDE
+        return sorted(p for p in aside.rglob("*") if p.is_file()) if aside.is_dir() else []
+
+    @property
+    def units_checks(self) -> Path:
+        return self.root / "out" / "units-check"
+
+    def checked_units(self) -> list[Path]:
+        """The finished `qe units check` runs, newest first."""
+        found = self.units_checks.iterdir() if self.units_checks.is_dir() else iter(())
+        return sorted((p for p in found if p.is_dir() and not p.name.startswith(".")), reverse=True)
 
     def load_rubric(self) -> tuple[Rubric | None, list[Problem]]:
         load = load_rubric(self.rubric_path)

@@ -28,6 +28,7 @@ YEAR: tuple[ModuleType, ...] = (
     overview,
     rubric,
     forms,
+    returns,
     collect,
     chase,
     review,
@@ -40,7 +41,7 @@ YEAR: tuple[ModuleType, ...] = (
     next_year,
     key_backup,
 )
-ROUTES_ONLY: tuple[ModuleType, ...] = (returns,)  # routes without a page of their own in the navigation
+ROUTES_ONLY: tuple[ModuleType, ...] = ()  # routes without a page of their own in the navigation
 
 
 def navigation() -> list[tuple[str, str, str]]:

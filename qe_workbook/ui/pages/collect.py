@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from ...problems import Severity
 from ...workspace.actions import Outcome, collect_in, returned_count
+from ...workspace.registers import ADJUSTMENTS, APPEALS, collect_registers
 from ...workspace.returns import department_returns
 from ...workspace.runs import run_view
-from ..shell import Lines, page, problem_lines, rubric_or_stop, start, workspace
-from .returns import channel_choices, now_local
+from ..shell import Lines, go, note, page, problem_lines, rubric_or_stop, start, workspace
 
 bp = Blueprint("collect", __name__)
-STEP = "回收与汇总"
+STEP = "汇总评分"
+LABELS = {"adjustments": ADJUSTMENTS.label, "appeals": APPEALS.label}
 
 
 @bp.get("/collect")
@@ -25,8 +26,9 @@ def show() -> str:
     returns = department_returns(ws, rubric)
     files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
     view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
-    return page("collect.html", "collect", files=files, returns=returns, view=view, channels=channel_choices(),
-                now_local=now_local())  # fmt: skip
+    registers = [(LABELS[name], path) for name, path in collect_registers(ws).items()]
+    return page("collect.html", "collect", files=files, returns=returns, view=view, checks=ws.checked_units(),
+                registers=registers, aside=len(ws.set_aside_files()))  # fmt: skip
 
 
 @bp.post("/run")
@@ -34,8 +36,14 @@ def run() -> Response:
     ws = workspace()
     rubric = rubric_or_stop()
 
+    chosen = request.form.get("units_check", "")
+    units_check = next((p for p in ws.checked_units() if ws.relative(p) == chosen), None)
+    if chosen and units_check is None:
+        note("error", "所选的县区材料检查结果不在本工作区中，未汇总。请刷新页面后重新选择。")
+        return go("collect.show")
+
     def work(progress: Any) -> Lines:
-        outcome = collect_in(ws, rubric, progress)
+        outcome = collect_in(ws, rubric, progress, units_check=units_check)
         return problem_lines(outcome.problems) + _run_lines(outcome)
 
     return start("汇总评分", returned_count(ws), "collect.show", work)

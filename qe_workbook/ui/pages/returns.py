@@ -8,23 +8,55 @@ from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from ...intake.receipts import OFFICE_TZ, Channel
+from ...problems import Problem
 from ...visible import visible
 from ...workspace.layout import Workspace
 from ...workspace.returns import UPLOAD_CHANNEL, Added, receive_files
-from ..shell import go, note, note_lines, note_problems, rubric_or_stop, shell, workspace
+from ...workspace.versions import PENDING, choose_version, restore, returned_files, set_aside
+from ..shell import go, note, note_lines, note_problems, page, rubric_or_stop, shell, workspace
 
 bp = Blueprint("returns", __name__)
+STEP = "回收的评价表"
 MAX_UPLOAD_FILES = 200
 CHANNELS = (UPLOAD_CHANNEL, *(c.value for c in Channel))
-CHANNEL_LABELS = {Channel.OA.value: "办公系统"}  # what the page shows for a channel written otherwise
 
 
-def channel_choices() -> list[tuple[str, str]]:
-    return [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
+@bp.get("/returns")
+def show() -> str:
+    ws = workspace()
+    rubric = rubric_or_stop()
+    found = returned_files(ws, rubric)
+    note_problems(found.problems)
+    return page("returns.html", "returns", found=found, channels=CHANNELS, now_local=f"{datetime.now(OFFICE_TZ):%Y-%m-%d %H:%M}",
+                pending=sum(1 for d in found.departments for v in d.versions if v.decision == PENDING)
+                + sum(1 for v in found.unknown if v.decision == PENDING))  # fmt: skip
 
 
-def now_local() -> str:
-    return f"{datetime.now(OFFICE_TZ):%Y-%m-%d %H:%M}"
+@bp.post("/returns/set-aside")
+def set_aside_file() -> Response:
+    return _done(*set_aside(workspace(), request.form.get("path", "")),
+                 "已搁置：{}（移入回收文件夹的“已搁置”文件夹，保留备查，汇总时不读取）。请重新汇总。")  # fmt: skip
+
+
+@bp.post("/returns/restore")
+def restore_file() -> Response:
+    return _done(*restore(workspace(), request.form.get("path", "")), "已恢复：{}（汇总时重新读取）。请重新汇总。")
+
+
+@bp.post("/returns/choose")
+def choose_file() -> Response:
+    path = request.form.get("path", "")
+    evaluator, problems = choose_version(workspace(), rubric_or_stop(), path)
+    text = f"已选定采用{{}}的 {path}，其他版本不再采用（仍保留在回收文件夹中）。请重新汇总。"
+    return _done(evaluator, problems, text)
+
+
+def _done(what: str | None, problems: list[Problem], text: str) -> Response:
+    """Back to the returns with what was done (`text` naming `what`), or why nothing was."""
+    note_problems(problems)
+    if what is not None:
+        note("info", text.replace("{}", what, 1))
+    return go("returns.show")
 
 
 @bp.post("/upload")
@@ -38,7 +70,7 @@ def upload() -> Response:
     elif received is None:
         note("error", "收到时间应为不晚于现在的日期和时间，例如 2023-05-02 09:30；不填则为现在。文件未保存。")
     elif channel not in CHANNELS:
-        note("error", f"报送渠道应为以下之一：{'、'.join(CHANNEL_LABELS.get(c, c) for c in CHANNELS)}。文件未保存。")
+        note("error", f"报送渠道应为以下之一：{'、'.join(CHANNELS)}。文件未保存。")
     else:
         files = [(f.filename or "", f.read()) for f in uploads]
         added, problems = receive_files(ws, files, rubric, received=received, channel=channel,
@@ -49,7 +81,7 @@ def upload() -> Response:
         saved, same = sum(a.saved for a in added), sum(a.same for a in added)
         refused = len(added) - saved - same
         note("info", f"收到 {len(added)} 个文件：保存 {saved} 个，未重复保存 {same} 个，未保存 {refused} 个。")
-    return go("collect.show", back=request.form.get("back"))
+    return go("returns.show")
 
 
 def _received(text: str) -> datetime | None:
