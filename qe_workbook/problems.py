@@ -2245,6 +2245,44 @@ _TYPES = [
         "请县区补报该文件，或改正目录中的文件名。",
         "目录第 {row} 行列出的“{name}”（项目 {item}）没有收到",
     ),
+    # the Word templates of the documents (文书模板)
+    ProblemType(
+        "TEMPLATE_NOT_DOCX",
+        _E,
+        "文书模板不是 Word 文档（.docx）。",
+        "请用 Word、WPS 或 LibreOffice 打开该模板，另存为“Word 文档（*.docx）”，文件名不变。",
+        "文书模板“{file}”无法使用：{reason}",
+    ),
+    ProblemType(
+        "TEMPLATE_UNKNOWN_FIELD",
+        _E,
+        "文书模板用了程序不提供的字段。",
+        "请对照“qe templates export”导出的字段说明改正字段名（字段名区分全角半角，要与说明中的完全一致）。",
+        "文书模板“{file}”用了不存在的字段“{field}”，位置：“{around}”",
+    ),
+    ProblemType(
+        "TEMPLATE_BLOCK_BROKEN",
+        _E,
+        "文书模板中的 {% %} 块不完整。",
+        "请检查该处的 {% if %}…{% endif %}、{% for %}…{% endfor %} 是否成对、写法是否完整；"
+        "跨段落的块请用 {%p … %}，表格中逐行重复的块请用 {%tr … %}。",
+        "文书模板“{file}”中的块有误：{reason}，位置：“{around}”",
+    ),
+    ProblemType(
+        "TEMPLATE_TABLE_LOOP",
+        _E,
+        "文书模板中表格的逐行循环缺少开始行或结束行。",
+        "表格循环由三行组成：含“{%tr for … %}”的行、要重复的行、含“{%tr endfor %}”的行；"
+        "请恢复被删除的行（可从“qe templates export”导出的内置模板中复制）。",
+        "文书模板“{file}”的表格循环不完整：{reason}，位置：“{around}”",
+    ),
+    ProblemType(
+        "TEMPLATE_FAILED",
+        _E,
+        "文书模板无法填写。",
+        "请检查模板中的字段和块的写法，或改用内置模板（删除文书模板文件夹中的该文件）。",
+        "文书模板“{file}”无法填写：{reason}",
+    ),
     # qe doctor: what this computer has
     ProblemType(
         "DOCTOR_PYTHON_OLD",

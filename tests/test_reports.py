@@ -243,7 +243,8 @@ def test_vetoed_incomplete_unit_is_provisional_d_without_a_gap(run: RunReport) -
 
 @pytest.mark.usefixtures("written")
 def test_notice_lists_every_unit_once_under_its_grade(run: RunReport, small_rubric: Rubric) -> None:
-    texts = _texts(run.folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx")
+    文号, *texts = _texts(run.folder / "2022年度政府质量工作考核结果通报（代拟稿）.docx")
+    assert 文号 == "〔2023〕\u3000\u3000号"  # the 文号 line to fill: year of issue, 代字 and number left blank
     assert texts[0] == "关于2022年度政府质量工作\n考核结果的通报（代拟稿）"  # broken at a sense boundary
     assert texts[1] == "东区人民政府、西区人民政府、南区人民政府："
     assert texts[2].startswith(f"根据《{small_rubric.title}》")  # the small rubric cites no other basis
@@ -356,10 +357,10 @@ def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> No
     assert ["漯河市质量强市战略工作领导小组办公室", "2023年5月8日"] in [
         feedback[n : n + 2] for n in range(len(feedback))
     ]
-    notice = _texts(written[len(units)])
+    notice = _texts(written[len(units)])[1:]  # after the 文号 line
     assert notice[0] == "关于漯河市2022年度政府质量工作\n考核结果的通报（代拟稿）"
     assert "（漯发〔2018〕21号）" in notice[2] and "（漯政办〔2014〕48号）" in notice[2]
-    assert notice[-2:] == ["抄送：市纪委监委、市委组织部。", "漯河市质量强市战略工作领导小组办公室\t2023年5月8日印发"]
+    assert notice[-2:] == ["抄送：市纪委监委，市委组织部。", "漯河市质量强市战略工作领导小组办公室\t2023年5月8日印发"]
     listed = [
         name
         for text in _section(notice, "一、考核结果")

@@ -1,22 +1,24 @@
-"""The draft 通报 of the year's results, for the office to submit for approval (方案三(三)).
+"""The 通报 of the year's results, for the office to submit for approval (方案三(三)), from its Word template.
 
 Grades are listed in the rubric's order (A, B, C, then the lowest); within a grade the units stand in the
 rubric's administrative order, or by rank when the rubric's `disclosure.public_shows` is scores (`published_order`:
-the public list keeps the same order). A unit whose data are incomplete carries （暂定）, and its total follows its
-name when scores are published. The requirements paragraph follows 方案五(三).
+the public list keeps the same order). The template is given a unit's total only when scores are published. A
+unit whose data are incomplete is marked 暂定.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..amounts import fmt2
 from ..choices import Stage
 from ..dates import chinese_date
 from ..rubric import PublicShows, Rubric
-from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult
-from .official_docx import DRAFT_STAGE, OfficialDocument
+from ..scoring.score import Results, UnitResult
+from .official_docx import DRAFT_STAGE
+from .templating import DocumentKind, Field, render
 
 TITLE_MARKS = {Stage.DRAFT: "（代拟稿）", Stage.CONSULTATION: "（征求意见稿）"}  # approved and issued: the title alone
 
@@ -48,52 +50,96 @@ def grade_groups(rubric: Rubric, results: Results) -> list[tuple[str, list[UnitR
     return [(grade, units) for grade, units in groups if units]
 
 
-def write_notice(path: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE) -> Path:
-    """The 通报 at `stage` (its header; its title says 代拟稿 or 征求意见稿 before approval): basis, process, results
-    by grade, requirements."""
-    year, office = rubric.year, rubric.office
-    title = f"关于{rubric.city}{year}年度政府质量工作\n考核结果的通报{title_mark(stage)}"  # broken at a sense boundary
-    doc = OfficialDocument(title, office, stage)
+UNITS_EXAMPLE = [{"名称": "召陵区人民政府", "总分": "91.88", "暂定": False}]
+NOTICE = DocumentKind(
+    "通报",
+    "考核结果通报（代拟稿、征求意见稿、审定稿、印发稿）",
+    (
+        Field("年度", "考核年度", "2022"),
+        Field("城市", "城市名称", "漯河市"),
+        Field("阶段", "文稿阶段，印在页眉（初稿、征求意见稿、审定稿、印发稿，结果暂定时后加“（暂定）”）", "初稿"),
+        Field(
+            "标题稿别",
+            "标题后的稿别：初稿为“（代拟稿）”，征求意见稿为“（征求意见稿）”，审定稿、印发稿为空",
+            "（代拟稿）",
+        ),
+        Field("文号", "发文字号（年份已填，机关代字和序号待填）", "〔2023〕　　号"),
+        Field("主送", "被考核单位全称，按考核细则中的顺序", ["舞阳县人民政府", "临颍县人民政府"]),
+        Field(
+            "考核依据",
+            "考核所依据的文件（含文号）",
+            ["《中共漯河市委 漯河市人民政府关于开展质量提升行动的实施意见》（漯发〔2018〕21号）"],
+        ),
+        Field("考核方案", "考核方案名称（不带书名号）", "漯河市2022年度政府质量工作考核方案"),
+        Field("考核细则", "考核细则名称（不带书名号）", "漯河市2022年度政府质量工作考核要点"),
+        Field("考核周期起", "考核周期开始日期", "2022年1月1日"),
+        Field("考核周期止", "考核周期结束日期", "2022年12月31日"),
+        Field("公布分数", "是否公布总分（考核细则的公开设置）；为“否”时不提供总分", False),
+        Field(
+            "考核结果",
+            "各等级及其单位，等级从高到低；只公布等级时同一等级内按考核细则中的顺序，公布分数时按得分",
+            [{"等级": "A", "单位数": 1, "单位": UNITS_EXAMPLE}],
+            (
+                Field("等级", "等级", "A"),
+                Field("单位数", "该等级的单位数", 1),
+                Field(
+                    "单位", "该等级的单位（名称；总分，仅在公布分数时提供；暂定：数据不全、等级暂定）", UNITS_EXAMPLE
+                ),
+            ),
+        ),
+        Field("否决单位", "触发否决项的单位全称", []),
+        Field("否决等级", "触发否决项的单位的等级", "D"),
+        Field("有暂定", "是否有单位等级暂定", False),
+        Field("抄送", "抄送单位", ["市纪委监委", "市委组织部"]),
+        Field("发文机关", "发文机关简称", "市质强办"),
+        Field("发文机关全称", "发文机关全称（落款、印发机关）", "漯河市质量强市战略工作领导小组办公室"),
+        Field("成文日期", "成文日期（落款）", "2023年5月8日"),
+        Field("印发日期", "印发日期（版记）", "2023年5月8日"),
+    ),
+)
+
+
+def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE) -> dict[str, Any]:
+    """What the 通报's template is given: the data, as the disclosure settings allow."""
     full_names = {u.name: u.full_name for u in rubric.units}
-    doc.line("、".join(u.full_name for u in rubric.units) + "：")
-    copy_to = "、".join(rubric.copy_to)
-    doc.paragraph(
-        f"根据{''.join(b + '、' for b in rubric.basis)}《{rubric.title}》，{office}组织开展了{year}年度政府质量工作考核，"
-        f"考核周期为{chinese_date(rubric.period_start)}至{chinese_date(rubric.period_end)}。"
-    )
-    doc.paragraph(
-        f"考核实行自我评价、部门打分和综合考评相结合。各被考核单位对照《{rubric.rubric_title}》开展自我评价，"
-        "报送自评报告和印证材料；各考核评价部门根据印证材料，结合日常掌握情况、"
-        f"群众反映和相关监测数据进行打分评价；{office}汇总各部门打分评价结果，综合考评，拟定考核等级。"
-        "经市政府批准，现将考核结果通报如下。"
-    )
-    doc.heading("一、考核结果")
-    groups = grade_groups(rubric, results)
     scores = rubric.disclosure.public_shows is PublicShows.SCORES
-    for n, (grade, units) in enumerate(groups, start=1):
-        names = "、".join(
-            full_names[u.unit] + (f"（{fmt2(u.total)}分）" if scores else "") + ("" if u.complete else INCOMPLETE_MARK)
-            for u in units
-        )
-        doc.paragraph(f"{grade}级（{len(units)}个）：{names}{'。' if n == len(groups) else '；'}")
-    vetoed = [full_names[u.unit] for u in published_order(rubric, results) if u.veto]
-    if vetoed:
-        doc.paragraph(f"其中，{'、'.join(vetoed)}触发否决项，考核等级一律为{rubric.grading.veto_grade}级。")
-    if not all(u.complete for u in results.units):
-        doc.paragraph("标注“暂定”的单位尚有考核项目缺少有效评分，其等级为暂定，待评分补齐后确定。")
-    doc.heading("二、有关要求")
-    doc.paragraph(
-        "各被考核单位要针对考核结果反馈建议指出的问题不足，制定改进方案，切实解决存在问题，"
-        "并建立健全推动质量工作的长效机制。"
-    )
-    doc.paragraph(
-        "各考核评价部门要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，持续跟踪督导，推动整改提高。"
-        f"对考核中发现的先进典型，{office}将优先推荐申报“推进质量工作成效突出地方”。"
-    )
-    if copy_to:
-        doc.paragraph(
-            f"考核结果同时抄送{copy_to}，作为对各被考核单位领导班子和领导干部进行综合评价和实行问责的重要依据。"
-        )
-    doc.signature(rubric.office_full_name, issued)
-    doc.record(copy_to=list(rubric.copy_to), issuer=rubric.office_full_name, printed=issued)
-    return doc.save(path)
+
+    def unit(u: UnitResult) -> dict[str, Any]:
+        shown: dict[str, Any] = {"名称": full_names[u.unit], "暂定": not u.complete}
+        return {**shown, "总分": fmt2(u.total)} if scores else shown
+
+    return {
+        "年度": str(rubric.year),
+        "城市": rubric.city,
+        "阶段": stage,
+        "标题稿别": title_mark(stage),
+        "文号": f"〔{issued.year}〕　　号",
+        "主送": [u.full_name for u in rubric.units],
+        "考核依据": list(rubric.basis),
+        "考核方案": rubric.title,
+        "考核细则": rubric.rubric_title,
+        "考核周期起": chinese_date(rubric.period_start),
+        "考核周期止": chinese_date(rubric.period_end),
+        "公布分数": scores,
+        "考核结果": [
+            {"等级": grade, "单位数": len(units), "单位": [unit(u) for u in units]}
+            for grade, units in grade_groups(rubric, results)
+        ],
+        "否决单位": [full_names[u.unit] for u in published_order(rubric, results) if u.veto],
+        "否决等级": rubric.grading.veto_grade,
+        "有暂定": not all(u.complete for u in results.units),
+        "抄送": list(rubric.copy_to),
+        "发文机关": rubric.office,
+        "发文机关全称": rubric.office_full_name,
+        "成文日期": chinese_date(issued),
+        "印发日期": chinese_date(issued),
+    }
+
+
+def write_notice(
+    path: Path, rubric: Rubric, results: Results, issued: date, stage: str = DRAFT_STAGE,
+    templates: Path | None = None,
+) -> Path:  # fmt: skip
+    """The 通报 at `stage` from its template (the office's in `templates`, else the bundled one)."""
+    path.write_bytes(render(NOTICE, notice_context(rubric, results, issued, stage), templates))
+    return path

@@ -19,10 +19,12 @@ from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
 from .common_docx import write_common_documents
 from .feedback_docx import Followed
+from .kinds import DOCUMENT_KINDS
 from .letters import Letter, shares, write_share
 from .notice_docx import title_mark, write_notice
 from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
+from .templating import require_templates
 
 FEEDBACK_DIR = "反馈意见"
 
@@ -45,6 +47,7 @@ class ReportOptions(TypedDict, total=False):
     told: FedBackList | None
     followed: Mapping[str, Followed] | None
     self_scores: Comparison | None
+    templates: Path | None
 
 
 def write_reports(folder: Path, rubric: Rubric, results: Results, **options: Unpack[ReportOptions]) -> list[Path]:
@@ -64,12 +67,16 @@ def report_jobs(
     (by default: when any unit's results are incomplete). `notes` follow each unit's result in its letter.
     `told` is the fed-back list (the office's wording); without it every letter gives the departments' own
     remarks. `followed`: each unit's rectification of last year's problems; `self_scores`: the units'
-    self-scores against the evaluated scores.
+    self-scores against the evaluated scores. `templates`: the office's folder of Word templates (each replaces
+    the bundled template of its name); every template is checked first, and a broken one raises `TemplateBroken`
+    before any file is written.
     """
     notes, told, followed = options.get("notes"), options.get("told"), options.get("followed")
     self_scores, provisional = options.get("self_scores"), options.get("provisional")
     issued = options.get("issued") or rubric.report_date or date.today()
     stage = options.get("stage", DRAFT_STAGE)
+    templates = options.get("templates")
+    require_templates(DOCUMENT_KINDS, templates)
     if provisional is None:
         provisional = not all(u.complete for u in results.units)
     stage = f"{stage}（暂定）" if provisional else stage
@@ -89,15 +96,16 @@ def report_jobs(
     return [
         *(partial(write_share, share, rubric, results, issued, stage, self_scores)
           for share in shares(letters, letter_shares)),
-        partial(write_others, folder, rubric, results, issued, stage, told),
+        partial(write_others, folder, rubric, results, issued, stage, told, templates),
     ]  # fmt: skip
 
 
 def write_others(
-    folder: Path, rubric: Rubric, results: Results, issued: date, stage: str, told: FedBackList | None
-) -> list[Path]:
+    folder: Path, rubric: Rubric, results: Results, issued: date, stage: str, told: FedBackList | None,
+    templates: Path | None = None,
+) -> list[Path]:  # fmt: skip
     """The 通报 draft, the public list and each department's 共性问题."""
-    written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage)]
+    written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage, templates)]
     written += write_public_list(folder, rubric, results, issued, stage)
     found = common_problems(rubric, results, told)
     return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)

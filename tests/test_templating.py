@@ -1,0 +1,147 @@
+"""The Word templates of the documents: the bundled ones fill, and each way an office can break one is named."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from qe_workbook.documents.notice_docx import NOTICE
+from qe_workbook.documents.templating import (
+    DocumentKind,
+    Field,
+    TemplateBroken,
+    bundled_template,
+    check_templates,
+    render,
+    templates_note,
+)
+
+LIST = DocumentKind(
+    "名单",
+    "测试用的名单",
+    (
+        Field("标题", "标题", "名单"),
+        Field(
+            "行",
+            "各行",
+            [{"名称": "东区", "分数": "90.00"}],
+            (Field("名称", "名称", "东区"), Field("分数", "分数", "90.00")),
+        ),
+    ),
+)
+
+
+def _texts(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs if p.text] + cells
+
+
+def _list_template(folder: Path, rows: list[str] | None = None) -> Path:
+    """名单.docx: a title and a table whose rows loop over 行 (three rows: for, the repeated row, endfor)."""
+    document = docx.Document()
+    document.add_paragraph("{{ 标题 }}")
+    rows = rows if rows is not None else ["{%tr for 行 in 行 %}", "ROW", "{%tr endfor %}"]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, text in zip(table.rows, rows, strict=True):
+        if text == "ROW":
+            row.cells[0].text, row.cells[1].text = "{{ 行.名称 }}", "{{ 行.分数 }}"
+        else:
+            row.cells[0].text = text
+    folder.mkdir(parents=True, exist_ok=True)
+    document.save(str(folder / "名单.docx"))
+    return folder
+
+
+def _edited_notice(folder: Path, old: str, new: str) -> Path:
+    """The bundled 通报 template with the paragraph holding `old` replaced by `new`, saved in `folder`."""
+    document = docx.Document(io.BytesIO(bundled_template(NOTICE)))
+    paragraph = next(p for p in document.paragraphs if old in p.text)
+    paragraph.text = paragraph.text.replace(old, new)
+    folder.mkdir(parents=True, exist_ok=True)
+    document.save(str(folder / "通报.docx"))
+    return folder
+
+
+def _problem(kind: DocumentKind, folder: Path) -> tuple[str, str]:
+    found = check_templates([kind], folder)
+    assert len(found) == 1, found
+    with pytest.raises(TemplateBroken) as raised:
+        render(kind, kind.example(), folder)
+    assert raised.value.problems[0].code == found[0].code
+    return found[0].code, found[0].message
+
+
+def test_the_bundled_notice_fills_with_its_example_values() -> None:
+    assert check_templates([NOTICE], None) == []
+    texts = _texts(render(NOTICE, NOTICE.example()))
+    assert "A级（1个）：召陵区人民政府。" in texts
+    assert "抄送：市纪委监委，市委组织部。" in texts
+
+
+def test_a_table_loop_repeats_its_row_and_text_from_outside_stays_text(tmp_path: Path) -> None:
+    folder = _list_template(tmp_path / "模板")
+    rows = [{"名称": "东区<&>", "分数": "90.00"}, {"名称": "西\x1b区", "分数": "80.50"}]
+    texts = _texts(render(LIST, {"标题": "名单", "行": rows}, folder))
+    assert texts == ["名单", "东区<&>", "90.00", "西␛区", "80.50"]
+
+
+def test_an_unknown_field_is_named_with_the_text_around_it(tmp_path: Path) -> None:
+    folder = _edited_notice(tmp_path / "模板", "{{ 考核方案 }}", "{{ 考核办法 }}")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_UNKNOWN_FIELD"
+    assert "通报.docx" in message and "“考核办法”" in message and "《{{ 考核办法 }}》" in message
+
+
+def test_an_unknown_field_of_a_row_is_named(tmp_path: Path) -> None:
+    folder = _list_template(tmp_path / "模板")
+    document = docx.Document(str(folder / "名单.docx"))
+    document.tables[0].rows[1].cells[1].text = "{{ 行.排名 }}"
+    document.save(str(folder / "名单.docx"))
+    code, message = _problem(LIST, folder)
+    assert code == "TEMPLATE_UNKNOWN_FIELD" and "“排名”" in message and "{{ 行.排名 }}" in message
+
+
+def test_a_broken_block_is_named_with_the_text_around_it(tmp_path: Path) -> None:
+    folder = _edited_notice(tmp_path / "模板", "{% endfor %}《", "《")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_BLOCK_BROKEN"
+    assert "通报.docx" in message and "{% for 文件 in 考核依据 %}" in message and "endfor" in message
+
+
+def test_a_block_written_wrongly_is_named(tmp_path: Path) -> None:
+    folder = _edited_notice(tmp_path / "模板", "{{ 考核方案 }}", "{{ 考核方案 }")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_BLOCK_BROKEN" and "通报.docx" in message
+
+
+@pytest.mark.parametrize(
+    ("rows", "missing"),
+    [(["{%tr for 行 in 行 %}", "ROW"], "之后没有"), (["ROW", "{%tr endfor %}"], "前没有对应的开始行")],
+)
+def test_a_table_loop_that_lost_its_row_is_named(tmp_path: Path, rows: list[str], missing: str) -> None:
+    folder = _list_template(tmp_path / "模板", rows)
+    code, message = _problem(LIST, folder)
+    assert code == "TEMPLATE_TABLE_LOOP" and "名单.docx" in message and missing in message
+
+
+def test_a_template_saved_as_doc_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    (folder / "通报.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_NOT_DOCX" and "通报.doc”" in message and "Word 97-2003" in message
+    (folder / "通报.doc").unlink()
+    (folder / "通报.docx").write_text("不是文档", encoding="utf-8")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_NOT_DOCX" and "通报.docx" in message
+
+
+def test_the_note_names_the_office_templates_in_use(tmp_path: Path) -> None:
+    assert templates_note(tmp_path / "没有", [NOTICE, LIST]) is None
+    folder = _list_template(tmp_path / "文书模板")
+    note = templates_note(folder, [NOTICE, LIST])
+    assert note is not None and "名单.docx" in note and "通报.docx" not in note
