@@ -21,7 +21,7 @@ import pytest
 
 from qe_workbook.intake.frame import NAMES, to_cents, typed
 from qe_workbook.outputs.detail import frame_records, read_frame
-from qe_workbook.rubric import JointRule, Kind, Rubric
+from qe_workbook.rubric import Kind, Rubric
 from qe_workbook.scoring.score import Results, score
 
 from .conftest import load_ok, small_rubric_data, write_json
@@ -29,15 +29,26 @@ from .conftest import load_ok, small_rubric_data, write_json
 MISSING = object()  # the evaluator's row is there but the value is not valid (blank or wrong)
 
 
-@pytest.fixture
-def rubric(tmp_path: Path) -> Rubric:
+def rubric_data(joint: str = "mean") -> dict[str, Any]:
     data = small_rubric_data()
     data["units"].append({"name": "北区", "full_name": "北区人民政府"})
     data["items"].insert(4, {
         "id": "02-3", "area": "1", "key_point": "02", "kind": "deduction", "max": 1, "per_event": 0.5,
         "text": "发生质量安全事故。（每项扣0.5分，最高扣1分）", "evaluators": ["甲局", "乙局"],
     })  # fmt: skip
-    return load_ok(write_json(tmp_path / "rubric.json", data))
+    data["grading"]["joint"] = joint
+    return data
+
+
+@pytest.fixture
+def rubric(tmp_path: Path) -> Rubric:
+    return load_ok(write_json(tmp_path / "rubric.json", rubric_data()))
+
+
+@pytest.fixture
+def strict(tmp_path: Path) -> Rubric:
+    """The same rubric with joint items taking the strictest value."""
+    return load_ok(write_json(tmp_path / "strict.json", rubric_data("min")))
 
 
 def hand_frame(rubric: Rubric, values: dict[tuple[str, str, str], Any] | None = None) -> pd.DataFrame:
@@ -120,17 +131,13 @@ def test_deductions_are_events_times_per_event_up_to_the_cap(rubric: Rubric) -> 
     assert (unit(results, "西区").deduction, unit(results, "西区").total) == (2, 98)
 
 
-def test_a_joint_deduction_takes_the_mean_or_the_most(rubric: Rubric) -> None:
+def test_a_joint_deduction_takes_the_mean_or_the_most(rubric: Rubric, strict: Rubric) -> None:
     frame = hand_frame(rubric, {("甲局", "东区", "02-3"): 1, ("乙局", "东区", "02-3"): 4})  # 0.5 and min(2, 1)
     assert unit(score(frame, rubric), "东区").deduction == Decimal("0.75")
-    strict = Rubric(**{**rubric.__dict__, "grading": rubric.grading.__class__(
-        **{**rubric.grading.__dict__, "joint": JointRule.MIN})})  # fmt: skip
     assert unit(score(frame, strict), "东区").deduction == 1
 
 
-def test_the_strict_rule_takes_the_lowest_joint_score(rubric: Rubric) -> None:
-    strict = Rubric(**{**rubric.__dict__, "grading": rubric.grading.__class__(
-        **{**rubric.grading.__dict__, "joint": JointRule.MIN})})  # fmt: skip
+def test_the_strict_rule_takes_the_lowest_joint_score(rubric: Rubric, strict: Rubric) -> None:
     frame = hand_frame(rubric, {("甲局", "东区", "01-2"): Decimal("1.25"), ("乙局", "东区", "01-2"): Decimal("1.2")})
     assert item(score(frame, strict), "东区", "01-2").points == Decimal("1.2")
 

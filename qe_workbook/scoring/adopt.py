@@ -79,7 +79,7 @@ def adopted_results(scored: Results, adjustments: Sequence[Adjustment], rubric: 
     units["total_cents"] += added - taken
     names = {a.unit for a in adjustments}
     adjusted = units.index.isin(list(names))
-    units.loc[adjusted, "grade"] = grades(units["total_cents"], units["veto"], rubric.grading)[adjusted]
+    units.loc[adjusted, "grade"] = grades(units, rubric.grading)[adjusted]
     order = rubric.grading.order
     for a in adjustments:
         grade = str(units.at[a.unit, "grade"])

@@ -1,5 +1,5 @@
 """The three rules that turn points into the published result, each written once, on whole columns:
-the capped deduction of an item, the grade a total reaches, and the rank among the units.
+the capped deduction of an item, the grade a unit gets, and the rank among the units.
 
 Scoring (`score.py`) and adoption (`adopt.py`, the meeting's adjustments) both call these, so a
 total is graded and ranked the same way however it was reached. Points are integer hundredths.
@@ -21,14 +21,23 @@ def deduction_cents(events: Any, per_event_cents: Any, max_cents: Any) -> Any:
     return np.minimum(events * per_event_cents, max_cents)
 
 
-def grades(total_cents: pd.Series, veto: pd.Series, grading: Grading) -> pd.Series:
-    """The grade each total reaches by the thresholds (the veto grade where a veto fired)."""
-    reached = np.select(
-        [total_cents >= to_cents(t.min) for t in grading.thresholds],
-        [t.grade for t in grading.thresholds],
-        default=grading.lowest_grade,
-    )
-    return pd.Series(np.where(veto, grading.veto_grade, reached), index=total_cents.index, dtype=object)
+def grades(units: pd.DataFrame, grading: Grading) -> pd.Series:
+    """The grade of each unit of the units frame: the highest whose threshold its total reaches (with
+    `grading.by_percent`, thresholds are percentages of the unit's full marks `full_cents`); where a veto
+    fired that sets a grade (`veto_set`), that grade; where one caps it (`veto_cap`), at most that grade in the
+    rubric's order (a lower grade stays)."""
+    total = units["total_cents"].to_numpy(np.int64)
+    if grading.by_percent:  # total / full ≥ min %  ⇔  total × 100 ≥ min × full, in hundredths
+        full = units["full_cents"].to_numpy(np.int64)
+        reached_at = [total * 10000 >= to_cents(t.min) * full for t in grading.thresholds]
+    else:
+        reached_at = [total >= to_cents(t.min) for t in grading.thresholds]
+    grade = np.select(reached_at, [t.grade for t in grading.thresholds], default=grading.lowest_grade).astype(object)
+    order = {g: n for n, g in enumerate(grading.order)}
+    veto_set, veto_cap = units["veto_set"].to_numpy(object), units["veto_cap"].to_numpy(object)
+    grade = np.where(veto_set != "", veto_set, grade)
+    capped = np.array([cap != "" and order[cap] > order[g] for g, cap in zip(grade, veto_cap, strict=True)], bool)
+    return pd.Series(np.where(capped, veto_cap, grade), index=units.index, dtype=object)
 
 
 def ranks(total_cents: pd.Series, veto: pd.Series, grading: Grading) -> pd.Series:

@@ -4,7 +4,8 @@ The caps are the plan's grade proposal, applied after the thresholds, from the h
 when more units reach a capped grade than the cap allows, the lowest-scoring of them go down one
 grade (where they count against that grade's cap in turn). Ties are never split: when units with
 equal totals straddle the cap, all of them go down, so a cap is never exceeded (it may be left
-short). Units whose grade a veto decided are not touched. Each unit moved is named with its reason
+short). Units whose grade a veto set are not touched. A quota on the best units ("前30%为A") is the same
+arithmetic: the best so many units keep the grade their totals reach, the others that reach it go down. Each unit moved is named with its reason
 (`Demotion.sentence`), for master.xlsx, the problem list and its letter.
 """
 
@@ -46,7 +47,7 @@ def apply_grade_limits(units: pd.DataFrame, rubric: Rubric) -> list[Demotion]:
     demotions: list[Demotion] = []
     for limit in sorted(grading.limits, key=lambda x: order.index(x.grade)):
         allowed = limit.allowed(len(units))
-        holders = units[(units["grade"] == limit.grade) & ~units["veto"]].sort_values(
+        holders = units[(units["grade"] == limit.grade) & (units["veto_set"] == "")].sort_values(
             "total_cents", ascending=False, kind="stable"
         )  # named from the highest total down; equal totals in the plan's order
         if len(holders) <= allowed:

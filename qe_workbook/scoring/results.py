@@ -33,7 +33,13 @@ def points(cents: Any) -> Fraction:
 
 @dataclass(frozen=True)
 class Source:
-    """One evaluator's value for one item of one unit, where it was written, and its master-frame row."""
+    """One evaluator's value for one item of one unit, where it was written, and its master-frame row.
+
+    `value` is what was typed (points, events, a figure, 1/0 for 是/否); `points` what that evaluator's entry
+    gives by the item's rule (for a checklist: the evaluator's points over all its aspects, on each aspect's
+    source); `entry` the input it answers (0: the item's one input; 1…n: a checklist's aspects, as
+    `Item.entries()` lists them); `counted` False for an advisory department's value (shown, not counted) and
+    for a checklist an evaluator left incomplete."""
 
     evaluator: str
     file: str
@@ -43,6 +49,20 @@ class Source:
     value: Decimal
     remark: str
     row: int = -1
+    points: Fraction | None = None
+    entry: int = 0
+    counted: bool = True
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The master-frame rows the item scores were computed from, grouped by (unit, item) slot
+    (`src_start`/`src_stop` of the item frame), with each row's evaluator points by the rule and whether it
+    counted."""
+
+    rows: np.ndarray
+    points: np.ndarray
+    counted: np.ndarray
 
 
 @dataclass
@@ -51,6 +71,16 @@ class ItemScore:
     points: Fraction | None  # score/bonus points, deduction points (positive), veto 1/0
     sources: list[Source]
     missing: list[str]  # evaluators whose valid value is missing
+
+    @property
+    def rule(self) -> str:
+        """The rule the points were computed by, in words (for 明细: "合格率 97.50% → 1.50 分（按合格率测算…）")."""
+        return self.item.words()
+
+    @property
+    def combination(self) -> str:
+        """How several departments' points were combined, in words ("" for an item one department scores)."""
+        return self.item.combine.words() if self.item.is_joint else ""
 
     @property
     def rows(self) -> list[int]:
@@ -76,8 +106,8 @@ class ItemScore:
 class ItemTable:
     """The item frame with what is needed to show one unit's item scores and their sources."""
 
-    def __init__(self, rubric: Rubric, frame: pd.DataFrame, items: pd.DataFrame, source_rows: np.ndarray) -> None:
-        self.rubric, self.frame, self.items, self.source_rows = rubric, frame, items, source_rows
+    def __init__(self, rubric: Rubric, frame: pd.DataFrame, items: pd.DataFrame, sources: Sources) -> None:
+        self.rubric, self.frame, self.items, self.sources = rubric, frame, items, sources
         self.unit_position = {u.name: n for n, u in enumerate(rubric.units)}
 
     @cached_property
@@ -90,27 +120,36 @@ class ItemTable:
         lists["points_cents"] = plain(items["points_cents"])
         lists["short"] = (items["received"] < items["expected"]).tolist()
         lists["src_start"], lists["src_stop"] = items["src_start"].tolist(), items["src_stop"].tolist()
-        lists["source_rows"] = self.source_rows.tolist()
+        lists["source_rows"] = self.sources.rows.tolist()
+        lists["source_points"], lists["counted"] = self.sources.points.tolist(), self.sources.counted.tolist()
+        lists["applies"] = items["applies"].tolist()
+        entry = f["entry"] if "entry" in f else pd.Series(0, index=f.index)
+        lists["entry"] = entry.tolist()
         return lists
 
     def for_unit(self, unit: str) -> list[ItemScore]:
+        """The unit's item scores in rubric order: the items that apply to it (all, unless the plan has unit
+        classes)."""
         n_items = len(self.rubric.items)
         first = self.unit_position[unit] * n_items
         c = self._lists
-        evaluator, file, sheet, cell, raw, remark, value, row = (
-            c[k] for k in ("evaluator", "file", "sheet", "cell", "raw", "remark", "value_cents", "row")
+        evaluator, file, sheet, cell, raw, remark, value, row, entry = (
+            c[k] for k in ("evaluator", "file", "sheet", "cell", "raw", "remark", "value_cents", "row", "entry")
         )
         scores = []
         for n, item in enumerate(self.rubric.items, start=first):
+            if not c["applies"][n]:
+                continue
             sources = [
                 Source(evaluator[at], file[at], sheet[at], cell[at], raw[at], Decimal(value[at]).scaleb(-2),
-                       remark[at], row[at])
-                for at in c["source_rows"][c["src_start"][n] : c["src_stop"][n]]
+                       remark[at], row[at], Fraction(c["source_points"][s], 100), entry[at], c["counted"][s])
+                for s, at in enumerate(c["source_rows"][c["src_start"][n] : c["src_stop"][n]], c["src_start"][n])
             ]  # fmt: skip
             missing: list[str] = []
             if c["short"][n]:
-                got = {s.evaluator for s in sources}
-                missing = [e for e in item.evaluators if e not in got]
+                got = {s.evaluator for s in sources if s.counted}
+                lead = item.combine.lead
+                missing = [e for e in item.evaluators if e not in got and lead in (None, e)]
             cents = c["points_cents"][n]
             scores.append(ItemScore(item, None if cents is None else Fraction(cents, 100), sources, missing))
         return scores
@@ -128,13 +167,18 @@ class UnitResult:
     complete: bool
     rank: int
     table: ItemTable | None = field(default=None, repr=False, compare=False)
+    key_points: dict[str, Fraction] = field(default_factory=dict)  # every key point's subtotal, at every level
+    parts: dict[str, Fraction] = field(default_factory=dict)  # each weighted part's points, scaled
 
     @classmethod
     def from_row(cls, unit: Any, row: pd.Series, table: ItemTable) -> UnitResult:
-        areas = {a.id: points(row[f"area_{a.id}_cents"]) for a in table.rubric.areas}
+        rubric = table.rubric
+        areas = {a.id: points(row[f"area_{a.id}_cents"]) for a in rubric.areas}
+        key_points = {k.id: points(row[f"kp_{k.id}_cents"]) for k in rubric.key_points}
+        parts = {p.id: points(row[f"part_{p.id}_cents"]) for p in rubric.parts}
         return cls(str(unit), areas, points(row["bonus_cents"]), points(row["deduction_cents"]),
                    points(row["total_cents"]), str(row["grade"]), bool(row["veto"]), bool(row["complete"]),
-                   int(row["rank"]), table)  # fmt: skip
+                   int(row["rank"]), table, key_points, parts)  # fmt: skip
 
     @cached_property
     def items(self) -> list[ItemScore]:
