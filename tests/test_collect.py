@@ -22,6 +22,7 @@ from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
+from .conftest import load_ok, small_rubric_data, write_json
 from .forms import KEY, TIE, fill_all, generate, with_changes
 
 
@@ -65,8 +66,9 @@ def test_the_veto_makes_d_and_ranks_last(tmp_path: Path, small_rubric: Rubric) -
 
 def test_joint_rule_min_takes_the_lower_score(tmp_path: Path, small_rubric: Rubric) -> None:
     collected = _collect(tmp_path, small_rubric)
-    strict = Rubric(**{**small_rubric.__dict__, "grading": small_rubric.grading.__class__(
-        **{**small_rubric.grading.__dict__, "joint": "min"})})  # fmt: skip
+    data = small_rubric_data()
+    data["grading"]["joint"] = "min"
+    strict = load_ok(write_json(tmp_path / "strict.json", data))
     by_unit = {u.unit: u for u in score(collected.frame, strict).units}
     assert by_unit["东区"].total == Decimal("90")  # 36 + min(18, 19) + 35 + 1
 

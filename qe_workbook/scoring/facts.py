@@ -124,4 +124,3 @@ def _cap(item: Item) -> int:
         return NO_CAP
     capped = isinstance(rule, RangedRule) or item.kind in (Kind.DEDUCTION, Kind.BONUS)
     return to_cents(item.max) if capped else NO_CAP
-

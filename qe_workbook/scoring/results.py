@@ -123,8 +123,7 @@ class ItemTable:
         lists["source_rows"] = self.sources.rows.tolist()
         lists["source_points"], lists["counted"] = self.sources.points.tolist(), self.sources.counted.tolist()
         lists["applies"] = items["applies"].tolist()
-        entry = f["entry"] if "entry" in f else pd.Series(0, index=f.index)
-        lists["entry"] = entry.tolist()
+        lists["entry"] = f["entry"].tolist()
         return lists
 
     def for_unit(self, unit: str) -> list[ItemScore]:

@@ -21,8 +21,16 @@ from . import rules
 from .facts import CHECKLIST, LEAD, LINEAR, MIN, NO_CAP, PER_EVENT, SUM_DEDUCTIONS, WEIGHTED, ItemFacts
 from .limits import apply_grade_limits
 from .results import (
-    INCOMPLETE_MARK, NO_REMARK, ItemScore, ItemTable, Results, Source, Sources, UnitResult, incomplete_problems,
-)  # fmt: skip
+    INCOMPLETE_MARK,
+    NO_REMARK,
+    ItemScore,
+    ItemTable,
+    Results,
+    Source,
+    Sources,
+    UnitResult,
+    incomplete_problems,
+)
 from .totals import unit_frame
 
 __all__ = [
@@ -77,7 +85,7 @@ def _entries(frame: pd.DataFrame, rubric: Rubric, facts: ItemFacts) -> _Entries:
     unit_code, item_code = unit_code[positions], item_code[positions]
     evaluator = frame["evaluator"].cat.codes.to_numpy(np.int64)[positions]
     value = frame["value_cents"].to_numpy(np.int64, na_value=0)[positions]
-    entry = frame["entry"].to_numpy(np.int64)[positions] if "entry" in frame else np.zeros(len(positions), np.int64)
+    entry = frame["entry"].to_numpy(np.int64)[positions]
     key = unit_code * n_items + item_code
     aspect = facts.rule[item_code] == CHECKLIST
     own = np.arange(len(positions))  # each row its own evaluator entry ...

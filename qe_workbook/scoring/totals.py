@@ -58,7 +58,7 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     deduction = total(kind == Kind.DEDUCTION)
     units["bonus_cents"], units["deduction_cents"] = bonus, deduction
     units["total_cents"] = np.maximum(np.where(veto.zero_total, 0, scores + bonus - deduction), to_cents(rubric.floor))
-    units["veto"] = veto.fired.any(axis=1)
+    units["veto"] = np.asarray(veto.fired.any(axis=1), dtype=bool)
     units["veto_set"], units["veto_cap"] = veto.lowest(VetoKind.SET_GRADE), veto.lowest(VetoKind.CAP_GRADE)
     units["full_cents"] = [to_cents(rubric.full_marks(u)) for u in rubric.units]
     units["grade"] = grades(units, rubric.grading)
