@@ -7,6 +7,7 @@ read, from the item frame and the master-frame rows each score came from.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -170,7 +171,7 @@ class UnitResult:
     parts: dict[str, Fraction] = field(default_factory=dict)  # each weighted part's points, scaled
 
     @classmethod
-    def from_row(cls, unit: Any, row: pd.Series, table: ItemTable) -> UnitResult:
+    def from_row(cls, unit: Any, row: Mapping[Hashable, Any], table: ItemTable) -> UnitResult:
         rubric = table.rubric
         areas = {a.id: points(row[f"area_{a.id}_cents"]) for a in rubric.areas}
         key_points = {k.id: points(row[f"kp_{k.id}_cents"]) for k in rubric.key_points}
@@ -219,7 +220,9 @@ class Results:
     @cached_property
     def units(self) -> list[UnitResult]:
         """The units frame's rows, in the plan's order."""
-        return [UnitResult.from_row(unit, row, self.table) for unit, row in self.units_frame.iterrows()]
+        frame = self.units_frame
+        rows = frame.to_dict("records")  # plain values: read column by column, not row by row
+        return [UnitResult.from_row(unit, row, self.table) for unit, row in zip(frame.index, rows, strict=True)]
 
     def by_rank(self) -> list[UnitResult]:
         return sorted(self.units, key=lambda u: u.rank)  # stable: ties keep the plan's order

@@ -110,10 +110,11 @@ def _entries(frame: pd.DataFrame, rubric: Rubric, facts: ItemFacts) -> _Entries:
 
 
 def _applies(rubric: Rubric) -> np.ndarray:
-    """applies[unit, item]: the item is scored for the unit (its class is among the item's)."""
-    return np.array([[i.applies_to(u) for i in rubric.items] for u in rubric.units], dtype=bool).reshape(
-        len(rubric.units), len(rubric.items)
-    )
+    """applies[unit, item]: the item is scored for the unit (all, unless the plan has unit classes)."""
+    shape = (len(rubric.units), len(rubric.items))
+    if not rubric.unit_classes:
+        return np.ones(shape, dtype=bool)
+    return np.array([[i.applies_to(u) for i in rubric.items] for u in rubric.units], dtype=bool).reshape(shape)
 
 
 def _points(e: _Entries, facts: ItemFacts, rubric: Rubric) -> np.ndarray:
