@@ -131,7 +131,7 @@ def _common(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     )
     last = s.table(ws, 2, header, _common_rows(rubric, results), widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 2, last, len(header) - 1)
+    sheet_paper(ws, 2, last, len(header) - 1, owner=s.owner, printed=False)  # long: each department's own file prints
 
 
 def _common_rows(rubric: Rubric, results: Results) -> Iterator[list[Any]]:

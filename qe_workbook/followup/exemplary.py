@@ -82,4 +82,4 @@ def _exemplars(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> No
     ws.write_string(0, 0, "先进典型（供推荐参考；触发否决项的单位不列入）", s.title)
     last = s.table(ws, 2, HEADER, rows, widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 2, last, len(HEADER) - 1)
+    sheet_paper(ws, 2, last, len(HEADER) - 1, owner=s.owner)

@@ -186,7 +186,7 @@ def _workbook(
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     mark_output(wb, sheets[0][1], rubric.office)
-    s = Sheets(wb)
+    s = Sheets(wb, rubric.office)
     for name, title, header, rows, widths, notes in sheets:
         ws = wb.add_worksheet(name)
         ws.write_string(0, 0, title, s.title)
@@ -195,5 +195,5 @@ def _workbook(
             ws.set_row(n, text_height([(note, sum(widths))]))
             ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
         column_widths(ws, widths)
-        sheet_paper(ws, 2, last + len(notes) + 1, len(header) - 1)
+        sheet_paper(ws, 2, last + len(notes) + 1, len(header) - 1, owner=s.owner)
     wb.close()

@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical, round2
+from ..forms.paper import page_setup, text_height
 from ..rubric import Rubric
 from ..scoring.score import Results
 
@@ -26,6 +27,7 @@ DATA_SHEET, CHART_SHEET = "图表数据", "图表"
 FULL_MARKS = "满分"
 TITLE_FONT = {"name": "黑体", "size": 12}
 CHART_WIDTH, CHART_HEIGHT = 960, 600  # pixels: one chart fills an A4 landscape page at 100 %
+DATA_WIDTHS = (20, 15)  # 图表数据: the first column, every other column (a header such as A级线（90分） on one line)
 CHART_ROWS = 32  # sheet rows (20 px each) from one chart to the next: a chart and a page break between
 
 
@@ -39,15 +41,18 @@ class DataSheet:
         self.text = wb.add_format({"border": 1})
         self.num = wb.add_format({"border": 1, "num_format": "0.00"})
         self.next_row = 0
-        self.ws.set_column(0, 0, 20)
-        self.ws.set_column(1, 12, 12)
+        self.ws.set_column(0, 0, DATA_WIDTHS[0])
+        self.ws.set_column(1, 12, DATA_WIDTHS[1])
+        self.last_col = 0
 
     def table(self, title: str, header: list[str], rows: list[list[str | Decimal]]) -> tuple[int, int]:
         """Write a table; return its first and last data rows."""
         self.ws.write_string(self.next_row, 0, title, self.bold)
         header_row = self.next_row + 1
+        self.ws.set_row(header_row, text_height([(name, DATA_WIDTHS[min(col, 1)]) for col, name in enumerate(header)]))
         for col, name in enumerate(header):
             self.ws.write_string(header_row, col, name, self.head)
+        self.last_col = max(self.last_col, len(header) - 1)
         for row, values in enumerate(rows, start=header_row + 1):
             for col, value in enumerate(values):
                 if isinstance(value, str):
@@ -67,24 +72,18 @@ class DataSheet:
         return [DATA_SHEET, first - 1, col]
 
 
-def add_charts(wb: Workbook, rubric: Rubric, results: Results) -> None:
-    """Add the sheets 图表 (three charts) and 图表数据 (their numbers) to master.xlsx."""
+def add_charts(wb: Workbook, rubric: Rubric, results: Results, owner: str = "") -> None:
+    """Add the sheets 图表 (three charts) and 图表数据 (their numbers) to master.xlsx; `owner` is named at the
+    top of their pages."""
     sheet = wb.add_worksheet(CHART_SHEET)
-    sheet.set_paper(9)  # A4
-    sheet.set_landscape()
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    sheet.set_print_scale(100)
     data = DataSheet(wb)
     charts = [_totals(wb, data, rubric, results), _areas(wb, data, rubric, results), _losses(wb, data, rubric, results)]
     for n, chart in enumerate(charts):
         chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
         sheet.insert_chart(n * CHART_ROWS, 0, chart, {"y_offset": 4})
     sheet.set_h_pagebreaks([n * CHART_ROWS for n in range(1, len(charts))])  # one chart a page
-    sheet.print_area(0, 0, len(charts) * CHART_ROWS - 1, 15)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
-    data.ws.set_landscape()
-    data.ws.set_paper(9)
-    data.ws.fit_to_pages(1, 0)
+    page_setup(sheet, owner=owner, title=CHART_SHEET, last_row=len(charts) * CHART_ROWS - 1, last_col=15, scale=100)
+    page_setup(data.ws, owner=owner, title=DATA_SHEET, last_row=data.next_row, last_col=data.last_col)
 
 
 def _chart(wb: Workbook, options: dict[str, str], title: str, y_title: str) -> Chart:

@@ -124,6 +124,14 @@ def problem_rows(problems: Iterable[Problem]) -> list[list[str]]:
 
 
 PROBLEM_HEADER = ["级别", "代码", "文件", "工作表", "单元格", "说明"]
+PAPER_PROBLEM_HEADER = ["级别", "文件", "工作表", "单元格", "说明", "代码"]  # printed up to 说明
+
+
+def paper_problem_rows(problems: Iterable[Problem]) -> list[list[str]]:
+    """The problems as a sheet to print shows them: the code last, outside the printed columns."""
+    return [
+        [level, file, sheet, cell, message, code] for level, code, file, sheet, cell, message in problem_rows(problems)
+    ]
 
 
 def audit_dict(collected: CollectResult) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from ..scoring.self_scores import Comparison
 from ..workbooks import VisibleWorkbook, mark_output
 from .charts import add_charts
 from .detail import display_frame
-from .export import PROBLEM_HEADER, problem_rows, summary_header, summary_rows
+from .export import PAPER_PROBLEM_HEADER, paper_problem_rows, summary_header, summary_rows
 from .self_score_sheet import DETAIL_HEADER as SELF_SCORE_HEADER
 from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
 from .self_score_sheet import SHEET as SELF_SCORE_SHEET
@@ -65,7 +65,7 @@ def write_master(
                                          "strings_to_numbers": False,
                                          "constant_memory": len(collected.frame) > BIG_DETAIL})  # fmt: skip
     mark_output(wb, f"{rubric.year}年度政府质量工作考核汇总", rubric.office)
-    s = Sheets(wb)
+    s = Sheets(wb, rubric.office)
     _summary(s.sheet("汇总"), s, rubric, results)
     for sheet in (x for x in extra if x.front):
         sheet.write([s.sheet(name) for name in sheet.names], s)
@@ -76,7 +76,7 @@ def write_master(
     _feedback(s.sheet("反馈要点"), s, rubric, results)
     for sheet in (x for x in extra if not x.front):
         sheet.write([s.sheet(name) for name in sheet.names], s)
-    add_charts(wb, rubric, results)
+    add_charts(wb, rubric, results, s.owner)
     wb.close()
     return path
 
@@ -102,25 +102,26 @@ def self_score_sheets(comparison: Comparison) -> ExtraSheet:
     def write(sheets: Sequence[Worksheet], s: Sheets) -> None:
         summary, detail = sheets
         last_summary, last_detail = write_self_score_sheets(summary, detail, s, comparison)
-        sheet_paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1)
-        sheet_paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1)
+        sheet_paper(summary, 0, last_summary, len(SELF_SCORE_SUMMARY) - 1, freeze_col=1, owner=s.owner)
+        sheet_paper(detail, 0, last_detail, len(SELF_SCORE_HEADER) - 1, freeze_col=1, owner=s.owner, printed=False)
 
     return ExtraSheet((SELF_SCORE_SHEET, SELF_SCORE_DETAIL), write)
 
 
 def _adjusted(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
     """The unadjusted and the adjusted result of every unit, side by side, by adjusted rank."""
-    s.table(ws, 0, header, rows)
-    column_widths(ws, [16, 11, 11, 11, 60, 11, 11, 11])
-    ws.freeze_panes(1, 1)
+    widths = [16, 11, 11, 11, 60, 11, 11, 11]
+    last = s.table(ws, 0, header, rows, widths)
+    column_widths(ws, widths)
+    sheet_paper(ws, 0, last, len(header) - 1, freeze_col=1, owner=s.owner)
 
 
 def _register(ws: Worksheet, s: Sheets, header: list[str], rows: list[list[str]]) -> None:
     """The appeal register as the office keeps it (pending appeals say 待复核)."""
     widths = [14, 9, 40, 30, 14, 9, 36, 11]
-    s.table(ws, 0, header, rows, widths)
+    last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
-    ws.freeze_panes(1, 0)
+    sheet_paper(ws, 0, last, len(header) - 1, owner=s.owner)
 
 
 def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
@@ -128,11 +129,9 @@ def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
     widths = [20, 12, 12, 10, 10, 10, 10, 10, 14]
     last = s.table(ws, 0, yoy.unit_header(), yoy.unit_rows(), widths)
     header = ["县区", "考核领域", f"{yoy.old.year}年度", f"{yoy.new.year}年度", "变化", "对应方式"]
-    s.table(ws, last + 2, header, yoy.area_rows(), [20, 18, 12, 12, 10, 10])
+    last = s.table(ws, last + 2, header, yoy.area_rows(), [20, 18, 12, 12, 10, 10])
     column_widths(ws, widths)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    sheet_paper(ws, 0, last, len(widths) - 1, owner=s.owner)
 
 
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
@@ -146,13 +145,14 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
         "总分 = 各领域得分 + 加分 − 扣分，按精确值计算和排名，显示时四舍五入保留两位小数。",
         "等级带“（暂定）”的单位有项目缺少有效得分，详见“问题清单”和“报送情况”。",
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",
+        "明细、分项矩阵、反馈要点、共性问题等长表供屏幕查看，打印本工作簿时不打印；需要时取消其打印区域后单独打印。",
         *(f"等级数量上限：{d.unit}{d.sentence()}。" for d in results.demotions),
     ]
     for n, note in enumerate(notes, start=last + 2):
         ws.set_row(n, text_height([(note, sum(widths))]))
         ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
     column_widths(ws, widths)
-    sheet_paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2)
+    sheet_paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2, owner=s.owner)
     ws.autofilter(2, 0, last, len(header) - 1)
 
 
@@ -162,7 +162,7 @@ def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
     widths = [5, 12, 12, 10, 8, 7, 7, 6, 8, 7, 5, 36, 30, 7, 7, 8, 12, 12, 20]
     last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False), widths[:-1])
     column_widths(ws, widths)
-    sheet_paper(ws, 0, last, len(shown.columns) - 2)  # the SHA-256 stays on screen, off paper
+    sheet_paper(ws, 0, last, len(shown.columns) - 1, owner=s.owner, printed=False)
 
 
 def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
@@ -179,7 +179,7 @@ def _matrix(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     widths = [9, 16, 14] + [10] * len(results.units)
     last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 0, last, len(header) - 1, freeze_col=1)
+    sheet_paper(ws, 0, last, len(header) - 1, freeze_col=1, owner=s.owner, printed=False)
 
 
 def _veto_text(points: Fraction | None) -> str | None:
@@ -210,7 +210,7 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
     widths = [14, 20, 36, 12, 17, 6, 15, 24, 42, 12]  # a status such as 已采用，需更正（E5） on one line
     last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 0, last, len(header) - 1)
+    sheet_paper(ws, 0, last, len(header) - 1, owner=s.owner)
 
 
 def _status(sub: Submission) -> tuple[str, str]:
@@ -229,12 +229,12 @@ def _status(sub: Submission) -> tuple[str, str]:
 
 
 def _problems(ws: Worksheet, s: Sheets, problems: list[Problem]) -> None:
-    """问题清单: every problem, or a line saying there is none."""
-    rows = problem_rows(problems) or [["", "", "", "", "", "无问题：所有文件均已采用，未发现需要处理的问题。"]]
-    widths = [6, 22, 36, 9, 9, 80]
-    last = s.table(ws, 0, PROBLEM_HEADER, rows, widths)
+    """问题清单: every problem, or a line saying there is none; its code in the last column, on screen only."""
+    rows = paper_problem_rows(problems) or [["", "", "", "", "无问题：所有文件均已采用，未发现需要处理的问题。", ""]]
+    widths = [6, 36, 9, 9, 80, 24]
+    last = s.table(ws, 0, PAPER_PROBLEM_HEADER, rows, widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 0, last, len(PROBLEM_HEADER) - 1)
+    sheet_paper(ws, 0, last, len(PAPER_PROBLEM_HEADER) - 2, owner=s.owner)
 
 
 def _code(sub: Submission) -> str:
@@ -258,7 +258,7 @@ def _feedback(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> Non
     widths = [12, 8, 7, 36, 6, 13, 9, 9, 6, 60]
     last = s.table(ws, 0, header, _feedback_rows(results), widths)
     column_widths(ws, widths)
-    sheet_paper(ws, 0, last, len(header) - 1)
+    sheet_paper(ws, 0, last, len(header) - 1, owner=s.owner, printed=False)
 
 
 def _feedback_rows(results: Results) -> Iterator[list[Any]]:

@@ -16,20 +16,21 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import round2
-from ..forms.paper import text_height
+from ..forms.paper import DATE_FORMAT, page_setup, text_height
 
 
 class Sheets:
     """Writes rows of mixed values with one consistent set of formats."""
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, owner: str = "") -> None:
         self.wb = wb
+        self.owner = owner  # named at the top of every printed page
         font = {"font_name": "宋体", "valign": "vcenter"}
         self.head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
         self.text = wb.add_format({**font, "border": 1, "text_wrap": True})
         self.num = wb.add_format({**font, "border": 1, "num_format": "0.00"})
         self.int = wb.add_format({**font, "border": 1, "num_format": "0"})
-        self.date = wb.add_format({**font, "border": 1, "num_format": "yyyy-mm-dd"})
+        self.date = wb.add_format({**font, "border": 1, "num_format": DATE_FORMAT})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
         self.note = wb.add_format({**font, "text_wrap": True})
 
@@ -80,7 +81,7 @@ def shown(value: Any) -> str:
     if isinstance(value, (Decimal, Fraction, float)):
         return f"{float(value):.2f}"
     if isinstance(value, date):
-        return "2000-01-01"
+        return "2000年12月31日"
     return str(value)
 
 
@@ -89,17 +90,17 @@ def column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.set_column(col, col, width)
 
 
-def sheet_paper(ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0) -> None:
-    """A table sheet on paper and screen: A4 landscape one page wide, the header repeated on every page
-    and frozen on screen, filtered."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    ws.center_horizontally()
-    ws.repeat_rows(header_row)
-    ws.print_area(0, 0, max(last_row, header_row + 1), last_col)
-    ws.set_header(f'&L&"宋体"&9{ws.name}')
-    ws.set_footer("&C第 &P 页，共 &N 页")
+def sheet_paper(
+    ws: Worksheet, header_row: int, last_row: int, last_col: int, *, freeze_col: int = 0, owner: str = "",
+    printed: bool = True,
+) -> None:  # fmt: skip
+    """A table sheet on paper and screen: A4 landscape one page wide, the owner and the sheet's name at the
+    top and the page at the foot of every page, the header repeated on every page and frozen on screen,
+    filtered. A long table for the screen only (`printed` false) has an empty print area: printing the
+    workbook leaves it out (clear the print area to print it)."""
+    page_setup(ws, owner=owner, title=ws.name, last_row=max(last_row, header_row + 1), last_col=last_col,
+               repeat_row=header_row)  # fmt: skip
+    if not printed:
+        ws.print_area(0, last_col + 2, 0, last_col + 2)  # one blank cell beside the table
     ws.freeze_panes(header_row + 1, freeze_col)
     ws.autofilter(header_row, 0, max(last_row, header_row + 1), last_col)
