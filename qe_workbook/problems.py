@@ -1055,6 +1055,13 @@ _TYPES = [
         "{unit}第{number}项（{item}）的“{aspect}”选了“否”，但“评价说明”未填写",
     ),
     ProblemType(
+        "VALUE_CLAIM_NO_EVIDENCE",
+        _W,
+        "申报了加分但“说明”未写明印证材料。",
+        "请在“说明”中写明申报加分的印证材料（文件名称、文号或获奖证书），由评价部门核定。",
+        "{unit}第{number}项（{item}）申报加 {value} 分，但“说明”未写明印证材料",
+    ),
+    ProblemType(
         "VALUE_REMARK_MISSING_RANGED",
         _E,
         "按范围扣分的项目扣了分，但“评价说明”未写明理由。",

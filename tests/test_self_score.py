@@ -23,6 +23,7 @@ from qe_workbook.cli import main
 from qe_workbook.documents.reports import FEEDBACK_DIR
 from qe_workbook.extras import SelfScores
 from qe_workbook.forms.layout import FIRST_DATA_ROW
+from qe_workbook.intake.collect import collect
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.reports_again import report_run
@@ -31,7 +32,8 @@ from qe_workbook.rubric import Rubric, load_rubric
 from qe_workbook.rubric.view import counts_text, rubric_counts
 from qe_workbook.rubric.workbook.export import export_workbook
 from qe_workbook.rubric.workbook.read import read_workbook
-from qe_workbook.scoring.self_scores import SELF_SCORES_FILE, read_self_scores
+from qe_workbook.scoring.score import score
+from qe_workbook.scoring.self_scores import SELF_SCORES_FILE, compare, read_self_scores
 from qe_workbook.units.check import Status, check_units
 from qe_workbook.units.materials import SELF_SCORE_FILE, Material
 from qe_workbook.units.package import generate_packages
@@ -387,3 +389,41 @@ def test_the_commands_turn_it_on_show_it_and_compare(tmp_path: Path) -> None:
     (run,) = (tmp_path / "runs").iterdir()
     assert {"自评对比", "自评对比明细"} <= set(openpyxl.load_workbook(run / "master.xlsx").sheetnames)
     assert (run / SELF_SCORES_FILE).read_bytes() == (units_check / SELF_SCORES_FILE).read_bytes()
+
+
+# -- any item self-scored: bonus claims with their evidence ---------------------------------------
+
+
+def test_a_bonus_item_self_scored_is_a_claim_with_its_evidence(tmp_path: Path) -> None:
+    """03-2 (加1分, 乙局) self-scored: the unit claims its bonus and names the evidence; 乙局 confirms on its form."""
+    data = small_rubric_data()  # no rubric-wide setting: the one item asks for the table
+    next(i for i in data["items"] if i["id"] == "03-2")["self_score"] = True
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert rubric.self_scoring and [i.id for i in rubric.self_scored_items()] == ["03-2"]
+    packages, received = tmp_path / "units", tmp_path / "received"
+    generate_packages(rubric, packages, KEY, generated_at=WHEN)
+    ws = openpyxl.load_workbook(packages / "东区" / SELF_SCORE_FILE)[SHEET]
+    assert [c.value for c in ws[FIRST_DATA_ROW + 1]][:4] == ["03-2", "质量政策制度", "1. 受到督查激励。（加1分）", 1]
+    assert ws[FIRST_DATA_ROW + 2][0].value is None
+    assert "加分项填申报的加分" in ws["A3"].value
+    simulate_units(rubric, packages, received)
+    claims = {"东区": (1, "省政府督查激励文件（豫政办〔2023〕5号）。"), "西区": (1, ""), "南区": (0, "")}
+    for name, claim in claims.items():
+        fill_self_score(packages / name / SELF_SCORE_FILE, received / name / SELF_SCORE_FILE, rubric,
+                        unit_of(rubric, name), {"03-2": claim}, ON_TIME)  # fmt: skip
+    check, folder = run_units_check(received, rubric, KEY, tmp_path / "check")
+    assert [(p.code, p.file, p.cell) for p in check.problems] == [
+        ("VALUE_CLAIM_NO_EVIDENCE", "西区/自评打分表.xlsx", "F5")
+    ]
+    assert "西区第1项（03-2）申报加 1 分，但“说明”未写明印证材料" in check.problems[0].message
+    book, problems = read_self_scores(folder, rubric)
+    assert problems == [] and book is not None
+    assert {k: (v.cents, v.remark) for k, v in book.values.items()} == {
+        ("东区", "03-2"): (100, "省政府督查激励文件（豫政办〔2023〕5号）。"), ("西区", "03-2"): (100, ""),
+        ("南区", "03-2"): (0, ""),
+    }  # fmt: skip
+    fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", TIE)
+    comparison = compare(book, score(collect(tmp_path / "returned", rubric, KEY).frame, rubric), rubric)
+    gaps = {u: [(g.item.id, g.self_score, g.evaluated) for g in gs] for u, gs in comparison.gaps.items()}
+    # 乙局 confirms 东区's bonus (TIE gives 东区 1 and the others 0): 西区's claim is not confirmed
+    assert gaps == {"东区": [("03-2", 1, 1)], "西区": [("03-2", 1, 0)], "南区": [("03-2", 0, 0)]}

@@ -59,6 +59,11 @@ class Ask:
     def of(item: Item, entry: int = 0) -> Ask:
         return _ask(item, entry)
 
+    @staticmethod
+    def points(item: Item) -> Ask:
+        """Points whatever the rule, asked as a plain item of its kind asks (a unit's own score or claim)."""
+        return Ask(item, 0, PointsRule().entries(item.max, item.kind.value)[0], True)
+
     @property
     def figure(self) -> bool:
         """A measured figure (a rate, a count) typed instead of points."""

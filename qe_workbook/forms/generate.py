@@ -493,6 +493,8 @@ _SHORTFALLS = {
 def _shortfall(r: FormRow) -> str | None:
     """The row's shortfall formula (None: a bonus, a figure: no remark asked)."""
     ask = r.ask
+    if r.points and r.item.kind is Kind.BONUS:  # a bonus claimed names its evidence
+        return _SHORTFALLS[Kind.DEDUCTION]
     if ask.plain or isinstance(r.item.rule, BaseRule):
         return _SHORTFALLS.get(r.item.kind)
     if ask.asked.kind != "number":  # a tier below the best, an aspect answered 否

@@ -14,7 +14,7 @@ from datetime import date
 from ..amounts import canonical
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..widths import display_width as display_width
-from .asks import Ask, entry_numbers, row_prompt
+from .asks import Ask, entry_numbers, is_plain, row_prompt
 from .manifest import FORMAT, LockedContent
 
 FORM_SHEET = "评价表"
@@ -85,16 +85,21 @@ class FormRow:
     row: int
     block: str
     entry: int = 0  # 0: the item's one input; 1..n: a checklist's aspect
+    points: bool = False  # the points whatever the rule (a unit's self-score, a bonus claimed), the rule stated
 
     @property
     def ask(self) -> Ask:
         """What the row asks for (the item's rule decides: a score, a tier, a figure, an aspect's 是/否 …)."""
-        return Ask.of(self.item, self.entry)
+        return Ask.points(self.item) if self.points else Ask.of(self.item, self.entry)
 
     @property
     def text(self) -> str:
-        """The item text numbered; under it, what to enter when the rule asks other than a plain score."""
-        prompt = row_prompt(self.item, self.entry)
+        """The item text numbered; under it, what to enter when the rule asks other than a plain score (or, for
+        points whatever the rule, the rule in words)."""
+        if self.points:
+            prompt = "" if is_plain(self.item) else f"（细则：{self.item.words()}）"
+        else:
+            prompt = row_prompt(self.item, self.entry)
         return f"{self.number}. {self.item.text}" + (f"\n{prompt}" if prompt else "")
 
     @property

@@ -112,7 +112,11 @@ def _entry(raw: RawForm, r: FormRow, sheet: str, file: str, problems: list[Probl
         value = _veto(value_raw, where, problems)
     else:
         value = _number(value_raw, r, where, problems)
-    if value is not None and not remark and not r.ask.plain:
+    if value is not None and not remark and r.points and item.kind is Kind.BONUS and value > 0:
+        problems.append(
+            problem("VALUE_CLAIM_NO_EVIDENCE", **{**where.at(), "cell": r.remark_cell}, value=canonical(value))
+        )
+    elif value is not None and not remark and not r.ask.plain:
         problems += remark_missing(r.ask, value, {**where.at(), "cell": r.remark_cell})
     elif value is not None and not remark and _falls_short(r, value):
         shortfall: dict[str, Any] = {"value": canonical(value)} if item.kind is not Kind.VETO else {}

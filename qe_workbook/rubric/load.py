@@ -230,6 +230,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
     joint = JointRule(grading["joint"])
     self_scoring = bool(data.get("self_scoring", False))
     item_context = _ItemContext(canonical_name, grading["veto"]["grade"], joint, self_scoring)
+    items = tuple(_build_item(i, item_context) for i in data["items"])
     return Rubric(
         year=data["year"],
         title=data["title"],
@@ -246,7 +247,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         units=tuple(Unit(u["name"], u["full_name"], u.get("class")) for u in data["units"]),
         areas=areas,
         key_points=_build_key_points(data["key_points"]),
-        items=tuple(_build_item(i, item_context) for i in data["items"]),
+        items=items,
         evaluators=evaluators,
         grading=Grading(
             thresholds=tuple(Threshold(t["grade"], Decimal(t["min"])) for t in grading["thresholds"]),
@@ -260,7 +261,7 @@ def build_rubric(data: dict[str, Any]) -> Rubric:
         ),
         decisions=tuple((d["topic"], d["text"]) for d in data.get("decisions", ())),
         report_date=date.fromisoformat(data["report_date"]) if data.get("report_date") else None,
-        self_scoring=self_scoring,
+        self_scoring=self_scoring or any(i.self_score for i in items),  # an item self-scored asks for the table
         disclosure=_build_disclosure(data.get("disclosure", {})),
         follow_up=FollowUp(Decimal(data.get("follow_up", {}).get("common_min_percent", FollowUp.common_min_percent))),
         content_hash=hashlib.sha256(canonical_json(data).encode()).hexdigest(),

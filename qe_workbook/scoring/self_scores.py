@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, problem
-from ..rubric import Item, Kind, Rubric
+from ..rubric import Item, Rubric
 from .results import Results
 
 SELF_SCORES_FILE = "自评得分.json"
@@ -96,7 +96,7 @@ def read_self_scores(source: Path, rubric: Rubric) -> tuple[SelfScoreBook | None
             raise ValueError(data.get("format"))
         if data.get("rubric_hash") != rubric.content_hash:
             return None, [problem("SELF_SCORES_OTHER_RUBRIC", file=str(path))]
-        items = {i.id for i in rubric.items_of_kind(Kind.SCORE)}
+        items = {i.id for i in rubric.self_scored_items()}
         units = {u.name for u in rubric.units}
         values = {}
         for v in data["values"]:
@@ -142,7 +142,7 @@ def compare(book: SelfScoreBook, results: Results, rubric: Rubric) -> Comparison
     for unit in results.units:
         rows = []
         for score in unit.items:
-            if score.item.kind is not Kind.SCORE:
+            if not score.item.self_score:
                 continue
             value = book.values.get((unit.unit, score.item.id))
             rows.append(Gap(unit.unit, score.item, value.points if value else None, score.points, value))

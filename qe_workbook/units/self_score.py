@@ -38,6 +38,12 @@ HINT = (
     "每个评分项目填自评得分（0至满分，最多两位小数，只填数字）；低于满分的请在“说明”中写明原因，"
     "未写时该单元格变为橙色提醒。扣分项、加分项和否决项由评价部门评价，不需自评。请勿增删行列。"
 )
+CLAIMS_HINT = (
+    "填写说明：浅黄色单元格是填写处，只在其中填写“自评得分”“说明”和“填报日期”，其他内容已锁定。"
+    "评分项目填自评得分（0至满分，最多两位小数，只填数字），低于满分的请在“说明”中写明原因；"
+    "加分项填申报的加分（不申报填0），申报的须在“说明”中写明印证材料（文件名称、文号或获奖证书），"
+    "由评价部门核定；扣分项和否决项按细则如实自查填写。未写说明时该单元格变为橙色提醒。请勿增删行列。"
+)
 REMARK_PROMPT = "简要写明得分依据（对应的印证材料）或失分原因（500字以内）。低于满分的必须填写。"
 RENAMED = {  # integrity problems whose sentence names the evaluation form
     "FORM_SIGNATURE_INVALID": "UNIT_SELF_SCORE_SIGNATURE",
@@ -53,16 +59,21 @@ def self_score_title(rubric: Rubric) -> str:
 
 
 def self_score_rows(rubric: Rubric, unit: Unit) -> tuple[FormRow, ...]:
-    """Every score item, numbered 1., 2., … in the plan's order, in blocks by area."""
+    """Every item the unit self-scores, numbered 1., 2., … in the plan's order, in blocks by area: a score item's
+    own score and a bonus item's claim in points whatever the rule (the rule stated under the item), a deduction
+    or veto as its evaluators are asked."""
     areas = {a.id: a.name for a in rubric.areas}
-    items = rubric.items_of_kind(Kind.SCORE)
+    items = [i for i in rubric.self_scored_items() if i.applies_to(unit)]
+    points = (Kind.SCORE, Kind.BONUS)
     return tuple(
-        FormRow(unit, item, n, FIRST_DATA_ROW + n - 1, areas.get(item.area, item.area))
+        FormRow(unit, item, n, FIRST_DATA_ROW + n - 1, areas.get(item.area, item.area), points=item.kind in points)
         for n, item in enumerate(items, start=1)
     )
 
 
 def self_score_spec(rubric: Rubric, unit: Unit) -> FormSpec:
+    rows = self_score_rows(rubric, unit)
+    claims = any(r.item.kind is not Kind.SCORE for r in rows)
     return FormSpec(
         format=SELF_SCORE_FORMAT,
         owner=unit.name,
@@ -73,10 +84,10 @@ def self_score_spec(rubric: Rubric, unit: Unit) -> FormSpec:
         owner_line=f"{OWNER_LABEL}（盖章）：{unit.full_name}",
         subject=f"自评打分表：{unit.name}",
         header=SELF_HEADER,
-        rows=self_score_rows(rubric, unit),
+        rows=rows,
         blocks=tuple(a.name for a in rubric.areas),
         notes=NOTES,
-        hint=HINT,
+        hint=CLAIMS_HINT if claims else HINT,
         remark_prompt=REMARK_PROMPT,
         deadline=rubric.materials_deadline,
         flow_blocks=True,
