@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from ...rubric.load import BUNDLED_RUBRIC
 from ...rubric.view import counts_text, rubric_counts
 from ...workspace.layout import create_workspace
-from ...workspace.returns import department_returns
-from ..shell import go, note, note_problems, page, rubric_or_stop, workspace
+from ...workspace.state import year_state
+from ..shell import go, note, note_problems, page, rubric_or_stop, shell, workspace
 
 bp = Blueprint("overview", __name__)
 STEP = "本年度概况"
@@ -29,8 +29,9 @@ def show() -> str:
         return page("create.html", "overview", default_year=_bundled_year() or date.today().year)
     rubric = rubric_or_stop()
     counts = rubric_counts(rubric)
+    state = year_state(ws, rubric)
     return page("overview.html", "overview", counts=counts, counts_lines=counts_text(counts).splitlines(),
-                returns=department_returns(ws, rubric))  # fmt: skip
+                state=state, returns=state.returns, pages={name for name, _label, _endpoint in shell().nav})  # fmt: skip
 
 
 @bp.post("/create")

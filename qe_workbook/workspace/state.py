@@ -1,0 +1,91 @@
+"""Where the year stands in a workspace and what the office does next: before the forms are issued, what to do
+first; while they come back, what is still to be added or collected; after a collect, what each department must
+do (the words of 报送情况); after approval, what was approved and what changed since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..forms.register import FULL, load_register
+from ..intake.standing import Standing
+from ..outputs.run_record import read_run
+from ..record.stages import StageRecord, latest_approved
+from ..rubric import Rubric
+from .layout import Workspace
+from .returns import Returns, department_returns
+
+# Where a step is done: the page's step names (the command line does them with the command named in the text).
+UNITS, FORMS, RETURNS, COLLECT, CHASE, REVIEW, APPROVAL, ARCHIVE = (
+    "units", "forms", "returns", "collect", "chase", "review", "approval", "archive"
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    where: str  # one of the step names above
+
+
+@dataclass
+class YearState:
+    headline: str
+    steps: list[Step]
+    returns: Returns
+    approved: tuple[Path, StageRecord] | None = None
+    since: list[str] = field(default_factory=list)  # what changed since the approval
+
+
+def year_state(ws: Workspace, rubric: Rubric) -> YearState:
+    returns = department_returns(ws, rubric)
+    register, _ = load_register(ws.register_path)
+    issued = [g for g in register.generations if g.kind == FULL]
+    files = ws.returned_files()
+    if not issued and not files:
+        return YearState("评价表尚未下发，还不需要催报。先做这两件事：", [
+            Step("生成县区材料包（自评报告模板、联系人员名单、印证材料报送指引），连同方案发给各县区", UNITS),
+            Step(f"生成 {len(rubric.form_evaluators())} 个评价部门的评价表和发放清单，按发放清单下发", FORMS),
+        ], returns)  # fmt: skip
+    if not files:
+        when = issued[-1].generated_at[:16].replace("T", " ")
+        return YearState(f"评价表已于 {when} 生成，尚未收到交回的评价表。", [
+            Step("按发放清单把评价表发给各评价部门；收到交回的文件后加入回收文件夹", RETURNS),
+        ], returns)  # fmt: skip
+    if returns.run is None:
+        return YearState(f"已收到 {len(files)} 个文件，尚未汇总。", [Step("汇总评分，查看每份评价表能否采用", COLLECT)],
+                         returns)  # fmt: skip
+    approved = latest_approved(ws.results, rubric.year)
+    steps = []
+    if returns.newer_files:
+        steps.append(Step(f"有 {returns.newer_files} 个文件是最近一次汇总之后加入的，请重新汇总", COLLECT))
+    for state in Standing:
+        names = [d.evaluator for d in returns.departments if d.standing is state]
+        if names and state is not Standing.ADOPTED:
+            where = CHASE if state.chased else (RETURNS if state is Standing.RECEIVED else COLLECT)
+            steps.append(Step(f"{state} {len(names)} 个：{'、'.join(names)}（{state.action}）", where))
+    adopted = sum(1 for d in returns.departments if d.standing is Standing.ADOPTED)
+    headline = f"最近一次汇总：{len(returns.departments)} 个评价部门中 {adopted} 个已采用。"
+    if approved is None:
+        if not any(s.where == CHASE for s in steps):
+            steps.append(Step("生成得分核对单，登记异议和会议调整后，按程序审定", REVIEW))
+        return YearState(headline, steps, returns)
+    run, record = approved
+    at = record.at[:16].replace("T", " ")
+    headline = f"已审定：{run.name} 的结果（{record.stage}，{record.by}，{at}，依据：{record.basis}）。"
+    since = _since(ws, run)
+    if not since:
+        steps.append(Step("审定后归档，并核验档案", ARCHIVE))
+    return YearState(headline, steps, returns, approved, since)
+
+
+def _since(ws: Workspace, approved: Path) -> list[str]:
+    """What the runs after the approved one found (their comparison with it), newest first."""
+    lines = []
+    for run in ws.runs():
+        if run.name <= approved.name:
+            break
+        record, _ = read_run(run)
+        said = [p["message"] for p in (record.run_problems if record else [])
+                if p.get("code") in ("RUN_DIFFERS_FROM_APPROVED", "RUN_SAME_AS_APPROVED")]  # fmt: skip
+        lines += [f"{run.name}：{m}" for m in said]
+    return lines
