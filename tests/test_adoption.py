@@ -25,12 +25,11 @@ from qe_workbook.record.diff import diff_runs
 from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopted_results
-from qe_workbook.scoring.grading import deduction_cents
-from qe_workbook.scoring.results import Source
 from qe_workbook.scoring.score import score
 
 from .forms import KEY, TIE, fill_all, generate
 from .test_adjustments import MINUTES, adjustments_file, letter
+from .test_scoring_frame import hand_frame
 
 PLUS_TEN = Adjustment("东区", AdjustKind.ADD, Decimal(10), None, MINUTES, "", "A3")
 
@@ -77,12 +76,12 @@ def test_the_same_returns_and_adjustment_in_two_years_show_no_change(tmp_path: P
     assert summary["西区"][0] == 2 and "95.5" in str(summary["西区"])  # 汇总 shows the adopted result
 
 
-def test_the_deduction_cap_is_one_function(small_rubric: Rubric) -> None:
+def test_the_follow_up_loss_is_the_scored_deduction(small_rubric: Rubric) -> None:
     # 02-1: 1.5 points per event, at most 2: three events take 2, one takes 1.5
-    assert deduction_cents(3, 150, 200) == 200 and deduction_cents(1, 150, 200) == 150
+    results = score(hand_frame(small_rubric, {("甲局", "东区", "02-1"): 3, ("甲局", "西区", "02-1"): 1}), small_rubric)
     item = small_rubric.item("02-1")
-    three = Source("甲局", "甲局.xlsx", "评分表", "D7", "3", Decimal(3), "发生三起重大质量事件。")
-    assert source_loss(item, three) == 2  # the follow-up's loss is the scoring's capped deduction
+    (three,), (one,) = (next(s for s in u.items if s.item.id == "02-1").sources for u in results.units[:2])
+    assert (three.value, source_loss(item, three), one.value, source_loss(item, one)) == (3, 2, 1, Decimal("1.5"))
 
 
 def west_plus_five(tmp_path: Path, small_rubric: Rubric) -> tuple[Path, RunReport]:

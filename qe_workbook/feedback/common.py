@@ -20,12 +20,10 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical
-from ..intake.frame import to_cents
 from ..outputs.master import ExtraSheet
 from ..outputs.sheets import Sheets, column_widths, sheet_paper
 from ..rubric import Item, Kind, Rubric
 from ..rubric.view import points_label
-from ..scoring.grading import deduction_cents
 from ..scoring.results import NO_REMARK, Results, Source
 from .fed_back import FedBackList, fed_back
 
@@ -57,12 +55,14 @@ class CommonProblem:
 
 
 def source_loss(item: Item, source: Source) -> Fraction:
-    """The points one department's entry cost the unit (0 when nothing was lost)."""
-    value = Fraction(source.value)
+    """The points one department's entry cost the unit by the item's rule, as scored (0 when nothing was lost, for
+    an advisory department's entry, and on a checklist's aspects after the first, which carries the loss)."""
+    if source.points is None or not source.counted or source.entry > 1:
+        return Fraction(0)
     if item.kind is Kind.SCORE:
-        return max(Fraction(item.max) - value, Fraction(0))
+        return max(Fraction(item.max) - source.points, Fraction(0))
     if item.kind is Kind.DEDUCTION:
-        return Fraction(int(deduction_cents(int(value), to_cents(item.per_event or 0), to_cents(item.max))), 100)
+        return source.points
     return Fraction(0)
 
 

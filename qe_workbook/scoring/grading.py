@@ -1,5 +1,5 @@
-"""The three rules that turn points into the published result, each written once, on whole columns:
-the capped deduction of an item, the grade a unit gets, and the rank among the units.
+"""The two rules that turn totals into the published result, each written once, on whole columns: the grade a
+unit gets and the rank among the units.
 
 Scoring (`score.py`) and adoption (`adopt.py`, the meeting's adjustments) both call these, so a
 total is graded and ranked the same way however it was reached. Points are integer hundredths.
@@ -7,18 +7,11 @@ total is graded and ranked the same way however it was reached. Points are integ
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from ..intake.frame import to_cents
 from ..rubric import Grading
-
-
-def deduction_cents(events: Any, per_event_cents: Any, max_cents: Any) -> Any:
-    """The points a deduction item takes: min(events × per event, cap), in hundredths (arrays or single values)."""
-    return np.minimum(events * per_event_cents, max_cents)
 
 
 def grades(units: pd.DataFrame, grading: Grading) -> pd.Series:
