@@ -419,3 +419,38 @@ def test_items_of_another_class_are_neither_expected_nor_counted(tmp_path: Path)
     assert (east.total, east.complete) == (98, True)
     assert (west.total, west.complete, west.items[1].missing) == (90, False, ["乙局"])
     assert (south.total, south.complete) == (D("99.5"), True)
+
+
+def test_thresholds_in_percent_of_each_class_full_marks(tmp_path: Path) -> None:
+    # 县 are scored on 100 points (1 + c), 区 on 90 (1 + d); A ≥ 90 %, B ≥ 80 %, C ≥ 60 % of the unit's full marks.
+    rubric = plan(tmp_path, [item("1", 80), item("c", 20, classes=["county"]), item("d", 10, classes=["district"])],
+                  classes={"东区": "county", "西区": "district", "南区": "district"}, areas={"1": 100},
+                  grading={"by_percent": True})  # fmt: skip
+    values = {("甲局", "东区", "1"): 70, ("甲局", "东区", "c"): 11, ("甲局", "西区", "1"): 72, ("甲局", "西区", "d"): 9,
+              ("甲局", "南区", "1"): 45, ("甲局", "南区", "d"): 9}  # fmt: skip
+    results = score(frame(rubric, values), rubric)
+    assert totals(results) == {"东区": 81, "西区": 81, "南区": 54}
+    # 81 / 100 = 81 % → B; 81 / 90 = 90 % → A; 54 / 90 = 60 % → C
+    assert grades(results) == {"东区": "B", "西区": "A", "南区": "C"}
+
+
+def test_a_weighted_item_with_one_department_missing_uses_the_weights_received(tmp_path: Path) -> None:
+    rubric = plan(
+        tmp_path, [item("1", 10, evaluators=("甲局", "乙局"), combine={"weighted": {"甲局": 70, "乙局": 30}})]
+    )
+    results = score(frame(rubric, {("甲局", "东区", "1"): "7.5", ("乙局", "东区", "1"): None}), rubric)
+    east = results.units[0]
+    assert (east.items[0].points, east.items[0].missing, east.complete) == (D("7.5"), ["乙局"], False)
+
+
+def test_several_vetoes_the_lowest_set_grade_and_then_the_lowest_cap(tmp_path: Path) -> None:
+    def veto(id_: str, effect: dict[str, str]) -> dict[str, Any]:
+        return item(id_, 0, kind="veto", evaluators=("质强办",), rule={"type": "veto", "effect": effect})
+
+    rubric = plan(tmp_path, [item("1", 100), veto("capB", {"cap_grade": "B"}), veto("capC", {"cap_grade": "C"}),
+                             veto("setC", {"set_grade": "C"})])  # fmt: skip
+    values = {("质强办", "东区", "capB"): 1, ("质强办", "东区", "capC"): 1,  # capped at B, then at C
+              ("质强办", "西区", "setC"): 1, ("质强办", "西区", "capB"): 1,  # set to C; a cap at B leaves C
+              ("甲局", "南区", "1"): 85, ("质强办", "南区", "capB"): 1}  # B already  # fmt: skip
+    results = score(frame(rubric, values), rubric)
+    assert grades(results) == {"东区": "C", "西区": "C", "南区": "B"}
