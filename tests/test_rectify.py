@@ -4,6 +4,7 @@ collected into one ledger with what is overdue."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from qe_workbook.rubric import Rubric
 
 from .conftest import require_program, small_rubric_data
 from .forms import KEY, fill_all, generate
+from .test_print import pages, to_pdf
 from .test_real_clients import LO_FILL, run_bounded, uno_python
 from .test_reports import ANSWERS
 
@@ -137,7 +139,20 @@ def test_filled_ledgers_are_collected_with_the_one_overdue_item(
         (COLLECTED_DIR, "整改台账汇总.xlsx"), (COLLECTED_DIR, LEDGER_JSON)]  # fmt: skip
     book = openpyxl.load_workbook(collected.written[0])
     assert book["整改台账汇总"]["A1"].value.endswith("共 10 个问题，逾期 1 个）")
-    assert [c.value for c in book["报送情况"][3]] == ["西区", "已交回", "西区台账.xlsx", 3, 0, 2, 1, 1]
+    assert [c.value for c in book["报送情况"][3]] == ["西区", "已交回", 3, 0, 2, 1, 1, "西区台账.xlsx"]
+    typed_pdf, summary_pdf = to_pdf(
+        [back / "南区" / "整改台账.xlsx", collected.written[0]], tmp_path, tmp_path / "lo-profile"
+    )
+    printed = pages(typed_pdf)  # the unit and the page on every page, its signature block at the end
+    for n, page in enumerate(printed, start=1):
+        assert page.strip().split()[0] == "南区人民政府" and f"第 {n} 页，共 {len(printed)} 页" in page
+    assert re.search(r"^\s*填报单位（盖章）：\s+填报日期：", printed[-1], re.MULTILINE) and "经办人：" in printed[-1]
+    assert "2023年12月31日" in printed[0] and "2023-12-31" not in printed[0]
+    summary = pages(summary_pdf)  # no problem code on the office's paper, no file name in the ledger
+    assert not [page for page in summary if "RECTIFY_OVERDUE" in page or page.strip().split()[0] != "质强办"]
+    ledger = [page for page in summary if page.strip().splitlines()[0].split()[-1] in ("整改台账汇总", "报送情况")]
+    assert len(ledger) == 2 and "台账.xlsx" not in "".join(ledger), ledger
+    assert "2023年12月31日" in ledger[0]
     # next year: the letters show last year's problems as fed back and how far each was rectified
     next_year = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "next", allow_partial=True, issued=date(2024, 5, 8)), extras_from(previous=run.folder))  # fmt: skip
     assert not [p for p in next_year.problems if p.code.startswith("RECTIFY")]

@@ -21,13 +21,15 @@ from typing import Any
 
 import xlsxwriter
 
+from ..dates import chinese_date
 from ..forms.layout import cell_ref
 from ..forms.manifest import LockedContent, Manifest
 from ..forms.register import RECTIFY, Register
 from ..intake.read_form import RawForm, cell_text, is_blank
 from ..intake.returns import FormKind, Locked, Returns, check_signed, newer_generations, same_returns
-from ..outputs.sheets import Sheets
-from ..problems import Problem, Severity, problem
+from ..outputs.export import PAPER_PROBLEM_HEADER, paper_problem_rows
+from ..outputs.sheets import Sheets, column_widths, sheet_paper
+from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..run_folder import new_run_folder
 from ..units.screen import LIMITS, screen, walk_files
@@ -273,7 +275,7 @@ def _source(register: Register | None, returns: list[LedgerReturn]) -> str:
 
 LEDGER_HEADER = ["被考核单位", "项目编号", "考核项目", "反馈的问题", "评价部门", "整改措施", "责任单位", "完成时限", "进展",
                  "是否逾期", "来源文件", "单元格"]  # fmt: skip
-LEDGER_WIDTHS = [10, 8, 20, 32, 10, 30, 12, 12, 8, 8, 24, 8]
+LEDGER_WIDTHS = [10, 8, 20, 30, 10, 28, 12, 18, 8, 8, 24, 8]  # 完成时限: 2023年12月31日 on one line
 
 
 def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -> list[Path]:
@@ -282,28 +284,29 @@ def write_ledger_book(folder: Path, rubric: Rubric, collected: RectifyCollect) -
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     mark_output(wb, f"{rubric.year}年度考核反馈问题整改台账汇总", rubric.office)
-    s = Sheets(wb)
+    s = Sheets(wb, rubric.office)
     ws = wb.add_worksheet("整改台账汇总")
-    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度考核反馈问题整改台账汇总（截至 {collected.today:%Y-%m-%d}，"
+    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度考核反馈问题整改台账汇总（截至{chinese_date(collected.today)}，"
                           f"共 {len(collected.lines)} 个问题，逾期 {len(collected.overdue)} 个）", s.title)  # fmt: skip
-    rows = [[ln.unit, ln.item, ln.item_text, ln.problem, ln.evaluators, ln.measure, ln.owner, ln.due,
+    rows = [[ln.unit, ln.item, ln.item_text, ln.problem, ln.evaluators, ln.measure, ln.owner, _day(ln.due),
              ln.status or "（未填写）", "逾期" if ln.overdue else "", ln.file, ln.cell] for ln in collected.lines]  # fmt: skip
     last = s.table(ws, 2, LEDGER_HEADER, rows, LEDGER_WIDTHS)
-    _list_sheet(ws, LEDGER_WIDTHS, 2, last)
+    column_widths(ws, LEDGER_WIDTHS)
+    sheet_paper(ws, 2, last, LEDGER_HEADER.index("是否逾期"), owner=s.owner)  # the source file and cell on screen only
     ws2 = wb.add_worksheet("报送情况")
     counts = {u: [ln for ln in collected.lines if ln.unit == u] for u in collected.units}
-    rows2 = [[u, status, file, *(_counts(counts[u]) if status == RECEIVED else [""] * 5)]
+    rows2 = [[u, status, *(_counts(counts[u]) if status == RECEIVED else [""] * 5), file]
              for u, (status, file) in collected.units.items()]  # fmt: skip
-    widths2 = [12, 8, 30, 8, 8, 8, 8, 8]
-    last2 = s.table(
-        ws2, 0, ["被考核单位", "台账", "文件", "问题数", *(str(p) for p in Progress), "逾期"], rows2, widths2
-    )
-    _list_sheet(ws2, widths2, 0, last2)
+    widths2 = [12, 8, 8, 8, 8, 8, 8, 30]
+    header2 = ["被考核单位", "台账", "问题数", *(str(p) for p in Progress), "逾期", "文件"]
+    last2 = s.table(ws2, 0, header2, rows2, widths2)
+    column_widths(ws2, widths2)
+    sheet_paper(ws2, 0, last2, len(header2) - 2, owner=s.owner)  # the file name on screen only
     ws3 = wb.add_worksheet("问题清单")
-    rows3 = [[p.code, _severity(p), p.file or "", p.sheet or "", p.cell or "", p.message] for p in collected.problems]
-    widths3 = [24, 6, 30, 10, 8, 60]
-    last3 = s.table(ws3, 0, ["代码", "级别", "文件", "工作表", "单元格", "说明"], rows3, widths3)
-    _list_sheet(ws3, widths3, 0, last3)
+    widths3 = [6, 30, 10, 8, 60, 24]
+    last3 = s.table(ws3, 0, PAPER_PROBLEM_HEADER, paper_problem_rows(collected.problems), widths3)
+    column_widths(ws3, widths3)
+    sheet_paper(ws3, 0, last3, len(PAPER_PROBLEM_HEADER) - 2, owner=s.owner)  # the code on screen only
     wb.close()
     data = {**collected.to_dict(), "year": rubric.year}
     json_path = folder / LEDGER_JSON
@@ -317,20 +320,12 @@ def _counts(lines: list[LedgerLine]) -> list[int]:
     return [len(lines), *by_status, sum(1 for ln in lines if ln.overdue)]
 
 
-def _severity(p: Problem) -> str:
-    return {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "说明"}[p.severity]
-
-
-def _list_sheet(ws: Any, widths: list[int], header_row: int, last: int) -> None:
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(header_row + 1, 0)
-    ws.autofilter(header_row, 0, max(last, header_row), len(widths) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+def _day(text: str) -> str:
+    """A 完成时限 as a reader writes it (2023年6月30日); text that is no date as it is."""
+    try:
+        return chinese_date(date.fromisoformat(text))
+    except (TypeError, ValueError):
+        return text
 
 
 def rectify_collect(source: Path, rubric: Rubric, key: bytes, *, today: date | None = None,

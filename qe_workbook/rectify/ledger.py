@@ -19,7 +19,7 @@ from ..feedback.fed_back import FedBack, fed_back_list
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET
 from ..forms.manifest import LockedContent, Manifest, derive, sign
-from ..forms.paper import MARGINS_IN, GrowingWorksheet, text_height
+from ..forms.paper import DATE_FORMAT, GrowingWorksheet, page_setup, text_height, write_signature
 from ..forms.register import RECTIFY, FormRecord, Register
 from ..outputs.run_record import read_run
 from ..problems import Problem
@@ -95,7 +95,10 @@ def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], 
         "cell": wb.add_format(boxed),
         "center": wb.add_format({**boxed, "align": "center"}),
         "entry": wb.add_format(entry),
-        "date": wb.add_format({**entry, "align": "center", "num_format": "yyyy-mm-dd"}),
+        "date": wb.add_format(
+            {**entry, "align": "center", "num_format": DATE_FORMAT, "text_wrap": False, "shrink": True}
+        ),
+        "sign": wb.add_format({**base, "font_size": 12, "valign": "top"}),
         "status": wb.add_format({**entry, "align": "center"}),
     }
     ws = wb.add_worksheet(SHEET, worksheet_class=GrowingWorksheet)
@@ -131,14 +134,10 @@ def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], 
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                           "format_columns": True})  # fmt: skip
     ws.freeze_panes(FIRST_ROW, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(**MARGINS_IN)
-    ws.center_horizontally()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-    ws.print_area(0, 0, last, last_col)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    # after a blank row (the locked rows end there): the unit signs and stamps the ledger it returns
+    last = write_signature(ws, last + 2, ((0, 3), (4, 5), (6, last_col)), "填报单位", f["sign"])
+    page_setup(ws, owner=unit.full_name, title=ledger_title(rubric), last_row=last, last_col=last_col,
+               repeat_row=HEADER_ROW)  # fmt: skip
     write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), manifest, password)
     wb.close()
     return manifest
