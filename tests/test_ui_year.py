@@ -92,10 +92,11 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         )
         return text
 
-    def upload(files: list[Path], received: str) -> None:
-        click("nav-returns" if d.find_elements(By.ID, "nav-returns") else "nav-collect")  # type: ignore[attr-defined]
+    def upload(files: list[Path], received: str, channel: str = "邮件") -> None:
+        click("nav-returns")
         find(By.ID, "files").send_keys("\n".join(str(p) for p in files))
         find(By.ID, "received").send_keys(received)
+        Select(find(By.ID, "channel")).select_by_visible_text(channel)
         click("upload")
         wait_text(d, f"收到 {len(files)} 个文件：保存 {len(files)} 个")
 
@@ -127,14 +128,17 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         drafts = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#draft-list tbody tr")]  # type: ignore[attr-defined]
         assert len(drafts) == 1 and drafts[0].startswith("市工信局 ")
 
-        upload([corrected], "2023-04-27 10:00")
+        # The corrected form came by WeChat on 04-23, before the mailed first version was received (04-24): the
+        # latest received is adopted, so the clerk chooses the corrected one.
+        upload([corrected], "2023-04-23 16:00", "微信")
         assert (workspace / "回收的评价表" / f"{Path(CORRECTED).stem} (2).xlsx").is_file()
-        choose_corrected(d, workspace)
-        second_run = collect("year-04-collect-corrected")
-        assert second_run != first_run
-        assert results_of(second_run) == {**YEAR_END, "郾城区": ("75.50", "C")}
+        assert results_of(collect("year-04-collect-both")) == results_of(first_run)
+        click("nav-returns")
+        choose_corrected(d)
+        chosen_run = collect("year-05-collect-chosen")
+        assert results_of(chosen_run) == {**YEAR_END, "郾城区": ("75.50", "C")}
 
-        visit("review", "year-05-review")
+        visit("review", "year-06-review")
         assert tab_order(d, "adjust-unit", 6) == [
             ("adjust-unit", True), ("adjust-kind", True), ("adjust-amount", True), ("adjust-basis", True),
             ("adjust-remark", True), ("add-adjustment", True),
@@ -145,7 +149,7 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         find(By.ID, "adjust-basis").send_keys(BASIS)
         click("add-adjustment")
         wait_text(d, "已记入会议调整表：郾城区加分 5。重新汇总后生效。")
-        shoot(d, "year-06-adjustment")
+        shoot(d, "year-07-adjustment")
         assert [r.text for r in d.find_elements(By.CSS_SELECTOR, "#adjustment-list tbody tr")] == [  # type: ignore[attr-defined]
             f"郾城区 加分 5 分 {BASIS}"
         ]
@@ -154,27 +158,27 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         adjusted = sorted((workspace / "out" / "results").iterdir())[-1]
         assert results_of(adjusted) == YEAR_END
 
-        visit("approval", "year-07-approval")
+        visit("approval", "year-08-approval")
         Select(find(By.ID, "stage")).select_by_visible_text("审定稿")
         find(By.ID, "basis").send_keys(BASIS)
         click("approve")
         wait_text(d, "已记为审定稿")
-        shoot(d, "year-08-approved")
+        shoot(d, "year-09-approved")
         assert find(By.ID, "current-stage").text == "审定稿"
         assert BASIS in find(By.ID, "approval-record").text
 
-        visit("archive", "year-09-archive")
+        visit("archive", "year-10-archive")
         click("make-archive")
         wait_text(d, "已归档", 300)
-        shoot(d, "year-10-archived")
+        shoot(d, "year-11-archived")
         click("verify-1")
         wait_text(d, "核验通过")
-        shoot(d, "year-11-verified")
+        shoot(d, "year-12-verified")
         archive = workspace / "档案" / adjusted.name
         assert (archive / "SHA256SUMS.txt").is_file() and (archive / "卷内目录.xlsx").is_file()
 
         for step in ("wording", "reports", "rectify", "next_year", "key_backup"):
-            visit(step, f"year-12-{step}")
+            visit(step, f"year-13-{step}")
 
     assert results_of(adjusted) == cli_results(workspace, tmp_path) == YEAR_END
 
@@ -202,5 +206,9 @@ def tab_order(d: object, first: str, count: int) -> list[tuple[str, bool]]:
     return reached
 
 
-def choose_corrected(d: object, workspace: Path) -> None:
-    """市工信局's corrected form is adopted: the one received last."""
+def choose_corrected(d: object) -> None:
+    """On the returns page, 市工信局's corrected form (kept as “… (2).xlsx”) is chosen to be adopted."""
+    name = f"{Path(CORRECTED).stem} (2).xlsx"
+    d.find_element("css selector", f'button[aria-label="采用 {name}"]').click()  # type: ignore[attr-defined]
+    wait_text(d, f"已选定采用市工信局的 {name}，其他版本不再采用")
+    shoot(d, "year-04b-returns-chosen")
