@@ -280,9 +280,9 @@ REFUSED = [
     ("a rule of another kind", _rule("01-1", {"type": "per_event", "per_event": 1}), "RUBRIC_RULE_KIND",
      "$.items[0].rule.type", "项目 01-1 是评分项，不能用“按次计分”规则"),
     ("a rule without its numbers", _rule("01-1", {"type": "linear", "figure": RATE, "minus": 1}), "RUBRIC_RULE_FIELD",
-     "$.items[0].rule", "“按指标线性计分”规则缺少满分线（full_at）"),
+     "$.items[0].rule.full_at", "“按指标线性计分”规则缺少满分线"),
     ("a number of another rule", _rule("01-1", {"type": "base", "base": 3, "minus": 1}), "RUBRIC_RULE_FIELD",
-     "$.items[0].rule.minus", "没有扣分（minus）这一项"),
+     "$.items[0].rule.minus", "“基础分加评分”规则没有扣分，请删除"),
     ("a tier above the max", _rule("01-1", {"type": "tiers", "tiers": [{"points": 41}, {"points": 0}]}), "RUBRIC_RULE",
      "$.items[0].rule.tiers[0].points", "档次分值 41 分超过项目分值 40 分"),
     ("tiers half labelled", _rule("01-1", {"type": "tiers", "tiers": [{"label": "好", "points": 40}, {"points": 0}]}),
@@ -394,3 +394,20 @@ def test_rubric_show_says_the_rules_in_words(tmp_path: Path) -> None:
         "考核体系和分值", "总分", "多个部门评价的项目", "县区自评的项目", "方案中的文字和数字"
     ]  # fmt: skip
     assert as_json["items"][0]["rule"].startswith("按合格率测算")
+
+
+def test_subtotals_with_unit_classes_count_each_class_apart(tmp_path: Path) -> None:
+    # 质量发展 60: 合格率 40 for all + 联合评价 20, which counties and districts each score on an item of their own
+    data = small_rubric_data()
+    data["unit_classes"] = [{"id": "county", "name": "县（市）"}, {"id": "district", "name": "区"}]
+    for unit, cls in zip(data["units"], ["county", "district", "district"], strict=True):
+        unit["class"] = cls
+    data["key_points"][0]["max"] = 60
+    data["key_points"].append({"id": "01b", "label": "2.", "title": "联合评价", "parent": "01", "max": 20})
+    _item(data, "01-2").update(key_point="01b", classes=["county"])
+    data["items"].append({**_item(data, "01-2"), "id": "01-4", "classes": ["district"]})
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert (rubric.subtotal("01"), rubric.subtotal("01b")) == (60, 20)
+    data["key_points"][-1]["max"] = 40
+    found = [(p.code, p.cell) for p in _load(tmp_path, data).problems]
+    assert found == [("RUBRIC_KEY_POINT_SUM", "$.key_points[3].max")]

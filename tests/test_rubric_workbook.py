@@ -91,7 +91,7 @@ def test_the_export_shows_the_area_sums_and_offers_drop_downs(workbook_2022: Pat
     assert sources["F2:F267"] == '"评分项,扣分项,加分项,否决项"'
     assert sources["E2:E267"] == "'评价部门'!$A$2:$A$301"
     assert sources["A2:A267"] == "'考核领域'!$B$2:$B$101"
-    assert sources["B2:B267"] == "'考核要点'!$E$2:$E$301"
+    assert sources["B2:B267"] == "'考核要点'!$G$2:$G$301"  # beside 上级要点 and 分值
 
 
 def test_an_existing_rubric_json_is_never_overwritten(tmp_path: Path, workbook_2022: Path) -> None:

@@ -103,9 +103,9 @@ def _rule_problems(
     missing = [f for f in required if f not in rule]
     foreign = [f for f in rule if f != "type" and f not in required + optional]
     for f in missing:
-        yield item.rule_problem("", f"缺少{FIELD_NAMES[f]}（{f}）", "RUBRIC_RULE_FIELD")
+        yield item.rule_problem(f".{f}", f"缺少{FIELD_NAMES[f]}", "RUBRIC_RULE_FIELD")
     for f in foreign:
-        yield item.rule_problem(f".{f}", f"没有{FIELD_NAMES.get(f, f)}（{f}）这一项，请删除", "RUBRIC_RULE_FIELD")
+        yield item.rule_problem(f".{f}", f"没有{FIELD_NAMES.get(f, '这一项')}，请删除", "RUBRIC_RULE_FIELD")
     if missing or foreign:
         return
     yield from _precision(item, rule)
@@ -225,7 +225,7 @@ def _check_per_event(item: _Item, rule: dict[str, Any], *_: Any) -> Iterator[Pro
         yield from _at_most_max(item, ".per_event", rule["per_event"], "每次分值")
     per_event = item.raw.get("per_event")
     if per_event is not None and _d(per_event) != _d(rule["per_event"]):
-        yield item.rule_problem(".per_event", f"的每次分值与项目的 per_event（{canonical(_d(per_event))}）不一致")
+        yield item.rule_problem(".per_event", f"的每次分值与项目写的每次扣分（{canonical(_d(per_event))}）不一致")
 
 
 def _check_ranged(item: _Item, rule: dict[str, Any], *_: Any) -> Iterator[Problem]:
@@ -341,29 +341,39 @@ def _in_cycle(kp_id: str, by_id: dict[str, dict[str, Any]]) -> bool:
 
 
 def _subtotals(data: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
-    """Each key point's children total: its child key points' max (or their own subtotal) and its score items."""
-    own: dict[str, Decimal] = {}
-    for item in data["items"]:
-        if item["kind"] == "score":
-            own[item["key_point"]] = own.get(item["key_point"], Decimal(0)) + _d(item["max"])
+    """Each key point's children total: its child key points' max (or their own subtotal) and its score items.
+    With unit classes, the largest of the classes' totals (each class counting the items that apply to it)."""
+    classes: list[str | None] = [c["id"] for c in data.get("unit_classes", ())] or [None]
     children: dict[str, list[str]] = {}
     for kp in by_id.values():
         if kp.get("parent") in by_id:
             children.setdefault(kp["parent"], []).append(kp["id"])
+    best: dict[str, Decimal] = {}
+    for cls in classes:
+        for kp_id, value in _class_subtotals(data, by_id, children, cls).items():
+            best[kp_id] = max(best.get(kp_id, Decimal(0)), value)
+    return best
+
+
+def _class_subtotals(
+    data: dict[str, Any], by_id: dict[str, dict[str, Any]], children: dict[str, list[str]], cls: str | None
+) -> dict[str, Decimal]:
+    own: dict[str, Decimal] = {}
+    for item in data["items"]:
+        if item["kind"] == "score" and (cls is None or cls in item.get("classes", [cls])):
+            own[item["key_point"]] = own.get(item["key_point"], Decimal(0)) + _d(item["max"])
     totals: dict[str, Decimal] = {}
 
     def total(kp_id: str) -> Decimal:
         if kp_id not in totals:
             below = own.get(kp_id, Decimal(0))
             for child in children.get(kp_id, ()):
-                sub = total(child)
-                below += _d(by_id[child]["max"]) if "max" in by_id[child] else sub
+                stated = cls is None and "max" in by_id[child]  # a class's share of a child is its own sum
+                below += _d(by_id[child]["max"]) if stated else total(child)
             totals[kp_id] = below
         return totals[kp_id]
 
-    for kp_id in by_id:
-        total(kp_id)
-    return totals
+    return {kp_id: total(kp_id) for kp_id in by_id}
 
 
 def _total_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:

@@ -307,6 +307,8 @@ def _build_item(raw: dict[str, Any], ctx: _ItemContext) -> Item:
         if "rule" in raw
         else default_rule(kind.value, per_event, max_points, ctx.veto_grade)
     )
+    if kind is Kind.DEDUCTION and per_event is None and isinstance(rule, PerEventRule):
+        per_event = rule.per_event  # the same deduction, whether written on the item or in its rule
     return Item(
         id=raw["id"],
         area=raw["area"],

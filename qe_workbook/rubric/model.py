@@ -348,6 +348,13 @@ class Rubric:
         """The key points directly below a key point."""
         return tuple(k for k in self.key_points if k.parent == kp_id)
 
+    def subtotal(self, kp_id: str) -> Decimal:
+        """The points below a key point: its score items' max added up at every level below it (with unit
+        classes, the largest of the classes' sums: each class counts the items that apply to it)."""
+        below = [i for i in self.items if i.kind is Kind.SCORE and kp_id in {k.id for k in self.key_point_chain(i.id)}]
+        classes: list[str | None] = [c.id for c in self.unit_classes] or [None]
+        return max(sum((i.max for i in below if not i.classes or c in i.classes), Decimal(0)) for c in classes)
+
     def unit_items(self, unit: Unit) -> tuple[Item, ...]:
         """The items that apply to a unit (all of them when the plan has no unit classes)."""
         return tuple(i for i in self.items if i.applies_to(unit))

@@ -9,7 +9,11 @@ from ..problems import Problem
 from .workbook.layout import GRADING, GRADING_ROWS, SETTING_ROWS, TABLES
 
 TABLE_SECTIONS = {"units": "被考核单位", "areas": "考核领域", "key_points": "考核要点", "items": "评价项目",
-                  "evaluators": "评价部门", "decisions": "未明确事项"}  # fmt: skip
+                  "evaluators": "评价部门", "decisions": "未明确事项", "unit_classes": "单位类别",
+                  "parts": "考核部分"}  # fmt: skip
+# A rule's JSON fields kept in another column of the workbook than their own name says.
+RULE_COLUMN_OF = {"rule.rows": "rule.tiers", "rule.points": "rule.tiers", "rule.min": "rule.range",
+                  "rule.max": "rule.range", "rule.per_event": "per_event", "rule": "rule.type"}  # fmt: skip
 SETTING_LABELS = {
     **{s.path: s.label for s in SETTING_ROWS},
     **{f"grading.{s.path}": s.label for s in GRADING_ROWS},
@@ -17,7 +21,8 @@ SETTING_LABELS = {
     "follow_up": "共性问题", "report_date": "成文日期", "schema_version": "格式版本", "grading.veto": "否决",
 }  # fmt: skip
 ROW_FIELDS = {  # the fields of one row of a grading list
-    "grade": "等级", "min": "分数线", "max_units": "单位个数", "max_percent": "百分比",
+    "grade": "等级", "min": "分数线", "max_units": "单位个数", "max_percent": "百分比", "top_units": "前几名",
+    "top_percent": "前百分之几",
 }  # fmt: skip
 STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
 
@@ -49,10 +54,22 @@ def _table_place(sheet: str, steps: list[tuple[str, int | None]]) -> str:
         return sheet
     place = f"第{steps[0][1] + 1}个{sheet}"
     headers = {c.key: c.header for c in TABLES[sheet]}
-    if len(steps) > 1 and steps[1][0] in headers:
-        place += f"的{headers[steps[1][0]]}"
-        if len(steps) > 2 and steps[2][1] is not None:
-            place += f"中第{steps[2][1] + 1}个"
+    tail = steps[1:]
+    names = []
+    for name, index in tail:
+        if index is not None:
+            break
+        names.append(name)
+    while names:  # the longest dotted prefix that is a column: rule.figure.name, rule.tiers, combine
+        key = ".".join(names)
+        key = RULE_COLUMN_OF.get(key, key)
+        if key in headers:
+            place += f"的{headers[key]}"
+            after = tail[len(names)] if len(tail) > len(names) else None
+            if after is not None and after[1] is not None:
+                place += f"中第{after[1] + 1}个"
+            return place
+        names.pop()
     return place
 
 

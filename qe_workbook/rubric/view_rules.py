@@ -5,7 +5,6 @@ classes, the self-scored items and the plan's own texts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ..amounts import canonical
 from .model import Item, KeyPoint, Kind, Rubric
@@ -35,10 +34,6 @@ def rule_sections(rubric: Rubric) -> list[Section]:
     return [s for s in sections if s.lines]
 
 
-def _subtotal(rubric: Rubric, items: list[Item]) -> Decimal:
-    return sum((i.max for i in items if i.kind is Kind.SCORE), Decimal(0))
-
-
 def tree_lines(rubric: Rubric) -> list[str]:
     """Area → key point → sub-point, each with its points (the score items below added up) and item counts."""
     below: dict[str, list[Item]] = {}
@@ -52,7 +47,7 @@ def tree_lines(rubric: Rubric) -> list[str]:
         own = [i for i in items if i.key_point == kp.id]
         counts = "，".join(f"{kind.label} {n} 项" for kind in Kind if (n := sum(1 for i in own if i.kind is kind)))
         scored = any(i.kind is Kind.SCORE for i in items)
-        points = f"{canonical(_subtotal(rubric, items))} 分" + (f"（{counts}）" if counts else "") if scored else counts
+        points = f"{canonical(rubric.subtotal(kp.id))} 分" + (f"（{counts}）" if counts else "") if scored else counts
         lines.append(f"{INDENT * depth}{kp.label}{kp.title}：{points}")
         for child in rubric.children(kp.id):
             walk(child, depth + 1)

@@ -21,11 +21,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from ...amounts import as_number, canonical
 from ...workbooks import mark_output
+from ..rules import RULE_LABELS
 from .layout import (
     AREA_GAP_HEADER,
     AREA_SUM_HEADER,
     AREAS,
     CHOICE_TEXT,
+    COMBINE_TEXT,
     DATE,
     DECISIONS,
     EVALUATORS,
@@ -45,20 +47,29 @@ from .layout import (
     MAX_NEW_ROWS,
     NAME_SEPARATOR,
     NAMES,
+    PARTS,
     POINTS,
+    RULE,
+    RULES_GUIDE,
     SETTING_ROWS,
     SETTINGS,
+    STEPS_TEXT,
     TABLES,
     THRESHOLD_MIN_HEADER,
+    TIES_TEXT,
+    UNIT_CLASSES,
     UNITS,
     YES_NO,
     YES_NO_TEXT,
     Setting,
     col_letter,
 )
+from .rule_cells import cells
+from .rules_guide import write_rules_guide
 
 FONT = "宋体"
 GUIDE_WIDTH = 110
+PAGE_WIDTH = 240  # the characters of column width one landscape page shows readably (附件1's columns: 226)
 HEADER_FILL = "#D9E1F2"
 AUTO_FILL = "#E2EFDA"
 
@@ -69,15 +80,20 @@ GUIDE_LINES = (
     ("1. 基本设置：年度、方案名称、考核周期和截止日期；通报依据文件和抄送单位每行一个，要增加就复制一行；"
      "“县区自评打分”填“是”时各县区同时填报自评打分表。", ""),
     ("2. 被考核单位：每行一个，顺序就是评价表中县区的顺序。", ""),
-    ("3. 考核领域：编号、名称和分值（合计 100 分）。“评分项目合计”一列自动计算该领域评分项目的满分之和，"
-     "“差额”应为 0（不为 0 时显示红色）。", ""),
-    ("4. 考核要点：（一）至（十六）等，各属于一个考核领域。", ""),
+    ("3. 考核领域：编号、名称和分值（合计等于满分；不写满分时就是满分）。“评分项目合计”一列自动计算该领域评分项目的满分之和，"
+     "“差额”应为 0（不为 0 时显示红色）。被考核单位分类别的，在“单位类别”工作表列出类别，在“被考核单位”的“类别”列选择；"
+     "总分由几个部分加权组成的（平时考核60%、年终考核40%），在“考核部分”工作表列出各部分的权重和所含领域。", ""),
+    ("4. 考核要点：（一）至（十六）等，各属于一个考核领域；有二级、三级指标的，下级要点在“上级要点”中填上级的编号或标题，"
+     "“分值”可填该级的分值（导入时检查等于下级之和）。", ""),
     ("5. 评价项目：每行一个项目，与附件1的列一致。考核领域、考核要点、类别、评价部门可从下拉列表选择；"
      "由几个部门共同评价的，评价部门写在同一格中，用“、”分隔（例如 市农业农村局、市畜牧局）。", ""),
     ("   分值只填数字（例如 2 或 0.5，不要写“分”）；扣分项填最高扣分，并在“每次扣分”中填每次（每项）扣多少分；"
      "加分项填加分；否决项填 0。", ""),
     ("   编号是项目的固定编号（例如 05-3），上一年度的项目不要改编号，便于年度间比较；新增项目的编号可以空着，"
      "导入时自动编为“年度-考核要点-序号”（例如 2023-16-1）。删除项目请删除整行。", ""),
+    ("   编号右边的列是计分规则（都可以空着，空着就是直接评分或按次扣分）：档次、按指标计分、逐项核查、基础分、名次赋分、"
+     "按范围扣分、否决后果，以及几个部门共同评价时的合成方式、适用的单位类别、县区自评。每种规则填哪几列、怎么写，"
+     "见“计分规则说明”工作表；表头单元格的批注也有说明。方案的规则写不进这些列时不要变通，请联系技术人员。", ""),
     ("6. 评价部门：附件4的名称、电话和邮箱；市场监管局内设科室在“所属单位”中写市市场监管局；别名用“、”分隔。", ""),
     ("7. 等级评定：各等级的最低分（从高到低）、否决等级、联合评价规则。小数位数和舍入方式固定不变。", ""),
     ("8. 未明确事项：方案未明确事项的处理说明，会写入考核细则供查阅。", ""),
@@ -94,17 +110,30 @@ def export_workbook(data: dict[str, Any], path: Path) -> Path:
     _key_values(wb.add_worksheet(SETTINGS), fmt, SETTING_ROWS, data, grading=False)
     areas_by_id = {a["id"]: a for a in data["areas"]}
     kp_shown = {k["id"]: k["label"] + k["title"] for k in data["key_points"]}
-    _table(wb.add_worksheet(UNITS), fmt, UNITS, data["units"])
+    class_names = {c["id"]: c["name"] for c in data.get("unit_classes", ())}
+    area_name = {a["id"]: a["name"] for a in data["areas"]}
+    units = [{**u, "class": class_names.get(u["class"], u["class"])} if "class" in u else u for u in data["units"]]
+    ws_units = _table(wb.add_worksheet(UNITS), fmt, UNITS, units)
+    ws_units.data_validation(1, 2, len(units) + MAX_NEW_ROWS, 2, _list_rule(_ref(UNIT_CLASSES, 1, 2, 51)))
+    _table(wb.add_worksheet(UNIT_CLASSES), fmt, UNIT_CLASSES, data.get("unit_classes", []))
     ws_areas = _table(wb.add_worksheet(AREAS), fmt, AREAS, data["areas"], extra_cols=5)
     _area_sums(ws_areas, fmt, data)
-    kps = [{**k, "area": areas_by_id.get(k["area"], {}).get("name", k["area"])} for k in data["key_points"]]
+    parts = [{**p, "areas": [area_name.get(a, a) for a in p["areas"]]} for p in data.get("parts", [])]
+    _table(wb.add_worksheet(PARTS), fmt, PARTS, parts)
+    kps = [
+        {**k, "area": areas_by_id.get(k["area"], {}).get("name", k["area"]) if "area" in k else None,
+         "parent": kp_shown.get(k["parent"], k["parent"]) if "parent" in k else None}
+        for k in data["key_points"]
+    ]  # fmt: skip
     ws_kp = _table(wb.add_worksheet(KEY_POINTS), fmt, KEY_POINTS, kps, extra_cols=1)
     _key_point_shown(ws_kp, fmt, data["key_points"])
     items = [
         {
             **i,
+            **cells(i),
             "area": areas_by_id.get(i["area"], {}).get("name", i["area"]),
             "key_point": kp_shown.get(i["key_point"], i["key_point"]),
+            **({"classes": [class_names.get(c, c) for c in i["classes"]]} if "classes" in i else {}),
         }
         for i in data["items"]
     ]
@@ -114,6 +143,7 @@ def export_workbook(data: dict[str, Any], path: Path) -> Path:
     _table(wb.add_worksheet(EVALUATORS), fmt, EVALUATORS, data["evaluators"])
     _key_values(wb.add_worksheet(GRADING), fmt, GRADING_ROWS, data["grading"], grading=True)
     _table(wb.add_worksheet(DECISIONS), fmt, DECISIONS, data.get("decisions", []))
+    write_rules_guide(wb.add_worksheet(RULES_GUIDE), fmt)
     wb.close()
     return path
 
@@ -162,12 +192,16 @@ def _guide(ws: Worksheet, fmt: dict[str, Any]) -> None:
 def _cell_value(value: Any, type_: str) -> Any:
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal):
+        return as_number(value)
     if type_ == POINTS:
         return as_number(Decimal(str(value)))
     if type_ == NAMES:
         return NAME_SEPARATOR.join(value)
     if type_ == KIND:
         return KIND_TEXT[value]
+    if type_ == RULE:
+        return RULE_LABELS[value]
     return value
 
 
@@ -192,16 +226,24 @@ def _table(
     for col, column in enumerate(columns):
         ws.write_string(0, col, column.header, fmt["header"])
         ws.set_column(col, col, column.width)
+        if column.note:
+            ws.write_comment(0, col, column.note, {"x_scale": 2, "y_scale": 1.5, "font_name": FONT})
     ws.set_row(0, 15 * max(_lines(c.header, c.width) for c in columns) + 3)
+    last_used = max((n for n, c in enumerate(columns) if not c.added), default=0)
     for row, record in enumerate(records, start=1):
         values = [_cell_value(record.get(column.key), column.type) for column in columns]
+        last_used = max([last_used, *(n for n, v in enumerate(values) if v is not None)])
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             _write(ws, row, col, value, fmt, column.type)
         lines = max(_lines(str(v), c.width) for c, v in zip(columns, values, strict=True) if v is not None)
         ws.set_row(row, 15 * lines + 3)
     ws.freeze_panes(1, 0)
     _print_setup(ws)
-    ws.print_area(0, 0, max(1, len(records)), len(columns) - 1 + extra_cols)
+    # printed: the columns in use (a rubric without the scoring language prints as the plan's 附件1 reads)
+    last = len(columns) - 1 + extra_cols if extra_cols or last_used == len(columns) - 1 else last_used
+    ws.print_area(0, 0, max(1, len(records)), last)
+    printed = sum(c.width for c in columns[: last + 1])
+    ws.fit_to_pages(max(1, math.ceil(printed / PAGE_WIDTH)), 0)  # the scoring columns on pages of their own
     return ws
 
 
@@ -256,6 +298,10 @@ def _limit_text(limit: dict[str, Any]) -> str:
     """A grade limit's C cell: the number of units (2), or the percentage as text (30%)."""
     if "max_units" in limit:
         return str(limit["max_units"])
+    if "top_units" in limit:
+        return f"前{limit['top_units']}名"
+    if "top_percent" in limit:
+        return f"前{canonical(Decimal(str(limit['top_percent'])))}%"
     return f"{canonical(Decimal(str(limit['max_percent'])))}%"
 
 
@@ -357,7 +403,16 @@ def _item_validation(ws: Worksheet, n_items: int) -> None:
         ),
         "max": _number_rule(),
         "per_event": _number_rule(),
-    }
+        "rule.type": _list_rule(list(RULE_LABELS.values())),
+        "rule.steps": _list_rule(list(STEPS_TEXT.values())),
+        "rule.ties": _list_rule(list(TIES_TEXT.values())),
+        "rule.figure.lower_is_better": _list_rule(list(YES_NO_TEXT.values())),
+        "self_score": _list_rule(list(YES_NO_TEXT.values())),
+        "combine": _list_rule(list(COMBINE_TEXT.values()), strict=False,
+                              message="加权或以牵头部门为准时写成 加权：部门=权重；部门=权重 或 牵头：部门，可以继续。"),
+        "classes": _list_rule(_ref(UNIT_CLASSES, 1, 2, 51), strict=False,
+                              message="单位类别应与“单位类别”工作表中的名称一致；几个类别用“、”分隔，可以继续。"),
+    }  # fmt: skip
     for key, rule in rules.items():
         col = _items_col(key)
         ws.data_validation(1, col, last, col, rule)

@@ -27,6 +27,7 @@ from ...amounts import as_number, from_cell, parse_text_number
 from ...problems import Problem, os_error_text, problem
 from ..check import check_rubric_data
 from ..load import RubricFile
+from ..rules import RULE_LABELS
 from .layout import (
     AREAS,
     CHOICE_TEXT,
@@ -43,10 +44,18 @@ from .layout import (
     KIND,
     KIND_TEXT,
     NAMES,
+    OPTIONAL_SHEETS,
+    PARTS,
     POINTS,
+    RULE,
     SETTING_ROWS,
     SETTINGS,
+    STEPS,
+    STEPS_TEXT,
     TABLES,
+    TIES,
+    TIES_TEXT,
+    UNIT_CLASSES,
     UNITS,
     YEAR,
     YES_NO,
@@ -56,9 +65,11 @@ from .layout import (
     col_letter,
     where,
 )
+from .read_rules import assemble_item
 
 Place = tuple[str, int | None, int | None]  # sheet, 1-based row, 0-based column
 
+_TOP = re.compile(r"\s*前\s*(\d+(?:\.\d+)?)\s*(名|个|%|％)\s*(?:的单位)?\s*")
 _SEPARATORS = re.compile(r"[、，,；;/\n]+")
 _NUMBER_IN_TEXT = re.compile(r"^(?:加|扣|最高扣|每次扣|每项扣)?\s*(\d+(?:\.\d+)?)\s*分?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -128,6 +139,11 @@ class _Reader:
         place: Place = (sheet, row, 2)
         label = f"{grade}级的数量上限"
         text = self.text(extra) if extra is not None else ""
+        if top := _TOP.fullmatch(text):  # 前2名 / 前30%: the best units get the grade
+            number = self.points(top.group(1), place, label) or Decimal(0)
+            key = "top_units" if top.group(2) == "名" else "top_percent"
+            self.note(f"{path}.{key}", place)
+            return {"grade": grade or "A", key: int(number) if key == "top_units" else number}
         if text.endswith(("%", "％")):
             self.note(f"{path}.max_percent", place)
             return {"grade": grade or "A", "max_percent": self.points(text[:-1].strip(), place, label) or Decimal(0)}
@@ -191,7 +207,8 @@ class _Reader:
 
     def sheet(self, wb: Any, name: str) -> Worksheet | None:
         if name not in wb.sheetnames:
-            self.report("RUBRIC_XLSX_SHEET_MISSING", (name, None, None), sheet=name)
+            if name not in OPTIONAL_SHEETS:  # a workbook exported before those sheets simply has none of them
+                self.report("RUBRIC_XLSX_SHEET_MISSING", (name, None, None), sheet=name)
             return None
         ws: Worksheet = wb[name]
         for rng in ws.merged_cells.ranges:
@@ -227,12 +244,14 @@ class _Reader:
         for column in TABLES[sheet]:
             if column.header in header:
                 cols[column.key] = header.index(column.header)
+            elif column.added:
+                continue  # a workbook exported before the column: all blank
             else:
                 others = [h for h in header if h and h not in {c.header for c in TABLES[sheet]}]
                 self.report(
                     "RUBRIC_XLSX_HEADER", (sheet, 1, None), header=column.header, found="、".join(others) or "无"
                 )
-        if len(cols) < len(TABLES[sheet]):
+        if len(cols) < sum(1 for c in TABLES[sheet] if not c.added):
             return []
         width = max(cols.values()) + 1
         records = []
@@ -257,6 +276,11 @@ class _Reader:
             return self.choice(value, place, column.header, KIND_TEXT, "score")
         if column.type == NAMES:
             return [n.strip() for n in _SEPARATORS.split(self.text(value)) if n.strip()]
+        if column.type in _TABLE_CHOICES:
+            options, stand_in = _TABLE_CHOICES[column.type]
+            return self.choice(value, place, column.header, options, stand_in)
+        if column.type == POINTS:
+            return self.points(value, place, column.header)
         return self.text(value)
 
     def records(self, wb: Any, sheet: str, key: str) -> list[dict[str, Any]]:
@@ -266,6 +290,8 @@ class _Reader:
             self.note(f"$.{key}[{n}]", (sheet, row, None))
             record = {}
             for column in TABLES[sheet]:
+                if column.key not in cells:
+                    continue
                 value = self.field(sheet, row, f"$.{key}[{n}].{column.key}", column, cells[column.key])
                 if value is not None:
                     record[column.key] = value
@@ -353,6 +379,12 @@ class _Reader:
         return self.text(value)
 
 
+_TABLE_CHOICES: dict[str, tuple[dict[Any, str], Any]] = {
+    YES_NO: (YES_NO_TEXT, True),
+    RULE: (RULE_LABELS, "points"),
+    STEPS: (STEPS_TEXT, "whole"),
+    TIES: (TIES_TEXT, "share"),
+}
 _STAND_IN = {"id": "x", "max": Decimal(0), "evaluators": ["（空）"], "kind": "score"}
 _SETTING_STAND_IN: dict[str, Any] = {DATE: "2000-01-01", YEAR: 2000, GRADE: "A"}
 
@@ -397,36 +429,56 @@ def read_workbook(path: Path) -> RubricFile:
     reader = _Reader(src)
     settings = _nested(reader.key_values(wb, SETTINGS, SETTING_ROWS, "$"))
     units = reader.records(wb, UNITS, "units")
+    classes = reader.records(wb, UNIT_CLASSES, "unit_classes")
     areas = reader.records(wb, AREAS, "areas")
+    parts = reader.records(wb, PARTS, "parts")
     key_points = reader.records(wb, KEY_POINTS, "key_points")
     items = reader.records(wb, ITEMS, "items")
     evaluators = reader.records(wb, EVALUATORS, "evaluators")
     grading = _nested(reader.key_values(wb, GRADING, GRADING_ROWS, "$.grading"))
     decisions = reader.records(wb, DECISIONS, "decisions")
     _resolve_references(reader, areas, key_points, items, evaluators, settings.get("year", ""))
+    _resolve_scoring(reader, units, classes, areas, parts, items)
     for ev in evaluators:
         ev.setdefault("phone", "")
         ev.setdefault("email", "")
     data: dict[str, Any] = {"schema_version": 1, **settings, "units": units, "areas": areas,
-                            "key_points": key_points, "items": [_item_order(i) for i in items],
-                            "evaluators": [_evaluator_order(e) for e in evaluators], "grading": grading}  # fmt: skip
-    if decisions:
-        data["decisions"] = decisions
+                            "key_points": [_ordered(k, _KEY_POINT_KEYS) for k in key_points],
+                            "items": [_ordered(i, _ITEM_KEYS) for i in items],
+                            "evaluators": [_ordered(e, _EVALUATOR_KEYS) for e in evaluators], "grading": grading}  # fmt: skip
+    for key, records in (("unit_classes", classes), ("parts", parts), ("decisions", decisions)):
+        if records:
+            data[key] = records
+    if uses_scoring_language(data):
+        data["schema_version"] = 2
     data = plain_numbers(data, _as_loaded)
     problems = reader.problems + _mapped(reader, check_rubric_data(data, src), data)
     return RubricFile(data, problems)
 
 
-_ITEM_KEYS = ("id", "area", "key_point", "group", "kind", "max", "per_event", "text", "evaluators", "notes", "focus")
+_ITEM_KEYS = ("id", "area", "key_point", "group", "kind", "max", "per_event", "text", "evaluators", "notes", "focus",
+              "rule", "combine", "classes", "self_score")  # fmt: skip
+_KEY_POINT_KEYS = ("id", "label", "title", "area", "parent", "max")
 _EVALUATOR_KEYS = ("name", "full_name", "bureau", "phone", "email", "aliases")
+_NEW_TOP = ("total", "parts", "start_from", "floor", "texts", "unit_classes")
+_NEW_ITEM = ("rule", "combine", "classes", "self_score")
 
 
-def _item_order(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: item[k] for k in _ITEM_KEYS if k in item}
+def uses_scoring_language(data: dict[str, Any]) -> bool:
+    """Whether the rubric uses a construct beyond the 2022 rubric's (then its schema_version is 2)."""
+    grading = data.get("grading", {})
+    return (
+        any(k in data for k in _NEW_TOP)
+        or any(k in i for i in data.get("items", ()) for k in _NEW_ITEM)
+        or any(k in kp for kp in data.get("key_points", ()) for k in ("parent", "max"))
+        or any("class" in u for u in data.get("units", ()))
+        or any(k in grading for k in ("bonus_cap", "by_percent"))
+        or any(k in x for x in grading.get("limits", ()) for k in ("top_units", "top_percent"))
+    )
 
 
-def _evaluator_order(ev: dict[str, Any]) -> dict[str, Any]:
-    return {k: ev[k] for k in _EVALUATOR_KEYS if k in ev}
+def _ordered(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: record[k] for k in keys if k in record}
 
 
 def _lookup(
@@ -454,9 +506,19 @@ def _resolve_references(
             kp_names.setdefault(shown, kp["id"])
     ev_names = {n: n for e in evaluators for n in (e["name"], *e.get("aliases", ()))}
     for n, key_point in enumerate(key_points):
-        key_point["area"] = _lookup(
-            reader, key_point["area"], reader.origin[f"$.key_points[{n}].area"], "考核领域", AREAS, area_names
-        )
+        if "area" in key_point:
+            key_point["area"] = _lookup(
+                reader, key_point["area"], reader.origin[f"$.key_points[{n}].area"], "考核领域", AREAS, area_names
+            )
+        if "parent" in key_point:
+            key_point["parent"] = _lookup(
+                reader,
+                key_point["parent"],
+                reader.origin[f"$.key_points[{n}].parent"],
+                "上级要点",
+                KEY_POINTS,
+                kp_names,
+            )
     for n, item in enumerate(items):
         path = f"$.items[{n}]"
         item["area"] = _lookup(reader, item["area"], reader.origin[f"{path}.area"], "考核领域", AREAS, area_names)
@@ -467,6 +529,32 @@ def _resolve_references(
             reader.note(f"{path}.evaluators[{k}]", reader.origin[f"{path}.evaluators"])
             _lookup(reader, name, reader.origin[f"{path}.evaluators"], "评价部门", EVALUATORS, ev_names)
     _number_new_items(reader, items, year)
+
+
+def _resolve_scoring(
+    reader: _Reader, units: list[dict[str, Any]], classes: list[dict[str, Any]], areas: list[dict[str, Any]],
+    parts: list[dict[str, Any]], items: list[dict[str, Any]],
+) -> None:  # fmt: skip
+    """Class and area names -> ids (units' classes, parts' areas, items' classes); the items' rules assembled."""
+    class_names = {c.get("name", ""): c["id"] for c in classes} | {c["id"]: c["id"] for c in classes}
+    area_names = {a.get("name", ""): a["id"] for a in areas} | {a["id"]: a["id"] for a in areas}
+
+    def class_id(name: str, place: Place) -> str:
+        return _lookup(reader, name, place, "单位类别", UNIT_CLASSES, class_names)
+
+    def area_id(name: str, place: Place) -> str:
+        return _lookup(reader, name, place, "考核领域", AREAS, area_names)
+
+    for n, unit in enumerate(units):
+        if "class" in unit:
+            unit["class"] = class_id(unit["class"], reader.origin[f"$.units[{n}].class"])
+    for n, part in enumerate(parts):
+        place = reader.origin[f"$.parts[{n}].areas"]
+        for k in range(len(part["areas"])):
+            reader.note(f"$.parts[{n}].areas[{k}]", place)
+        part["areas"] = [area_id(a, place) for a in part["areas"]]
+    for n, item in enumerate(items):
+        assemble_item(reader, item, f"$.items[{n}]", area_id, class_id)
 
 
 def _number_new_items(reader: _Reader, items: list[dict[str, Any]], year: Any) -> None:
