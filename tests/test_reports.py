@@ -360,7 +360,10 @@ def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> No
     notice = _texts(written[len(units)])[1:]  # after the 文号 line
     assert notice[0] == "关于漯河市2022年度政府质量工作\n考核结果的通报（代拟稿）"
     assert "（漯发〔2018〕21号）" in notice[2] and "（漯政办〔2014〕48号）" in notice[2]
-    assert notice[-2:] == ["抄送：市纪委监委，市委组织部。", "漯河市质量强市战略工作领导小组办公室\t2023年5月8日印发"]
+    assert [t.strip() for t in notice[-2:]] == [
+        "抄送：市纪委监委，市委组织部。",
+        "漯河市质量强市战略工作领导小组办公室\t2023年5月8日印发",
+    ]
     listed = [
         name
         for text in _section(notice, "一、考核结果")
