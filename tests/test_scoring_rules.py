@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from qe_workbook.intake.frame import NAMES, to_cents, typed
+from qe_workbook.outputs.export import results_dict
 from qe_workbook.rubric import Kind, PointsRule, Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopt
 from qe_workbook.scoring.score import Results, score
@@ -326,6 +327,8 @@ def test_weighted_parts_are_scaled_half_up(tmp_path: Path) -> None:
     # 40 × 1.5 = 60; 45.01 × 40 / 60 = 30.006… → 30.01
     assert (west.parts, west.total, west.grade) == ({"p1": 60, "p2": D("30.01")}, D("90.01"), "A")
     assert south.total == 100
+    saved = results_dict(results, rubric)["units"][0]  # results.json keeps the parts (a flat plan: no key points)
+    assert (saved["parts"], "key_points" in saved) == ({"p1": 50, "p2": 34.33}, False)
 
 
 def test_subtotals_at_every_level_of_the_key_point_tree(tmp_path: Path) -> None:
@@ -345,10 +348,13 @@ def test_subtotals_at_every_level_of_the_key_point_tree(tmp_path: Path) -> None:
         ("甲局", "东区", "c"): "7.25",
         ("甲局", "东区", "d"): 6,
     }
-    east = score(frame(rubric, values), rubric).units[0]
+    results = score(frame(rubric, values), rubric)
+    east = results.units[0]
     assert east.key_points == {"1": D("15.75"), "1.1": D("9.75"), "1.1.1": D("2.5"), "1.1.2": D("7.25"), "1.2": 6,
                                "2": 80}  # fmt: skip
     assert (east.areas, east.total) == ({"1": D("15.75"), "2": 80}, D("95.75"))
+    saved = results_dict(results, rubric)["units"][0]  # results.json keeps every level
+    assert saved["key_points"] == {"1": 15.75, "1.1": 9.75, "1.1.1": 2.5, "1.1.2": 7.25, "1.2": 6, "2": 80}
 
 
 # --- grades ----------------------------------------------------------------------------------------------------
@@ -377,6 +383,12 @@ def test_a_veto_that_caps_the_grade_leaves_a_lower_grade(tmp_path: Path) -> None
     results = score(frame(rubric, values), rubric)
     assert grades(results) == {"东区": "B", "西区": "C", "南区": "A"}  # A capped at B; C stays C (not raised)
     assert totals(results) == {"东区": 95, "西区": 70, "南区": 90}
+    added = [Adjustment(u, AdjustKind.ADD, D(p), None, "会议决定", "", "A2") for u, p in (("东区", 1), ("西区", 15))]
+    adopted = adopt(results, added, rubric).results  # graded again from the new totals: the cap still holds
+    assert (totals(adopted), grades(adopted)) == (
+        {"东区": 96, "西区": 85, "南区": 90},
+        {"东区": "B", "西区": "B", "南区": "A"},
+    )
 
 
 def test_a_veto_that_zeroes_an_area_or_the_total(tmp_path: Path) -> None:

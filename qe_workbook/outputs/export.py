@@ -42,10 +42,16 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def unit_dict(u: UnitResult) -> dict[str, Any]:
+def unit_dict(u: UnitResult, tree: bool = False) -> dict[str, Any]:
+    """One unit in results.json; with `tree` (a plan whose key points have levels or points of their own) also
+    every key point's subtotal, and a plan's weighted parts."""
+    levels = {"key_points": {kp: number(points) for kp, points in u.key_points.items()}} if tree else {}
+    parts = {"parts": {part: number(points) for part, points in u.parts.items()}} if u.parts else {}
     return {
         "unit": u.unit,
         "areas": {area: number(points) for area, points in u.areas.items()},
+        **levels,
+        **parts,
         "bonus": number(u.bonus),
         "deduction": number(u.deduction),
         "total": number(u.total),
@@ -76,7 +82,7 @@ def results_dict(results: Results, rubric: Rubric) -> dict[str, Any]:
         "rubric_hash": rubric.content_hash,
         "areas": {a.id: a.name for a in rubric.areas},
         "complete": all(u.complete for u in results.units),
-        "units": [unit_dict(u) for u in results.units],
+        "units": [unit_dict(u, any(k.parent or k.max is not None for k in rubric.key_points)) for u in results.units],
     }
 
 
