@@ -54,15 +54,20 @@ class Page:
         self.post("upload", files=[(io.BytesIO(data), name)], received=received, channel=channel)
         return self.get("returns")
 
-    def collect(self, **options: str) -> str:
-        job = self.post("run", **options).split("job=")[1]
-        for _ in range(600):
+    def job(self, name: str, **fields: Any) -> list[str]:
+        """Start a background job and wait for it; the lines it says when done."""
+        job = self.post(name, **fields).split("job=")[1]
+        for _ in range(1200):
             state = self.client.get(f"/{TOKEN}/job/{job}").get_json()
             if state["finished"]:
                 assert not state["failed"], state["messages"]
-                return self.get("returns")
+                return [text for _level, text in state["messages"]]
             time.sleep(0.1)
-        raise AssertionError("the collect job did not finish")
+        raise AssertionError(f"the job {name} did not finish")
+
+    def collect(self, **options: str) -> str:
+        self.job("run", **options)
+        return self.get("returns")
 
 
 def rows(html: str) -> list[str]:

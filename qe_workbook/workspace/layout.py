@@ -26,6 +26,7 @@ RETURNED = "回收的评价表"
 # the returned forms are not among them (nor the archive, which holds the returned forms).
 OUTPUT_FOLDERS = ("out/forms", "out/corrections", "out/results", "out/chase", "out/units", "out/units-check",
                   "out/evidence-check", "out/review")  # fmt: skip
+FORMS_AGAIN = "forms-"  # out/forms-2, out/forms-3…: the forms issued again with a new seed
 RUBRIC_WORKBOOK = "考核细则.xlsx"
 FOLLOWING_RUBRIC = re.compile(r"rubric-\d{4}\.xlsx")
 
@@ -83,7 +84,12 @@ class Workspace:
         root = self.root.resolve()
         if path.parent == root:
             return path if path.name == RUBRIC_WORKBOOK or FOLLOWING_RUBRIC.fullmatch(path.name) else None
-        return path if any(path.is_relative_to(root / folder) for folder in OUTPUT_FOLDERS) else None
+        again = [p for p in (root / "out").glob(f"{FORMS_AGAIN}*") if p.name.removeprefix(FORMS_AGAIN).isdigit()]
+        return (
+            path
+            if any(path.is_relative_to(folder) for folder in (*(root / f for f in OUTPUT_FOLDERS), *again))
+            else None
+        )
 
     def relative(self, path: Path) -> str:
         """A workspace path as it is named in the page (forward slashes on every system)."""

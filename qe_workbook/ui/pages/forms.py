@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
-from ...forms.register import load_register
+from ...forms.register import FULL, load_register
 from ...workspace.actions import generate_in
-from ..shell import Lines, page, problem_lines, rubric_or_stop, start, workspace
+from ...workspace.issue import correction_in, folder_of, generations, latest_full, reissue_in
+from ..shell import Lines, go, note, note_problems, page, problem_lines, rubric_or_stop, start, workspace
 
 bp = Blueprint("forms", __name__)
 STEP = "生成评价表"
@@ -19,17 +21,22 @@ STEP = "生成评价表"
 def show() -> str:
     ws = workspace()
     rubric = rubric_or_stop()
-    register, problems = load_register(ws.register_path)
-    generation = register.generations[-1] if register.generations else None
+    _register, problems = load_register(ws.register_path)
+    generation = latest_full(ws)
+    folder = folder_of(ws, generation) if generation else ws.forms
     rows = []
     for ev in rubric.form_evaluators():
         record = generation.form_for(ev.name) if generation else None
-        path = ws.forms / record.file if record else None
+        path = folder / record.file if record else None
         rows.append({"evaluator": ev, "file": path if path and path.is_file() else None})
-    dispatch = ws.forms / "发放清单.xlsx"
+    dispatch = folder / "发放清单.xlsx"
+    corrections = ws.root / "out" / "corrections"
     return page("forms.html", "forms", generation=generation, rows=rows, register_problems=problems,
-                dispatch=dispatch if dispatch.is_file() else None,
-                idle=[e for e in rubric.evaluators if e not in rubric.form_evaluators()])  # fmt: skip
+                dispatch=dispatch if dispatch.is_file() else None, folder=ws.relative(folder) if folder.is_dir() else "",
+                idle=[e for e in rubric.evaluators if e not in rubric.form_evaluators()], history=generations(ws),
+                next_seed=f"v{len([g for g in generations(ws) if g.kind == FULL]) + 1}",
+                corrections=sorted(corrections.glob("*.xlsx")) if corrections.is_dir() else [],
+                latest_run=ws.runs()[0].name if ws.runs() else "")  # fmt: skip
 
 
 @bp.post("/generate")
@@ -45,3 +52,36 @@ def generate() -> Response:
         return lines
 
     return start("生成评价表", len(rubric.form_evaluators()), "forms.show", work)
+
+
+@bp.post("/forms/again")
+def again() -> Response:
+    ws = workspace()
+    rubric = rubric_or_stop()
+    seed = request.form.get("seed", "").strip()
+    if not seed:
+        note("error", "请填写新版的标识（例如 v2），未生成。")
+        return go("forms.show")
+
+    def work(progress: Any) -> Lines:
+        outcome = reissue_in(ws, rubric, seed, progress)
+        lines = problem_lines(outcome.problems)
+        if outcome.generated is not None:
+            folder = ws.relative(outcome.generated.dispatch_list.parent)
+            lines.append(("info", f"已重新生成 {len(outcome.generated.forms)} 份评价表（新版标识 {seed}），位于 {folder}，"
+                                  "并生成新的发放清单。各部门按新版填写交回后，旧版自动不再采用。"))  # fmt: skip
+        return lines
+
+    return start("重新生成评价表", len(rubric.form_evaluators()), "forms.show", work)
+
+
+@bp.post("/forms/correction")
+def correction() -> Response:
+    ws = workspace()
+    rubric = rubric_or_stop()
+    report = correction_in(ws, rubric, request.form.get("evaluator", ""), request.form.getlist("units"))
+    note_problems(report.problems)
+    if report.form is not None:
+        note("info", f"已生成{report.evaluator}的更正表（{'、'.join(report.units)}，共 {report.form.rows} 项）："
+                     f"{ws.relative(report.form.path)}；“现采用值”取自 {Path(report.reference_run).name or '（无）'}。")  # fmt: skip
+    return go("forms.show")
