@@ -21,16 +21,17 @@ def test_generate_issue_again_and_a_correction_form(tmp_path: Path) -> None:
     assert 'id="generate"' in html and 'id="again"' not in html
     assert page.job("generate") == ["已生成 3 份评价表，并生成发放清单。"]
     html = page.get("forms")
-    assert "共 3 份，位于 out/forms。" in html and 'id="again"' in html and 'value="v2"' in html
+    assert "第 1 次评价表，共 3 份。" in html and 'id="again"' in html and 'value="v2"' in html
 
     said = page.job("forms/again", seed="v2")
     assert said == [
-        "已重新生成 3 份评价表（新版标识 v2），位于 out/forms-2，并生成新的发放清单。各部门按新版填写交回后，旧版自动不再采用。"
+        "已重新生成 3 份评价表（新版标识 v2），并生成新的发放清单。各部门按新版填写交回后，旧版自动不再采用。"
     ]
     again = sorted(p.name for p in (ws.root / "out" / "forms-2").iterdir())
     assert len(again) == 4 and "发放清单.xlsx" in again
     html = page.get("forms")
-    assert "第 2 次评价表（新版标识 v2），共 3 份，位于 out/forms-2。" in html and 'value="v3"' in html
+    assert "第 2 次评价表（新版标识 v2），共 3 份。" in html and 'value="v3"' in html
+    assert 'name="path" value="out/forms-2"' in html  # the folder the button opens
     form = next(n for n in again if "甲局" in n)
     assert page.client.get(f"/{TOKEN}/file?path={quote(f'out/forms-2/{form}')}").status_code == 200
     assert page.client.get(f"/{TOKEN}/file?path=out/qe.key").status_code == 403

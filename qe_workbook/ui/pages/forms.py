@@ -67,8 +67,7 @@ def again() -> Response:
         outcome = reissue_in(ws, rubric, seed, progress)
         lines = problem_lines(outcome.problems)
         if outcome.generated is not None:
-            folder = ws.relative(outcome.generated.dispatch_list.parent)
-            lines.append(("info", f"已重新生成 {len(outcome.generated.forms)} 份评价表（新版标识 {seed}），位于 {folder}，"
+            lines.append(("info", f"已重新生成 {len(outcome.generated.forms)} 份评价表（新版标识 {seed}），"
                                   "并生成新的发放清单。各部门按新版填写交回后，旧版自动不再采用。"))  # fmt: skip
         return lines
 
