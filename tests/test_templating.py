@@ -37,7 +37,7 @@ LIST = DocumentKind(
 def _texts(data: bytes) -> list[str]:
     document = docx.Document(io.BytesIO(data))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return [p.text for p in document.paragraphs if p.text] + cells
+    return [p.text.strip() for p in document.paragraphs if p.text.strip()] + cells
 
 
 def _list_template(folder: Path, rows: list[str] | None = None) -> Path:
