@@ -13,6 +13,7 @@ The rubric is the tests' small one (tests/conftest.py) with a rule on every item
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from qe_workbook.forms.layout import FORM_SHEET
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
 from qe_workbook.rubric import Rubric
+from qe_workbook.scoring.score import score
 
 from .conftest import load_ok, require_program, small_rubric_data, write_json
 from .forms import KEY, fill_all, generate
@@ -58,11 +60,14 @@ def rules_rubric_data() -> dict[str, Any]:
     return data
 
 
-# Every rule filled validly. The points (scored later) are, by hand:
-#   东区 01-1 97.5 % → 1 point short (whole steps) → 35; 01-2 较好/好 → 15, 20; 02-1 −0.75; 03-1 一 aspect 否 → 20;
-#        03-3 8.5; 03-2 2 items × 0.5 = 1
-#   西区 01-1 90 % → 8 points short → 0; 01-2 一般/一般 → 10, 10; 02-1 0; 03-1 all 是 → 30; 03-3 7; 03-2 0
-#   南区 01-1 98 % → 40; 01-2 好/好; 02-1 −2 (1 + 1: two occurrences typed as 2); 03-1 all 否 → 0; 03-3 10; 03-2 1
+# Every rule filled validly. The points, by hand (A ≥ 90, B ≥ 80, C ≥ 60, else D; joint 01-2: the mean):
+#   东区 01-1 97.5 % is 0.5 short of 98, a whole step: 40 − 5 = 35; 01-2 较好 15 and 好 20 → 17.5; 02-1 −0.75;
+#        03-1 one aspect 否: 30 − 10 = 20; 03-3 8.5; 03-2 2 items × 0.5 = +1
+#        → 35 + 17.5 + 20 + 8.5 + 1 − 0.75 = 81.25, B
+#   西区 01-1 90 % is 8 steps short: 40 − 40 = 0; 01-2 一般 and 一般 → 10; 02-1 0; 03-1 all 是 → 30; 03-3 7; 03-2 0
+#        → 0 + 10 + 30 + 7 = 47, D
+#   南区 01-1 98 % → 40; 01-2 好 and 好 → 20; 02-1 −2 (two occurrences of 1); 03-1 all 否: 30 − 30 = 0; 03-3 10;
+#        03-2 2 items × 0.5 = +1 → 40 + 20 + 0 + 10 + 1 − 2 = 69, C
 VALID: dict[str, dict[tuple[str, str], Answer | list[Answer]]] = {
     "甲局": {
         ("东区", "01-1"): (97.5, ""), ("东区", "01-2"): ("较好", "覆盖面不足。"), ("东区", "02-1"): (0.75, "发生一起。"),
@@ -148,6 +153,8 @@ def test_every_rule_comes_back_as_the_frame_stores_it(
     assert got[("乙局", "东区", "03-3", 0)] == ("8.5", 850)
     assert got[("乙局", "东区", "03-2", 0)] == ("2", 200)  # the number of bonus items
     assert {k[3] for k in got if k[2] != "03-1"} == {0}
+    totals = [(u.unit, u.total, u.grade) for u in score(result.frame, rubric).units]
+    assert totals == [("东区", Fraction("81.25"), "B"), ("西区", 47, "D"), ("南区", 69, "C")]
 
 
 MISTAKES = {
