@@ -12,6 +12,7 @@ The rubric is the tests' small one (tests/conftest.py) with a rule on every item
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +26,7 @@ from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import FORM_SHEET
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
+from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
@@ -282,3 +284,37 @@ def test_tiers_and_aspects_chosen_in_libreoffice_come_back_and_keep_their_drop_d
     }
     lists = {ref: formula for ref, formula in checks.items() if formula and formula.startswith('"')}
     assert sorted(lists.values()) == ['"好,较好,一般"'] * 3 + ['"是,否"'] * 9
+
+
+def test_the_detail_shows_what_was_typed_and_what_the_rule_gives(
+    generated: GenerateResult, rubric: Rubric, tmp_path: Path
+) -> None:
+    fill_all(generated, tmp_path / "returned", VALID)
+    run = run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "runs", reports=False))
+    ws = openpyxl.load_workbook(run.folder / "master.xlsx", read_only=True)["明细"]
+    rows = [dict(zip(LABELS_SHOWN, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    east = {
+        (r["评价部门"], r["项目编号"], r["填写项"]): (r["填写内容"], r["换算"])
+        for r in rows
+        if r["被考核单位"] == "东区"
+    }
+    assert east[("甲局", "01-1", 0)] == (
+        "97.5", "合格率 97.50% → 35.00 分（按合格率测算：≥98% 得满分，每低1个百分点扣5分，不足1个百分点的按1个百分点计，扣完为止）"
+    )  # fmt: skip
+    assert east[("甲局", "01-2", 0)] == ("较好", "较好 → 15.00 分（按档次评分：好20分；较好15分；一般10分）")
+    assert east[("乙局", "03-1", 2)] == (
+        "否", "落实工作责任：否，本部门各方面合计 → 20.00 分（逐项核查3个方面：每缺1项扣10分，扣完为止）"
+    )  # fmt: skip
+    assert east[("乙局", "03-2", 0)][1] == "2项 → 1.00 分（每项加0.5分，最高加1分）"
+    assert east[("甲局", "02-1", 0)][1].startswith("0.75 分 → 0.75 分（每次扣0.5～1分")
+    assert east[("质强办", "02-2", 0)] == ("否", "")  # a veto is typed as it counts
+    detail = list(csv.DictReader((run.folder / "detail.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["换算"][:20] for r in detail if (r["被考核单位"], r["项目编号"]) == ("西区", "01-1")] == [
+        "合格率 90.00% → 0.00 分（"
+    ]
+
+
+LABELS_SHOWN = [
+    "年度", "评价部门", "被考核单位", "领域", "考核要点", "项目编号", "填写项", "类别", "满分", "填写内容", "采用值", "换算",
+    "有效", "评价说明", "文件", "工作表", "单元格", "说明单元格", "填报日期", "表单编号", "文件指纹",
+]  # fmt: skip

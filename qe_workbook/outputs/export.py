@@ -24,7 +24,7 @@ from ..problems import SEVERITY_LABELS, Problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
 from ..scoring.score import INCOMPLETE_MARK, Results, UnitResult, unit_columns
-from .detail import display_frame, frame_records
+from .detail import applied_rules, display_frame, frame_records
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -170,9 +170,10 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
         writer.writerows([csv_safe(v) for v in row] for row in rows)
 
 
-def frame_csv(path: Path, frame: pd.DataFrame) -> None:
-    """detail.csv: the master frame for people (Chinese headings and kinds, 2-decimal points)."""
-    shown = display_frame(frame, numbers_as_text=True)
+def frame_csv(path: Path, frame: pd.DataFrame, applied: list[str] | None = None) -> None:
+    """detail.csv: the master frame for people (Chinese headings and kinds, 2-decimal points; with `applied`,
+    what each value gives by its rule)."""
+    shown = display_frame(frame, numbers_as_text=True, applied=applied)
     columns = [[csv_safe(v) for v in shown[label].tolist()] for label in shown.columns]
     text = io.StringIO(newline="")
     writer = csv.writer(text)
@@ -189,7 +190,7 @@ def write_plain_outputs(
     write_json(paths["results.json"], adoption_dict(adoption, rubric))
     write_csv(paths["results.csv"], summary_header(rubric), summary_rows(adoption.results, rubric))
     write_json(paths["detail.json"], frame_records(collected.frame))
-    frame_csv(paths["detail.csv"], collected.frame)
+    frame_csv(paths["detail.csv"], collected.frame, applied_rules(collected.frame, rubric, adoption.results))
     write_json(paths["problems.json"], [p.to_dict() for p in problems])
     write_csv(paths["problems.csv"], PROBLEM_HEADER, problem_rows(problems))
     write_json(paths["audit.json"], audit_dict(collected))

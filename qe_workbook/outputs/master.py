@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import canonical
 from ..forms.paper import text_height
 from ..intake.collect import CollectResult
+from ..intake.frame import LABELS
 from ..intake.standing import Standing, correction_line, department_standings, file_standing, return_note
 from ..intake.submission import Status, Submission
 from ..problems import Problem, Severity
@@ -30,7 +31,7 @@ from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
 from ..workbooks import VisibleWorkbook, mark_output
 from .charts import add_charts
-from .detail import display_frame
+from .detail import APPLIED_LABEL, applied_rules, display_frame
 from .export import PAPER_PROBLEM_HEADER, paper_problem_rows, summary_header, summary_rows
 from .self_score_sheet import DETAIL_HEADER as SELF_SCORE_HEADER
 from .self_score_sheet import DETAIL_SHEET as SELF_SCORE_DETAIL
@@ -69,7 +70,7 @@ def write_master(
     _summary(s.sheet("汇总"), s, rubric, results)
     for sheet in (x for x in extra if x.front):
         sheet.write([s.sheet(name) for name in sheet.names], s)
-    _detail(s.sheet("明细"), s, collected.frame)
+    _detail(s.sheet("明细"), s, collected.frame, applied_rules(collected.frame, rubric, results))
     _matrix(s.sheet("分项矩阵"), s, rubric, results)
     _returns(s.sheet("报送情况"), s, rubric, collected.submissions, any(p.code == KEY_WRONG for p in problems))
     _problems(s.sheet("问题清单"), s, problems)
@@ -156,10 +157,14 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
     ws.autofilter(2, 0, last, len(header) - 1)
 
 
-def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame) -> None:
-    """明细: the master frame, every column of its schema under its Chinese label."""
-    shown = display_frame(frame)
+def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame, applied: list[str] | None) -> None:
+    """明细: the master frame, every column of its schema under its Chinese label (and, for a plan with rules,
+    what each value gives by its rule)."""
+    shown = display_frame(frame, applied=applied)
     widths = [5, 12, 12, 10, 8, 7, 7, 6, 8, 7, 5, 36, 30, 7, 7, 8, 12, 12, 20]
+    for label, width in ((LABELS["entry"], 6), (APPLIED_LABEL, 40)):  # shown only when some row needs them
+        if label in shown.columns:
+            widths.insert(list(shown.columns).index(label), width)
     last = s.table(ws, 0, list(shown.columns), shown.itertuples(index=False), widths[:-1])
     column_widths(ws, widths)
     sheet_paper(ws, 0, last, len(shown.columns) - 1, owner=s.owner, printed=False)
