@@ -63,7 +63,10 @@ def test_known_changes_between_two_years(tmp_path: Path, small_rubric: Rubric) -
         "分值由 40 分 改为 35 分"
     )
     joint = diff.for_item("01-2")
-    assert joint is not None and joint.sentence == "项目“01-2”评价部门由 甲局、乙局 改为 乙局、丙局"
+    assert joint is not None and joint.sentence == (  # the item follows the joint rule: mean -> min
+        "项目“01-2”评价部门由 甲局、乙局 改为 乙局、丙局；"
+        "合成方式由 “取各部门评分的平均值” 改为 “取各部门评分中从严的值”"
+    )
     added = diff.for_item("01-3")
     assert added is not None and added.sentence == "新增项目“01-3”（评分项，5 分，丙局：开展质量品牌建设。（5分））"
     assert diff.for_item("03-2").sentence.startswith("删除项目“03-2”（加分项，1 分，乙局")  # type: ignore[union-attr]
@@ -111,3 +114,25 @@ def test_records_with_aliases_and_chinese_kinds_are_resolved_against_the_rubric(
     rows[0]["kind"] = "加分项"
     changed = compare(rows, small_rubric).for_item("03-1")
     assert changed is not None and changed.sentence == "项目“03-1”类别由 加分项 改为 评分项"
+
+
+def test_the_scoring_language_is_compared_too(tmp_path: Path, small_rubric: Rubric) -> None:
+    data = small_rubric_data()
+    items = {i["id"]: i for i in data["items"]}
+    items["01-1"]["rule"] = {"type": "tiers", "tiers": [{"label": "好", "points": 40}, {"label": "一般", "points": 20}]}
+    items["01-2"]["combine"] = "sum_deductions"
+    items["03-2"]["self_score"] = True
+    data["key_points"][0]["max"] = 60
+    data["texts"] = {"report_limits": {"chars": 5000}}
+    data["grading"]["bonus_cap"] = 1
+    diff = compare(small_rubric, _rubric(tmp_path, data, "new.json"))
+    assert diff.sentences() == [
+        "考核设置：自评报告的限制由 不超过 3000 字，典型案例不超过 3 个 改为 不超过 5000 字，典型案例不超过 3 个",
+        "考核要点“01”分值由 （空） 改为 60 分",
+        "项目“01-1”计分规则由 “由评价部门评分，0～40分” 改为 “按档次评分：好40分；一般20分”",
+        "项目“01-2”合成方式由 “取各部门评分的平均值” 改为 “各部门分别扣分，合计扣分（不超过本项分值）”",
+        "项目“03-2”县区自评由 否 改为 是",
+        "等级评定：加分上限由 （空） 改为 1",
+    ]
+    form_rows = [{"id": "01-1", "text": items["01-1"]["text"], "max": 40}]  # what a returned form knows
+    assert compare(form_rows, small_rubric).for_item("01-1") is None  # a form knows no rule: not compared

@@ -99,7 +99,33 @@ FIELD_LABELS: dict[str, str] = {
     "veto_ranks_last": "否决单位排在最后",
     "joint": "联合评价规则",
     "limits": "等级数量上限",
+    "bonus_cap": "加分上限",
+    "by_percent": "分数线按满分的百分比",
+    # the scoring language
+    "rule": "计分规则",
+    "combine": "合成方式",
+    "classes": "适用单位类别",
+    "self_score": "县区自评",
+    "parent": "上级要点",
+    "unit_class": "类别",
+    "total": "满分",
+    "parts": "考核部分",
+    "start_from": "起评分",
+    "floor": "总分最低分",
+    "unit_classes": "单位类别",
+    "procedure": "考核程序",
+    "attachments": "附件编号",
+    "report_limits": "自评报告的限制",
 }
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A value compared as itself and shown in its words (a rule: 按档次评分：好2分；…)."""
+
+    value: Any
+    words: str = field(compare=False)
+
 
 _POINT_FIELDS = {"max", "per_event"}
 
@@ -108,6 +134,10 @@ def shown(name: str, value: Any) -> str:
     """A field's value as it reads in a Chinese sentence."""
     if value is None or value == "" or value == ():
         return "（空）"
+    if isinstance(value, Worded):
+        return f"“{value.words}”"
+    if isinstance(value, tuple) and value and isinstance(value[0], Worded):
+        return "、".join(v.words for v in value)
     if name in _POINT_FIELDS:
         return f"{canonical(value)} 分" if isinstance(value, Decimal) else str(value)
     if name == "kind":
@@ -129,6 +159,8 @@ def shown(name: str, value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Worded):
+        return value.words
     if isinstance(value, Decimal):
         return canonical(value)
     if isinstance(value, date):
@@ -244,6 +276,10 @@ class ItemRecord:
     group: str | None = None
     notes: str | None = None
     focus: str | None = None
+    rule: Worded | None = None
+    combine: Worded | None = None
+    classes: tuple[str, ...] | None = None
+    self_score: bool | None = None
 
 
 ITEM_FIELDS = tuple(f.name for f in fields(ItemRecord) if f.name != "id")
@@ -279,6 +315,10 @@ def item_record(source: Item | ItemRecord | Mapping[str, Any] | Any) -> ItemReco
             group=source.group or "",
             notes=source.notes,
             focus=source.focus,
+            rule=Worded(source.rule, source.words()),
+            combine=Worded(source.combine, source.combine.words()) if source.is_joint else None,  # one department: moot
+            classes=source.classes,
+            self_score=source.self_score,
         )
     get: Callable[[str], Any] = (
         source.get if isinstance(source, Mapping) else (lambda name: getattr(source, name, None))
@@ -288,15 +328,20 @@ def item_record(source: Item | ItemRecord | Mapping[str, Any] | Any) -> ItemReco
     evaluators = get("evaluators")
     if isinstance(evaluators, str):
         evaluators = tuple(e.strip() for e in evaluators.split("、") if e.strip())
-    texts = {name: None if get(name) is None else str(get(name)) for name in ("text", "area", "key_point", "group", "notes", "focus")}  # fmt: skip
+
+    def text(name: str) -> str | None:
+        value = get(name)
+        return None if value is None else str(value)
+
     return ItemRecord(
         id=str(get("id")),
         max=_points(get("max")),
         kind=kind,
         evaluators=None if evaluators is None else tuple(str(e) for e in evaluators),
         per_event=_points(get("per_event")),
-        **texts,
-    )
+        text=text("text"), area=text("area"), key_point=text("key_point"), group=text("group"), notes=text("notes"),
+        focus=text("focus"),
+    )  # fmt: skip
 
 
 def _item_description(rec: ItemRecord) -> str:
@@ -386,7 +431,23 @@ def _records(
 
 
 _SETTINGS = ("year", "title", "rubric_title", "city", "office", "office_full_name", "basis", "copy_to",
-             "period_start", "period_end", "materials_deadline", "return_deadline")  # fmt: skip
+             "period_start", "period_end", "materials_deadline", "return_deadline", "total", "start_from",
+             "floor")  # fmt: skip
+
+
+def _setting_values(rubric: Rubric) -> dict[str, Any]:
+    """The settings compared, the scoring language's in words (a part: 平时考核 60 分（1、2）)."""
+    texts, a, limits = rubric.texts, rubric.texts.attachments, rubric.texts.report_limits
+    attachments = (f"考核细则{a.rubric}，自评报告{a.report}，联络员{a.contacts}，评价部门{a.evaluators}，"
+                   f"评价重点{a.focus}，评价表{a.form}")  # fmt: skip
+    return {
+        **{n: getattr(rubric, n) for n in _SETTINGS},
+        "parts": tuple(f"{p.name} {canonical(p.weight)} 分（{'、'.join(p.areas)}）" for p in rubric.parts),
+        "unit_classes": tuple(f"{c.name}（{c.id}）" for c in rubric.unit_classes),
+        "procedure": texts.procedure,
+        "attachments": attachments,
+        "report_limits": f"不超过 {limits.chars} 字，典型案例不超过 {limits.cases} 个",
+    }
 
 
 def _grading_values(rubric: Rubric) -> dict[str, Any]:
@@ -398,6 +459,8 @@ def _grading_values(rubric: Rubric) -> dict[str, Any]:
         "veto_ranks_last": g.veto_ranks_last,
         "joint": g.joint,
         "limits": tuple(x.text() for x in g.limits),
+        "bonus_cap": g.bonus_cap,
+        "by_percent": g.by_percent,
     }
 
 
@@ -408,14 +471,17 @@ class _Decision:
 
 
 def compare_rubrics(old: Rubric, new: Rubric) -> list[Change]:
-    settings = tuple(FieldChange(n, getattr(old, n), getattr(new, n)) for n in _SETTINGS if getattr(old, n) != getattr(new, n))  # fmt: skip
+    s_old, s_new = _setting_values(old), _setting_values(new)
+    settings = tuple(FieldChange(n, s_old[n], s_new[n]) for n in s_old if s_old[n] != s_new[n])
     changes = [Change(ChangeKind.SETTING_CHANGED, "setting", "settings", {}, settings)] if settings else []
-    changes += _records(old.units, new.units, "unit", lambda u: u.name, ("full_name",), lambda u: u.full_name)
+    changes += _records(
+        old.units, new.units, "unit", lambda u: u.name, ("full_name", "unit_class"), lambda u: u.full_name
+    )
     changes += _records(
         old.areas, new.areas, "area", lambda a: a.id, ("name", "max"), lambda a: f"{a.name}，{canonical(a.max)} 分"
     )
     changes += _records(
-        old.key_points, new.key_points, "key_point", lambda k: k.id, ("label", "title", "area"),
+        old.key_points, new.key_points, "key_point", lambda k: k.id, ("label", "title", "area", "parent", "max"),
         lambda k: f"{k.label}{k.title}",
     )  # fmt: skip
     changes += compare_items(old.items, new.items)
