@@ -444,6 +444,7 @@ def test_thresholds_in_percent_of_each_class_full_marks(tmp_path: Path) -> None:
     assert totals(results) == {"东区": 81, "西区": 81, "南区": 54}
     # 81 / 100 = 81 % → B; 81 / 90 = 90 % → A; 54 / 90 = 60 % → C
     assert grades(results) == {"东区": "B", "西区": "A", "南区": "C"}
+    assert [u.full for u in results.units] == [100, 90, 90]
 
 
 def test_a_weighted_item_with_one_department_missing_uses_the_weights_received(tmp_path: Path) -> None:

@@ -169,6 +169,7 @@ class UnitResult:
     table: ItemTable | None = field(default=None, repr=False, compare=False)
     key_points: dict[str, Fraction] = field(default_factory=dict)  # every key point's subtotal, at every level
     parts: dict[str, Fraction] = field(default_factory=dict)  # each weighted part's points, scaled
+    full: Fraction = Fraction(100)  # the unit's full marks (of the items that apply to it)
 
     @classmethod
     def from_row(cls, unit: Any, row: Mapping[Hashable, Any], table: ItemTable) -> UnitResult:
@@ -178,7 +179,7 @@ class UnitResult:
         parts = {p.id: points(row[f"part_{p.id}_cents"]) for p in rubric.parts}
         return cls(str(unit), areas, points(row["bonus_cents"]), points(row["deduction_cents"]),
                    points(row["total_cents"]), str(row["grade"]), bool(row["veto"]), bool(row["complete"]),
-                   int(row["rank"]), table, key_points, parts)  # fmt: skip
+                   int(row["rank"]), table, key_points, parts, points(row["full_cents"]))  # fmt: skip
 
     @cached_property
     def items(self) -> list[ItemScore]:
