@@ -445,6 +445,7 @@ def test_thresholds_in_percent_of_each_class_full_marks(tmp_path: Path) -> None:
     # 81 / 100 = 81 % → B; 81 / 90 = 90 % → A; 54 / 90 = 60 % → C
     assert grades(results) == {"东区": "B", "西区": "A", "南区": "C"}
     assert [u.full for u in results.units] == [100, 90, 90]
+    assert [u.rank for u in results.units] == [2, 1, 3]  # ranked on the share of full marks: 81 %, 90 %, 60 %
 
 
 def test_a_weighted_item_with_one_department_missing_uses_the_weights_received(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def adopted_results(scored: Results, adjustments: Sequence[Adjustment], rubric: 
             units.at[a.unit, "grade"] = a.grade if a.grade and order.index(a.grade) > order.index(grade) else lower
         elif a.kind is AdjustKind.SET and a.grade:
             units.at[a.unit, "grade"] = a.grade
-    units["rank"] = ranks(units["total_cents"], units["veto"], rubric.grading)
+    units["rank"] = ranks(units, rubric.grading)
     capped = [d for d in scored.demotions if d.unit not in names]  # an adjusted unit's grade is the meeting's
     return Results(scored.year, units, scored.table, scored.problems, capped)
 

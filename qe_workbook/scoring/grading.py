@@ -7,6 +7,8 @@ total is graded and ranked the same way however it was reached. Points are integ
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -33,10 +35,16 @@ def grades(units: pd.DataFrame, grading: Grading) -> pd.Series:
     return pd.Series(np.where(capped, veto_cap, grade), index=units.index, dtype=object)
 
 
-def ranks(total_cents: pd.Series, veto: pd.Series, grading: Grading) -> pd.Series:
-    """Competition ranks (1, 2, 2, 4) on the exact totals; vetoed units after all the others when the
-    rubric says so."""
-    last = veto & grading.veto_ranks_last
-    first = total_cents[~last].rank(method="min", ascending=False)
-    after = total_cents[last].rank(method="min", ascending=False) + int((~last).sum())
-    return pd.concat([first, after]).reindex(total_cents.index).astype("int64")
+def ranks(units: pd.DataFrame, grading: Grading) -> pd.Series:
+    """Competition ranks (1, 2, 2, 4) of the units frame's exact totals (with `grading.by_percent`, of each total
+    as a share of the unit's full marks, compared exactly); vetoed units after all the others when the rubric
+    says so."""
+    total = units["total_cents"]
+    if grading.by_percent:  # total / full on one common denominator: whole numbers, compared exactly
+        full = units["full_cents"].to_numpy(np.int64)
+        common = math.lcm(*(int(f) for f in set(full.tolist()) if f > 0)) if len(full) else 1
+        total = total * (common // np.maximum(full, 1))
+    last = units["veto"] & grading.veto_ranks_last
+    first = total[~last].rank(method="min", ascending=False)
+    after = total[last].rank(method="min", ascending=False) + int((~last).sum())
+    return pd.concat([first, after]).reindex(total.index).astype("int64")

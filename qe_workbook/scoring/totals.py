@@ -64,7 +64,7 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     units["grade"] = grades(units, rubric.grading)
     missing = (items["expected"] - items["received"]).clip(lower=0).to_numpy(np.int64).reshape(shape)
     units["complete"] = missing.sum(axis=1) == 0
-    units["rank"] = ranks(units["total_cents"], units["veto"], rubric.grading)
+    units["rank"] = ranks(units, rubric.grading)
     for kp in rubric.key_points:
         units[f"kp_{kp.id}_cents"] = total(scored & below(rubric, kp.id))
     return units
