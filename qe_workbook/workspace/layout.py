@@ -21,6 +21,7 @@ from ..rubric.workbook.files import import_rubric
 from ..run_folder import RUN_MARKER
 
 RETURNED = "回收的评价表"
+UNITS_RECEIVED = "县区材料"  # what the units send the office: self-assessment reports, contact lists
 # What the page may hand to the browser: the folders the year's commands write (as the CLI's defaults name
 # them) and the rubric workbooks the page writes beside rubric.json. The key, the register, rubric.json and
 # the returned forms are not among them (nor the archive, which holds the returned forms).
@@ -54,6 +55,14 @@ class Workspace:
     @property
     def returned(self) -> Path:
         return self.root / RETURNED
+
+    @property
+    def units_received(self) -> Path:
+        return self.root / UNITS_RECEIVED
+
+    @property
+    def units(self) -> Path:
+        return self.root / "out" / "units"
 
     @property
     def results(self) -> Path:
@@ -104,11 +113,15 @@ class Workspace:
 
     def returned_files(self) -> list[Path]:
         """The files in the returned folder, without the receipt record kept at its top and the files set aside."""
-        if not self.returned.is_dir():
-            return []
         aside = self.returned / SET_ASIDE
-        return sorted(p for p in self.returned.rglob("*") if p.is_file() and not p.is_relative_to(aside)
-                      and not (p.parent == self.returned and p.name in RECORD_FILES))  # fmt: skip
+        return [p for p in self.received_files(self.returned) if not p.is_relative_to(aside)]
+
+    def received_files(self, folder: Path) -> list[Path]:
+        """The files kept in `folder`, without the receipt record at its top."""
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.rglob("*")
+                      if p.is_file() and not (p.parent == folder and p.name in RECORD_FILES))  # fmt: skip
 
     def set_aside_files(self) -> list[Path]:
         """The files the office set aside (in the returned folder's 已搁置 folder): kept, never collected."""

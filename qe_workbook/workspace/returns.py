@@ -58,7 +58,9 @@ def sent_name(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1] or "评价表"
 
 
-def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = None) -> Added:
+def add_returned(
+    ws: Workspace, name: str, data: bytes, limits: Limits | None = None, folder: Path | None = None
+) -> Added:
     """Keep one returned file in the workspace's returned folder as it was sent, under its own name and
     extension made safe for Windows (the name the browser sent is never used as a path). A file over the size
     limit is refused; what `qe collect` will find wrong with a workbook's container is said, and the file kept:
@@ -69,7 +71,9 @@ def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = 
     if len(data) > limits.max_file_bytes:
         return Added(sent, None, [too_large(len(data), shown, limits)])
     digest = hashlib.sha256(data).hexdigest()
-    for existing in ws.returned_files():
+    folder = folder or ws.returned
+    kept_files = ws.returned_files() if folder == ws.returned else ws.received_files(folder)
+    for existing in kept_files:
         if existing.stat().st_size == len(data) and hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
             kept = ws.relative(existing)
             return Added(sent, existing, [problem("RETURNED_ALREADY_ADDED", file=shown, kept=kept)], same=True)
@@ -78,21 +82,23 @@ def add_returned(ws: Workspace, name: str, data: bytes, limits: Limits | None = 
         package, problems = open_package(data, shown, limits)
         if package is not None:
             package.zip.close()
-    ws.returned.mkdir(parents=True, exist_ok=True)
-    return Added(sent, write_new(ws.returned, shown, data), problems)
+    folder.mkdir(parents=True, exist_ok=True)
+    return Added(sent, write_new(folder, shown, data), problems)
 
 
 def receive_files(ws: Workspace, files: Sequence[tuple[str, bytes]], rubric: Rubric | None = None, *,
-                  received: datetime | None = None, channel: str = UPLOAD_CHANNEL,
-                  limits: Limits | None = None) -> tuple[list[Added], list[Problem]]:  # fmt: skip
+                  received: datetime | None = None, channel: str = UPLOAD_CHANNEL, limits: Limits | None = None,
+                  folder: Path | None = None, material: str | None = FORM_MATERIAL) -> tuple[list[Added], list[Problem]]:  # fmt: skip
     """Keep each file (one that cannot be written is refused with the reason, the others still kept) and
     write when and how each kept file arrived to the returned folder's receipt record, the one `qe mail
-    fetch` writes (`received` defaults to now)."""
+    fetch` writes (`received` defaults to now). With `folder` (the units' materials), the files and their
+    record go there, each file's sender left to the check that reads it."""
+    folder = folder or ws.returned
     when = aware(received) if received is not None else datetime.now(OFFICE_TZ)
     added = []
     for name, data in files:
         try:
-            added.append(add_returned(ws, name, data, limits))
+            added.append(add_returned(ws, name, data, limits, folder))
         except OSError as exc:
             sent = sent_name(name)
             added.append(Added(sent, None, [problem("RETURNED_NOT_SAVED", file=sent, reason=os_error_text(exc))]))
@@ -100,28 +106,28 @@ def receive_files(ws: Workspace, files: Sequence[tuple[str, bytes]], rubric: Rub
         Receipt(
             when,
             channel,
-            sender=guess_evaluator(a.sent, rubric) if rubric else None,
+            sender=guess_evaluator(a.sent, rubric) if rubric and material == FORM_MATERIAL else None,
             file=a.sent,
-            material=FORM_MATERIAL,
+            material=material,
             sha256=hashlib.sha256(a.path.read_bytes()).hexdigest(),
-            saved_as=a.path.relative_to(ws.returned).as_posix(),
+            saved_as=a.path.relative_to(folder).as_posix(),
         )
         for a in added
         if a.saved and a.path is not None
     ]
-    return added, _record(ws, receipts)
+    return added, _record(folder, receipts)
 
 
-def _record(ws: Workspace, receipts: list[Receipt]) -> list[Problem]:
+def _record(folder: Path, receipts: list[Receipt]) -> list[Problem]:
     if not receipts:
         return []
-    path = ws.returned / RECORD_JSON
+    path = folder / RECORD_JSON
     book, problems = read_record(path) if path.exists() else (ReceiptBook(), [])
     if problems:
         return problems  # an unreadable record is left as it is for the office to look at
     book.add(receipts)
     try:
-        write_record(ws.returned, book)
+        write_record(folder, book)
     except OSError as exc:
         return [problem("RECEIPT_RECORD_NOT_WRITTEN", file=RECORD_JSON, reason=os_error_text(exc))]
     return []

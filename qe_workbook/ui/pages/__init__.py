@@ -21,12 +21,14 @@ from . import (
     returns,
     review,
     rubric,
+    units,
     wording,
 )
 
 YEAR: tuple[ModuleType, ...] = (
     overview,
     rubric,
+    units,
     forms,
     returns,
     collect,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
-from ...intake.receipts import OFFICE_TZ, Channel
+from ...intake.receipts import FORM_MATERIAL, OFFICE_TZ, Channel
 from ...problems import Problem
 from ...visible import visible
 from ...workspace.layout import Workspace
@@ -61,6 +62,12 @@ def _done(what: str | None, problems: list[Problem], text: str) -> Response:
 
 @bp.post("/upload")
 def upload() -> Response:
+    take_uploads(workspace().returned, FORM_MATERIAL)
+    return go("returns.show")
+
+
+def take_uploads(folder: Path, material: str | None) -> None:
+    """Keep the files of this upload in `folder` with their receipt time and channel, each said on the next page."""
     ws = workspace()
     rubric = rubric_or_stop()
     uploads = [f for f in request.files.getlist("files") if f.filename][:MAX_UPLOAD_FILES]
@@ -74,14 +81,13 @@ def upload() -> Response:
     else:
         files = [(f.filename or "", f.read()) for f in uploads]
         added, problems = receive_files(ws, files, rubric, received=received, channel=channel,
-                                        limits=shell().limits)  # fmt: skip
+                                        limits=shell().limits, folder=folder, material=material)  # fmt: skip
         for one in added:
             note_lines(_added_lines(one, ws))
         note_problems(problems)
         saved, same = sum(a.saved for a in added), sum(a.same for a in added)
         refused = len(added) - saved - same
         note("info", f"收到 {len(added)} 个文件：保存 {saved} 个，未重复保存 {same} 个，未保存 {refused} 个。")
-    return go("returns.show")
 
 
 def _received(text: str) -> datetime | None:
