@@ -155,6 +155,8 @@ def test_the_lead_department_counts_and_the_other_is_advisory(tmp_path: Path) ->
     assert east.points == 8 and [(s.evaluator, s.value, s.counted) for s in east.sources] == [
         ("甲局", 8, True), ("乙局", 2, False)]  # fmt: skip
     assert (west.points, west.missing, results.units[1].complete) == (None, ["甲局"], False)  # 乙局 alone: no score
+    counted = results.frame.assign(counted=results.table.row_points()["counted"]).query("item_id == '1'")
+    assert counted.groupby("evaluator", observed=True)["counted"].sum().to_dict() == {"甲局": 2, "乙局": 0}
     assert results.units[0].complete and results.units[2].complete
 
 
@@ -178,6 +180,9 @@ def test_a_rate_gives_points_by_the_linear_rule(tmp_path: Path) -> None:
     source = next(s for s in results.units[0].items if s.item.id == "1")
     assert (source.sources[0].value, source.sources[0].points) == (D("97.5"), D("1.5"))
     assert source.rule.startswith("按合格率测算：≥98% 得满分，每低1个百分点扣0.5分")
+    rows = results.table.row_points()  # the same, per master-frame row, for 明细
+    typed_in = results.frame.assign(points=rows["points_cents"]).set_index(["unit", "item_id"])
+    assert typed_in.loc[("东区", "1"), ["value_cents", "points"]].tolist() == [9750, 150]
 
 
 def test_a_lower_is_better_figure_loses_per_step_above_the_line(tmp_path: Path) -> None:

@@ -127,6 +127,17 @@ class ItemTable:
         lists["entry"] = f["entry"].tolist()
         return lists
 
+    def row_points(self) -> pd.DataFrame:
+        """Per master-frame row (same index): `points_cents`, what that row's evaluator entry gives by the item's
+        rule (Int64; NA for a row not scored: invalid, or of an item that does not apply to the unit; a checklist's
+        points on each of its aspects' rows), and `counted` (False for an advisory department's row and a
+        checklist left incomplete). For 明细: "合格率 97.50% → 1.50 分（rule words: `Item.words()`）"."""
+        frame = pd.DataFrame({"points_cents": pd.array([pd.NA] * len(self.frame), dtype="Int64"),
+                              "counted": np.zeros(len(self.frame), dtype=bool)}, index=self.frame.index)  # fmt: skip
+        frame.iloc[self.sources.rows, 0] = self.sources.points
+        frame.iloc[self.sources.rows, 1] = self.sources.counted
+        return frame
+
     def for_unit(self, unit: str) -> list[ItemScore]:
         """The unit's item scores in rubric order: the items that apply to it (all, unless the plan has unit
         classes)."""
