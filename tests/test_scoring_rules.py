@@ -432,9 +432,11 @@ def test_items_of_another_class_are_neither_expected_nor_counted(tmp_path: Path)
     values = {("甲局", "东区", "county"): 8, ("乙局", "西区", "district"): None, ("乙局", "南区", "district"): "9.5"}
     results = score(frame(rubric, values), rubric)
     east, west, south = results.units
-    assert [s.item.id for s in east.items] == ["1", "county"] and [s.item.id for s in west.items] == ["1", "district"]
+    assert [(s.item.id, s.applies) for s in east.items] == [("1", True), ("county", True), ("district", False)]
+    assert [s.item.id for s in west.items if s.applies] == ["1", "district"] and west.items[1].sources == []
+    assert [i["id"] for i in results_dict(results, rubric)["units"][1]["items"]] == ["1", "district"]
     assert (east.total, east.complete) == (98, True)
-    assert (west.total, west.complete, west.items[1].missing) == (90, False, ["乙局"])
+    assert (west.total, west.complete, west.items[2].missing) == (90, False, ["乙局"])
     assert (south.total, south.complete) == (D("99.5"), True)
 
 

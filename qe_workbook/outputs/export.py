@@ -72,6 +72,7 @@ def unit_dict(u: UnitResult, tree: bool = False) -> dict[str, Any]:
                 ],
             }
             for s in u.items
+            if s.applies
         ],
     }
 

@@ -72,6 +72,7 @@ class ItemScore:
     points: Fraction | None  # score/bonus points, deduction points (positive), veto 1/0
     sources: list[Source]
     missing: list[str]  # evaluators whose valid value is missing
+    applies: bool = True  # False: the item is for another class of units (not expected, not counted, no points)
 
     @property
     def rule(self) -> str:
@@ -139,8 +140,8 @@ class ItemTable:
         return frame
 
     def for_unit(self, unit: str) -> list[ItemScore]:
-        """The unit's item scores in rubric order: the items that apply to it (all, unless the plan has unit
-        classes)."""
+        """The unit's item scores, one per rubric item in rubric order (so position n is `rubric.items[n]`); an item
+        for another class of units has `applies` False, no points and no sources."""
         n_items = len(self.rubric.items)
         first = self.unit_position[unit] * n_items
         c = self._lists
@@ -149,8 +150,6 @@ class ItemTable:
         )
         scores = []
         for n, item in enumerate(self.rubric.items, start=first):
-            if not c["applies"][n]:
-                continue
             sources = [
                 Source(evaluator[at], file[at], sheet[at], cell[at], raw[at], Decimal(value[at]).scaleb(-2),
                        remark[at], row[at], Fraction(c["source_points"][s], 100), entry[at], c["counted"][s])
@@ -162,7 +161,8 @@ class ItemTable:
                 lead = item.combine.lead
                 missing = [e for e in item.evaluators if e not in got and lead in (None, e)]
             cents = c["points_cents"][n]
-            scores.append(ItemScore(item, None if cents is None else Fraction(cents, 100), sources, missing))
+            points = None if cents is None else Fraction(cents, 100)
+            scores.append(ItemScore(item, points, sources, missing, c["applies"][n]))
         return scores
 
 
