@@ -39,7 +39,7 @@ CLOSING = "。，、；：？！）》」』”’】〕…%）,.;:!?)]"  # neve
 OPENING = "（《「『“‘【〔(["  # never the last character of a line
 A4 = 9
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a date cell as a reader writes it: 2023年4月30日
-HEADER_FONT = '&"宋体"&10'
+HEADER_FONT = '&10&"宋体"'  # the size first: digits right after a size code would be read as part of it
 
 
 def lines(text: str, width: float) -> int:

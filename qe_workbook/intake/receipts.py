@@ -30,6 +30,7 @@ from typing import Any
 
 from ..choices import RECEIPTS_XLSX
 from ..forms.layout import col_letter, display_width
+from ..forms.paper import page_setup
 from ..problems import Problem, os_error_text, problem
 from ..rubric import Rubric
 from ..workbooks import mark_output
@@ -70,6 +71,7 @@ REGISTER_SHEET = "收件登记"
 REGISTER_COLUMNS = ("文件名或报送单位", "材料", "渠道", "收到时间", "经办人", "备注")
 REQUIRED_COLUMNS = REGISTER_COLUMNS[:5]
 REGISTER_TITLE_ROWS = 2  # the template's title and hint rows above the header
+RULED_ROWS, RULED_HEIGHT = 16, 26.0  # the blank register prints one page of rows to fill by hand
 
 
 @dataclass(frozen=True)
@@ -553,14 +555,17 @@ def write_register_template(path: Path, rubric: Rubric) -> Path:
         ws.merge_range(0, 0, 0, len(REGISTER_COLUMNS) - 1, f"{rubric.year}年度质量工作考核收件登记", title)
         ws.merge_range(
             1, 0, 1, len(REGISTER_COLUMNS) - 1,
-            "每收到一份材料登记一行（微信、U盘、办公系统、现场报送等；邮件由 qe mail fetch 自动记录）。"
+            "每收到一份材料登记一行（微信、U盘、办公系统、现场报送等；从办公邮箱收取的邮件已自动记录，不需登记）。"
             "“文件名或报送单位”填收到的文件名，或填部门/县区名称；收到时间按北京时间，如 2023-04-28 15:30。",
             hint,
         )  # fmt: skip
         ws.set_row(1, 36)
+        ws.set_row(REGISTER_TITLE_ROWS, 24)
         ws.write_row(REGISTER_TITLE_ROWS, 0, REGISTER_COLUMNS, head)
         first, last = REGISTER_TITLE_ROWS + 1, REGISTER_TITLE_ROWS + 500
         for row in range(first, last + 1):
+            if row < first + RULED_ROWS:
+                ws.set_row(row, RULED_HEIGHT)  # a page of ruled rows tall enough to write in by hand
             for col in range(len(REGISTER_COLUMNS)):
                 ws.write_blank(row, col, None, when if REGISTER_COLUMNS[col] == "收到时间" else cell)
         names = [ev.name for ev in rubric.form_evaluators()] + [u.name for u in rubric.units]
@@ -574,6 +579,7 @@ def write_register_template(path: Path, rubric: Rubric) -> Path:
             lists.write_string(n, 2, str(channel), cell)
         lists.set_column(0, 0, 24)
         lists.set_column(1, 2, 12)
+        lists.print_area(0, 4, 0, 4)  # the drop-downs' lookup: one blank cell, nothing printed
         pos = REGISTER_COLUMNS.index
         ws.data_validation(first, pos("材料"), last, pos("材料"),
                            {"validate": "list", "source": f"=名录!$B$2:$B${len(MATERIALS) + 1}",
@@ -588,10 +594,8 @@ def write_register_template(path: Path, rubric: Rubric) -> Path:
         for c, width in enumerate([34, 12, 8, 18, 10, 30]):
             ws.set_column(c, c, width)
         ws.freeze_panes(REGISTER_TITLE_ROWS + 1, 0)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(REGISTER_TITLE_ROWS)
+        page_setup(ws, owner=rubric.office, title=f"{rubric.year}年度质量工作考核收件登记",
+                   last_row=first + RULED_ROWS - 1, last_col=len(REGISTER_COLUMNS) - 1, repeat_row=REGISTER_TITLE_ROWS)  # fmt: skip
         wb.close()
 
     atomic_write(path, write)

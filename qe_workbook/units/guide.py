@@ -9,12 +9,12 @@ prints on A4 landscape. The skeleton has a folder per department (its name as pr
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import chinese_date
-from ..forms.layout import display_name, display_width
+from ..forms.layout import display_name
+from ..forms.paper import code_width, fewest_pages, lines, page_height, page_setup, print_scale, text_height
 from ..rubric import Evaluator, Item, Rubric, Unit
 from ..rubric.view import max_label
 from ..workbooks import mark_output, new_workbook
@@ -27,6 +27,7 @@ INDEX_HEADER = ("序号", "项目编号", "材料名称", "文件名", "页数�
 INDEX_TITLE_ROWS = 2  # title and hint above the header
 INDEX_INPUT_ROWS = 60
 FONT = "宋体"
+HEADER_HEIGHT = 24.0
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,11 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
     dept = wb.add_format({**base, "border": 1, "align": "center", "bold": True})
     no = wb.add_format({**base, "border": 1, "align": "center", "font_color": "#7F7F7F"})
     ws = wb.add_worksheet("报送指引")
-    for col, width in enumerate(GUIDE_WIDTHS):
+    evaluators = rubric.form_evaluators()
+    widths = list(GUIDE_WIDTHS)  # the phone and e-mail columns fit the longest on one line
+    widths[1] = max(widths[1], code_width([ev.phone or "" for ev in evaluators]))
+    widths[2] = max(widths[2], code_width([ev.email or "" for ev in evaluators]))
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     last_col = len(GUIDE_HEADER) - 1
     deadline = rubric.materials_deadline
@@ -76,23 +81,26 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
         "同一项目由两个部门共同评价的，两个部门都要报送。自评报告和联系人员名单报送市质强办。",
     ]
     row = 1
+    top = 30.0
     for line in lines:
-        ws.set_row(row, 30)
+        ws.set_row(row, text_height([(line, sum(widths))]))
+        top += text_height([(line, sum(widths))])
         ws.merge_range(row, 0, row, last_col, line, note)
         row += 1
     header_row = row
-    ws.set_row(header_row, 24)
+    ws.set_row(header_row, HEADER_HEIGHT)
     ws.write_row(header_row, 0, GUIDE_HEADER, head)
     row += 1
     rows = guide_rows(rubric)
     blocks: dict[str, list[int]] = {}
+    heights: dict[int, float] = {}
     for r in rows:
         kp = rubric.key_point(r.item.key_point)
         folder = f"{EVIDENCE_DIR}/{department_folder(r.evaluator)}/{r.item.id}" if r.needed else "—"
         focus = r.item.focus or "—"
-        texts = {4: f"{kp.label}{kp.title}", 5: r.item.text, 7: focus, 9: folder}
-        wrapped = max(math.ceil(display_width(t) / (GUIDE_WIDTHS[c] * 0.9)) for c, t in texts.items())
-        ws.set_row(row, max(28, 13.5 * wrapped + 6))
+        texts = {0: display_name(r.evaluator), 4: f"{kp.label}{kp.title}", 5: r.item.text, 7: focus, 9: folder}
+        heights[row] = _height([(t, widths[c]) for c, t in texts.items()])
+        ws.set_row(row, heights[row])
         ws.write_string(row, 3, r.item.id, center)
         ws.write_string(row, 4, f"{kp.label}{kp.title}", text)
         ws.write_string(row, 5, r.item.text, text)
@@ -102,24 +110,33 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
         ws.write_string(row, 9, folder, text)
         blocks.setdefault(r.evaluator.name, []).append(row)
         row += 1
+    # each department's rows on one page (a page break between departments); a department taller than a
+    # page names itself, its phone and e-mail in every row instead of in one merged cell a break would cut
+    whole = {name: sum(heights[n] for n in block) for name, block in blocks.items()}
+    scale, breaks = fewest_pages([(block[0], whole[name]) for name, block in blocks.items()], top + HEADER_HEIGHT,
+                                 HEADER_HEIGHT, print_scale(widths), lowest=75)  # fmt: skip
     for r in {r.evaluator.name: r for r in rows}.values():
         ev, block = r.evaluator, blocks[r.evaluator.name]
+        merged = len(block) > 1 and whole[ev.name] <= page_height(scale) - HEADER_HEIGHT
         for col, value, fmt in ((0, display_name(ev), dept), (1, ev.phone or "（附件4未提供）", center),
                                 (2, ev.email or "（附件4未提供）", center)):  # fmt: skip
-            if len(block) > 1:
+            if merged:
                 ws.merge_range(block[0], col, block[-1], col, value, fmt)
             else:
-                ws.write_string(block[0], col, value, fmt)
+                for n in block:
+                    ws.write_string(n, col, value, fmt)
     ws.freeze_panes(header_row + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.repeat_rows(header_row)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, row - 1, last_col)
+    page_setup(ws, owner=unit.full_name, title=f"{rubric.year}年度质量工作考核印证材料报送指引", last_row=row - 1,
+               last_col=last_col, repeat_row=header_row, scale=scale)  # fmt: skip
+    ws.set_h_pagebreaks(breaks)
     wb.close()
     return path
+
+
+def _height(texts: list[tuple[str, int]]) -> float:
+    """A row of 10-point text (a tenth more characters a line than 11-point, lines of 14.5 pt) at least two
+    lines tall."""
+    return 14.5 * max(2, *(lines(text, width * 1.1) for text, width in texts)) + 4
 
 
 def write_evidence_skeleton(rubric: Rubric, unit: Unit, root: Path) -> Path:

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..dates import chinese_date
 from ..forms.layout import display_name, display_width
-from ..outputs.export import PROBLEM_HEADER, problem_rows, write_csv, write_json
+from ..forms.paper import page_setup
+from ..outputs.export import (
+    PAPER_PROBLEM_HEADER,
+    PROBLEM_HEADER,
+    paper_problem_rows,
+    problem_rows,
+    write_csv,
+    write_json,
+)
 from ..problems import Problem
 from ..rubric import Evaluator, Rubric, Unit
 from ..run_folder import new_run_folder
@@ -82,6 +92,8 @@ def _formats(wb: Any) -> dict[str, Any]:
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
     return {
         "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
+        "title": wb.add_format({"font_name": "黑体", "font_size": 14, "align": "center", "valign": "vcenter"}),
+        "subtitle": wb.add_format({"font_name": FONT, "font_size": 10, "valign": "vcenter"}),
         "text": wb.add_format(base),
         "na": wb.add_format({**base, "align": "center", "font_color": "#7F7F7F"}),
         Status.RECEIVED: wb.add_format({**base, "align": "center", "bg_color": "#E2EFDA"}),
@@ -91,20 +103,30 @@ def _formats(wb: Any) -> dict[str, Any]:
     }
 
 
-def _table(ws: Any, f: dict[str, Any], header: Sequence[str], rows: list[list[str]], widths: Sequence[int]) -> None:
-    ws.write_row(0, 0, header, f["head"])
-    for r, values in enumerate(rows, start=1):
+def _table(
+    ws: Any, f: dict[str, Any], header: Sequence[str], rows: list[list[str]], widths: Sequence[int], *,
+    owner: str = "", top: Sequence[str] = (), printed: bool = True,
+) -> int:  # fmt: skip
+    """The header and rows under the `top` lines (a title, a line with the date); the owner and the page on
+    every printed page; a table without rows is not `printed`. Returns the header's row."""
+    for n, line in enumerate(top):
+        ws.merge_range(n, 0, n, len(header) - 1, line, f["title" if n == 0 else "subtitle"])
+        ws.set_row(n, 28 if n == 0 else 18)
+    first = len(top)
+    ws.write_row(first, 0, header, f["head"])
+    for r, values in enumerate(rows, start=first + 1):
         ws.set_row(r, _height(values, widths))
         for c, value in enumerate(values):
             ws.write_string(r, c, value, f["text"])
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    ws.freeze_panes(first + 1, 0)
+    ws.autofilter(first, 0, first + max(len(rows), 1), len(header) - 1)
+    page_setup(ws, owner=owner, title=top[0] if top else ws.name, last_row=first + max(len(rows), 1),
+               last_col=len(header) - 1, repeat_row=first)  # fmt: skip
+    if not printed:
+        ws.print_area(0, len(header) + 1, 0, len(header) + 1)  # one blank cell: nothing to print
+    return first
 
 
 def _height(values: Sequence[str], widths: Sequence[int]) -> float:
@@ -121,10 +143,15 @@ def _status_book(path: Path, check: UnitsCheck) -> Path:
     f = _formats(wb)
     ws = wb.add_worksheet("报送情况")
     rows = status_rows(check)
-    _table(ws, f, STATUS_HEADER, rows, (5, 16, 12, 8, 36, 17, 60, 10, 13))
-    for r, values in enumerate(rows, start=1):
+    rubric = check.rubric
+    top = [f"{rubric.city}{rubric.year}年度政府质量工作考核被考核单位材料报送情况",
+           f"报送截止日期：{chinese_date(rubric.materials_deadline)}　　检查日期：{chinese_date(date.today())}"
+           f"　　{'未发现问题' if not check.problems else f'问题 {len(check.problems)} 个，见“问题清单”'}"]  # fmt: skip
+    first = _table(ws, f, STATUS_HEADER, rows, (5, 16, 12, 8, 36, 17, 60, 10, 13), owner=rubric.office, top=top)
+    for r, values in enumerate(rows, start=first + 1):
         ws.write_string(r, 3, values[3], f[Status(values[3])])
-    _table(wb.add_worksheet("问题清单"), f, PROBLEM_HEADER, problem_rows(check.problems), (6, 26, 36, 12, 8, 80))
+    _table(wb.add_worksheet("问题清单"), f, PAPER_PROBLEM_HEADER, paper_problem_rows(check.problems),
+           (6, 36, 12, 8, 80, 24), owner=rubric.office, printed=bool(check.problems))  # fmt: skip
     wb.close()
     return path
 
@@ -144,7 +171,7 @@ def _merged_contacts(path: Path, check: UnitsCheck) -> Path:
     rows = [[str(n), p.unit, *(p.values.get(h, "") for h in CONTACT_HEADER), f"{p.file} 第{p.row}行",
              "、".join(flagged.get((p.file, p.row), []))]
             for n, p in enumerate(check.people(), start=1)]  # fmt: skip
-    _table(ws, f, header, rows, (5, 16, 10, 24, 14, 15, 14, 26, 30, 16))
+    _table(ws, f, header, rows, (5, 16, 10, 24, 14, 15, 14, 26, 30, 16), owner=check.rubric.office)
     wb.close()
     return path
 
@@ -186,8 +213,9 @@ def run_evidence_check(
         f = _formats(wb)
         _matrix(wb.add_worksheet("项目×县区"), f, check)
         rows = list(evidence_rows(check))
-        _table(wb.add_worksheet("明细"), f, EVIDENCE_HEADER, rows, (16, 20, 9, 34, 10, 50))
-        _table(wb.add_worksheet("问题清单"), f, PROBLEM_HEADER, problem_rows(check.problems), (6, 26, 36, 12, 8, 80))
+        _table(wb.add_worksheet("明细"), f, EVIDENCE_HEADER, rows, (16, 20, 9, 34, 10, 50), owner=rubric.office)
+        _table(wb.add_worksheet("问题清单"), f, PAPER_PROBLEM_HEADER, paper_problem_rows(check.problems),
+               (6, 36, 12, 8, 80, 24), owner=rubric.office, printed=bool(check.problems))  # fmt: skip
         wb.close()
         check.errors.write(tmp)
         folder = finish()
