@@ -1,21 +1,64 @@
-"""共性问题/<部门>.docx: one document per evaluating department that has 共性问题, in the 公文 layout of
-the letters: the plan's requirement, then each item with the units that lost points on it, the
-points and the department's own remarks."""
+"""共性问题/<部门>.docx: one document per evaluating department that has 共性问题, from its Word template: the
+plan's requirement, then each item with the units that lost points on it, the points and the department's own
+remarks."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..amounts import canonical, fmt2
+from ..dates import chinese_date
 from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
 from ..rubric.view import short_text
-from .official_docx import DRAFT_STAGE, TABLE_SIZE, OfficialDocument, chinese_number
-from .typeset import num
+from .official_docx import DRAFT_STAGE, chinese_number
+from .templating import DocumentKind, Field, render
 
 COMMON_DIR = "共性问题"
-WIDTHS = [32, 22, 20, 82]  # mm, 156 mm of text width
+LOSS_EXAMPLE = {"单位": "舞阳县", "所评": "3.60", "失分": "0.40", "评价说明": "部分印证材料不够充分。"}
+ITEM_EXAMPLE = {
+    "序号": "一",
+    "编号": "05-3",
+    "名称": "加强工业和信息化领域质量提升和品牌建设",
+    "内容": "加强工业和信息化领域质量提升和品牌建设。（4分）",
+    "失分单位数": "7",
+    "合计失分": "5.00",
+    "失分": [LOSS_EXAMPLE],
+}
+COMMON = DocumentKind(
+    "共性问题",
+    "给考核评价部门的共性问题清单（每个有共性问题的部门一份）",
+    (
+        Field("年度", "考核年度", "2022"),
+        Field("城市", "城市名称", "漯河市"),
+        Field("阶段", "文稿阶段，印在页眉", "初稿"),
+        Field("部门", "考核评价部门简称", "市工信局"),
+        Field("部门全称", "考核评价部门全称（主送）", "市工业和信息化局"),
+        Field("考核方案", "考核方案名称（不带书名号）", "漯河市2022年度政府质量工作考核方案"),
+        Field("被考核单位数", "被考核单位总数", "8"),
+        Field("共性比例", "认定共性问题的失分单位比例（%）", "50"),
+        Field("最少单位数", "认定共性问题的最少失分单位数", str(MIN_UNITS)),
+        Field(
+            "项目",
+            "该部门评价的共性问题项目，按考核细则顺序",
+            [ITEM_EXAMPLE],
+            (
+                Field("序号", "项目的中文序号（一、二……）", "一"),
+                Field("编号", "项目编号", "05-3"),
+                Field("名称", "项目的简称", "加强工业和信息化领域质量提升和品牌建设"),
+                Field("内容", "项目的考核内容（含分值）", "加强工业和信息化领域质量提升和品牌建设。（4分）"),
+                Field("失分单位数", "失分的被考核单位数", "7"),
+                Field("合计失分", "各单位失分之和", "5.00"),
+                Field("失分", "失分的各单位（单位、所评、失分、评价说明；评价说明可能为空）", [LOSS_EXAMPLE]),
+            ),
+        ),
+        Field("发文机关", "发文机关简称", "市质强办"),
+        Field("发文机关全称", "发文机关全称（落款）", "漯河市质量强市战略工作领导小组办公室"),
+        Field("成文日期", "成文日期（落款）", "2023年5月8日"),
+    ),
+)
 
 
 def common_name(evaluator: str) -> str:
@@ -24,46 +67,55 @@ def common_name(evaluator: str) -> str:
 
 def write_common_documents(
     folder: Path, rubric: Rubric, found: dict[str, list[CommonProblem]], units: int, issued: date,
-    stage: str = DRAFT_STAGE,
+    stage: str = DRAFT_STAGE, templates: Path | None = None,
 ) -> list[Path]:  # fmt: skip
-    """One document per department with 共性问题 into `folder/共性问题/`; none when no department has any."""
+    """One document per department with 共性问题 into `folder/共性问题/`; none when no department has any. All are
+    filled before the first is written."""
+    contexts = {
+        e: common_context(rubric, e, problems, units, issued, stage) for e, problems in found.items() if problems
+    }
+    documents = {common_name(e): render(COMMON, context, templates) for e, context in contexts.items()}
+    if documents:
+        (folder / COMMON_DIR).mkdir(parents=True, exist_ok=True)
     written = []
-    for evaluator, problems in found.items():
-        if problems:
-            (folder / COMMON_DIR).mkdir(parents=True, exist_ok=True)
-            path = folder / COMMON_DIR / common_name(evaluator)
-            written.append(write_common_document(path, rubric, evaluator, problems, units, issued, stage))
+    for name, data in documents.items():
+        path = folder / COMMON_DIR / name
+        path.write_bytes(data)
+        written.append(path)
     return written
 
 
-def write_common_document(
-    path: Path, rubric: Rubric, evaluator: str, problems: list[CommonProblem], units: int, issued: date,
-    stage: str = DRAFT_STAGE,
-) -> Path:  # fmt: skip
+def common_context(
+    rubric: Rubric, evaluator: str, problems: list[CommonProblem], units: int, issued: date, stage: str
+) -> dict[str, Any]:
+    """What a department's 共性问题 template is given."""
     full_name = next((e.full_name for e in rubric.evaluators if e.name == evaluator), evaluator)
-    title = f"{rubric.city}{rubric.year}年度政府质量工作考核\n共性问题清单（{evaluator}）"
-    doc = OfficialDocument(title, rubric.office, stage)
-    doc.line(f"{full_name}：")
-    share = canonical(rubric.follow_up.common_min_percent)
-    doc.paragraph(
-        f"根据《{rubric.title}》“各考核评价部门将要根据考核中发现的共性问题不足，列为年度重点工作，加强工作指导，"
-        f"持续跟踪督导，推动整改提高”的要求，现将你单位评价的项目中，{num(units, '个')}被考核单位里有 "
-        f"{share}% 以上（且不少于{num(MIN_UNITS, '个')}）单位失分的项目整理如下。"
-    )
-    for n, problem in enumerate(problems, start=1):
-        item = problem.item
-        doc.heading(f"{chinese_number(n)}、{item.id} {short_text(item)}")
-        doc.paragraph(f"项目内容：{item.text}")
-        doc.paragraph(f"共有{num(len(problem.losses), '个')}被考核单位失分，合计失分{num(problem.total_lost)}。")
-        rows = [
-            [loss.unit, loss.entered, fmt2(loss.lost), loss.remark or "（未填写评价说明）"] for loss in problem.losses
-        ]
-        rows.append(["合计", "", fmt2(problem.total_lost), ""])
-        doc.table(["被考核单位", "所评", "失分", "评价说明"], rows, widths_mm=WIDTHS, size=TABLE_SIZE, left={3},
-                  split_rows=True)  # fmt: skip
-    doc.paragraph(
-        "请将上述共性问题列为年度重点工作，加强对各被考核单位的工作指导，持续跟踪督导，推动整改提高，"
-        f"并将跟踪督导情况及时告知{rubric.office}。"
-    )
-    doc.signature(rubric.office_full_name, issued)
-    return doc.save(path)
+    return {
+        "年度": str(rubric.year),
+        "城市": rubric.city,
+        "阶段": stage,
+        "部门": evaluator,
+        "部门全称": full_name,
+        "考核方案": rubric.title,
+        "被考核单位数": str(units),
+        "共性比例": canonical(rubric.follow_up.common_min_percent),
+        "最少单位数": str(MIN_UNITS),
+        "项目": [
+            {
+                "序号": chinese_number(n),
+                "编号": p.item.id,
+                "名称": short_text(p.item),
+                "内容": p.item.text,
+                "失分单位数": str(len(p.losses)),
+                "合计失分": fmt2(p.total_lost),
+                "失分": [
+                    {"单位": loss.unit, "所评": loss.entered, "失分": fmt2(loss.lost), "评价说明": loss.remark}
+                    for loss in p.losses
+                ],
+            }
+            for n, p in enumerate(problems, start=1)
+        ],
+        "发文机关": rubric.office,
+        "发文机关全称": rubric.office_full_name,
+        "成文日期": chinese_date(issued),
+    }

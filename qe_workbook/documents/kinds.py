@@ -3,7 +3,8 @@ documents is checked against before its first file is written."""
 
 from __future__ import annotations
 
+from .common_docx import COMMON
 from .notice_docx import NOTICE
 from .templating import DocumentKind
 
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = (NOTICE,)
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (NOTICE, COMMON)

@@ -108,4 +108,4 @@ def write_others(
     written = [write_notice(folder / notice_name(rubric, stage), rubric, results, issued, stage, templates)]
     written += write_public_list(folder, rubric, results, issued, stage)
     found = common_problems(rubric, results, told)
-    return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage)
+    return written + write_common_documents(folder, rubric, found, len(results.units), issued, stage, templates)
