@@ -128,13 +128,17 @@ def test_summed_deductions_never_take_more_than_the_item(tmp_path: Path) -> None
     rubric = plan(tmp_path, [item("1", 4, evaluators=("甲局", "乙局", "质强办"), combine="sum_deductions"),
                              item("2", 96),
                              item("3", 3, kind="deduction", evaluators=("甲局", "乙局"), combine="sum_deductions",
-                                  per_event=1)])  # fmt: skip
+                                  per_event=1),
+                             item("4", 1, kind="bonus", evaluators=("甲局", "乙局"), combine="sum_deductions")])  # fmt: skip
     values = {("甲局", "东区", "1"): 2, ("乙局", "东区", "1"): 1, ("质强办", "东区", "1"): "1.5",  # lost 2+3+2.5 > 4
               ("甲局", "东区", "3"): 1, ("乙局", "东区", "3"): 4,  # deducted 1 + min(4, 3) = 4 > 3
-              ("甲局", "西区", "3"): 1, ("乙局", "西区", "3"): 1}  # fmt: skip
+              ("甲局", "西区", "3"): 1, ("乙局", "西区", "3"): 1,
+              ("甲局", "东区", "4"): "0.5", ("乙局", "东区", "4"): "0.75",  # added 1.25 > 1
+              ("甲局", "西区", "4"): "0.25", ("乙局", "西区", "4"): "0.5"}  # fmt: skip
     results = score(frame(rubric, values), rubric)
-    assert (points(results, "东区", "1"), points(results, "东区", "3")) == (0, 3)
-    assert (totals(results)["东区"], points(results, "西区", "3"), totals(results)["西区"]) == (96 - 3, 2, 100 - 2)
+    assert [points(results, "东区", i) for i in ("1", "3", "4")] == [0, 3, 1]
+    assert [points(results, "西区", i) for i in ("1", "3", "4")] == [4, 2, D("0.75")]
+    assert (totals(results)["东区"], totals(results)["西区"]) == (96 - 3 + 1, 100 - 2 + D("0.75"))
 
 
 def test_weighted_departments_half_up(tmp_path: Path) -> None:
@@ -410,14 +414,16 @@ def test_a_veto_that_zeroes_an_area_or_the_total(tmp_path: Path) -> None:
     assert (south.total, south.grade) == (100, "A")
 
 
-def test_the_best_30_percent_are_a(tmp_path: Path) -> None:
+@pytest.mark.parametrize("quota", [{"top_percent": 30}, {"top_units": 2}])
+def test_the_best_30_percent_are_a(tmp_path: Path, quota: dict[str, int]) -> None:
     units = ["一区", "二区", "三区", "四区", "五区", "六区", "七区"]
     rubric = plan(tmp_path, [item("1", 100)], units=units,
                   grading={"thresholds": [{"grade": "A", "min": 80}, {"grade": "B", "min": 70}, {"grade": "C", "min": 60}],
-                           "limits": [{"grade": "A", "top_percent": 30}]})  # fmt: skip
+                           "limits": [{"grade": "A", **quota}]})  # fmt: skip
     totals_ = [95, 92, 92, 90, 85, 75, 65]
     results = score(frame(rubric, {("甲局", u, "1"): t for u, t in zip(units, totals_, strict=True)}), rubric)
-    # 30 % of 7 units = 2.1 → 2: 一区 and the two tied at 92 would be 3, so only 一区 is A (ties are not split).
+    # 30 % of 7 units = 2.1 → 2 (or the best 2): 一区 and the two tied at 92 would be 3, so only 一区 is A (ties
+    # are not split).
     assert list(grades(results).values()) == ["A", "B", "B", "B", "B", "B", "C"]
     assert [d.unit for d in results.demotions] == ["二区", "三区", "四区", "五区"]
 

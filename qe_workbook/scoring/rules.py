@@ -76,7 +76,7 @@ def rank_points(figure: Any, groups: Any, points: Sequence[int], rest: int, aver
     return result
 
 
-def sum_lost(n: Any, total: Any, max_cents: Any, deduction: Any) -> Any:
-    """Each evaluator deducts for its own aspect: a score item loses Σ (max − value), a deduction item takes Σ
-    deductions, either at most the item's max."""
-    return np.where(deduction, np.minimum(total, max_cents), max_cents - np.minimum(n * max_cents - total, max_cents))
+def sum_lost(n: Any, total: Any, max_cents: Any, added: Any) -> Any:
+    """Each evaluator deducts for its own aspect: a score item loses Σ (max − value); where `added` (a deduction or
+    bonus item) the item is Σ of the evaluators' points; either way within 0 … the item's max."""
+    return np.where(added, np.minimum(total, max_cents), max_cents - np.minimum(n * max_cents - total, max_cents))

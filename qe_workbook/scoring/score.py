@@ -166,7 +166,8 @@ def item_frame(frame: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, Sourc
     deduction = kind == Kind.DEDUCTION
     combined = rules.half_up(total, np.maximum(n, 1))  # MEAN
     combined = np.where(combine == MIN, np.where(deduction, high, low), combined)
-    combined = np.where(combine == SUM_DEDUCTIONS, rules.sum_lost(n, total, max_cents, deduction), combined)
+    added = deduction | (kind == Kind.BONUS)  # each department's own deduction (bonus) adds up
+    combined = np.where(combine == SUM_DEDUCTIONS, rules.sum_lost(n, total, max_cents, added), combined)
     combined = np.where(combine == WEIGHTED, rules.half_up(weighted, np.maximum(weights, 1)), combined)
     combined = np.where(combine == LEAD, total, combined)
     combined = np.where(kind == Kind.VETO, high, combined)
