@@ -17,10 +17,12 @@ from flask.testing import FlaskClient
 
 from qe_workbook.keys import key_fingerprint
 from qe_workbook.ui.app import create_app
+from qe_workbook.workspace.chase import draft_folders
 from qe_workbook.workspace.layout import Workspace
 from qe_workbook.workspace.registers import ADJUSTMENTS, adjustment_rows, kept
 
-from .forms import KEY
+from .forms import KEY, TIE
+from .test_mail_chase import SMTP_PASSWORD, SMTP_USER, Inbox, smtp  # noqa: F401  (the SMTP server fixture)
 from .test_ui_browser import english_words
 from .test_workspace_steps import collected_year
 
@@ -128,3 +130,35 @@ def test_only_the_workspaces_own_drafts_are_sent_and_the_password_is_never_shown
     assert client.get(f"/{TOKEN}/chase/confirm", query_string={"folder": "../../out"}).status_code == 403
     sent = client.post(f"/{TOKEN}/chase/send", data={"csrf": csrf(client), "folder": "..", "password": "秘密123"})
     assert sent.status_code == 403 and "秘密123" not in sent.get_data(as_text=True)
+
+
+def test_drafts_are_sent_through_the_server_set_on_the_page_after_the_confirmation(
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811
+) -> None:
+    inbox, port = smtp
+    ws, _rubric, _run = collected_year(tmp_path, {k: v for k, v in TIE.items() if k != "乙局"})
+    client = create_app(ws.root, TOKEN).test_client()
+    client.get(f"/{TOKEN}/chase")
+    page = client.post(f"/{TOKEN}/chase/drafts", data={"csrf": csrf(client)}, follow_redirects=True)
+    assert "已写好 1 封催报邮件草稿。" in page.get_data(as_text=True)
+    assert "还没有设置发信服务器" in page.get_data(as_text=True) and 'id="confirm-send"' not in page.get_data(
+        as_text=True
+    )
+    settings = {"csrf": csrf(client), "smtp_server": "127.0.0.1", "smtp_port": str(port), "smtp_security": "none",
+                "smtp_user": SMTP_USER}  # fmt: skip
+    page = client.post(f"/{TOKEN}/chase/settings", data=settings, follow_redirects=True)
+    assert "已保存发信服务器的设置（不含密码）。" in page.get_data(as_text=True)
+    (folder,) = draft_folders(ws)
+    confirm = client.get(f"/{TOKEN}/chase/confirm", query_string={"folder": folder.name}).get_data(as_text=True)
+    assert "将通过发信服务器 127.0.0.1 以 office@example.cn 的名义发送 1 封催报邮件" in confirm
+    assert 'type="password"' in confirm and inbox.received == []  # nothing sent before the confirmation
+    sent = client.post(f"/{TOKEN}/chase/send", data={"csrf": csrf(client), "folder": folder.name,
+                                                     "password": SMTP_PASSWORD}, follow_redirects=True)  # fmt: skip
+    text = sent.get_data(as_text=True)
+    assert "已发送 1 封催报邮件：乙局。" in text and SMTP_PASSWORD not in text
+    assert [rcpt for _f, rcpt, _raw in inbox.received] == [["yi@example.cn"]]
+    kept = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in ws.root.rglob("*") if p.suffix in (".toml", ".csv")
+    )
+    assert SMTP_PASSWORD not in kept and "smtp_user" in kept

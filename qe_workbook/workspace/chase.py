@@ -4,6 +4,7 @@ with a password that is used for the one sending and never kept."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -12,12 +13,17 @@ from pathlib import Path
 
 from ..choices import SECURITY, SEND_LOG, SETTINGS_FILE
 from ..mail.chase import Chase, ChaseReport, Recipient, run_chase, send_chases
-from ..mail.server import MailServer, read_settings
+from ..mail.server import SETTINGS_KEYS, MailServer, read_settings
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from .layout import Workspace
 
 CHASE = "out/chase"
+SECURITY_LABELS = {
+    "ssl": "加密连接（SSL）",
+    "starttls": "先明文后加密（STARTTLS）",
+    "none": "不加密（仅限本机上的服务器）",
+}
 DRAFT_PREFIX = "催报_"
 
 
@@ -99,6 +105,37 @@ def outgoing(ws: Workspace) -> Outgoing:
     if server.security == "none" and not server.is_local:
         return Outgoing(None, path, [problem("MAIL_PLAIN_NOT_LOCAL", file=SETTINGS_FILE, host=host)], from_environment)
     return Outgoing(server, path, [], from_environment)
+
+
+def save_outgoing(ws: Workspace, host: str, port: str, security: str, user: str) -> list[Problem]:
+    """Write the sending server into the workspace's 邮箱设置.toml (the receiving settings in it are kept; never a
+    password), read back with the command line's reader."""
+    path = ws.root / SETTINGS_FILE
+    settings, problems = mail_settings(ws)
+    if problems:
+        return problems
+    if (
+        not host.strip()
+        or not user.strip()
+        or security not in SECURITY
+        or (port.strip() and not port.strip().isdigit())
+    ):
+        return [problem("MAIL_SETTINGS_INCOMPLETE", file=SETTINGS_FILE)]
+    keys = {option: key for key, option in SETTINGS_KEYS.items()}
+    kept = {keys[option]: value for option, value in settings.items() if not str(option).startswith("smtp_")}
+    given: dict[str, object] = {"smtp_server": host.strip(), "smtp_security": security, "smtp_user": user.strip()}
+    if port.strip():
+        given["smtp_port"] = int(port)
+    lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in {**kept, **given}.items()]
+    trial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        trial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        read_settings(trial)
+        os.replace(trial, path)
+    except (OSError, ValueError) as exc:
+        trial.unlink(missing_ok=True)
+        return [problem("REGISTER_NOT_SAVED", file="邮箱设置", reason=str(exc))]
+    return []
 
 
 def send_drafts(ws: Workspace, folder: Path, password: str) -> tuple[list[str], list[Problem]]:

@@ -9,7 +9,17 @@ from pathlib import Path
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
-from ...workspace.chase import draft_folders, outgoing, read_drafts, send_drafts, sent_log, write_chases
+from ...workspace.chase import (
+    SECURITY_LABELS,
+    draft_folders,
+    mail_settings,
+    outgoing,
+    read_drafts,
+    save_outgoing,
+    send_drafts,
+    sent_log,
+    write_chases,
+)
 from ..shell import go, note, note_problems, page, refuse, rubric_or_stop, workspace
 from .chosen import chosen
 
@@ -23,7 +33,8 @@ def show() -> str:
     folders = draft_folders(workspace())
     drafts = [d for d, _message in read_drafts(folders[0])] if folders else []
     return page("chase.html", "chase", chosen=chosen("mails"), folders=folders, drafts=drafts,
-                log=sent_log(folders[0]) if folders else None, mail=outgoing(workspace()))  # fmt: skip
+                log=sent_log(folders[0]) if folders else None, mail=outgoing(workspace()),
+                settings=mail_settings(workspace())[0], security=SECURITY_LABELS)  # fmt: skip
 
 
 @bp.post("/chase/drafts")
@@ -48,6 +59,18 @@ def _folder(name: str) -> Path:
     if found is None:
         refuse("只能发送本工作区写好的催报邮件草稿。")
     return found
+
+
+@bp.post("/chase/settings")
+def settings() -> Response:
+    rubric_or_stop()
+    form = request.form
+    problems = save_outgoing(workspace(), form.get("smtp_server", ""), form.get("smtp_port", ""),
+                             form.get("smtp_security", ""), form.get("smtp_user", ""))  # fmt: skip
+    note_problems(problems)
+    if not problems:
+        note("info", "已保存发信服务器的设置（不含密码）。")
+    return go("chase.show")
 
 
 @bp.get("/chase/confirm")

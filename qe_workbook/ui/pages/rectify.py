@@ -14,6 +14,7 @@ from ...workspace.registers import WORDING, kept
 from ..shell import go, note, note_problems, page, rubric_or_stop, workspace
 from .chosen import chosen
 from .returns import MAX_UPLOAD_FILES
+from .summary import note_grouped
 from .uploads import day_field
 
 bp = Blueprint("rectify", __name__)
@@ -29,7 +30,7 @@ def show() -> str:
     book, data = collected(run.run) if run.run else (None, {})
     returned = sorted(p.name for p in returned_ledgers(ws).glob("*") if p.is_file())
     return page("rectify.html", "rectify", chosen=run, ledgers=files_of(folders[0]) if folders else [],
-                issued_at=folders[0].name if folders else "", book=book, book_files=files_of(book), data=data,
+                issued_at=folders[0].name if folders else "", book=book, book_files=[p for p in files_of(book) if p.suffix == ".xlsx"], data=data,
                 returned=returned, wording_file=kept(ws, WORDING), today=date.today())  # fmt: skip
 
 
@@ -64,7 +65,7 @@ def collect() -> Response:
     today = day_field("today", "判断逾期的日期")
     if today is not None:
         result, problems = collect_in(workspace(), rubric, today)
-        note_problems(problems)
+        note_grouped(problems, "整改台账汇总的问题清单")
         if result is not None:
             note("info", f"共 {len(result.lines)} 个问题，逾期 {len(result.overdue)} 个。")
     return go("rectify.show", run=request.form.get("run", ""))
