@@ -24,6 +24,7 @@ import pytest
 from qe_workbook.forms.fill import Answer
 from qe_workbook.forms.generate import GenerateResult
 from qe_workbook.forms.layout import FORM_SHEET
+from qe_workbook.forms.paper import block_breaks, page_height
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import CollectOptions, run_collect
@@ -114,8 +115,8 @@ def test_each_rule_asks_for_its_own_input_with_the_rule_in_words(generated: Gene
     assert rows == [
         ("01-2", "东区", "1. 根据农产品质量安全合格率测算得分。（20分）\n按档次评分：好20分；较好15分；一般10分。请在下拉列表中选择档次"),
         ("03-1", "东区", "2. 完善质量工作制度。（30分）\n逐项核查3个方面：每缺1项扣10分，扣完为止\n（1）建立工作制度：选“是”或“否”"),
-        ("03-1", "东区", "2. 完善质量工作制度。（30分）\n（2）落实工作责任：选“是”或“否”"),
-        ("03-1", "东区", "2. 完善质量工作制度。（30分）\n（3）开展督查考核：选“是”或“否”"),
+        ("03-1", "东区", "2. （2）落实工作责任：选“是”或“否”"),
+        ("03-1", "东区", "2. （3）开展督查考核：选“是”或“否”"),
         ("03-3", "东区", "3. 开展质量提升行动。（10分）\n基础分7分，评价部门在7～10分之间评分。填得分：7～10分"),
         ("03-2", "东区", "4. 受到督查激励。（加1分）\n每项加0.5分，最高加1分。填项数"),
     ]  # fmt: skip
@@ -236,7 +237,7 @@ def test_an_aspect_typed_over_is_an_edit_of_the_locked_content(
     fill_all(generated, tmp_path, VALID)
     path = next(tmp_path.glob("*乙局.xlsx"))
     wb = openpyxl.load_workbook(path)
-    wb[FORM_SHEET]["C7"].value = "2. 完善质量工作制度。（30分）\n（2）落实部分工作责任：选“是”或“否”"
+    wb[FORM_SHEET]["C7"].value = "2. （2）落实部分工作责任：选“是”或“否”"
     wb.save(path)
     sub = next(s for s in collect(tmp_path, rubric, KEY).submissions if s.evaluator == "乙局" or s.claimed == "乙局")
     assert sub.status == Status.REJECTED
@@ -318,3 +319,11 @@ LABELS_SHOWN = [
     "年度", "评价部门", "被考核单位", "领域", "考核要点", "项目编号", "填写项", "类别", "满分", "填写内容", "采用值", "换算",
     "有效", "评价说明", "文件", "工作表", "单元格", "说明单元格", "填报日期", "表单编号", "文件指纹",
 ]  # fmt: skip
+
+
+def test_a_first_block_taller_than_what_is_left_of_page_one_starts_there() -> None:
+    """A department's first unit with many rule rows does not fit under the title and hint: it still starts on
+    page 1 (which would otherwise hold the headings alone) and runs onto page 2, where the next unit fits."""
+    page = page_height(100)
+    assert block_breaks([(4, page * 0.9), (20, page * 0.5)], page * 0.2, 20, 100) == (2, [])
+    assert block_breaks([(4, page * 0.5), (20, page * 0.9)], page * 0.2, 20, 100) == (2, [20])

@@ -95,7 +95,9 @@ class FormRow:
     @property
     def text(self) -> str:
         """The item text numbered; under it, what to enter when the rule asks other than a plain score (or, for
-        points whatever the rule, the rule in words)."""
+        points whatever the rule, the rule in words). A checklist's later aspects carry the number only."""
+        if self.entry > 1:
+            return f"{self.number}. {row_prompt(self.item, self.entry)}"
         if self.points:
             prompt = "" if is_plain(self.item) else f"（细则：{self.item.words()}）"
         else:

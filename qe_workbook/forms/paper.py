@@ -133,13 +133,14 @@ def block_breaks(
 
     `top` is what precedes the first block on page 1, `repeated` the header rows printed on every page.
     A block taller than a page starts a page and flows over the next ones (each counted as a page); with
-    `flow` it starts where the page above ends when at least a quarter of that page is free.
+    `flow` it starts where the page above ends when at least a quarter of that page is free. The first block
+    starts on page 1 even when it does not fit there (a page of headings alone helps nobody).
     """
     page = page_height(scale)
     breaks, used, pages = [], top, 1
-    for first, height in blocks:
+    for n, (first, height) in enumerate(blocks):
         flows_on = flow and height > page - repeated and page - used >= page / 4
-        if used + height > page and used > repeated and not flows_on:
+        if used + height > page and used > repeated and not flows_on and n:
             breaks.append(first)
             used = repeated
             pages += 1

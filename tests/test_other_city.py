@@ -1,0 +1,101 @@
+"""The other-city sample (samples/other-city): a made-up 2023 plan using most scoring rules, its workbook, its
+filled forms, and the totals its README works out by hand."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from qe_workbook.intake.collect import CollectResult, collect
+from qe_workbook.keys import read_key
+from qe_workbook.rubric import Rubric
+from qe_workbook.rubric.workbook.read import read_workbook
+from qe_workbook.scoring.score import score
+
+from .conftest import ROOT, load_ok
+
+SAMPLE = ROOT / "samples" / "other-city"
+# The README's table, by hand: unit → (平时考核, 年终考核, 加分, 扣分, 总分, 等级, 名次)
+BY_HAND = {
+    "东陵县": ("63.23", "27.38", "2", "0", "92.61", "良好", 1),
+    "西岭县": ("53.08", "24", "0", "3", "74.08", "合格", 4),
+    "城关区": ("52.03", "29.25", "0.5", "0", "81.78", "良好", 2),
+    "新华区": ("60.55", "22.13", "2", "7", "77.68", "合格", 3),
+}
+AREAS_BY_HAND = {  # 质量发展, 质量安全, 年度目标
+    "东陵县": ("26.2", "28", "36.5"),
+    "西岭县": ("24", "21.5", "32"),
+    "城关区": ("21.6", "23", "39"),
+    "新华区": ("27.4", "24.5", "29.5"),
+}
+
+
+@pytest.fixture(scope="module")
+def rubric() -> Rubric:
+    return load_ok(SAMPLE / "rubric.json")
+
+
+@pytest.fixture(scope="module")
+def collected(rubric: Rubric) -> CollectResult:
+    key, _ = read_key(ROOT / "samples" / "qe-sample.key")
+    assert key is not None
+    return collect(SAMPLE / "returned", rubric, key)
+
+
+def test_the_workbook_holds_the_same_rubric() -> None:
+    read = read_workbook(SAMPLE / "考核细则.xlsx")
+    assert read.problems == [] and read.data == json.loads((SAMPLE / "rubric.json").read_text(encoding="utf-8"))
+
+
+def test_the_plan_uses_the_scoring_language(rubric: Rubric) -> None:
+    rules = {i.rule.type for i in rubric.items}
+    assert rules == {"linear", "table", "tiers", "rank", "checklist", "base", "points", "per_event", "ranged", "veto"}
+    assert {i.combine.kind.value for i in rubric.items if i.is_joint} == {"weighted", "sum_deductions", "lead"}
+    assert [p.name for p in rubric.parts] == ["平时考核", "年终考核"] and [c.id for c in rubric.unit_classes] == [
+        "county",
+        "district",
+    ]
+
+
+def test_the_forms_come_back_clean(collected: CollectResult) -> None:
+    assert collected.problems == []
+    assert len(collected.submissions) == 6
+
+
+def test_the_totals_are_the_readmes_by_hand(rubric: Rubric, collected: CollectResult) -> None:
+    results = score(collected.frame, rubric)
+    got = {
+        u.unit: (u.parts["p1"], u.parts["p2"], u.bonus, u.deduction, u.total, u.grade, u.rank) for u in results.units
+    }
+    assert got == {
+        unit: (*(Fraction(v) for v in numbers[:5]), numbers[5], numbers[6]) for unit, numbers in BY_HAND.items()
+    }
+    areas = {u.unit: tuple(u.areas[a] for a in ("1", "2", "3")) for u in results.units}
+    assert areas == {unit: tuple(Fraction(v) for v in numbers) for unit, numbers in AREAS_BY_HAND.items()}
+
+
+def test_the_readme_states_the_same_totals() -> None:
+    text = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    for unit, (p1, p2, bonus, deduction, total, grade, rank) in BY_HAND.items():
+        row = f"| {unit} | {_two(p1)} | {_two(p2)} | {_two(bonus)} | {_two(deduction)} | {_two(total)} | {grade} | {rank} |"
+        assert row in text, row
+        assert f"**{_two(total).rstrip('0').rstrip('.')} 分**" in text or f"**{total} 分**" in text
+
+
+def _two(value: str) -> str:
+    return f"{Fraction(value).numerator / Fraction(value).denominator:.2f}"
+
+
+def test_a_county_form_has_no_district_row(collected: CollectResult) -> None:
+    rows = collected.frame[collected.frame["item_id"].isin(["2-3", "2-4"])]
+    assert sorted(zip(rows["unit"], rows["item_id"], strict=True)) == [
+        ("东陵县", "2-3"), ("城关区", "2-4"), ("新华区", "2-4"), ("西岭县", "2-3"),
+    ]  # fmt: skip
+
+
+def test_the_sample_script_is_where_the_readme_says(rubric: Rubric) -> None:
+    assert (ROOT / "scripts" / "make_other_city.py").is_file()
+    assert Path(SAMPLE / "returned").is_dir() and rubric.year == 2023
