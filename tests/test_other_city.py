@@ -3,6 +3,7 @@ filled forms, and the totals its README works out by hand."""
 
 from __future__ import annotations
 
+import csv
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +16,7 @@ from qe_workbook.rubric import Rubric
 from qe_workbook.rubric.workbook.read import read_workbook
 from qe_workbook.scoring.score import score
 
-from .conftest import ROOT, load_ok
+from .conftest import ROOT, load_ok, run_qe
 
 SAMPLE = ROOT / "samples" / "other-city"
 # The README's table, by hand: unit → (平时考核, 年终考核, 加分, 扣分, 总分, 等级, 名次)
@@ -99,3 +100,28 @@ def test_a_county_form_has_no_district_row(collected: CollectResult) -> None:
 def test_the_sample_script_is_where_the_readme_says(rubric: Rubric) -> None:
     assert (ROOT / "scripts" / "make_other_city.py").is_file()
     assert Path(SAMPLE / "returned").is_dir() and rubric.year == 2023
+
+
+def test_qe_collect_writes_the_same_totals_and_the_detail_shows_each_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["collect", str(SAMPLE / "returned"), "--rubric", str(SAMPLE / "rubric.json"), "--key",
+            str(ROOT / "samples" / "qe-sample.key"), "--out", str(tmp_path), "--no-report"]  # fmt: skip
+    code, _ = run_qe(args, monkeypatch, capsys)
+    assert code == 0
+    (run,) = tmp_path.iterdir()
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    assert {u["unit"]: (u["total"], u["grade"], u["rank"]) for u in results["units"]} == {
+        unit: (float(numbers[4]), numbers[5], numbers[6]) for unit, numbers in BY_HAND.items()
+    }
+    detail = list(csv.DictReader((run / "detail.csv").read_text(encoding="utf-8-sig").splitlines()))
+    applied = {(r["被考核单位"], r["项目编号"], r["评价部门"], r["填写项"]): r["换算"] for r in detail}
+    assert applied[("西岭县", "1-1", "市市场监管局", "0")].startswith("抽查合格率 96.50% → 4.00 分（按抽查合格率测算")
+    assert applied[("西岭县", "1-4", "市市场监管局", "0")].startswith(
+        "新增注册商标数 410件 → 10.00 分（按新增注册商标数"
+    )
+    assert applied[("城关区", "1-2", "市工信局", "0")].startswith("标准化覆盖率 59.9% → 0.00 分")
+    assert applied[("新华区", "4-1", "市市场监管局", "0")].startswith("7次 → 7.00 分（每次扣1分，不设上限）")
+    assert applied[("城关区", "2-1", "市市场监管局", "3")].startswith(
+        "建立风险会商机制：否，本部门各方面合计 → 5.00 分"
+    )

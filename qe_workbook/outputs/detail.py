@@ -102,7 +102,8 @@ def _applied(item: Item, source: Source) -> str:
     ask = Ask.of(item, source.entry)
     gives = f"{fmt2(source.points)} 分"
     if ask.figure:
-        typed = f"{ask.asked.label} {fmt2(source.value)}{ask.asked.unit}"
+        places = min(ask.asked.decimals, 2)  # as the figure is asked: 97.50%, 59.9%, 410件
+        typed = f"{ask.asked.label} {source.value:.{places}f}{ask.asked.unit}"
     elif ask.counts:
         typed = f"{canonical(source.value)}{ask.asked.unit}"
     elif ask.asked.kind == "number":
