@@ -163,7 +163,7 @@ _TYPES = [
         "RUBRIC_UNKNOWN_EVALUATOR",
         _E,
         "项目引用了评价部门名录中没有的部门。",
-        "请把名称改为与附件4一致，或在该部门的 aliases 中列出此名称。",
+        "请把名称改为与方案所附的评价部门名单一致，或在该部门的 aliases 中列出此名称。",
         "{cell}：评价部门“{evaluator}”未在 evaluators 中定义",
     ),
     ProblemType(
@@ -317,7 +317,7 @@ _TYPES = [
         "RUBRIC_TEXT_MAX",
         _W,
         "项目文字中写明的分值与 max 不一致。",
-        "请核对附件1原文，使项目文字中的分值与 max（及 per_event）一致。",
+        "请核对方案所附考核要点的原文，使项目文字中的分值与 max（及 per_event）一致。",
         "{cell}：项目文字写明 {written} 分，但 {field} 为 {value}",
     ),
     ProblemType(
@@ -325,7 +325,7 @@ _TYPES = [
         _W,
         "评价部门缺少联系电话或电子邮箱。",
         "请在 evaluators 中补充该部门的联系电话和电子邮箱，以便催收评价表。",
-        "{cell}：“{evaluator}”缺少{missing}（附件4未列出）",
+        "{cell}：“{evaluator}”缺少{missing}（{attachment}未列出）",
     ),
     ProblemType(
         "RUBRIC_EVALUATOR_UNUSED",
@@ -1030,7 +1030,7 @@ _TYPES = [
         "VALUE_REMARK_MISSING",
         _W,
         "有失分但“评价说明”未填写。",
-        "附件6要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。",
+        "评价表的填表说明要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。",
         "{unit}第{number}项（{item}）得分 {value} 低于满分 {max}，但“评价说明”未填写",
     ),
     ProblemType(
@@ -1968,7 +1968,7 @@ _TYPES = [
     ProblemType(
         "UNIT_REPORT_SECTION_MISSING",
         _E,
-        "自评报告缺少附件2规定的部分（按标题查找）。",
+        "自评报告缺少方案规定的部分（按标题查找）。",
         "请县区按自评报告模板补齐该部分，并保留“一、”“二、”等标题原文。",
         "{unit}的自评报告缺少“{sections}”部分",
     ),
@@ -2115,7 +2115,7 @@ _TYPES = [
     ProblemType(
         "UNIT_CONTACTS_COLUMNS",
         _E,
-        "联系人员名单缺少附件3规定的列。",
+        "联系人员名单缺少方案规定的列。",
         "请县区使用下发的“联系人员名单.xlsx”填写后重新报送。",
         "{unit}的联系人员名单缺少“{columns}”列",
     ),

@@ -45,7 +45,7 @@ def test_a_json_path_is_told_as_the_clerk_reads_the_rubric(path: str, place: str
 
 def test_the_message_names_the_place_in_chinese_and_a_cell_of_a_form_is_kept() -> None:
     found = problem("RUBRIC_CONTACT_MISSING", file="rubric.json", cell="$.evaluators[28]", evaluator="财务装备科",
-                    missing="联系电话")  # fmt: skip
+                    missing="联系电话", attachment="附件4")  # fmt: skip
     assert placed_message(found) == (
         "第29个评价部门：“财务装备科”缺少联系电话（附件4未列出）。请在“评价部门”中补充该部门的联系电话和电子邮箱，以便催收评价表。"
     )

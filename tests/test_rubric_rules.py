@@ -411,3 +411,30 @@ def test_subtotals_with_unit_classes_count_each_class_apart(tmp_path: Path) -> N
     data["key_points"][-1]["max"] = 40
     found = [(p.code, p.cell) for p in _load(tmp_path, data).problems]
     assert found == [("RUBRIC_KEY_POINT_SUM", "$.key_points[3].max")]
+
+
+def test_the_plan_s_own_labels_and_limits_reach_the_forms_and_checks(tmp_path: Path) -> None:
+    from qe_workbook.forms.layout import evaluation_spec
+    from qe_workbook.rubric.check import check_rubric_data
+    from qe_workbook.units.check import report_problems
+    from qe_workbook.units.self_report import ReportFacts
+
+    data = small_rubric_data()
+    data["evaluators"][0]["phone"] = ""
+    data["texts"] = {
+        "attachments": {"form": "附件5", "evaluators": "附件3"},
+        "report_limits": {"chars": 5000, "cases": 5},
+    }
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert evaluation_spec(rubric, rubric.evaluators[0]).attachment == "附件5"
+    (missing,) = [p for p in check_rubric_data(data, "r.json") if p.code == "RUBRIC_CONTACT_MISSING"]
+    assert "“甲局”缺少联系电话（附件3未列出）" in missing.message
+    facts = ReportFacts("东区自评报告", chars=4000, missing_sections=[], cases=4, hints=0)
+    assert report_problems(facts, rubric.units[0], "东区.docx", rubric.texts.report_limits) == []
+    too_long = report_problems(
+        facts,
+        rubric.units[0],
+        "东区.docx",
+        load_ok(write_json(tmp_path / "plain.json", small_rubric_data())).texts.report_limits,
+    )  # 3000 字, 3 个案例
+    assert [p.code for p in too_long] == ["UNIT_REPORT_TOO_LONG", "UNIT_REPORT_TOO_MANY_CASES"]

@@ -36,7 +36,7 @@ def test_many_warnings_of_one_code_are_one_entry_with_the_count_and_the_places()
         "    涉及2022年度质量工作考核评价表_…（均在 E2）：市水利局.xlsx、市住建局.xlsx、市公安局.xlsx、\n"
         "      市卫健委.xlsx、市农业农村局.xlsx、市交通运输局.xlsx",  # at most 100 columns a line
         "[提醒] VALUE_REMARK_MISSING 共 5 处\n"
-        "    有失分但“评价说明”未填写。附件6要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。\n"
+        "    有失分但“评价说明”未填写。评价表的填表说明要求“评价说明”客观说明优势不足和改进建议，请补充失分原因。\n"
         "    涉及：市水利局（3 处，E6、E7、E8）、市住建局（2 处，E6、E9）",
     ]
     assert problem_entries(late[:4]) == [format_problem(p) for p in late[:4]]  # four: each on its own

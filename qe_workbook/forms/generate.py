@@ -367,7 +367,10 @@ class FormWriter:
         ws.merge_range(0, 0, 0, 5, f"评分指引：{display_name(ev)}", f["title"])
         ws.set_row(1, HEADER_HEIGHT)
         ws.write_row(
-            1, 0, ["项目编号", "类别", "考核要点", "所评价项目", "分值与填法", "重点考核（附件5）"], f["header"]
+            1,
+            0,
+            ["项目编号", "类别", "考核要点", "所评价项目", "分值与填法", f"重点考核（{rb.texts.attachments.focus}）"],
+            f["header"],
         )
         row = 2
         heights: dict[int, float] = {}
@@ -690,11 +693,12 @@ def write_dispatch_list(rubric: Rubric, forms: list[FormFile], path: Path, when:
     mark_output(wb, "评价表发放清单", rubric.office, created=when)
     subtitle = f"发放单位：{rubric.office_full_name}　　　发放日期：{chinese_date(when.date())}"
     rows = []
+    missing = f"（{rubric.texts.attachments.evaluators}未提供）"
     for n, form in enumerate(forms, start=1):
         ev = form.evaluator
         rows.append([
-            str(n), display_name(ev), ev.bureau or ev.full_name, ev.phone or "（附件4未提供）",
-            ev.email or "（附件4未提供）", str(form.items),
+            str(n), display_name(ev), ev.bureau or ev.full_name, ev.phone or missing, ev.email or missing,
+            str(form.items),
             f"实际得分 {form.rows} 个，评价说明 {form.rows} 个，填报日期 1 个", "", form.path.name, form.form_id,
         ])  # fmt: skip
     title = f"{rubric.city}{rubric.year}年度政府质量工作考核评价表发放清单"

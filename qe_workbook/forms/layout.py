@@ -37,7 +37,6 @@ LABEL_COL = 0  # the title, department and hint lines start in the first column
 DATE_ROW, DATE_COL = DEPT_ROW, COL_SCORE
 
 DEPT_LABEL = "考核评价部门（盖章）："
-ATTACHMENT = "附件6"  # the evaluation form is the plan's attachment 6
 DATE_LABEL = "填报日期："
 REMARK_MAX_CHARS = 500
 VETO_YES, VETO_NO = "是", "否"  # the two answers of a veto item
@@ -274,7 +273,7 @@ def evaluation_spec(rubric: Rubric, evaluator: Evaluator, units: Collection[str]
         deadline=rubric.return_deadline,
         late=not units,  # a correction comes after the deadline
         printed_owner=display_name(evaluator),
-        attachment=ATTACHMENT,
+        attachment=rubric.texts.attachments.form,  # the plan's label of the evaluation form (附件6)
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..amounts import canonical, decimal_places
 from ..problems import Problem, problem
 from .check_rules import duplicate_problems, rule_language_problems
+from .model import Attachments
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -372,6 +373,7 @@ def _limit_problems(grading: dict[str, Any], graded: list[str], src: str) -> Ite
 
 def _evaluator_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     used = {name for item in data["items"] for name in item["evaluators"]}
+    attachments = Attachments(**data.get("texts", {}).get("attachments", {}))
     for n, ev in enumerate(data["evaluators"]):
         names = {ev["name"], *ev.get("aliases", ())}
         if not names & used:
@@ -379,6 +381,5 @@ def _evaluator_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
             continue
         missing = [label for key, label in (("phone", "联系电话"), ("email", "电子邮箱")) if not ev[key]]
         if missing:
-            yield problem(
-                "RUBRIC_CONTACT_MISSING", file=src, cell=f"$.evaluators[{n}]", evaluator=ev["name"], missing=missing
-            )
+            yield problem("RUBRIC_CONTACT_MISSING", file=src, cell=f"$.evaluators[{n}]", evaluator=ev["name"],
+                          missing=missing, attachment=attachments.evaluators)  # fmt: skip

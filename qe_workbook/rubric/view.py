@@ -83,7 +83,9 @@ def max_label(rubric: Rubric, item_id: str) -> str:
         return f"加{canonical(item.max)}分"
     if item.kind is Kind.VETO:
         effect = item.rule.effect if isinstance(item.rule, VetoRule) else None
-        return f"否决（{effect.words() if effect else grade_label(rubric.grading.veto_grade)}）"
+        if effect is None or effect.kind is VetoKind.SET_GRADE:
+            return f"否决（{grade_label(effect.grade if effect and effect.grade else rubric.grading.veto_grade)}）"
+        return f"否决（{effect.words()}）"
     return f"{canonical(item.max)}分"
 
 

@@ -21,8 +21,9 @@ from ..intake.receipts import RECORD_FILES, ReceiptBook, late_problem, load_rece
 from ..intake.returns import FormKind, Returns, SameReturn, same_returns
 from ..problems import Problem, Severity, has_errors, problem
 from ..rubric import Rubric, Unit
+from ..rubric.model import ReportLimits
 from .contacts import CONTACTS, ContactList, Person, read_contacts, signed_unit
-from .materials import MAX_CASES, REPORT_MAX_CHARS, Material, find_unit, unit_materials
+from .materials import Material, find_unit, unit_materials
 from .screen import LIMITS, TYPE_ONLY, Screened, screen, walk_files
 from .self_report import ReportFacts, read_report
 from .self_score import SELF_SCORE, SelfScore, is_self_score, read_self_score
@@ -243,21 +244,22 @@ def _report(path: Path, shown: str, rubric: Rubric) -> Entry | Problem:
     if "自评" not in facts.title + shown and "报告" not in facts.title + shown:
         return _unknown(shown, "不是自评报告")
     entry = Entry(unit, Material.REPORT, shown, screened.sha256, report=facts)
-    entry.problems += report_problems(facts, unit, shown)
+    entry.problems += report_problems(facts, unit, shown, rubric.texts.report_limits)
     return entry
 
 
-def report_problems(facts: ReportFacts, unit: Unit, shown: str) -> list[Problem]:
+def report_problems(facts: ReportFacts, unit: Unit, shown: str, limits: ReportLimits) -> list[Problem]:
+    """The report against the plan's limits (字数 of the body, number of cases: rubric `texts.report_limits`)."""
     found = []
-    if facts.chars > REPORT_MAX_CHARS:
+    if facts.chars > limits.chars:
         found.append(problem("UNIT_REPORT_TOO_LONG", file=shown, unit=unit.name, chars=facts.chars,
-                             limit=REPORT_MAX_CHARS))  # fmt: skip
+                             limit=limits.chars))  # fmt: skip
     if facts.missing_sections:
         found.append(problem("UNIT_REPORT_SECTION_MISSING", file=shown, unit=unit.name,
                              sections=facts.missing_sections))  # fmt: skip
-    if facts.cases > MAX_CASES:
+    if facts.cases > limits.cases:
         found.append(problem("UNIT_REPORT_TOO_MANY_CASES", file=shown, unit=unit.name, cases=facts.cases,
-                             limit=MAX_CASES))  # fmt: skip
+                             limit=limits.cases))  # fmt: skip
     if facts.hints:
         found.append(problem("UNIT_REPORT_HINT_LEFT", file=shown, unit=unit.name, count=facts.hints))
     return found

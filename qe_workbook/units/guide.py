@@ -20,7 +20,7 @@ from ..rubric.view import max_label
 from ..workbooks import mark_output, new_workbook
 from .materials import EVIDENCE_DIR, INDEX_FILE, needs_materials
 
-GUIDE_HEADER = ("评价部门", "联系电话", "电子邮箱", "项目编号", "考核要点", "项目内容", "分值", "重点考核内容（附件5）",
+GUIDE_HEADER = ("评价部门", "联系电话", "电子邮箱", "项目编号", "考核要点", "项目内容", "分值", "重点考核内容（{focus}）",
                 "需要印证材料", "报送位置")  # fmt: skip
 GUIDE_WIDTHS = (14, 13, 20, 7, 16, 40, 9, 46, 10, 22)
 INDEX_HEADER = ("序号", "项目编号", "材料名称", "文件名", "页数或说明")
@@ -89,7 +89,7 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
         row += 1
     header_row = row
     ws.set_row(header_row, HEADER_HEIGHT)
-    ws.write_row(header_row, 0, GUIDE_HEADER, head)
+    ws.write_row(header_row, 0, [h.format(focus=rubric.texts.attachments.focus) for h in GUIDE_HEADER], head)
     row += 1
     rows = guide_rows(rubric)
     blocks: dict[str, list[int]] = {}
@@ -118,8 +118,9 @@ def write_guide(rubric: Rubric, unit: Unit, path: Path) -> Path:
     for r in {r.evaluator.name: r for r in rows}.values():
         ev, block = r.evaluator, blocks[r.evaluator.name]
         merged = len(block) > 1 and whole[ev.name] <= page_height(scale) - HEADER_HEIGHT
-        for col, value, fmt in ((0, display_name(ev), dept), (1, ev.phone or "（附件4未提供）", center),
-                                (2, ev.email or "（附件4未提供）", center)):  # fmt: skip
+        missing = f"（{rubric.texts.attachments.evaluators}未提供）"
+        for col, value, fmt in ((0, display_name(ev), dept), (1, ev.phone or missing, center),
+                                (2, ev.email or missing, center)):  # fmt: skip
             if merged:
                 ws.merge_range(block[0], col, block[-1], col, value, fmt)
             else:
