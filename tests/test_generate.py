@@ -257,6 +257,6 @@ def test_guide_and_prompt_name_the_configured_veto_grade(tmp_path: Path) -> None
     form = next(f for f in generate_forms(rubric, tmp_path / "forms", KEY).forms if f.evaluator.name == "质强办")
     wb = openpyxl.load_workbook(form.path)
     guide = [str(c.value).replace("\n", "") for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value]
-    assert [text for text in guide if text.startswith("否决（")] == ["否决（等级定为C）；发生的选“是”，否则选“否”"]
+    assert [text for text in guide if text.startswith("否决（")] == ["否决（C级）；发生的选“是”，否则选“否”"]
     prompts = [dv.prompt or "" for dv in wb[FORM_SHEET].data_validations.dataValidation]
     assert any("考核结果为C级" in p for p in prompts) and not any("D级" in p for p in prompts)
