@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 
 from qe_workbook.intake.frame import NAMES, to_cents, typed
-from qe_workbook.outputs.export import results_dict
+from qe_workbook.outputs.export import results_dict, summary_header, summary_rows
 from qe_workbook.rubric import Kind, PointsRule, Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopt
 from qe_workbook.scoring.score import Results, score
+from qe_workbook.scoring.totals import total_words
 
 from .conftest import load_ok, small_rubric_data, write_json
 
@@ -278,6 +279,7 @@ def test_start_from_100_with_uncapped_deductions_stops_at_0(tmp_path: Path) -> N
     assert totals(results) == {"东区": 85, "西区": 0, "南区": 0}
     assert [u.deduction for u in results.units] == [15, 123, 105]  # no cap: all the events count
     assert grades(results) == {"东区": "B", "西区": "D", "南区": "D"}
+    assert total_words(rubric) == "起评分 100 分 − 扣分 + 加分，最低 0 分"
 
 
 def test_a_stated_floor_other_than_0(tmp_path: Path) -> None:
@@ -305,6 +307,7 @@ def test_bonus_per_item_is_capped_and_the_bonus_in_total_too(tmp_path: Path) -> 
     results = score(frame(rubric, values), rubric)
     assert points(results, "东区", "2") == 1
     assert [(u.bonus, u.total) for u in results.units] == [(D("1.5"), D("91.5")), (D("0.5"), D("90.5")), (0, 100)]
+    assert total_words(rubric) == "各领域得分 + 加分 − 扣分（加分合计最多 1.5 分）"
 
 
 # --- totals other than 100, parts, key-point tree ------------------------------------------------------------
@@ -338,6 +341,10 @@ def test_weighted_parts_are_scaled_half_up(tmp_path: Path) -> None:
     assert south.total == 100
     saved = results_dict(results, rubric)["units"][0]  # results.json keeps the parts (a flat plan: no key points)
     assert (saved["parts"], "key_points" in saved) == ({"p1": 50, "p2": 34.33}, False)
+    header, east_row = summary_header(rubric), summary_rows(results, rubric)[2]  # 汇总 and results.csv, by rank
+    assert header[2:6] == ["领域1", "领域2", "平时考核（折算）", "年终考核（折算）"] and east_row[1:6] == [
+        "东区", D("33.33"), D("51.50"), D("50.00"), D("34.33")]  # fmt: skip
+    assert total_words(rubric).startswith("各部分折算得分（所含领域得分合计 × 权重 ÷ 所含领域满分合计")
 
 
 def test_subtotals_at_every_level_of_the_key_point_tree(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from ..rubric.view import points_label
 from ..scoring.diagnosis import KEY_WRONG
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
+from ..scoring.totals import total_words
 from ..workbooks import VisibleWorkbook, mark_output
 from .charts import add_charts
 from .detail import APPLIED_LABEL, applied_rules, display_frame
@@ -138,12 +139,12 @@ def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核汇总（按排名）", s.title)
     header = summary_header(rubric)
-    widths = [6, 18] + [12] * len(rubric.areas) + [8, 8, 10, 12, 6, 12]
+    widths = [6, 18] + [12] * len(rubric.areas) + [17] * len(rubric.parts) + [8, 8, 10, 12, 6, 12]
     last = s.table(ws, 2, header, summary_rows(results, rubric), widths)
     thresholds = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in rubric.grading.thresholds)
     notes = [
         f"等级标准：{thresholds}；其余为{rubric.grading.lowest_grade}级；触发否决项的为{rubric.grading.veto_grade}级。",
-        "总分 = 各领域得分 + 加分 − 扣分，按精确值计算和排名，显示时四舍五入保留两位小数。",
+        f"总分 = {total_words(rubric)}，按精确值计算和排名，显示时四舍五入保留两位小数。",
         "等级带“（暂定）”的单位有项目缺少有效得分，详见“问题清单”和“报送情况”。",
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",
         "明细、分项矩阵、反馈要点、共性问题等长表供屏幕查看，打印本工作簿时不打印；需要时取消其打印区域后单独打印。",

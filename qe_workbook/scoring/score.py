@@ -40,11 +40,13 @@ __all__ = [
 
 
 def unit_columns(rubric: Rubric) -> list[Column]:
-    """The units frame's columns as the 汇总 table and results.csv show them (the unit is the index)."""
+    """The units frame's columns as the 汇总 table and results.csv show them (the unit is the index): a plan with
+    weighted parts shows each part's scaled points after the areas."""
     return [
         Column("rank", "排名", "int64"),
         Column("unit", "被考核单位", "str"),
         *(Column(f"area_{a.id}_cents", a.name, "int64") for a in rubric.areas),
+        *(Column(f"part_{p.id}_cents", f"{p.name}（折算）", "int64") for p in rubric.parts),
         Column("bonus_cents", "加分", "int64"),
         Column("deduction_cents", "扣分", "int64"),
         Column("total_cents", "总分", "int64"),

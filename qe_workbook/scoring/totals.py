@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..amounts import canonical
 from ..intake.frame import to_cents
 from ..rubric import Kind, Rubric, VetoKind, VetoRule
 from .grading import grades, ranks
@@ -97,3 +98,18 @@ class VetoEffects:
         order = self.rubric.grading.order
         named = [(n, effect.grade) for n, effect in self.effects if effect.kind is kind and effect.grade]
         return [max((g for n, g in named if row[n]), key=order.index, default="") for row in self.fired]
+
+
+def total_words(rubric: Rubric) -> str:
+    """How a total is made, in the words of the 汇总 note: "各领域得分 + 加分 − 扣分" for a plain plan."""
+    if rubric.start_from is not None:
+        words = f"起评分 {canonical(rubric.start_from)} 分 − 扣分 + 加分"
+    elif rubric.parts:
+        words = "各部分折算得分（所含领域得分合计 × 权重 ÷ 所含领域满分合计，四舍五入到0.01分）+ 加分 − 扣分"
+    else:
+        words = "各领域得分 + 加分 − 扣分"
+    if rubric.grading.bonus_cap is not None:
+        words += f"（加分合计最多 {canonical(rubric.grading.bonus_cap)} 分）"
+    if rubric.start_from is not None or rubric.floor:
+        words += f"，最低 {canonical(rubric.floor)} 分"
+    return words
