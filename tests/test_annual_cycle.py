@@ -265,7 +265,9 @@ def test_a_whole_year_then_the_next(
         assert letters(folder) == again
         assert {header_of(p) for p in folder.rglob("*.docx")} == {stage}
         (notice,) = folder.glob("*通报*.docx")
-        assert text_of(notice).startswith(f"关于2022年度政府质量工作\n考核结果的通报{TITLE_MARKS[stage]}\n")
+        number, text = text_of(notice).split("\n\n", 1)  # the 文号 line to fill, then the title
+        assert number.startswith("〔") and number.endswith("号")
+        assert text.startswith(f"关于2022年度政府质量工作\n考核结果的通报{TITLE_MARKS[stage]}\n")
     drafted = letters(following)
     assert all("四、上年反馈问题整改情况" in t and "与2022年度相比" in t and "自评合计" in t for t in drafted.values())
     assert letters(newest(following / "征求意见稿")) == drafted

@@ -97,9 +97,16 @@ def test_the_approve_command(tmp_path: Path, small_rubric_path: Path, small_rubr
     assert "已记为审定稿" in done.output and MINUTES in done.output
 
 
+def _title(document: docx.document.Document) -> str:
+    """The 通报's title: the first paragraph under the 文号 line."""
+    number, *rest = [p.text for p in document.paragraphs if p.text.strip()]
+    assert number.startswith("〔") and number.endswith("号")
+    return rest[0]
+
+
 def test_the_notice_title_and_name_follow_the_stage(tmp_path: Path, small_rubric: Rubric) -> None:
     run = collect_run(small_rubric, tmp_path / "forms", tmp_path / "r", tmp_path / "out", TIE).folder
-    drafted = docx.Document(str(run / "2022年度政府质量工作考核结果通报（代拟稿）.docx")).paragraphs[0].text
+    drafted = _title(docx.Document(str(run / "2022年度政府质量工作考核结果通报（代拟稿）.docx")))
     assert drafted == "关于2022年度政府质量工作\n考核结果的通报（代拟稿）"
     titles = {}
     for stage, suffix in [(Stage.CONSULTATION, "（征求意见稿）"), (Stage.APPROVED, ""), (Stage.ISSUED, "")]:
@@ -108,7 +115,7 @@ def test_the_notice_title_and_name_follow_the_stage(tmp_path: Path, small_rubric
         (notice,) = approval.documents.glob("*通报*.docx")
         assert notice.name == f"2022年度政府质量工作考核结果通报{suffix}.docx"
         document = docx.Document(str(notice))
-        titles[stage] = document.paragraphs[0].text
+        titles[stage] = _title(document)
         assert document.sections[0].header.paragraphs[0].text == stage
     assert titles == {
         Stage.CONSULTATION: "关于2022年度政府质量工作\n考核结果的通报（征求意见稿）",
