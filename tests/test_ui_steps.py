@@ -20,6 +20,7 @@ from qe_workbook.ui.app import create_app
 from qe_workbook.workspace.chase import draft_folders
 from qe_workbook.workspace.layout import Workspace
 from qe_workbook.workspace.registers import ADJUSTMENTS, adjustment_rows, kept
+from qe_workbook.workspace.units import check_units_in, generate_units_in
 
 from .forms import KEY, TIE
 from .test_mail_chase import SMTP_PASSWORD, SMTP_USER, Inbox, smtp  # noqa: F401  (the SMTP server fixture)
@@ -162,3 +163,53 @@ def test_drafts_are_sent_through_the_server_set_on_the_page_after_the_confirmati
         p.read_text(encoding="utf-8", errors="replace") for p in ws.root.rglob("*") if p.suffix in (".toml", ".csv")
     )
     assert SMTP_PASSWORD not in kept and "smtp_user" in kept
+
+
+def test_the_later_steps_through_their_routes(year: tuple[Workspace, FlaskClient]) -> None:
+    """得分核对单 with a typed deadline, the wording exported and the edited one uploaded, reports dated and worded,
+    审定稿 with its basis and who, the ledgers generated, returned and collected — each saying what it did."""
+    ws, client = year
+
+    def post(path: str, **fields: object) -> str:
+        data = {"csrf": csrf(client), **fields}
+        return client.post(f"/{TOKEN}/{path}", data=data, follow_redirects=True).get_data(as_text=True)
+
+    assert "反馈异议的截止日期应为日期，例如 2023-05-20。" in post("review/precheck", deadline="5月20日")
+    page = post("review/precheck", deadline="2023-05-20")
+    assert "已为 3 个被考核单位生成得分核对单（截止日期 2023-05-20）。" in page and "得分核对单.xlsx" in page
+    assert "已导出反馈修改稿" in post("wording/export")
+    (run,) = ws.runs()
+    edited = (run / "反馈修改稿.xlsx").read_bytes()
+    assert "已保存改好的反馈修改稿" in post("wording/upload", file=(io.BytesIO(edited), "反馈修改稿（改好）.xlsx"))
+    assert "成文日期应为日期" in post("reports/write", date="明天")
+    page = post("reports/write", date="2023-05-08", wording="1")
+    assert "已重新生成" in page and "反馈意见/" in page
+    assert "已记为审定稿（张三，依据：会议纪要〔2023〕3号）" in post(
+        "approval/approve", stage="审定稿", basis="会议纪要〔2023〕3号", by="张三", wording="1"
+    )
+    page = client.get(f"/{TOKEN}/approval").get_data(as_text=True)
+    assert (
+        'id="current-stage">审定稿<' in page and "会议纪要〔2023〕3号" in page and 'id="approve-form"' in page
+    )  # 印发稿 next
+    assert "已生成 3 份整改台账" in post("rectify/generate", wording="1")
+    (ledger,) = [p for p in (run / "整改台账").rglob("西区_*.xlsx")]
+    assert "已保存 1 份交回的整改台账。" in post("rectify/upload", files=(io.BytesIO(ledger.read_bytes()), ledger.name))
+    page = post("rectify/collect", today="2023-07-15")
+    assert re.search(r"共 \d+ 个问题，逾期 0 个。", page) and 'id="ledger-units"' in page
+
+
+def test_units_whose_materials_are_missing_are_chased_from_the_latest_check(
+    year: tuple[Workspace, FlaskClient],
+) -> None:
+    ws, client = year
+    rubric, _ = ws.load_rubric()
+    assert rubric is not None
+    assert 'id="write-unit-drafts"' not in client.get(f"/{TOKEN}/chase").get_data(as_text=True)
+    generate_units_in(ws, rubric)
+    assert check_units_in(ws, rubric).folder is not None  # nothing received from any unit
+    assert 'id="write-unit-drafts"' in client.get(f"/{TOKEN}/chase").get_data(as_text=True)
+    page = client.post(f"/{TOKEN}/chase/units", data={"csrf": csrf(client)}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "已写好 3 封县区材料催报邮件草稿。" in text
+    (folder,) = draft_folders(ws)
+    assert sorted(p.name for p in folder.glob("*.eml")) == ["催报_东区.eml", "催报_南区.eml", "催报_西区.eml"]

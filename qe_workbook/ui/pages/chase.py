@@ -34,7 +34,8 @@ def show() -> str:
     drafts = [d for d, _message in read_drafts(folders[0])] if folders else []
     return page("chase.html", "chase", chosen=chosen("mails"), folders=folders, drafts=drafts,
                 log=sent_log(folders[0]) if folders else None, mail=outgoing(workspace()),
-                settings=mail_settings(workspace())[0], security=SECURITY_LABELS)  # fmt: skip
+                settings=mail_settings(workspace())[0], security=SECURITY_LABELS,
+                checks=workspace().checked_units())  # fmt: skip
 
 
 @bp.post("/chase/drafts")
@@ -59,6 +60,20 @@ def _folder(name: str) -> Path:
     if found is None:
         refuse("只能发送本工作区写好的催报邮件草稿。")
     return found
+
+
+@bp.post("/chase/units")
+def units() -> Response:
+    """The drafts to the units whose materials are missing or faulty, from the latest check of their materials."""
+    rubric = rubric_or_stop()
+    checks = workspace().checked_units()
+    if not checks:
+        note("warning", "还没有检查过县区材料。")
+        return go("chase.show")
+    report = write_chases(workspace(), checks[0], rubric)
+    note_problems(report.problems)
+    note("info", f"已写好 {len(report.chases)} 封县区材料催报邮件草稿。" if report.chases else "没有需要催报的县区。")
+    return go("chase.show")
 
 
 @bp.post("/chase/settings")
