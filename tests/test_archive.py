@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +26,8 @@ from qe_workbook.rubric import Rubric
 from .conftest import require_program
 from .forms import KEY, TIE, fill_all, generate
 from .test_feedback_wording import OFFICE_TEXT, _edit
+from .test_print import LO_MEASURE, pages, to_pdf
+from .test_real_clients import uno_python
 
 
 def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_rubric: Rubric) -> None:
@@ -51,10 +56,25 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
     on_disk = sorted(p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file() and p.name != SUMS)
     assert sorted(listed) == on_disk
     contents = openpyxl.load_workbook(archive / "卷内目录.xlsx")["卷内目录"]
-    titles = [row[1] for row in contents.iter_rows(min_row=3, values_only=True)]
-    assert sorted([*titles, "卷内目录.xlsx"]) == on_disk
-    pdf_pages = {row[1]: row[4] for row in contents.iter_rows(min_row=3, values_only=True) if row[1].endswith(".pdf")}
+    places = [row[7] for row in contents.iter_rows(min_row=3, values_only=True)]
+    assert sorted([*places, "卷内目录.xlsx"]) == on_disk
+    pdf_pages = {row[7]: row[5] for row in contents.iter_rows(min_row=3, values_only=True) if row[7].endswith(".pdf")}
     assert all(pages and int(pages) >= 1 for pages in pdf_pages.values())
+    (catalogue,) = to_pdf([archive / "卷内目录.xlsx"], tmp_path, tmp_path / "lo-profile")
+    printed = pages(catalogue)  # DA/T 22's columns; 题名 in words, no file name or English on paper
+    header = re.sub(r"\s", "", printed[0])
+    assert "序号文号责任者题名日期页数备注" in header and "档案中的位置" not in header
+    text = "\n".join(printed)
+    assert "考核汇总表（PDF 版）" in text and "甲局报送的2022年度质量工作考核评价表（原件）" in text
+    assert "乙局共性问题（PDF 版）" in text and "东区2022年度质量工作考核反馈意见（PDF 版）" in text
+    assert not re.search(r"[A-Za-z]{3,}|\.(json|csv|txt|xlsx|pdf)", text.replace("PDF 版", "")), text
+    for n, page in enumerate(printed, start=1):
+        assert page.strip().split()[0] == small_rubric.office_full_name and f"第 {n} 页，共 {len(printed)} 页" in page
+    measured = subprocess.run([uno_python(), str(LO_MEASURE), "--sheet", "卷内目录", "--profile",
+                               str(tmp_path / "lo-profile"), str(archive / "卷内目录.xlsx")],
+                              capture_output=True, check=True, text=True, timeout=120)  # fmt: skip
+    rows = json.loads(measured.stdout)[str(archive / "卷内目录.xlsx")]
+    assert [(row, height, optimal) for row, height, optimal in rows if height < optimal] == [], rows  # no overprinting
 
     verified = CliRunner().invoke(main, ["archive", "--verify", str(archive)])
     assert verified.exit_code == 0, verified.output

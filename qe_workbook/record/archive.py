@@ -7,7 +7,8 @@ Layout of the archive folder (a new folder; nothing is ever overwritten):
     02_汇总表/         master.xlsx and the plain result files, with a PDF of master.xlsx
     03_印发文件/       the documents of the approved stage as sent, each with its PDF
     04_登记簿/         审定记录.json, the receipt records and any other registers of the run
-    卷内目录.xlsx      the table of contents (序号, 题名, 类别, 页数, 日期, SHA-256)
+    卷内目录.xlsx      the table of contents after DA/T 22-2015 (序号, 文号, 责任者, 题名, 日期, 页数, 备注; the
+                      file's place in the archive beside them, on screen only)
     SHA256SUMS.txt     one line per file: its SHA-256 and its path (the format of sha256sum)
 
 PDFs are made with LibreOffice when it is installed; otherwise the archive says so in 卷内目录.
@@ -22,17 +23,22 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from ..dates import chinese_date
 from ..documents.public_list import CSV_NAME, XLSX_NAME
-from ..intake.receipts import RECORD_FILES
+from ..forms.paper import page_setup, text_height
+from ..intake.receipts import CHOICES_JSON, RECORD_FILES, RECORD_JSON, RECORD_XLSX, REGISTER_XLSX
 from ..outputs.run_record import read_run
 from ..problems import Problem, has_errors, problem
 from ..programs import find_soffice
 from ..rubric import Rubric
+from ..run_folder import RUN_MARKER
+from ..scoring.self_scores import SELF_SCORES_FILE
 from ..workbooks import mark_output
 from .appeals import FILE_NAME as APPEALS_FILE
 from .approval import ADJUSTMENTS_FILE, fingerprint
@@ -55,6 +61,7 @@ class ArchiveEntry:
     note: str = ""
     pages: int | None = None
     by: str = ""  # 责任者, when not the office
+    day: date | None = None  # the file's date (as it came into the archive)
 
 
 @dataclass
@@ -139,7 +146,8 @@ def _adder(out: Path, result: ArchiveResult) -> Callable[..., None]:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-        result.entries.append(ArchiveEntry(relative, kind, by=by))
+        day = date.fromtimestamp(source.stat().st_mtime)
+        result.entries.append(ArchiveEntry(relative, kind, by=by, day=day))
 
     return add
 
@@ -165,7 +173,8 @@ def _pdfs(out: Path, result: ArchiveResult, soffice: str | None) -> None:
                 if pdf.is_file():
                     pages = pdf_pages(pdf)
                     relative = pdf.relative_to(out).as_posix()
-                    result.entries.append(ArchiveEntry(relative, f"{entry.kind}（PDF）", pages=pages))
+                    result.entries.append(ArchiveEntry(relative, f"{entry.kind}（PDF）", pages=pages, by=entry.by,
+                                                       day=entry.day))  # fmt: skip
                 else:
                     entry.note = "转换为 PDF 未成功"
                     result.problems.append(problem("ARCHIVE_PDF_FAILED", file=entry.path))
@@ -187,30 +196,71 @@ def pdf_pages(path: Path) -> int | None:
     return count or None
 
 
+TITLES = {  # what a file of the tool's own is, as a reader calls it
+    "master.xlsx": "考核汇总表", "results.json": "考核结果（数据文件）", "results.csv": "考核结果（逗号分隔文本）",
+    "detail.json": "评分明细（数据文件）", "detail.csv": "评分明细（逗号分隔文本）",
+    "problems.json": "问题清单（数据文件）", "problems.csv": "问题清单（逗号分隔文本）",
+    "audit.json": "收件核验和采用记录（数据文件）", RUN_MARKER: "结果文件夹说明", "error.log": "程序错误记录",
+    SELF_SCORES_FILE: "县区自评得分（数据文件）", APPROVAL_FILE: "审定记录（数据文件）", ADJUSTMENTS_FILE: "会议调整表",
+    RECORD_JSON: "收件记录（数据文件）", RECORD_XLSX: "收件记录", REGISTER_XLSX: "收件登记",
+    CHOICES_JSON: "选定的评价表版本（数据文件）",
+}  # fmt: skip
+KINDS = {".json": "（数据文件）", ".csv": "（逗号分隔文本）", ".txt": "（文本）"}
+CONTENTS_HEADER = ["序号", "文号", "责任者", "题名", "日期", "页数", "备注", "档案中的位置"]  # printed up to 备注
+CONTENTS_WIDTHS = [6, 12, 16, 46, 18, 6, 16, 50]  # 日期 wide enough for 2023年12月31日 in any renderer
+
+
+def entry_title(entry: ArchiveEntry, year: int) -> str:
+    """题名: what the archived file is, in words (a received form by its sender, a PDF as the PDF of its file)."""
+    path = Path(entry.path)
+    if path.suffix == ".pdf":
+        return f"{TITLES.get(path.stem + '.xlsx', _named(path))}（PDF 版）"
+    if entry.path.startswith(RECEIVED):
+        return f"{entry.by or '未识别的部门'}报送的{year}年度质量工作考核评价表（原件）"
+    if path.name in TITLES:
+        return TITLES[path.name]
+    return _named(path) + KINDS.get(path.suffix, "")
+
+
+def _named(path: Path) -> str:
+    """A document's name from its file name, with the folder that says what it is when the name does not
+    (共性问题/乙局.docx: 乙局共性问题)."""
+    stem = path.stem.replace("_", "")
+    folder = path.parent.name if len(path.parts) > 2 else ""
+    return stem if not folder or folder in stem else f"{stem}{folder}"
+
+
 def write_contents(path: Path, entries: list[ArchiveEntry], rubric: Rubric, stage: str) -> None:
-    """卷内目录.xlsx: one row per archived file."""
+    """卷内目录.xlsx after DA/T 22-2015: one row per archived file, as tall as its text; 文号 left to be written
+    in; the file's place in the archive in a last column that is not printed."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     mark_output(wb, "卷内目录", rubric.office)
     base = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True}
     head = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
     cell = wb.add_format(base)
+    center = wb.add_format({**base, "align": "center"})
     ws = wb.add_worksheet("卷内目录")
-    ws.merge_range(0, 0, 0, 5, f"{rubric.city}{rubric.year}年度政府质量工作考核档案 卷内目录（{stage}）",
-                   wb.add_format({**base, "border": 0, "bold": True, "font_size": 14, "align": "center"}))  # fmt: skip
-    header = ["序号", "题名", "类别", "责任者", "页数", "备注"]
-    ws.write_row(1, 0, header, head)
-    for n, entry in enumerate(sorted(entries, key=lambda e: e.path), start=1):
-        values = [str(n), entry.path, entry.kind, entry.by or rubric.office, "" if entry.pages is None else str(entry.pages),
-                  entry.note]  # fmt: skip
-        ws.write_row(n + 1, 0, values, cell)
-    for col, width in enumerate([6, 70, 22, 12, 6, 30]):
+    title = f"{rubric.city}{rubric.year}年度政府质量工作考核档案卷内目录（{stage}）"
+    last = len(CONTENTS_HEADER) - 2
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last, title, wb.add_format({**base, "border": 0, "font_name": "黑体", "font_size": 14,
+                                                        "align": "center"}))  # fmt: skip
+    ws.set_row(1, text_height(list(zip(CONTENTS_HEADER, CONTENTS_WIDTHS, strict=True))))
+    ws.write_row(1, 0, CONTENTS_HEADER, head)
+    row = 1
+    for row, entry in enumerate(sorted(entries, key=lambda e: e.path), start=2):
+        values = [str(row - 1), "", entry.by or rubric.office, entry_title(entry, rubric.year),
+                  chinese_date(entry.day) if entry.day else "", "" if entry.pages is None else str(entry.pages),
+                  entry.note, entry.path]  # fmt: skip
+        ws.set_row(row, text_height(list(zip(values, CONTENTS_WIDTHS, strict=True))))
+        for col, value in enumerate(values):
+            ws.write_string(row, col, value, center if col in (0, 4, 5) else cell)
+    for col, width in enumerate(CONTENTS_WIDTHS):
         ws.set_column(col, col, width)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.freeze_panes(2, 0)
+    page_setup(ws, owner=rubric.office_full_name, title=title, last_row=row, last_col=last, repeat_row=1,
+               landscape=False)  # fmt: skip
     wb.close()
 
 
