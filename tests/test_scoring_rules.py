@@ -23,6 +23,7 @@ from qe_workbook.outputs.export import results_dict, summary_header, summary_row
 from qe_workbook.rubric import Kind, PointsRule, Rubric
 from qe_workbook.scoring.adopt import AdjustKind, Adjustment, adopt
 from qe_workbook.scoring.score import Results, score
+from qe_workbook.scoring.self_scores import SelfScoreBook, SelfScoreValue, compare
 from qe_workbook.scoring.totals import total_words
 
 from .conftest import load_ok, small_rubric_data, write_json
@@ -488,3 +489,15 @@ def test_several_vetoes_the_lowest_set_grade_and_then_the_lowest_cap(tmp_path: P
               ("甲局", "南区", "1"): 85, ("质强办", "南区", "capB"): 1}  # B already  # fmt: skip
     results = score(frame(rubric, values), rubric)
     assert grades(results) == {"东区": "C", "西区": "C", "南区": "B"}
+
+
+def test_self_scores_are_compared_on_the_items_of_the_units_class(tmp_path: Path) -> None:
+    rubric = plan(tmp_path, [item("1", 90, self_score=True), item("county", 10, classes=["county"], self_score=True),
+                             item("district", 10, classes=["district"], self_score=True)],
+                  classes={"东区": "county", "西区": "district", "南区": "district"})  # fmt: skip
+    results = score(frame(rubric, {("甲局", "东区", "county"): 8}), rubric)
+    own = SelfScoreValue("东区", "county", 950, "9.5", "", "东区自评.xlsx", "自评打分表", "E6")
+    gaps = compare(SelfScoreBook({("东区", "county"): own}, ["东区"]), results, rubric).gaps
+    assert [(g.item.id, g.self_score, g.evaluated, g.gap) for g in gaps["东区"]] == [
+        ("1", None, 90, None), ("county", D("9.5"), 8, D("1.5"))]  # fmt: skip
+    assert [g.item.id for g in gaps["西区"]] == ["1", "district"]

@@ -142,7 +142,7 @@ def compare(book: SelfScoreBook, results: Results, rubric: Rubric) -> Comparison
     for unit in results.units:
         rows = []
         for score in unit.items:
-            if not score.item.self_score:
+            if not score.item.self_score or not score.applies:
                 continue
             value = book.values.get((unit.unit, score.item.id))
             rows.append(Gap(unit.unit, score.item, value.points if value else None, score.points, value))
