@@ -13,6 +13,7 @@ the collect run compares the self-scores with the evaluated scores in master.xls
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .rubric import Rubric, load_rubric
 from .rubric.load import read_rubric_json
 from .rubric.workbook.files import rubric_json_text
 from .run_folder import new_stamped_folder
+from .scoring.score import Results
 from .units.check import UnitsCheck
 from .units.package import generate_packages
 from .units.report_out import run_units_check
@@ -64,6 +66,17 @@ def run_demo(
         report = run_collect(folder / "returned", rubric, key, CollectOptions(folder / "results"), extras)
         units, units_folder = units_side.result()
     return DemoRun(folder, rubric, units, units_folder, report)
+
+
+def sample_results(rubric: Rubric, seed: int = 2022) -> Results:
+    """The results of a simulated year (forms generated, filled as the demo fills them, collected) in a temporary
+    folder that is gone afterwards: data for trying the documents' templates."""
+    with tempfile.TemporaryDirectory(prefix="qe-sample-") as tmp:
+        folder = Path(tmp)
+        key = create_key(folder / "qe.key")
+        generate_forms(rubric, folder / "forms", key, generated_at=issue_time(rubric))
+        simulate(rubric, folder / "forms", folder / "returned", seed=seed)
+        return run_collect(folder / "returned", rubric, key, CollectOptions(folder / "results", reports=False)).results
 
 
 def units_cycle(rubric: Rubric, folder: Path, key: bytes) -> tuple[UnitsCheck, Path]:

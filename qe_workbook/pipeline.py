@@ -46,6 +46,7 @@ class CollectOptions:
     register: Register | None = None  # the generation register (which forms were sent)
     key_file: str = ""  # the key's file, named when the key looks wrong
     progress: Callable[[str], None] | None = None  # told each returned file's name as it is read
+    templates: Path | None = None  # the office's folder of Word templates (else the bundled ones)
 
 
 @dataclass
@@ -101,10 +102,14 @@ def run_collect(
         jobs = []
         if reports:  # python-docx is loaded only by a run that writes documents
             from .documents.reports import report_jobs
+            from .documents.templating import TemplateBroken
 
-            jobs = report_jobs(tmp, rubric, final, issued=options.issued, notes=letters.notes,
-                               followed=letters.followed, self_scores=letters.self_scores,
-                               letter_shares=workers)  # fmt: skip
+            try:  # a broken template stops every document before the first is written
+                jobs = report_jobs(tmp, rubric, final, issued=options.issued, notes=letters.notes,
+                                   followed=letters.followed, self_scores=letters.self_scores,
+                                   letter_shares=workers, templates=options.templates)  # fmt: skip
+            except TemplateBroken as broken:
+                problems += broken.problems
 
         def tables() -> tuple[Path, dict[str, Path]]:
             sheets = [common_sheet(rubric, final), exemplars_sheet(rubric, final), *extra.sheets]

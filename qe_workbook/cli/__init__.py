@@ -18,11 +18,11 @@ from ..console import tolerate_console
 from ..problems import os_error_text
 from ..visible import visible
 from ..write_faults import OutputUnwritable
-from . import collect, doctor, export, followup, forms, keys, mail, record, rubric, ui, units
+from . import collect, doctor, export, followup, forms, keys, mail, record, rubric, templates, ui, units
 from .root import main
 
 __all__ = ["main", "run"]
-COMMAND_MODULES = (rubric, keys, forms, collect, record, export, mail, units, doctor, ui, followup)
+COMMAND_MODULES = (rubric, keys, forms, collect, record, export, mail, units, doctor, ui, followup, templates)
 
 
 def run() -> None:

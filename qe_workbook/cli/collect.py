@@ -20,6 +20,8 @@ from .common import (
     open_rubric,
     out_option,
     rubric_option,
+    said_templates,
+    templates_option,
 )
 from .root import main
 
@@ -50,6 +52,7 @@ from .root import main
               help="qe units check 的结果文件夹（或其中的 自评得分.json）：考核细则要求县区自评打分时，"
                    "在 master.xlsx 和反馈意见中对比自评得分与评价得分。")  # fmt: skip
 @date_option
+@templates_option
 @json_option
 def collect_cmd(
     returned: Path,
@@ -65,6 +68,7 @@ def collect_cmd(
     previous_ledger: Path | None,
     units_check: Path | None,
     issued: datetime | None,
+    templates_dir: Path,
     as_json: bool,
 ) -> None:
     """汇总回收的评价表，计算总分、等级和排名；全部采用且完整时退出码为 0，否则为 1。"""
@@ -74,6 +78,7 @@ def collect_cmd(
     from ..pipeline import CollectOptions, run_collect
     from .run_view import echo_run, run_json
 
+    templates = said_templates(templates_dir) if not no_report else None
     rb = open_rubric(rubric_path, say=True)
     key = open_key(key_path)
     register, problems = load_register(key_path.parent / REGISTER_NAME)
@@ -89,6 +94,7 @@ def collect_cmd(
             register=register,
             key_file=str(key_path),
             progress=lambda _name: bar.update(1),
+            templates=templates,
         )
         extras = extras_from(adjustments=adjustments_file, appeals=appeals_file, previous=previous,
                              previous_ledger=previous_ledger, units_check=units_check)  # fmt: skip

@@ -42,6 +42,30 @@ date_option = click.option(
 )
 
 
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("文书模板"),
+    show_default=True,
+    help="市质强办自己的文书模板文件夹（qe templates export 导出后修改）：其中的模板替换同名的内置模板；"
+    "文件夹不存在或没有模板时用内置模板。",
+)
+
+
+def said_templates(folder: Path | None) -> Path | None:
+    """The office's folder of Word templates when it holds any, said first (on stderr); else None (the bundled
+    templates are used, nothing is said)."""
+    from ..documents.kinds import DOCUMENT_KINDS
+    from ..documents.templating import office_templates, templates_note
+
+    chosen = office_templates(folder)
+    note = templates_note(chosen, DOCUMENT_KINDS) if chosen else None
+    if note:
+        click.echo(visible(note), err=True)
+    return chosen
+
+
 def out_option(default: Path, help: str) -> Callable[[F], F]:
     return click.option(
         "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,

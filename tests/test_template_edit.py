@@ -1,0 +1,80 @@
+"""An office edits its templates in LibreOffice and the next run's documents carry exactly those edits; a broken
+template stops the whole set of documents before the first is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qe_workbook.cli import main
+
+from .conftest import ROOT, require_program
+from .test_notice_template import body_texts
+from .test_real_clients import run_bounded, uno_python
+
+LO_EDIT = ROOT / "scripts" / "lo_edit_docx.py"
+NOTICE = "2022年度政府质量工作考核结果通报（代拟稿）.docx"
+SENTENCE = "请各单位认真对照，抓好整改落实。"
+ADDRESSEES = "各县（区）人民政府，各管委会："
+
+
+def _record_last(texts: list[str]) -> list[str]:
+    """The text with the 版记 (抄送, 印发) last: LibreOffice saves the frame that holds it before the paragraph it
+    is anchored to (it is printed at the foot of the page all the same)."""
+    record = [t for t in texts if t.startswith("抄送：") or t.endswith("印发")]
+    return [t for t in texts if t not in record] + record
+
+
+def _collect(out: Path, *more: str) -> tuple[Path | None, str]:
+    """`qe collect` on the 2022 samples into `out`: the run folder, and what it said (stderr first)."""
+    result = CliRunner().invoke(main, ["collect", str(ROOT / "samples" / "returned"), "--key",
+                                       str(ROOT / "samples" / "qe-sample.key"), "--rubric", str(ROOT / "rubric.json"),
+                                       "--out", str(out), *more])  # fmt: skip
+    folders = list(out.iterdir()) if out.is_dir() else []
+    return (folders[0] if folders else None), result.stderr + result.stdout
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run with the bundled templates (there is no 文书模板 folder)."""
+    folder, _ = _collect(tmp_path_factory.mktemp("bundled"), "--templates", "没有这个文件夹")
+    assert folder is not None
+    return folder
+
+
+def test_an_edit_in_libreoffice_shows_in_the_next_run(tmp_path: Path, bundled: Path) -> None:
+    templates = tmp_path / "文书模板"
+    exported = CliRunner().invoke(main, ["templates", "export", str(templates)])
+    assert exported.exit_code == 0, exported.output
+    notice = templates / "通报.docx"
+    run_bounded([uno_python(), str(LO_EDIT), str(notice), str(notice),
+                 f"现将考核结果通报如下。=>现将考核结果通报如下。{SENTENCE}",
+                 "{{ 主送|join('、') }}：=>" + ADDRESSEES,
+                 "--profile", str(tmp_path / "profile"), "--soffice", require_program("soffice")])  # fmt: skip
+    folder, said = _collect(tmp_path / "out", "--templates", str(templates))
+    assert folder is not None
+    assert (
+        said.splitlines()[0]
+        == f"使用文书模板文件夹“{templates}”中的模板：通报.docx、共性问题.docx（其余文书用内置模板）。"
+    )
+    before, after = body_texts(bundled / NOTICE), _record_last(body_texts(folder / NOTICE))
+    assert before[2].endswith("管委会：") and before[4].endswith("现将考核结果通报如下。")
+    assert after == [*before[:2], ADDRESSEES, before[3], before[4] + SENTENCE, *before[5:]]
+    common = sorted(p.name for p in (bundled / "共性问题").iterdir())
+    assert sorted(p.name for p in (folder / "共性问题").iterdir()) == common
+    assert all(body_texts(folder / "共性问题" / n) == body_texts(bundled / "共性问题" / n) for n in common)
+
+
+def test_a_broken_template_stops_every_document(tmp_path: Path) -> None:
+    templates = tmp_path / "文书模板"
+    templates.mkdir()
+    (templates / "共性问题.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    folder, said = _collect(tmp_path / "out", "--templates", str(templates))
+    assert folder is not None
+    assert "文书模板“" in said and "共性问题.doc”无法使用：是 Word 97-2003 或 WPS 格式" in said
+    written = sorted(p.name for p in folder.iterdir())
+    assert "master.xlsx" in written and not [n for n in written if n.endswith(".docx")]
+    assert not (folder / "反馈意见").exists() or not any((folder / "反馈意见").iterdir())
+    assert not (folder / "共性问题").exists()
