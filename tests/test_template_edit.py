@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -78,3 +80,32 @@ def test_a_broken_template_stops_every_document(tmp_path: Path) -> None:
     assert "master.xlsx" in written and not [n for n in written if n.endswith(".docx")]
     assert not (folder / "反馈意见").exists() or not any((folder / "反馈意见").iterdir())
     assert not (folder / "共性问题").exists()
+
+
+def test_export_writes_the_templates_with_their_fields_and_check_fills_them(tmp_path: Path) -> None:
+    folder = tmp_path / "导出"
+    exported = CliRunner().invoke(main, ["templates", "export", str(folder)])
+    assert exported.exit_code == 0, exported.output
+    assert sorted(p.name for p in folder.iterdir()) == ["共性问题.docx", "共性问题字段说明.xlsx", "通报.docx",
+                                                         "通报字段说明.xlsx"]  # fmt: skip
+    fields = openpyxl.load_workbook(folder / "通报字段说明.xlsx").active
+    rows = [tuple(r) for r in fields.iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == ("字段", "含义", "示例", "在模板中的写法")
+    assert ("抄送", "抄送单位", "市纪委监委、市委组织部", "{{ 抄送|join('、') }}") in rows
+    assert ("子项.总分", "项.单位中每一项的总分（仅在公布分数时提供）", "91.88", "{{ 子项.总分 }}") in rows
+    checked = CliRunner().invoke(main, ["templates", "check", str(folder), "--rubric", str(ROOT / "rubric.json")])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.splitlines()[0].startswith("使用文书模板文件夹") and "模板检查通过。" in checked.stdout
+
+
+def test_check_names_what_is_wrong(tmp_path: Path) -> None:
+    CliRunner().invoke(main, ["templates", "export", str(tmp_path)])
+    document = docx.Document(str(tmp_path / "通报.docx"))
+    paragraph = next(p for p in document.paragraphs if "{{ 考核方案 }}" in p.text)
+    paragraph.text = paragraph.text.replace("{{ 考核方案 }}", "{{ 考核办法 }}")
+    document.save(str(tmp_path / "通报.docx"))
+    checked = CliRunner().invoke(main, ["templates", "check", str(tmp_path)])
+    assert checked.exit_code == 1
+    assert "用了不存在的字段“考核办法”" in checked.stdout and "《{{ 考核办法 }}》" in checked.stdout
+    empty = CliRunner().invoke(main, ["templates", "check", str(tmp_path / "空")])
+    assert empty.exit_code == 1 and "没有程序使用的文书模板（文件名应为：通报.docx、共性问题.docx）" in empty.stderr
