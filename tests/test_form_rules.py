@@ -28,6 +28,7 @@ from qe_workbook.forms.paper import block_breaks, page_height
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.intake.submission import Status
 from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.record.correction import issue_correction
 from qe_workbook.rubric import Rubric
 from qe_workbook.scoring.score import score
 
@@ -327,3 +328,18 @@ def test_a_first_block_taller_than_what_is_left_of_page_one_starts_there() -> No
     page = page_height(100)
     assert block_breaks([(4, page * 0.9), (20, page * 0.5)], page * 0.2, 20, 100) == (2, [])
     assert block_breaks([(4, page * 0.5), (20, page * 0.9)], page * 0.2, 20, 100) == (2, [20])
+
+
+def test_a_correction_form_shows_each_aspect_and_each_rule_value_as_adopted(
+    generated: GenerateResult, rubric: Rubric, tmp_path: Path
+) -> None:
+    fill_all(generated, tmp_path / "returned", VALID)
+    run = run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "runs", reports=False))
+    report = issue_correction(rubric, "乙局", ["东区"], tmp_path / "更正表", KEY, run=run.folder)
+    assert report.form is not None and report.problems == []
+    ws = openpyxl.load_workbook(report.form.path)[FORM_SHEET]
+    rows = [(ws.cell(r, 1).value, ws.cell(r, 5).value, ws.cell(r, 7).value) for r in range(5, 11)]
+    assert rows == [
+        ("01-2", None, "好"), ("03-1", None, "是"), ("03-1", None, "否"), ("03-1", None, "是"), ("03-3", None, "8.5"),
+        ("03-2", None, "2项"),
+    ]  # fmt: skip

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from qe_workbook.forms.generate import generate_forms
+from qe_workbook.forms.simulate import simulate
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.keys import read_key
 from qe_workbook.rubric import Rubric
@@ -125,3 +128,16 @@ def test_qe_collect_writes_the_same_totals_and_the_detail_shows_each_rule(
     assert applied[("城关区", "2-1", "市市场监管局", "3")].startswith(
         "建立风险会商机制：否，本部门各方面合计 → 5.00 分"
     )
+
+
+def test_simulated_returns_of_the_plan_follow_its_rules(rubric: Rubric, tmp_path: Path) -> None:
+    """`qe simulate` fills a plan with rules as its evaluators would: tiers chosen, figures in range, every aspect
+    answered, base scores not below the base — nothing the checks refuse."""
+    key = bytes(range(32))
+    generate_forms(rubric, tmp_path / "forms", key, generated_at=datetime(2024, 1, 8, 9, 0))
+    simulate(rubric, tmp_path / "forms", tmp_path / "returned", seed=7)
+    result = collect(tmp_path / "returned", rubric, key)
+    # per unit: 市市场监管局 11 rows (2-1's four aspects, 2-3 or 2-4), 市工信局 1, 市农业农村局 2, 市畜牧局 1,
+    # 市住建局 1, 市质量办 4
+    assert result.problems == [] and len(result.frame) == 4 * (11 + 1 + 2 + 1 + 1 + 4)
+    assert set(result.frame.loc[result.frame["item_id"] == "1-3", "raw"]) <= {"好", "较好", "一般"}

@@ -139,10 +139,10 @@ def generate_forms(
 
 def write_form(
     rubric: Rubric, evaluator: Evaluator, path: Path, key: bytes, *, form_id: str, when: datetime,
-    password: str | None = None, units: Sequence[str] = (), reference: Mapping[tuple[str, str], str] | None = None,
+    password: str | None = None, units: Sequence[str] = (), reference: Mapping[tuple[str, str, int], str] | None = None,
 ) -> FormFile:  # fmt: skip
     """Sign and write one evaluator's form; with `units` (in rubric order), a correction form holding only
-    those units' rows, with the `reference` text of each (unit, item id) in its locked reference column."""
+    those units' rows, with the `reference` text of each (unit, item id, entry) in its locked reference column."""
     spec = evaluation_spec(rubric, evaluator, units)
     manifest = write_signed(rubric, spec, path, key, form_id=form_id, when=when, password=password, units=units,
                             evaluator=evaluator, reference=reference)  # fmt: skip
@@ -152,7 +152,7 @@ def write_form(
 def write_signed(
     rubric: Rubric, spec: FormSpec, path: Path, key: bytes, *, form_id: str, when: datetime,
     password: str | None = None, units: Sequence[str] = (), evaluator: Evaluator | None = None,
-    reference: Mapping[tuple[str, str], str] | None = None,
+    reference: Mapping[tuple[str, str, int], str] | None = None,
 ) -> Manifest:  # fmt: skip
     """Sign the spec's locked content with the office's key and write the form (any signed fill-in table:
     an evaluation form, a correction form, a unit's self-score table); with an `evaluator`, its 评分指引 too."""
@@ -170,7 +170,7 @@ class FormWriter:
 
     def __init__(
         self, rubric: Rubric, spec: FormSpec, manifest: Manifest, evaluator: Evaluator | None,
-        reference: Mapping[tuple[str, str], str] | None = None,
+        reference: Mapping[tuple[str, str, int], str] | None = None,
     ) -> None:  # fmt: skip
         self.rubric, self.spec, self.manifest, self.evaluator = rubric, spec, manifest, evaluator
         self.rows = list(spec.rows)
@@ -288,7 +288,7 @@ class FormWriter:
             ws.write_blank(r.row, COL_SCORE, None, f[_input_format(r)])
             ws.write_blank(r.row, COL_REMARK, None, f["remark"])
             if self.units:
-                shown = self.reference.get((r.unit.name, r.item.id), NO_REFERENCE)
+                shown = self.reference.get((r.unit.name, r.item.id, r.entry), NO_REFERENCE)
                 ws.write_string(r.row, COL_REFERENCE, shown, f["reference"])
             previous = r.block
 

@@ -21,7 +21,9 @@ from docx import Document
 
 from ..amounts import canonical
 from ..choices import PROFILES as PROFILES
-from ..rubric import Item, Kind, Rubric
+from ..rubric import BaseRule, ChecklistRule, Item, Kind, LinearRule, RangedRule, RankRule, Rubric, TableRule
+from ..rubric.rules import NO, YES
+from .asks import Ask, is_plain
 from .fill import Answer, fill_form
 from .generate import generate_forms
 from .layout import COL_TEXT, FIRST_DATA_ROW, FORM_SHEET, MANIFEST_SHEET, form_file_name
@@ -48,7 +50,7 @@ SUGGESTIONS = [
     "强化结果运用，推动整改落实",
 ]
 
-Answers = dict[str, dict[tuple[str, str], Answer]]
+Answers = dict[str, dict[tuple[str, str], Answer | list[Answer]]]
 
 
 @dataclass
@@ -84,12 +86,17 @@ def clean_answers(rubric: Rubric, seed: int) -> Answers:
     bonuses = rubric.items_of_kind(Kind.BONUS)
     bonus = (rng.choice(rubric.units).name, rng.choice(bonuses).id) if bonuses else None
     answers: Answers = {}
+    by_rule = random.Random(f"{seed}-rules")  # rule items draw apart: a plan without rules is filled as it was
     for ev in rubric.form_evaluators():
         cells = answers.setdefault(ev.name, {})
         for unit in rubric.units:
             for item in rubric.items_for(ev.name):
                 key = (unit.name, item.id)
-                if item.kind is Kind.SCORE:
+                if not item.applies_to(unit):
+                    continue
+                if not is_plain(item):
+                    cells[key] = rule_answer(by_rule, item, levels[unit.name], key in events or key == bonus)
+                elif item.kind is Kind.SCORE:
                     value = _points(rng, item, levels[unit.name])
                     note = remark(rng, item) if value < item.max else ""
                     cells[key] = (int(value) if value == int(value) else float(value), note)
@@ -104,6 +111,44 @@ def clean_answers(rubric: Rubric, seed: int) -> Answers:
                 else:
                     cells[key] = ("否", "")
     return answers
+
+
+def rule_answer(rng: random.Random, item: Item, level: float, happened: bool) -> Answer | list[Answer]:
+    """A valid answer for an item whose rule asks for a tier, a figure, aspects, a score over a base, a ranged
+    deduction or a count: good units mostly at the top, a remark wherever points are lost."""
+    rule, ask = item.rule, Ask.of(item)
+    if isinstance(rule, ChecklistRule):
+        return [(YES, "") if rng.random() < level else (NO, remark(rng, item)) for _ in rule.aspects]
+    if ask.asked.kind == "choice":
+        top = ask.top_choice
+        choice = top if rng.random() < level else rng.choice(ask.asked.choices)
+        return (choice, "" if choice == top else remark(rng, item))
+    if isinstance(rule, BaseRule):
+        value = _points(rng, item, level)
+        value = max(value, rule.base)
+        return (float(value), remark(rng, item) if value < item.max else "")
+    if isinstance(rule, RangedRule):
+        return (
+            (float(rule.min), f"考核年度内发生1起：{topic(item)}，扣{canonical(rule.min)}分。") if happened else (0, "")
+        )
+    if ask.counts:
+        return (1, f"考核年度内1项：{topic(item)}。") if happened else (0, "")
+    return (float(_figure(rng, item, level)), "")
+
+
+def _figure(rng: random.Random, item: Item, level: float) -> Decimal:
+    """A figure near the plan's mark (a linear rule's full marks, a table's top rows), within the figure's range."""
+    ask = Ask.of(item)
+    low, high = ask.asked.min or Decimal(0), ask.asked.max if ask.asked.max is not None else Decimal(1000)
+    rule = item.rule
+    mark = rule.full_at if isinstance(rule, LinearRule) else high * Decimal("0.9")
+    if isinstance(rule, TableRule):
+        mark = max(r.start for r in rule.rows)
+    spread = Decimal(str(rng.uniform(-1, 4))) * Decimal(str(1.2 - level)) * (high - low) / 50
+    lower_is_better = isinstance(rule, LinearRule | TableRule | RankRule) and rule.figure.lower_is_better
+    value = mark + spread if lower_is_better else mark - spread
+    step = Decimal(1).scaleb(-min(ask.asked.decimals, 2))
+    return min(high, max(low, value.quantize(step, rounding=ROUND_HALF_UP)))
 
 
 def issue_time(rubric: Rubric) -> datetime:
@@ -150,7 +195,8 @@ def simulate(
 
 def _first_unit_cell(rubric: Rubric, evaluator: str) -> tuple[str, Item]:
     """The first unit and the evaluator's first score item (where a planted mistake goes)."""
-    item = next(i for i in rubric.items_for(evaluator) if i.kind is Kind.SCORE)
+    scored = [i for i in rubric.items_for(evaluator) if i.kind is Kind.SCORE]
+    item = next((i for i in scored if is_plain(i)), scored[0])
     return rubric.units[0].name, item
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..forms.asks import Ask
 from ..forms.generate import FormFile, write_form
 from ..forms.layout import correction_file_name
 from ..forms.manifest import derive
 from ..forms.register import CORRECTION, FormRecord, Register
 from ..outputs.run_record import read_run
 from ..problems import Problem, problem
-from ..rubric import Kind, Rubric
+from ..rubric import Rubric
 
 NOT_ADOPTED = "（未采用）"  # the run has no valid value for the row
 UNFILLED = "（未填）"
@@ -61,7 +62,7 @@ def issue_correction(
     if not rubric.items_for(ev.name):
         report.problems.append(problem("CORRECTION_NO_ITEMS", evaluator=ev.name))
         return report
-    reference: dict[tuple[str, str], str] = {}
+    reference: dict[tuple[str, str, int], str] = {}
     if run is not None:
         found, problems = adopted_values(run, rubric, ev.name)
         report.problems += problems
@@ -92,21 +93,23 @@ def issue_correction(
 
 def adopted_values(
     run: Path, rubric: Rubric, evaluator: str
-) -> tuple[dict[tuple[str, str], str] | None, list[Problem]]:
-    """What a finished run adopted from `evaluator` for each (unit, item id), as the form shows it."""
+) -> tuple[dict[tuple[str, str, int], str] | None, list[Problem]]:
+    """What a finished run adopted from `evaluator` for each (unit, item id, entry), as the form shows it."""
     record, problems = read_run(run, rubric, official="mails")
     if record is None:
         return None, problems
     frame = record.results.frame
     own = frame[frame["evaluator"] == evaluator]
-    shown: dict[tuple[str, str], str] = {}
-    for unit, item_id, kind, raw, valid in zip(own["unit"], own["item_id"], own["kind"], own["raw"], own["valid"],
-                                               strict=True):  # fmt: skip
+    shown: dict[tuple[str, str, int], str] = {}
+    for unit, item_id, entry, raw, valid in zip(own["unit"], own["item_id"], own["entry"], own["raw"], own["valid"],
+                                                strict=True):  # fmt: skip
         text = str(raw) if isinstance(raw, str) else ""
+        ask = Ask.of(rubric.item(str(item_id)), int(entry))
+        key = (str(unit), str(item_id), int(entry))
         if not valid:
-            shown[(str(unit), str(item_id))] = NOT_ADOPTED if text else UNFILLED
+            shown[key] = NOT_ADOPTED if text else UNFILLED
         else:
-            shown[(str(unit), str(item_id))] = f"{text}次" if kind == Kind.DEDUCTION else text
+            shown[key] = f"{text}{ask.asked.unit}" if ask.counts else text  # 2次, 3项
     return shown, []
 
 
