@@ -154,7 +154,7 @@ def test_the_whole_cycle_in_a_real_browser(tmp_path: Path, browser: object) -> N
 
 WORD = re.compile(r"[A-Za-z_]{2,}")
 RUBRIC_WORDS = set(WORD.findall((ROOT / "rubric.json").read_text(encoding="utf-8")))  # the office's own data
-NOT_WORDS = re.compile(r"\S+\.(xlsx|csv|docx|json|key|log)\b|\S+@\S+|--[a-z-]+|qe [a-z]+")
+NOT_WORDS = re.compile(r"\S+\.(xlsx|xls|zip|csv|docx|json|key|log)\b|\S+@\S+|--[a-z-]+|qe [a-z]+")
 
 
 def english_words(text: str) -> set[str]:
@@ -212,3 +212,116 @@ def test_files_dropped_on_the_upload_area_are_chosen(tmp_path: Path, browser: ob
         assert [(r.file, r.channel, r.shown_time()) for r in book.receipts[2:]] == [
             (xls.name, "微信", "2023-04-28 16:00"), (long.name, "微信", "2023-04-28 16:00")
         ]  # fmt: skip
+
+
+def test_the_first_half_of_the_year_by_keyboard_and_clicks(tmp_path: Path, browser: object) -> None:
+    """The units' packages and their check, the forms and a correction form chosen by the keyboard alone, a
+    corrected form re-sent under the same name (adopted by its later receipt), an earlier version set aside:
+    each page as a clerk uses it, and the overview saying what to do at each point."""
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    from qe_workbook.forms.fill import fill_form
+    from qe_workbook.rubric import load_rubric
+    from qe_workbook.units.simulate import simulate_units
+
+    from .test_ui_year import tab_order
+
+    d = browser
+    root = tmp_path / "工作区"
+    with UiServer(root) as server:
+        d.get(server.url)  # type: ignore[attr-defined]
+        d.find_element(By.ID, "key-file").send_keys(str(SAMPLES / "qe-sample.key"))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "create").click()  # type: ignore[attr-defined]
+        wait_text(d, "已建立 2022 年度工作区")
+        steps = d.find_element(By.ID, "next").text  # type: ignore[attr-defined]
+        assert "评价表尚未下发，还不需要催报" in steps and "请催报" not in d.page_source  # type: ignore[attr-defined]
+        shoot(d, "h1-overview-new")
+
+        d.find_element(By.ID, "nav-units").click()  # type: ignore[attr-defined]
+        d.find_element(By.ID, "units-generate").click()  # type: ignore[attr-defined]
+        wait_text(d, "已为 8 个被考核单位生成材料包")
+        rubric = load_rubric(root / "rubric.json").rubric
+        assert rubric is not None
+        sent = simulate_units(rubric, root / "out" / "units", tmp_path / "县区发来")
+        materials = sorted(p for p in sent.rglob("*") if p.suffix in (".docx", ".xlsx") and p.parent != sent)
+        d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in materials))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "received").send_keys("2023-04-07 09:00")  # type: ignore[attr-defined]
+        Select(d.find_element(By.ID, "channel")).select_by_visible_text("U盘")  # type: ignore[attr-defined]
+        d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
+        wait_text(d, f"收到 {len(materials)} 个文件：保存 {len(materials)} 个")
+        d.find_element(By.ID, "units-check").click()  # type: ignore[attr-defined]
+        wait_text(d, "检查完成：全部收到且符合要求。", 120)
+        statuses = d.find_elements(By.CSS_SELECTOR, "#units-status-table tbody tr")  # type: ignore[attr-defined]
+        assert len(statuses) == 16 and all("已收到" in r.text for r in statuses)
+        shoot(d, "h2-units")
+        d.execute_script("document.getElementById('units-status-table').scrollIntoView()")  # type: ignore[attr-defined]
+        shoot(d, "h2b-units-status")
+
+        d.find_element(By.ID, "nav-forms").click()  # type: ignore[attr-defined]
+        d.find_element(By.ID, "generate").send_keys(Keys.ENTER)  # type: ignore[attr-defined]
+        wait_for(d, "#dispatch")
+        evaluator = d.find_element(By.ID, "evaluator")  # type: ignore[attr-defined]
+        evaluator.send_keys("市住")  # typed on the focused select: 市住建局
+        reached = tab_order(d, "evaluator", 4)
+        assert [r[0] for r in reached] == ["evaluator", "unit-1", "unit-2", "unit-3"] and all(r[1] for r in reached)
+        d.switch_to.active_element.send_keys(Keys.SPACE)  # type: ignore[attr-defined]  # the third unit: 召陵区? by order
+        third = d.find_element(By.ID, "unit-3").get_attribute("value")  # type: ignore[attr-defined]
+        for _ in range(len(rubric.units) - 3 + 1):
+            d.switch_to.active_element.send_keys(Keys.TAB)  # type: ignore[attr-defined]
+        assert d.switch_to.active_element.get_attribute("id") == "correction"  # type: ignore[attr-defined]
+        d.switch_to.active_element.send_keys(Keys.ENTER)  # type: ignore[attr-defined]
+        wait_text(d, f"已生成市住建局的更正表（{third}，共 ")
+        assert len(list((root / "out" / "corrections").glob("*.xlsx"))) == 1
+        shoot(d, "h3-forms-correction")
+
+        returned = sorted((SAMPLES / "returned").glob("*.xlsx"))
+        first = returned[0]
+        earlier = tmp_path / "先发" / first.name
+        earlier.parent.mkdir()
+        fill_form(first, earlier, {("舞阳县", "05-3"): (5, "满分")}, "2023-04-20")
+        packed = tmp_path / "市公安局报送.zip"
+        with zipfile.ZipFile(packed, "w") as archive:
+            archive.write(returned[2], returned[2].name)
+        d.find_element(By.ID, "nav-returns").click()  # type: ignore[attr-defined]
+        others = [p for p in returned if p not in (first, returned[2])]
+        d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in [earlier, packed, *others]))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "received").send_keys("2023-04-25 09:00")  # type: ignore[attr-defined]
+        d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
+        wait_text(d, "收到 28 个文件：保存 28 个")
+        d.find_element(By.ID, "files").send_keys(str(first))  # type: ignore[attr-defined]
+        d.find_element(By.ID, "received").send_keys("2023-04-28 10:00")  # type: ignore[attr-defined]
+        d.find_element(By.ID, "upload").click()  # type: ignore[attr-defined]
+        resent = f"{first.stem} (2).xlsx"
+        wait_text(d, f"已保存：{first.name}（")
+        assert (root / "回收的评价表" / resent).read_bytes() == first.read_bytes()
+
+        d.find_element(By.ID, "nav-collect").click()  # type: ignore[attr-defined]
+        Select(d.find_element(By.ID, "units-check")).select_by_index(1)  # type: ignore[attr-defined]
+        d.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
+        wait_text(d, "汇总完成", 300)
+        assert "全部评价表已采用且完整" in d.page_source  # type: ignore[attr-defined]
+        d.find_element(By.ID, "nav-returns").click()  # type: ignore[attr-defined]
+        rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#versions tbody tr")]  # type: ignore[attr-defined]
+        assert any(f"已被更新的版本替代 已采用收到时间更晚的 {resent}" in r for r in rows)
+        assert any(r.startswith(f"市公安局 已采用 {packed.name}") for r in rows)
+        d.find_element(By.CSS_SELECTOR, f'button[data-set-aside="{first.name}"]').click()  # type: ignore[attr-defined]
+        wait_text(d, f"已搁置：已搁置/{first.name}")
+        assert (root / "回收的评价表" / "已搁置" / first.name).is_file()
+        shoot(d, "h4-returns")
+        d.execute_script("document.getElementById('versions').scrollIntoView()")  # type: ignore[attr-defined]
+        shoot(d, "h4b-returns-versions")
+        reached = tab_order(d, "files", 4)
+        assert [r[0] for r in reached] == ["files", "received", "channel", "upload"] and all(r[1] for r in reached)
+
+        d.find_element(By.ID, "nav-overview").click()  # type: ignore[attr-defined]
+        steps = d.find_element(By.ID, "next").text  # type: ignore[attr-defined]
+        assert "28 个评价部门中 28 个已采用" in steps and "生成得分核对单" in steps
+        shoot(d, "h5-overview-collected")
+        for page in ("units", "forms", "returns", "collect", "overview"):
+            d.find_element(By.ID, f"nav-{page}").click()  # type: ignore[attr-defined]
+            text = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+            assert english_words(text.replace(str(tmp_path), "")) == set(), page

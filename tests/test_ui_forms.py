@@ -50,7 +50,7 @@ def test_generate_issue_again_and_a_correction_form(tmp_path: Path) -> None:
     html = page.get("forms")
     made = sorted((ws.root / "out" / "corrections").glob("*.xlsx"))
     assert len(made) == 1 and "已生成甲局的更正表（东区、南区，共 " in html and made[0].name in html
-    assert f"“现采用值”取自 {ws.runs()[0].name}。" in html
+    assert f"“现采用值”取自 {ws.runs()[0].name} 的汇总。" in html
     register, _ = load_register(ws.register_path)
     assert [(g.number, g.kind) for g in register.generations][-1] == (3, "correction")
     assert 'id="generations"' in html

@@ -79,8 +79,10 @@ def correction() -> Response:
     ws = workspace()
     rubric = rubric_or_stop()
     report = correction_in(ws, rubric, request.form.get("evaluator", ""), request.form.getlist("units"))
-    note_problems(report.problems)
+    note_problems([p for p in report.problems if p.code != "CORRECTION_NO_REFERENCE"])
     if report.form is not None:
+        reference = f"“现采用值”取自 {Path(report.reference_run).name} 的汇总" if report.reference_run else (
+            "尚未汇总，“现采用值”一栏为“（无）”；汇总后再生成可列出现采用值")  # fmt: skip
         note("info", f"已生成{report.evaluator}的更正表（{'、'.join(report.units)}，共 {report.form.rows} 项）："
-                     f"{ws.relative(report.form.path)}；“现采用值”取自 {Path(report.reference_run).name or '（无）'}。")  # fmt: skip
+                     f"{report.form.path.name}，可在本页下方下载；{reference}。")  # fmt: skip
     return go("forms.show")
