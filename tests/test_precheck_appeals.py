@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from qe_workbook.record.appeals import write_template
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, TIE, fill_all, generate
+from .test_print import pages, to_pdf
 
 
 def rows_of(path: Path) -> list[tuple[object, ...]]:
@@ -43,6 +45,17 @@ def test_precheck_lists_each_units_scores_with_an_appeal_column_and_the_deadline
     assert table["01-2"][4] == "18.50"  # (18 + 19) / 2, the joint item's mean
     assert table["03-2"][4:7] == ("1.00", "乙局", "")
     assert any("2023年5月20日" in str(row[0]) for row in east)
+    (pdf,) = to_pdf([folder / "东区_2022年度质量工作考核得分核对单.xlsx"], tmp_path, tmp_path / "lo-profile")
+    printed = pages(
+        pdf
+    )  # the deadline and the issuer at the top, the unit and the page on every page, signed at the end
+    top = [line.strip() for line in printed[0].splitlines() if line.strip()][:4]
+    assert any(line.startswith("反馈截止日期：2023年5月20日") and "印发单位：质强办" in line for line in top), top
+    for n, page in enumerate(printed, start=1):
+        assert page.strip().split()[0] == "东区人民政府" and f"第 {n} 页，共 {len(printed)} 页" in page
+    assert (
+        re.search(r"^\s*被考核单位（盖章）：\s+填报日期：", printed[-1], re.MULTILINE) and "联系电话：" in printed[-1]
+    )
     silent = CliRunner().invoke(main, ["precheck", str(run), "--deadline", "2023-05-20", "--disclose", "none",
                                        "--rubric", str(small_rubric_path)])  # fmt: skip
     assert silent.exit_code == 0, silent.output

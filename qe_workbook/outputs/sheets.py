@@ -33,6 +33,8 @@ class Sheets:
         self.date = wb.add_format({**font, "border": 1, "num_format": DATE_FORMAT})
         self.title = wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14})
         self.note = wb.add_format({**font, "text_wrap": True})
+        self.bold = wb.add_format({**font, "bold": True})
+        self.sign = wb.add_format({**font, "font_size": 12, "valign": "top"})  # a signature block's lines
 
     def sheet(self, name: str) -> Worksheet:
         return self.wb.add_worksheet(name)

@@ -12,6 +12,7 @@ import xlsxwriter
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
 from ..dates import chinese_date
+from ..forms.paper import page_setup, text_height, write_signature
 from ..outputs.run_record import read_run
 from ..outputs.sheets import Sheets
 from ..problems import Problem
@@ -71,14 +72,19 @@ def write_precheck(
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     mark_output(wb, f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", rubric.office)
-    s = Sheets(wb)
+    s = Sheets(wb, rubric.office_full_name)
     ws = wb.add_worksheet("得分核对单")
-    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）", s.title)
+    title = f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）"
+    ws.write_string(0, 0, title, s.title)
     total = f"总分 {round2(unit.total):.2f} 分（各领域得分 + 加分 − 扣分）"
     if adopted is not None and adopted.total != unit.total:
         total += f"，会议调整后总分 {round2(adopted.total):.2f} 分"
     total += "；以下为各项目得分（扣分项为扣分），供核对。"
     ws.merge_range(1, 0, 1, len(HEADER) - 1, total, s.note)
+    issued = rubric.report_date or date.today()
+    ws.set_row(2, 20)
+    ws.merge_range(2, 0, 2, len(HEADER) - 1, f"反馈截止日期：{chinese_date(deadline)}（逾期未反馈的视为无异议）"
+                   f"　　印发单位：{rubric.office_full_name}　　印发日期：{chinese_date(issued)}", s.bold)  # fmt: skip
     rows = [_row(item_score, disclose) for item_score in unit.items]
     last = s.table(ws, 3, HEADER, rows, WIDTHS)
     notes = [
@@ -88,14 +94,12 @@ def write_precheck(
     ]
     for n, note in enumerate(notes, start=last + 2):
         ws.merge_range(n, 0, n, len(HEADER) - 1, note, s.note)
-        ws.set_row(n, 32)
+        ws.set_row(n, text_height([(note, sum(WIDTHS))]))
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(3)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    full_name = next((u.full_name for u in rubric.units if u.name == unit.unit), unit.unit)
+    end = write_signature(ws, last + len(notes) + 3, ((0, 2), (3, 5), (6, 7)), "被考核单位", s.sign)
+    page_setup(ws, owner=full_name, title=title, last_row=end, last_col=len(HEADER) - 1, repeat_row=3)
     wb.close()
     return path
 
