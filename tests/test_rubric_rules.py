@@ -438,3 +438,22 @@ def test_the_plan_s_own_labels_and_limits_reach_the_forms_and_checks(tmp_path: P
         load_ok(write_json(tmp_path / "plain.json", small_rubric_data())).texts.report_limits,
     )  # 3000 字, 3 个案例
     assert [p.code for p in too_long] == ["UNIT_REPORT_TOO_LONG", "UNIT_REPORT_TOO_MANY_CASES"]
+
+
+def test_points_labels_follow_the_rule(tmp_path: Path) -> None:
+    from qe_workbook.rubric.view import max_label
+
+    data = small_rubric_data()
+    _item(data, "02-1").update(rule={"type": "ranged", "min": 0.5, "max": 1})
+    del _item(data, "02-1")["per_event"]
+    _item(data, "02-2")["rule"] = {"type": "veto", "effect": {"cap_grade": "B"}}
+    _item(data, "03-2")["rule"] = {"type": "per_event", "per_event": 0.5}
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    labels = [max_label(rubric, i) for i in ("01-1", "02-1", "02-2", "03-2")]
+    assert labels == ["40分", "每次扣0.5～1分，最高扣2分", "否决（最高B级）", "每项加0.5分，最高加1分"]
+    _item(data, "02-1").update(rule={"type": "per_event", "per_event": 5, "cap": None})
+    _item(data, "02-2")["rule"] = {"type": "veto", "effect": {"zero_area": "2"}}
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert [max_label(rubric, i) for i in ("02-1", "02-2")] == ["每次扣5分，不设上限", "否决（第2领域得0分）"]
+    plain = load_ok(write_json(tmp_path / "plain.json", small_rubric_data()))
+    assert [max_label(plain, i) for i in ("02-1", "02-2", "03-2")] == ["每次扣1.5分，最高扣2分", "否决（D级）", "加1分"]

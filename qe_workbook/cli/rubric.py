@@ -89,7 +89,9 @@ def rubric_show_cmd(rubric_path: Path | None, evaluator: str | None, as_json: bo
         click.echo("等级评定：")
         click.echo("\n".join(f"{g['rule']}：{g['text']}" for g in grading_rows(rb)))
         click.echo()
-        click.echo(self_scoring_text(rb.self_scoring, len(rb.items_of_kind(Kind.SCORE))))
+        scored = rb.self_scored_items()
+        claims = sum(1 for i in scored if i.kind is Kind.BONUS)
+        click.echo(self_scoring_text(rb.self_scoring, len(scored) - claims, claims))
         click.echo(
             "公开范围与结果运用：" + "；".join(f"{r['setting']}：{r['value']}" for r in disclosure_rows(rb)) + "。"
         )

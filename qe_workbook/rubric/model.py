@@ -233,12 +233,12 @@ class GradeLimit:
     def text(self) -> str:
         """至多 2 个单位 / 至多 30% 的单位 / 前 30% 的单位."""
         if self.max_units is not None:
-            return f"{self.grade}级最多 {self.max_units} 个单位"
+            return f"{grade_label(self.grade)}最多 {self.max_units} 个单位"
         if self.max_percent is not None:
-            return f"{self.grade}级最多占被考核单位的 {self.max_percent}%（向下取整）"
+            return f"{grade_label(self.grade)}最多占被考核单位的 {self.max_percent}%（向下取整）"
         if self.top_units is not None:
-            return f"得分前 {self.top_units} 名的单位为{self.grade}级（须达到分数线）"
-        return f"得分前 {self.top_percent}% 的单位（向下取整）为{self.grade}级（须达到分数线）"
+            return f"得分前 {self.top_units} 名的单位为{grade_label(self.grade)}（须达到分数线）"
+        return f"得分前 {self.top_percent}% 的单位（向下取整）为{grade_label(self.grade)}（须达到分数线）"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .model import (
     Rubric,
     grade_label,
 )
-from .rules import VetoEffect, VetoKind, VetoRule
+from .rules import PerEventRule, RangedRule, VetoEffect, VetoKind, VetoRule
 
 SHORT_TEXT = 26
 
@@ -47,6 +47,8 @@ def rubric_counts(rubric: Rubric) -> dict[str, Any]:
         "evaluators": len(rubric.evaluators),
         "form_evaluators": len(rubric.form_evaluators()),
         "self_scoring": rubric.self_scoring,
+        "self_scored": [i.id for i in rubric.self_scored_items() if i.kind is not Kind.BONUS],
+        "self_claims": [i.id for i in rubric.self_scored_items() if i.kind is Kind.BONUS],
     }
 
 
@@ -61,32 +63,44 @@ def counts_text(c: dict[str, Any]) -> str:
             f"加分项 {c['bonus_items']} 项（{'、'.join('+' + b for b in c['bonus_points'])}），"
             f"否决项 {c['veto_items']} 项。",
             f"评价部门 {c['evaluators']} 个，其中 {c['form_evaluators']} 个需要填写评价表。",
-            self_scoring_text(c["self_scoring"], c["score_items"]),
+            self_scoring_text(c["self_scoring"], len(c["self_scored"]), len(c["self_claims"])),
         ]
     )
 
 
-def self_scoring_text(on: bool, score_items: int) -> str:
+def self_scoring_text(on: bool, score_items: int, claims: int = 0) -> str:
     """The self-scoring setting as `qe rubric check` and `qe rubric show` print it."""
     if on:
-        return f"县区自评打分：要求（各县区填报自评打分表，对 {score_items} 个评分项目自评打分并说明）。"
+        asked = [f"对 {score_items} 个评分项目自评打分并说明" if score_items else "",
+                 f"对 {claims} 个加分项申报加分并附佐证" if claims else ""]  # fmt: skip
+        return f"县区自评打分：要求（各县区填报自评打分表，{'，'.join(a for a in asked if a)}）。"
     return "县区自评打分：不要求（考核细则未要求县区填报自评打分表）。"
 
 
 def max_label(rubric: Rubric, item_id: str) -> str:
     """How an item's points read in Chinese: '5分', '每次扣1分，最高扣2分', '加1分', '否决（D级）' (the veto grade)."""
     item = rubric.item(item_id)
+    rule = item.rule
     if item.kind is Kind.DEDUCTION:
-        per = canonical(item.per_event) if item.per_event is not None else canonical(item.max)
-        return f"每次扣{per}分，最高扣{canonical(item.max)}分"
+        if isinstance(rule, RangedRule):
+            return f"每次扣{canonical(rule.min)}～{canonical(rule.max)}分，最高扣{canonical(item.max)}分"
+        if isinstance(rule, PerEventRule):
+            return item.words()  # 每次扣1分，最高扣2分 / 每次扣5分，不设上限
     if item.kind is Kind.BONUS:
-        return f"加{canonical(item.max)}分"
+        return item.words() if isinstance(rule, PerEventRule) else f"加{canonical(item.max)}分"
     if item.kind is Kind.VETO:
-        effect = item.rule.effect if isinstance(item.rule, VetoRule) else None
-        if effect is None or effect.kind is VetoKind.SET_GRADE:
-            return f"否决（{grade_label(effect.grade if effect and effect.grade else rubric.grading.veto_grade)}）"
-        return f"否决（{effect.words()}）"
+        effect = rule.effect if isinstance(rule, VetoRule) else VetoEffect(VetoKind.SET_GRADE)
+        return f"否决（{_veto_short(effect, rubric.grading.veto_grade)}）"
     return f"{canonical(item.max)}分"
+
+
+def _veto_short(effect: VetoEffect, veto_grade: str) -> str:
+    """D级 / 最高B级 / 第3领域得0分 / 总分为0分."""
+    if effect.kind is VetoKind.SET_GRADE:
+        return grade_label(effect.grade or veto_grade)
+    if effect.kind is VetoKind.CAP_GRADE:
+        return f"最高{grade_label(effect.grade or veto_grade)}"
+    return effect.words()
 
 
 def item_rows(rubric: Rubric, evaluator: str | None = None) -> list[dict[str, str]]:
