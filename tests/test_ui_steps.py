@@ -183,7 +183,7 @@ def test_the_later_steps_through_their_routes(year: tuple[Workspace, FlaskClient
     assert "已保存改好的反馈修改稿" in post("wording/upload", file=(io.BytesIO(edited), "反馈修改稿（改好）.xlsx"))
     assert "成文日期应为日期" in post("reports/write", date="明天")
     page = post("reports/write", date="2023-05-08", wording="1")
-    assert "已重新生成" in page and "反馈意见/" in page
+    assert "已重新生成" in page and "<summary>反馈意见（3 份）</summary>" in page
     assert "已记为审定稿（张三，依据：会议纪要〔2023〕3号）" in post(
         "approval/approve", stage="审定稿", basis="会议纪要〔2023〕3号", by="张三", wording="1"
     )
