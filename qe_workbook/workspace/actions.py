@@ -49,13 +49,14 @@ def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | 
                units_check: Path | None = None) -> Outcome:  # fmt: skip
     """`qe collect 回收的评价表 [--adjustments out/review/adjustments.xlsx] [--appeals out/review/异议登记.xlsx]`
     (each when the workspace holds it) `[--units-check out/units-check/<时间>]` (the one chosen): a new run folder
-    under out/results."""
+    under out/results, its documents from the workspace's 文书模板 when it holds any."""
     key, problems = ws.read_key()
     register, register_problems = load_register(ws.register_path)
     if key is None:
         return Outcome(problems)
     ws.returned.mkdir(parents=True, exist_ok=True)
-    options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress)
+    options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress,
+                             templates=ws.templates)  # fmt: skip
     extras = extras_from(**collect_registers(ws), units_check=units_check)
     report = run_collect(ws.returned, rubric, key, options, extras)
     return Outcome(register_problems, report=report)

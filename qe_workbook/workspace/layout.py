@@ -69,6 +69,13 @@ class Workspace:
         return self.root / "out" / "results"
 
     @property
+    def templates(self) -> Path:
+        """The office's own Word templates for the year (each replaces the bundled one of its name)."""
+        from ..documents.templating import TEMPLATES_DIR  # python-docx only when documents are written
+
+        return self.root / TEMPLATES_DIR
+
+    @property
     def ready(self) -> bool:
         return self.rubric_path.is_file()
 
