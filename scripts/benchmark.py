@@ -450,9 +450,17 @@ def publish(text: str, args: argparse.Namespace) -> None:
             "合并后按县区求“实际得分”之和（不核验签名、锁定内容和填写，也不区分扣分项和否决项）。\n"
             "- 读取核验：文件类型与大小检查、defusedxml 结构扫描、python-calamine 读值、签名核验、逐格检查，"
             "在隔离的子进程中读取；明细表与计分：pandas 明细表、整数分计算总分、等级和排名。\n"
-            "- master.xlsx、JSON/CSV/审计、反馈文书与图表：各输出在同一进程内分别计时。\n",
+            "- master.xlsx、JSON/CSV/审计、反馈文书与图表：各输出在同一进程内分别计时。\n" + kept_sections(),
             encoding="utf-8",
         )
+
+
+def kept_sections() -> str:
+    """The sections other scripts write at the end of the page (scripts/template_benchmark.py), kept as they are."""
+    page = ROOT / "docs" / "benchmarks.md"
+    text = page.read_text(encoding="utf-8") if page.is_file() else ""
+    marker = "\n## 文书模板的填写速度"
+    return text[text.index(marker) :] if marker in text else ""
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,6 +14,7 @@ from qe_workbook.documents.templating import (
     DocumentKind,
     Field,
     TemplateBroken,
+    _environment,
     bundled_template,
     check_templates,
     render,
@@ -145,3 +147,17 @@ def test_the_note_names_the_office_templates_in_use(tmp_path: Path) -> None:
     folder = _list_template(tmp_path / "文书模板")
     note = templates_note(folder, [NOTICE, LIST])
     assert note is not None and "名单.docx" in note and "通报.docx" not in note
+
+
+def test_a_template_compiled_once_gives_what_a_fresh_compile_gives() -> None:
+    """The compiled template is kept per template text (templating._Environment): the kept one fills the same."""
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return {name: package.read(name) for name in package.namelist()}
+
+    first = parts(render(NOTICE, NOTICE.example()))
+    kept = parts(render(NOTICE, {**NOTICE.example(), "抄送": ["市委办公室"]}))
+    _environment.cache_clear()
+    fresh = parts(render(NOTICE, {**NOTICE.example(), "抄送": ["市委办公室"]}))
+    assert kept == fresh and kept != first
