@@ -195,7 +195,9 @@ def test_a_file_set_aside_is_kept_in_its_folder_and_not_collected_until_restored
     cli_run, codes = cli_collect(ws, tmp_path / "cli")
     assert "RETURNED_SET_ASIDE" in codes and results_of(cli_run) == results_of(ws.runs()[0])
 
+    assert "最近一次汇总之后选定了采用的版本或搁置、恢复了文件，请重新汇总" not in page.get("overview")
     page.post("returns/restore", path=f"已搁置/{resent}")
+    assert "最近一次汇总之后选定了采用的版本或搁置、恢复了文件，请重新汇总" in page.get("overview")
     assert (ws.returned / resent).is_file() and not (ws.returned / "已搁置").exists()
     assert "已采用收到时间更晚的" in page.collect()
 

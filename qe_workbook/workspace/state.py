@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..forms.register import FULL, load_register
+from ..intake.receipts import CHOICES_JSON
 from ..intake.standing import Standing
 from ..outputs.run_record import read_run
 from ..record.stages import StageRecord, latest_approved
@@ -58,6 +59,8 @@ def year_state(ws: Workspace, rubric: Rubric) -> YearState:
     steps = []
     if returns.newer_files:
         steps.append(Step(f"有 {returns.newer_files} 个文件是最近一次汇总之后加入的，请重新汇总", COLLECT))
+    elif _rearranged_since(ws, returns.run):
+        steps.append(Step("最近一次汇总之后选定了采用的版本或搁置、恢复了文件，请重新汇总", COLLECT))
     for state in Standing:
         names = [d.evaluator for d in returns.departments if d.standing is state]
         if names and state is not Standing.ADOPTED:
@@ -76,6 +79,15 @@ def year_state(ws: Workspace, rubric: Rubric) -> YearState:
     if not since:
         steps.append(Step("审定后归档，并核验档案", ARCHIVE))
     return YearState(headline, steps, returns, approved, since)
+
+
+def _rearranged_since(ws: Workspace, run: Path) -> bool:
+    """Whether the office chose a version or moved a file in the returned folder after `run` (a folder's time
+    changes when a file is moved in or out of it)."""
+    since = (run / "audit.json").stat().st_mtime
+    folders = [ws.returned, *(p for p in ws.returned.rglob("*") if p.is_dir())] if ws.returned.is_dir() else []
+    choices = ws.returned / CHOICES_JSON
+    return any(p.stat().st_mtime > since for p in [*folders, *([choices] if choices.is_file() else [])])
 
 
 def _since(ws: Workspace, approved: Path) -> list[str]:
