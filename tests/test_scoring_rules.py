@@ -501,3 +501,16 @@ def test_self_scores_are_compared_on_the_items_of_the_units_class(tmp_path: Path
     assert [(g.item.id, g.self_score, g.evaluated, g.gap) for g in gaps["东区"]] == [
         ("1", None, 90, None), ("county", D("9.5"), 8, D("1.5"))]  # fmt: skip
     assert [g.item.id for g in gaps["西区"]] == ["1", "district"]
+
+
+def test_a_part_is_scaled_on_the_points_the_units_class_can_reach(tmp_path: Path) -> None:
+    # 平时 (area 1, 40 points) 60 %, 年终 (area 2, 60 points) 40 %; 区 are not assessed on "c" (10 of area 1's 40).
+    rubric = plan(tmp_path, [item("1", 30), item("c", 10, classes=["county"]), item("2", 60, area="2")],
+                  areas={"1": 40, "2": 60}, classes={"东区": "county", "西区": "district", "南区": "district"},
+                  parts=[{"id": "p1", "name": "平时考核", "weight": 60, "areas": ["1"]},
+                         {"id": "p2", "name": "年终考核", "weight": 40, "areas": ["2"]}])  # fmt: skip
+    values = {("甲局", "东区", "c"): 5, ("甲局", "东区", "2"): 60, ("甲局", "西区", "2"): 45}
+    east, west, south = score(frame(rubric, values), rubric).units
+    assert (east.parts, east.total) == ({"p1": 52.5, "p2": 40}, D("92.5"))  # 35 × 60 / 40
+    assert (west.parts, west.total) == ({"p1": 60, "p2": 30}, 90)  # 30 of the 30 the 区 can reach → the full 60
+    assert (south.total, south.full) == (100, 100)

@@ -3,7 +3,8 @@
 The item frame is units × items in rubric order, so its points reshape into the 分项矩阵 (one row per unit,
 one column per item); every subtotal is a row sum over that matrix's columns of one kind (and area, key
 point). Then, in this order: a fired veto that zeroes an area zeroes its score items; each weighted part is
-its areas' subtotal × weight / Σ its areas' max, half up to hundredths; the scores are the parts (or the
+its areas' subtotal × weight / Σ its areas' max (the max of the items that apply to the unit's class), half up
+to hundredths; the scores are the parts (or the
 areas) added up, or the plan's start-from score when it has one; the bonus in total is at most
 `grading.bonus_cap`; total = scores + bonus − deductions, 0 where a veto zeroes the total, and never below
 the rubric's floor (0 unless stated).
@@ -46,10 +47,12 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     scores = total(scored)
     if rubric.parts:
         scores = np.zeros(len(units), np.int64)
-        for p in rubric.parts:
-            full = sum(to_cents(rubric.area(a).max) for a in p.areas)
+        applies = items["applies"].to_numpy(bool).reshape(shape)
+        item_max = np.array([to_cents(i.max) for i in rubric.items], dtype=np.int64)
+        for p in rubric.parts:  # scaled on the points the unit can reach: its class's items in the part's areas
+            full = (applies & scored & np.isin(area, list(p.areas))).astype(np.int64) @ item_max
             part = sum(units[f"area_{a}_cents"].to_numpy(np.int64) for a in p.areas)
-            units[f"part_{p.id}_cents"] = half_up(part * to_cents(p.weight), max(full, 1))
+            units[f"part_{p.id}_cents"] = half_up(part * to_cents(p.weight), np.maximum(full, 1))
             scores = scores + units[f"part_{p.id}_cents"].to_numpy(np.int64)
     if rubric.start_from is not None:
         scores = np.full(len(units), to_cents(rubric.start_from), np.int64)
@@ -61,7 +64,7 @@ def unit_frame(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     units["total_cents"] = np.maximum(np.where(veto.zero_total, 0, scores + bonus - deduction), to_cents(rubric.floor))
     units["veto"] = np.asarray(veto.fired.any(axis=1), dtype=bool)
     units["veto_set"], units["veto_cap"] = veto.lowest(VetoKind.SET_GRADE), veto.lowest(VetoKind.CAP_GRADE)
-    units["full_cents"] = [to_cents(rubric.full_marks(u)) for u in rubric.units]
+    units["full_cents"] = [to_cents(rubric.total if rubric.parts else rubric.full_marks(u)) for u in rubric.units]
     units["grade"] = grades(units, rubric.grading)
     missing = (items["expected"] - items["received"]).clip(lower=0).to_numpy(np.int64).reshape(shape)
     units["complete"] = missing.sum(axis=1) == 0
