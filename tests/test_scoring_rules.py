@@ -100,8 +100,7 @@ def grades(results: Results) -> dict[str, str]:
 
 
 def points(results: Results, unit: str, item_id: str) -> Fraction | None:
-    found = next(u for u in results.units if u.unit == unit)
-    return next(s for s in found.items if s.item.id == item_id).points
+    return next(u for u in results.units if u.unit == unit).item(item_id).points
 
 
 # --- combination of several departments' points ------------------------------------------------------------

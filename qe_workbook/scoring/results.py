@@ -200,6 +200,10 @@ class UnitResult:
     def grade_label(self) -> str:
         return self.grade if self.complete else f"{self.grade}{INCOMPLETE_MARK}"
 
+    def item(self, item_id: str) -> ItemScore:
+        """The unit's score of one item (for an item of another class: `applies` False, no points)."""
+        return next(s for s in self.items if s.item.id == item_id)
+
     def shortfalls(self) -> list[ItemScore]:
         """Items where points were lost, or the veto fired."""
         return [s for s in self.items if s.lost is not None or (s.item.kind is Kind.VETO and s.points)]
