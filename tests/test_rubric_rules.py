@@ -457,3 +457,19 @@ def test_points_labels_follow_the_rule(tmp_path: Path) -> None:
     assert [max_label(rubric, i) for i in ("02-1", "02-2")] == ["每次扣5分，不设上限", "否决（第2领域得0分）"]
     plain = load_ok(write_json(tmp_path / "plain.json", small_rubric_data()))
     assert [max_label(plain, i) for i in ("02-1", "02-2", "03-2")] == ["每次扣1.5分，最高扣2分", "否决（D级）", "加1分"]
+
+
+def test_a_unit_s_full_marks_count_the_items_of_its_class(tmp_path: Path) -> None:
+    # area 1 (60): 01-1 (40) for all, 01-2 (20) for counties only; area 2 (40) for all
+    data = small_rubric_data()
+    data["unit_classes"] = [{"id": "county", "name": "县（市）"}, {"id": "district", "name": "区"}]
+    for unit, cls in zip(data["units"], ["county", "district", "district"], strict=True):
+        unit["class"] = cls
+    _item(data, "01-2")["classes"] = ["county"]
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert [rubric.full_marks(u) for u in rubric.units] == [100, 80, 80]
+    # 平时 70 of area 1, 年终 30 of area 2: a district has 40 of area 1's 60 → 70 × 40 / 60 = 46.67, + 30
+    data["parts"] = [{"id": "p1", "name": "平时考核", "weight": 70, "areas": ["1"]},
+                     {"id": "p2", "name": "年终考核", "weight": 30, "areas": ["2"]}]  # fmt: skip
+    rubric = load_ok(write_json(tmp_path / "rubric.json", data))
+    assert [rubric.full_marks(u) for u in rubric.units] == [100, Decimal("76.67"), Decimal("76.67")]

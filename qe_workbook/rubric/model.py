@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from ..amounts import round2
 from ..choices import Disclose
 from .rules import Combine, CombineKind, Entry, PointsRule, Rule
 
@@ -360,11 +361,24 @@ class Rubric:
         return tuple(i for i in self.items if i.applies_to(unit))
 
     def full_marks(self, unit: Unit) -> Decimal:
-        """A unit's full marks: the total, or the max of its applicable score items when some do not apply."""
+        """A unit's full marks: the total, or when some score items do not apply to it, the max of those that do
+        (with weighted parts: each part's share of its weight, half up to hundredths; a start-from plan: the
+        start-from score)."""
         items = self.unit_items(unit)
-        if len(items) == len(self.items):
+        if len(items) == len(self.items) or self.start_from is not None:
             return self.total
-        return sum((i.max for i in items if i.kind is Kind.SCORE), Decimal(0))
+        own = {
+            a.id: sum((i.max for i in items if i.kind is Kind.SCORE and i.area == a.id), Decimal(0)) for a in self.areas
+        }
+        if not self.parts:
+            return sum(own.values(), Decimal(0))
+        area_max = {a.id: a.max for a in self.areas}
+
+        def share(part: Part) -> Decimal:
+            scored = sum((own[a] for a in part.areas), Decimal(0))
+            return round2(Fraction(scored * part.weight) / Fraction(sum((area_max[a] for a in part.areas), Decimal(0))))
+
+        return sum((share(p) for p in self.parts), Decimal(0))
 
     def self_scored_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.self_score)

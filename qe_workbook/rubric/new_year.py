@@ -18,7 +18,7 @@ from typing import Any
 
 from ..amounts import canonical
 from ..problems import Problem, problem
-from .model import JOINT_RULE_LABELS, KIND_LABELS, Kind
+from .model import JOINT_RULE_LABELS, KIND_LABELS, Attachments, Kind, PlanTexts, ReportLimits
 from .workbook.export import export_workbook
 from .workbook.files import XLSX_SUFFIXES, read_rubric_file, rubric_json_text
 
@@ -45,6 +45,13 @@ def next_year_data(data: dict[str, Any], year: int) -> dict[str, Any]:
     return new
 
 
+def texts_line(data: dict[str, Any]) -> str:
+    t = data.get("texts", {})
+    procedure = t.get("procedure", PlanTexts.procedure)
+    limits = ReportLimits(**t.get("report_limits", {}))
+    return f"“{procedure}”，自评报告不超过 {limits.chars} 字、典型案例不超过 {limits.cases} 个"
+
+
 def checklist(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What the office must review against the new plan, in Chinese, one line each."""
     kinds = Counter(i["kind"] for i in new["items"])
@@ -58,20 +65,23 @@ def checklist(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     lines_ = "、".join(f"{t['grade']}≥{canonical(t['min'])}" for t in g["thresholds"])
     dated = [d["topic"] for d in new.get("decisions", []) if re.search(r"20\d\d", d["text"])]
     period, deadlines = new["period"], new["deadlines"]
+    a = Attachments(**new.get("texts", {}).get("attachments", {}))  # the plan's own attachment labels
     lines = [
         f"方案名称：由“{old['title']}”改为“{new['title']}”，请与新方案的文件名称核对。",
         f"考核周期：{period['start']} 至 {period['end']}。",
         f"县区材料截止日期 {deadlines['materials']}、评价表回收截止日期 {deadlines['form_return']}："
         "按上年日期顺延一年，请按新方案修改。",
-        f"被考核单位（{len(new['units'])} 个）：核对有无增减、更名，顺序与新方案附件6一致。",
-        f"考核领域和分值（{areas}）：与新方案附件1核对，合计应为满分 {canonical(Decimal(total))} 分。",
+        f"被考核单位（{len(new['units'])} 个）：核对有无增减、更名，顺序与新方案{a.form}一致。",
+        f"考核领域和分值（{areas}）：与新方案{a.rubric}核对，合计应为满分 {canonical(Decimal(total))} 分。",
         f"考核要点（{len(new['key_points'])} 个）和评价项目（{len(new['items'])} 项：{kind_text}）："
-        "逐项核对具体内容、分值、类别、每次扣分和评价部门；沿用的项目不要改编号；新增项目的编号可以空着；"
+        "逐项核对具体内容、分值、类别、计分规则、每次扣分和评价部门；沿用的项目不要改编号；新增项目的编号可以空着；"
         "取消的项目删除整行。",
-        "重点考核（附件5）：逐项核对每个项目的重点考核内容。",
-        f"评价部门（{len(new['evaluators'])} 个，附件4）：核对名称、电话和电子邮箱。",
+        f"重点考核（{a.focus}）：逐项核对每个项目的重点考核内容。",
+        f"评价部门（{len(new['evaluators'])} 个，{a.evaluators}）：核对名称、电话和电子邮箱。",
         f"等级评定：分数线 {lines_}，否决等级 {g['veto']['grade']}，联合评价{JOINT_RULE_LABELS[g['joint']]}："
         "新方案有规定的按新方案修改。",
+        f"方案中的文字和数字（考核程序、附件编号、自评报告字数和案例数，在“基本设置”中）：{texts_line(new)}，"
+        "新方案不同的按新方案修改。",
         f"未明确事项的处理（{len(new.get('decisions', []))} 条）：已沿用上年，请逐条确认是否仍然适用。",
         "通报依据文件和抄送单位：核对是否有新的依据文件。",
     ]
