@@ -3,7 +3,8 @@ create the workspace with the office's key (samples/qe-sample.key, which signed 
 forms, upload the returns (one department's as an .xls saved by LibreOffice, 市工信局's first with 5 of 4 points for
 舞阳县), collect, draft the chase mail to 市工信局, upload its corrected form, choose it, collect again, record the
 meeting's adjustment (郾城区 加分 5), collect with it, approve 审定稿, archive and verify — and the result equals
-`qe collect` on the same files with the same adjustments.
+`qe collect` on the same files with the same adjustments. On each later page every control is reached by the Tab key
+with its focus drawn, and no English word is shown.
 
 With QE_UI_SCREENSHOTS=folder, each page is saved there at 1366×768 for a person to look at."""
 
@@ -90,6 +91,8 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         assert english_words(functools.reduce(lambda t, x: t.replace(x, ""), [str(tmp_path), *data], text)) == set(), (
             step
         )
+        unreached, undrawn = keyboard_walk(d)
+        assert (unreached, undrawn) == ([], []), step
         return text
 
     def upload(files: list[Path], received: str, channel: str = "邮件") -> None:
@@ -204,6 +207,35 @@ def tab_order(d: object, first: str, count: int) -> list[tuple[str, bool]]:
         if len(reached) == count:
             break
     return reached
+
+
+CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), summary"
+FOCUS_DRAWN = """const e = arguments[0], owner = e.closest('label.pick') || e, s = getComputedStyle(owner);
+return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;"""
+
+
+def keyboard_walk(d: object) -> tuple[list[str], list[str]]:
+    """Tab through the whole page once: the visible controls the Tab key never reaches, and those it reaches
+    without drawing the focus (an outline on the control, or on the label that stands for a file chooser)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    controls = d.execute_script(  # type: ignore[attr-defined]
+        f"return Array.from(document.querySelectorAll({json.dumps(CONTROLS)}))"
+        ".filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');"
+    )
+    d.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")  # type: ignore[attr-defined]
+    reached, undrawn = [], []
+    for _press in range(len(controls) + 5):
+        ActionChains(d).send_keys(Keys.TAB).perform()  # type: ignore[arg-type]
+        focused = d.switch_to.active_element  # type: ignore[attr-defined]
+        if focused in reached or focused.tag_name in ("body", "html"):  # round the page, or out of it
+            break
+        reached.append(focused)
+        if not d.execute_script(FOCUS_DRAWN, focused):  # type: ignore[attr-defined]
+            undrawn.append(focused.get_attribute("id") or focused.text or focused.tag_name)
+    unreached = [c.get_attribute("id") or c.text or c.tag_name for c in controls if c not in reached]
+    return unreached, undrawn
 
 
 def choose_corrected(d: object) -> None:
