@@ -116,7 +116,10 @@ def _applies(rubric: Rubric) -> np.ndarray:
     shape = (len(rubric.units), len(rubric.items))
     if not rubric.unit_classes:
         return np.ones(shape, dtype=bool)
-    return np.array([[i.applies_to(u) for i in rubric.items] for u in rubric.units], dtype=bool).reshape(shape)
+    first = {u.unit_class: u for u in reversed(rubric.units)}  # one unit of each class stands for it
+    classes = list(first)
+    by_class = np.array([[i.applies_to(first[c]) for i in rubric.items] for c in classes], dtype=bool)
+    return by_class[[classes.index(u.unit_class) for u in rubric.units]].reshape(shape)
 
 
 def _points(e: _Entries, facts: ItemFacts, rubric: Rubric) -> np.ndarray:
