@@ -13,8 +13,9 @@ import docx
 import openpyxl
 
 from ..forms.fill import fill_form
+from ..forms.layout import VETO_NO
 from ..intake.receipts import REGISTER_SHEET, REGISTER_TITLE_ROWS, REGISTER_XLSX
-from ..rubric import Rubric, Unit
+from ..rubric import Kind, Rubric, Unit
 from .contacts import FIRST_ROW, SHEET
 from .materials import CONTACTS_FILE, SELF_SCORE_FILE, report_title, unit_materials
 from .report_template import sections
@@ -106,10 +107,13 @@ def simulate_units(rubric: Rubric, packages: Path, received: Path) -> Path:
 
 
 def self_score_answers(rubric: Rubric, unit: Unit, seed: int = 0) -> dict[str, tuple[object, str]]:
-    """A unit's self-scores as a clerk might give them: full marks, a little less on every fifth item."""
+    """A unit's self-scores as a clerk might give them: full marks (a bonus claimed with its evidence), a little
+    less on every fifth item; no deduction event and no veto declared."""
     answers: dict[str, tuple[object, str]] = {}
     for n, r in enumerate(self_score_rows(rubric, unit)):
-        if (n + seed) % 5 == 0 and r.item.max >= 1:
+        if r.item.kind in (Kind.DEDUCTION, Kind.VETO):
+            answers[r.item.id] = (0 if r.item.kind is Kind.DEDUCTION else VETO_NO, "")
+        elif (n + seed) % 5 == 0 and r.item.max >= 1:
             answers[r.item.id] = (r.item.max - Decimal("0.5"), "部分工作尚未完成，自评扣0.5分。")
         else:
             answers[r.item.id] = (r.item.max, "印证材料齐全。")
