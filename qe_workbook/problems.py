@@ -2284,6 +2284,13 @@ _TYPES = [
         "文书模板“{file}”的表格循环不完整：{reason}，位置：“{around}”",
     ),
     ProblemType(
+        "TEMPLATES_USED",
+        _I,
+        "文书用的是市质强办自己的模板（文书模板文件夹中的同名模板替换内置模板）。",
+        "要改回内置模板，把该模板移出文书模板文件夹。",
+        "使用文书模板文件夹“{folder}”中的模板：{files}（其余文书用内置模板）",
+    ),
+    ProblemType(
         "TEMPLATE_FAILED",
         _E,
         "文书模板无法填写。",

@@ -4,6 +4,7 @@ the last page)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -17,9 +18,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qe_workbook.choices import Stage
-from qe_workbook.documents.notice_docx import NOTICE, write_notice
+from qe_workbook.documents.notice_docx import NOTICE, notice_context, write_notice
 from qe_workbook.documents.reports import notice_name, write_reports
-from qe_workbook.documents.templating import render
+from qe_workbook.documents.templating import TemplateBroken, bundled_template, render
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.rubric import Rubric
@@ -177,3 +178,20 @@ def test_the_record_is_at_the_foot_of_the_page_even_under_a_short_text(tmp_path:
     signed = max(w[3] for w in last if w[4] == "日")  # the signature's date: 2023 年 5 月 8 日
     printed = max(w[3] for w in last if w[4].endswith("印发"))
     assert signed < 500 and 720 < printed <= 760, (signed, printed)
+
+
+def test_a_template_cannot_print_a_score_the_settings_withhold(tmp_path: Path, run: RunReport, rubric: Rubric) -> None:
+    """The 2022 plan publishes grades only: the 通报's template is given no totals, so a template edited to print
+    them unconditionally is refused, naming the field (and nothing is written)."""
+    document = docx.Document(io.BytesIO(bundled_template(NOTICE)))
+    paragraph = next(p for p in document.paragraphs if "{% if 公布分数 %}" in p.text)
+    paragraph.text = paragraph.text.replace(
+        "{% if 公布分数 %}（{{ 单位.总分 }}分）{% endif %}", "（{{ 单位.总分 }}分）"
+    )
+    (tmp_path / "模板").mkdir()
+    document.save(str(tmp_path / "模板" / "通报.docx"))
+    assert all("总分" not in u for g in notice_context(rubric, run.results, ISSUED)["考核结果"] for u in g["单位"])
+    with pytest.raises(TemplateBroken) as refused:
+        write_notice(tmp_path / "通报.docx", rubric, run.results, ISSUED, templates=tmp_path / "模板")
+    assert [p.code for p in refused.value.problems] == ["TEMPLATE_UNKNOWN_FIELD"]
+    assert "“总分”" in refused.value.problems[0].message and not (tmp_path / "通报.docx").exists()

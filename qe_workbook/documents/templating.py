@@ -86,14 +86,19 @@ def office_templates(folder: Path | None) -> Path | None:
     return folder if any(p.suffix.lower() in (SUFFIX, ".doc", ".wps") for p in folder.iterdir()) else None
 
 
+def templates_used(folder: Path | None, kinds: Iterable[DocumentKind]) -> Problem | None:
+    """A note (TEMPLATES_USED) naming the office's templates in `folder` that replace bundled ones; None when none
+    does."""
+    if folder is None or office_templates(folder) is None:
+        return None
+    used = [path.name for path in (_office_file(folder, k) for k in kinds) if path is not None]
+    return problem("TEMPLATES_USED", folder=str(folder), files=used) if used else None
+
+
 def templates_note(folder: Path | None, kinds: Iterable[DocumentKind]) -> str | None:
     """The line a command that writes documents starts with when an office template replaces a bundled one."""
-    if office_templates(folder) is None or folder is None:
-        return None
-    used = [k.file_name for k in kinds if _office_file(folder, k) is not None]
-    if not used:
-        return None
-    return f"使用文书模板文件夹“{folder}”中的模板：{'、'.join(used)}（其余文书用内置模板）。"
+    used = templates_used(folder, kinds)
+    return used.message if used else None
 
 
 def _office_file(folder: Path, kind: DocumentKind) -> Path | None:
