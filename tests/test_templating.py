@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from qe_workbook.documents.notice_docx import NOTICE
 from qe_workbook.documents.templating import (
@@ -86,9 +87,11 @@ def test_the_bundled_notice_fills_with_its_example_values() -> None:
 
 def test_a_table_loop_repeats_its_row_and_text_from_outside_stays_text(tmp_path: Path) -> None:
     folder = _list_template(tmp_path / "模板")
-    rows = [{"名称": "东区<&>", "分数": "90.00"}, {"名称": "西\x1b区", "分数": "80.50"}]
-    texts = _texts(render(LIST, {"标题": "名单", "行": rows}, folder))
-    assert texts == ["名单", "东区<&>", "90.00", "西␛区", "80.50"]
+    rows = [{"名称": "东区<&>", "分数": "90.00"}, {"名称": "西\x1b区", "分数": "第一行\r\n第二行\r第三行"}]
+    data = render(LIST, {"标题": "名单", "行": rows}, folder)
+    assert _texts(data) == ["名单", "东区<&>", "90.00", "西␛区", "第一行\n第二行\n第三行"]
+    cell = docx.Document(io.BytesIO(data)).tables[0].rows[1].cells[1]._tc
+    assert len(cell.findall(".//" + qn("w:br"))) == 2  # each line break a w:br
 
 
 def test_an_unknown_field_is_named_with_the_text_around_it(tmp_path: Path) -> None:

@@ -182,9 +182,10 @@ def _render(source: _Source, context: dict[str, Any]) -> bytes:
 
 
 def _shown(value: Any) -> Any:
-    """The context as a document shows it: every text with its control characters as pictures."""
+    """The context as a document shows it: every text with its control characters as pictures, a line break in
+    any form (CR LF, CR, LF) as LF, which the document shows as a line break."""
     if isinstance(value, str):
-        return visible_in_document(value)
+        return visible_in_document(value.replace("\r\n", "\n").replace("\r", "\n"))
     if isinstance(value, Mapping):
         return {k: _shown(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
