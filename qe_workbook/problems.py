@@ -195,6 +195,13 @@ _TYPES = [
         "{cell}：考核要点“{key_point}”分值为 {max} 分，但其下级合计为 {sum} 分",
     ),
     ProblemType(
+        "RUBRIC_THRESHOLD_ABOVE_FULL",
+        _E,
+        "等级分数线高于满分，没有单位能达到。",
+        "请核对分数线和满分 total（分数线按满分的百分比时不超过 100）。",
+        "{cell}：{grade}的分数线 {min} 高于{full}",
+    ),
+    ProblemType(
         "RUBRIC_KEY_POINT_TREE",
         _E,
         "考核要点的上下级关系无法成立（循环、没有所属领域或与上级的领域不一致）。",

@@ -89,6 +89,7 @@ def test_every_rule_loads_with_its_words_and_entries(tmp_path: Path) -> None:
     data = small_rubric_data()
     data["schema_version"] = 2
     data["total"], data["areas"][0]["max"] = 80, 40  # 4 + 2 + 2 + 1 + 1 + 5 + 5 + 20, and 40 in area 2
+    data["grading"]["by_percent"] = True  # A at 90% of 80
     data["items"] = [
         {**_item(data, "01-1"), "max": 4, "text": "合格率。", "rule": {"type": "linear", "figure": RATE, "full_at": 98,
                                                                   "minus": 0.5}},
@@ -319,6 +320,8 @@ REFUSED = [
     ("a quota of two kinds", _set("grading.limits", [{"grade": "A", "top_units": 1, "max_units": 1}]), "RUBRIC_SCHEMA",
      "$.grading.limits[0]", "应填且只填一个"),
     ("a grade twice", _set("grading.lowest_grade", "A"), "RUBRIC_DUPLICATE_ID", "$.grading", "“A”"),
+    ("a line above full marks", _set("grading.thresholds.0.min", 101), "RUBRIC_THRESHOLD_ABOVE_FULL",
+     "$.grading.thresholds[0].min", "A级的分数线 101 高于满分 100 分"),
 ]  # fmt: skip
 
 

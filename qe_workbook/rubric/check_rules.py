@@ -13,6 +13,7 @@ from typing import Any
 
 from ..amounts import canonical, decimal_places
 from ..problems import Problem, problem
+from .model import grade_label
 from .rules import COMBINE_LABELS, KIND_RULES, RULE_LABELS, CombineKind
 
 KIND_NAMES = {"score": "评分项", "deduction": "扣分项", "bonus": "加分项", "veto": "否决项"}
@@ -78,6 +79,7 @@ def rule_language_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
     yield from _tree_problems(data, src)
     yield from _total_problems(data, src)
     yield from _grading_extra_problems(data["grading"], grades, src)
+    yield from _threshold_problems(data, src)
 
 
 def duplicate_problems(values: list[str], path: str, what: str, src: str) -> Iterator[Problem]:
@@ -429,6 +431,21 @@ def _start_from_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
         yield problem("RUBRIC_START_FROM", file=src, cell="$.floor", reason="最低分高于起评分")
     if decimal_places(start) > 2:
         yield problem("RUBRIC_TOO_PRECISE", file=src, cell="$.start_from", value=start)
+
+
+def _threshold_problems(data: dict[str, Any], src: str) -> Iterator[Problem]:
+    """No grade's line above what a unit can score: the full marks, or 100 when lines are percentages."""
+    grading = data["grading"]
+    if grading.get("by_percent"):
+        full, what = Decimal(100), "100%"
+    else:
+        default = data.get("start_from", sum((_d(a["max"]) for a in data["areas"]), Decimal(0)))
+        full = _d(data.get("total", default))
+        what = f"满分 {canonical(full)} 分"
+    for n, t in enumerate(grading["thresholds"]):
+        if _d(t["min"]) > full:
+            yield problem("RUBRIC_THRESHOLD_ABOVE_FULL", file=src, cell=f"$.grading.thresholds[{n}].min",
+                          grade=grade_label(t["grade"]), min=canonical(_d(t["min"])), full=what)  # fmt: skip
 
 
 def _grading_extra_problems(grading: dict[str, Any], grades: list[str], src: str) -> Iterator[Problem]:
