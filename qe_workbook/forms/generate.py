@@ -221,11 +221,10 @@ class FormWriter:
             ws.write_string(HEADER_ROW, col, title, f["header"])
         self._table(ws)
         first_note = notes_row(self.rows)
-        for n, note in enumerate(self.spec.notes):
-            ws.set_row(first_note + n, NOTE_HEIGHT)
-            ws.merge_range(first_note + n, LABEL_COL, first_note + n, self.last, note, f["note"])
+        ws.set_row(first_note, NOTE_HEIGHT * len(self.spec.notes))  # one cell: the notes never split over two pages
+        ws.merge_range(first_note, LABEL_COL, first_note, self.last, "\n".join(self.spec.notes), f["note"])
         spans = ((COL_ID, COL_UNIT), (COL_TEXT, COL_TEXT), (COL_MAX, self.last))
-        last_row = write_signature(ws, signature_row(self.rows, self.spec.notes), spans, self.spec.owner_label,
+        last_row = write_signature(ws, signature_row(self.rows), spans, self.spec.owner_label,
                                    f["sign"], date_formula=f'=IF(ISNUMBER({DATE_CELL}),{DATE_CELL},"")',
                                    date_format=f["sign_date"])  # fmt: skip
         self._validation(ws)
@@ -616,7 +615,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "date_label": {**base, "font_size": 12, "bold": True, "align": "right"},
         "date_input": {**entry, "num_format": DATE_FORMAT, "align": "center", "text_wrap": False, "shrink": True},
         "sign": {**base, "font_size": 12, "valign": "top"},
-        "sign_date": {**base, "font_size": 12, "valign": "top", "num_format": DATE_FORMAT},
+        "sign_date": {**base, "font_size": 12, "valign": "top", "align": "left", "num_format": DATE_FORMAT},
         "code": {**base, "font_size": 10, "align": "right"},
         "hint": {**base, "font_size": 10, "font_color": "#404040"},
         "header": {**boxed, "bold": True, "align": "center", "bg_color": "#D9E1F2"},

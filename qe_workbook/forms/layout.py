@@ -134,9 +134,10 @@ def notes_row(rows: list[FormRow]) -> int:
 SIGNATURE_GAP = 1  # blank rows between the notes and the signature block
 
 
-def signature_row(rows: list[FormRow], notes: Collection[str]) -> int:
-    """The first of the signature block's two rows (the stamp line; 负责人, 经办人, 联系电话 under it)."""
-    return notes_row(rows) + len(notes) + SIGNATURE_GAP
+def signature_row(rows: list[FormRow]) -> int:
+    """The first of the signature block's two rows (the stamp line; 负责人, 经办人, 联系电话 under it), under the
+    notes' one cell."""
+    return notes_row(rows) + 1 + SIGNATURE_GAP
 
 
 def form_title(rubric: Rubric, units: Collection[str] = ()) -> str:

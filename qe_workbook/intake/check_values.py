@@ -274,7 +274,7 @@ def _extra_content(raw: RawForm, spec: FormSpec, file: str) -> list[Problem]:
     table = {r.row for r in rows}  # every column of the table's rows is allowed, up to the last
     first_note = notes_row(rows)
     allowed |= {(first_note + n, LABEL_COL) for n in range(len(spec.notes))}
-    sign = signature_row(rows, spec.notes)  # the signature block's two lines (the date shown from the date cell)
+    sign = signature_row(rows)  # the signature block's two lines (the date shown from the date cell)
     allowed |= {(sign + n, col) for n in (0, 1) for col in range(last + 1)}
     extra = [
         cell_ref(row, col)
