@@ -302,6 +302,8 @@ REFUSED = [
      "$.items[2].rule.min", "最少扣分大于最多扣分"),
     ("a cap other than the max", _rule("02-1", {"type": "per_event", "per_event": 1.5, "cap": 3}), "RUBRIC_RULE",
      "$.items[2].rule.cap", "上限 3 分与项目分值 2 分不一致"),
+    ("an uncapped bonus", _rule("03-2", {"type": "per_event", "per_event": 0.5, "cap": None}), "RUBRIC_RULE",
+     "$.items[5].rule.cap", "用于加分项时以项目分值为上限"),
     ("weights not adding to 100", _set("items.1.combine", {"weighted": {"甲局": 60, "乙局": 30}}), "RUBRIC_COMBINE",
      "$.items[1].combine.weighted", "权重合计为 90，应为 100"),
     ("a lead outside the item", _set("items.1.combine", {"lead": "质强办"}), "RUBRIC_COMBINE",

@@ -220,6 +220,9 @@ def _check_rank(item: _Item, rule: dict[str, Any], *_: Any) -> Iterator[Problem]
 
 def _check_per_event(item: _Item, rule: dict[str, Any], *_: Any) -> Iterator[Problem]:
     cap = rule.get("cap", item.max)
+    if cap is None and item.raw["kind"] == "bonus":
+        yield item.rule_problem(".cap", "用于加分项时以项目分值为上限，不能不设上限")
+        return
     if cap is not None and _d(cap) != item.max:
         yield item.rule_problem(".cap", f"的上限 {canonical(_d(cap))} 分与项目分值 {canonical(item.max)} 分不一致"
                                 "（上限就是项目分值；不设上限的写 null）")  # fmt: skip
