@@ -9,16 +9,17 @@ typed in LibreOffice) and 市质强办, and the dispatch list.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
-from qe_workbook.forms.generate import GenerateResult
+from qe_workbook.forms.generate import GenerateResult, write_form
 from qe_workbook.forms.layout import COL_REMARK, DATE_CELL, cell_ref, form_rows
 from qe_workbook.forms.paper import CLOSING
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, UNITS_2022, load_ok, require_program
-from .forms import generate
+from .forms import KEY, generate
 from .test_print import LO_FILL, LONG_REMARK, pages, to_pdf
 from .test_real_clients import run_bounded, uno_python
 
@@ -42,7 +43,12 @@ def printed(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> dict[st
     cells = [f"{cell_ref(r.row, COL_REMARK)}={LONG_REMARK}" for r in form_rows(rubric, FORM)[:6]]
     run_bounded([uno_python(), str(LO_FILL), str(by_name[FORM]), str(filled), *cells, f"{DATE_CELL}=2023-04-30",
                  "--profile", str(profile), "--soffice", require_program("soffice")])  # fmt: skip
-    files = {"blank": by_name[FORM], "office": by_name["市质强办"], "filled": filled, "dispatch": forms.dispatch_list}
+    ev = rubric.evaluator(FORM)
+    assert ev is not None
+    correction = write_form(rubric, ev, folder / "更正表.xlsx", KEY, form_id="0" * 12, when=datetime(2023, 5, 6),
+                            units=["源汇区", "西城区"]).path  # fmt: skip
+    files = {"blank": by_name[FORM], "office": by_name["市质强办"], "filled": filled, "dispatch": forms.dispatch_list,
+             "correction": correction}  # fmt: skip
     pdfs = to_pdf(list(files.values()), folder, profile)
     return {name: pages(pdf) for name, pdf in zip(files, pdfs, strict=True)}
 
@@ -59,7 +65,9 @@ def lines_of(page: str) -> list[str]:
     return [line.strip() for line in page.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name, owner", [("blank", FORM), ("filled", FORM), ("office", "市质强办")])
+@pytest.mark.parametrize(
+    "name, owner", [("blank", FORM), ("filled", FORM), ("office", "市质强办"), ("correction", FORM)]
+)
 def test_every_page_names_the_attachment_the_owner_and_the_page(
     printed: dict[str, list[str]], name: str, owner: str
 ) -> None:
@@ -75,13 +83,14 @@ def test_every_page_names_the_attachment_the_owner_and_the_page(
         assert lines_of(page)[-1] == f"第 {n} 页，共 {len(guide)} 页", (name, n)
 
 
-@pytest.mark.parametrize("name", ["blank", "office"])
+@pytest.mark.parametrize("name", ["blank", "office", "correction"])
 def test_each_county_is_on_one_page_and_the_signature_block_ends_the_form(
     printed: dict[str, list[str]], name: str
 ) -> None:
     form = form_part(printed[name])
-    for unit in UNITS_2022:
-        holding = [n for n, page in enumerate(form) if re.search(rf"(?<!城乡一体化示范){unit}", page)]
+    for unit in UNITS_2022 if name != "correction" else ["源汇区", "西城区"]:
+        row = re.compile(rf"^\s*\d{{2}}-\d\s+{unit}\s", re.MULTILINE)  # a table row of the unit
+        holding = [n for n, page in enumerate(form) if row.search(page)]
         assert len(holding) == 1, (name, unit, holding)
     signature = re.compile(r"^\s*(评价部门（盖章）：|负责人：)", re.MULTILINE)
     assert [n for n, page in enumerate(form) if signature.search(page)] == [len(form) - 1], name
@@ -90,6 +99,7 @@ def test_each_county_is_on_one_page_and_the_signature_block_ends_the_form(
     assert re.search(r"^\s*\d{2}-\d\s", form[-1], re.MULTILINE)  # under the last county's rows, not alone
     first = lines_of(form[0])
     assert sum(bool(re.match(r"\d{2}-\d\s", line)) for line in first) >= 6  # page 1 holds a county's rows
+    assert name != "correction" or all("现采用值" in page for page in form)
 
 
 def test_a_blank_form_prints_no_check_code_and_a_filled_one_its_code_and_date(printed: dict[str, list[str]]) -> None:
