@@ -177,7 +177,7 @@ def test_a_whole_year_by_clicks(tmp_path: Path, browser: object) -> None:  # noq
         click("verify-1")
         wait_text(d, "核验通过")
         shoot(d, "year-12-verified")
-        archive = workspace / "档案" / adjusted.name
+        archive = workspace / "out" / "档案" / adjusted.name
         assert (archive / "SHA256SUMS.txt").is_file() and (archive / "卷内目录.xlsx").is_file()
 
         for step in ("wording", "reports", "rectify", "next_year", "key_backup"):

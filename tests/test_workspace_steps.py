@@ -123,12 +123,12 @@ def test_precheck_wording_reports_approval_archive_and_verification(tmp_path: Pa
     again, problems = approve_in(ws, run, rubric, Stage.CONSULTATION, BASIS, "张三", wording=False)
     assert again is None and [p.code for p in problems] == ["APPROVE_STAGE_NOT_LATER"]
     archived = archive_in(ws, run, rubric)
-    assert not has_errors(archived.problems) and archived.folder == ws.root / "档案" / run.name
+    assert not has_errors(archived.problems) and archived.folder == ws.root / "out" / "档案" / run.name
     assert archives(ws) == [archived.folder] and verify_in(ws, run.name) == (archived.folder, [])
     assert verify_in(ws, "../out") == (None, [])  # only the workspace's own archives
     (archived.folder / "卷内目录.xlsx").write_bytes(b"changed")
     assert [p.code for p in verify_in(ws, run.name)[1]] == ["ARCHIVE_FILE_CHANGED"]
-    assert archive_in(ws, run, rubric).folder == ws.root / "档案" / f"{run.name}-2"
+    assert archive_in(ws, run, rubric).folder == ws.root / "out" / "档案" / f"{run.name}-2"
 
 
 def test_rectification_ledgers_generated_returned_and_collected(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """After a run in a workspace, each step as its command run in the workspace folder does it: 得分核对单 (`qe precheck`),
 reports written again (`qe report`), approval stages (`qe approve`), the archive and its verification (`qe archive`,
-into 档案/<run>) — the office's registers (out/review) taken in where the command takes them."""
+into out/档案/<run>) — the office's registers (out/review) taken in where the command takes them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..run_folder import free_name
 from .layout import Workspace
 from .registers import ADJUSTMENTS, WORDING, kept
 
-ARCHIVE = "档案"
+ARCHIVE = "out/档案"
 
 
 def chosen_run(ws: Workspace, name: str | None) -> Path | None:
@@ -88,7 +88,7 @@ def stages(run: Path) -> list[StageView]:
 
 
 def archive_in(ws: Workspace, run: Path, rubric: Rubric) -> ArchiveResult:
-    """`qe archive <run> --returned 回收的评价表 --out 档案/<run>` (a new name when that one is taken)."""
+    """`qe archive <run> --returned 回收的评价表 --out out/档案/<run>` (a new name when that one is taken)."""
     return archive_run(run, ws.returned, rubric, free_name(ws.root / ARCHIVE, run.name))
 
 
@@ -100,7 +100,7 @@ def archives(ws: Workspace) -> list[Path]:
 
 
 def verify_in(ws: Workspace, name: str) -> tuple[Path | None, list[Problem]]:
-    """`qe archive --verify 档案/<name>`; None when `name` is not one of the workspace's archives."""
+    """`qe archive --verify out/档案/<name>`; None when `name` is not one of the workspace's archives."""
     folder = next((a for a in archives(ws) if a.name == name), None)
     if folder is None:
         return None, []

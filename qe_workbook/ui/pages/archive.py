@@ -1,4 +1,4 @@
-"""Archive and verify: an approved run archived as `qe archive` does (into 档案/<run>, in the background:
+"""Archive and verify: an approved run archived as `qe archive` does (into out/档案/<run>, in the background:
 the PDFs take a while), and any archive of the workspace verified against its checksums."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def make() -> Response:
             lines.append(
                 (
                     "info",
-                    f"已归档 {len(result.entries)} 个文件：{ws.relative(result.folder)}（含卷内目录和校验值清单）。",
+                    f"已归档 {len(result.entries)} 个文件：档案文件夹 {result.folder.name}（含卷内目录和校验值清单）。",
                 )
             )
         return lines
@@ -60,7 +60,7 @@ def verify() -> Response:
         note("error", "没有这个档案文件夹。")
     else:
         note_problems(problems)
-        name = workspace().relative(folder)
+        name = f"档案文件夹 {folder.name}"
         if problems:
             note("error", f"核验未通过：{name} 中有文件缺失、改动或多出（见上）。")
         else:
