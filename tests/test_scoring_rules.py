@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from qe_workbook.feedback.common import common_problems
 from qe_workbook.intake.frame import NAMES, to_cents, typed
 from qe_workbook.outputs.export import results_dict, summary_header, summary_rows
 from qe_workbook.rubric import Kind, PointsRule, Rubric
@@ -513,3 +514,14 @@ def test_a_part_is_scaled_on_the_points_the_units_class_can_reach(tmp_path: Path
     assert (east.parts, east.total) == ({"p1": 52.5, "p2": 40}, D("92.5"))  # 35 × 60 / 40
     assert (west.parts, west.total) == ({"p1": 60, "p2": 30}, 90)  # 30 of the 30 the 区 can reach → the full 60
     assert (south.total, south.full) == (100, 100)
+
+
+def test_a_common_problem_of_a_class_item_is_counted_among_that_class(tmp_path: Path) -> None:
+    units = ["东县", "西县", "南区", "北区", "中区"]
+    rubric = plan(tmp_path, [item("1", 90), item("c", 10, classes=["county"])], units=units,
+                  classes={"东县": "county", "西县": "county", "南区": "district", "北区": "district",
+                           "中区": "district"})  # fmt: skip
+    values = {("甲局", "东县", "c"): 8, ("甲局", "西县", "c"): 9}
+    results = score(frame(rubric, values).assign(remark="台账不全"), rubric)
+    found = common_problems(rubric, results)["甲局"]  # both 县 lost points: 2 of 2, not 2 of 5
+    assert [(p.item.id, [loss.unit for loss in p.losses], p.total_lost) for p in found] == [("c", ["东县", "西县"], 3)]

@@ -99,7 +99,7 @@ def common_problems(
                         losses.append(Loss(unit.unit, entered_text(item, source), lost,
                                            entry.remark_for(evaluator, True), source.file, source.sheet,
                                            source.cell))  # fmt: skip
-            if is_common(len(losses), len(results.units), min_percent):
+            if is_common(len(losses), sum(u.items[n].applies for u in results.units), min_percent):
                 found.setdefault(evaluator, []).append(CommonProblem(evaluator, item, tuple(losses)))
     return found
 
