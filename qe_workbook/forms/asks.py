@@ -81,6 +81,13 @@ class Ask:
             return next((t.points for t in rule.tiers if t.choice == choice), None)
         return None
 
+    def tier_of_points(self, points: Decimal) -> Decimal | None:
+        """`points` when they are a tier's points (typed instead of the tier's label)."""
+        rule = self.item.rule
+        if isinstance(rule, TiersRule) and any(t.points == points for t in rule.tiers):
+            return points
+        return None
+
     @property
     def top_choice(self) -> str:
         """The choice that loses nothing: the best tier, or 是."""

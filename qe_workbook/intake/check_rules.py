@@ -89,9 +89,9 @@ def _choice(value: Any, ask: Ask, at: dict[str, Any], problems: list[Problem]) -
         problems.append(problem("VALUE_ASPECT_INVALID", **at, aspect=ask.asked.label, value=text[:30]))
         return None
     points = ask.tier_points(text)
-    if points is None:  # tiers of points only: a number typed as 0.50 is the tier 0.5
+    if points is None:  # a tier's points typed instead of its label, or 0.50 for the tier 0.5
         number = parse_text_number(text)
-        points = ask.tier_points(canonical(number)) if number is not None else None
+        points = ask.tier_of_points(number) if number is not None else None
     if points is None:
         tiers = _tiers(ask)
         problems.append(problem("VALUE_OFF_TIER", **at, value=text[:30], tiers=tiers))
