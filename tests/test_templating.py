@@ -83,6 +83,11 @@ def test_the_bundled_notice_fills_with_its_example_values() -> None:
     texts = _texts(render(NOTICE, NOTICE.example()))
     assert "A级（1个）：召陵区人民政府。" in texts
     assert "抄送：市纪委监委，市委组织部。" in texts
+    properties = docx.Document(io.BytesIO(render(NOTICE, NOTICE.example()))).core_properties
+    assert (properties.title, properties.author) == (
+        "关于漯河市2022年度政府质量工作考核结果的通报（代拟稿）",
+        "市质强办",
+    )
 
 
 def test_a_table_loop_repeats_its_row_and_text_from_outside_stays_text(tmp_path: Path) -> None:
