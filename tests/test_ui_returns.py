@@ -209,10 +209,17 @@ def test_an_xls_and_a_zip_keep_their_names_and_receipts_and_count_as_received(tm
     with zipfile.ZipFile(packed, "w") as archive:
         archive.writestr(filled["乙局"].name, filled["乙局"].read_bytes())
     page.upload("乙局报送材料.zip", packed.getvalue(), "2023-04-26 08:00", "U盘")
+    nested = io.BytesIO()
+    with zipfile.ZipFile(nested, "w") as archive:
+        archive.writestr("里层.zip", packed.getvalue())
+    html = page.upload("质强办报送.zip", nested.getvalue(), "2023-04-26 08:30")
+    assert "已保存：质强办报送.zip" in html
+    assert "质强办报送.zip 汇总时会遇到的问题：质强办报送.zip/里层.zip 无法安全解压（压缩包中又套了压缩包" in html
+    page.post("returns/set-aside", path="质强办报送.zip")
     html = page.upload("甲局评价表（修改后）.xls", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504, "2023-04-27 08:00")
     assert sorted(p.name for p in ws.returned_files()) == ["乙局报送材料.zip", "甲局评价表（修改后）.xls"]
     book, _ = read_record(ws.returned / "收件记录.json")
-    assert [(r.file, r.channel, r.shown_time()) for r in book.receipts] == [
+    assert [(r.file, r.channel, r.shown_time()) for r in book.receipts][::2] == [
         ("乙局报送材料.zip", "U盘", "2023-04-26 08:00"), ("甲局评价表（修改后）.xls", "邮件", "2023-04-27 08:00")
     ]  # fmt: skip
     assert "甲局|已收到，待汇总|甲局评价表（修改后）.xls|2023-04-27 08:00|邮件|待汇总" in rows(html)[0]

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..file_names import plain_file_name, safe_file_name, shorten_name
+from ..intake.archives import REFUSED
 from ..intake.collect import guess_evaluator
 from ..intake.container import Limits, open_package, too_large
 from ..intake.receipts import (
@@ -25,6 +26,7 @@ from ..intake.receipts import (
 )
 from ..intake.standing import Standing, correction_line, return_note, standing
 from ..intake.submission import Status
+from ..intake.unpack import unpack_zip
 from ..outputs.run_record import read_run
 from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric
@@ -82,6 +84,10 @@ def add_returned(
         package, problems = open_package(data, shown, limits)
         if package is not None:
             package.zip.close()
+    elif Path(shown).suffix.lower() == ".zip":  # what the collect's unpacking will refuse, said now
+        unpacked = unpack_zip(data, limits)
+        problems = [problem(REFUSED, file=shown, reason=unpacked.error)] if unpacked.error else []
+        problems += [problem(REFUSED, file=f"{shown}/{name}", reason=reason) for name, reason in unpacked.refused]
     folder.mkdir(parents=True, exist_ok=True)
     return Added(sent, write_new(folder, shown, data), problems)
 
