@@ -65,7 +65,7 @@ def test_known_changes_between_two_years(tmp_path: Path, small_rubric: Rubric) -
     joint = diff.for_item("01-2")
     assert joint is not None and joint.sentence == (  # the item follows the joint rule: mean -> min
         "项目“01-2”评价部门由 甲局、乙局 改为 乙局、丙局；"
-        "合成方式由 “取各部门评分的平均值” 改为 “取各部门评分中从严的值”"
+        "合成方式由 “取各部门评分的平均值，四舍五入到0.01分” 改为 “取各部门评分中从严的值”"
     )
     added = diff.for_item("01-3")
     assert added is not None and added.sentence == "新增项目“01-3”（评分项，5 分，丙局：开展质量品牌建设。（5分））"
@@ -130,7 +130,7 @@ def test_the_scoring_language_is_compared_too(tmp_path: Path, small_rubric: Rubr
         "考核设置：自评报告的限制由 不超过 3000 字，典型案例不超过 3 个 改为 不超过 5000 字，典型案例不超过 3 个",
         "考核要点“01”分值由 （空） 改为 60 分",
         "项目“01-1”计分规则由 “由评价部门评分，0～40分” 改为 “按档次评分：好40分；一般20分”",
-        "项目“01-2”合成方式由 “取各部门评分的平均值” 改为 “各部门分别扣分，合计扣分（不超过本项分值）”",
+        "项目“01-2”合成方式由 “取各部门评分的平均值，四舍五入到0.01分” 改为 “各部门分别扣分，合计扣分（不超过本项分值）”",
         "项目“03-2”县区自评由 否 改为 是",
         "等级评定：加分上限由 （空） 改为 1",
     ]

@@ -162,7 +162,7 @@ def test_combinations_name_their_departments(tmp_path: Path) -> None:
     assert rubric.item("01-2").combine == Combine(
         CombineKind.WEIGHTED, ((("甲局", Decimal(60)), ("乙局", Decimal(40))))
     )
-    assert rubric.item("01-2").combine.words() == "按各部门权重加权（甲局60%、乙局40%）"
+    assert rubric.item("01-2").combine.words() == "按各部门权重加权（甲局60%、乙局40%），四舍五入到0.01分"
     assert rubric.item("01-1").combine.kind is CombineKind.SUM_DEDUCTIONS
     _item(data, "01-2")["combine"] = {"lead": "乙局"}
     rubric = load_ok(write_json(tmp_path / "rubric.json", data))

@@ -329,6 +329,7 @@ class CombineKind(StrEnum):
     LEAD = "lead"  # the lead department's value counts; the others are advisory
 
 
+HALF_UP = "四舍五入到0.01分"
 COMBINE_LABELS = {
     CombineKind.MEAN: "取各部门评分的平均值",
     CombineKind.MIN: "取各部门评分中从严的值",
@@ -345,11 +346,14 @@ class Combine:
     lead: str | None = None  # the department whose value counts, for LEAD
 
     def words(self) -> str:
+        """The combination in words, with the rounding of the one that divides (half up to hundredths)."""
         if self.kind is CombineKind.WEIGHTED:
             shares = "、".join(f"{name}{canonical(w)}%" for name, w in self.weights)
-            return f"{COMBINE_LABELS[self.kind]}（{shares}）"
+            return f"{COMBINE_LABELS[self.kind]}（{shares}），{HALF_UP}"
         if self.kind is CombineKind.LEAD:
             return f"以{self.lead}（牵头部门）的评分为准，其他部门的评分仅供参考"
+        if self.kind is CombineKind.MEAN:
+            return f"{COMBINE_LABELS[self.kind]}，{HALF_UP}"
         return COMBINE_LABELS[self.kind]
 
 
