@@ -227,3 +227,26 @@ def test_an_xls_and_a_zip_keep_their_names_and_receipts_and_count_as_received(tm
     table = rows(html)
     assert table[0].startswith("甲局|退回 无法读取工作表内容") and "未收到" not in table[0]
     assert table[1].startswith("乙局|已采用|乙局报送材料.zip|2023-04-26 08:00|U盘|已采用")
+
+
+def test_setting_aside_and_restoring_touch_nothing_outside_the_returned_folder(tmp_path: Path) -> None:
+    ws, filled, _corrected = year_with_forms(tmp_path)
+    page = Page(ws)
+    page.upload(filled["甲局"].name, filled["甲局"].read_bytes(), "2023-04-25 09:00")
+    key = ws.key_path.read_bytes()
+    for path in ("../out/qe.key", "../rubric.json", "收件记录.json", "已搁置/../../out/qe.key", "/etc/passwd"):
+        page.post("returns/set-aside", path=path)
+        assert "回收文件夹中没有" in page.get("returns"), path
+        page.post("returns/restore", path=path)
+        assert "回收文件夹中没有" in page.get("returns"), path
+    page.upload(filled["乙局"].name, filled["乙局"].read_bytes(), "2023-04-25 09:00")
+    page.post("returns/set-aside", path=filled["甲局"].name)
+    page.post("returns/restore", path=f"已搁置/../{filled['乙局'].name}")  # a file in the folder, not set aside
+    assert "回收文件夹中没有" in page.get("returns") and (ws.returned / filled["乙局"].name).is_file()
+    page.post("returns/choose", path="../out/qe.key")
+    assert "不能选定" in page.get("returns")
+    assert ws.key_path.read_bytes() == key and (ws.root / "rubric.json").is_file()
+    assert sorted(p.relative_to(ws.root).as_posix() for p in ws.root.rglob("*") if p.is_file() and "out" not in p.parts) == [
+        "rubric.json", f"回收的评价表/{filled['乙局'].name}", f"回收的评价表/已搁置/{filled['甲局'].name}",
+        "回收的评价表/收件记录.json", "回收的评价表/收件记录.xlsx",
+    ]  # fmt: skip

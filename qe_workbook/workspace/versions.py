@@ -108,17 +108,19 @@ def set_aside(ws: Workspace, relative: str) -> tuple[str | None, list[Problem]]:
     """Move the returned file `relative` into the 已搁置 folder (under the same path; never over another
     file) and say so in the receipt record; returns its new path inside the returned folder."""
     path = _returned(ws, relative)
-    if path is None or relative.startswith(f"{SET_ASIDE}/"):
+    inside = _inside_returned(ws, path)
+    if path is None or inside.startswith(f"{SET_ASIDE}/"):
         return None, [problem("RETURNED_FILE_UNKNOWN", file=relative)]
-    return _move(ws, path, f"{SET_ASIDE}/{relative}")
+    return _move(ws, path, f"{SET_ASIDE}/{inside}")
 
 
 def restore(ws: Workspace, relative: str) -> tuple[str | None, list[Problem]]:
     """Move a set-aside file back where it was (beside it when that name is taken again)."""
     path = _returned(ws, relative)
-    if path is None or not relative.startswith(f"{SET_ASIDE}/"):
+    inside = _inside_returned(ws, path)
+    if path is None or not inside.startswith(f"{SET_ASIDE}/"):
         return None, [problem("RETURNED_FILE_UNKNOWN", file=relative)]
-    return _move(ws, path, relative.removeprefix(f"{SET_ASIDE}/"))
+    return _move(ws, path, inside.removeprefix(f"{SET_ASIDE}/"))
 
 
 def choose_version(ws: Workspace, rubric: Rubric, relative: str) -> tuple[str | None, list[Problem]]:
@@ -152,6 +154,11 @@ def _returned(ws: Workspace, relative: str) -> Path | None:
     if path is None or not path.is_file() or not path.is_relative_to(ws.returned.resolve()):
         return None
     return None if path.parent == ws.returned.resolve() and path.name in RECORD_FILES else path
+
+
+def _inside_returned(ws: Workspace, path: Path | None) -> str:
+    """A resolved returned file's path inside the returned folder ('/'), as the moves name it."""
+    return path.relative_to(ws.returned.resolve()).as_posix() if path is not None else ""
 
 
 def _move(ws: Workspace, path: Path, target: str) -> tuple[str | None, list[Problem]]:
