@@ -9,6 +9,7 @@ typed in LibreOffice) and 市质强办, and the dispatch list.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from qe_workbook.forms.generate import GenerateResult, write_form
 from qe_workbook.forms.layout import COL_REMARK, DATE_CELL, cell_ref, form_rows
 from qe_workbook.forms.paper import CLOSING
+from qe_workbook.forms.simulate import simulate
 from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, UNITS_2022, load_ok, require_program
@@ -47,8 +49,13 @@ def printed(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> dict[st
     assert ev is not None
     correction = write_form(rubric, ev, folder / "更正表.xlsx", KEY, form_id="0" * 12, when=datetime(2023, 5, 6),
                             units=["源汇区", "西城区"]).path  # fmt: skip
+    simulate(rubric, folder / "forms", folder / "simulated")  # remarks as the demo's departments write them
+    typed = {
+        name: shutil.copy(folder / "simulated" / by_name[name].name, folder / f"simulated_{name}.xlsx")
+        for name in (FORM, "市质强办")
+    }  # fmt: skip (a name of its own: the PDFs share a folder)
     files = {"blank": by_name[FORM], "office": by_name["市质强办"], "filled": filled, "dispatch": forms.dispatch_list,
-             "correction": correction}  # fmt: skip
+             "correction": correction, "simulated": typed[FORM], "simulated office": typed["市质强办"]}  # fmt: skip
     pdfs = to_pdf(list(files.values()), folder, profile)
     return {name: pages(pdf) for name, pdf in zip(files, pdfs, strict=True)}
 
@@ -83,7 +90,7 @@ def test_every_page_names_the_attachment_the_owner_and_the_page(
         assert lines_of(page)[-1] == f"第 {n} 页，共 {len(guide)} 页", (name, n)
 
 
-@pytest.mark.parametrize("name", ["blank", "office", "correction"])
+@pytest.mark.parametrize("name", ["blank", "office", "correction", "simulated", "simulated office"])
 def test_each_county_is_on_one_page_and_the_signature_block_ends_the_form(
     printed: dict[str, list[str]], name: str
 ) -> None:
@@ -95,7 +102,7 @@ def test_each_county_is_on_one_page_and_the_signature_block_ends_the_form(
     signature = re.compile(r"^\s*(评价部门（盖章）：|负责人：)", re.MULTILINE)
     assert [n for n, page in enumerate(form) if signature.search(page)] == [len(form) - 1], name
     last = re.sub(r"\s+", "", form[-1])
-    assert re.search("评价部门（盖章）：填报日期：负责人：经办人：联系电话：第", last), name
+    assert re.search(r"评价部门（盖章）：填报日期：(\d{4}年\d+月\d+日)?负责人：经办人：联系电话：第", last), name
     assert re.search(r"^\s*\d{2}-\d\s", form[-1], re.MULTILINE)  # under the last county's rows, not alone
     first = lines_of(form[0])
     assert sum(bool(re.match(r"\d{2}-\d\s", line)) for line in first) >= 6  # page 1 holds a county's rows

@@ -248,8 +248,9 @@ class FormWriter:
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks: each block (unit or area) on one page, the notes and the
-        signature block with the last block, shrunk a little where that saves a page (so that no page holds a
+        """The print scale and the page breaks, the notes and the signature block with the last block: each unit
+        on a page of its own (so that a department's remarks, growing its rows, never push part of a unit onto
+        the next page); areas share pages, shrunk a little where that saves a page (so that no page holds a
         block or two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
@@ -260,7 +261,9 @@ class FormWriter:
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(self.spec.notes) + 2) + SIGNATURE_HEIGHT
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
-        return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=self.spec.flow_blocks)
+        if not self.spec.flow_blocks:  # each unit on a page of its own: rows grown by remarks never push a unit apart
+            return scale, [first for first, _ in ordered[1:]]
+        return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=True)
 
     def _max_formats(self, wb: Workbook) -> None:
         """The 满分 cell of a deduction or a counted bonus says how it counts: 每次扣1分，最高扣2分（填次数）."""

@@ -201,7 +201,7 @@ class FormSpec:
     remark_prompt: str  # the input prompt of the remark column
     deadline: date  # the example in the date cell's prompt; a later fill date is warned about when `late`
     late: bool = True
-    flow_blocks: bool = False  # a block taller than a page may start low on a page (areas, not units)
+    flow_blocks: bool = False  # blocks share pages, a tall one starting low on a page (areas); else a page each (units)
     printed_owner: str = ""  # whose form it is, named at the top of every printed page (default: `owner`)
     attachment: str = ""  # the plan's attachment number printed at the top left ("附件6")
 
