@@ -114,12 +114,12 @@ def test_each_rule_asks_for_its_own_input_with_the_rule_in_words(generated: Gene
     ws = openpyxl.load_workbook(next(f.path for f in generated.forms if f.evaluator.name == "乙局"))[FORM_SHEET]
     rows = [(ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(5, 11)]
     assert rows == [
-        ("01-2", "东区", "1. 根据农产品质量安全合格率测算得分。（20分）\n按档次评分：好20分；较好15分；一般10分。请在下拉列表中选择档次"),
+        ("01-2", "东区", "1. 根据农产品质量安全合格率测算得分。（20分）\n选择档次：好20分、较好15分、一般10分"),
         ("03-1", "东区", "2. 完善质量工作制度。（30分）\n逐项核查3个方面：每缺1项扣10分，扣完为止\n（1）建立工作制度：选“是”或“否”"),
         ("03-1", "东区", "2. （2）落实工作责任：选“是”或“否”"),
         ("03-1", "东区", "2. （3）开展督查考核：选“是”或“否”"),
-        ("03-3", "东区", "3. 开展质量提升行动。（10分）\n基础分7分，评价部门在7～10分之间评分。填得分：7～10分"),
-        ("03-2", "东区", "4. 受到督查激励。（加1分）\n每项加0.5分，最高加1分。填项数"),
+        ("03-3", "东区", "3. 开展质量提升行动。（10分）\n填得分：7～10分（基础分7分）"),
+        ("03-2", "东区", "4. 受到督查激励。（加1分）\n填项数"),
     ]  # fmt: skip
     checks = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
     assert checks["E5"] == ("list", '"好,较好,一般"', None)
@@ -130,11 +130,12 @@ def test_each_rule_asks_for_its_own_input_with_the_rule_in_words(generated: Gene
 
 def test_a_figure_is_typed_with_its_name_unit_and_range(generated: GenerateResult) -> None:
     ws = openpyxl.load_workbook(next(f.path for f in generated.forms if f.evaluator.name == "甲局"))[FORM_SHEET]
-    assert ws["C5"].value == (
-        "1. 根据产品质量合格率测算得分。（40分）\n按合格率测算：≥98% 得满分，每低1个百分点扣5分，"
-        "不足1个百分点的按1个百分点计，扣完为止。填合格率（%），不填得分"
-    )
+    assert ws["C5"].value == ("1. 根据产品质量合格率测算得分。（40分）\n填合格率（%），不填得分，按细则换算")
     checks = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert checks["E5"].prompt == (
+        "按合格率测算：≥98% 得满分，每低1个百分点扣5分，不足1个百分点的按1个百分点计，扣完为止。"
+        "填合格率（%），不填得分，按细则换算"
+    )  # the rule in words where the cell is typed
     assert (checks["E5"].type, checks["E5"].formula1, checks["E5"].formula2) == ("decimal", "0", "100")
     assert "合格率（%）应为0～100之间的数字（最多2位小数）" in (checks["E5"].error or "")
     assert (checks["E7"].type, checks["E7"].formula1, checks["E7"].formula2) == ("decimal", "0", "2")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qe_workbook.forms.generate import generate_forms
+from qe_workbook.forms.layout import FORM_SHEET
 from qe_workbook.forms.simulate import simulate
 from qe_workbook.intake.collect import CollectResult, collect
 from qe_workbook.keys import read_key
@@ -20,6 +22,8 @@ from qe_workbook.rubric.workbook.read import read_workbook
 from qe_workbook.scoring.score import score
 
 from .conftest import ROOT, load_ok, run_qe
+from .test_print import LO_MEASURE, form_pages, to_pdf
+from .test_real_clients import uno_python
 
 SAMPLE = ROOT / "samples" / "other-city"
 # The README's table, by hand: unit → (平时考核, 年终考核, 加分, 扣分, 总分, 等级, 名次)
@@ -141,3 +145,27 @@ def test_simulated_returns_of_the_plan_follow_its_rules(rubric: Rubric, tmp_path
     # 市住建局 1, 市质量办 4
     assert result.problems == [] and len(result.frame) == 4 * (11 + 1 + 2 + 1 + 1 + 4)
     assert set(result.frame.loc[result.frame["item_id"] == "1-3", "raw"]) <= {"好", "较好", "一般"}
+
+
+def test_the_printed_form_shows_what_each_rule_asks_and_every_row_fits(tmp_path: Path) -> None:
+    """市市场监管局's filled form printed by LibreOffice: each unit's rows start on the page with the headings,
+    the lines under the items say what to type, each aspect is a row; no row is shorter than its text."""
+    form = next((SAMPLE / "returned").glob("*市市场监管局.xlsx"))
+    profile = tmp_path / "lo"
+    (pdf,) = to_pdf([form], tmp_path, profile)
+    printed = [" ".join(page.split()) for page in form_pages(pdf)]
+    assert all(unit in printed[n] for n, unit in enumerate(BY_HAND))  # a unit a page, the first on page 1
+    first = printed[0]
+    for text in (
+        "98.6",
+        "填抽查合格率（%），不填得分",
+        "（2）开展专项整治：选“是”或“否”",
+        "每次扣1分，不设上限",
+    ):
+        assert text in first, text
+    out = subprocess.run(
+        [uno_python(), str(LO_MEASURE), "--sheet", FORM_SHEET, "--profile", str(profile), str(form)],
+        capture_output=True, check=True, text=True, timeout=120,
+    )  # fmt: skip
+    short = [(row, height, optimal) for row, height, optimal in json.loads(out.stdout)[str(form)] if height < optimal]
+    assert short == []

@@ -120,7 +120,8 @@ def _ask(item: Item, entry: int) -> Ask:
 
 
 def row_prompt(item: Item, entry: int) -> str:
-    """The line under an item's text saying what its row asks for ('' for a plain item)."""
+    """The short line under an item's text saying what its row asks for ('' for a plain item); the rule in full
+    words is in the cell's input message and the guide sheet (and a checklist's, here on its first aspect)."""
     ask = Ask.of(item, entry)
     if ask.plain:
         return ""
@@ -129,10 +130,13 @@ def row_prompt(item: Item, entry: int) -> str:
     if isinstance(rule, ChecklistRule):
         head = f"{item.words()}\n" if entry == 1 else ""
         return f"{head}（{entry}）{a.label}：选“是”或“否”"
-    if a.kind == "choice":
-        return f"{item.words()}。请在下拉列表中选择{a.label}"
-    if isinstance(rule, BaseRule | RangedRule):
-        return f"{item.words()}。填{a.label}：{ask.span()}{a.unit}" + ("，须写明理由" if a.remark_required else "")
+    if isinstance(rule, TiersRule):
+        tiers = (f"{t.label}{canonical(t.points)}分" if t.label else canonical(t.points) for t in rule.tiers)
+        return f"选择{a.label}：{'、'.join(tiers)}"
+    if isinstance(rule, BaseRule):
+        return f"填{a.label}：{ask.span()}{a.unit}（基础分{canonical(rule.base)}分）"
+    if isinstance(rule, RangedRule):
+        return f"填{a.label}：{ask.span()}{a.unit}，须写明理由"
     if ask.counts:
-        return f"{item.words()}。填{a.label}"
-    return f"{item.words()}。填{ask.amount()}，不填得分"
+        return f"填{a.label}"
+    return f"填{ask.amount()}，不填得分，按细则换算"

@@ -559,7 +559,7 @@ def _rule_validation(r: FormRow) -> dict[str, Any]:
     """The validation of a row whose rule asks for a tier, a figure, an aspect's 是/否, a ranged deduction …"""
     ask = r.ask
     a = ask.asked
-    prompt = row_prompt(r.item, r.entry)
+    prompt = f"{r.item.words()}。{row_prompt(r.item, r.entry)}"
     if a.kind != "number":
         what = "“是”或“否”" if a.kind == "yesno" else "、".join(a.choices)
         return {
