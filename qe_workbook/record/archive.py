@@ -31,6 +31,7 @@ import xlsxwriter
 
 from ..dates import chinese_date
 from ..documents.public_list import CSV_NAME, XLSX_NAME
+from ..forms.layout import display_name
 from ..forms.paper import page_setup, text_height
 from ..intake.receipts import CHOICES_JSON, RECORD_FILES, RECORD_JSON, RECORD_XLSX, REGISTER_XLSX
 from ..outputs.run_record import read_run
@@ -99,7 +100,8 @@ def archive_run(
     out.mkdir(parents=True, exist_ok=True)
     add = _adder(out, result)
     for relative, source, sender in received:
-        add(source, f"{RECEIVED}/{relative}", "收到的评价表（原件）", sender)
+        evaluator = rubric.evaluator(sender) if sender else None  # a section as printed: 市市场监管局计量科
+        add(source, f"{RECEIVED}/{relative}", "收到的评价表（原件）", display_name(evaluator) if evaluator else sender)
     for path in sorted(run_dir.iterdir()):
         if path.is_file() and path.name not in REGISTER_FILES and not path.name.endswith(DRAFT_DOCUMENTS):
             add(path, f"{TABLES}/{path.name}", "汇总结果")
@@ -207,7 +209,7 @@ TITLES = {  # what a file of the tool's own is, as a reader calls it
 }  # fmt: skip
 KINDS = {".json": "（数据文件）", ".csv": "（逗号分隔文本）", ".txt": "（文本）"}
 CONTENTS_HEADER = ["序号", "文号", "责任者", "题名", "日期", "页数", "备注", "档案中的位置"]  # printed up to 备注
-CONTENTS_WIDTHS = [6, 12, 16, 46, 18, 6, 16, 50]  # 日期 wide enough for 2023年12月31日 in any renderer
+CONTENTS_WIDTHS = [6, 10, 16, 54, 18, 6, 12, 50]  # 日期 wide enough for 2023年12月31日 in any renderer
 
 
 def entry_title(entry: ArchiveEntry, year: int) -> str:
