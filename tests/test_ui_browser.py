@@ -277,6 +277,8 @@ def test_the_first_half_of_the_year_by_keyboard_and_clicks(tmp_path: Path, brows
         wait_text(d, f"已生成市住建局的更正表（{third}，共 ")
         assert len(list((root / "out" / "corrections").glob("*.xlsx"))) == 1
         shoot(d, "h3-forms-correction")
+        d.execute_script("document.getElementById('again').scrollIntoView()")  # type: ignore[attr-defined]
+        shoot(d, "h3b-forms-again-correction")
 
         returned = sorted((SAMPLES / "returned").glob("*.xlsx"))
         first = returned[0]
