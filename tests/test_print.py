@@ -149,7 +149,7 @@ def sheet_pages(pdf: Path) -> dict[str, list[str]]:
 
 
 def test_master_prints_what_the_office_reads_on_at_most_15_pages(
-    tmp_path: Path, problem_run: RunReport, profile: Path
+    tmp_path: Path, problem_run: RunReport, rubric: Rubric, profile: Path
 ) -> None:
     """汇总, 报送情况, 问题清单, 自评 and the charts print, one page wide with their header on every page; the
     long tables (明细, 分项矩阵, 反馈要点, 共性问题) stay on screen; no problem code is printed."""
@@ -170,6 +170,8 @@ def test_master_prints_what_the_office_reads_on_at_most_15_pages(
             )
     whole = "\n".join(pages(pdf))
     assert not re.search(r"[A-Z]{2,}_[A-Z_]{2,}", whole)  # e.g. VALUE_DATE_BEFORE_ISSUE
+    returns = "\n".join(printed["报送情况"])
+    assert all(ev.email in returns for ev in rubric.form_evaluators() if ev.email)  # each on one line
     for n, page in enumerate(pages(pdf)):
         assert re.search(r"第 \d+ 页，共 \d+ 页\s*$", page), n
     data = re.sub(r"\s", "", "".join(printed["图表数据"]))

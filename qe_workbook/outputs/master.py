@@ -18,7 +18,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import canonical
-from ..forms.paper import text_height
+from ..forms.paper import code_width, text_height
 from ..intake.collect import CollectResult
 from ..intake.frame import LABELS
 from ..intake.standing import Standing, correction_line, department_standings, file_standing, return_note
@@ -214,6 +214,7 @@ def _returns(ws: Worksheet, s: Sheets, rubric: Rubric, submissions: list[Submiss
             rows.append(["（无法识别）", status, sub.file, None, *_arrival(sub, rubric), "", "", text, ""])
     header = ["评价部门", "状态", "文件", "填报日期", "收到时间", "渠道", "联系电话", "电子邮箱", "说明", "纸质版校验码"]  # fmt: skip
     widths = [14, 20, 36, 12, 17, 6, 15, 24, 42, 12]  # a status such as 已采用，需更正（E5） on one line
+    widths[7] = max(widths[7], code_width([ev.email or "" for ev in rubric.form_evaluators()]))  # e-mails whole
     last = s.table(ws, 0, header, rows, widths)
     column_widths(ws, widths)
     sheet_paper(ws, 0, last, len(header) - 1, owner=s.owner)
