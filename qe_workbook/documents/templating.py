@@ -159,6 +159,29 @@ def _environment() -> _Environment:
     return _Environment()
 
 
+_LISTING = re.compile("[\t\n\x07\x0c]")  # what docxtpl's resolve_listing turns into tabs, breaks, paragraphs, pages
+
+
+@functools.lru_cache(maxsize=64)
+def _patched(xml: str) -> str:
+    return DocxTemplate.patch_xml(_PATCHER, xml)
+
+
+class _DocxTemplate(DocxTemplate):
+    """docxtpl's template, its two costly text passes made once where the answer cannot differ: a part's XML is
+    prepared for Jinja2 once per XML text (the same template's parts are the same text on every render), and the
+    rendered XML is scanned for tabs and breaks only when it holds one (a value with a line break, say)."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        return super().resolve_listing(xml) if _LISTING.search(xml) else xml
+
+
+_PATCHER = DocxTemplate(io.BytesIO())  # patch_xml reads nothing of its template
+
+
 def render(kind: DocumentKind, context: Mapping[str, Any], templates: Path | None = None) -> bytes:
     """The document of `kind` filled with `context`, as .docx bytes: from the office's template in `templates`
     when it has one, else the bundled one. Raises `TemplateBroken`."""
@@ -167,7 +190,7 @@ def render(kind: DocumentKind, context: Mapping[str, Any], templates: Path | Non
 
 
 def _render(source: _Source, context: dict[str, Any]) -> bytes:
-    template = DocxTemplate(io.BytesIO(source.data))
+    template = _DocxTemplate(io.BytesIO(source.data))
     try:
         template.render(context, _environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:  # a table loop or a block across paragraphs is named more precisely
