@@ -345,3 +345,17 @@ def test_a_correction_form_shows_each_aspect_and_each_rule_value_as_adopted(
         ("01-2", None, "好"), ("03-1", None, "是"), ("03-1", None, "否"), ("03-1", None, "是"), ("03-3", None, "8.5"),
         ("03-2", None, "2项"),
     ]  # fmt: skip
+
+
+def test_the_guide_says_each_rule_and_how_to_fill_it(generated: GenerateResult) -> None:
+    ws = openpyxl.load_workbook(next(f.path for f in generated.forms if f.evaluator.name == "甲局"))["评分指引"]
+    how = {
+        r[0]: str(r[4]).replace("\n", "") for r in ws.iter_rows(values_only=True) if r[0] in ("01-1", "01-2", "02-1")
+    }
+    assert how == {
+        "01-1": "40分；按合格率测算：≥98% 得满分，每低1个百分点扣5分，不足1个百分点的按1个百分点计，扣完为止；"
+        "填合格率（%），不填得分，按细则换算",
+        "01-2": "20分；按档次评分：好20分；较好15分；一般10分；在下拉列表中选择；本项与乙局共同评价，各自打分，"
+        "取各部门评分的平均值，四舍五入到0.01分",
+        "02-1": "每次扣0.5～1分（由评价部门在范围内确定并说明理由），最高扣2分；填扣分：0或0.5～2分，须写明理由",
+    }

@@ -19,7 +19,19 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..amounts import as_number, canonical
 from ..dates import chinese_date
-from ..rubric import JOINT_RULE_LABELS, KIND_LABELS, BaseRule, Evaluator, Item, Kind, PerEventRule, RangedRule, Rubric
+from ..rubric import (
+    JOINT_RULE_LABELS,
+    KIND_LABELS,
+    BaseRule,
+    ChecklistRule,
+    Evaluator,
+    Item,
+    Kind,
+    PerEventRule,
+    RangedRule,
+    Rubric,
+    TiersRule,
+)
 from ..rubric.view import max_label
 from ..workbooks import mark_output, new_workbook
 from .asks import is_plain, row_prompt
@@ -378,10 +390,13 @@ class FormWriter:
         heights: dict[int, float] = {}
         for item in rb.items_for(ev.name):
             kp = rb.key_point(item.key_point)
-            how = max_label(rb, item.id) + "；" + (_how_to_fill(item.kind) if is_plain(item) else item.words())
+            if is_plain(item):
+                how = f"{max_label(rb, item.id)}；{_how_to_fill(item.kind)}"
+            else:  # a score item's points, then its rule (a deduction's or bonus's rule states its points)
+                how = (f"{max_label(rb, item.id)}；" if item.kind is Kind.SCORE else "") + _rule_fill(item)
             if item.is_joint:
                 others = "、".join(e for e in item.evaluators if e != ev.name)
-                how += f"；本项与{others}共同评价，各自打分，{JOINT_RULE_LABELS[rb.grading.joint]}"
+                how += f"；本项与{others}共同评价，各自打分，{item.combine.words()}"
             focus = item.focus + (f"（{item.notes}）" if item.notes else "")
             values = [item.id, KIND_LABELS[item.kind], f"{kp.label}{kp.title}", item.text, how, focus]
             values = [broken_lines(text, widths[col]) for col, text in enumerate(values)]
@@ -423,7 +438,7 @@ class FormWriter:
             f"{rb.office}邮箱 {office.email if office else ''}，文件名可以保留原样。",
             "3. 打印“评价表”并加盖本部门印章，纸质版报送市质强办存档。",
             "4. 不要增删行列、重命名工作表或改动锁定内容，否则汇总时会被退回；表格有误请联系市质强办重新下发。",
-            f"5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时{JOINT_RULE_LABELS[rb.grading.joint]}。",
+            f"5. 同一项目由两个部门共同评价的，两个部门分别打分，汇总时{_joint_words(rb, ev)}。",
         ]
         for text in steps:
             text = broken_lines(text, sum(widths))
@@ -509,6 +524,23 @@ def _shortfall(r: FormRow) -> str | None:
         top = top.replace('"', '""')
         return f'AND(LEN(TRIM({{score}}))>0,{{score}}<>"{top}")'
     return _SHORTFALLS[Kind.DEDUCTION] if ask.asked.remark_required else None
+
+
+def _joint_words(rubric: Rubric, ev: Evaluator) -> str:
+    """How the evaluator's joint items are combined: their one way, else "as each item says"."""
+    ways = {i.combine.words() for i in rubric.items_for(ev.name) if i.is_joint}
+    if len(ways) > 1:
+        return "按上表各项目写明的方式合成"
+    return ways.pop() if ways else JOINT_RULE_LABELS[rubric.grading.joint]
+
+
+def _rule_fill(item: Item) -> str:
+    """The guide's 分值与填法 for an item with a rule: the rule in words and what to type."""
+    if isinstance(item.rule, ChecklistRule):
+        return f"{item.words()}；每个方面一行，选“是”或“否”"
+    if isinstance(item.rule, TiersRule):
+        return f"{item.words()}；在下拉列表中选择"
+    return f"{item.words()}；{row_prompt(item, 0)}"
 
 
 def _score_validation(rubric: Rubric, spec: FormSpec, r: FormRow) -> dict[str, Any]:
