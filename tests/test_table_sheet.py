@@ -69,7 +69,7 @@ def test_a_table_reads_back_with_its_values_formats_and_row_heights(tmp_path: Pa
     ]
     assert ws.cell(4, 4).data_type == "s" and ws["A1"].value == "标题" and ws["A10"].value == "注：说明文字。"
     formats = [c.number_format for c in ws[4]]
-    assert formats == ["General", "0.00", "0", "General", "yyyy-mm-dd", "General"]
+    assert formats == ["General", "0.00", "0", "General", 'yyyy"年"m"月"d"日"', "General"]
     assert ws["C7"].number_format == "0" and ws["B7"].number_format == "0.00"
     assert all(c.border.left.style == "thin" and c.alignment.wrap_text for c in (ws["A4"], ws["D4"], ws["E5"]))
     assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb == "FFD9E1F2" and ws["A1"].font.name == "黑体"
