@@ -27,6 +27,7 @@ from ..problems import Problem
 from ..record.adopted import adopted_result
 from ..record.stages import current_stage
 from ..rubric import Kind, Rubric
+from ..rubric.model import grade_label
 from ..run_folder import new_run_folder
 from ..scoring.adopt import Adjustment
 from ..scoring.results import INCOMPLETE_MARK, Results
@@ -99,7 +100,7 @@ def export_kaoping(run_dir: Path, rubric: Rubric, points: dict[str, Decimal]) ->
     rows = kaoping_rows(run_dir, rubric, adopted.results, points)
     header = ["被考核单位", "等级", "折算分值", "结果阶段"]
     table = [[r["unit"], r["grade"], r["points"], r["stage"]] for r in rows]
-    mapped = "、".join(f"{g}级 {canonical(p)} 分" for g, p in points.items())
+    mapped = "、".join(f"{grade_label(g)} {canonical(p)} 分" for g, p in points.items())
     notes = [f"折算标准：{mapped}。", "结果阶段为“初稿”或带“（暂定）”的，须待审定后再用于综合考评。"]
     title = f"{rubric.city}{rubric.year}年度政府质量工作考核结果（供综合考评使用）"
     with new_run_folder(run_dir / EXPORT_DIR) as (tmp, finish):
@@ -110,8 +111,16 @@ def export_kaoping(run_dir: Path, rubric: Rubric, points: dict[str, Decimal]) ->
     return Export(folder, files, [{**r, "points": canonical(r["points"])} for r in rows], problems)
 
 
+LOWEST = "D级单位"  # the key of the lowest grade's sheet; shown with the plan's own grade name
+
+
+def lowest_sheet(rubric: Rubric) -> str:
+    """'D级单位', or '不合格单位' for a plan whose lowest grade is 不合格."""
+    return f"{grade_label(rubric.grading.lowest_grade)}单位"
+
+
 WENZE_SHEETS = {
-    "D级单位": ["被考核单位", "总分", "等级", "原因", "结果阶段"],
+    LOWEST: ["被考核单位", "总分", "等级", "原因", "结果阶段"],
     "否决项": ["被考核单位", "项目编号", "否决事项", "评价部门", "评价说明（依据）", "来源文件", "工作表", "单元格"],
     "扣分项": ["被考核单位", "项目编号", "扣分事项", "评价部门", "事件次数", "该部门扣分", "项目扣分", "评价说明",
                "来源文件", "工作表", "单元格"],
@@ -132,7 +141,7 @@ def wenze_tables(
             if not fired and unit.total < lowest_line:
                 why.append(f"总分低于 {canonical(lowest_line)} 分")
             why += [a.sentence() for a in adjustments if a.unit == unit.unit]
-            tables["D级单位"].append([unit.unit, unit.total, unit.grade_label, "；".join(why),
+            tables[LOWEST].append([unit.unit, unit.total, unit.grade_label, "；".join(why),
                                       _stage(run_dir, unit.complete)])  # fmt: skip
         for s in fired:
             for src in s.sources:
@@ -157,18 +166,19 @@ def export_wenze(run_dir: Path, rubric: Rubric) -> Export:
         return Export(None, [], [], problems)
     problems += adopted.problems
     tables = wenze_tables(run_dir, rubric, adopted.results, adopted.adjustments)
-    widths = {"D级单位": [14, 9, 9, 50, 14], "否决项": [12, 8, 40, 12, 40, 24, 10, 7],
+    widths = {LOWEST: [14, 9, 9, 50, 14], "否决项": [12, 8, 40, 12, 40, 24, 10, 7],
               "扣分项": [12, 8, 36, 12, 8, 10, 9, 36, 24, 10, 7]}  # fmt: skip
+    shown = {name: lowest_sheet(rubric) if name == LOWEST else name for name in WENZE_SHEETS}
     sheets = [
-        (name, f"{rubric.city}{rubric.year}年度政府质量工作考核：{name}", header, tables[name], widths[name],
-         [] if tables[name] else ["无。"])
+        (shown[name], f"{rubric.city}{rubric.year}年度政府质量工作考核：{shown[name]}", header, tables[name],
+         widths[name], [] if tables[name] else ["无。"])
         for name, header in WENZE_SHEETS.items()
     ]  # fmt: skip
     with new_run_folder(run_dir / EXPORT_DIR) as (tmp, finish):
         _workbook(tmp / f"{WENZE_NAME}.xlsx", rubric, sheets)
         folder = finish()
     rows = [
-        {"sheet": name, **{h: _plain(v) for h, v in zip(WENZE_SHEETS[name], row, strict=True)}}
+        {"sheet": shown[name], **{h: _plain(v) for h, v in zip(WENZE_SHEETS[name], row, strict=True)}}
         for name, table in tables.items()
         for row in table
     ]

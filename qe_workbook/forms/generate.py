@@ -31,8 +31,9 @@ from ..rubric import (
     RangedRule,
     Rubric,
     TiersRule,
+    VetoRule,
 )
-from ..rubric.view import max_label
+from ..rubric.view import max_label, veto_outcome
 from ..workbooks import mark_output, new_workbook
 from .asks import is_plain, row_prompt
 from .check_code import write_code_cell
@@ -560,12 +561,13 @@ def _score_validation(rubric: Rubric, spec: FormSpec, r: FormRow) -> dict[str, A
             "error_title": "请填写次数",
             "error_message": "扣分项请填写事件次数：0或正整数，不要填写扣分值。",
         }
-    if item.kind is Kind.VETO:
+    if item.kind is Kind.VETO and isinstance(item.rule, VetoRule):
+        outcome = veto_outcome(item.rule.effect, rubric.grading.veto_grade)
         return {
             **common,
             "validate": "list",
             "source": [VETO_YES, VETO_NO],
-            "input_message": f"发生区域性、系统性产品质量安全事件的选“是”（考核结果为{rubric.grading.veto_grade}级），否则选“否”。",
+            "input_message": f"发生区域性、系统性产品质量安全事件的选“是”（{outcome}），否则选“否”。",
             "error_title": "请选择是或否",
             "error_message": "否决项只能填写“是”或“否”。",
         }

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..amounts import canonical, round2
 from ..forms.paper import page_setup, text_height
 from ..rubric import Rubric
+from ..rubric.model import grade_label
 from ..scoring.score import Results
 
 DATA_SHEET, CHART_SHEET = "图表数据", "图表"
@@ -96,9 +97,12 @@ def _chart(wb: Workbook, options: dict[str, str], title: str, y_title: str) -> C
 
 def _totals(wb: Workbook, data: DataSheet, rubric: Rubric, results: Results) -> Chart:
     thresholds = rubric.grading.thresholds
-    header = ["被考核单位", "总分", *(f"{t.grade}级线（{canonical(t.min)}分）" for t in thresholds)]
+    percent = rubric.grading.by_percent  # a line is a share of each unit's own full marks
+    unit = "%" if percent else "分"
+    header = ["被考核单位", "总分", *(f"{grade_label(t.grade)}线（{canonical(t.min)}{unit}）" for t in thresholds)]
     rows: list[list[str | Decimal]] = [
-        [u.unit, round2(u.total), *(t.min for t in thresholds)] for u in results.by_rank()
+        [u.unit, round2(u.total), *(round2(Fraction(t.min) * u.full / 100) if percent else t.min for t in thresholds)]
+        for u in results.by_rank()
     ]
     first, last = data.table("总分与等级线（按排名）", header, rows)
     chart = _chart(wb, {"type": "column"}, "各单位总分与等级线", "分")

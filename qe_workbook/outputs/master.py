@@ -24,8 +24,9 @@ from ..intake.frame import LABELS
 from ..intake.standing import Standing, correction_line, department_standings, file_standing, return_note
 from ..intake.submission import Status, Submission
 from ..problems import Problem, Severity
-from ..rubric import Kind, Rubric
-from ..rubric.view import points_label
+from ..rubric import Kind, Rubric, VetoEffect, VetoKind, VetoRule
+from ..rubric.model import grade_label
+from ..rubric.view import points_label, veto_outcome
 from ..scoring.diagnosis import KEY_WRONG
 from ..scoring.score import NO_REMARK, Results
 from ..scoring.self_scores import Comparison
@@ -136,14 +137,26 @@ def _previous(ws: Worksheet, s: Sheets, yoy: YearOverYear) -> None:
     sheet_paper(ws, 0, last, len(widths) - 1, owner=s.owner)
 
 
+def grading_note(rubric: Rubric) -> str:
+    """'等级标准：A级 ≥ 90 分；…；其余为D级；触发否决项的为D级。' with the plan's own grade names and veto effects."""
+    g = rubric.grading
+    unit = "%（占该单位满分的百分比）" if g.by_percent else " 分"
+    thresholds = "；".join(f"{grade_label(t.grade)} ≥ {canonical(t.min)}{unit}" for t in g.thresholds)
+    default = VetoEffect(VetoKind.SET_GRADE, grade=g.veto_grade)
+    effects = [(i.id, i.rule.effect) for i in rubric.items_of_kind(Kind.VETO) if isinstance(i.rule, VetoRule)]
+    vetoes = [f"{n}触发时{veto_outcome(e, g.veto_grade)}" for n, e in effects if e != default]
+    if any(e == default for _, e in effects):
+        vetoes.insert(0, f"触发否决项的为{grade_label(g.veto_grade)}")
+    return "；".join([f"等级标准：{thresholds}", f"其余为{grade_label(g.lowest_grade)}", *vetoes]) + "。"
+
+
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核汇总（按排名）", s.title)
     header = summary_header(rubric)
     widths = [6, 18] + [12] * len(rubric.areas) + [17] * len(rubric.parts) + [8, 8, 10, 12, 6, 12]
     last = s.table(ws, 2, header, summary_rows(results, rubric), widths)
-    thresholds = "；".join(f"{t.grade}级 ≥ {canonical(t.min)} 分" for t in rubric.grading.thresholds)
     notes = [
-        f"等级标准：{thresholds}；其余为{rubric.grading.lowest_grade}级；触发否决项的为{rubric.grading.veto_grade}级。",
+        grading_note(rubric),
         f"总分 = {total_words(rubric)}，按精确值计算和排名，显示时四舍五入保留两位小数。",
         "等级带“（暂定）”的单位有项目缺少有效得分，详见“问题清单”和“报送情况”。",
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",

@@ -17,6 +17,7 @@ import xlsxwriter
 
 from ..amounts import canonical
 from ..problems import Problem, problem
+from ..rubric.model import grade_label
 from .run_record import read_run
 
 FONT = "宋体"
@@ -171,7 +172,7 @@ class YearOverYear:
         amount = f"{moved} {abs(delta):.2f} 分" if delta else moved
         return (
             f"与{self.old.year}年度相比：你单位总分由 {change.old.total:.2f} 分变为 {change.new.total:.2f} 分"
-            f"（{amount}），等级由{change.old.grade}级变为{change.new.grade}级"
+            f"（{amount}），等级由{grade_label(change.old.grade)}变为{grade_label(change.new.grade)}"
             + (
                 f"，排名由第 {change.old.rank} 位变为第 {change.new.rank} 位（{_places(change.rank_change)}）。"
                 if rank

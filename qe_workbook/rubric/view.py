@@ -94,6 +94,15 @@ def max_label(rubric: Rubric, item_id: str) -> str:
     return f"{canonical(item.max)}分"
 
 
+def veto_outcome(effect: VetoEffect, veto_grade: str) -> str:
+    """What a fired veto does, as a clause: 考核结果为D级 / 考核等级最高为良好 / 第3领域得0分 / 总分为0分."""
+    if effect.kind is VetoKind.SET_GRADE:
+        return f"考核结果为{grade_label(effect.grade or veto_grade)}"
+    if effect.kind is VetoKind.CAP_GRADE:
+        return f"考核等级最高为{grade_label(effect.grade or veto_grade)}"
+    return effect.words()
+
+
 def _veto_short(effect: VetoEffect, veto_grade: str) -> str:
     """D级 / 最高B级 / 第3领域得0分 / 总分为0分."""
     if effect.kind is VetoKind.SET_GRADE:

@@ -24,6 +24,7 @@ from ..amounts import round2
 from ..intake.frame import to_cents
 from ..problems import Problem
 from ..rubric import Rubric
+from ..rubric.model import grade_label
 from .grading import grades, ranks
 from .results import Results
 
@@ -49,8 +50,8 @@ class Adjustment:
         if self.kind in (AdjustKind.ADD, AdjustKind.SUBTRACT):
             return f"{self.kind} {self.points} 分"
         if self.kind is AdjustKind.DOWNGRADE:
-            return f"降为 {self.grade} 级" if self.grade else "降一个等级"
-        return f"定为 {self.grade} 级"
+            return f"降为{grade_label(self.grade)}" if self.grade else "降一个等级"
+        return f"定为{grade_label(self.grade or '')}"
 
     def sentence(self) -> str:
         note = f"（{self.note}）" if self.note else ""

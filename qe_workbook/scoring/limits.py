@@ -17,6 +17,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..rubric import GradeLimit, Rubric
+from ..rubric.model import grade_label
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ class Demotion:
 
     def sentence(self) -> str:
         tie = "，与同分单位一并调整（并列时不拆分）" if self.tied else ""
-        return (f"总分 {self.total} 分（第 {self.rank} 名）达到{self.reached}级分数线，但考核细则规定{self.limit.text()}"
-                f"（本次 {self.allowed} 个），按排名由{self.reached}级降为{self.grade}级{tie}")  # fmt: skip
+        return (f"总分 {self.total} 分（第 {self.rank} 名）达到{grade_label(self.reached)}分数线，但考核细则规定{self.limit.text()}"
+                f"（本次 {self.allowed} 个），按排名由{grade_label(self.reached)}降为{grade_label(self.grade)}{tie}")  # fmt: skip
 
 
 def apply_grade_limits(units: pd.DataFrame, rubric: Rubric) -> list[Demotion]:
