@@ -15,7 +15,9 @@ from typing import Any
 from ..amounts import fmt2
 from ..choices import Stage
 from ..dates import chinese_date
-from ..rubric import PublicShows, Rubric
+from ..rubric import PublicShows, Rubric, VetoEffect, VetoKind, VetoRule
+from ..rubric.model import grade_label
+from ..rubric.view import veto_outcome
 from ..scoring.score import Results, UnitResult
 from .official_docx import DRAFT_STAGE
 from .templating import DocumentKind, Field, render
@@ -78,9 +80,10 @@ NOTICE = DocumentKind(
         Field(
             "考核结果",
             "各等级及其单位，等级从高到低；只公布等级时同一等级内按考核细则中的顺序，公布分数时按得分",
-            [{"等级": "A", "单位数": 1, "单位": UNITS_EXAMPLE}],
+            [{"等级": "A", "等级名称": "A级", "单位数": 1, "单位": UNITS_EXAMPLE}],
             (
                 Field("等级", "等级", "A"),
+                Field("等级名称", "等级在句中的写法（字母等级带“级”，如“A级”；“优秀”等名称原样）", "A级"),
                 Field("单位数", "该等级的单位数", 1),
                 Field(
                     "单位",
@@ -96,6 +99,12 @@ NOTICE = DocumentKind(
         ),
         Field("否决单位", "触发否决项的单位全称", []),
         Field("否决等级", "触发否决项的单位的等级", "D"),
+        Field(
+            "否决结果",
+            "触发否决项的后果（按考核细则中各否决项的规定，如“考核等级一律为D级”“考核等级最高为良好”）",
+            "考核等级一律为D级",
+        ),
+        Field("考核程序", "考核细则规定的考核程序", "经自我评价、部门打分和综合考评"),
         Field("有暂定", "是否有单位等级暂定", False),
         Field("抄送", "抄送单位", ["市纪委监委", "市委组织部"]),
         Field("发文机关", "发文机关简称", "市质强办"),
@@ -129,11 +138,13 @@ def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = 
         "考核周期止": chinese_date(rubric.period_end),
         "公布分数": scores,
         "考核结果": [
-            {"等级": grade, "单位数": len(units), "单位": [unit(u) for u in units]}
+            {"等级": grade, "等级名称": grade_label(grade), "单位数": len(units), "单位": [unit(u) for u in units]}
             for grade, units in grade_groups(rubric, results)
         ],
         "否决单位": [full_names[u.unit] for u in published_order(rubric, results) if u.veto],
         "否决等级": rubric.grading.veto_grade,
+        "否决结果": veto_result(rubric, published_order(rubric, results)),
+        "考核程序": rubric.texts.procedure,
         "有暂定": not all(u.complete for u in results.units),
         "抄送": list(rubric.copy_to),
         "发文机关": rubric.office,
@@ -141,6 +152,25 @@ def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = 
         "成文日期": chinese_date(issued),
         "印发日期": chinese_date(issued),
     }
+
+
+def veto_result(rubric: Rubric, units: list[UnitResult]) -> str:
+    """What the vetoes did to the units that fired one: '考核等级一律为D级' when every one set the plan's veto
+    grade, else each unit's own outcome ('甲县人民政府考核等级最高为良好，乙县人民政府考核结果为不合格')."""
+    veto_grade = rubric.grading.veto_grade
+    default = VetoEffect(VetoKind.SET_GRADE, grade=veto_grade)
+    fired = {
+        u.unit: [s.item.rule.effect for s in u.items if s.points and isinstance(s.item.rule, VetoRule)]
+        for u in units
+        if u.veto
+    }
+    if all(e == default for effects in fired.values() for e in effects):
+        return f"考核等级一律为{grade_label(veto_grade)}"
+    full_names = {u.name: u.full_name for u in rubric.units}
+    return "，".join(
+        full_names[unit] + "、".join(dict.fromkeys(veto_outcome(e, veto_grade) for e in effects))
+        for unit, effects in fired.items()
+    )
 
 
 def write_notice(
