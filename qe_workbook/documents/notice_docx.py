@@ -156,7 +156,8 @@ def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = 
 
 def veto_result(rubric: Rubric, units: list[UnitResult]) -> str:
     """What the vetoes did to the units that fired one: '考核等级一律为D级' when every one set the plan's veto
-    grade, else each unit's own outcome ('甲县人民政府考核等级最高为良好，乙县人民政府考核结果为不合格')."""
+    grade, the one outcome when all had the same ('考核等级最高为良好'), else each unit's own
+    ('甲县人民政府考核等级最高为良好，乙县人民政府考核结果为不合格')."""
     veto_grade = rubric.grading.veto_grade
     default = VetoEffect(VetoKind.SET_GRADE, grade=veto_grade)
     fired = {
@@ -164,8 +165,11 @@ def veto_result(rubric: Rubric, units: list[UnitResult]) -> str:
         for u in units
         if u.veto
     }
-    if all(e == default for effects in fired.values() for e in effects):
+    outcomes = {e for effects in fired.values() for e in effects}
+    if outcomes <= {default}:
         return f"考核等级一律为{grade_label(veto_grade)}"
+    if len(outcomes) == 1:
+        return veto_outcome(outcomes.pop(), veto_grade)
     full_names = {u.name: u.full_name for u in rubric.units}
     return "，".join(
         full_names[unit] + "、".join(dict.fromkeys(veto_outcome(e, veto_grade) for e in effects))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..amounts import canonical
+from ..amounts import canonical, round2
 from ..forms.paper import code_width, text_height
 from ..intake.collect import CollectResult
 from ..intake.frame import LABELS
@@ -41,6 +42,8 @@ from .self_score_sheet import SHEET as SELF_SCORE_SHEET
 from .self_score_sheet import SUMMARY_HEADER as SELF_SCORE_SUMMARY
 from .self_score_sheet import write_self_score_sheets
 from .sheets import Sheets, column_widths, sheet_paper
+from .subtotals import SHEET as SUBTOTAL_SHEET
+from .subtotals import has_tree, level_max, level_points, levels
 from .year_over_year import YearOverYear
 
 BIG_DETAIL = 50_000  # detail rows (about 700 units) above which rows go to disk as they are written
@@ -70,6 +73,8 @@ def write_master(
     mark_output(wb, f"{rubric.year}年度政府质量工作考核汇总", rubric.office)
     s = Sheets(wb, rubric.office)
     _summary(s.sheet("汇总"), s, rubric, results)
+    if has_tree(rubric) or rubric.parts:
+        _subtotals(s.sheet(SUBTOTAL_SHEET), s, rubric, results)
     for sheet in (x for x in extra if x.front):
         sheet.write([s.sheet(name) for name in sheet.names], s)
     _detail(s.sheet("明细"), s, collected.frame, applied_rules(collected.frame, rubric, results))
@@ -169,6 +174,47 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
     column_widths(ws, widths)
     sheet_paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=2, owner=s.owner)
     ws.autofilter(2, 0, last, len(header) - 1)
+
+
+def _subtotals(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
+    """分级小计: every level of the plan's tree (areas, key points indented by depth), the weighted parts with
+    their weights, bonus, deductions and the total; one column per unit by rank, its full marks beside its
+    points when its class makes them differ from the plan's."""
+    units = results.by_rank()
+    ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核分级小计（按排名）", s.title)
+    header = ["考核领域及要点", "满分", *(u.unit for u in units)]
+    rows: list[list[Any]] = []
+    for level in levels(rubric):
+        full = [level_max(rubric, level, u.unit) for u in units]
+        top = max(full, default=Decimal(0))
+        if not top and not level.area:
+            continue  # a key point holding only bonus, deduction or veto items
+        rows.append([("　" * level.depth) + level.name, top,
+                     *(_of(level_points(u, level), f, top) for u, f in zip(units, full, strict=True))])  # fmt: skip
+    names = {a.id: a.name for a in rubric.areas}
+    for p in rubric.parts:
+        label = f"{p.name}（{'、'.join(names[a] for a in p.areas)}，权重 {canonical(p.weight)} 分，折算）"
+        rows.append([label, p.weight, *(u.parts[p.id] for u in units)])
+    bonus = sum((i.max for i in rubric.items_of_kind(Kind.BONUS)), Decimal(0))
+    rows.append(["加分", rubric.grading.bonus_cap if rubric.grading.bonus_cap is not None else bonus,
+                 *(u.bonus for u in units)])  # fmt: skip
+    rows.append(["扣分", None, *(u.deduction for u in units)])
+    rows.append(["总分", rubric.total, *(_of(u.total, u.full, Fraction(rubric.total)) for u in units)])
+    widths = [34, 8] + [11] * len(units)
+    last = s.table(ws, 2, header, rows, widths)
+    notes = [
+        f"总分 = {total_words(rubric)}。满分为本考核细则的满分；单位类别不同、适用项目不同的，得分后注明该单位的满分。"
+    ]
+    for n, note in enumerate(notes, start=last + 2):
+        ws.set_row(n, text_height([(note, sum(widths))]))
+        ws.merge_range(n, 0, n, len(header) - 1, note, s.note)
+    column_widths(ws, widths)
+    sheet_paper(ws, 2, last + 1 + len(notes), len(header) - 1, freeze_col=1, owner=s.owner)
+
+
+def _of(points: Fraction, full: Decimal | Fraction, top: Decimal | Fraction) -> Fraction | str:
+    """The points, or '45.00／50' when the unit's own full marks differ from the column's."""
+    return points if full == top else f"{round2(points):.2f}／{canonical(round2(full))}"
 
 
 def _detail(ws: Worksheet, s: Sheets, frame: pd.DataFrame, applied: list[str] | None) -> None:
