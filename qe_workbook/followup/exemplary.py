@@ -48,11 +48,10 @@ def _best(units: list[UnitResult], points: dict[str, Fraction]) -> list[UnitResu
 def exemplars(rubric: Rubric, results: Results) -> list[Exemplar]:
     """The highest total, the highest in each area, then each item where one unit alone had full marks."""
     eligible = [u for u in results.units if not u.veto]
-    area_max = sum((Fraction(a.max) for a in rubric.areas), Fraction(0))
     tied = "（并列）"
     found: list[Exemplar] = []
     best = _best(eligible, {u.unit: u.total for u in eligible})
-    found += [Exemplar(TOTAL, "总分", _name(u), u.total, area_max, tied if len(best) > 1 else "") for u in best]
+    found += [Exemplar(TOTAL, "总分", _name(u), u.total, u.full, tied if len(best) > 1 else "") for u in best]
     for area in rubric.areas:
         best = _best(eligible, {u.unit: u.areas[area.id] for u in eligible})
         found += [

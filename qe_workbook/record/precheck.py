@@ -19,6 +19,7 @@ from ..problems import Problem
 from ..rubric import KIND_LABELS, Kind, Rubric
 from ..run_folder import new_run_folder
 from ..scoring.results import ItemScore, UnitResult
+from ..scoring.totals import total_words
 from ..workbooks import mark_output
 
 PRECHECK_DIR = "得分核对单"
@@ -76,7 +77,11 @@ def write_precheck(
     ws = wb.add_worksheet("得分核对单")
     title = f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）"
     ws.write_string(0, 0, title, s.title)
-    total = f"总分 {round2(unit.total):.2f} 分（各领域得分 + 加分 − 扣分）"
+    total = f"总分 {round2(unit.total):.2f} 分（{total_words(rubric)}）"
+    if rubric.parts:
+        total += "，其中" + "、".join(
+            f"{p.name}（权重 {canonical(p.weight)} 分）折算 {round2(unit.parts[p.id]):.2f} 分" for p in rubric.parts
+        )
     if adopted is not None and adopted.total != unit.total:
         total += f"，会议调整后总分 {round2(adopted.total):.2f} 分"
     total += "；以下为各项目得分（扣分项为扣分），供核对。"
@@ -85,7 +90,7 @@ def write_precheck(
     ws.set_row(2, 20)
     ws.merge_range(2, 0, 2, len(HEADER) - 1, f"反馈截止日期：{chinese_date(deadline)}（逾期未反馈的视为无异议）"
                    f"　　印发单位：{rubric.office_full_name}　　印发日期：{chinese_date(issued)}", s.bold)  # fmt: skip
-    rows = [_row(item_score, disclose) for item_score in unit.items]
+    rows = [_row(item_score, disclose) for item_score in unit.items if item_score.applies]
     last = s.table(ws, 3, HEADER, rows, WIDTHS)
     notes = [
         f"如对得分有异议，请在“异议”一栏写明理由并附佐证材料，于 {chinese_date(deadline)} 前报{rubric.office}；"

@@ -1,0 +1,186 @@
+"""A plan that is not 漯河 2022 comes out right in every published document: grade names 优秀/良好/合格/不合格,
+a 120-point total made of two weighted parts (平时考核 72 + 年终考核 48), a key-point tree with subtotals, a
+class of units that does not get the bonus item. Generated, filled, collected, checked by the units and
+approved: the numbers and the grade words agree everywhere and are the ones worked out by hand below.
+
+By hand (TIE's answers, 东区's 03-1 lowered to 20; 03-2 is for 区 only, so 南区 (县) has no bonus item):
+  东区 领域1 = 36 + (18 + 19)/2 = 54.50 → 平时 54.50 × 72 / 60 = 65.40; 领域2 = 20 → 年终 20 × 48 / 40 = 24.00;
+       + bonus 1 = 90.40 → 合格 (≥ 72)
+  西区 领域1 = 38 + (17 + 16)/2 = 54.50 → 65.40; 领域2 = 37.5 → 45.00; − 1 event × 1.5 = 108.90 → 良好 (≥ 100)
+  南区 领域1 = 40 + 20 = 60 → 72.00; 领域2 = 40 → 48.00; − min(3 × 1.5, 2) = 118.00 → 优秀 (≥ 110)
+Key points: 01 (60) = 01a (40: 01-1) + 01b (20: 01-2); 03 (40: 03-1).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+
+from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.record.approval import approve_run
+from qe_workbook.record.precheck import write_prechecks
+from qe_workbook.record.stages import Stage
+from qe_workbook.rubric import Rubric
+
+from .conftest import load_ok, small_rubric_data, write_json
+from .forms import KEY, TIE, fill_all, generate, with_changes
+
+TOTALS = {"南区": "118.00", "西区": "108.90", "东区": "90.40"}
+GRADES = {"南区": "优秀", "西区": "良好", "东区": "合格"}
+PARTS = {"南区": ("72.00", "48.00"), "西区": ("65.40", "45.00"), "东区": ("65.40", "24.00")}
+KEY_POINTS = {  # 01, 01a, 01b, 03
+    "南区": ("60.00", "40.00", "20.00", "40.00"),
+    "西区": ("54.50", "38.00", "16.50", "37.50"),
+    "东区": ("54.50", "36.00", "18.50", "20.00"),
+}
+
+
+def plan_data() -> dict[str, Any]:
+    data = small_rubric_data()
+    data["schema_version"] = 2
+    data["total"] = 120
+    data["parts"] = [
+        {"id": "p1", "name": "平时考核", "weight": 72, "areas": ["1"]},
+        {"id": "p2", "name": "年终考核", "weight": 48, "areas": ["2"]},
+    ]
+    data["unit_classes"] = [{"id": "county", "name": "县"}, {"id": "district", "name": "区"}]
+    for unit in data["units"]:
+        unit["class"] = "county" if unit["name"] == "南区" else "district"
+    data["key_points"] = [
+        {"id": "01", "label": "（一）", "title": "质量发展", "area": "1", "max": 60},
+        {"id": "01a", "label": "1.", "title": "产品质量", "parent": "01", "max": 40},
+        {"id": "01b", "label": "2.", "title": "农产品质量", "parent": "01", "max": 20},
+        {"id": "02", "label": "（二）", "title": "质量安全", "area": "1"},
+        {"id": "03", "label": "（三）", "title": "质量工作制度", "area": "2", "max": 40},
+    ]
+    items = {i["id"]: i for i in data["items"]}
+    items["01-1"]["key_point"] = "01a"
+    items["01-2"]["key_point"] = "01b"
+    items["02-2"]["text"] = "发生区域性、系统性产品质量安全事件的，考核结果为不合格"
+    items["03-2"]["classes"] = ["district"]
+    data["grading"]["thresholds"] = [
+        {"grade": "优秀", "min": 110},
+        {"grade": "良好", "min": 100},
+        {"grade": "合格", "min": 72},
+    ]
+    data["grading"]["lowest_grade"] = "不合格"
+    data["grading"]["veto"] = {"grade": "不合格", "ranks_last": True}
+    return data
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Rubric:
+    return load_ok(write_json(tmp_path / "rubric.json", plan_data()))
+
+
+def answers() -> dict[str, Any]:
+    changed = with_changes(TIE, "乙局", {("东区", "03-1"): (20, "制度建设滞后，多项制度未建立。")})
+    del changed["乙局"][("南区", "03-2")]  # not on 南区's form: the bonus is for 区 only
+    return changed
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def pdf_text(path: Path, out: Path) -> str:
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    pdf = out / (path.stem + ".pdf")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+
+
+def no_foreign_words(text: str) -> None:
+    """No 'X级' after a grade name, no 100-point full marks on a 120-point plan."""
+    assert not re.search(r"(优秀|良好|合格)\s*级", text), text
+    assert not re.search(r"满分\s*100|100(\.00)?\s*分（满分）|总分\s+\S+\s+[\d.]+\s+100\.00", text), text
+
+
+def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_right(
+    tmp_path: Path, plan: Rubric
+) -> None:
+    fill_all(generate(plan, tmp_path / "forms"), tmp_path / "returned", answers())
+    run = run_collect(tmp_path / "returned", plan, KEY, CollectOptions(tmp_path / "out", issued=date(2023, 5, 8)))
+    assert run.clean, [p.message for p in run.problems]
+    folder = run.folder
+
+    # results.json: totals, grades, parts and every level of the tree
+    saved = {u["unit"]: u for u in json.loads((folder / "results.json").read_text(encoding="utf-8"))["units"]}
+    for unit, total in TOTALS.items():
+        assert (saved[unit]["total"], saved[unit]["grade"], saved[unit]["rank"]) == (
+            float(total), GRADES[unit], ["南区", "西区", "东区"].index(unit) + 1
+        )
+        assert tuple(saved[unit]["parts"][p] for p in ("p1", "p2")) == tuple(map(float, PARTS[unit]))
+        assert tuple(saved[unit]["key_points"][k] for k in ("01", "01a", "01b", "03")) == tuple(
+            map(float, KEY_POINTS[unit])
+        )
+
+    # master.xlsx: 汇总 with the parts, 分级小计 with the tree, the grading note in the plan's words
+    book = openpyxl.load_workbook(folder / "master.xlsx")
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    header = summary[2]
+    assert header[:9] == ("排名", "被考核单位", "质量整体水平", "质量政策制度", "平时考核（折算）", "年终考核（折算）",
+                          "加分", "扣分", "总分")  # fmt: skip
+    assert [(r[1], r[4], r[5], r[8], r[9]) for r in summary[3:6]] == [
+        ("南区", 72, 48, 118, "优秀"), ("西区", 65.4, 45, 108.9, "良好"), ("东区", 65.4, 24, 90.4, "合格")
+    ]  # fmt: skip
+    notes = [r[0] for r in summary[6:] if r[0]]
+    assert notes[0] == "等级标准：优秀 ≥ 110 分；良好 ≥ 100 分；合格 ≥ 72 分；其余为不合格；触发否决项的为不合格。"
+    tree = [r for r in book["分级小计"].iter_rows(values_only=True) if r[0]]
+    assert tree[1] == ("考核领域及要点", "满分", "南区", "西区", "东区")
+    assert [(r[0].strip("　"), r[1], *r[2:]) for r in tree[2:13]] == [
+        ("质量整体水平", 60, 60, 54.5, 54.5),
+        ("（一）质量发展", 60, 60, 54.5, 54.5),
+        ("1.产品质量", 40, 40, 38, 36),
+        ("2.农产品质量", 20, 20, 16.5, 18.5),
+        ("质量政策制度", 40, 40, 37.5, 20),
+        ("（三）质量工作制度", 40, 40, 37.5, 20),
+        ("平时考核（质量整体水平，权重 72 分，折算）", 72, 72, 65.4, 65.4),
+        ("年终考核（质量政策制度，权重 48 分，折算）", 48, 48, 45, 24),
+        ("加分", 1, 0, 0, 1),
+        ("扣分", None, 2, 1.5, 0),
+        ("总分", 120, 118, 108.9, 90.4),
+    ]
+    assert [r[0] for r in tree[2:6]] == ["质量整体水平", "　（一）质量发展", "　　1.产品质量", "　　2.农产品质量"]
+    master_pdf = pdf_text(folder / "master.xlsx", tmp_path / "pdf")
+    assert "分级小计" in master_pdf and "118.00" in master_pdf
+    no_foreign_words(master_pdf)
+
+    # 通报 and 公告名单: the grade names as they are, the units by grade
+    (notice,) = folder.glob("*通报*.docx")
+    text = docx_text(notice)
+    assert "优秀（1个）：南区人民政府；" in text and "良好（1个）：西区人民政府；" in text
+    assert "合格（1个）：东区人民政府。" in text
+    no_foreign_words(text)
+    public = [r for r in openpyxl.load_workbook(folder / "公告名单.xlsx")["公告名单"].iter_rows(values_only=True)]
+    assert [r[:2] for r in public[2:5]] == [("南区人民政府", "优秀"), ("西区人民政府", "良好"), ("东区人民政府", "合格")]
+
+    # 得分核对单: the total said with the parts; 南区 (县) is not asked about the bonus item for 区
+    prechecks, problems = write_prechecks(folder, plan, date(2023, 5, 20))
+    assert problems == [] and prechecks is not None
+    sheets = {p.name.split("_")[0]: list(openpyxl.load_workbook(p).active.iter_rows(values_only=True))
+              for p in prechecks.glob("*.xlsx")}  # fmt: skip
+    assert sheets["西区"][1][0].startswith(
+        "总分 108.90 分（各部分折算得分（所含领域得分合计 × 权重 ÷ 所含领域满分合计，四舍五入到0.01分）+ 加分 − 扣分），"
+        "其中平时考核（权重 72 分）折算 65.40 分、年终考核（权重 48 分）折算 45.00 分"
+    )
+    assert "03-2" not in [r[0] for r in sheets["南区"]] and "03-2" in [r[0] for r in sheets["东区"]]
+
+    # approved: the record keeps the same totals and grade words
+    approval, problems = approve_run(folder, plan, Stage.APPROVED, "会议纪要", by="张三", now=datetime(2023, 5, 8, 10))
+    assert problems == [] and approval is not None
+    record = json.loads((folder / "审定记录.json").read_text(encoding="utf-8"))["records"][0]["units"]
+    assert {u: (r["total"], r["grade"]) for u, r in record.items()} == {u: (TOTALS[u], GRADES[u]) for u in TOTALS}
+    (notice,) = approval.documents.glob("*通报*.docx")
+    no_foreign_words(docx_text(notice))
