@@ -119,7 +119,9 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
     saved = {u["unit"]: u for u in json.loads((folder / "results.json").read_text(encoding="utf-8"))["units"]}
     for unit, total in TOTALS.items():
         assert (saved[unit]["total"], saved[unit]["grade"], saved[unit]["rank"]) == (
-            float(total), GRADES[unit], ["南区", "西区", "东区"].index(unit) + 1
+            float(total),
+            GRADES[unit],
+            ["南区", "西区", "东区"].index(unit) + 1,
         )
         assert tuple(saved[unit]["parts"][p] for p in ("p1", "p2")) == tuple(map(float, PARTS[unit]))
         assert tuple(saved[unit]["key_points"][k] for k in ("01", "01a", "01b", "03")) == tuple(
@@ -164,7 +166,11 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
     assert "合格（1个）：东区人民政府。" in text
     no_foreign_words(text)
     public = [r for r in openpyxl.load_workbook(folder / "公告名单.xlsx")["公告名单"].iter_rows(values_only=True)]
-    assert [r[:2] for r in public[2:5]] == [("南区人民政府", "优秀"), ("西区人民政府", "良好"), ("东区人民政府", "合格")]
+    assert [r[:2] for r in public[2:5]] == [
+        ("南区人民政府", "优秀"),
+        ("西区人民政府", "良好"),
+        ("东区人民政府", "合格"),
+    ]
 
     # 得分核对单: the total said with the parts; 南区 (县) is not asked about the bonus item for 区
     prechecks, problems = write_prechecks(folder, plan, date(2023, 5, 20))
