@@ -278,12 +278,7 @@ def _list_layout(ws: Any, widths: list[int], rows: int) -> None:
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(rows, 1), len(widths) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(left=0.4, right=0.4)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    page_setup(ws, owner="", title=ws.name, last_row=max(rows, 1), last_col=len(widths) - 1, repeat_row=0)
 
 
 UNSAVED_HEADER = ["序号", "收到时间（北京时间）", "报送单位或发件人", "发件地址", "邮件主题", "情况", "说明"]
