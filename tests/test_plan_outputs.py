@@ -139,6 +139,10 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
     ]  # fmt: skip
     notes = [r[0] for r in summary[6:] if r[0]]
     assert notes[0] == "等级标准：优秀 ≥ 110 分；良好 ≥ 100 分；合格 ≥ 72 分；其余为不合格；触发否决项的为不合格。"
+    assert notes[2] == (
+        "满分 120 分，其中平时考核 72 分（质量整体水平折算）、年终考核 48 分（质量政策制度折算），"
+        "各部分和各级要点的得分见“分级小计”。"
+    )
     tree = [r for r in book["分级小计"].iter_rows(values_only=True) if r[0]]
     assert tree[1] == ("考核领域及要点", "满分", "南区", "西区", "东区")
     assert [(r[0].strip("　"), r[1], *r[2:]) for r in tree[2:13]] == [

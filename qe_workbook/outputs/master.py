@@ -155,6 +155,16 @@ def grading_note(rubric: Rubric) -> str:
     return "；".join([f"等级标准：{thresholds}", f"其余为{grade_label(g.lowest_grade)}", *vetoes]) + "。"
 
 
+def full_marks_note(rubric: Rubric) -> str:
+    """'满分 120 分，其中平时考核 72 分（质量整体水平折算）、年终考核 48 分（…）。' for a plan not of 100 points or with parts."""
+    names = {a.id: a.name for a in rubric.areas}
+    parts = "、".join(
+        f"{p.name} {canonical(p.weight)} 分（{'、'.join(names[a] for a in p.areas)}折算）" for p in rubric.parts
+    )
+    more = "，各部分和各级要点的得分见“分级小计”" if has_tree(rubric) or rubric.parts else ""
+    return f"满分 {canonical(rubric.total)} 分" + (f"，其中{parts}" if parts else "") + more + "。"
+
+
 def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None:
     ws.write_string(0, 0, f"{rubric.city}{rubric.year}年度政府质量工作考核汇总（按排名）", s.title)
     header = summary_header(rubric)
@@ -163,6 +173,7 @@ def _summary(ws: Worksheet, s: Sheets, rubric: Rubric, results: Results) -> None
     notes = [
         grading_note(rubric),
         f"总分 = {total_words(rubric)}，按精确值计算和排名，显示时四舍五入保留两位小数。",
+        *([full_marks_note(rubric)] if rubric.parts or rubric.total != 100 else []),
         "等级带“（暂定）”的单位有项目缺少有效得分，详见“问题清单”和“报送情况”。",
         "每个得分的来源（文件、工作表、单元格）见“明细”工作表。",
         "明细、分项矩阵、反馈要点、共性问题等长表供屏幕查看，打印本工作簿时不打印；需要时取消其打印区域后单独打印。",
