@@ -3,6 +3,8 @@ equal frame again) and, for people, Chinese headings and values (`display_frame`
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -11,7 +13,7 @@ from ..amounts import canonical, fmt2
 from ..forms.asks import Ask, is_plain
 from ..intake.frame import COLUMNS, NAMES, categories, empty_frame, plain, typed
 from ..rubric import Item, Kind, Rubric
-from ..scoring.results import Results, Source
+from ..scoring.results import Results
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -86,30 +88,31 @@ def applied_rules(frame: pd.DataFrame, rubric: Rubric, results: Results) -> list
     测算：…）", a tier "较好 → 15.00 分", 是/否 of an aspect with the department's points over the checklist.
     None when every item is scored as typed (a plan without rules: 明细 as it always was); "" for a row typed as
     points, and for a value refused."""
-    if all(is_plain(i) for i in rubric.items):
+    ruled = {i.id: i for i in rubric.items if not is_plain(i)}
+    if not ruled:
         return None
+    points = results.table.row_points()["points_cents"]
     shown = [""] * len(frame)
-    for unit in results.units:
-        for score in unit.items:
-            if not is_plain(score.item):
-                for source in score.sources:
-                    if 0 <= source.row < len(shown) and source.points is not None:
-                        shown[source.row] = _applied(score.item, source)
+    rows = zip(frame["item_id"], frame["entry"], frame["raw"], frame["value_cents"], points, strict=True)
+    for n, (item_id, entry, raw, value, cents) in enumerate(rows):
+        item = ruled.get(item_id)
+        if item is not None and not pd.isna(cents) and not pd.isna(value):
+            shown[n] = _applied(item, int(entry), str(raw), Decimal(int(value)).scaleb(-2), Fraction(int(cents), 100))
     return shown
 
 
-def _applied(item: Item, source: Source) -> str:
-    ask = Ask.of(item, source.entry)
-    gives = f"{fmt2(source.points)} 分"
+def _applied(item: Item, entry: int, raw: str, value: Decimal, points: Fraction) -> str:
+    ask = Ask.of(item, entry)
+    gives = f"{fmt2(points)} 分"
     if ask.figure:
         places = min(ask.asked.decimals, 2)  # as the figure is asked: 97.50%, 59.9%, 410件
-        typed = f"{ask.asked.label} {source.value:.{places}f}{ask.asked.unit}"
+        typed = f"{ask.asked.label} {value:.{places}f}{ask.asked.unit}"
     elif ask.counts:
-        typed = f"{canonical(source.value)}{ask.asked.unit}"
+        typed = f"{canonical(value)}{ask.asked.unit}"
     elif ask.asked.kind == "number":
-        typed = f"{fmt2(source.value)} 分"
-    elif source.entry:
-        typed = f"{ask.asked.label}：{source.raw}，本部门各方面合计"
+        typed = f"{fmt2(value)} 分"
+    elif entry:
+        typed = f"{ask.asked.label}：{raw}，本部门各方面合计"
     else:
-        typed = source.raw
+        typed = raw
     return f"{typed} → {gives}（{item.words()}）"
