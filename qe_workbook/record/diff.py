@@ -19,6 +19,7 @@ import xlsxwriter
 from ..amounts import round2
 from ..console import format_table
 from ..forms.layout import display_width
+from ..forms.paper import page_setup
 from ..outputs.run_record import read_run
 from ..problems import Problem
 from ..rubric import Kind, Rubric
@@ -209,10 +210,8 @@ def write_change_report(path: Path, diff: RunDiff, rubric: Rubric) -> Path:
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(2, 0)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(1)
+        page_setup(ws, owner=rubric.office, title=ws.name, last_row=max(len(rows) + 1, 2), last_col=len(header) - 1,
+                   repeat_row=1)  # fmt: skip
     wb.close()
     return path
 

@@ -19,6 +19,7 @@ from ..dates import chinese_date
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET, cell_ref
 from ..forms.manifest import LockedContent, Manifest, derive, sign
+from ..forms.paper import page_setup
 from ..intake.read_form import RawForm, cell_text
 from ..intake.returns import FormKind, Locked, check_signed
 from ..problems import Problem, problem
@@ -99,11 +100,7 @@ def write_contacts(rubric: Rubric, unit: Unit, path: Path, key: bytes, when: dat
     for col, name in enumerate(HEADER):
         ws.data_validation(FIRST_ROW, col, last, col, _validation(name, cell_ref(FIRST_ROW, col)))
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.print_area(0, 0, last, len(HEADER) - 1)
+    page_setup(ws, owner=unit.full_name, title=contacts_title(unit), last_row=last, last_col=len(HEADER) - 1)
     write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), manifest, password)
     wb.close()
     return manifest
