@@ -194,3 +194,19 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
     assert {u: (r["total"], r["grade"]) for u, r in record.items()} == {u: (TOTALS[u], GRADES[u]) for u in TOTALS}
     (notice,) = approval.documents.glob("*通报*.docx")
     no_foreign_words(docx_text(notice))
+
+
+def test_the_results_page_draws_the_totals_against_the_plans_full_marks_coloured_by_grade(tmp_path: Path) -> None:
+    from qe_workbook.ui.app import create_app
+
+    root = tmp_path / "工作区"
+    (root / "out").mkdir(parents=True)
+    plan = load_ok(write_json(root / "rubric.json", plan_data()))
+    fill_all(generate(plan, tmp_path / "forms"), tmp_path / "returned", answers())
+    run_collect(tmp_path / "returned", plan, KEY, CollectOptions(root / "out" / "results"))
+    token = "t" * 32
+    page = create_app(root, token).test_client().get(f"/{token}/results", headers={"Host": "127.0.0.1"})
+    chart = page.get_data(as_text=True).split('id="chart-total"')[1].split("</svg>")[0]
+    bars = re.findall(r'width="([\d.]+)" class="grade-(\d)"', chart)
+    assert bars == [("590.0", "0"), ("544.5", "1"), ("452.0", "2")]  # 600 px = 120 分: 118, 108.9, 90.4
+    assert "118.00　优秀" in chart and "90.40　合格" in chart
