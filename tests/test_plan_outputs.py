@@ -210,3 +210,16 @@ def test_the_results_page_draws_the_totals_against_the_plans_full_marks_coloured
     bars = re.findall(r'width="([\d.]+)" class="grade-(\d)"', chart)
     assert bars == [("590.0", "0"), ("544.5", "1"), ("452.0", "2")]  # 600 px = 120 分: 118, 108.9, 90.4
     assert "118.00　优秀" in chart and "90.40　合格" in chart
+
+
+def test_a_quota_on_a_named_grade_is_said_with_the_names(tmp_path: Path) -> None:
+    data = plan_data()
+    data["grading"]["thresholds"][0]["min"] = 108  # 西区 108.90 reaches 优秀 too, the plan allows one
+    data["grading"]["limits"] = [{"grade": "优秀", "max_units": 1}]
+    plan = load_ok(write_json(tmp_path / "rubric.json", data))
+    fill_all(generate(plan, tmp_path / "forms"), tmp_path / "returned", answers())
+    run = run_collect(tmp_path / "returned", plan, KEY, CollectOptions(tmp_path / "out"))
+    said = "总分 108.90 分（第 2 名）达到优秀分数线，但考核细则规定优秀最多 1 个单位（本次 1 个），按排名由优秀降为良好"
+    assert [d.sentence() for d in run.results.demotions] == [said]
+    notes = [r[0] for r in openpyxl.load_workbook(run.folder / "master.xlsx")["汇总"].iter_rows(values_only=True)]
+    assert f"等级数量上限：西区{said}。" in notes
