@@ -21,6 +21,7 @@ from .model import (
     grade_label,
 )
 from .rules import PerEventRule, RangedRule, VetoEffect, VetoKind, VetoRule
+from .workbook.layout import SETTING_ROWS, SETTINGS
 
 SHORT_TEXT = 26
 
@@ -133,11 +134,15 @@ def decision_rows(rubric: Rubric) -> list[dict[str, str]]:
 
 
 _SETTING_IN_TEXT = re.compile(r'joint\s*=\s*"(mean|min)"')
+_SETTING_PATHS = {s.path: s.label for s in SETTING_ROWS if "." in s.path}
+_SETTING_PATH_IN_TEXT = re.compile(r"\s*\b(" + "|".join(map(re.escape, _SETTING_PATHS)) + r")\b\s*")
 
 
 def setting_words(text: str) -> str:
-    """A decision's text with a setting written as in rubric.json (joint = "min") said in Chinese."""
-    return _SETTING_IN_TEXT.sub(lambda m: f"把联合评价规则改为“{JOINT_RULE_LABELS[JointRule(m.group(1))]}”", text)
+    """A decision's text with a setting written as in rubric.json (joint = "min", deadlines.form_return) said in
+    Chinese: the rule's words, or the setting's row in the rubric workbook."""
+    text = _SETTING_IN_TEXT.sub(lambda m: f"把联合评价规则改为“{JOINT_RULE_LABELS[JointRule(m.group(1))]}”", text)
+    return _SETTING_PATH_IN_TEXT.sub(lambda m: f"考核细则工作簿“{SETTINGS}”的“{_SETTING_PATHS[m.group(1)]}”", text)
 
 
 def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:

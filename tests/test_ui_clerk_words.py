@@ -1,0 +1,51 @@
+"""What the page tells a clerk is in the clerk's words: a step it sends the clerk to is one of the navigation's
+pages, the rubric's decisions name a setting by its row in the rubric workbook (not its place in rubric.json),
+and no page names the returned folder's bookkeeping files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qe_workbook.rubric import load_rubric
+from qe_workbook.rubric.load import BUNDLED_RUBRIC
+from qe_workbook.rubric.view import decision_rows
+from qe_workbook.ui.pages import navigation
+
+from .conftest import ROOT
+from .test_ui_labels import visible_text
+from .test_ui_returns import Page
+from .test_workspace import small_year
+
+PAGE_NAMED = re.compile(r"“([^”]+)”页")
+
+
+def test_every_page_the_page_sends_the_clerk_to_is_in_the_navigation() -> None:
+    steps = {label for _name, label, _endpoint in navigation()}
+    said = {
+        (path.name, name)
+        for folder in ("qe_workbook/ui", "qe_workbook/workspace")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in (".html", ".py")
+        for name in PAGE_NAMED.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(said) > 5
+    assert {(file, name) for file, name in said if name not in steps} == set()
+
+
+def test_the_return_deadline_decision_names_the_workbook_row() -> None:
+    rubric = load_rubric(BUNDLED_RUBRIC).rubric
+    assert rubric is not None
+    texts = [row["text"] for row in decision_rows(rubric)]
+    deadline = next(t for t in texts if "未规定评价部门交回评价表的日期" in t)
+    assert deadline.endswith("市质强办可在考核细则工作簿“基本设置”的“评价表回收截止日期”中修改。")
+    assert [t for t in texts if "deadlines." in t or "joint" in t] == []
+
+
+def test_no_page_names_the_returned_folders_bookkeeping_files(tmp_path: Path) -> None:
+    ws, _rubric = small_year(tmp_path)
+    page = Page(ws)
+    steps = re.findall(r'<a href="/[^/]+/([^"?]+)"[^>]*id="nav-([a-z_]+)"', page.get("overview"))
+    assert len(steps) == len(navigation())
+    for path, name in steps:
+        assert re.findall(r"\S*\.json", visible_text(page.get(path))) == [], name
