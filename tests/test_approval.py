@@ -29,11 +29,18 @@ def collect_run(rubric: Rubric, generated_dir: Path, returned: Path, out: Path, 
 
 
 def stage_marks(folder: Path) -> set[str]:
-    """The stage each document in a folder shows in its page header."""
-    marks = {docx.Document(str(p)).sections[0].header.paragraphs[0].text for p in folder.rglob("*.docx")}
+    """The stage each document in a folder shows in its (first page's) header."""
+    marks = {first_header(docx.Document(str(p))) for p in folder.rglob("*.docx")}
     for path in folder.glob("公告名单.xlsx"):
         marks.add(openpyxl.load_workbook(path)["公告名单"].oddHeader.right.text)
     return marks
+
+
+def first_header(document: docx.document.Document) -> str:
+    """The text of the first page's header (GB/T 9704 letters carry the stage there only)."""
+    section = document.sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer else section.header
+    return header.paragraphs[0].text
 
 
 def test_approve_then_a_changed_input_warns_and_its_documents_are_not_approved(

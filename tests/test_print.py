@@ -198,7 +198,7 @@ def test_letter_bodies_fit_four_pages_and_keep_headings_with_their_text(
     assert len(letters) == len(UNITS_2022)
     for letter, pdf in zip(letters, to_pdf(letters, tmp_path, profile), strict=True):
         printed = [page.strip() for page in pages(pdf)]
-        attachment = next(n for n, page in enumerate(printed) if re.search(r"^初稿(（暂定）)?\s+附件\s", page))
+        attachment = next(n for n, page in enumerate(printed) if re.search(r"^附件\s", page))
         assert 1 <= attachment <= 4, (letter.name, attachment)
         signed = next(n for n, page in enumerate(printed) if "领导小组办公室" in page)
         assert signed == attachment - 1 and "长效机制" in printed[signed], letter.name

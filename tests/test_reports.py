@@ -173,7 +173,7 @@ def test_feedback_names_the_unit_total_grade_rank_and_gap(
 ) -> None:
     """西区's gap: the joint mean 15.575 counts as 15.58, so 89.08 is 0.92 short of A; a vetoed unit has no gap."""
     texts = _letter(run, unit)
-    assert texts[:2] == ["2022年度政府质量工作\n考核结果反馈意见", f"{unit}人民政府："]
+    assert texts[:3] == ["质强办〔2023〕　　号", "2022年度政府质量工作\n考核结果反馈意见（初稿）", f"{unit}人民政府："]
     assert texts[texts.index("一、考核结果") + 1] == sentence + "各领域得分如下："
     areas = _tables(run, unit)[0]
     assert areas[0] == ["考核领域", "满分", "得分", "失分"]
@@ -182,7 +182,7 @@ def test_feedback_names_the_unit_total_grade_rank_and_gap(
 
 
 @pytest.mark.usefixtures("written")
-def test_feedback_tables_the_lost_items_with_short_texts_and_remarks(run: RunReport) -> None:
+def test_feedback_tables_the_lost_items_with_whole_names_and_remarks(run: RunReport) -> None:
     texts = _letter(run, "西区")
     assert _section(texts, "二、失分情况")[0] == (
         "你单位共有 2 个评分项目失分，合计失分 9.42 分（各领域失分见上表）。失分较多的项目如下表，各部门的评价说明见附件。"
@@ -197,9 +197,9 @@ def test_feedback_tables_the_lost_items_with_short_texts_and_remarks(run: RunRep
         "你单位扣分 1.50 分：发生重大质量事件，扣 1.50 分（甲局）。未获得加分。未触发否决项。"
     )
     assert "附件：失分项目及评价说明" in texts and "西区失分项目及评价说明" in texts
-    assert attachment[0][1:] == [
-        ["01-2 农产品质量安全合格率", "20.00", "15.00", "4.42", "甲局", "抽检批次偏少。"],
-        ["01-2 农产品质量安全合格率", "20.00", "16.15", "4.42", "乙局", "监测覆盖面不足。"],
+    assert attachment[0][1:] == [  # a joint item: one row, each department's score, the adopted one, the loss once
+        ["01-2 农产品质量安全合格率", "20.00", "采用 15.58", "4.42", "甲局 15.00\n乙局 16.15",
+         "甲局：抽检批次偏少。乙局：监测覆盖面不足。"],
         ["02-1 发生重大质量事件", "最高扣2", "1次", "1.50", "甲局", "发生一起重大质量事件。"],
     ]
     assert attachment[1][1:] == [["03-1 完善质量工作制度", "40.00", "35.00", "5.00", "乙局", ""]]
@@ -217,7 +217,7 @@ def test_a_remark_starting_with_equals_stays_literal_text(run: RunReport) -> Non
     with zipfile.ZipFile(path) as z:
         body = z.read("word/document.xml").decode("utf-8")
         footer = z.read("word/footer1.xml").decode("utf-8")
-    assert "<w:t>=抽检不合格1批</w:t>" in body  # one plain run
+    assert re.search(r"<w:t( xml:space=\"preserve\")?>=抽检不合格1批</w:t>", body)  # one plain run
     assert not re.search(r"<w:(instrText|fldChar|fldSimple)\b", body)  # no field codes in the body
     assert "<w:instrText" in footer and " PAGE " in footer
 
@@ -232,7 +232,7 @@ def test_vetoed_incomplete_unit_is_provisional_d_without_a_gap(run: RunReport) -
     )
     rows = _tables(run, "南区")[2]
     assert [
-        "02-2 发生区域性、系统性产品质量安全事件",
+        "02-2 发生区域性、系统性产品质量安全事件的，考核结果一律为D级",
         "否决",
         "是",
         "否决",
@@ -282,7 +282,8 @@ def test_documents_use_the_official_layout(run: RunReport) -> None:
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    title = document.paragraphs[0].runs[0]
+    assert document.paragraphs[0].text == "质强办〔2023〕　　号"  # the 文号 line to fill
+    title = document.paragraphs[1].runs[0]
     assert title.font.size == Pt(22)
     assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     with zipfile.ZipFile(_feedback(run, "东区")) as z:
@@ -299,7 +300,7 @@ def test_each_letter_carries_its_own_body_and_properties_beside_the_shared_parts
         differ = [name for name in a.namelist() if a.read(name) != b.read(name)]
     assert differ == ["word/document.xml"]  # one title and office: the core properties are the same
     properties = docx.Document(str(east)).core_properties
-    assert (properties.title, properties.author) == ("2022年度政府质量工作考核结果反馈意见", "质强办")
+    assert (properties.title, properties.author) == ("2022年度政府质量工作考核结果反馈意见（初稿）", "质强办")
 
 
 def test_report_run_rebuilds_the_reports_from_detail_json(
@@ -353,7 +354,8 @@ def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> No
         f"{u}_2022年度质量工作考核反馈意见.docx" for u in units
     )
     feedback = _texts(_feedback(run, "开发区"))
-    assert feedback[:2] == ["漯河市2022年度政府质量工作\n考核结果反馈意见", "漯河经济技术开发区管委会："]
+    assert feedback[:3] == ["市质强办〔2023〕　　号", "漯河市2022年度政府质量工作\n考核结果反馈意见（初稿）",
+                            "漯河经济技术开发区管委会："]  # fmt: skip
     assert ["漯河市质量强市战略工作领导小组办公室", "2023年5月8日"] in [
         feedback[n : n + 2] for n in range(len(feedback))
     ]

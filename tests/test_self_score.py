@@ -323,8 +323,12 @@ def test_the_approved_letters_compare_the_self_scores_as_the_draft_did(
     for stage in (Stage.CONSULTATION, Stage.APPROVED, Stage.ISSUED):
         approval, problems = approve_run(compared.folder, scoring_rubric, stage, "会议纪要")
         assert approval is not None and problems == []
-        for unit in ("东区", "西区", "南区"):
-            assert letter(approval.documents, unit) == letter(compared.folder, unit)
+        for unit in ("东区", "西区", "南区"):  # the same letter but for the stage its title names
+            (approved, tables), (draft, draft_tables) = letter(approval.documents, unit), letter(compared.folder, unit)
+            mark = "" if stage in (Stage.APPROVED, Stage.ISSUED) else f"（{stage}）"
+            assert (approved[1], draft[1]) == (f"2022年度政府质量工作\n考核结果反馈意见{mark}",
+                                               "2022年度政府质量工作\n考核结果反馈意见（初稿）")  # fmt: skip
+            assert (approved[:1] + approved[2:], tables) == (draft[:1] + draft[2:], draft_tables)
     paragraphs, _ = letter(approval.documents, "西区")
     assert any("自评合计 99.00 分，评价得分合计 92.00 分，自评高出 7.00 分" in p for p in paragraphs)
 

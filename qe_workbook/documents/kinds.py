@@ -15,10 +15,13 @@ from ..problems import Problem
 from ..rubric import Rubric
 from ..scoring.score import Results
 from .common_docx import COMMON, common_context
+from .feedback_kind import FEEDBACK
+from .letter_context import letter_context
 from .notice_docx import NOTICE, notice_context
+from .self_report_kind import SELF_REPORT
 from .templating import DocumentKind, TemplateBroken, render
 
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = (NOTICE, COMMON)
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (FEEDBACK, NOTICE, COMMON, SELF_REPORT)
 
 Contexts = Callable[[Rubric, Results, date], list[dict[str, Any]]]
 
@@ -33,6 +36,9 @@ def _common_contexts(rubric: Rubric, results: Results, issued: date) -> list[dic
 
 
 SAMPLE_CONTEXTS: dict[str, Contexts] = {
+    FEEDBACK.name: lambda rubric, results, issued: [
+        letter_context(rubric, results, unit, issued, Stage.DRAFT) for unit in results.by_rank()[:2]
+    ],
     NOTICE.name: lambda rubric, results, issued: [notice_context(rubric, results, issued)],
     COMMON.name: _common_contexts,
 }

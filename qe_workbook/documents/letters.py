@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..rubric import Rubric
 from ..scoring.score import Results
-from .feedback_docx import Followed, write_feedback
+from .feedback_docx import write_feedback
+from .letter_context import Followed
 
 if TYPE_CHECKING:
     from ..feedback.fed_back import FedBack
@@ -45,10 +46,14 @@ def write_share(
     issued: date,
     stage: str,
     self_scores: Comparison | None = None,
+    templates: Path | None = None,
 ) -> list[Path]:
-    """Letters written one after another in this process."""
+    """Letters written one after another in this process (from the office's template in `templates` when it has
+    one)."""
     units = {u.unit: u for u in results.units}
     return [
-        write_feedback(x.path, rubric, results, units[x.unit], issued, stage, x.notes, x.told, x.followed, self_scores)
+        write_feedback(
+            x.path, rubric, results, units[x.unit], issued, stage, x.notes, x.told, x.followed, self_scores, templates
+        )
         for x in letters
     ]

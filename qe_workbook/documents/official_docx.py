@@ -39,6 +39,7 @@ from lxml import etree
 from ..dates import chinese_date
 from ..visible import visible_in_document
 from .fonts import BODY_FONT, FALLBACKS, HEADING_FONT, LATIN_FONT, PAGE_NUMBER_FONT, SUBHEADING_FONT, TITLE_FONT
+from .typeset import chinese_number as chinese_number
 
 GB2312_CHARSET = "86"
 
@@ -54,17 +55,7 @@ CORE_PART = "docProps/core.xml"
 CORE_LIMIT = 255  # characters Word takes in a core property (python-docx refuses more)
 
 THICK_RULE, THIN_RULE = "8", "6"  # eighths of a point: 0.35 mm and 0.25 mm
-DIGITS = "零一二三四五六七八九"
 DRAFT_STAGE = "初稿"  # the stage a run's documents carry until the office approves it
-
-
-def chinese_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (for 一、 and （一） numbering, 1..99)."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return DIGITS[ones]
-    head = "" if tens == 1 else DIGITS[tens]
-    return f"{head}十{DIGITS[ones] if ones else ''}"
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -18,8 +18,8 @@ from ..rubric import Rubric
 from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
 from .common_docx import write_common_documents
-from .feedback_docx import Followed
 from .kinds import DOCUMENT_KINDS
+from .letter_context import Followed
 from .letters import Letter, shares, write_share
 from .notice_docx import title_mark, write_notice
 from .official_docx import DRAFT_STAGE
@@ -94,7 +94,7 @@ def report_jobs(
         for u in results.by_rank()
     ]
     return [
-        *(partial(write_share, share, rubric, results, issued, stage, self_scores)
+        *(partial(write_share, share, rubric, results, issued, stage, self_scores, templates)
           for share in shares(letters, letter_shares)),
         partial(write_others, folder, rubric, results, issued, stage, told, templates),
     ]  # fmt: skip

@@ -69,10 +69,11 @@ def approve_run(
     by: str | None = None,
     now: datetime | None = None,
     feedback: Path | None = None,
+    templates: Path | None = None,
 ) -> tuple[Approval | None, list[Problem]]:
     """Record `stage` for a finished run and write its documents labelled with that stage, with every section its
     own letters carried; with `feedback` (the office's 反馈修改稿.xlsx) the letters say what the office wrote, and a
-    copy of it is kept with them."""
+    copy of it is kept with them; `templates` is the office's folder of document templates (else the bundled ones)."""
     adopted, problems = adopted_result(run_dir, rubric, official="documents")
     if adopted is None:
         return None, problems
@@ -95,7 +96,7 @@ def approve_run(
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
         kept, _ = kept_letter_inputs(run_dir, rubric, adopted)  # read when the run was collected
         write_reports(tmp, rubric, results, issued=when.date(), stage=stage, notes=kept.notes, told=told,
-                      followed=kept.followed, self_scores=kept.self_scores)  # fmt: skip
+                      followed=kept.followed, self_scores=kept.self_scores, templates=templates)  # fmt: skip
         if feedback is not None:
             shutil.copyfile(feedback, tmp / WORDING_FILE)
         documents = finish()

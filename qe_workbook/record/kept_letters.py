@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..documents.feedback_docx import Followed
+from ..documents.letter_context import Followed
 from ..outputs.export import results_dict
 from ..outputs.year_over_year import compare_runs, letter_notes, run_from_dict
 from ..problems import Problem, problem

@@ -28,10 +28,12 @@ def report_run(
     issued: date | None = None,
     adjustments: Path | None = None,
     feedback: Path | None = None,
+    templates: Path | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Read a finished run (`read_run`: its detail.json re-scored) and write its reports into a new folder; the
     adjustments (the given file, else the run's own adjustments.xlsx) are applied after scoring; with
-    `feedback` (a 反馈修改稿.xlsx) the letters say what the office wrote there (feedback/fed_back.py).
+    `feedback` (a 反馈修改稿.xlsx) the letters say what the office wrote there (feedback/fed_back.py); `templates` is the
+    office's folder of document templates (else the bundled ones).
 
     The new folder is `<out_parent>/<time>` (default parent: `<run_dir>/重新生成的报告`), written
     aside and renamed like a run folder, so nothing already there is ever overwritten. The run
@@ -53,7 +55,7 @@ def report_run(
             problems += told.problems if told is not None else []
             problems += scan_fed_back(told, str(feedback)) if told is not None else []
             written = write_reports(tmp, rubric, results, issued=issued, notes=kept.notes, told=told,
-                                    followed=kept.followed, self_scores=kept.self_scores)  # fmt: skip
+                                    followed=kept.followed, self_scores=kept.self_scores, templates=templates)  # fmt: skip
         except Exception as exc:  # our defect, not the run folder's: no half-written reports, the trace kept
             problems.append(errors.internal(str(run_dir), exc, file=str(run_dir)))
             shutil.rmtree(tmp)

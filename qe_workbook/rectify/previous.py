@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dates import chinese_date
-from ..documents.feedback_docx import Followed
+from ..documents.letter_context import Followed
 from ..problems import Problem, os_error_text, problem
 from .layout import COLLECTED_DIR, LEDGER_JSON, Progress
 

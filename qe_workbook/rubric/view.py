@@ -191,11 +191,16 @@ def disclosure_rows(rubric: Rubric) -> list[dict[str, str]]:
     return [{"setting": label, "value": value} for label, value in zip(SETTING_LABELS.values(), values, strict=True)]
 
 
-def short_text(item: Item) -> str:
-    """The item as a short phrase: its text without the points, the 根据…测算得分 frame, and cut."""
+def item_phrase(item: Item) -> str:
+    """The item as a phrase, whole: its text without the points and the 根据…测算得分 frame."""
     text = re.sub(r"（[^（）]*分[^（）]*）$", "", item.text.strip()).rstrip("。；; ")
     text = re.sub(r"^根据", "", text)
-    text = re.sub(r"(测算得分|评估得分|得分)$", "", text)
+    return re.sub(r"(测算得分|评估得分|得分)$", "", text)
+
+
+def short_text(item: Item) -> str:
+    """The item as a short phrase (`item_phrase`), cut."""
+    text = item_phrase(item)
     if len(text) <= SHORT_TEXT:
         return text
     first = re.split(r"[，；]", text)[0].removesuffix("的")

@@ -1,21 +1,23 @@
-"""自评报告（模板）.docx: the 附件2 structure for one unit, in the 公文 layout of the other documents.
+"""自评报告（模板）.docx: the 附件2 structure for one unit, from the template 自评报告模板.docx (bundled, or the
+office's own), in the 公文 layout of the other documents; no stage in its header: the unit fills it in.
 
-Template hints are paragraphs in 【】; `self_report` leaves them out of the count and warns
-when one is left in. Headings are plain paragraphs, so a unit's edits in Word, WPS or
-LibreOffice keep them as text the check can find.
+Template hints are paragraphs in 【】; `self_report` leaves them out of the count and warns when one is left in.
+Headings are plain paragraphs, so a unit's edits in Word, WPS or LibreOffice keep them as text the check can find.
+The limits the hints state (the report's length, the number of cases) are the ones the check applies
+(materials.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..dates import chinese_date
-from ..documents.official_docx import OfficialDocument, chinese_number
+from ..documents.self_report_kind import SELF_REPORT
+from ..documents.templating import render
+from ..documents.typeset import chinese_number
 from ..rubric import Rubric, Unit
-from .materials import MAX_CASES, REPORT_MAX_CHARS, report_title
-
-HINT_COLOR = "808080"
-CASES_HEADING = "附件：质量安全和质量发展工作典型案例（不超过{n}个）"
+from .materials import MAX_CASES, REPORT_MAX_CHARS
 
 
 def sections(rubric: Rubric) -> list[tuple[str, list[str]]]:
@@ -34,41 +36,21 @@ def sections(rubric: Rubric) -> list[tuple[str, list[str]]]:
     ]
 
 
-def rules_text(rubric: Rubric) -> list[str]:
-    deadline = rubric.materials_deadline
-    office = rubric.office
-    return [
-        f"【填写说明：本报告正文不超过{REPORT_MAX_CHARS}字（不含附件典型案例），按 Word/WPS 显示的“字数”计算；"
-        f"请保留“一、”至“四、”四个部分的标题；典型案例作为附件放在正文之后，不超过{MAX_CASES}个，"
-        "每个案例以“案例一：”“案例二：”……开头。】",
-        f"【报送要求：{chinese_date(deadline)}前将电子版（.docx 格式，请勿转为 PDF 或图片）"
-        f"报送{office}，纸质版一式两份，加盖本单位或本单位办公室公章；逾期或不符合要求的不予采用。"
-        "提交前请删除全部【】中的提示文字。】",
-    ]
+def report_context(rubric: Rubric, unit: Unit) -> dict[str, Any]:
+    return {
+        "unit_full_name": unit.full_name,
+        "year": rubric.year,
+        "office": rubric.office,
+        "deadline": chinese_date(rubric.materials_deadline),
+        "max_chars": REPORT_MAX_CHARS,
+        "max_cases": MAX_CASES,
+        "max_cases_chinese": chinese_number(MAX_CASES),
+        "sections": [{"heading": heading, "subheadings": subs} for heading, subs in sections(rubric)],
+        "cases": [chinese_number(n) for n in range(1, MAX_CASES + 1)],
+    }
 
 
-def write_report_template(rubric: Rubric, unit: Unit, path: Path) -> Path:
-    doc = OfficialDocument(report_title(rubric, unit), rubric.office)
-    for text in rules_text(rubric):
-        hint(doc, text)
-    for heading, subheadings in sections(rubric):
-        doc.heading(heading)
-        if not subheadings:
-            hint(doc, "【请在此填写。】")
-        for sub in subheadings:
-            doc.subheading(sub)
-            hint(doc, "【请在此填写。】")
-    doc.line("")
-    for text in (f"{unit.full_name}（盖章）", "年    月    日"):
-        doc.right_line(text)
-    doc.page_break()
-    doc.heading(CASES_HEADING.format(n=chinese_number(MAX_CASES)))
-    for n in range(1, MAX_CASES + 1):
-        doc.subheading(f"案例{chinese_number(n)}：【案例标题】")
-        hint(doc, "【请简要写明背景、做法和成效；不需要的案例请连同标题一并删除。】")
-    return doc.save(path)
-
-
-def hint(doc: OfficialDocument, text: str) -> None:
-    """A grey 楷体 hint paragraph, for the unit to replace."""
-    doc.hint(text, HINT_COLOR)
+def write_report_template(rubric: Rubric, unit: Unit, path: Path, templates: Path | None = None) -> Path:
+    """The unit's 自评报告（模板）.docx, from the office's template in `templates` when it has one."""
+    path.write_bytes(render(SELF_REPORT, report_context(rubric, unit), templates))
+    return path

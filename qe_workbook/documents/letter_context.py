@@ -1,0 +1,298 @@
+"""What one unit's feedback letter (考核结果反馈意见) is filled with: fields, not sentences.
+
+The words are the template's (templates/feedback.docx, or the office's own copy of it); this module gives it the
+data: the unit, its scores and grade, the area subtotals, the items that lost points with the remarks as fed back
+(feedback/fed_back.py: the office's wording where it gave one, else the departments' remarks), deductions, bonus
+and veto, the self-scores against the evaluated scores, last year's problems and their rectification, the notes
+that follow the result (the meeting's adjustments with their basis, the change from last year), the stage, the
+dates and the office.
+
+The disclosure settings decide what is in the context at all: when the rubric gives no rank in letters, there is
+no `rank` field, so no template can print one; likewise `standing` (the distance to the next grade).
+
+Every number is text already, exact Fractions rounded half up to 2 decimals ("75.50"); the template writes the
+units and spaces around them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..amounts import canonical, fmt2
+from ..choices import Stage
+from ..dates import chinese_date
+from ..feedback.fed_back import FedBack, unit_fed_back
+from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
+from ..rubric.view import item_phrase
+from ..scoring.score import ItemScore, Results, UnitResult
+from ..scoring.self_scores import Comparison
+
+TOP_LOSSES = 8  # lost items in the body's table; all of them are in the attachment
+SUGGESTIONS = 5  # the evaluators' 建议… clauses repeated under 改进建议
+WEAK_AREAS = 2  # the areas named under 改进建议, by their share of points lost
+FINAL_STAGES = (Stage.APPROVED, Stage.ISSUED)  # a letter at these stages carries no stage in its title
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What one unit's letter says about last year's problems."""
+
+    sentence: str
+    rows: list[list[str]]  # 项目, 上年反馈的问题, 整改措施, 完成时限, 进展
+
+
+def letter_context(
+    rubric: Rubric,
+    results: Results,
+    unit: UnitResult,
+    issued: date,
+    stage: str,
+    notes: Sequence[str] = (),
+    told: Mapping[str, FedBack] | None = None,
+    followed: Followed | None = None,
+    self_scores: Comparison | None = None,
+) -> Context:
+    """The fields of `unit`'s letter. `notes` (the meeting's adjustments, the change from last year) follow the
+    result; `told` (item id → fed-back entry) is what the unit is told about each item (default: the 原文 of every
+    one); `followed` is last year's problems; `self_scores` the units' self-scores against the evaluated scores."""
+    told = unit_fed_back(unit) if told is None else told
+    full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
+    losses, short = _score_losses(unit), unit.shortfalls()
+    context: Context = {
+        "city": rubric.city,
+        "year": rubric.year,
+        "plan_title": rubric.title,
+        "office": rubric.office,
+        "office_full_name": rubric.office_full_name,
+        "issued": chinese_date(issued),
+        "issued_year": issued.year,
+        "stage": stage,
+        "stage_name": next((s.value for s in Stage if stage.startswith(s.value)), stage),
+        "final": stage.startswith(FINAL_STAGES),
+        "provisional": not unit.complete,
+        "unit": unit.unit,
+        "unit_full_name": full_name,
+        **_result(rubric, results, unit),
+        "notes": list(notes),
+        **_losses(losses, short, told),
+        **_deductions_bonus_veto(rubric, unit, told, short),
+        "improvement": _improvement(rubric, losses, told),
+        "attachment": _attachment(rubric, told, short),
+    }
+    if self_scores is not None and self_scores.has(unit.unit):
+        context["self_scores"] = _self_scores(self_scores, unit.unit)
+    if followed is not None:
+        context["followed"] = {"sentence": followed.sentence, "rows": followed.rows}
+    return context
+
+
+def _result(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
+    shown = rubric.disclosure
+    bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
+    fields: Context = {
+        "total": fmt2(unit.total),
+        "grade": unit.grade_label,
+        "grade_letter": unit.grade,
+        "total_max": fmt2(sum((Fraction(a.max) for a in rubric.areas), Fraction(0))),
+        "areas": [
+            {
+                "name": a.name,
+                "max": fmt2(a.max),
+                "score": fmt2(unit.areas[a.id]),
+                "lost": fmt2(Fraction(a.max) - unit.areas[a.id]),
+            }
+            for a in rubric.areas
+        ],
+        "bonus_max": fmt2(bonus_max),
+        "bonus": fmt2(unit.bonus),
+        "deduction": fmt2(unit.deduction),
+        "veto": bool(unit.veto),
+        "veto_grade": rubric.grading.veto_grade,
+        "complete": unit.complete,
+        "incomplete_items": [item_phrase(s.item) for s in unit.items if not s.complete],
+    }
+    if shown.rank_in_letters:
+        fields["rank"] = {
+            "place": unit.rank,
+            "units": len(results.units),
+            "tied": sum(1 for u in results.units if u.rank == unit.rank) > 1,
+        }
+    if shown.distance_in_letters and not unit.veto:
+        fields["standing"] = _standing(rubric, results, unit)
+    return fields
+
+
+def _standing(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
+    """How far the unit is from the next grade up: `capped` when a grade limit moved it below the grade its total
+    reached (`reached`), `top` when it has the top grade, else the next grade, its threshold and the gap."""
+    capped = next((d for d in results.demotions if d.unit == unit.unit), None)
+    if capped:
+        return {"capped": True, "reached": capped.reached, "top": False}
+    upper = rubric.grading.next_grade_up(unit.total)
+    if upper is None:
+        return {"capped": False, "top": True}
+    gap = Fraction(upper.min) - unit.total
+    return {"capped": False, "top": False, "next_grade": upper.grade, "next_min": canonical(upper.min),
+            "gap": fmt2(gap)}  # fmt: skip
+
+
+def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
+    """Score items short of full marks, largest loss first (ties in the plan's order)."""
+    pairs = [(s, lost) for s in unit.items if s.item.kind is Kind.SCORE for lost in [s.lost] if lost]
+    return sorted(pairs, key=lambda pair: -pair[1])
+
+
+def _name(item: Item) -> str:
+    return f"{item.id} {item_phrase(item)}"
+
+
+def _evaluators(s: ItemScore) -> str:
+    return "、".join(src.evaluator for src in s.sources)
+
+
+def _losses(losses: list[tuple[ItemScore, Fraction]], short: list[ItemScore], told: Mapping[str, FedBack]) -> Context:
+    """The lost points: how many score items, their sum, the ones that lost most (as far as they are fed back)."""
+    rows = [
+        {"item": _name(s.item), "max": fmt2(s.item.max), "score": fmt2(s.points), "lost": fmt2(lost),
+         "evaluators": _evaluators(s), "remark": told[s.item.id].text}
+        for s, lost in losses
+        if s.item.id in told
+    ][:TOP_LOSSES]  # fmt: skip
+    return {
+        "lost_count": len(losses),
+        "lost_total": fmt2(sum((lost for _, lost in losses), Fraction(0))),
+        "lost_more": len(losses) > TOP_LOSSES,  # more lost items than the body's table shows
+        "top_losses": rows,
+        "joint_lost": any(len(s.sources) > 1 for s in short),
+    }
+
+
+def _deductions_bonus_veto(rubric: Rubric, unit: UnitResult, told: Mapping[str, FedBack], short: list[ItemScore]) -> Context:  # fmt: skip
+    """The deduction and bonus totals always; the items behind them as far as they are fed back (a bonus's wording
+    only where the office wrote one)."""
+    deducted = [s for s in unit.items if s.item.kind is Kind.DEDUCTION and s.points]
+    obtained = [s for s in unit.items if s.item.kind is Kind.BONUS and s.points]
+    return {
+        "deducted": bool(deducted),
+        "deductions": [
+            {"item": item_phrase(s.item), "points": fmt2(s.points or 0), "evaluators": _evaluators(s)}
+            for s in deducted
+            if s.item.id in told
+        ],
+        "bonus_obtained": bool(obtained),
+        "bonuses": [
+            {"item": item_phrase(s.item), "points": fmt2(s.points or 0), "wording": _wording(told[s.item.id])}
+            for s in obtained
+            if s.item.id in told
+        ],
+        "veto_items": [item_phrase(s.item) for s in unit.items if s.item.kind is Kind.VETO and s.points],
+        "joint_rule": JOINT_RULE_LABELS[rubric.grading.joint],
+    }
+
+
+def _wording(said: FedBack) -> str:
+    return said.text.rstrip("。") if said.edited and said.text else ""
+
+
+def _improvement(rubric: Rubric, losses: list[tuple[ItemScore, Fraction]], told: Mapping[str, FedBack]) -> Context:
+    """Where to start: the areas that lost the largest share of their points, and the evaluators' own suggestions
+    (the distinct 建议… clauses of what is fed back on the items that lost most)."""
+    weakest = []
+    for area in rubric.areas:
+        lost = sum((lost for s, lost in losses if s.item.area == area.id), Fraction(0))
+        if lost:
+            weakest.append((lost / Fraction(area.max), area.name))
+    weakest.sort(key=lambda pair: -pair[0])
+    found: list[str] = []
+    for s, _ in losses:
+        said = told.get(s.item.id)
+        for clause in re.findall(r"建议([^。；;]+)", said.text if said else ""):
+            clause = clause.strip("，, ")
+            if clause and clause not in found:
+                found.append(clause)
+    return {"weak_areas": [name for _, name in weakest[:WEAK_AREAS]], "suggestions": found[:SUGGESTIONS]}
+
+
+def _self_scores(comparison: Comparison, unit: str) -> Context:
+    """自评与评价对比: the totals over the items scored both ways, and the largest gaps either way."""
+    own, evaluated, count = comparison.totals(unit)
+    difference = own - evaluated
+    return {
+        "count": count,
+        "own": fmt2(own),
+        "evaluated": fmt2(evaluated),
+        "higher": difference > 0,
+        "lower": difference < 0,
+        "difference": fmt2(abs(difference)),
+        "gaps": [
+            {
+                "item": _name(g.item),
+                "max": fmt2(g.item.max),
+                "own": fmt2(g.self_score),
+                "evaluated": fmt2(g.evaluated),
+                "gap": ("+" if (g.gap or 0) > 0 else "") + fmt2(g.gap),
+            }
+            for g in comparison.largest(unit)
+        ],
+    }
+
+
+def _attachment(rubric: Rubric, told: Mapping[str, FedBack], short: list[ItemScore]) -> list[Context]:
+    """The attachment's tables, one per area: every item fed back where points were lost (or the veto fired: the
+    `short` ones). A joint item is one row: each evaluator's entry, the adopted value and the loss once."""
+    by_area: dict[str, list[Context]] = {}
+    for s in short:
+        if s.item.id in told:
+            by_area.setdefault(s.item.area, []).append(_attachment_row(s, told[s.item.id]))
+    return [{"name": a.name, "rows": by_area[a.id]} for a in rubric.areas if a.id in by_area]
+
+
+def _attachment_row(s: ItemScore, said: FedBack) -> Context:
+    lost = s.lost
+    joint = len(s.sources) > 1
+    entries = [{"evaluator": src.evaluator, "entered": _entered(s.item.kind, src.raw, src.value)} for src in s.sources]
+    return {
+        "item": _name(s.item),
+        "max": _max_text(s.item),
+        "joint": joint,
+        "entries": entries,
+        "entered": entries[0]["entered"] if entries else "",
+        "adopted": fmt2(s.points) if s.points is not None else "",
+        "lost": fmt2(lost) if lost is not None else "否决",
+        "evaluators": _evaluators(s),
+        "remark": _remark(s, said),
+    }
+
+
+def _remark(s: ItemScore, said: FedBack) -> str:
+    """The remark as fed back: the office's wording, else the department's own — each after its department's name
+    on a joint item's row."""
+    if len(s.sources) <= 1 or said.edited:
+        return said.remark_for(s.sources[0].evaluator, True) if s.sources else said.text
+    own = [(src.evaluator, said.remark_for(src.evaluator, True)) for src in s.sources]
+    return "".join(f"{evaluator}：{remark}" for evaluator, remark in own if remark)
+
+
+def _entered(kind: Kind, raw: str, value: Decimal) -> str:
+    """What an evaluator entered: a count of deductions, the veto's 是/否, else the score."""
+    if kind is Kind.DEDUCTION:
+        return f"{raw}次"
+    if kind is Kind.VETO:
+        return f"{raw}"
+    return fmt2(value)
+
+
+def _max_text(item: Item) -> str:
+    if item.kind is Kind.DEDUCTION:
+        return f"最高扣{canonical(item.max)}"
+    if item.kind is Kind.VETO:
+        return "否决"
+    return fmt2(item.max)
