@@ -38,6 +38,7 @@ class Stage(StrEnum):
 
 
 STAGES = list(Stage)
+DRAFT_STAGE = Stage.DRAFT  # the stage a run's documents carry until the office approves it
 
 
 class Disclose(StrEnum):

@@ -136,8 +136,6 @@ def stages(work: Path, out: Path, reports: bool = True) -> dict[str, float]:
 
 FAST_PATHS = {  # name: (module, attribute, the stage it speeds up, what it is)
     "cell_text": ("qe_workbook.intake.read_form", "_float_text", "read_check", "读取：数值单元格文字的缓存"),
-    "docx_template": ("qe_workbook.documents.official_docx", "_template", "reports", "文书：共用部件每个进程只做一次"),
-    "docx_table": ("qe_workbook.documents.official_docx", "_TableParts.of", "reports", "文书：表格行复制同一个预制行"),
 }
 
 

@@ -73,7 +73,9 @@ def _joint_items_as_one_row(lines: list[str]) -> list[str]:
     while n < len(rows):
         cells = rows[n][2:].split(CELLS)
         same = n
-        while same + 1 < len(rows) and rows[same + 1].startswith("R:") and rows[same + 1][2:].split(CELLS)[0] == cells[0]:
+        while (
+            same + 1 < len(rows) and rows[same + 1].startswith("R:") and rows[same + 1][2:].split(CELLS)[0] == cells[0]
+        ):
             same += 1
         if not rows[n].startswith("R:") or same == n:
             out.append(rows[n])

@@ -201,7 +201,7 @@ def test_feedback_tables_the_lost_items_with_whole_names_and_remarks(run: RunRep
         ["01-2 农产品质量安全合格率", "20.00", "采用 15.58", "4.42", "甲局 15.00\n乙局 16.15",
          "甲局：抽检批次偏少。乙局：监测覆盖面不足。"],
         ["02-1 发生重大质量事件", "最高扣2", "1次", "1.50", "甲局", "发生一起重大质量事件。"],
-    ]
+    ]  # fmt: skip
     assert attachment[1][1:] == [["03-1 完善质量工作制度", "40.00", "35.00", "5.00", "乙局", ""]]
     assert not any("未填写评价说明" in t for t in texts)
 

@@ -3,6 +3,7 @@ with its control characters as pictures (␛, ␇, ␊), on screen and in master
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +14,8 @@ from click.testing import CliRunner
 
 from qe_workbook.cli import main
 from qe_workbook.console import format_problem
-from qe_workbook.documents.official_docx import OfficialDocument
+from qe_workbook.documents.common_docx import COMMON
+from qe_workbook.documents.templating import render
 from qe_workbook.problems import problem
 from qe_workbook.visible import visible
 from qe_workbook.workbooks import new_workbook
@@ -59,11 +61,13 @@ def test_collect_shows_hostile_names_escaped_on_screen_and_in_master(tmp_path: P
     assert any("标题␛]0;被改的标题␇" in t for t in texts)
 
 
-def test_a_word_document_shows_control_characters_as_pictures(tmp_path: Path) -> None:
-    doc = OfficialDocument("关于\x1b[2J的反馈意见", "市质强办")
-    doc.paragraph("评价说明：\x1b]0;标题\x07，第二行\n在此")
-    text = (ZipFile(doc.save(tmp_path / "反馈意见.docx")).read("word/document.xml")).decode("utf-8")
-    assert "关于␛[2J的反馈意见" in text and "评价说明：␛]0;标题␇，第二行" in text
+def test_a_word_document_shows_control_characters_as_pictures() -> None:
+    example = COMMON.example()
+    (problem,) = example["项目"]
+    loss = {**problem["失分"][0], "评价说明": "评价说明：\x1b]0;标题\x07，第二行\n在此"}
+    context = {**example, "部门": "关于\x1b[2J的", "项目": [{**problem, "失分": [loss]}]}
+    text = ZipFile(io.BytesIO(render(COMMON, context))).read("word/document.xml").decode("utf-8")
+    assert "关于␛[2J的" in text and "评价说明：␛]0;标题␇，第二行" in text
     assert not CONTROL.search(text.replace("\n", ""))
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from ..amounts import canonical, fmt2
+from ..choices import DRAFT_STAGE
 from ..dates import chinese_date
 from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
 from ..rubric.view import short_text
-from .official_docx import DRAFT_STAGE, chinese_number
 from .templating import DocumentKind, Field, render
+from .typeset import chinese_number
 
 COMMON_DIR = "共性问题"
 LOSS_EXAMPLE = {"单位": "舞阳县", "所评": "3.60", "失分": "0.40", "评价说明": "部分印证材料不够充分。"}

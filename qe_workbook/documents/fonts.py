@@ -1,6 +1,6 @@
 """The fonts the documents name, with the commonly installed substitute of each (light: no imports).
 
-The Word documents (official_docx) name the 公文 fonts and list FALLBACKS in their font table; the
+The Word documents (their templates, templates/*.docx) name the 公文 fonts and list FALLBACKS in their font table; the
 workbooks name 宋体 and 黑体. `qe doctor` looks for every font here (under any of its names) and its fallback.
 """
 

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..amounts import fmt2
-from ..choices import Stage
+from ..choices import DRAFT_STAGE, Stage
 from ..dates import chinese_date
 from ..rubric import PublicShows, Rubric, VetoEffect, VetoKind, VetoRule
 from ..rubric.model import grade_label
 from ..rubric.view import veto_outcome
 from ..scoring.score import Results, UnitResult
-from .official_docx import DRAFT_STAGE
 from .templating import DocumentKind, Field, render
 
 TITLE_MARKS = {Stage.DRAFT: "（代拟稿）", Stage.CONSULTATION: "（征求意见稿）"}  # approved and issued: the title alone

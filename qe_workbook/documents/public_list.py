@@ -14,13 +14,13 @@ from pathlib import Path
 import xlsxwriter
 
 from ..amounts import fmt2
+from ..choices import DRAFT_STAGE
 from ..dates import chinese_date
 from ..outputs.export import write_csv
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import Results
 from ..workbooks import mark_output
 from .notice_docx import grade_groups
-from .official_docx import DRAFT_STAGE
 
 HEADER = ["被考核单位", "等级"]
 SCORE_HEADER = ["被考核单位", "总分", "等级"]

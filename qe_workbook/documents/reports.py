@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from ..choices import DRAFT_STAGE
 from ..feedback.common import common_problems
 from ..feedback.fed_back import FedBackList
 from ..rubric import Rubric
@@ -22,7 +23,6 @@ from .kinds import DOCUMENT_KINDS
 from .letter_context import Followed
 from .letters import Letter, shares, write_share
 from .notice_docx import title_mark, write_notice
-from .official_docx import DRAFT_STAGE
 from .public_list import write_public_list
 from .templating import require_templates
 

@@ -13,10 +13,11 @@ from typing import Any
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
+from docx.text.run import Run
 
 from ..dates import chinese_date
-from ..documents.official_docx import set_fonts
+from ..documents.fonts import LATIN_FONT
 from ..keys import key_fingerprint, key_groups
 
 TITLE = "考核评价表签名密钥备份单"
@@ -86,3 +87,12 @@ def sheet_document(key: bytes, office: str, day: date) -> Any:
     signature.paragraph_format.space_before = Pt(36)
     set_fonts(signature.add_run("保管人（签字）：____________    封存日期：____________"), "宋体", Pt(14))
     return document
+
+
+def set_fonts(run: Run, east_asian: str, size: Length) -> None:
+    """Name a python-docx run's Chinese font (w:eastAsia) and Latin font, and its size."""
+    run.font.size = size
+    fonts = run.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
