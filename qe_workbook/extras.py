@@ -9,17 +9,18 @@ run itself has no code for any one of them.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .choices import ADJUSTMENTS_FILE, APPEALS_FILE
+from .documents.letter_notes import Note, Notes, adjustment_notes, with_previous_year
 from .intake.collect import CollectResult
 from .outputs.export import results_dict
 from .outputs.master import ExtraSheet, adjusted_sheet, previous_sheet, register_sheet, self_score_sheets
-from .outputs.year_over_year import compare_with_previous, letter_notes
+from .outputs.year_over_year import compare_with_previous
 from .problems import Problem, problem
 from .record.adopted import adopt
 from .record.appeals import APPEAL_HEADER, read_appeals
@@ -45,12 +46,12 @@ class Scored:
 class Letters:
     """What the extras add to the letters."""
 
-    notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # sentences after each unit's result
+    notes: Notes = field(default_factory=dict)  # the notes after each unit's result (documents/letter_notes.py)
     followed: Mapping[str, Followed] = field(default_factory=dict)  # last year's problems and their rectification
     self_scores: Comparison | None = None  # the self-scores against the evaluated scores
 
     def __add__(self, other: Letters) -> Letters:
-        notes = {unit: list(lines) for unit, lines in self.notes.items()}
+        notes: dict[str, list[Note]] = {unit: list(lines) for unit, lines in self.notes.items()}
         for unit, lines in other.notes.items():
             notes.setdefault(unit, []).extend(lines)
         return Letters(notes, {**self.followed, **other.followed}, other.self_scores or self.self_scores)
@@ -131,9 +132,10 @@ class Adjustments(Extra):
 
     def part(self, run: Scored) -> Part:
         adopted = run.adopted
-        if not adopted.adjusted or adopted.table is None or adopted.notes is None:
+        notes = adjustment_notes(adopted)
+        if not adopted.adjusted or adopted.table is None or notes is None:
             return Part(adopted.problems)
-        return Part(adopted.problems, [adjusted_sheet(*adopted.table)], Letters(adopted.notes),
+        return Part(adopted.problems, [adjusted_sheet(*adopted.table)], Letters(notes),
                     _copy(self.path, ADJUSTMENTS_FILE))  # fmt: skip
 
 
@@ -159,7 +161,7 @@ class PreviousYear(Extra):
         yoy, problems = compare_with_previous(self.folder, results_dict(run.adopted.results, run.rubric))
         if yoy is None:
             return Part(problems)
-        notes = letter_notes(None, yoy, rank=run.rubric.disclosure.rank_in_letters) or {}
+        notes = with_previous_year(None, yoy, rank=run.rubric.disclosure.rank_in_letters) or {}
         folder = self.folder
         return Part(problems, [previous_sheet(yoy)], Letters(notes), lambda into: keep_letter_sources(into, folder, {}))
 

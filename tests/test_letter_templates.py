@@ -10,10 +10,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from qe_workbook.amounts import fmt2
+from qe_workbook.documents.letter_context import letter_context
+from qe_workbook.extras import extras_from
+from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.record.adopted import adopted_result
+from qe_workbook.record.kept_letters import kept_letter_inputs
 from qe_workbook.rubric import Rubric
 from qe_workbook.rubric.view import item_phrase, short_text
 
-from .letter_runs import letter_lines, sample_letters, small_letters
+from .conftest import load_ok, small_rubric_data, write_json
+from .forms import KEY, fill_all, generate
+from .letter_runs import ISSUED, letter_lines, sample_letters, small_letters
+from .test_adjustments import MINUTES, adjustments_file
+from .test_disclosure import HIDDEN, LOWER_EAST
 
 BEFORE = Path(__file__).parent / "data" / "letters_before.json"
 CELLS = " ‖ "
@@ -112,3 +121,30 @@ def test_a_joint_item_is_one_row_with_each_evaluators_score_the_adopted_one_and_
     remark = rows[0][5]
     assert remark.startswith("市农业农村局：根据农产品质量安全合格率水平测算得分：监管覆盖面较广")
     assert "。市畜牧局：根据农产品质量安全合格率水平测算得分：措施较实" in remark
+
+
+def _keys(value: object) -> set[str]:
+    """Every key of every mapping in a context, however deep."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_a_rubric_that_gives_no_rank_in_letters_gives_the_template_no_rank_to_print(tmp_path: Path) -> None:
+    """Not in the result, the meeting's result before adjusting, nor the change from last year: no template can
+    print a rank the rubric withholds."""
+    rubric = load_ok(write_json(tmp_path / "rubric.json", {**small_rubric_data(), "disclosure": HIDDEN}))
+    fill_all(generate(rubric, tmp_path / "forms"), tmp_path / "returned", LOWER_EAST)
+    last = run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "last", reports=False))
+    path = adjustments_file(tmp_path / "adjustments.xlsx", rubric, [("西区", "扣分", "1", MINUTES, None)])
+    run = run_collect(tmp_path / "returned", rubric, KEY, CollectOptions(tmp_path / "this", reports=False),
+                      extras_from(adjustments=path, previous=last.folder))  # fmt: skip
+    adopted, _ = adopted_result(run.folder, rubric, None, official="documents")
+    assert adopted is not None
+    kept, _ = kept_letter_inputs(run.folder, rubric, adopted)
+    assert kept.notes is not None and [n["kind"] for n in kept.notes["西区"]] == ["调整", "调整前", "上年"]
+    for unit in adopted.results.units:
+        context = letter_context(rubric, adopted.results, unit, ISSUED, "初稿", kept.notes.get(unit.unit, ()))
+        assert not _keys(context) & {"rank", "old_rank", "new_rank", "rank_change", "standing"}, unit.unit

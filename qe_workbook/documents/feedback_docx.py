@@ -15,6 +15,7 @@ from ..scoring.score import Results, UnitResult
 from ..scoring.self_scores import Comparison
 from .feedback_kind import FEEDBACK
 from .letter_context import Followed, letter_context
+from .letter_notes import Note
 from .templating import render
 
 
@@ -25,7 +26,7 @@ def write_feedback(
     unit: UnitResult,
     issued: date,
     stage: str = Stage.DRAFT,
-    notes: Sequence[str] = (),
+    notes: Sequence[Note] = (),
     told: Mapping[str, FedBack] | None = None,
     followed: Followed | None = None,
     self_scores: Comparison | None = None,

@@ -67,8 +67,45 @@ FEEDBACK = DocumentKind(
         ),
         Field(
             "notes",
-            "考核结果之后的说明（会议调整及其依据、与上年相比等），每条一段",
-            ["与2021年度相比：你单位总分由 80.00 分变为 83.78 分（增加 3.78 分），等级由B级变为B级。"],
+            "考核结果之后的说明，每条一段，kind 为说明的种类：调整（会议调整：adjust 加分/扣分/降级/定级、points、grade、basis 依据、"
+            "note 说明）、调整前（total、grade、rank）、等级数量上限（total、rank、reached、grade、limit、allowed、tied）、"
+            "上年（year、old_total、new_total、change、amount、old_grade、new_grade、old_rank、new_rank、rank_change）、"
+            "新增单位（year）；rank 等排名字段只在考核细则规定反馈意见写排名时才有",
+            [
+                {
+                    "kind": "调整",
+                    "adjust": "加分",
+                    "points": "1",
+                    "grade": "",
+                    "basis": "市质量强市工作领导小组会议纪要",
+                    "note": "创建省级质量强县成效明显",
+                },
+                {"kind": "调整前", "total": "75.50", "grade": "C", "rank": 8},
+                {
+                    "kind": "等级数量上限",
+                    "total": "91.00",
+                    "rank": 3,
+                    "reached": "A",
+                    "grade": "B",
+                    "limit": "A级不超过被考核单位总数的 30%",
+                    "allowed": 2,
+                    "tied": False,
+                },
+                {
+                    "kind": "上年",
+                    "year": 2021,
+                    "old_total": "75.50",
+                    "new_total": "76.50",
+                    "change": "增加",
+                    "amount": "1.00",
+                    "old_grade": "C",
+                    "new_grade": "C",
+                    "old_rank": 8,
+                    "new_rank": 8,
+                    "rank_change": 0,
+                },
+                {"kind": "新增单位", "year": 2022},
+            ],
         ),
         Field("lost_count", "失分的评分项目数", 51),
         Field("lost_total", "评分项目合计失分", "16.22"),

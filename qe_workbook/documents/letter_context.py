@@ -32,6 +32,7 @@ from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
 from ..rubric.view import item_phrase
 from ..scoring.score import ItemScore, Results, UnitResult
 from ..scoring.self_scores import Comparison
+from .letter_notes import Note
 
 TOP_LOSSES = 8  # lost items in the body's table; all of them are in the attachment
 SUGGESTIONS = 5  # the evaluators' 建议… clauses repeated under 改进建议
@@ -55,7 +56,7 @@ def letter_context(
     unit: UnitResult,
     issued: date,
     stage: str,
-    notes: Sequence[str] = (),
+    notes: Sequence[Note] = (),
     told: Mapping[str, FedBack] | None = None,
     followed: Followed | None = None,
     self_scores: Comparison | None = None,
@@ -81,7 +82,7 @@ def letter_context(
         "unit": unit.unit,
         "unit_full_name": full_name,
         **_result(rubric, results, unit),
-        "notes": list(notes),
+        "notes": [dict(note) for note in notes],
         **_losses(losses, short, told),
         **_deductions_bonus_veto(rubric, unit, told, short),
         "improvement": _improvement(rubric, losses, told),

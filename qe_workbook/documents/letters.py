@@ -18,6 +18,7 @@ from .letter_context import Followed
 if TYPE_CHECKING:
     from ..feedback.fed_back import FedBack
     from ..scoring.self_scores import Comparison
+    from .letter_notes import Note
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Letter:
 
     path: Path
     unit: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()  # after its result (letter_notes.py)
     told: Mapping[str, FedBack] | None = None  # what the unit is told about each item (default: the 原文)
     followed: Followed | None = None  # last year's problems and their rectification
 

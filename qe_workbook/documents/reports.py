@@ -6,7 +6,7 @@ rebuilds them from a finished run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -21,6 +21,7 @@ from ..scoring.self_scores import Comparison
 from .common_docx import write_common_documents
 from .kinds import DOCUMENT_KINDS
 from .letter_context import Followed
+from .letter_notes import Notes, capped_note
 from .letters import Letter, shares, write_share
 from .notice_docx import title_mark, write_notice
 from .public_list import write_public_list
@@ -42,7 +43,7 @@ class ReportOptions(TypedDict, total=False):
 
     issued: date | None
     stage: str
-    notes: Mapping[str, Sequence[str]] | None
+    notes: Notes | None
     provisional: bool | None
     told: FedBackList | None
     followed: Mapping[str, Followed] | None
@@ -82,7 +83,8 @@ def report_jobs(
     stage = f"{stage}（暂定）" if provisional else stage
     feedback_dir = folder / FEEDBACK_DIR
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    capped = {d.unit: [f"按考核细则的等级数量上限，你单位{d.sentence()}。"] for d in results.demotions}
+    shown = rubric.disclosure.rank_in_letters
+    capped = {d.unit: [capped_note(d, rank=shown)] for d in results.demotions}
     letters = [
         Letter(
             feedback_dir / feedback_name(rubric, u.unit),

@@ -7,7 +7,7 @@ with the items only one year has listed as added or removed. Runs are read throu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +17,6 @@ import xlsxwriter
 
 from ..amounts import canonical
 from ..problems import Problem, problem
-from ..rubric.model import grade_label
 from .run_record import read_run
 
 FONT = "宋体"
@@ -159,26 +158,6 @@ class YearOverYear:
                 old, new = c.old.items.get(item_id), c.new.items.get(item_id)
                 rows.append([item_id, c.unit, old, new, None if old is None or new is None else new - old])
         return rows
-
-    def sentence(self, unit: str, *, rank: bool = True) -> str | None:
-        """The paragraph of a unit's feedback letter that compares it with the previous year (ranks only with `rank`)."""
-        if unit in self.units_added:
-            return f"你单位为{self.new.year}年度新增的被考核单位，没有上年结果可比较。"
-        change = next((c for c in self.units if c.unit == unit), None)
-        if change is None:
-            return None
-        delta = change.total_change
-        moved = "增加" if delta > 0 else "减少" if delta < 0 else "持平"
-        amount = f"{moved} {abs(delta):.2f} 分" if delta else moved
-        return (
-            f"与{self.old.year}年度相比：你单位总分由 {change.old.total:.2f} 分变为 {change.new.total:.2f} 分"
-            f"（{amount}），等级由{grade_label(change.old.grade)}变为{grade_label(change.new.grade)}"
-            + (
-                f"，排名由第 {change.old.rank} 位变为第 {change.new.rank} 位（{_places(change.rank_change)}）。"
-                if rank
-                else "。"
-            )
-        )
 
     def unit_header(self) -> list[str]:
         old, new = f"{self.old.year}年度", f"{self.new.year}年度"
@@ -332,18 +311,3 @@ def compare_run_folders(old_dir: Path, new_dir: Path, out: Path | None = None) -
         return Comparison(result, [problem("RUBRIC_OUTPUT_EXISTS", file=str(out), fix=fix, path=str(out))])
     out.parent.mkdir(parents=True, exist_ok=True)
     return Comparison(result, [], write_comparison(out, result))
-
-
-def letter_notes(
-    notes: Mapping[str, Sequence[str]] | None, previous: YearOverYear | None, *, rank: bool = True
-) -> Mapping[str, Sequence[str]] | None:
-    """The paragraphs after each letter's result: the given notes, then the comparison with the previous year
-    (ranks only with `rank`, the rubric's disclosure.rank_in_letters)."""
-    if previous is None:
-        return notes
-    merged = {unit: list(lines) for unit, lines in (notes or {}).items()}
-    for unit in previous.new.units:
-        sentence = previous.sentence(unit, rank=rank)
-        if sentence:
-            merged.setdefault(unit, []).append(sentence)
-    return merged

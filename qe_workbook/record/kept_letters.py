@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ..documents.letter_context import Followed
+from ..documents.letter_notes import Notes, adjustment_notes, with_previous_year
 from ..outputs.export import results_dict
-from ..outputs.year_over_year import compare_runs, letter_notes, run_from_dict
+from ..outputs.year_over_year import compare_runs, run_from_dict
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from ..scoring.adopt import Adoption
@@ -30,7 +31,7 @@ KEPT_FOR_LETTERS = (KEPT_PREVIOUS, KEPT_FOLLOWED)  # fingerprinted with an appro
 
 @dataclass(frozen=True)
 class LetterInputs:
-    notes: Mapping[str, Sequence[str]] | None  # the adjustments' sentences, then the comparison with last year
+    notes: Notes | None  # the adjustments, then the comparison with last year (documents/letter_notes.py)
     followed: Mapping[str, Followed] = field(default_factory=dict)  # last year's problems and their rectification
     self_scores: Comparison | None = None
 
@@ -51,14 +52,14 @@ def keep_letter_sources(folder: Path, previous: Path | None, followed: Mapping[s
 def kept_letter_inputs(run_dir: Path, rubric: Rubric, adoption: Adoption) -> tuple[LetterInputs, list[Problem]]:
     """The letter sections of the finished run `run_dir` (adopted as `adoption`), from the files it kept."""
     problems: list[Problem] = []
-    notes: Mapping[str, Sequence[str]] | None = adoption.notes
+    notes: Notes | None = adjustment_notes(adoption)
     previous, kept_followed = run_dir / KEPT_PREVIOUS, run_dir / KEPT_FOLLOWED
     followed: dict[str, Followed] = {}
     try:
         if previous.is_file():
             old = run_from_dict(previous, json.loads(previous.read_text(encoding="utf-8"), parse_float=Decimal))
             yoy = compare_runs(old, run_from_dict(Path(), results_dict(adoption.results, rubric)))
-            notes = letter_notes(notes, yoy, rank=rubric.disclosure.rank_in_letters)
+            notes = with_previous_year(notes, yoy, rank=rubric.disclosure.rank_in_letters)
         if kept_followed.is_file():
             data = json.loads(kept_followed.read_text(encoding="utf-8"))
             followed = {unit: Followed(str(f["sentence"]), [list(r) for r in f["rows"]]) for unit, f in data.items()}

@@ -116,24 +116,6 @@ class Adoption:
     problems: list[Problem] = field(default_factory=list)  # the adjustments register's (rows left out)
 
     @property
-    def notes(self) -> dict[str, list[str]] | None:
-        """For each adjusted unit, the sentences its letter carries: each adjustment with its basis, and the result
-        before the adjustments (its rank only when the letters show ranks). None without an adjustments file."""
-        if not self.adjusted:
-            return None
-        old = {u.unit: u for u in self.scored.units}
-        notes: dict[str, list[str]] = {}
-        for unit in self.results.units:
-            own = [a for a in self.adjustments if a.unit == unit.unit]
-            if own:
-                was = old[unit.unit]
-                notes[unit.unit] = [*(a.sentence() + "。" for a in own),
-                                    f"调整前你单位总分 {round2(was.total):.2f} 分，等级为{was.grade_label}"
-                                    f"{f'，排名第 {was.rank} 位' if self.show_rank else ''}；"
-                                    f"以上为调整后的结果。"]  # fmt: skip
-        return notes
-
-    @property
     def table(self) -> tuple[list[str], list[list[str]]] | None:
         """master.xlsx's 会议调整后: each unit's scored and adopted result, with the adjustments between (None
         without an adjustments file)."""
