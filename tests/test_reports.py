@@ -128,8 +128,9 @@ def test_letters_written_in_shares_on_spawned_workers_are_the_same(
     """Two spawned workers, a share of the letters each, write the very same files as this process alone, which
     meanwhile does its own work; the paths come back in the letters' order."""
     units = [u.unit for u in run.results.by_rank()]
-    alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
-    shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, ("会议调整：加 1 分。",)) for unit in units]
+    added = ({"kind": "调整", "adjust": "加分", "points": "1", "grade": "", "basis": "会议纪要", "note": ""},)
+    alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, added) for unit in units]
+    shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, added) for unit in units]
     (tmp_path / "alone").mkdir()
     (tmp_path / "shared").mkdir()
     assert write_share(alone, small_rubric, run.results, ISSUED, "初稿") == [x.path for x in alone]

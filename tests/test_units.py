@@ -86,7 +86,7 @@ def test_a_package_per_2022_unit(packages: Path, rubric_2022: Rubric) -> None:
     folder = packages / "开发区"
     assert {p.name for p in folder.iterdir()} == {REPORT_TEMPLATE_FILE, CONTACTS_FILE, GUIDE_FILE, "印证材料"}
     template = read_report((folder / REPORT_TEMPLATE_FILE).read_bytes())
-    assert template.title == "漯河经济技术开发区管委会2022年度质量工作考核自评报告"
+    assert template.title == "漯河经济技术开发区管委会\n2022年度质量工作考核自评报告"  # broken where its sense breaks
     assert template.missing_sections == [] and template.cases == 3 and template.hints == 10
     # the evidence skeleton: 01-1 is scored from monitoring data (不需提供材料), deductions need none
     agriculture = folder / "印证材料" / "市农业农村局"
