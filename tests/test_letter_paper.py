@@ -94,7 +94,7 @@ def test_the_stage_heads_the_first_page_and_the_title_and_a_number_line_waits_to
 ) -> None:
     first = [line.strip() for line in pages[name][0][0].splitlines() if line.strip()]
     assert first[0] == "初稿"  # the header
-    assert re.fullmatch(r"市质强办〔2023〕\s+号", first[1])
+    assert re.fullmatch(r"〔2023〕\s+号", first[1])
     assert "考核结果反馈意见（初稿）" in _plain("".join(first[2:4]))
     later = [line.strip() for layout, _ in pages[name][1:] for line in layout.splitlines()]
     assert "初稿" not in later
@@ -134,7 +134,7 @@ def _edit_in_libreoffice(src: Path, dst: Path, *edits: str) -> Path:
 
 
 ADDED = "请于收到本意见后三十日内将整改方案报送市质强办。"
-RANK = "{% if rank is defined %}，在 {{ rank.units }}\u00a0个被考核单位中{% if rank.tied %}并列{% endif %}排名第 {{ rank.place }}\u00a0位{% endif %}"  # fmt: skip
+RANK = "{% if 排名 is defined %}，在 {{ 排名.单位数 }}\u00a0个被考核单位中{% if 排名.并列 %}并列{% endif %}排名第 {{ 排名.名次 }}\u00a0位{% endif %}"  # fmt: skip
 
 
 def test_an_edit_made_in_libreoffice_is_in_every_letter_qe_report_and_qe_approve_write(
@@ -148,7 +148,7 @@ def test_an_edit_made_in_libreoffice_is_in_every_letter_qe_report_and_qe_approve
     bundled.write_bytes(bundled_template(FEEDBACK))
     templates = tmp_path / "文书模板"
     _edit_in_libreoffice(bundled, templates / FEEDBACK.file_name, f"反馈如下。=>反馈如下。{ADDED}",
-                         "{{ unit_full_name }}：=>{{ unit_full_name }}办公室：", f"{RANK}=>")  # fmt: skip
+                         "{{ 单位全称 }}：=>{{ 单位全称 }}办公室：", f"{RANK}=>")  # fmt: skip
     before, _ = report_run(run.folder, rubric, tmp_path / "before", issued=ISSUED)
     after, problems = report_run(run.folder, rubric, tmp_path / "after", issued=ISSUED, templates=templates)
     assert problems == []

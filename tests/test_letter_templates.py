@@ -40,7 +40,7 @@ def _number_line_and_stage(lines: list[str], rubric: Rubric) -> list[str]:
     """A 文号 line to fill above the title; the stage (初稿) in the title."""
     title = lines[0]
     assert title.startswith("P:") and title.endswith("考核结果反馈意见")
-    return [f"P:{rubric.office}〔2023〕　　号", title + "（初稿）", *lines[1:]]
+    return ["P:〔2023〕　　号", title + "（初稿）", *lines[1:]]
 
 
 def _whole_item_names(lines: list[str], rubric: Rubric) -> list[str]:
@@ -144,7 +144,7 @@ def test_a_rubric_that_gives_no_rank_in_letters_gives_the_template_no_rank_to_pr
     adopted, _ = adopted_result(run.folder, rubric, None, official="documents")
     assert adopted is not None
     kept, _ = kept_letter_inputs(run.folder, rubric, adopted)
-    assert kept.notes is not None and [n["kind"] for n in kept.notes["西区"]] == ["调整", "调整前", "上年"]
+    assert kept.notes is not None and [n["种类"] for n in kept.notes["西区"]] == ["调整", "调整前", "上年"]
     for unit in adopted.results.units:
         context = letter_context(rubric, adopted.results, unit, ISSUED, "初稿", kept.notes.get(unit.unit, ()))
-        assert not _keys(context) & {"rank", "old_rank", "new_rank", "rank_change", "standing"}, unit.unit
+        assert not _keys(context) & {"排名", "上年排名", "本年排名", "名次变化", "差距"}, unit.unit

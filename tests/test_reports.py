@@ -128,7 +128,7 @@ def test_letters_written_in_shares_on_spawned_workers_are_the_same(
     """Two spawned workers, a share of the letters each, write the very same files as this process alone, which
     meanwhile does its own work; the paths come back in the letters' order."""
     units = [u.unit for u in run.results.by_rank()]
-    added = ({"kind": "调整", "adjust": "加分", "points": "1", "grade": "", "basis": "会议纪要", "note": ""},)
+    added = ({"种类": "调整", "方式": "加分", "分数": "1", "等级": "", "依据": "会议纪要", "备注": ""},)
     alone = [Letter(tmp_path / "alone" / f"{unit}.docx", unit, added) for unit in units]
     shared = [Letter(tmp_path / "shared" / f"{unit}.docx", unit, added) for unit in units]
     (tmp_path / "alone").mkdir()
@@ -174,7 +174,7 @@ def test_feedback_names_the_unit_total_grade_rank_and_gap(
 ) -> None:
     """西区's gap: the joint mean 15.575 counts as 15.58, so 89.08 is 0.92 short of A; a vetoed unit has no gap."""
     texts = _letter(run, unit)
-    assert texts[:3] == ["质强办〔2023〕　　号", "2022年度政府质量工作\n考核结果反馈意见（初稿）", f"{unit}人民政府："]
+    assert texts[:3] == ["〔2023〕　　号", "2022年度政府质量工作\n考核结果反馈意见（初稿）", f"{unit}人民政府："]
     assert texts[texts.index("一、考核结果") + 1] == sentence + "各领域得分如下："
     areas = _tables(run, unit)[0]
     assert areas[0] == ["考核领域", "满分", "得分", "失分"]
@@ -283,7 +283,7 @@ def test_documents_use_the_official_layout(run: RunReport) -> None:
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert document.paragraphs[0].text == "质强办〔2023〕　　号"  # the 文号 line to fill
+    assert document.paragraphs[0].text == "〔2023〕　　号"  # the 文号 line to fill
     title = document.paragraphs[1].runs[0]
     assert title.font.size == Pt(22)
     assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
@@ -355,7 +355,7 @@ def test_reports_for_the_2022_samples(tmp_path: Path, rubric_2022: Rubric) -> No
         f"{u}_2022年度质量工作考核反馈意见.docx" for u in units
     )
     feedback = _texts(_feedback(run, "开发区"))
-    assert feedback[:3] == ["市质强办〔2023〕　　号", "漯河市2022年度政府质量工作\n考核结果反馈意见（初稿）",
+    assert feedback[:3] == ["〔2023〕　　号", "漯河市2022年度政府质量工作\n考核结果反馈意见（初稿）",
                             "漯河经济技术开发区管委会："]  # fmt: skip
     assert ["漯河市质量强市战略工作领导小组办公室", "2023年5月8日"] in [
         feedback[n : n + 2] for n in range(len(feedback))

@@ -7,8 +7,9 @@ and veto, the self-scores against the evaluated scores, last year's problems and
 that follow the result (the meeting's adjustments with their basis, the change from last year), the stage, the
 dates and the office.
 
-The disclosure settings decide what is in the context at all: when the rubric gives no rank in letters, there is
-no `rank` field, so no template can print one; likewise `standing` (the distance to the next grade).
+The fields have Chinese names, as the office reads them in the template (feedback_kind.py lists them). The
+disclosure settings decide what is in the context at all: when the rubric gives no rank in letters, there is no 排名
+field, so no template can print one; likewise 差距 (the distance to the next grade).
 
 Every number is text already, exact Fractions rounded half up to 2 decimals ("75.50"); the template writes the
 units and spaces around them.
@@ -37,6 +38,7 @@ from .letter_notes import Note
 TOP_LOSSES = 8  # lost items in the body's table; all of them are in the attachment
 SUGGESTIONS = 5  # the evaluators' 建议… clauses repeated under 改进建议
 WEAK_AREAS = 2  # the areas named under 改进建议, by their share of points lost
+FOLLOWED_COLUMNS = ("项目", "上年反馈的问题", "整改措施", "完成时限", "进展")  # a row of last year's problems
 FINAL_STAGES = (Stage.APPROVED, Stage.ISSUED)  # a letter at these stages carries no stage in its title
 
 Context = dict[str, Any]
@@ -67,31 +69,32 @@ def letter_context(
     told = unit_fed_back(unit) if told is None else told
     full_name = next(u.full_name for u in rubric.units if u.name == unit.unit)
     losses, short = _score_losses(unit), unit.shortfalls()
+    stage_name = next((s.value for s in Stage if stage.startswith(s.value)), stage)
     context: Context = {
-        "city": rubric.city,
-        "year": rubric.year,
-        "plan_title": rubric.title,
-        "office": rubric.office,
-        "office_full_name": rubric.office_full_name,
-        "issued": chinese_date(issued),
-        "issued_year": issued.year,
-        "stage": stage,
-        "stage_name": next((s.value for s in Stage if stage.startswith(s.value)), stage),
-        "final": stage.startswith(FINAL_STAGES),
-        "provisional": not unit.complete,
-        "unit": unit.unit,
-        "unit_full_name": full_name,
+        "城市": rubric.city,
+        "年度": rubric.year,
+        "考核方案": rubric.title,
+        "发文机关": rubric.office,
+        "发文机关全称": rubric.office_full_name,
+        "成文日期": chinese_date(issued),
+        "文号": f"〔{issued.year}〕　　号",
+        "阶段": stage,
+        "标题稿别": "" if stage.startswith(FINAL_STAGES) else f"（{stage_name}）",
+        "暂定": not unit.complete,
+        "单位": unit.unit,
+        "单位全称": full_name,
         **_result(rubric, results, unit),
-        "notes": [dict(note) for note in notes],
+        "结果说明": [dict(note) for note in notes],
         **_losses(losses, short, told),
         **_deductions_bonus_veto(rubric, unit, told, short),
-        "improvement": _improvement(rubric, losses, told),
-        "attachment": _attachment(rubric, told, short),
+        **_improvement(rubric, losses, told),
+        "附件": _attachment(rubric, told, short),
     }
     if self_scores is not None and self_scores.has(unit.unit):
-        context["self_scores"] = _self_scores(self_scores, unit.unit)
+        context["自评"] = _self_scores(self_scores, unit.unit)
     if followed is not None:
-        context["followed"] = {"sentence": followed.sentence, "rows": followed.rows}
+        problems = [dict(zip(FOLLOWED_COLUMNS, row, strict=True)) for row in followed.rows]
+        context["上年整改"] = {"说明": followed.sentence, "问题": problems}
     return context
 
 
@@ -99,50 +102,54 @@ def _result(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
     shown = rubric.disclosure
     bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
     fields: Context = {
-        "total": fmt2(unit.total),
-        "grade": unit.grade_label,
-        "grade_letter": unit.grade,
-        "total_max": fmt2(sum((Fraction(a.max) for a in rubric.areas), Fraction(0))),
-        "areas": [
+        "总分": fmt2(unit.total),
+        "等级": unit.grade_label,
+        "等级代号": unit.grade,
+        "满分": fmt2(sum((Fraction(a.max) for a in rubric.areas), Fraction(0))),
+        "各领域": [
             {
-                "name": a.name,
-                "max": fmt2(a.max),
-                "score": fmt2(unit.areas[a.id]),
-                "lost": fmt2(Fraction(a.max) - unit.areas[a.id]),
+                "名称": a.name,
+                "满分": fmt2(a.max),
+                "得分": fmt2(unit.areas[a.id]),
+                "失分": fmt2(Fraction(a.max) - unit.areas[a.id]),
             }
             for a in rubric.areas
         ],
-        "bonus_max": fmt2(bonus_max),
-        "bonus": fmt2(unit.bonus),
-        "deduction": fmt2(unit.deduction),
-        "veto": bool(unit.veto),
-        "veto_grade": rubric.grading.veto_grade,
-        "complete": unit.complete,
-        "incomplete_items": [item_phrase(s.item) for s in unit.items if not s.complete],
+        "加分上限": fmt2(bonus_max),
+        "加分": fmt2(unit.bonus),
+        "扣分": fmt2(unit.deduction),
+        "否决": bool(unit.veto),
+        "否决等级": rubric.grading.veto_grade,
+        "缺评分项目": [item_phrase(s.item) for s in unit.items if not s.complete],
     }
     if shown.rank_in_letters:
-        fields["rank"] = {
-            "place": unit.rank,
-            "units": len(results.units),
-            "tied": sum(1 for u in results.units if u.rank == unit.rank) > 1,
+        fields["排名"] = {
+            "名次": unit.rank,
+            "单位数": len(results.units),
+            "并列": sum(1 for u in results.units if u.rank == unit.rank) > 1,
         }
     if shown.distance_in_letters and not unit.veto:
-        fields["standing"] = _standing(rubric, results, unit)
+        fields["差距"] = _standing(rubric, results, unit)
     return fields
 
 
 def _standing(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
-    """How far the unit is from the next grade up: `capped` when a grade limit moved it below the grade its total
-    reached (`reached`), `top` when it has the top grade, else the next grade, its threshold and the gap."""
+    """How far the unit is from the next grade up: 降等 when a grade limit moved it below the grade its total
+    reached (达到等级), 最高等级 when it has the top grade, else the next grade, its threshold and the gap."""
     capped = next((d for d in results.demotions if d.unit == unit.unit), None)
     if capped:
-        return {"capped": True, "reached": capped.reached, "top": False}
+        return {"降等": True, "达到等级": capped.reached, "最高等级": False}
     upper = rubric.grading.next_grade_up(unit.total)
     if upper is None:
-        return {"capped": False, "top": True}
+        return {"降等": False, "最高等级": True}
     gap = Fraction(upper.min) - unit.total
-    return {"capped": False, "top": False, "next_grade": upper.grade, "next_min": canonical(upper.min),
-            "gap": fmt2(gap)}  # fmt: skip
+    return {
+        "降等": False,
+        "最高等级": False,
+        "上一等级": upper.grade,
+        "分数线": canonical(upper.min),
+        "还差": fmt2(gap),
+    }
 
 
 def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:
@@ -162,17 +169,17 @@ def _evaluators(s: ItemScore) -> str:
 def _losses(losses: list[tuple[ItemScore, Fraction]], short: list[ItemScore], told: Mapping[str, FedBack]) -> Context:
     """The lost points: how many score items, their sum, the ones that lost most (as far as they are fed back)."""
     rows = [
-        {"item": _name(s.item), "max": fmt2(s.item.max), "score": fmt2(s.points), "lost": fmt2(lost),
-         "evaluators": _evaluators(s), "remark": told[s.item.id].text}
+        {"项目": _name(s.item), "满分": fmt2(s.item.max), "得分": fmt2(s.points), "失分": fmt2(lost),
+         "评价部门": _evaluators(s), "评价说明": told[s.item.id].text}
         for s, lost in losses
         if s.item.id in told
     ][:TOP_LOSSES]  # fmt: skip
     return {
-        "lost_count": len(losses),
-        "lost_total": fmt2(sum((lost for _, lost in losses), Fraction(0))),
-        "lost_more": len(losses) > TOP_LOSSES,  # more lost items than the body's table shows
-        "top_losses": rows,
-        "joint_lost": any(len(s.sources) > 1 for s in short),
+        "失分项目数": len(losses),
+        "合计失分": fmt2(sum((lost for _, lost in losses), Fraction(0))),
+        "失分项目较多": len(losses) > TOP_LOSSES,  # more lost items than the body's table shows
+        "失分较多的项目": rows,
+        "有共同评价项目": any(len(s.sources) > 1 for s in short),
     }
 
 
@@ -182,20 +189,20 @@ def _deductions_bonus_veto(rubric: Rubric, unit: UnitResult, told: Mapping[str, 
     deducted = [s for s in unit.items if s.item.kind is Kind.DEDUCTION and s.points]
     obtained = [s for s in unit.items if s.item.kind is Kind.BONUS and s.points]
     return {
-        "deducted": bool(deducted),
-        "deductions": [
-            {"item": item_phrase(s.item), "points": fmt2(s.points or 0), "evaluators": _evaluators(s)}
+        "被扣分": bool(deducted),
+        "扣分项目": [
+            {"项目": item_phrase(s.item), "扣分": fmt2(s.points or 0), "评价部门": _evaluators(s)}
             for s in deducted
             if s.item.id in told
         ],
-        "bonus_obtained": bool(obtained),
-        "bonuses": [
-            {"item": item_phrase(s.item), "points": fmt2(s.points or 0), "wording": _wording(told[s.item.id])}
+        "获得加分": bool(obtained),
+        "加分项目": [
+            {"项目": item_phrase(s.item), "加分": fmt2(s.points or 0), "表述": _wording(told[s.item.id])}
             for s in obtained
             if s.item.id in told
         ],
-        "veto_items": [item_phrase(s.item) for s in unit.items if s.item.kind is Kind.VETO and s.points],
-        "joint_rule": JOINT_RULE_LABELS[rubric.grading.joint],
+        "否决项目": [item_phrase(s.item) for s in unit.items if s.item.kind is Kind.VETO and s.points],
+        "共同评价计分办法": JOINT_RULE_LABELS[rubric.grading.joint],
     }
 
 
@@ -219,7 +226,7 @@ def _improvement(rubric: Rubric, losses: list[tuple[ItemScore, Fraction]], told:
             clause = clause.strip("，, ")
             if clause and clause not in found:
                 found.append(clause)
-    return {"weak_areas": [name for _, name in weakest[:WEAK_AREAS]], "suggestions": found[:SUGGESTIONS]}
+    return {"薄弱领域": [name for _, name in weakest[:WEAK_AREAS]], "部门建议": found[:SUGGESTIONS]}
 
 
 def _self_scores(comparison: Comparison, unit: str) -> Context:
@@ -227,19 +234,19 @@ def _self_scores(comparison: Comparison, unit: str) -> Context:
     own, evaluated, count = comparison.totals(unit)
     difference = own - evaluated
     return {
-        "count": count,
-        "own": fmt2(own),
-        "evaluated": fmt2(evaluated),
-        "higher": difference > 0,
-        "lower": difference < 0,
-        "difference": fmt2(abs(difference)),
-        "gaps": [
+        "项目数": count,
+        "自评合计": fmt2(own),
+        "评价合计": fmt2(evaluated),
+        "自评较高": difference > 0,
+        "自评较低": difference < 0,
+        "相差": fmt2(abs(difference)),
+        "差距较大的项目": [
             {
-                "item": _name(g.item),
-                "max": fmt2(g.item.max),
-                "own": fmt2(g.self_score),
-                "evaluated": fmt2(g.evaluated),
-                "gap": ("+" if (g.gap or 0) > 0 else "") + fmt2(g.gap),
+                "项目": _name(g.item),
+                "满分": fmt2(g.item.max),
+                "自评得分": fmt2(g.self_score),
+                "评价得分": fmt2(g.evaluated),
+                "差值": ("+" if (g.gap or 0) > 0 else "") + fmt2(g.gap),
             }
             for g in comparison.largest(unit)
         ],
@@ -253,23 +260,23 @@ def _attachment(rubric: Rubric, told: Mapping[str, FedBack], short: list[ItemSco
     for s in short:
         if s.item.id in told:
             by_area.setdefault(s.item.area, []).append(_attachment_row(s, told[s.item.id]))
-    return [{"name": a.name, "rows": by_area[a.id]} for a in rubric.areas if a.id in by_area]
+    return [{"名称": a.name, "项目": by_area[a.id]} for a in rubric.areas if a.id in by_area]
 
 
 def _attachment_row(s: ItemScore, said: FedBack) -> Context:
     lost = s.lost
     joint = len(s.sources) > 1
-    entries = [{"evaluator": src.evaluator, "entered": _entered(s.item.kind, src.raw, src.value)} for src in s.sources]
+    entries = [{"部门": src.evaluator, "所评": _entered(s.item.kind, src.raw, src.value)} for src in s.sources]
     return {
-        "item": _name(s.item),
-        "max": _max_text(s.item),
-        "joint": joint,
-        "entries": entries,
-        "entered": entries[0]["entered"] if entries else "",
-        "adopted": fmt2(s.points) if s.points is not None else "",
-        "lost": fmt2(lost) if lost is not None else "否决",
-        "evaluators": _evaluators(s),
-        "remark": _remark(s, said),
+        "项目": _name(s.item),
+        "满分": _max_text(s.item),
+        "共同评价": joint,
+        "各部门": entries,
+        "所评": entries[0]["所评"] if entries else "",
+        "采用": fmt2(s.points) if s.points is not None else "",
+        "失分": fmt2(lost) if lost is not None else "否决",
+        "评价部门": _evaluators(s),
+        "评价说明": _remark(s, said),
     }
 
 

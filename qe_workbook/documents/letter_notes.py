@@ -1,6 +1,6 @@
 """The notes that follow a letter's result, as fields: each of the meeting's adjustments with its basis, the result
 before them, a grade limit that lowered the unit, the change from last year (or that the unit is new). A note is a
-record with its `kind` (调整, 调整前, 等级数量上限, 上年, 新增单位); the template (反馈意见.docx) words it. A rank is in a
+record with its 种类 (调整, 调整前, 等级数量上限, 上年, 新增单位); the template (反馈意见.docx) words it. A rank is in a
 note only when the rubric gives ranks in letters.
 """
 
@@ -28,26 +28,25 @@ def adjustment_notes(adoption: Adoption) -> dict[str, list[Note]] | None:
         own = [a for a in adoption.adjustments if a.unit == unit.unit]
         if own:
             was = old[unit.unit]
-            before: dict[str, Any] = {"kind": "调整前", "total": f"{round2(was.total):.2f}", "grade": was.grade_label}
+            before: dict[str, Any] = {"种类": "调整前", "总分": f"{round2(was.total):.2f}", "等级": was.grade_label}
             if adoption.show_rank:
-                before["rank"] = was.rank
+                before["排名"] = was.rank
             notes[unit.unit] = [*(_adjustment(a) for a in own), before]
     return notes
 
 
 def _adjustment(a: Adjustment) -> Note:
     points = "" if a.points is None else str(a.points)
-    return {"kind": "调整", "adjust": str(a.kind), "points": points, "grade": a.grade or "", "basis": a.basis,
-            "note": a.note}  # fmt: skip
+    return {"种类": "调整", "方式": str(a.kind), "分数": points, "等级": a.grade or "", "依据": a.basis, "备注": a.note}
 
 
 def capped_note(demotion: Demotion, *, rank: bool) -> Note:
     """A grade limit lowered the unit below the grade its total reached."""
-    note: dict[str, Any] = {"kind": "等级数量上限", "total": demotion.total, "reached": demotion.reached,
-                            "grade": demotion.grade, "limit": demotion.limit.text(), "allowed": demotion.allowed,
-                            "tied": demotion.tied}  # fmt: skip
+    note: dict[str, Any] = {"种类": "等级数量上限", "总分": demotion.total, "达到等级": demotion.reached,
+                            "等级": demotion.grade, "上限": demotion.limit.text(), "名额": demotion.allowed,
+                            "并列": demotion.tied}  # fmt: skip
     if rank:
-        note["rank"] = demotion.rank
+        note["排名"] = demotion.rank
     return note
 
 
@@ -65,21 +64,21 @@ def with_previous_year(notes: Notes | None, previous: YearOverYear | None, *, ra
 
 def _previous(previous: YearOverYear, unit: str, rank: bool) -> Note | None:
     if unit in previous.units_added:
-        return {"kind": "新增单位", "year": previous.new.year}
+        return {"种类": "新增单位", "年度": previous.new.year}
     change = next((c for c in previous.units if c.unit == unit), None)
     if change is None:
         return None
     delta = change.total_change
     note: dict[str, Any] = {
-        "kind": "上年",
-        "year": previous.old.year,
-        "old_total": f"{change.old.total:.2f}",
-        "new_total": f"{change.new.total:.2f}",
-        "change": "增加" if delta > 0 else "减少" if delta < 0 else "持平",
-        "amount": f"{abs(delta):.2f}" if delta else "",
-        "old_grade": change.old.grade,
-        "new_grade": change.new.grade,
+        "种类": "上年",
+        "年度": previous.old.year,
+        "上年总分": f"{change.old.total:.2f}",
+        "本年总分": f"{change.new.total:.2f}",
+        "变化": "增加" if delta > 0 else "减少" if delta < 0 else "持平",
+        "变化分数": f"{abs(delta):.2f}" if delta else "",
+        "上年等级": change.old.grade,
+        "本年等级": change.new.grade,
     }
     if rank:
-        note |= {"old_rank": change.old.rank, "new_rank": change.new.rank, "rank_change": change.rank_change}
+        note |= {"上年排名": change.old.rank, "本年排名": change.new.rank, "名次变化": change.rank_change}
     return note

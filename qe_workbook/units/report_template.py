@@ -38,15 +38,15 @@ def sections(rubric: Rubric) -> list[tuple[str, list[str]]]:
 
 def report_context(rubric: Rubric, unit: Unit) -> dict[str, Any]:
     return {
-        "unit_full_name": unit.full_name,
-        "year": rubric.year,
-        "office": rubric.office,
-        "deadline": chinese_date(rubric.materials_deadline),
-        "max_chars": REPORT_MAX_CHARS,
-        "max_cases": MAX_CASES,
-        "max_cases_chinese": chinese_number(MAX_CASES),
-        "sections": [{"heading": heading, "subheadings": subs} for heading, subs in sections(rubric)],
-        "cases": [chinese_number(n) for n in range(1, MAX_CASES + 1)],
+        "单位全称": unit.full_name,
+        "年度": rubric.year,
+        "报送单位": rubric.office,
+        "报送截止日期": chinese_date(rubric.materials_deadline),
+        "正文字数上限": REPORT_MAX_CHARS,
+        "案例个数上限": MAX_CASES,
+        "案例个数上限汉字": chinese_number(MAX_CASES),
+        "各部分": [{"标题": heading, "小标题": subs} for heading, subs in sections(rubric)],
+        "案例序号": [chinese_number(n) for n in range(1, MAX_CASES + 1)],
     }
 
 
