@@ -57,7 +57,7 @@ def test_an_edit_in_libreoffice_shows_in_the_next_run(tmp_path: Path, bundled: P
                  "--profile", str(tmp_path / "profile"), "--soffice", require_program("soffice")])  # fmt: skip
     folder, said = _collect(tmp_path / "out", "--templates", str(templates))
     assert folder is not None
-    first = f"使用文书模板文件夹“{templates}”中的模板：通报.docx、共性问题.docx（其余文书用内置模板）。"
+    first = f"使用文书模板文件夹“{templates}”中的模板：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx（其余文书用内置模板）。"
     assert said.splitlines()[0].startswith(first)
     before, after = body_texts(bundled / NOTICE), _record_last(body_texts(folder / NOTICE))
     assert before[2].endswith("管委会：") and before[4].endswith("现将考核结果通报如下。")
@@ -84,8 +84,11 @@ def test_export_writes_the_templates_with_their_fields_and_check_fills_them(tmp_
     folder = tmp_path / "导出"
     exported = CliRunner().invoke(main, ["templates", "export", str(folder)])
     assert exported.exit_code == 0, exported.output
-    assert sorted(p.name for p in folder.iterdir()) == ["共性问题.docx", "共性问题字段说明.xlsx", "通报.docx",
-                                                         "通报字段说明.xlsx"]  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{name}{suffix}"
+        for name in ("反馈意见", "通报", "共性问题", "自评报告模板")
+        for suffix in (".docx", "字段说明.xlsx")
+    )
     fields = openpyxl.load_workbook(folder / "通报字段说明.xlsx").active
     rows = [tuple(r) for r in fields.iter_rows(min_row=2, values_only=True)]
     assert rows[0] == ("字段", "含义", "示例", "在模板中的写法")
@@ -106,4 +109,8 @@ def test_check_names_what_is_wrong(tmp_path: Path) -> None:
     assert checked.exit_code == 1
     assert "用了不存在的字段“考核办法”" in checked.stdout and "《{{ 考核办法 }}》" in checked.stdout
     empty = CliRunner().invoke(main, ["templates", "check", str(tmp_path / "空")])
-    assert empty.exit_code == 1 and "没有程序使用的文书模板（文件名应为：通报.docx、共性问题.docx）" in empty.stderr
+    assert (
+        empty.exit_code == 1
+        and "没有程序使用的文书模板（文件名应为：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx）"
+        in empty.stderr
+    )
