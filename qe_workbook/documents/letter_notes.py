@@ -1,7 +1,8 @@
 """The notes that follow a letter's result, as fields: each of the meeting's adjustments with its basis, the result
 before them, a grade limit that lowered the unit, the change from last year (or that the unit is new). A note is a
 record with its 种类 (调整, 调整前, 等级数量上限, 上年, 新增单位); the template (反馈意见.docx) words it. A rank is in a
-note only when the rubric gives ranks in letters.
+note only when the rubric gives ranks in letters. A grade in a note reads as a sentence says it: "B级", or the plan's
+own name ("优秀").
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from ..amounts import round2
 from ..outputs.year_over_year import YearOverYear
+from ..rubric.model import grade_label
 from ..scoring.adopt import Adjustment, Adoption
 from ..scoring.limits import Demotion
 
@@ -37,13 +39,14 @@ def adjustment_notes(adoption: Adoption) -> dict[str, list[Note]] | None:
 
 def _adjustment(a: Adjustment) -> Note:
     points = "" if a.points is None else str(a.points)
-    return {"种类": "调整", "方式": str(a.kind), "分数": points, "等级": a.grade or "", "依据": a.basis, "备注": a.note}
+    grade = grade_label(a.grade) if a.grade else ""
+    return {"种类": "调整", "方式": str(a.kind), "分数": points, "等级": grade, "依据": a.basis, "备注": a.note}
 
 
 def capped_note(demotion: Demotion, *, rank: bool) -> Note:
     """A grade limit lowered the unit below the grade its total reached."""
-    note: dict[str, Any] = {"种类": "等级数量上限", "总分": demotion.total, "达到等级": demotion.reached,
-                            "等级": demotion.grade, "上限": demotion.limit.text(), "名额": demotion.allowed,
+    note: dict[str, Any] = {"种类": "等级数量上限", "总分": demotion.total, "达到等级": grade_label(demotion.reached),
+                            "等级": grade_label(demotion.grade), "上限": demotion.limit.text(), "名额": demotion.allowed,
                             "并列": demotion.tied}  # fmt: skip
     if rank:
         note["排名"] = demotion.rank
@@ -76,8 +79,8 @@ def _previous(previous: YearOverYear, unit: str, rank: bool) -> Note | None:
         "本年总分": f"{change.new.total:.2f}",
         "变化": "增加" if delta > 0 else "减少" if delta < 0 else "持平",
         "变化分数": f"{abs(delta):.2f}" if delta else "",
-        "上年等级": change.old.grade,
-        "本年等级": change.new.grade,
+        "上年等级": grade_label(change.old.grade),
+        "本年等级": grade_label(change.new.grade),
     }
     if rank:
         note |= {"上年排名": change.old.rank, "本年排名": change.new.rank, "名次变化": change.rank_change}
