@@ -139,49 +139,6 @@ FAST_PATHS = {  # name: (module, attribute, the stage it speeds up, what it is)
 }
 
 
-def measure_letters(units: int, work_root: Path, sample: int = 20) -> dict[str, float]:
-    """The feedback letters from their Word template at `units` units: CPU milliseconds per letter (its fields; the
-    template filled and zipped), measured on `sample` letters in this process; then the whole set of letters as
-    `qe collect` writes it (report_jobs' letter shares on the spawned pool): CPU seconds of this process and its
-    workers, and wall seconds."""
-    from qe_workbook.documents.feedback_kind import FEEDBACK
-    from qe_workbook.documents.letter_context import letter_context
-    from qe_workbook.documents.reports import report_jobs
-    from qe_workbook.documents.templating import render
-    from qe_workbook.intake.collect import collect
-    from qe_workbook.keys import read_key
-    from qe_workbook.parallel import alongside, workers_for
-    from qe_workbook.pipeline import PARALLEL_FROM_UNITS
-    from qe_workbook.record.adopted import adopt
-    from qe_workbook.rubric import load_rubric
-
-    work = work_root / str(units)
-    if not (work / "ready").is_file():
-        prepare(units, work)
-    rubric = load_rubric(work / "rubric.json").rubric
-    key, _ = read_key(work / "qe.key")
-    assert rubric is not None and key is not None
-    results = adopt(collect(work / "returned", rubric, key).frame, rubric, None).results
-    issued = date(2023, 5, 8)
-    chosen = results.units[:sample]
-    render(FEEDBACK, letter_context(rubric, results, chosen[0], issued, "初稿"))  # the template read once
-    begin = time.process_time()
-    contexts = [letter_context(rubric, results, u, issued, "初稿") for u in chosen]
-    fields = time.process_time() - begin
-    begin = time.process_time()
-    for context in contexts:
-        render(FEEDBACK, context)
-    filled = time.process_time() - begin
-    out = Path(tempfile.mkdtemp(prefix="qe-letters-", dir=work_root))
-    workers = workers_for(len(results.units), PARALLEL_FROM_UNITS)
-    jobs = report_jobs(out, rubric, results, letter_shares=max(workers, 1), issued=issued)[:-1]  # the letters only
-    begin_cpu, begin_wall = cpu(), time.perf_counter()
-    _, written = alongside(jobs, lambda: None, workers=workers)
-    assert len(written) == len(results.units)
-    return {"units": units, "fields_ms": 1000 * fields / len(chosen), "template_ms": 1000 * filled / len(chosen),
-            "set_cpu": cpu() - begin_cpu, "set_wall": time.perf_counter() - begin_wall, "workers": workers}  # fmt: skip
-
-
 def fast_path_stage(name: str, work: Path, out: Path, off: bool) -> float:
     """CPU seconds of the stage a fast path speeds up, with the fast path on or switched off (its cache
     unwrapped: the general code runs for every call)."""
@@ -426,7 +383,6 @@ def main() -> None:
     parser.add_argument("--naive", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fast-paths", action="store_true", help="time each fast path's stage on and off at 180 units")
     parser.add_argument("--fast-path", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--letters", type=int, help="time the feedback letters from their template at this size")
     parser.add_argument("--off", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stages", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -460,9 +416,6 @@ def main() -> None:
         return
     os.environ["PYTHONPATH"] = str(ROOT)  # the children use this checkout, not whatever is installed
     work_root = args.work or Path(tempfile.mkdtemp(prefix="qe-bench-"))
-    if args.letters:
-        print(json.dumps(measure_letters(args.letters, work_root)))
-        return
     rows = []
     fast = measure_fast_paths(180, work_root, args.runs) if args.fast_paths else {}
     if fast:
