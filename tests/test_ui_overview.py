@@ -12,6 +12,8 @@ from qe_workbook.choices import Stage
 from qe_workbook.intake.receipts import OFFICE_TZ
 from qe_workbook.record.approval import approve_run
 from qe_workbook.workspace.actions import generate_in
+from qe_workbook.workspace.decisions import archive_in
+from qe_workbook.workspace.runs import run_time
 
 from .forms import TIE, fill_all, with_changes
 from .test_ui_returns import Page
@@ -69,10 +71,18 @@ def test_the_overview_through_the_year(tmp_path: Path) -> None:
     assert approval is not None, problems
     html = page.get("overview")
     assert next_steps(html) == [
-        f"已审定：{run.name} 的结果（审定稿，张三，2023-05-20 09:00，依据：市质量强市工作领导小组会议纪要〔2023〕3号）。",
+        f"已审定：{run_time(run.name)} 汇总的结果（审定稿，张三，2023-05-20 09:00，依据：市质量强市工作领导小组会议纪要〔2023〕3号）。",
         "审定后归档，并核验档案",
     ]
     assert "审定之后没有再汇总，结果没有变化。" in html
+
+    assert archive_in(ws, run, rubric).folder == ws.root / "out" / "档案" / run.name
+    assert next_steps(page.get("overview")) == [
+        f"已审定：{run_time(run.name)} 汇总的结果（审定稿，张三，2023-05-20 09:00，依据：市质量强市工作领导小组会议纪要〔2023〕3号）。"
+        f"已归档（档案文件夹 {run.name}）。",
+        "生成整改台账，随反馈意见发给各县区；县区交回后汇总整改情况",
+        "准备下一年度：生成下一年度的考核细则工作簿，用新的空文件夹新建工作区",
+    ]
 
     (tmp_path / "later").mkdir()
     later = fill_all(generated, tmp_path / "later", with_changes(TIE, "乙局", {("东区", "03-1"): (30, "复核后更正。")}))
@@ -81,6 +91,6 @@ def test_the_overview_through_the_year(tmp_path: Path) -> None:
     html = page.get("overview")
     since = re.findall(r'<ul id="since"><li>(.*?)</li>', html)
     assert len(since) == 1 and since[0].startswith(
-        f"{ws.runs()[0].name}：本次结果与 {run.name}（审定稿，2023-05-20 09:00"
+        f"{run_time(ws.runs()[0].name)} 的汇总：本次结果与 {run.name}（审定稿，2023-05-20 09:00"
     )
     assert "东区" in since[0] and "审定后归档" not in html

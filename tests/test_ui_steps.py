@@ -99,6 +99,8 @@ def test_an_adjustment_typed_on_the_page_lands_in_the_register(year: tuple[Works
     rubric, _ = ws.load_rubric()
     assert rubric is not None
     assert adjustment_rows(ws, rubric)[0] == [["西区", "扣分 1 分", "会议纪要〔2023〕3号", ""]]
+    collect = text_of(client.get(f"/{TOKEN}/collect").get_data(as_text=True))
+    assert "会议调整表将一并计入" in collect and "adjustments.xlsx" not in collect  # said by name, not by its path
 
 
 def test_the_key_backup_sheet_is_handed_over_and_the_key_file_is_not(year: tuple[Workspace, FlaskClient]) -> None:

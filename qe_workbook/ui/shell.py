@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -17,13 +16,13 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask import url_for as flask_url_for
 from werkzeug.wrappers import Response
 
-from ..dates import chinese_date
 from ..intake.container import Limits
 from ..problems import Problem
 from ..rubric import Rubric
 from ..rubric.places import placed_message
 from ..visible import visible
 from ..workspace.layout import Workspace
+from ..workspace.runs import run_time as run_time  # the page shows a run by its time
 from .jobs import Job, Jobs
 
 Lines = list[tuple[str, str]]  # (severity, text) shown to the clerk
@@ -127,12 +126,3 @@ def problem_lines(problems: list[Problem]) -> Lines:
     return [
         (str(p.severity), f"{visible(p.file)}：{placed_message(p)}" if p.file else placed_message(p)) for p in problems
     ]
-
-
-def run_time(name: str) -> str:
-    """A run folder's name (20230502-093000, or with a -2 after it) as people read the time."""
-    try:
-        when = datetime.strptime(name[:15], "%Y%m%d-%H%M%S")
-    except ValueError:
-        return name
-    return f"{chinese_date(when.date())} {when:%H:%M}"

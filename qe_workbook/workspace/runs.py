@@ -6,11 +6,23 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..dates import chinese_date
 from ..outputs.run_record import read_run
 from ..problems import SEVERITY_LABELS, Severity
+
+
+def run_time(name: str) -> str:
+    """A run folder's name (20230502-093000, or with a -2 after it) as people read the time."""
+    try:
+        when = datetime.strptime(name[:15], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return name
+    return f"{chinese_date(when.date())} {when:%H:%M}"
+
 
 OTHER = "其他（各被考核单位的评分等，不属于某个评价部门）"
 

@@ -13,12 +13,14 @@ from ..intake.standing import Standing
 from ..outputs.run_record import read_run
 from ..record.stages import StageRecord, latest_approved
 from ..rubric import Rubric
+from .decisions import archives
 from .layout import Workspace
 from .returns import Returns, department_returns
+from .runs import run_time
 
 # Where a step is done: the page's step names (the command line does them with the command named in the text).
-UNITS, FORMS, RETURNS, COLLECT, CHASE, REVIEW, APPROVAL, ARCHIVE = (
-    "units", "forms", "returns", "collect", "chase", "review", "approval", "archive"
+UNITS, FORMS, RETURNS, COLLECT, CHASE, REVIEW, APPROVAL, ARCHIVE, RECTIFY, NEXT_YEAR = (
+    "units", "forms", "returns", "collect", "chase", "review", "approval", "archive", "rectify", "next_year"
 )  # fmt: skip
 
 
@@ -74,10 +76,18 @@ def year_state(ws: Workspace, rubric: Rubric) -> YearState:
         return YearState(headline, steps, returns)
     run, record = approved
     at = record.at[:16].replace("T", " ")
-    headline = f"已审定：{run.name} 的结果（{record.stage}，{record.by}，{at}，依据：{record.basis}）。"
+    headline = f"已审定：{run_time(run.name)} 汇总的结果（{record.stage}，{record.by}，{at}，依据：{record.basis}）。"
     since = _since(ws, run)
-    if not since:
+    archived = [a for a in archives(ws) if a.name == run.name or a.name.startswith(f"{run.name}-")]
+    if archived:
+        headline += f"已归档（档案文件夹 {archived[0].name}）。"
+    if not since and not archived:
         steps.append(Step("审定后归档，并核验档案", ARCHIVE))
+    elif not since:
+        steps += [
+            Step("生成整改台账，随反馈意见发给各县区；县区交回后汇总整改情况", RECTIFY),
+            Step("准备下一年度：生成下一年度的考核细则工作簿，用新的空文件夹新建工作区", NEXT_YEAR),
+        ]
     return YearState(headline, steps, returns, approved, since)
 
 
@@ -99,5 +109,5 @@ def _since(ws: Workspace, approved: Path) -> list[str]:
         record, _ = read_run(run)
         said = [p["message"] for p in (record.run_problems if record else [])
                 if p.get("code") in ("RUN_DIFFERS_FROM_APPROVED", "RUN_SAME_AS_APPROVED")]  # fmt: skip
-        lines += [f"{run.name}：{m}" for m in said]
+        lines += [f"{run_time(run.name)} 的汇总：{m}" for m in said]
     return lines
