@@ -49,3 +49,10 @@ def test_no_page_names_the_returned_folders_bookkeeping_files(tmp_path: Path) ->
     assert len(steps) == len(navigation())
     for path, name in steps:
         assert re.findall(r"\S*\.json", visible_text(page.get(path))) == [], name
+
+
+def test_the_next_year_page_does_not_promise_a_comparison_the_page_cannot_make(tmp_path: Path) -> None:
+    ws, _rubric = small_year(tmp_path)
+    text = visible_text(Page(ws).get("next-year"))
+    assert "下一年度汇总时用作上年结果" not in text
+    assert "网页上的汇总暂不能选用上年的结果" in text
