@@ -6,11 +6,14 @@ and adjusted by the meeting with last year's run) and of the small rubric, compa
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from qe_workbook.amounts import fmt2
+from qe_workbook.documents.feedback_kind import FEEDBACK
 from qe_workbook.documents.letter_context import letter_context
+from qe_workbook.documents.template_fields import field_rows
 from qe_workbook.extras import extras_from
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.adopted import adopted_result
@@ -148,3 +151,16 @@ def test_a_rubric_that_gives_no_rank_in_letters_gives_the_template_no_rank_to_pr
     for unit in adopted.results.units:
         context = letter_context(rubric, adopted.results, unit, ISSUED, "初稿", kept.notes.get(unit.unit, ()))
         assert not _keys(context) & {"排名", "上年排名", "本年排名", "名次变化", "差距"}, unit.unit
+
+
+def test_the_letters_field_list_names_a_records_fields_by_the_record_and_shows_no_python_values() -> None:
+    rows = field_rows(FEEDBACK)
+    assert [
+        "排名",
+        "排名（考核细则规定反馈意见不写排名时没有此字段）",
+        "（见以下各行）",
+        "{% if 排名 is defined %}…{% endif %}",
+    ] in rows
+    assert ["排名.名次", "排名的名次", "5", "{{ 排名.名次 }}"] in rows
+    assert ["子项.差值", "自评.差距较大的项目中每一项的自评减评价", "+1.80", "{{ 子项.差值 }}"] in rows
+    assert not [row for row in rows if re.search(r"True|False|\{'", row[2])]

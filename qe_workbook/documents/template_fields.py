@@ -22,6 +22,8 @@ def shown_example(value: Any) -> str:
     """An example value as the field list prints it."""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, dict):
+        return "（见以下各行）"
     if isinstance(value, list):
         return f"（列表，{len(value)}项）" if value and isinstance(value[0], dict) else "、".join(map(str, value))
     return str(value)
@@ -30,6 +32,8 @@ def shown_example(value: Any) -> str:
 def usage(field: Field, owner: str = "") -> str:
     """How a template names the field: a value, a condition, or a loop (over paragraphs or table rows)."""
     name = f"{owner}.{field.name}" if owner else field.name
+    if isinstance(field.example, dict):  # a record: its own fields are named 记录.字段 (排名.名次)
+        return f"{{% if {name} is defined %}}…{{% endif %}}"
     if field.items:
         each = SUB_ITEM if owner else ITEM
         return f"{{%p for {each} in {name} %}} … {{%p endfor %}}（表格中逐行：{{%tr for {each} in {name} %}}）"
@@ -41,10 +45,19 @@ def usage(field: Field, owner: str = "") -> str:
 
 
 def field_rows(kind: DocumentKind) -> list[list[str]]:
-    """One row per field; a list field's own fields follow it, named as inside its loop (项.名称)."""
+    """One row per field; a list field's own fields follow it, named as inside its loop (项.名称); a record's own
+    fields follow it under the record's name (排名.名次), and a list in a record is looped over as 子项."""
     rows = []
     for field in kind.fields:
         rows.append([field.name, field.meaning, shown_example(field.example), usage(field)])
+        if isinstance(field.example, dict):
+            for item in field.items:
+                rows.append([f"{field.name}.{item.name}", f"{field.name}的{item.meaning}", shown_example(item.example),
+                             usage(item, field.name)])  # fmt: skip
+                for sub in item.items:
+                    rows.append([f"{SUB_ITEM}.{sub.name}", f"{field.name}.{item.name}中每一项的{sub.meaning}",
+                                 shown_example(sub.example), usage(sub, SUB_ITEM)])  # fmt: skip
+            continue
         for item in field.items:
             rows.append([f"{ITEM}.{item.name}", f"{field.name}中每一项的{item.meaning}", shown_example(item.example),
                          usage(item, ITEM)])  # fmt: skip
