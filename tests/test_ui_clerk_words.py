@@ -56,3 +56,10 @@ def test_the_next_year_page_does_not_promise_a_comparison_the_page_cannot_make(t
     text = visible_text(Page(ws).get("next-year"))
     assert "下一年度汇总时用作上年结果" not in text
     assert "网页上的汇总暂不能选用上年的结果" in text
+
+
+def test_the_review_page_numbers_its_parts_from_one_before_a_collect(tmp_path: Path) -> None:
+    ws, _rubric = small_year(tmp_path)
+    html = Page(ws).get("review")
+    assert re.findall(r"<h2>(\d)\. ", html) == ["1", "2", "3"]
+    assert "汇总出可用的结果之后，在这里为每个被考核单位生成得分核对单。" in html

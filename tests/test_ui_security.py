@@ -226,6 +226,7 @@ def test_each_file_of_an_upload_is_said_and_a_long_name_is_shortened(server: UiS
     assert f"已保存：{long}（文件名过长，保存为 {short}）" in text
     assert "未重复保存：丙.xlsx 与已收到的 回收的评价表/甲.xlsx 内容相同" in text
     assert "收到 4 个文件：保存 3 个，未重复保存 1 个，未保存 0 个。" in text
+    assert text.index("收到 4 个文件") < text.index("已保存：甲.xlsx")  # the count first, above the files
     body, headers = multipart({"csrf": client.csrf}, [("戊\x1b[2J.xlsx", b"not a workbook")])
     client.request("POST", f"/{server.token}/upload", body, headers)
     _, text, _ = client.page("collect")

@@ -82,12 +82,12 @@ def take_uploads(folder: Path, material: str | None) -> None:
         files = [(f.filename or "", f.read()) for f in uploads]
         added, problems = receive_files(ws, files, rubric, received=received, channel=channel,
                                         limits=shell().limits, folder=folder, material=material)  # fmt: skip
-        for one in added:
-            note_lines(_added_lines(one, ws))
-        note_problems(problems)
         saved, same = sum(a.saved for a in added), sum(a.same for a in added)
         refused = len(added) - saved - same
         note("info", f"收到 {len(added)} 个文件：保存 {saved} 个，未重复保存 {same} 个，未保存 {refused} 个。")
+        for one in added:  # the count first, then each file: many files would push the count below the screen
+            note_lines(_added_lines(one, ws))
+        note_problems(problems)
 
 
 def _received(text: str) -> datetime | None:
