@@ -250,3 +250,14 @@ def test_setting_aside_and_restoring_touch_nothing_outside_the_returned_folder(t
         "rubric.json", f"回收的评价表/{filled['乙局'].name}", f"回收的评价表/已搁置/{filled['甲局'].name}",
         "回收的评价表/收件记录.json", "回收的评价表/收件记录.xlsx",
     ]  # fmt: skip
+
+
+def test_a_scan_the_collect_could_not_use_is_not_shown_as_waiting_for_it(tmp_path: Path) -> None:
+    ws, filled, _corrected = year_with_forms(tmp_path)
+    page = Page(ws)
+    page.upload(filled["甲局"].name, filled["甲局"].read_bytes(), "2023-04-25 09:00")
+    assert (
+        "乙局|已收到，待汇总|乙局评价表.pdf|2023-04-26 08:00|微信|待汇总"
+        in rows(page.upload("乙局评价表.pdf", b"%PDF-1.4 scanned", "2023-04-26 08:00", "微信"))[1]
+    )
+    assert rows(page.collect())[1].startswith("乙局|收到但无法采用 ") and "|待汇总" not in rows(page.get("returns"))[1]

@@ -67,6 +67,7 @@ def returned_files(ws: Workspace, rubric: Rubric) -> ReturnedFiles:
     book, problems = _book(ws)
     choices, choice_problems = read_choices(ws.returned)
     audit = _audit(returns.run)
+    ran = (returns.run / "audit.json").stat().st_mtime if returns.run is not None else 0.0
     departments = {d.evaluator: DepartmentFiles(d) for d in returns.departments}
     unknown: list[Version] = []
     for path in [*ws.returned_files(), *ws.set_aside_files()]:
@@ -74,7 +75,9 @@ def returned_files(ws: Workspace, rubric: Rubric) -> ReturnedFiles:
         aside = relative.startswith(f"{SET_ASIDE}/")
         sha = _sha256(path)
         entries = [e for e in audit if e["file"] == relative or e["file"].startswith(f"{relative}/")]
-        entries = [e for e in entries if e.get("sha256") == sha or e["file"] != relative]
+        # A file the run read without hashing (a scan, a file of another kind) is its entry while not changed since.
+        unhashed = path.stat().st_mtime <= ran
+        entries = [e for e in entries if e.get("sha256") in (sha, *([""] if unhashed else [])) or e["file"] != relative]
         receipt = book.find(sha256=sha, path=relative, name=path.name)
         owner = next((e["evaluator"] for e in entries if e.get("evaluator")), None)
         owner = owner or (receipt.sender if receipt else None) or guess_evaluator(relative, rubric)
