@@ -40,6 +40,9 @@ def test_the_return_deadline_decision_names_the_workbook_row() -> None:
     deadline = next(t for t in texts if "未规定评价部门交回评价表的日期" in t)
     assert deadline.endswith("市质强办可在考核细则工作簿“基本设置”的“评价表回收截止日期”中修改。")
     assert [t for t in texts if "deadlines." in t or "joint" in t] == []
+    assert next(t for t in texts if t.startswith("扣分项在“实际得分”栏填写事件")).startswith(
+        "扣分项在“实际得分”栏填写事件（事故）次数，扣分 = 次数 × 每次扣分与最高扣分中较小的一个。"
+    )
 
 
 def test_no_page_names_the_returned_folders_bookkeeping_files(tmp_path: Path) -> None:

@@ -134,15 +134,17 @@ def decision_rows(rubric: Rubric) -> list[dict[str, str]]:
 
 
 _SETTING_IN_TEXT = re.compile(r'joint\s*=\s*"(mean|min)"')
+_SMALLER_IN_TEXT = re.compile(r"\bmin\(([^,()]+),\s*([^()]+)\)")  # a formula: min(a, b)
 _SETTING_PATHS = {s.path: s.label for s in SETTING_ROWS if "." in s.path}
 _SETTING_PATH_IN_TEXT = re.compile(r"\s*\b(" + "|".join(map(re.escape, _SETTING_PATHS)) + r")\b\s*")
 
 
 def setting_words(text: str) -> str:
     """A decision's text with a setting written as in rubric.json (joint = "min", deadlines.form_return) said in
-    Chinese: the rule's words, or the setting's row in the rubric workbook."""
+    Chinese: the rule's words, or the setting's row in the rubric workbook; and a formula's min(a, b) in words."""
     text = _SETTING_IN_TEXT.sub(lambda m: f"把联合评价规则改为“{JOINT_RULE_LABELS[JointRule(m.group(1))]}”", text)
-    return _SETTING_PATH_IN_TEXT.sub(lambda m: f"考核细则工作簿“{SETTINGS}”的“{_SETTING_PATHS[m.group(1)]}”", text)
+    text = _SETTING_PATH_IN_TEXT.sub(lambda m: f"考核细则工作簿“{SETTINGS}”的“{_SETTING_PATHS[m.group(1)]}”", text)
+    return _SMALLER_IN_TEXT.sub(lambda m: f"{m.group(1)}与{m.group(2)}中较小的一个", text)
 
 
 def evaluator_rows(rubric: Rubric) -> list[dict[str, str]]:
