@@ -98,6 +98,7 @@ NO_REFERENCE = "（无）"
 FIXED_WIDTHS = {COL_ID: 9, COL_MAX: 12, COL_SCORE: 12}
 TOTAL_WIDTH = 144  # all six columns: one A4 landscape page at about 93 %
 TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 30.0, 22.0, 16.0
+REMARK_ROOM = 100  # characters of remark each row of a unit's block is given room for when pages are planned
 FONT = "宋体"
 
 
@@ -261,21 +262,23 @@ class FormWriter:
         ws.set_h_pagebreaks(breaks)
 
     def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks, the notes and the signature block with the last block: each unit
-        on a page of its own (so that a department's remarks, growing its rows, never push part of a unit onto
-        the next page); areas share pages, shrunk a little where that saves a page (so that no page holds a
-        block or two alone)."""
+        """The print scale and the page breaks, the notes and the signature block with the last block. Units
+        share a page only as far as they would with a remark of `REMARK_ROOM` characters in every row, so
+        that a department's remarks, growing its rows, do not push part of a unit onto the next page; areas
+        share pages as they are, shrunk a little where that saves a page (so that no page holds a block or
+        two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
+        room = 0.0 if self.spec.flow_blocks else text_height([("字" * REMARK_ROOM, self.widths[COL_REMARK])])
         blocks: dict[str, tuple[int, float]] = {}
         for r in self.rows:
             first, height = blocks.get(r.block, (r.row, 0.0))
-            blocks[r.block] = (first, height + self.heights[r.row])
+            blocks[r.block] = (first, height + max(self.heights[r.row], room))
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(self.spec.notes) + 2) + SIGNATURE_HEIGHT
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
-        if not self.spec.flow_blocks:  # each unit on a page of its own: rows grown by remarks never push a unit apart
-            return scale, [first for first, _ in ordered[1:]]
+        if not self.spec.flow_blocks:
+            return scale, block_breaks(ordered, top, HEADER_HEIGHT, scale)[1]
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=True)
 
     def _max_formats(self, wb: Workbook) -> None:
