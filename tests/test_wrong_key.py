@@ -46,13 +46,19 @@ def test_provisional_results_say_so_on_every_document(tmp_path: Path, small_rubr
     report = run_collect(tmp_path / "returned", small_rubric, KEY, CollectOptions(tmp_path / "out"))
     docs = sorted(report.folder.rglob("*.docx"))
     assert len(docs) == 5  # three letters, the 通报 draft and 甲局's 共性问题
-    for path in docs:
-        header = " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
-        assert "（暂定）" in header, path.name
+    for path in docs:  # a letter carries the stage in its first page's header only (GB/T 9704)
+        assert "（暂定）" in first_header(path), path.name
     sheet = openpyxl.load_workbook(report.folder / "公告名单.xlsx").active
     assert sheet is not None and "（暂定）" in sheet.oddHeader.right.text
     complete = tmp_path / "complete"
     fill_all(generate(small_rubric, tmp_path / "forms2"), complete, TIE)
     final = run_collect(complete, small_rubric, KEY, CollectOptions(tmp_path / "out2"))
     for path in final.folder.rglob("*.docx"):
-        assert "暂定" not in " ".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
+        assert "暂定" not in first_header(path)
+
+
+def first_header(path: Path) -> str:
+    """The text of a document's first page's header."""
+    section = Document(str(path)).sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer else section.header
+    return " ".join(p.text for p in header.paragraphs)
