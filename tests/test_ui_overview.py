@@ -63,6 +63,9 @@ def test_the_overview_through_the_year(tmp_path: Path) -> None:
         "最近一次汇总：3 个评价部门中 3 个已采用。", "生成得分核对单，登记异议和会议调整后，按程序审定"
     ]  # fmt: skip
 
+    results = page.get("results")  # two runs: the results page chooses between them as the later steps do
+    assert '<label for="run">汇总结果</label>' in results and "（最近一次）" in results
+
     run = ws.runs()[0]
     at = datetime(2023, 5, 20, 9, 0, tzinfo=OFFICE_TZ)
     approval, problems = approve_run(
