@@ -277,8 +277,8 @@ class FormWriter:
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(self.spec.notes) + 2) + SIGNATURE_HEIGHT
         ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
-        if not self.spec.flow_blocks:
-            return scale, block_breaks(ordered, top, HEADER_HEIGHT, scale)[1]
+        if not self.spec.flow_blocks:  # the first unit stays on page 1, under the title, whatever its room
+            return scale, [row for row in block_breaks(ordered, top, HEADER_HEIGHT, scale)[1] if row != ordered[0][0]]
         return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=True)
 
     def _max_formats(self, wb: Workbook) -> None:
