@@ -46,7 +46,21 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_an_edit_in_libreoffice_shows_in_the_next_run(tmp_path: Path, bundled: Path) -> None:
+def _report(run: Path, out: Path, *more: str) -> tuple[int, Path | None, str]:
+    """`qe report` of a run into `out`: its exit code, the folder it wrote, and what it said (stderr first)."""
+    result = CliRunner().invoke(main, ["report", str(run), "--rubric", str(ROOT / "rubric.json"), "--out", str(out),
+                                       *more])  # fmt: skip
+    folders = list(out.iterdir()) if out.is_dir() else []
+    return result.exit_code, (folders[0] if folders else None), result.stderr + result.stdout
+
+
+def _documents(folder: Path) -> dict[str, list[str]]:
+    return {p.relative_to(folder).as_posix(): body_texts(p) for p in sorted(folder.rglob("*.docx"))}
+
+
+def test_an_edit_in_libreoffice_shows_in_the_next_report(tmp_path: Path, bundled: Path) -> None:
+    """The 通报's template edited in LibreOffice (a sentence added, the 主送 written out): `qe report` says first that
+    it uses the office's templates, and its documents differ from the bundled ones by exactly those edits."""
     templates = tmp_path / "文书模板"
     exported = CliRunner().invoke(main, ["templates", "export", str(templates)])
     assert exported.exit_code == 0, exported.output
@@ -55,16 +69,18 @@ def test_an_edit_in_libreoffice_shows_in_the_next_run(tmp_path: Path, bundled: P
                  f"现将考核结果通报如下。=>现将考核结果通报如下。{SENTENCE}",
                  "{{ 主送|join('、') }}：=>" + ADDRESSEES,
                  "--profile", str(tmp_path / "profile"), "--soffice", require_program("soffice")])  # fmt: skip
-    folder, said = _collect(tmp_path / "out", "--templates", str(templates))
-    assert folder is not None
+    code, plain, _ = _report(bundled, tmp_path / "bundled", "--templates", str(tmp_path / "没有"))
+    code_edited, edited, said = _report(bundled, tmp_path / "edited", "--templates", str(templates))
+    assert code == code_edited and plain is not None and edited is not None
     first = f"使用文书模板文件夹“{templates}”中的模板：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx（其余文书用内置模板）。"
     assert said.splitlines()[0].startswith(first)
-    before, after = body_texts(bundled / NOTICE), _record_last(body_texts(folder / NOTICE))
-    assert before[2].endswith("管委会：") and before[4].endswith("现将考核结果通报如下。")
-    assert after == [*before[:2], ADDRESSEES, before[3], before[4] + SENTENCE, *before[5:]]
-    common = sorted(p.name for p in (bundled / "共性问题").iterdir())
-    assert sorted(p.name for p in (folder / "共性问题").iterdir()) == common
-    assert all(body_texts(folder / "共性问题" / n) == body_texts(bundled / "共性问题" / n) for n in common)
+    before, after = _documents(plain), _documents(edited)
+    assert sorted(after) == sorted(before) and len(before) > 10  # the letters, the 通报, the 共性问题
+    notice_before, notice_after = before.pop(NOTICE), _record_last(after.pop(NOTICE))
+    assert notice_before[2].endswith("管委会：") and notice_before[4].endswith("现将考核结果通报如下。")
+    assert notice_after == [*notice_before[:2], ADDRESSEES, notice_before[3], notice_before[4] + SENTENCE,
+                            *notice_before[5:]]  # fmt: skip
+    assert after == before  # every other document as with the bundled templates
 
 
 def test_a_broken_template_stops_every_document(tmp_path: Path) -> None:
@@ -113,4 +129,19 @@ def test_check_names_what_is_wrong(tmp_path: Path) -> None:
         empty.exit_code == 1
         and "没有程序使用的文书模板（文件名应为：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx）"
         in empty.stderr
+    )
+
+
+def test_qe_report_writes_nothing_from_a_broken_template(tmp_path: Path, bundled: Path) -> None:
+    templates = tmp_path / "文书模板"
+    CliRunner().invoke(main, ["templates", "export", str(templates)])
+    document = docx.Document(str(templates / "通报.docx"))
+    paragraph = next(p for p in document.paragraphs if "{% endfor %}《" in p.text)
+    paragraph.text = paragraph.text.replace("{% endfor %}《", "《")
+    document.save(str(templates / "通报.docx"))
+    code, folder, said = _report(bundled, tmp_path / "out", "--templates", str(templates))
+    assert code == 1 and folder is None
+    assert (
+        "通报.docx”中的块有误：“{% for %}”在同一段落中没有对应的“{% endfor %}”，位置：“根据{% for 文件 in 考核依据 %}"
+        in said
     )

@@ -151,6 +151,7 @@ def demo_cmd(out_dir: Path, rubric_path: Path | None, seed: int, self_scoring: b
               default=None, help="会议调整表（默认用汇总时保存在结果文件夹中的那份）。")  # fmt: skip
 @feedback_option
 @date_option
+@templates_option
 def report_cmd(
     run_dir: Path,
     rubric_path: Path | None,
@@ -158,14 +159,16 @@ def report_cmd(
     adjustments_file: Path | None,
     feedback_file: Path | None,
     issued: datetime | None,
+    templates_dir: Path,
 ) -> None:
     """根据一次汇总结果重新生成各县区反馈意见、通报代拟稿和公告名单。"""
     from ..problems import Severity
     from ..record.reports_again import report_run
 
+    templates = said_templates(templates_dir)
     rb = open_rubric(rubric_path)
     written, problems = report_run(run_dir, rb, out_dir, adjustments=adjustments_file, feedback=feedback_file,
-                                   issued=issued.date() if issued else None)  # fmt: skip
+                                   issued=issued.date() if issued else None, templates=templates)  # fmt: skip
     echo_problems(problems, err=True)
     for path in written:
         click.echo(f"已生成：{visible(str(path))}")

@@ -11,7 +11,15 @@ import click
 from ..choices import ADJUSTMENTS_FILE, APPEALS_FILE, RECEIPTS_XLSX, STAGES, Disclose, Stage
 from ..console import echo_json, echo_problems
 from ..visible import visible
-from .common import feedback_option, json_option, open_rubric, rubric_option, write_blank_form
+from .common import (
+    feedback_option,
+    json_option,
+    open_rubric,
+    rubric_option,
+    said_templates,
+    templates_option,
+    write_blank_form,
+)
 from .root import main
 
 
@@ -22,14 +30,22 @@ from .root import main
 @click.option("--by", default=None, help="经办人（默认为当前登录的用户名）。")
 @feedback_option
 @rubric_option
+@templates_option
 def approve_cmd(
-    run_dir: Path, stage: str, basis: str, by: str | None, feedback_file: Path | None, rubric_path: Path | None
+    run_dir: Path,
+    stage: str,
+    basis: str,
+    by: str | None,
+    feedback_file: Path | None,
+    rubric_path: Path | None,
+    templates_dir: Path,
 ) -> None:
     """记录一次汇总结果的阶段（征求意见稿、审定稿、印发稿）、经办人、时间、依据和指纹，并生成标明该阶段的文件。"""
     from ..record.approval import approve_run
 
+    templates = said_templates(templates_dir)
     approval, problems = approve_run(run_dir, open_rubric(rubric_path), Stage(stage), basis, by=by,
-                                     feedback=feedback_file)  # fmt: skip
+                                     feedback=feedback_file, templates=templates)  # fmt: skip
     echo_problems(problems, err=True)
     if approval is None:
         sys.exit(1)

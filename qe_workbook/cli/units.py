@@ -9,7 +9,16 @@ import click
 
 from ..console import echo_json, echo_problems, format_table
 from ..visible import visible
-from .common import json_option, key_option, open_key, open_rubric, out_option, rubric_option
+from .common import (
+    json_option,
+    key_option,
+    open_key,
+    open_rubric,
+    out_option,
+    rubric_option,
+    said_templates,
+    templates_option,
+)
 from .root import main
 
 
@@ -22,12 +31,19 @@ def units() -> None:
 @rubric_option
 @key_option
 @out_option(Path("out/units"), "输出文件夹（每个县区一个子文件夹）。")
-def units_generate_cmd(rubric_path: Path | None, key_path: Path, out_dir: Path) -> None:
+@templates_option
+def units_generate_cmd(rubric_path: Path | None, key_path: Path, out_dir: Path, templates_dir: Path) -> None:
     """为每个县区生成自评报告模板、联系人员名单、印证材料报送指引和印证材料文件夹（考核细则要求县区自评打分时另有自评打分表）。"""
+    from ..documents.templating import TemplateBroken
     from ..units.package import generate_packages
 
+    templates = said_templates(templates_dir)
     rb = open_rubric(rubric_path)
-    result = generate_packages(rb, out_dir, open_key(key_path, create=True))
+    try:
+        result = generate_packages(rb, out_dir, open_key(key_path, create=True), templates=templates)
+    except TemplateBroken as broken:
+        echo_problems(broken.problems, err=True)
+        sys.exit(1)
     for package in result.packages:
         click.echo(f"{package.unit.name}：{visible(str(package.folder))}")
     if rb.self_scoring:

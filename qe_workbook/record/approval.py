@@ -18,7 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..choices import ADJUSTMENTS_FILE
+from ..documents.kinds import DOCUMENT_KINDS
 from ..documents.reports import write_reports
+from ..documents.templating import check_templates
 from ..feedback.fed_back import FILE_NAME as WORDING_FILE
 from ..feedback.fed_back import fed_back_list
 from ..problems import Problem, has_errors, problem
@@ -92,6 +94,9 @@ def approve_run(
     told = fed_back_list(results, rubric, feedback) if feedback is not None else None
     if told is not None and has_errors(told.problems):
         return None, told.problems
+    broken = check_templates(DOCUMENT_KINDS, templates)
+    if broken:  # the stage is not recorded without its documents
+        return None, broken
     when = (now or datetime.now()).replace(microsecond=0)
     with new_run_folder(run_dir / stage, when) as (tmp, finish):
         kept, _ = kept_letter_inputs(run_dir, rubric, adopted)  # read when the run was collected

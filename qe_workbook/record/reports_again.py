@@ -6,8 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from ..documents.kinds import DOCUMENT_KINDS
 from ..documents.release_scan import scan_fed_back, scan_remarks
 from ..documents.reports import write_reports
+from ..documents.templating import check_templates
 from ..errorlog import ErrorLog
 from ..feedback.fed_back import fed_back_list
 from ..problems import Problem
@@ -45,6 +47,9 @@ def report_run(
     if adopted is None:
         return [], problems
     problems += scan_remarks(adopted.scored.frame)
+    broken = check_templates(DOCUMENT_KINDS, templates)
+    if broken:  # not one document from a set with a broken template
+        return [], problems + broken
     errors = ErrorLog()
     with new_run_folder(out_parent or run_dir / REPORTS_AGAIN) as (tmp, finish):
         try:

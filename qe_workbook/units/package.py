@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..documents.self_report_kind import SELF_REPORT
+from ..documents.templating import require_templates
 from ..intake.receipts import REGISTER_XLSX, write_register_template
 from ..rubric import Rubric, Unit
 from .contacts import write_contacts
@@ -36,15 +38,19 @@ def generate_packages(
     *,
     generated_at: datetime | None = None,
     progress: Callable[[Unit], None] | None = None,
+    templates: Path | None = None,
 ) -> PackagesResult:
-    """Write out_dir/<unit>/ for every unit (never over an existing file of the same name)."""
+    """Write out_dir/<unit>/ for every unit (never over an existing file of the same name); the 自评报告（模板） from
+    the office's template in `templates` when it has one. A broken template raises `TemplateBroken` before anything
+    is written."""
+    require_templates((SELF_REPORT,), templates)
     when = (generated_at or datetime.now()).replace(microsecond=0)
     out_dir.mkdir(parents=True, exist_ok=True)
     packages = []
     for unit in rubric.units:
         folder = out_dir / unit.name
         folder.mkdir(exist_ok=True)
-        report = write_report_template(rubric, unit, folder / REPORT_TEMPLATE_FILE)
+        report = write_report_template(rubric, unit, folder / REPORT_TEMPLATE_FILE, templates=templates)
         contacts = folder / CONTACTS_FILE
         write_contacts(rubric, unit, contacts, key, when)
         guide = write_guide(rubric, unit, folder / GUIDE_FILE)

@@ -59,13 +59,4 @@ def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | 
                              templates=ws.templates)  # fmt: skip
     extras = extras_from(**collect_registers(ws), units_check=units_check)
     report = run_collect(ws.returned, rubric, key, options, extras)
-    return Outcome([*templates_used_in(ws), *register_problems], report=report)
-
-
-def templates_used_in(ws: Workspace) -> list[Problem]:
-    """The note that the documents come from the workspace's own templates (for the page to say first), if they do."""
-    from ..documents.kinds import DOCUMENT_KINDS
-    from ..documents.templating import templates_used
-
-    used = templates_used(ws.templates, DOCUMENT_KINDS)
-    return [used] if used else []
+    return Outcome([*ws.templates_used(), *register_problems], report=report)

@@ -62,7 +62,7 @@ def report_in(ws: Workspace, run: Path, rubric: Rubric, *, issued: date | None, 
     """`qe report <run> [--date …] [--adjustments out/review/adjustments.xlsx] [--feedback out/review/反馈修改稿.xlsx]`:
     into <run>/重新生成的报告/<time>."""
     return report_run(run, rubric, issued=issued, adjustments=kept(ws, ADJUSTMENTS) if adjustments else None,
-                      feedback=kept(ws, WORDING) if wording else None)  # fmt: skip
+                      feedback=kept(ws, WORDING) if wording else None, templates=ws.templates)  # fmt: skip
 
 
 def reports_again(run: Path) -> Path | None:
@@ -73,7 +73,7 @@ def approve_in(ws: Workspace, run: Path, rubric: Rubric, stage: Stage, basis: st
                wording: bool) -> tuple[Approval | None, list[Problem]]:  # fmt: skip
     """`qe approve <run> --stage … --basis … --by … [--feedback out/review/反馈修改稿.xlsx]`."""
     return approve_run(run, rubric, stage, basis, by=by.strip() or None,
-                       feedback=kept(ws, WORDING) if wording else None)  # fmt: skip
+                       feedback=kept(ws, WORDING) if wording else None, templates=ws.templates)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,14 @@ class Workspace:
 
         return self.root / TEMPLATES_DIR
 
+    def templates_used(self) -> list[Problem]:
+        """The note that documents come from the office's own templates here (for the page to say first), if any."""
+        from ..documents.kinds import DOCUMENT_KINDS
+        from ..documents.templating import templates_used
+
+        used = templates_used(self.templates, DOCUMENT_KINDS)
+        return [used] if used else []
+
     @property
     def ready(self) -> bool:
         return self.rubric_path.is_file()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from ..documents.templating import TemplateBroken
 from ..problems import Problem
 from ..rubric import Rubric
 from ..units.package import generate_packages
@@ -24,12 +25,16 @@ class UnitsGenerated:
 
 
 def generate_units_in(ws: Workspace, rubric: Rubric) -> UnitsGenerated:
-    """`qe units generate`: each unit's package in out/units/<unit> (never over an existing file)."""
+    """`qe units generate`: each unit's package in out/units/<unit> (never over an existing file), its 自评报告（模板）
+    from the workspace's 文书模板 when it holds one."""
     key, problems = ws.read_key()
     if key is None:
         return UnitsGenerated(problems=problems)
-    result = generate_packages(rubric, ws.units, key)
-    return UnitsGenerated([p.folder for p in result.packages], result.register)
+    try:
+        result = generate_packages(rubric, ws.units, key, templates=ws.templates)
+    except TemplateBroken as broken:
+        return UnitsGenerated(problems=broken.problems)
+    return UnitsGenerated([p.folder for p in result.packages], result.register, ws.templates_used())
 
 
 def unit_packages(ws: Workspace, rubric: Rubric) -> list[tuple[str, list[Path]]]:
