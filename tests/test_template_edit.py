@@ -145,3 +145,15 @@ def test_qe_report_writes_nothing_from_a_broken_template(tmp_path: Path, bundled
         "通报.docx”中的块有误：“{% for %}”在同一段落中没有对应的“{% endfor %}”，位置：“根据{% for 文件 in 考核依据 %}"
         in said
     )
+
+
+def test_units_generate_writes_no_package_from_a_broken_template(tmp_path: Path) -> None:
+    templates = tmp_path / "文书模板"
+    templates.mkdir()
+    (templates / "自评报告模板.docx").write_text("不是文档", encoding="utf-8")
+    result = CliRunner().invoke(main, ["units", "generate", "--rubric", str(ROOT / "rubric.json"), "--key",
+                                       str(tmp_path / "qe.key"), "--out", str(tmp_path / "units"), "--templates",
+                                       str(templates)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "自评报告模板.docx”无法使用：文件内容不是 Word 文档" in result.stderr
+    assert not (tmp_path / "units").exists()
