@@ -66,3 +66,13 @@ def test_the_review_page_numbers_its_parts_from_one_before_a_collect(tmp_path: P
     html = Page(ws).get("review")
     assert re.findall(r"<h2>(\d)\. ", html) == ["1", "2", "3"]
     assert "汇总出可用的结果之后，在这里为每个被考核单位生成得分核对单。" in html
+
+
+def test_the_next_year_button_comes_back_to_the_next_year_page_with_the_workbook(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
+    page = Page(ws)
+    html = page.get("next-year")
+    back = re.search(r'name="back" value="([^"]+)"', html)
+    assert back is not None
+    assert page.post("rubric/next-year", back=back.group(1)).endswith("/next-year")
+    assert f"下载 rubric-{rubric.year + 1}.xlsx" in page.get("next-year")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from ...rubric.new_year import new_year
@@ -53,4 +53,4 @@ def next_year() -> Response:
         note("info", f"已生成 {year} 年度考核细则工作簿 {result.written.name}（可在本页下载）。请按新方案逐项核对：")
         for line in result.checklist:
             note("warning", line)
-    return go("rubric.show")
+    return go("rubric.show", back=request.form.get("back"))  # the next-year page's button comes back to it
