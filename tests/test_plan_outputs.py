@@ -176,6 +176,28 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
         ("东区人民政府", "合格"),
     ]
 
+    # the letters: each unit's total, grade word and the distance to the next grade in the plan's words; the
+    # table's parts with their weights and the total against 120
+    said = {
+        "南区": "你单位总分 118.00 分，等级为 优秀，在 3 个被考核单位中排名第 1 位，已达到最高等级标准。",
+        "西区": "你单位总分 108.90 分，等级为 良好，在 3 个被考核单位中排名第 2 位，距 优秀（110 分）还差 1.10 分。",
+        "东区": "你单位总分 90.40 分，等级为 合格，在 3 个被考核单位中排名第 3 位，距 良好（100 分）还差 9.60 分。",
+    }
+    for unit, total in TOTALS.items():
+        (letter,) = (folder / "反馈意见").glob(f"{unit}_*.docx")
+        document = docx.Document(str(letter))
+        assert any(p.text.replace("\u00a0", " ").startswith(said[unit]) for p in document.paragraphs), unit
+        rows = [[c.text.replace("\u00a0", " ") for c in r.cells] for r in document.tables[0].rows]
+        p1, p2 = PARTS[unit]
+        assert rows[3:] == [
+            ["平时考核（权重 72 分，折算）", "72.00", p1, f"{72 - float(p1):.2f}"],
+            ["年终考核（权重 48 分，折算）", "48.00", p2, f"{48 - float(p2):.2f}"],
+            ["加分", "1.00", "1.00" if unit == "东区" else "0.00", ""],
+            ["扣分", "", {"南区": "2.00", "西区": "1.50", "东区": "0.00"}[unit], ""],
+            ["总分", "120.00", total, ""],
+        ]
+        no_foreign_words(docx_text(letter))
+
     # 得分核对单: the total said with the parts; 南区 (县) is not asked about the bonus item for 区
     prechecks, problems = write_prechecks(folder, plan, date(2023, 5, 20))
     assert problems == [] and prechecks is not None
@@ -192,8 +214,8 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
     assert problems == [] and approval is not None
     record = json.loads((folder / "审定记录.json").read_text(encoding="utf-8"))["records"][0]["units"]
     assert {u: (r["total"], r["grade"]) for u, r in record.items()} == {u: (TOTALS[u], GRADES[u]) for u in TOTALS}
-    (notice,) = approval.documents.glob("*通报*.docx")
-    no_foreign_words(docx_text(notice))
+    for path in approval.documents.rglob("*.docx"):
+        no_foreign_words(docx_text(path))
 
 
 def test_the_results_page_draws_the_totals_against_the_plans_full_marks_coloured_by_grade(tmp_path: Path) -> None:

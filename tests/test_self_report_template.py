@@ -3,13 +3,14 @@ its sense breaks, the limits its hints state the ones the check applies."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from pathlib import Path
 
 import docx
 
 from qe_workbook.rubric import Rubric
-from qe_workbook.units.materials import MAX_CASES, REPORT_MAX_CHARS
+from qe_workbook.rubric.model import ReportLimits
 from qe_workbook.units.report_template import write_report_template
 
 from .conftest import require_program
@@ -30,5 +31,18 @@ def test_the_template_has_no_stage_header_a_title_in_two_whole_lines_and_the_che
     assert not any(line in ("初稿", "征求意见稿") for page in pages for line in page)
     assert [page[-1].replace(" ", "") for page in pages] == [f"—{n}—" for n in range(1, len(pages) + 1)]
     paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
-    assert any(f"本报告正文不超过{REPORT_MAX_CHARS}字" in p and f"不超过{MAX_CASES}个" in p for p in paragraphs)
-    assert [p for p in paragraphs if p.startswith("案例")] == [f"案例{n}：【案例标题】" for n in "一二三"[:MAX_CASES]]
+    assert any("本报告正文不超过3000字" in p and "不超过3个" in p for p in paragraphs)
+    assert [p for p in paragraphs if p.startswith("案例")] == [
+        "案例一：【案例标题】",
+        "案例二：【案例标题】",
+        "案例三：【案例标题】",
+    ]
+
+
+def test_the_template_states_the_plans_own_limits(tmp_path: Path, rubric_2022: Rubric) -> None:
+    texts = dataclasses.replace(rubric_2022.texts, report_limits=ReportLimits(chars=5000, cases=2))
+    plan = dataclasses.replace(rubric_2022, texts=texts)
+    path = write_report_template(plan, plan.units[0], tmp_path / "自评报告（模板）.docx")
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert any("本报告正文不超过5000字" in p and "不超过2个" in p for p in paragraphs)
+    assert [p for p in paragraphs if p.startswith("案例")] == ["案例一：【案例标题】", "案例二：【案例标题】"]

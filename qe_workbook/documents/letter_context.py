@@ -29,8 +29,10 @@ from ..amounts import canonical, fmt2
 from ..choices import Stage
 from ..dates import chinese_date
 from ..feedback.fed_back import FedBack, unit_fed_back
-from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric
-from ..rubric.view import item_phrase
+from ..outputs.subtotals import Level, level_max, part_fields, subtotal_fields
+from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric, VetoEffect, VetoKind, VetoRule
+from ..rubric.model import grade_label
+from ..rubric.view import item_phrase, veto_outcome
 from ..scoring.score import ItemScore, Results, UnitResult
 from ..scoring.self_scores import Comparison
 from .letter_notes import Note
@@ -74,6 +76,7 @@ def letter_context(
         "城市": rubric.city,
         "年度": rubric.year,
         "考核方案": rubric.title,
+        "考核程序": rubric.texts.procedure,
         "发文机关": rubric.office,
         "发文机关全称": rubric.office_full_name,
         "成文日期": chinese_date(issued),
@@ -105,21 +108,27 @@ def _result(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
         "总分": fmt2(unit.total),
         "等级": unit.grade_label,
         "等级代号": unit.grade,
-        "满分": fmt2(sum((Fraction(a.max) for a in rubric.areas), Fraction(0))),
+        "等级名称": grade_label(unit.grade),
+        "满分": fmt2(unit.full),
         "各领域": [
             {
                 "名称": a.name,
-                "满分": fmt2(a.max),
+                "满分": fmt2(full),
                 "得分": fmt2(unit.areas[a.id]),
-                "失分": fmt2(Fraction(a.max) - unit.areas[a.id]),
+                "失分": fmt2(Fraction(full) - unit.areas[a.id]),
             }
             for a in rubric.areas
+            for full in [level_max(rubric, Level(0, a.id, a.name, True), unit.unit)]
         ],
+        "各部分": part_fields(rubric, unit),
+        "分级小计": subtotal_fields(rubric, unit),
         "加分上限": fmt2(bonus_max),
         "加分": fmt2(unit.bonus),
         "扣分": fmt2(unit.deduction),
         "否决": bool(unit.veto),
         "否决等级": rubric.grading.veto_grade,
+        "否决后等级": spaced_grade(unit.grade),
+        "否决结果": _veto_result(rubric, unit),
         "缺评分项目": [item_phrase(s.item) for s in unit.items if not s.complete],
     }
     if shown.rank_in_letters:
@@ -138,7 +147,12 @@ def _standing(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
     reached (达到等级), 最高等级 when it has the top grade, else the next grade, its threshold and the gap."""
     capped = next((d for d in results.demotions if d.unit == unit.unit), None)
     if capped:
-        return {"降等": True, "达到等级": capped.reached, "最高等级": False}
+        return {
+            "降等": True,
+            "达到等级": capped.reached,
+            "达到等级名称": grade_label(capped.reached),
+            "最高等级": False,
+        }
     upper = rubric.grading.next_grade_up(unit.total)
     if upper is None:
         return {"降等": False, "最高等级": True}
@@ -147,9 +161,26 @@ def _standing(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
         "降等": False,
         "最高等级": False,
         "上一等级": upper.grade,
+        "上一等级名称": spaced_grade(upper.grade),
         "分数线": canonical(upper.min),
         "还差": fmt2(gap),
     }
+
+
+def spaced_grade(grade: str) -> str:
+    """A grade as the letter's sentences write it: 'B 级' (a no-break space before 级, as before a unit), '良好'."""
+    return f"{grade}\u00a0级" if grade_label(grade) != grade else grade
+
+
+def _veto_result(rubric: Rubric, unit: UnitResult) -> str:
+    """What the vetoes the unit fired did: '考核等级一律为 D 级' for the plan's veto grade, else each veto's own
+    outcome ('考核等级最高为良好', '第3领域得0分')."""
+    veto_grade = rubric.grading.veto_grade
+    default = VetoEffect(VetoKind.SET_GRADE, grade=veto_grade)
+    effects = [s.item.rule.effect for s in unit.items if s.points and isinstance(s.item.rule, VetoRule)]
+    if all(e == default for e in effects):
+        return f"考核等级一律为{'' if grade_label(veto_grade) == veto_grade else ' '}{spaced_grade(veto_grade)}"
+    return "，".join(dict.fromkeys(veto_outcome(e, veto_grade) for e in effects))
 
 
 def _score_losses(unit: UnitResult) -> list[tuple[ItemScore, Fraction]]:

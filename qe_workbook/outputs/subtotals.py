@@ -81,10 +81,11 @@ def subtotal_fields(rubric: Rubric, unit: UnitResult) -> list[dict[str, Any]]:
 
 
 def part_fields(rubric: Rubric, unit: UnitResult) -> list[dict[str, Any]]:
-    """各部分 for a letter: each weighted part, its weight, its areas and its scaled points ([] without parts)."""
+    """各部分 for a letter: each weighted part, its weight (also as 满分), its areas, its scaled points and the
+    points it lost ([] without parts)."""
     names = {a.id: a.name for a in rubric.areas}
     return [
         {"名称": p.name, "权重": canonical(p.weight), "所含领域": "、".join(names[a] for a in p.areas),
-         "得分": fmt2(unit.parts[p.id])}
+         "满分": fmt2(p.weight), "得分": fmt2(unit.parts[p.id]), "失分": fmt2(Fraction(p.weight) - unit.parts[p.id])}
         for p in rubric.parts
     ]  # fmt: skip

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..rubric import Item, Kind, Rubric, Unit
-from ..rubric.model import ReportLimits
 
 REPORT_TEMPLATE_FILE = "自评报告（模板）.docx"
 CONTACTS_FILE = "联系人员名单.xlsx"
@@ -13,9 +12,6 @@ SELF_SCORE_FILE = "自评打分表.xlsx"
 GUIDE_FILE = "印证材料报送指引.xlsx"
 EVIDENCE_DIR = "印证材料"
 INDEX_FILE = "目录.xlsx"
-# the 2022 plan's limits, for the report template until it reads them from the rubric (`texts.report_limits`)
-REPORT_MAX_CHARS = ReportLimits.chars
-MAX_CASES = ReportLimits.cases
 NO_MATERIALS = "不需提供材料"
 
 

@@ -4,7 +4,7 @@ office's own), in the 公文 layout of the other documents; no stage in its head
 Template hints are paragraphs in 【】; `self_report` leaves them out of the count and warns when one is left in.
 Headings are plain paragraphs, so a unit's edits in Word, WPS or LibreOffice keep them as text the check can find.
 The limits the hints state (the report's length, the number of cases) are the ones the check applies
-(materials.py).
+(the rubric's `texts.report_limits`, which units/check.py applies).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from ..documents.self_report_kind import SELF_REPORT
 from ..documents.templating import render
 from ..documents.typeset import chinese_number
 from ..rubric import Rubric, Unit
-from .materials import MAX_CASES, REPORT_MAX_CHARS
 
 
 def sections(rubric: Rubric) -> list[tuple[str, list[str]]]:
@@ -37,16 +36,17 @@ def sections(rubric: Rubric) -> list[tuple[str, list[str]]]:
 
 
 def report_context(rubric: Rubric, unit: Unit) -> dict[str, Any]:
+    limits = rubric.texts.report_limits
     return {
         "单位全称": unit.full_name,
         "年度": rubric.year,
         "报送单位": rubric.office,
         "报送截止日期": chinese_date(rubric.materials_deadline),
-        "正文字数上限": REPORT_MAX_CHARS,
-        "案例个数上限": MAX_CASES,
-        "案例个数上限汉字": chinese_number(MAX_CASES),
+        "正文字数上限": limits.chars,
+        "案例个数上限": limits.cases,
+        "案例个数上限汉字": chinese_number(limits.cases),
         "各部分": [{"标题": heading, "小标题": subs} for heading, subs in sections(rubric)],
-        "案例序号": [chinese_number(n) for n in range(1, MAX_CASES + 1)],
+        "案例序号": [chinese_number(n) for n in range(1, limits.cases + 1)],
     }
 
 
