@@ -24,6 +24,7 @@ from qe_workbook.documents.templating import TemplateBroken, bundled_template, r
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, RunReport, run_collect
 from qe_workbook.rubric import Rubric
+from qe_workbook.rubric.view import item_phrase
 
 from .conftest import ROOT, load_ok, require_program
 from .test_print import to_pdf
@@ -33,16 +34,20 @@ BEFORE = ROOT / "tests" / "data" / "documents_2022_before_templates.json"  # as 
 # What the templates change in the text, on purpose: the 通报 gains a 文号 line to fill, and its 抄送 separates
 # the units with "，" (GB/T 9704-2012 7.4.2); the 共性问题 set numbers in their sentences without spaces
 # ("项目中， 8 个" read as a stray space) and drop each table's 合计 row (the sentence above the table gives the
-# total; a 合计 row could stand alone on a page under the repeated header).
+# total; a 合计 row could stand alone on a page under the repeated header) and name each item whole (issue of
+# paper: item names cut with "…").
 ADDED = {"2022年度政府质量工作考核结果通报（代拟稿）.docx": {0: "〔2023〕\u3000\u3000号"}}
 CHANGED = {"抄送：市纪委监委、市委组织部。": "抄送：市纪委监委，市委组织部。"}
 
 
-def intended(name: str, texts: list[str]) -> list[str]:
+def intended(name: str, texts: list[str], rubric: Rubric) -> list[str]:
     """The hand-built document's text with the intended changes made."""
+    items = {item.id: item for item in rubric.items}
     if name.startswith("共性问题/"):
         texts = [t for t in texts if not t.startswith("合计 | ")]
         texts = [re.sub("[ \u00a0]", "", t) if t.startswith(("根据《", "共有")) else t for t in texts]
+        cut = re.compile(r"(.+、)(\d\d-\d) .+…")
+        texts = [f"{m[1]}{m[2]} {item_phrase(items[m[2]])}" if (m := cut.fullmatch(t)) else t for t in texts]
     expected = [CHANGED.get(t, t) for t in texts]
     for at, text in ADDED.get(name, {}).items():
         expected.insert(at, text)
@@ -80,7 +85,7 @@ def test_the_templated_documents_read_as_the_hand_built_ones(tmp_path: Path, run
     before: dict[str, list[str]] = json.loads(BEFORE.read_text(encoding="utf-8"))
     assert len(before) == 5
     for name, texts in before.items():
-        assert body_texts(tmp_path / name) == intended(name, texts), name
+        assert body_texts(tmp_path / name) == intended(name, texts, rubric), name
 
 
 @pytest.fixture(scope="module")

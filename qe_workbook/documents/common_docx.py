@@ -13,7 +13,7 @@ from ..choices import DRAFT_STAGE
 from ..dates import chinese_date
 from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
-from ..rubric.view import short_text
+from ..rubric.view import item_phrase
 from .templating import DocumentKind, Field, render
 from .typeset import chinese_number
 
@@ -48,7 +48,7 @@ COMMON = DocumentKind(
             (
                 Field("序号", "项目的中文序号（一、二……）", "一"),
                 Field("编号", "项目编号", "05-3"),
-                Field("名称", "项目的简称", "加强工业和信息化领域质量提升和品牌建设"),
+                Field("名称", "项目名称（考核内容去掉分值，完整）", "加强工业和信息化领域质量提升和品牌建设"),
                 Field("内容", "项目的考核内容（含分值）", "加强工业和信息化领域质量提升和品牌建设。（4分）"),
                 Field("失分单位数", "失分的被考核单位数", "7"),
                 Field("合计失分", "各单位失分之和", "5.00"),
@@ -115,7 +115,7 @@ def common_context(
             {
                 "序号": chinese_number(n),
                 "编号": p.item.id,
-                "名称": short_text(p.item),
+                "名称": item_phrase(p.item),
                 "内容": p.item.text,
                 "失分单位数": str(len(p.losses)),
                 "合计失分": fmt2(p.total_lost),
