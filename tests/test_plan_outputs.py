@@ -13,10 +13,12 @@ Key points: 01 (60) = 01a (40: 01-1) + 01b (20: 01-2); 03 (40: 03-1).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import docx
 import openpyxl
 import pytest
 
+from qe_workbook.documents.letter_context import letter_context
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.precheck import write_prechecks
@@ -197,6 +200,13 @@ def test_a_120_point_plan_with_parts_a_tree_classes_and_grade_names_comes_out_ri
             ["总分", "120.00", total, ""],
         ]
         no_foreign_words(docx_text(letter))
+
+    capped = dataclasses.replace(plan, grading=dataclasses.replace(plan.grading, bonus_cap=Decimal("0.5")))
+    context = letter_context(capped, run.results, run.results.units[0], date(2023, 5, 8), "初稿")
+    assert (context["加分上限"], context["满分"]) == ("0.50", "120.00")
+    assert [r["名称"] for r in context["分级小计"]] == [
+        "质量整体水平", "（一）质量发展", "1.产品质量", "2.农产品质量", "质量政策制度", "（三）质量工作制度"
+    ]  # fmt: skip
 
     # 得分核对单: the total said with the parts; 南区 (县) is not asked about the bonus item for 区
     prechecks, problems = write_prechecks(folder, plan, date(2023, 5, 20))

@@ -104,6 +104,8 @@ def letter_context(
 def _result(rubric: Rubric, results: Results, unit: UnitResult) -> Context:
     shown = rubric.disclosure
     bonus_max = sum((Fraction(i.max) for i in rubric.items_of_kind(Kind.BONUS)), Fraction(0))
+    if rubric.grading.bonus_cap is not None:  # the bonus in total is at most the plan's cap
+        bonus_max = min(bonus_max, Fraction(rubric.grading.bonus_cap))
     fields: Context = {
         "总分": fmt2(unit.total),
         "等级": unit.grade_label,

@@ -75,6 +75,8 @@ def subtotal_fields(rubric: Rubric, unit: UnitResult) -> list[dict[str, Any]]:
     rows = []
     for level in levels(rubric):
         full, points = level_max(rubric, level, unit.unit), level_points(unit, level)
+        if not full and not level.area:
+            continue  # a key point holding only bonus, deduction or veto items
         rows.append({"层级": level.depth, "编号": level.id, "名称": level.name, "满分": canonical(full),
                      "得分": fmt2(points), "失分": fmt2(Fraction(full) - points)})  # fmt: skip
     return rows
