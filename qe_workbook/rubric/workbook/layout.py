@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from ..model import DISCLOSE_LABELS, PUBLIC_SHOWS_LABELS, SETTING_LABELS
 
 GUIDE = "说明"
@@ -306,6 +304,8 @@ MAX_NEW_ROWS = 200  # rows below the data that still carry drop-downs and sums
 
 def col_letter(col: int) -> str:
     """0-based column number -> A, B, …, AA."""
+    from openpyxl.utils import get_column_letter  # here: `qe rubric check` and `show` start without openpyxl
+
     return get_column_letter(col + 1)
 
 
