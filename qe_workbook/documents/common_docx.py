@@ -10,10 +10,10 @@ from typing import Any
 
 from ..amounts import canonical, fmt2
 from ..choices import DRAFT_STAGE
-from ..dates import chinese_date
 from ..feedback.common import MIN_UNITS, CommonProblem
 from ..rubric import Rubric
 from ..rubric.view import item_phrase
+from .office_fields import OFFICE_FIELDS, office_context
 from .templating import DocumentKind, Field, render
 from .typeset import chinese_number
 
@@ -32,12 +32,9 @@ COMMON = DocumentKind(
     "共性问题",
     "给考核评价部门的共性问题清单（每个有共性问题的部门一份）",
     (
-        Field("年度", "考核年度", "2022"),
-        Field("城市", "城市名称", "漯河市"),
-        Field("阶段", "文稿阶段，印在页眉", "初稿"),
+        *OFFICE_FIELDS,
         Field("部门", "考核评价部门简称", "市工信局"),
         Field("部门全称", "考核评价部门全称（主送）", "市工业和信息化局"),
-        Field("考核方案", "考核方案名称（不带书名号）", "漯河市2022年度政府质量工作考核方案"),
         Field("被考核单位数", "被考核单位总数", "8"),
         Field("共性比例", "认定共性问题的失分单位比例（%）", "50"),
         Field("最少单位数", "认定共性问题的最少失分单位数", str(MIN_UNITS)),
@@ -65,9 +62,6 @@ COMMON = DocumentKind(
                 ),
             ),
         ),
-        Field("发文机关", "发文机关简称", "市质强办"),
-        Field("发文机关全称", "发文机关全称（落款）", "漯河市质量强市战略工作领导小组办公室"),
-        Field("成文日期", "成文日期（落款）", "2023年5月8日"),
     ),
 )
 
@@ -102,12 +96,9 @@ def common_context(
     """What a department's 共性问题 template is given."""
     full_name = next((e.full_name for e in rubric.evaluators if e.name == evaluator), evaluator)
     return {
-        "年度": str(rubric.year),
-        "城市": rubric.city,
-        "阶段": stage,
+        **office_context(rubric, issued, stage),
         "部门": evaluator,
         "部门全称": full_name,
-        "考核方案": rubric.title,
         "被考核单位数": str(units),
         "共性比例": canonical(rubric.follow_up.common_min_percent),
         "最少单位数": str(MIN_UNITS),
@@ -126,7 +117,4 @@ def common_context(
             }
             for n, p in enumerate(problems, start=1)
         ],
-        "发文机关": rubric.office,
-        "发文机关全称": rubric.office_full_name,
-        "成文日期": chinese_date(issued),
     }

@@ -19,6 +19,7 @@ from ..rubric import PublicShows, Rubric, VetoEffect, VetoKind, VetoRule
 from ..rubric.model import grade_label
 from ..rubric.view import veto_outcome
 from ..scoring.score import Results, UnitResult
+from .office_fields import OFFICE_FIELDS, office_context
 from .templating import DocumentKind, Field, render
 
 TITLE_MARKS = {Stage.DRAFT: "（代拟稿）", Stage.CONSULTATION: "（征求意见稿）"}  # approved and issued: the title alone
@@ -56,9 +57,7 @@ NOTICE = DocumentKind(
     "通报",
     "考核结果通报（代拟稿、征求意见稿、审定稿、印发稿）",
     (
-        Field("年度", "考核年度", "2022"),
-        Field("城市", "城市名称", "漯河市"),
-        Field("阶段", "文稿阶段，印在页眉（初稿、征求意见稿、审定稿、印发稿，结果暂定时后加“（暂定）”）", "初稿"),
+        *OFFICE_FIELDS,
         Field(
             "标题稿别",
             "标题后的稿别：初稿为“（代拟稿）”，征求意见稿为“（征求意见稿）”，审定稿、印发稿为空",
@@ -71,7 +70,6 @@ NOTICE = DocumentKind(
             "考核所依据的文件（含文号）",
             ["《中共漯河市委 漯河市人民政府关于开展质量提升行动的实施意见》（漯发〔2018〕21号）"],
         ),
-        Field("考核方案", "考核方案名称（不带书名号）", "漯河市2022年度政府质量工作考核方案"),
         Field("考核细则", "考核细则名称（不带书名号）", "漯河市2022年度政府质量工作考核要点"),
         Field("考核周期起", "考核周期开始日期", "2022年1月1日"),
         Field("考核周期止", "考核周期结束日期", "2022年12月31日"),
@@ -106,9 +104,6 @@ NOTICE = DocumentKind(
         Field("考核程序", "考核细则规定的考核程序", "经自我评价、部门打分和综合考评"),
         Field("有暂定", "是否有单位等级暂定", False),
         Field("抄送", "抄送单位", ["市纪委监委", "市委组织部"]),
-        Field("发文机关", "发文机关简称", "市质强办"),
-        Field("发文机关全称", "发文机关全称（落款、印发机关）", "漯河市质量强市战略工作领导小组办公室"),
-        Field("成文日期", "成文日期（落款）", "2023年5月8日"),
         Field("印发日期", "印发日期（版记）", "2023年5月8日"),
     ),
 )
@@ -124,14 +119,11 @@ def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = 
         return {**shown, "总分": fmt2(u.total)} if scores else shown
 
     return {
-        "年度": str(rubric.year),
-        "城市": rubric.city,
-        "阶段": stage,
+        **office_context(rubric, issued, stage),
         "标题稿别": title_mark(stage),
         "文号": f"〔{issued.year}〕　　号",
         "主送": [u.full_name for u in rubric.units],
         "考核依据": list(rubric.basis),
-        "考核方案": rubric.title,
         "考核细则": rubric.rubric_title,
         "考核周期起": chinese_date(rubric.period_start),
         "考核周期止": chinese_date(rubric.period_end),
@@ -146,9 +138,6 @@ def notice_context(rubric: Rubric, results: Results, issued: date, stage: str = 
         "考核程序": rubric.texts.procedure,
         "有暂定": not all(u.complete for u in results.units),
         "抄送": list(rubric.copy_to),
-        "发文机关": rubric.office,
-        "发文机关全称": rubric.office_full_name,
-        "成文日期": chinese_date(issued),
         "印发日期": chinese_date(issued),
     }
 
