@@ -5,12 +5,15 @@ and no page names the returned folder's bookkeeping files."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from qe_workbook.rubric import load_rubric
 from qe_workbook.rubric.load import BUNDLED_RUBRIC
 from qe_workbook.rubric.view import decision_rows
 from qe_workbook.ui.pages import navigation
+from qe_workbook.workspace.actions import generate_in
+from qe_workbook.workspace.layout import Workspace
 
 from .conftest import ROOT
 from .test_ui_labels import visible_text
@@ -76,3 +79,15 @@ def test_the_next_year_button_comes_back_to_the_next_year_page_with_the_workbook
     assert back is not None
     assert page.post("rubric/next-year", back=back.group(1)).endswith("/next-year")
     assert f"下载 rubric-{rubric.year + 1}.xlsx" in page.get("next-year")
+
+
+def test_a_workspace_moved_to_another_folder_still_shows_and_serves_its_forms(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
+    assert generate_in(ws, rubric).generated is not None
+    moved = Workspace(tmp_path / "换了位置的工作区")
+    shutil.copytree(ws.root, moved.root)  # the old folder stays, as after a copy to another computer's disk
+    html = Page(moved).get("forms")
+    links = re.findall(r'href="(/[^"]+/file\?path=out/forms/[^"]+\.xlsx)"', html)
+    assert len(links) == 4  # the three forms and the dispatch list, inside the moved workspace
+    shutil.rmtree(moved.root / "out" / "forms")
+    assert Page(moved).get("forms").count("尚未生成") == 3  # the page opens (no error), offering no outside file

@@ -58,5 +58,9 @@ def latest_full(ws: Workspace) -> Generation | None:
 
 
 def folder_of(ws: Workspace, generation: Generation) -> Path:
+    """Where a generation's forms lie, always inside the workspace: the register names the folder as it was then;
+    in a workspace moved or copied since, the forms lie in its own out/ under the same folder name."""
     folder = Path(generation.folder)
-    return folder if folder.is_absolute() else ws.root / folder
+    if not folder.is_absolute():
+        return ws.root / folder
+    return folder if folder.resolve().is_relative_to(ws.root.resolve()) else ws.root / "out" / folder.name
