@@ -27,6 +27,7 @@ import openpyxl
 import pytest
 
 from qe_workbook.documents.letter_context import letter_context
+from qe_workbook.followup.exports import GradeMapError, parse_grade_map
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.approval import approve_run
 from qe_workbook.record.precheck import write_prechecks
@@ -255,3 +256,10 @@ def test_a_quota_on_a_named_grade_is_said_with_the_names(tmp_path: Path) -> None
     assert [d.sentence() for d in run.results.demotions] == [said]
     notes = [r[0] for r in openpyxl.load_workbook(run.folder / "master.xlsx")["汇总"].iter_rows(values_only=True)]
     assert f"等级数量上限：西区{said}。" in notes
+
+
+def test_the_grade_map_for_the_comprehensive_assessment_is_explained_with_the_plans_grades(plan: Rubric) -> None:
+    with pytest.raises(GradeMapError) as refused:
+        parse_grade_map("优秀=100", plan)
+    assert str(refused.value) == "缺少等级 良好、合格、不合格 的分值，例如 优秀=100,良好=90,合格=80,不合格=60。"
+    assert parse_grade_map("优秀=100,良好=90,合格=80,不合格=60", plan)["合格"] == Decimal(80)

@@ -36,7 +36,14 @@ from ..workbooks import mark_output
 EXPORT_DIR = "导出"
 KAOPING_NAME = "综合考评折算表"
 WENZE_NAME = "问责相关情况"
-MAP_EXAMPLE = "A=100,B=90,C=80,D=60"
+
+
+def map_example(rubric: Rubric) -> str:
+    """'A=100,B=90,C=80,D=60' with the plan's own grades ('优秀=100,良好=90,合格=80,不合格=60')."""
+    grades = grade_order(rubric)
+    points = [100 - 10 * n for n in range(len(grades) - 1)]
+    points.append(min(60, points[-1] - 10) if points else 100)
+    return ",".join(f"{g}={p}" for g, p in zip(grades, points, strict=True))
 
 
 class GradeMapError(ValueError):
@@ -52,7 +59,7 @@ def parse_grade_map(text: str, rubric: Rubric) -> dict[str, Decimal]:
             continue
         grade, sep, value = [s.strip() for s in [*re.split(r"([=＝:：])", part, maxsplit=1), "", ""]][:3]
         if not sep:
-            raise GradeMapError(f"“{part}”应写成“等级=分值”，例如 {MAP_EXAMPLE}。")
+            raise GradeMapError(f"“{part}”应写成“等级=分值”，例如 {map_example(rubric)}。")
         grade = grade.upper()
         if grade not in grades:
             raise GradeMapError(f"考核细则中没有等级“{grade}”（等级为 {'、'.join(grades)}）。")
@@ -61,13 +68,13 @@ def parse_grade_map(text: str, rubric: Rubric) -> dict[str, Decimal]:
         try:
             points = Decimal(value)
         except InvalidOperation:
-            raise GradeMapError(f"等级 {grade} 的分值“{value}”不是数字，例如 {MAP_EXAMPLE}。") from None
+            raise GradeMapError(f"等级 {grade} 的分值“{value}”不是数字，例如 {map_example(rubric)}。") from None
         if not points.is_finite() or points < 0 or points != points.quantize(Decimal("0.01")):
             raise GradeMapError(f"等级 {grade} 的分值“{value}”应为不小于 0、最多两位小数的数字。")
         found[grade] = points
     missing = [g for g in grades if g not in found]
     if missing:
-        raise GradeMapError(f"缺少等级 {'、'.join(missing)} 的分值，例如 {MAP_EXAMPLE}。")
+        raise GradeMapError(f"缺少等级 {'、'.join(missing)} 的分值，例如 {map_example(rubric)}。")
     return found
 
 
