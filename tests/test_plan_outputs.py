@@ -263,3 +263,21 @@ def test_the_grade_map_for_the_comprehensive_assessment_is_explained_with_the_pl
         parse_grade_map("优秀=100", plan)
     assert str(refused.value) == "缺少等级 良好、合格、不合格 的分值，例如 优秀=100,良好=90,合格=80,不合格=60。"
     assert parse_grade_map("优秀=100,良好=90,合格=80,不合格=60", plan)["合格"] == Decimal(80)
+
+
+def test_grade_lines_in_percent_of_the_full_marks_are_drawn_in_points(tmp_path: Path) -> None:
+    data = plan_data()
+    data["grading"]["by_percent"] = True  # 90% / 80% / 60% of 120
+    data["grading"]["thresholds"] = [
+        {"grade": "优秀", "min": 90},
+        {"grade": "良好", "min": 80},
+        {"grade": "合格", "min": 60},
+    ]
+    plan = load_ok(write_json(tmp_path / "rubric.json", data))
+    fill_all(generate(plan, tmp_path / "forms"), tmp_path / "returned", answers())
+    run = run_collect(tmp_path / "returned", plan, KEY, CollectOptions(tmp_path / "out"))
+    rows = list(openpyxl.load_workbook(run.folder / "master.xlsx")["图表数据"].iter_rows(values_only=True))
+    start = next(n for n, r in enumerate(rows) if r[0] == "被考核单位" and r[1] == "总分")
+    assert rows[start] == ("被考核单位", "总分", "优秀线（90%）", "良好线（80%）", "合格线（60%）")
+    assert rows[start + 1] == ("南区", 118, 108, 96, 72)
+    assert [u.grade for u in run.results.by_rank()] == ["优秀", "优秀", "合格"]  # 118, 108.9 ≥ 108; 72 ≤ 90.4 < 96
