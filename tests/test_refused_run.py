@@ -119,7 +119,7 @@ def test_a_temporary_run_folder_is_never_a_run(
 
 
 def test_the_page_says_first_why_a_run_collected_with_another_key_cannot_be_used(wrong_key_run: Path) -> None:
-    key, withheld, refusal = run_view(wrong_key_run).refusal
+    key, withheld, refusal = (p.message for p in run_view(wrong_key_run).refusal)
     assert key.startswith("3 份带标识表的评价表中有 3 份签名不符")
     assert withheld.startswith("东区、西区、南区没有任何有效评分")
     assert refusal.startswith(
@@ -174,7 +174,7 @@ def test_the_page_asks_no_department_to_send_again_after_a_wrong_key(
         ("甲局", "已收到，待核对密钥", "先用本年度的密钥重新汇总；无需催报"), ("乙局", "未收到", "请催报评价表"),
         ("质强办", "已收到，待核对密钥", "先用本年度的密钥重新汇总；无需催报")
     ]  # fmt: skip
-    assert returns.refusal[0].startswith("2 份带标识表的评价表中有 2 份签名不符")
+    assert returns.refusal[0].message.startswith("2 份带标识表的评价表中有 2 份签名不符")
 
 
 def test_after_a_wrong_key_the_screen_and_master_say_what_the_page_says_not_returned(

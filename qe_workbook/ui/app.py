@@ -23,10 +23,10 @@ from werkzeug.wrappers import Response
 
 from ..dates import chinese_date
 from ..intake.container import Limits
-from ..rubric.places import placed_message
 from ..workspace.layout import Workspace
 from . import files
 from .budget import UploadBudget
+from .fixes import page_message
 from .jobs import Jobs
 from .pages import ROUTES_ONLY, YEAR, navigation
 from .shell import Shell, file_url, run_time, url_for
@@ -81,7 +81,7 @@ def create_app(root: Path, token: str, limits: Limits | None = None, upload_budg
         SESSION_COOKIE_PATH=f"/{token}/",
         QE_HOSTS=set(),
     )
-    app.jinja_env.filters.update(day=chinese_date, run_time=run_time, placed=placed_message)
+    app.jinja_env.filters.update(day=chinese_date, run_time=run_time, said=page_message)
     ws = Workspace(root)
     app.extensions["qe"] = Shell(ws, Jobs(root / "界面错误.log"), token, limits, navigation())
 

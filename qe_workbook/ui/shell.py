@@ -19,11 +19,11 @@ from werkzeug.wrappers import Response
 from ..intake.container import Limits
 from ..problems import Problem
 from ..rubric import Rubric
-from ..rubric.places import placed_message
 from ..visible import visible
 from ..workspace.layout import Workspace
 from ..workspace.runs import run_time as run_time  # the page shows a run by its time
-from .jobs import Job, Jobs
+from .fixes import page_message
+from .jobs import Job, Jobs, Progress
 
 Lines = list[tuple[str, str]]  # (severity, text) shown to the clerk
 
@@ -100,7 +100,7 @@ def rubric_or_stop() -> Rubric:
     return rubric
 
 
-def start(label: str, total: int, endpoint: str, work: Callable[[Callable[[str], None]], Lines]) -> Response:
+def start(label: str, total: int, endpoint: str, work: Callable[[Progress], Lines]) -> Response:
     """Run `work` as the page's background job, then show `endpoint` with its progress; refused while
     another job runs."""
     job: Job | None = shell().jobs.start(label, total, url_for(endpoint), work)
@@ -123,6 +123,4 @@ def own_address(target: str, token: str) -> bool:
 
 
 def problem_lines(problems: list[Problem]) -> Lines:
-    return [
-        (str(p.severity), f"{visible(p.file)}：{placed_message(p)}" if p.file else placed_message(p)) for p in problems
-    ]
+    return [(str(p.severity), f"{visible(p.file)}：{page_message(p)}" if p.file else page_message(p)) for p in problems]

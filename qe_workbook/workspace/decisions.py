@@ -30,12 +30,12 @@ def chosen_run(ws: Workspace, name: str | None) -> Path | None:
     return next((r for r in runs if r.name == name), runs[0] if runs else None)
 
 
-def refusal(run: Path, official: Official = "documents") -> list[str]:
+def refusal(run: Path, official: Official = "documents") -> list[Problem]:
     """Why nothing official may come from `run` (its own diagnosis first), or nothing."""
     record, problems = read_run(run)
     if record is None:
-        return [p.message for p in problems]
-    return [p.message for p in record.official_refusal(official)]
+        return problems
+    return record.official_refusal(official)
 
 
 def latest(folder: Path) -> Path | None:

@@ -185,7 +185,7 @@ class Returns:
     departments: list[DepartmentReturn]
     run: Path | None  # the run the states come from (None: not collected yet, files only counted)
     newer_files: int  # returned files added after that run
-    refusal: list[str] = field(default_factory=list)  # why that run's rejections ask nothing of the departments
+    refusal: list[Problem] = field(default_factory=list)  # why that run's rejections ask nothing of the departments
 
 
 def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
@@ -209,7 +209,7 @@ def department_returns(ws: Workspace, rubric: Rubric) -> Returns:
     record, _ = read_run(run)
     if record is None:
         raise ValueError(f"{run} is not a finished run")
-    refusal = [p.message for p in record.official_refusal("mails")]
+    refusal = record.official_refusal("mails")
     adopted = {e["file"]: e.get("evaluator") for e in record.files if e.get("decision") == Status.ACCEPTED}
     for found in record.run_problems:
         dept = departments.get(adopted.get(found.get("file"), "") or "")

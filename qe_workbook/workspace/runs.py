@@ -12,7 +12,7 @@ from typing import Any
 
 from ..dates import chinese_date
 from ..outputs.run_record import read_run
-from ..problems import SEVERITY_LABELS, Severity
+from ..problems import SEVERITY_LABELS, Problem, Severity
 
 
 def run_time(name: str) -> str:
@@ -37,7 +37,7 @@ class RunView:
     groups: list[tuple[str, list[dict[str, Any]]]]  # department → its problems (errors first)
     documents: list[tuple[str, Path]]  # (what it is, file)
     letters: list[Path]
-    refusal: list[str]  # why no official document may come from this run (its own diagnosis first), or nothing
+    refusal: list[Problem]  # why no official document may come from this run (its own diagnosis first), or nothing
 
     @property
     def complete(self) -> bool:
@@ -70,5 +70,5 @@ def run_view(folder: Path, order: Sequence[str] = ()) -> RunView:
     return RunView(
         folder, table[0], table[1:], results, problems, named + ([(OTHER, groups[OTHER])] if OTHER in groups else []),
         [(label, path) for label, path in documents if path.is_file()], letters,
-        [p.message for p in run.official_refusal()],
+        run.official_refusal(),
     )  # fmt: skip

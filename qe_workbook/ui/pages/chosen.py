@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import request
 
 from ...outputs.run_record import Official
+from ...problems import Problem
 from ...workspace.decisions import chosen_run, refusal
 from ..shell import workspace
 
@@ -17,7 +18,7 @@ from ..shell import workspace
 class Chosen:
     run: Path | None
     runs: list[Path]
-    refused: list[str] = field(default_factory=list)  # the run's own diagnosis, then why it may not be used
+    refused: list[Problem] = field(default_factory=list)  # the run's own diagnosis, then why it may not be used
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from ...visible import visible
 from ...workspace.layout import Workspace
 from ...workspace.returns import UPLOAD_CHANNEL, Added, receive_files
 from ...workspace.versions import PENDING, choose_version, restore, returned_files, set_aside
+from ..fixes import page_message
 from ..shell import go, note, note_lines, note_problems, page, rubric_or_stop, shell, workspace
 
 bp = Blueprint("returns", __name__)
@@ -109,7 +110,7 @@ def _added_lines(one: Added, ws: Workspace) -> list[tuple[str, str]]:
     if one.same and one.path is not None:
         return [("info", f"未重复保存：{sent} 与已收到的 {ws.relative(one.path)} 内容相同。")]
     if one.path is None:
-        return [("error", f"未保存：{sent}：{p.message}") for p in one.problems]
+        return [("error", f"未保存：{sent}：{page_message(p)}") for p in one.problems]
     renamed = f"（{one.renamed}，保存为 {one.path.name}）" if one.renamed else ""
-    said = [(str(p.severity), f"{sent} 汇总时会遇到的问题：{p.message}") for p in one.problems]
+    said = [(str(p.severity), f"{sent} 汇总时会遇到的问题：{page_message(p)}") for p in one.problems]
     return [("info", f"已保存：{sent}{renamed}"), *said]
