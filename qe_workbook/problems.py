@@ -2467,6 +2467,27 @@ _TYPES = [
         "请把发信服务器的加密方式改为加密连接（SSL）或先明文后加密（STARTTLS）。",
         "{host} 不在本机，不能不加密发送",
     ),
+    ProblemType(
+        "MAIL_FETCH_SETTINGS_MISSING",
+        _E,
+        "工作区中没有设置收信（IMAP）服务器，不能在网页上收取邮件。",
+        "请在下方填写收信服务器和邮箱账号；也可以在网页版邮箱中下载附件，在“回收的评价表”页加入。",
+        "还没有设置收信服务器",
+    ),
+    ProblemType(
+        "MAIL_FETCH_SETTINGS_INCOMPLETE",
+        _E,
+        "收信服务器的设置不完整，未保存。",
+        "请填写收信服务器地址和邮箱账号（完整的邮箱地址），端口只填数字（不填用默认端口），加密方式从列表中选择。",
+        "收信服务器的设置不完整",
+    ),
+    ProblemType(
+        "MAIL_FETCH_PLAIN_NOT_LOCAL",
+        _E,
+        "不加密的连接只能用于本机上的邮件服务器。",
+        "请在收信服务器的设置中把加密方式改为加密连接或先明文后加密。",
+        "{host} 不在本机，不能不加密收取邮件",
+    ),
 ]
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}

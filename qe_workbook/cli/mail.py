@@ -91,7 +91,7 @@ def mail_fetch_cmd(host: str, port: int | None, security: str, user: str, folder
             bar.length = n
 
         report = fetch_mail(server, password, out_dir, rb, since=since.date() if since else None, on_total=total,
-                            on_message=lambda: bar.update(1))  # fmt: skip
+                            on_message=lambda _saved: bar.update(1))  # fmt: skip
     if as_json:
         echo_json(fetch_json(report))
     else:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ..intake.receipts import RECORD_JSON, Receipt, ReceiptBook, read_record, write_record
 from ..problems import Problem, Severity, os_error_text, problem
 from ..rubric import Rubric
-from .message import SET_ASIDE, Envelope, MailLimits, save_message, too_large_entry
+from .message import SET_ASIDE, Envelope, MailLimits, Saved, save_message, too_large_entry
 from .server import MailServer, MailServerError, connect, utf7_folder
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -87,9 +87,10 @@ def fetch_mail(
     since: date | None = None,
     limits: MailLimits | None = None,
     on_total: Callable[[int], None] | None = None,
-    on_message: Callable[[], None] | None = None,
+    on_message: Callable[[Saved], None] | None = None,
 ) -> FetchReport:
-    """Save every new message's attachments under `out` and record them in 收件记录.json/.xlsx."""
+    """Save every new message's attachments under `out` and record them in 收件记录.json/.xlsx; `on_message` is
+    told what became of each message as soon as it is recorded."""
     limits = limits or MailLimits()
     report = FetchReport(out)
     book = ReceiptBook()
@@ -138,7 +139,7 @@ def _fetch_all(
     since: date | None,
     limits: MailLimits,
     on_total: Callable[[int], None] | None,
-    on_message: Callable[[], None] | None,
+    on_message: Callable[[Saved], None] | None,
 ) -> None:
     typ, _ = conn.select(utf7_folder(server.folder), readonly=True)  # EXAMINE: flags stay as they are
     if typ != "OK":
@@ -171,7 +172,7 @@ def _fetch_all(
         report.problems += saved.problems
         _saving(lambda: write_record(out, book, people=False))  # the message is done: remember it
         if on_message:
-            on_message()
+            on_message(saved)
 
 
 class SaveFailed(Exception):

@@ -11,7 +11,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+
+class Progress(Protocol):
+    """What a job's work calls: one more step done (named), or, with `total`, how many steps there are once it
+    is known (a mailbox tells how many new messages it holds only after logging in)."""
+
+    def __call__(self, name: str, total: int | None = None) -> None: ...
 
 
 @dataclass
@@ -47,9 +54,7 @@ class Jobs:
         with self._lock:
             return next((j for j in self._jobs.values() if not j.finished), None)
 
-    def start(
-        self, label: str, total: int, then: str, work: Callable[[Callable[[str], None]], list[tuple[str, str]]]
-    ) -> Job | None:
+    def start(self, label: str, total: int, then: str, work: Callable[[Progress], list[tuple[str, str]]]) -> Job | None:
         """Run `work(progress)` in a thread; it returns the (severity, text) lines to show when done. None: busy."""
         with self._lock:
             if any(not j.finished for j in self._jobs.values()):
@@ -57,9 +62,12 @@ class Jobs:
             job = Job(secrets.token_urlsafe(8), label, total, then)
             self._jobs[job.id] = job
 
-        def progress(name: str) -> None:
+        def progress(name: str, total: int | None = None) -> None:
             with self._lock:
-                job.done, job.current = job.done + 1, name
+                if total is not None:
+                    job.total, job.current = total, name
+                else:
+                    job.done, job.current = job.done + 1, name
 
         def run() -> None:
             try:

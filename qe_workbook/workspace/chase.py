@@ -4,7 +4,6 @@ with a password that is used for the one sending and never kept."""
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -13,10 +12,11 @@ from pathlib import Path
 
 from ..choices import SECURITY, SEND_LOG, SETTINGS_FILE
 from ..mail.chase import Chase, ChaseReport, Recipient, run_chase, send_chases
-from ..mail.server import SETTINGS_KEYS, MailServer, read_settings
+from ..mail.server import MailServer
 from ..problems import Problem, problem
 from ..rubric import Rubric
 from .layout import Workspace
+from .mail_settings import SENDING, mail_settings, server_fields, write_side
 
 CHASE = "out/chase"
 SECURITY_LABELS = {
@@ -79,16 +79,6 @@ class Outgoing:
     password_from_environment: bool
 
 
-def mail_settings(ws: Workspace) -> tuple[dict[str, object], list[Problem]]:
-    path = ws.root / SETTINGS_FILE
-    if not path.is_file():
-        return {}, []
-    try:
-        return read_settings(path), []
-    except ValueError as exc:
-        return {}, [problem("MAIL_SETTINGS_UNUSABLE", file=SETTINGS_FILE, reason=str(exc))]
-
-
 def outgoing(ws: Workspace) -> Outgoing:
     """The sending server from the workspace's 邮箱设置.toml (smtp_server, smtp_user, smtp_port, smtp_security)."""
     path = ws.root / SETTINGS_FILE
@@ -110,32 +100,10 @@ def outgoing(ws: Workspace) -> Outgoing:
 def save_outgoing(ws: Workspace, host: str, port: str, security: str, user: str) -> list[Problem]:
     """Write the sending server into the workspace's 邮箱设置.toml (the receiving settings in it are kept; never a
     password), read back with the command line's reader."""
-    path = ws.root / SETTINGS_FILE
-    settings, problems = mail_settings(ws)
-    if problems:
-        return problems
-    if (
-        not host.strip()
-        or not user.strip()
-        or security not in SECURITY
-        or (port.strip() and not port.strip().isdigit())
-    ):
+    given = server_fields("smtp_", host, port, security, user)
+    if given is None:
         return [problem("MAIL_SETTINGS_INCOMPLETE", file=SETTINGS_FILE)]
-    keys = {option: key for key, option in SETTINGS_KEYS.items()}
-    kept = {keys[option]: value for option, value in settings.items() if not str(option).startswith("smtp_")}
-    given: dict[str, object] = {"smtp_server": host.strip(), "smtp_security": security, "smtp_user": user.strip()}
-    if port.strip():
-        given["smtp_port"] = int(port)
-    lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in {**kept, **given}.items()]
-    trial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        trial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        read_settings(trial)
-        os.replace(trial, path)
-    except (OSError, ValueError) as exc:
-        trial.unlink(missing_ok=True)
-        return [problem("REGISTER_NOT_SAVED", file="邮箱设置", reason=str(exc))]
-    return []
+    return write_side(ws, SENDING, given)
 
 
 def send_drafts(ws: Workspace, folder: Path, password: str) -> tuple[list[str], list[Problem]]:
