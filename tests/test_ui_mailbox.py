@@ -53,6 +53,7 @@ def test_the_page_fetches_the_mailbox_as_the_command_line_does(tmp_path: Path, i
     wrong = page.job("mailbox/fetch", password="错的密码")
     assert any(f"以 {USER} 登录 127.0.0.1 失败" in line and "授权码" in line for line in wrong)
     assert "本次未能收取邮件（原因见上），没有保存任何文件。" in wrong and not ws.returned.exists()
+    assert 'id="arrived"' not in page.get("mailbox")  # nothing listed as fetched
 
     lines = page.job("mailbox/fetch", password=PASSWORD)
     assert "本次收取新邮件 5 封，保存附件 5 个（重复发送未再保存 2 个），无附件邮件 1 封；此前已收取 0 封。" in lines

@@ -56,15 +56,18 @@ def fetch() -> Response:
         return go("mailbox.show")
     password = request.form.get("password", "")
     fetched: list[Arrived] = []
-    current_app.extensions[FETCHED] = fetched
+    shown = current_app.extensions  # the list replaces the last fetch's once this fetch has opened the mailbox
 
     def work(progress: Progress) -> Lines:
+        def total(count: int) -> None:
+            shown[FETCHED] = fetched
+            progress("", total=count)
+
         def one(saved: Saved) -> None:
             fetched.append(arrived(saved))
             progress(fetched[-1].sender)
 
-        report = fetch_into(ws, rubric, password, since=since, on_total=lambda n: progress("", total=n),
-                            on_message=one)  # fmt: skip
+        report = fetch_into(ws, rubric, password, since=since, on_total=total, on_message=one)
         return _lines(report, fetched)
 
     return start("收取邮件", 0, "mailbox.show", work)
