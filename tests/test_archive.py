@@ -60,6 +60,13 @@ def test_archive_then_verify_and_one_changed_byte_fails(tmp_path: Path, small_ru
     assert sorted([*places, "卷内目录.xlsx"]) == on_disk
     pdf_pages = {row[7]: row[5] for row in contents.iter_rows(min_row=3, values_only=True) if row[7].endswith(".pdf")}
     assert all(pages and int(pages) >= 1 for pages in pdf_pages.values())
+    rows = list(contents.iter_rows(min_row=3, values_only=True))
+    forms = [row for row in rows if str(row[7]).startswith("01_收到的评价表/")]
+    assert len(forms) == len(filled)
+    assert {row[4] for row in forms} == {"2023年4月20日"}  # each form's own date (填报日期), not the archiving day
+    assert all(row[5] and int(row[5]) >= 1 for row in forms)  # its pages, counted from a print made aside
+    word = [row for row in rows if str(row[7]).endswith(".docx")]
+    assert word and all(row[5] and int(row[5]) >= 1 for row in word)  # a document counts its pages too
     (catalogue,) = to_pdf([archive / "卷内目录.xlsx"], tmp_path, tmp_path / "lo-profile")
     printed = pages(catalogue)  # DA/T 22's columns; 题名 in words, no file name or English on paper
     header = re.sub(r"\s", "", printed[0])

@@ -33,7 +33,7 @@ from ..dates import chinese_date
 from ..documents.public_list import CSV_NAME, XLSX_NAME
 from ..forms.layout import display_name
 from ..forms.paper import page_setup, text_height
-from ..intake.receipts import CHOICES_JSON, RECORD_FILES, RECORD_JSON, RECORD_XLSX, REGISTER_XLSX
+from ..intake.receipts import CHOICES_JSON, OFFICE_TZ, RECORD_FILES, RECORD_JSON, RECORD_XLSX, REGISTER_XLSX, Receipt
 from ..outputs.run_record import read_run
 from ..problems import Problem, has_errors, problem
 from ..programs import find_soffice
@@ -99,9 +99,15 @@ def archive_run(
         return result
     out.mkdir(parents=True, exist_ok=True)
     add = _adder(out, result)
-    for relative, source, sender in received:
+    for relative, source, sender, day in received:
         evaluator = rubric.evaluator(sender) if sender else None  # a section as printed: 市市场监管局计量科
-        add(source, f"{RECEIVED}/{relative}", "收到的评价表（原件）", display_name(evaluator) if evaluator else sender)
+        add(
+            source,
+            f"{RECEIVED}/{relative}",
+            "收到的评价表（原件）",
+            display_name(evaluator) if evaluator else sender,
+            day,
+        )
     for path in sorted(run_dir.iterdir()):
         if path.is_file() and path.name not in REGISTER_FILES and not path.name.endswith(DRAFT_DOCUMENTS):
             add(path, f"{TABLES}/{path.name}", "汇总结果")
@@ -122,8 +128,11 @@ def archive_run(
     return result
 
 
-def _received(files: list[dict[str, Any]], returned: Path, result: ArchiveResult) -> list[tuple[str, Path, str]]:
-    """Each input file of the run (audit.json's `files`), found in `returned` with the very SHA-256 it had."""
+def _received(
+    files: list[dict[str, Any]], returned: Path, result: ArchiveResult
+) -> list[tuple[str, Path, str, date | None]]:
+    """Each input file of the run (audit.json's `files`), found in `returned` with the very SHA-256 it had, with
+    its own date."""
     found = []
     for entry in files:
         relative, expected = str(entry["file"]), str(entry["sha256"])
@@ -133,8 +142,19 @@ def _received(files: list[dict[str, Any]], returned: Path, result: ArchiveResult
         elif expected and sha256_file(source) != expected:
             result.problems.append(problem("ARCHIVE_INPUT_CHANGED", file=relative))
         else:
-            found.append((Path(relative).as_posix(), source, str(entry.get("evaluator") or "")))
+            found.append((Path(relative).as_posix(), source, str(entry.get("evaluator") or ""), form_day(entry)))
     return found
+
+
+def form_day(entry: dict[str, Any]) -> date | None:
+    """A returned form's own date for the catalogue (DA/T 22 日期: when the document was made): the 填报日期 the
+    department signed it on, else the day it was received (Beijing time); None: neither is known."""
+    if entry.get("fill_date"):
+        return date.fromisoformat(str(entry["fill_date"])[:10])
+    receipt = entry.get("receipt")
+    if receipt and receipt.get("received_at"):
+        return Receipt.from_dict(receipt).received_at.astimezone(OFFICE_TZ).date()
+    return None
 
 
 def _stage_documents(run_dir: Path, stage: str) -> Path | None:
@@ -144,19 +164,22 @@ def _stage_documents(run_dir: Path, stage: str) -> Path | None:
 
 
 def _adder(out: Path, result: ArchiveResult) -> Callable[..., None]:
-    def add(source: Path, relative: str, kind: str, by: str = "") -> None:
+    def add(source: Path, relative: str, kind: str, by: str = "", day: date | None = None) -> None:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-        day = date.fromtimestamp(source.stat().st_mtime)
-        result.entries.append(ArchiveEntry(relative, kind, by=by, day=day))
+        made = day or date.fromtimestamp(source.stat().st_mtime)  # the office's files: the day it wrote them
+        result.entries.append(ArchiveEntry(relative, kind, by=by, day=made))
 
     return add
 
 
 def _pdfs(out: Path, result: ArchiveResult, soffice: str | None) -> None:
-    """A PDF beside every table and document (not beside the received forms: those stay as received)."""
+    """A PDF beside every table and document (not beside the received forms: those stay as received, their pages
+    counted from a print made aside); each file's 页数 is its print's."""
     wanted = [e for e in result.entries if e.path.endswith(TO_PDF) and not e.path.startswith(RECEIVED)]
+    if soffice:
+        _count_received(out, result, soffice)
     if not wanted:
         return
     if not soffice:
@@ -173,13 +196,30 @@ def _pdfs(out: Path, result: ArchiveResult, soffice: str | None) -> None:
             for entry in entries:
                 pdf = (out / entry.path).with_suffix(".pdf")
                 if pdf.is_file():
-                    pages = pdf_pages(pdf)
+                    pages = entry.pages = pdf_pages(pdf)
                     relative = pdf.relative_to(out).as_posix()
                     result.entries.append(ArchiveEntry(relative, f"{entry.kind}（PDF）", pages=pages, by=entry.by,
                                                        day=entry.day))  # fmt: skip
                 else:
                     entry.note = "转换为 PDF 未成功"
                     result.problems.append(problem("ARCHIVE_PDF_FAILED", file=entry.path))
+
+
+def _count_received(out: Path, result: ArchiveResult, soffice: str) -> None:
+    """The pages each received form prints on, from PDFs made in a temporary folder (the archive keeps only the
+    originals of what was received)."""
+    received = [e for e in result.entries if e.path.startswith(RECEIVED) and e.path.endswith(TO_PDF)]
+    if not received:
+        return
+    with tempfile.TemporaryDirectory(prefix="qe-archive-") as temp:
+        prints = Path(temp) / "prints"
+        prints.mkdir()
+        for n, entry in enumerate(received):  # numbered copies: two folders may hold files of one name
+            shutil.copyfile(out / entry.path, prints / f"{n}{Path(entry.path).suffix}")
+        _convert(soffice, Path(temp) / "profile", prints, sorted(prints.iterdir()))
+        for n, entry in enumerate(received):
+            pdf = prints / f"{n}.pdf"
+            entry.pages = pdf_pages(pdf) if pdf.is_file() else None
 
 
 def _convert(soffice: str, profile: Path, folder: Path, files: list[Path]) -> None:
