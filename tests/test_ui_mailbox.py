@@ -22,6 +22,7 @@ from .test_ui_browser import browser, english_words, shoot, wait_text  # noqa: F
 from .test_ui_fixes import body_text
 from .test_ui_returns import Page, results_of, year_with_forms
 from .test_ui_year import keyboard_walk
+from .test_workspace import small_year
 from .ui_server import UiServer
 
 
@@ -137,3 +138,23 @@ def test_the_mailbox_page_by_clicks_and_keys(tmp_path: Path, imap: Dovecot, brow
         d.find_element(By.ID, "nav-returns").click()  # type: ignore[attr-defined]
         wait_text(d, "2023-05-03 09:12")
         shoot(d, "收取邮件-回收的评价表")
+
+
+def test_the_receiving_and_the_sending_server_share_the_one_settings_file(tmp_path: Path) -> None:
+    ws, _rubric = small_year(tmp_path)
+    page = Page(ws)
+    page.post("chase/settings", smtp_server="smtp.126.com", smtp_port="", smtp_security="ssl", smtp_user="lhzl@126.com")
+    page.post("mailbox/settings", server="imap.126.com", port="993", security="ssl", user="lhzl@126.com",
+              folder="评价表")  # fmt: skip
+    both = {"smtp_server": "smtp.126.com", "smtp_security": "ssl", "smtp_user": "lhzl@126.com",
+            "server": "imap.126.com", "security": "ssl", "user": "lhzl@126.com", "port": 993, "folder": "评价表"}  # fmt: skip
+    assert tomllib.loads((ws.root / "邮箱设置.toml").read_text(encoding="utf-8")) == both
+    page.post("chase/settings", smtp_server="smtp.163.com", smtp_port="", smtp_security="ssl", smtp_user="lhzl@126.com")
+    assert tomllib.loads((ws.root / "邮箱设置.toml").read_text(encoding="utf-8")) == {
+        **both,
+        "smtp_server": "smtp.163.com",
+    }
+    page.post("mailbox/settings", server="imap.example.cn", port="", security="none", user="lhzl@126.com", folder="")
+    assert "imap.example.cn 不在本机，不能不加密收取邮件" in page.get("mailbox")  # kept as typed, refused when used
+    page.post("mailbox/settings", server="", port="x", security="ssl", user="", folder="")
+    assert "收信服务器的设置不完整" in page.get("mailbox")
