@@ -33,7 +33,7 @@ from .shell import Shell, file_url, run_time, url_for
 
 PACKAGE = Path(__file__).parent
 REFUSED = {
-    "token": "访问地址不完整或不正确（缺少访问令牌）。请使用启动 qe ui 时显示的完整地址。",
+    "token": "访问地址不完整或不正确（缺少访问令牌）。请使用本程序启动时显示（或自动打开）的完整地址。",
     "host": "本页面只接受本机地址 127.0.0.1 的访问。",
     "csrf": "页面已过期或请求来源不明，操作未执行。请回到页面重新操作。",
 }
