@@ -11,10 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from qe_workbook.cli import main
+from qe_workbook.workspace.actions import collect_in, generate_in
 
 from .conftest import ROOT, require_program
+from .forms import TIE, fill_all
 from .test_notice_template import body_texts
 from .test_real_clients import run_bounded, uno_python
+from .test_workspace import small_year
 
 LO_EDIT = ROOT / "scripts" / "lo_edit_docx.py"
 NOTICE = "2022年度政府质量工作考核结果通报（代拟稿）.docx"
@@ -157,3 +160,22 @@ def test_units_generate_writes_no_package_from_a_broken_template(tmp_path: Path)
     assert result.exit_code == 1
     assert "自评报告模板.docx”无法使用：文件内容不是 Word 文档" in result.stderr
     assert not (tmp_path / "units").exists()
+
+
+def test_the_page_collects_with_the_workspace_templates_and_says_so_first(tmp_path: Path) -> None:
+    ws, rubric = small_year(tmp_path)
+    generated = generate_in(ws, rubric).generated
+    assert generated is not None
+    ws.returned.mkdir()
+    fill_all(generated, ws.returned, TIE)
+    CliRunner().invoke(main, ["templates", "export", str(ws.templates)])
+    document = docx.Document(str(ws.templates / "通报.docx"))
+    paragraph = next(p for p in document.paragraphs if p.text.endswith("现将考核结果通报如下。"))
+    paragraph.text += SENTENCE
+    document.save(str(ws.templates / "通报.docx"))
+    outcome = collect_in(ws, rubric)
+    assert outcome.report is not None and outcome.problems[0].code == "TEMPLATES_USED"
+    assert outcome.problems[0].message.startswith(
+        f"使用文书模板文件夹“{ws.templates}”中的模板：反馈意见.docx、通报.docx"
+    )
+    assert any(t.endswith(SENTENCE) for t in body_texts(outcome.report.folder / NOTICE))
