@@ -281,3 +281,17 @@ def test_grade_lines_in_percent_of_the_full_marks_are_drawn_in_points(tmp_path: 
     assert rows[start] == ("被考核单位", "总分", "优秀线（90%）", "良好线（80%）", "合格线（60%）")
     assert rows[start + 1] == ("南区", 118, 108, 96, 72)
     assert [u.grade for u in run.results.by_rank()] == ["优秀", "优秀", "合格"]  # 118, 108.9 ≥ 108; 72 ≤ 90.4 < 96
+
+
+def test_the_rubric_workbook_names_a_grade_by_the_plans_name(tmp_path: Path) -> None:
+    from qe_workbook.rubric.workbook.files import export_rubric
+    from qe_workbook.rubric.workbook.read import read_workbook
+
+    assert export_rubric(write_json(tmp_path / "rubric.json", plan_data()), tmp_path / "rubric.xlsx").path
+    book = openpyxl.load_workbook(tmp_path / "rubric.xlsx")
+    sheet = book["等级评定"]
+    row = next(c.row for c in sheet["B"] if c.value == "良好")
+    sheet.cell(row, 3).value = None
+    book.save(tmp_path / "edited.xlsx")
+    (empty,) = [p for p in read_workbook(tmp_path / "edited.xlsx").problems if p.code == "RUBRIC_XLSX_EMPTY"]
+    assert "良好的最低分" in empty.message and "良好级" not in empty.message

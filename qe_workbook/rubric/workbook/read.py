@@ -27,6 +27,7 @@ from ...amounts import as_number, from_cell, parse_text_number
 from ...problems import Problem, os_error_text, problem
 from ..check import check_rubric_data
 from ..load import RubricFile
+from ..model import grade_label
 from ..rules import RULE_LABELS
 from .layout import (
     AREAS,
@@ -137,7 +138,7 @@ class _Reader:
         self.note(f"{path}.grade", (sheet, row, 1))
         grade = self.text(value) if value is not None else ""
         place: Place = (sheet, row, 2)
-        label = f"{grade}级的数量上限"
+        label = f"{grade_label(grade)}的数量上限"
         text = self.text(extra) if extra is not None else ""
         if top := _TOP.fullmatch(text):  # 前2名 / 前30%: the best units get the grade
             number = self.points(top.group(1), place, label) or Decimal(0)
@@ -355,10 +356,10 @@ class _Reader:
             self.note(f"{path}.min", (sheet, row, 2))
             grade = self.text(value) if value is not None else ""
             if extra is None:
-                self.report("RUBRIC_XLSX_EMPTY", (sheet, row, 2), label=f"{grade}级的最低分")
+                self.report("RUBRIC_XLSX_EMPTY", (sheet, row, 2), label=f"{grade_label(grade)}的最低分")
                 minimum = Decimal(0)
             else:
-                minimum = self.points(extra, (sheet, row, 2), f"{grade}级的最低分") or Decimal(0)
+                minimum = self.points(extra, (sheet, row, 2), f"{grade_label(grade)}的最低分") or Decimal(0)
             return {"grade": grade or "A", "min": minimum}
         if setting.path == "limits":
             return self.limit(value, extra, sheet, row, path)
