@@ -77,6 +77,12 @@ def test_the_page_fetches_the_mailbox_as_the_command_line_does(tmp_path: Path, i
     secret = PASSWORD.encode()
     assert [p for p in ws.root.rglob("*") if p.is_file() and secret in p.read_bytes()] == []
 
+    # A new server (the page opened again tomorrow) lists what the receipt record holds, newest first.
+    listed = arrived_rows(Page(ws).get("mailbox"))
+    assert "收件记录中的邮件（共 5 封，最近的在前）" in Page(ws).get("mailbox")
+    assert listed[0] == rows[4] and listed[1].startswith("东区 dongqu@example.cn 2023-04-09 16:20")
+    assert listed[2].startswith("乙局 yi@example.cn 2023-04-28 11:00") and "无附件" in listed[2]
+
     # The command line fetches the same mailbox (read-only: nothing was marked or moved) into its own folder.
     cli = tmp_path / "命令行回收"
     fetched = CliRunner().invoke(main, ["mail", "fetch", "--server", "127.0.0.1", "--port", str(imap.port),

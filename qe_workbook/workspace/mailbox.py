@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..choices import SECURITY, SETTINGS_FILE
-from ..intake.receipts import OFFICE_TZ, Receipt
+from ..intake.receipts import OFFICE_TZ, RECORD_JSON, Receipt, read_record
 from ..mail.fetch import FetchReport, fetch_mail
 from ..mail.message import Saved
 from ..mail.server import MailServer
@@ -87,13 +87,28 @@ class Arrived:
 
 
 def arrived(saved: Saved) -> Arrived:
+    """One message as `fetch_mail` tells it (`on_message`), or as the receipt record keeps it."""
     entry = saved.entry
     when = datetime.fromisoformat(str(entry["received_at"])).astimezone(OFFICE_TZ)
     address = str(entry.get("address") or "")
     sender = str(entry.get("sender") or entry.get("display") or address or "（未知发件人）")
     files = [(r.file or "", _kept(r)) for r in saved.receipts]
-    return Arrived(sender, address, f"{when:%Y-%m-%d %H:%M}", str(entry.get("subject") or "（无主题）"),
-                   str(entry.get("status") or ""), files, saved.problems)  # fmt: skip
+    status = str(entry.get("status") or "") + (f"：{entry['reason']}" if entry.get("reason") else "")
+    return Arrived(sender, address, f"{when:%Y-%m-%d %H:%M}", str(entry.get("subject") or "（无主题）"), status, files,
+                   saved.problems)  # fmt: skip
+
+
+def recorded(ws: Workspace, most: int = 100) -> tuple[list[Arrived], int]:
+    """The messages the receipt record of the returned folder holds (the latest `most`, newest first) and how many
+    it holds: what earlier fetches brought in, from the page or the command line."""
+    book, problems = read_record(ws.returned / RECORD_JSON) if (ws.returned / RECORD_JSON).is_file() else (None, [])
+    if book is None or problems:
+        return [], 0
+    files: dict[str, list[Receipt]] = {}
+    for receipt in book.receipts:
+        files.setdefault(receipt.mail_uid or "", []).append(receipt)
+    latest = book.messages[::-1][:most]
+    return [arrived(Saved(entry, files.get(str(entry.get("mail_uid")), []))) for entry in latest], len(book.messages)
 
 
 def _kept(receipt: Receipt) -> str:

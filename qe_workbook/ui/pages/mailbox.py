@@ -13,7 +13,7 @@ from ...intake.receipts import OFFICE_TZ
 from ...mail.fetch import FetchReport
 from ...mail.message import Saved
 from ...workspace.mail_settings import mail_settings
-from ...workspace.mailbox import Arrived, arrived, fetch_into, incoming, save_incoming
+from ...workspace.mailbox import Arrived, arrived, fetch_into, incoming, recorded, save_incoming
 from ..jobs import Progress
 from ..shell import Lines, go, note, note_problems, page, problem_lines, rubric_or_stop, start, workspace
 
@@ -29,8 +29,9 @@ def show() -> str:
     rubric_or_stop()
     settings, _problems = mail_settings(workspace())
     fetched: list[Arrived] | None = current_app.extensions.get(FETCHED)
+    history, total = recorded(workspace()) if fetched is None else ([], 0)
     return page("mailbox.html", "mailbox", mail=incoming(workspace()), settings=settings, security=SECURITY,
-                fetched=fetched)  # fmt: skip
+                fetched=fetched, history=history, total=total)  # fmt: skip
 
 
 @bp.post("/mailbox/settings")
