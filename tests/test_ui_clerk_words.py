@@ -91,3 +91,10 @@ def test_a_workspace_moved_to_another_folder_still_shows_and_serves_its_forms(tm
     assert len(links) == 4  # the three forms and the dispatch list, inside the moved workspace
     shutil.rmtree(moved.root / "out" / "forms")
     assert Page(moved).get("forms").count("尚未生成") == 3  # the page opens (no error), offering no outside file
+
+
+def test_the_overview_names_its_last_column_for_what_it_holds(tmp_path: Path) -> None:
+    ws, _rubric = small_year(tmp_path)
+    html = Page(ws).get("overview")  # before the forms: the office's own next step, not the department's
+    assert "<th>处理办法</th>" in html and "先生成并下发评价表；下发前无需催报" in html
+    assert "需要对方做什么" not in html
