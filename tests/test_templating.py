@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -187,3 +188,17 @@ def test_the_prepared_parts_fill_as_docxtpl_itself_fills_them(copy_to: list[str]
             return {name: package.read(name) for name in package.namelist()}
 
     assert parts(render(NOTICE, context)) == parts(out.getvalue())
+
+
+def test_a_workbook_named_docx_and_a_template_that_cannot_run_are_named(tmp_path: Path) -> None:
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    workbook = folder / "通报.docx"
+    with zipfile.ZipFile(workbook, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", "<workbook/>")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_NOT_DOCX" and "文件内容不是 Word 文档" in message
+    _edited_notice(folder, "{{ 年度 }}年度政府质量工作考核，", "{{ 年度 + 1 }}年度政府质量工作考核，")
+    code, message = _problem(NOTICE, folder)
+    assert code == "TEMPLATE_FAILED" and "无法执行" in message and not re.search("[A-Za-z]{4,}", message.split("”")[-1])

@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
-from ..problems import Problem, problem
+from ..problems import Problem, os_error_text, problem
 from ..visible import visible_in_document
 
 TEMPLATES_DIR = "文书模板"  # the workspace's folder of the office's own templates
@@ -126,13 +126,26 @@ def _source(kind: DocumentKind, templates: Path | None) -> _Source:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise TemplateBroken([problem("TEMPLATE_NOT_DOCX", file=label, reason=f"无法读取（{exc.strerror}）")]) from exc
+        raise TemplateBroken(
+            [problem("TEMPLATE_NOT_DOCX", file=label, reason=f"无法读取（{os_error_text(exc)}）")]
+        ) from exc
     if path.suffix.lower() != SUFFIX or data.startswith(OLE_MAGIC):
         reason = "是 Word 97-2003 或 WPS 格式（.doc/.wps）" if data.startswith(OLE_MAGIC) else "不是 .docx 文件"
         raise TemplateBroken([problem("TEMPLATE_NOT_DOCX", file=label, reason=reason)])
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    if not _is_word(data):
         raise TemplateBroken([problem("TEMPLATE_NOT_DOCX", file=label, reason="文件内容不是 Word 文档")])
     return _Source(data, label)
+
+
+def _is_word(data: bytes) -> bool:
+    """A package whose main part is a Word document (not a workbook or anything else renamed .docx)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return "word/document.xml" in package.namelist() or b"wordprocessingml.document.main" in package.read(
+                "[Content_Types].xml"
+            )
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
 
 
 class _Environment(jinja2.Environment):
@@ -197,8 +210,12 @@ def _render(source: _Source, context: dict[str, Any]) -> bytes:
         raise TemplateBroken(_block_problems(source) or [_syntax_problem(source, exc)]) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateBroken([_undefined_problem(source, exc)]) from exc
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-        raise TemplateBroken([problem("TEMPLATE_FAILED", file=source.label, reason=str(exc))]) from exc
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        name = _failed_name(exc)
+        around = _text_around(source, name) if name else name
+        where = f"，位置：“{around}”" if around != name else ""
+        reason = f"模板中的写法无法执行（如对文字做算术、比较不同种类的值）{where}"
+        raise TemplateBroken([problem("TEMPLATE_FAILED", file=source.label, reason=reason)]) from exc
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
@@ -356,6 +373,12 @@ def _syntax_reason(exc: jinja2.TemplateSyntaxError) -> str:
     if "expected token" in message or "unexpected" in message:
         return "块或字段的写法有误（括号、引号或运算符不完整）"
     return "块或字段的写法有误"
+
+
+def _failed_name(exc: Exception) -> str:
+    """A name quoted in a failure's message (the value or filter at fault), else the empty text."""
+    quoted = re.search(r"'([^']+)'", str(exc))
+    return quoted.group(1) if quoted else ""
 
 
 def _undefined_problem(source: _Source, exc: jinja2.UndefinedError) -> Problem:
