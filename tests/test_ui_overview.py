@@ -97,3 +97,4 @@ def test_the_overview_through_the_year(tmp_path: Path) -> None:
         f"{run_time(ws.runs()[0].name)} 的汇总：本次结果与 {run.name}（审定稿，2023-05-20 09:00"
     )
     assert "东区" in since[0] and "审定后归档" not in html
+    assert since[0].endswith("如需采用，请在“审定”页按程序重新审定。") and "qe approve" not in html

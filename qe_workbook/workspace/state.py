@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..forms.register import FULL, load_register
 from ..intake.receipts import CHOICES_JSON
@@ -36,7 +37,8 @@ class YearState:
     steps: list[Step]
     returns: Returns
     approved: tuple[Path, StageRecord] | None = None
-    since: list[str] = field(default_factory=list)  # what changed since the approval
+    # What changed since the approval: (which run, its comparison with the approved one as problems.json holds it)
+    since: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def year_state(ws: Workspace, rubric: Rubric) -> YearState:
@@ -100,14 +102,14 @@ def _rearranged_since(ws: Workspace, run: Path) -> bool:
     return any(p.stat().st_mtime > since for p in [*folders, *([choices] if choices.is_file() else [])])
 
 
-def _since(ws: Workspace, approved: Path) -> list[str]:
+def _since(ws: Workspace, approved: Path) -> list[tuple[str, dict[str, Any]]]:
     """What the runs after the approved one found (their comparison with it), newest first."""
-    lines = []
+    lines: list[tuple[str, dict[str, Any]]] = []
     for run in ws.runs():
         if run.name <= approved.name:
             break
         record, _ = read_run(run)
-        said = [p["message"] for p in (record.run_problems if record else [])
+        said = [p for p in (record.run_problems if record else [])
                 if p.get("code") in ("RUN_DIFFERS_FROM_APPROVED", "RUN_SAME_AS_APPROVED")]  # fmt: skip
-        lines += [f"{run_time(run.name)} 的汇总：{m}" for m in said]
+        lines += [(run_time(run.name), p) for p in said]
     return lines

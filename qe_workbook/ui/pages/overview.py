@@ -11,6 +11,7 @@ from ...rubric.load import BUNDLED_RUBRIC
 from ...rubric.view import counts_text, rubric_counts
 from ...workspace.layout import create_workspace
 from ...workspace.state import year_state
+from ..fixes import page_message
 from ..shell import go, note, note_problems, page, rubric_or_stop, shell, workspace
 
 bp = Blueprint("overview", __name__)
@@ -31,7 +32,8 @@ def show() -> str:
     counts = rubric_counts(rubric)
     state = year_state(ws, rubric)
     return page("overview.html", "overview", counts=counts, counts_lines=counts_text(counts).splitlines(),
-                state=state, returns=state.returns, pages={name for name, _label, _endpoint in shell().nav})  # fmt: skip
+                state=state, returns=state.returns, pages={name for name, _label, _endpoint in shell().nav},
+                since=[f"{when} 的汇总：{page_message(p)}" for when, p in state.since])  # fmt: skip
 
 
 @bp.post("/create")
