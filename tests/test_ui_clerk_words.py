@@ -98,3 +98,19 @@ def test_the_overview_names_its_last_column_for_what_it_holds(tmp_path: Path) ->
     html = Page(ws).get("overview")  # before the forms: the office's own next step, not the department's
     assert "<th>处理办法</th>" in html and "先生成并下发评价表；下发前无需催报" in html
     assert "需要对方做什么" not in html
+
+
+def test_a_problem_about_a_run_folder_names_it_from_the_workspace(tmp_path: Path) -> None:
+    from qe_workbook.problems import problem
+    from qe_workbook.ui.app import create_app
+    from qe_workbook.ui.shell import problem_lines
+
+    ws, _rubric = small_year(tmp_path)
+    run = ws.root / "out" / "results" / "20230502-093000"
+    same = problem("RUN_SAME_AS_APPROVED", file=str(run), run="20230501-090000", stage="审定稿", at="2023-05-01 09:00")
+    with create_app(ws.root, "t" * 32).test_request_context():
+        ((_severity, line),) = problem_lines([same])
+    assert (
+        line.startswith("out/results/20230502-093000：本次各单位的总分、等级和排名与 20230501-090000")
+        and str(ws.root) not in line
+    )

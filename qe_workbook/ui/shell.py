@@ -123,4 +123,14 @@ def own_address(target: str, token: str) -> bool:
 
 
 def problem_lines(problems: list[Problem]) -> Lines:
-    return [(str(p.severity), f"{visible(p.file)}：{page_message(p)}" if p.file else page_message(p)) for p in problems]
+    return [
+        (str(p.severity), f"{visible(_named(p.file))}：{page_message(p)}" if p.file else page_message(p))
+        for p in problems
+    ]
+
+
+def _named(file: str) -> str:
+    """A problem's file as the page names it: from the workspace's folder when it lies inside (a run folder), else
+    as the problem gives it (a file inside the returned folder)."""
+    path, ws = Path(file), workspace()
+    return ws.relative(path) if path.is_absolute() and path.resolve().is_relative_to(ws.root.resolve()) else file
