@@ -170,3 +170,25 @@ def test_the_printed_form_shows_what_each_rule_asks_and_every_row_fits(tmp_path:
     )  # fmt: skip
     short = [(row, height, optimal) for row, height, optimal in json.loads(out.stdout)[str(form)] if height < optimal]
     assert short == []
+
+
+def test_the_letters_say_the_bonus_cap_and_each_joint_items_own_combination(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docx
+
+    args = ["collect", str(SAMPLE / "returned"), "--rubric", str(SAMPLE / "rubric.json"), "--key",
+            str(ROOT / "samples" / "qe-sample.key"), "--out", str(tmp_path)]  # fmt: skip
+    code, _ = run_qe(args, monkeypatch, capsys)
+    assert code == 0
+    (run,) = tmp_path.iterdir()
+
+    def text(unit: str) -> str:
+        (letter,) = (run / "反馈意见").glob(f"{unit}_*.docx")
+        return "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
+
+    # 东陵县 earned 1.00 + 1.50 in bonus items; the plan caps the bonus at 2 (README: 加分 2)
+    assert "，合计 2.50 分，按加分上限计 2.00 分。" in text("东陵县")
+    joint = next(line for line in text("东陵县").splitlines() if line.startswith("由两个部门共同评价的项目"))
+    assert "平均值" not in joint  # this plan names each joint item's own rule
+    assert "按各部门权重加权" in joint or "各部门分别扣分" in joint or "牵头部门" in joint, joint

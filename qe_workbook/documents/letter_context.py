@@ -30,7 +30,7 @@ from ..choices import Stage
 from ..dates import chinese_date
 from ..feedback.fed_back import FedBack, unit_fed_back
 from ..outputs.subtotals import Level, level_max, part_fields, subtotal_fields
-from ..rubric import JOINT_RULE_LABELS, Item, Kind, Rubric, VetoEffect, VetoKind, VetoRule
+from ..rubric import JOINT_RULE_LABELS, Combine, CombineKind, Item, Kind, Rubric, VetoEffect, VetoKind, VetoRule
 from ..rubric.model import grade_label
 from ..rubric.view import item_phrase, veto_outcome
 from ..scoring.score import ItemScore, Results, UnitResult
@@ -234,9 +234,21 @@ def _deductions_bonus_veto(rubric: Rubric, unit: UnitResult, told: Mapping[str, 
             for s in obtained
             if s.item.id in told
         ],
+        "加分合计": fmt2(sum((s.points or 0 for s in obtained), Fraction(0))),
+        "加分超出上限": sum((s.points or 0 for s in obtained), Fraction(0)) > unit.bonus,  # the plan's cap applied
         "否决项目": [item_phrase(s.item) for s in unit.items if s.item.kind is Kind.VETO and s.points],
-        "共同评价计分办法": JOINT_RULE_LABELS[rubric.grading.joint],
+        "共同评价计分办法": joint_words(rubric, short),
     }
+
+
+def joint_words(rubric: Rubric, short: list[ItemScore]) -> str:
+    """How the joint items among `short` were combined: the plan's one rule when every joint item follows it, else
+    each joint item's own combination (weighted, sum of deductions, a lead department …) by its number."""
+    joint = [s for s in short if len(s.item.evaluators) > 1]
+    default = Combine(CombineKind(str(rubric.grading.joint)))
+    if all(s.item.combine == default for s in joint):
+        return JOINT_RULE_LABELS[rubric.grading.joint]
+    return "；".join(f"{s.item.id}{s.item.combine.words()}" for s in joint)
 
 
 def _wording(said: FedBack) -> str:
