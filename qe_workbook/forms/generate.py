@@ -83,6 +83,7 @@ from .paper import (
     fewest_pages,
     name_width,
     page_setup,
+    pages_printed,
     print_scale,
     text_height,
     text_width,
@@ -255,31 +256,39 @@ class FormWriter:
         ws.freeze_panes(FIRST_DATA_ROW, 0)
         ws.activate()
         ws.set_selection(cell_ref(FIRST_DATA_ROW, COL_SCORE))
-        scale, breaks = self._pages()
+        scale, breaks, pages = self._pages()
         page_setup(ws, owner=self.spec.printed_owner or self.spec.owner, label=self.spec.attachment,
                    title=self.spec.title, last_row=last_row, last_col=self.last, repeat_row=HEADER_ROW,
-                   scale=scale)  # fmt: skip
+                   scale=scale, total=pages)  # fmt: skip
         ws.set_h_pagebreaks(breaks)
 
-    def _pages(self) -> tuple[int, list[int]]:
-        """The print scale and the page breaks, the notes and the signature block with the last block. Units
-        share a page only as far as they would with a remark of `REMARK_ROOM` characters in every row, so
-        that a department's remarks, growing its rows, do not push part of a unit onto the next page; areas
-        share pages as they are, shrunk a little where that saves a page (so that no page holds a block or
-        two alone)."""
+    def _pages(self) -> tuple[int, list[int], int]:
+        """The print scale, the page breaks and the pages printed (the sheet's total is written as a number:
+        LibreOffice's total counts the pages of every sheet), the notes and the signature block with the last
+        block. Units share a page only as far as they would with a remark of `REMARK_ROOM` characters in every
+        row, so that a department's remarks, growing its rows, do not push part of a unit onto the next page;
+        areas share pages as they are, shrunk a little where that saves a page (so that no page holds a block
+        or two alone)."""
         scale = print_scale(list(self.widths.values()))
         top = TITLE_HEIGHT + DEPT_HEIGHT + self.hint_height + HEADER_HEIGHT
         room = 0.0 if self.spec.flow_blocks else text_height([("字" * REMARK_ROOM, self.widths[COL_REMARK])])
+        planned, ordered = self._blocks(room), self._blocks(0.0)  # with room for remarks, as generated
+        if self.spec.flow_blocks:
+            scale = fewest_pages(planned, top, HEADER_HEIGHT, scale, flow=True)[0]
+        breaks = block_breaks(planned, top, HEADER_HEIGHT, scale, flow=self.spec.flow_blocks)[1]
+        return scale, breaks, pages_printed(ordered, breaks, top, HEADER_HEIGHT, scale)
+
+    def _blocks(self, room: float) -> list[tuple[int, float]]:
+        """Each block's first row and height, each row at least `room` high; the notes and the signature block
+        with the last block."""
         blocks: dict[str, tuple[int, float]] = {}
         for r in self.rows:
             first, height = blocks.get(r.block, (r.row, 0.0))
             blocks[r.block] = (first, height + max(self.heights[r.row], room))
         ordered = list(blocks.values())
         notes = NOTE_HEIGHT * (len(self.spec.notes) + 2) + SIGNATURE_HEIGHT
-        ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)  # the notes and signature stay with the last block
-        if not self.spec.flow_blocks:  # the first unit stays on page 1, under the title, whatever its room
-            return scale, [row for row in block_breaks(ordered, top, HEADER_HEIGHT, scale)[1] if row != ordered[0][0]]
-        return fewest_pages(ordered, top, HEADER_HEIGHT, scale, flow=True)
+        ordered[-1] = (ordered[-1][0], ordered[-1][1] + notes)
+        return ordered
 
     def _max_formats(self, wb: Workbook) -> None:
         """The 满分 cell of a deduction or a counted bonus says how it counts: 每次扣1分，最高扣2分（填次数）."""

@@ -151,6 +151,22 @@ def block_breaks(
     return pages, breaks
 
 
+def pages_printed(
+    blocks: Sequence[tuple[int, float]], breaks: Sequence[int], top: float, repeated: float, scale: int
+) -> int:
+    """The pages the blocks (first row, height) print on with page breaks before the rows `breaks`."""
+    page = page_height(scale)
+    used, pages = top, 1
+    for first, height in blocks:
+        if first in breaks:
+            pages, used = pages + 1, repeated
+        used += height
+        while used > page:
+            used -= page - repeated
+            pages += 1
+    return pages
+
+
 def fewest_pages(
     blocks: Sequence[tuple[int, float]],
     top: float,
