@@ -105,7 +105,7 @@ def test_export_writes_the_templates_with_their_fields_and_check_fills_them(tmp_
     assert exported.exit_code == 0, exported.output
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         f"{name}{suffix}"
-        for name in ("反馈意见", "通报", "共性问题", "自评报告模板")
+        for name in ("反馈意见", "通报", "共性问题", "自评报告模板", "得分核对单说明", "整改台账说明")
         for suffix in (".docx", "字段说明.xlsx")
     )
     fields = openpyxl.load_workbook(folder / "通报字段说明.xlsx").active

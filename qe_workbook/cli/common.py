@@ -14,6 +14,7 @@ from ..keys import DEFAULT_KEY_PATH, create_key, read_key
 from ..visible import visible
 
 if TYPE_CHECKING:
+    from ..documents.templating import DocumentKind
     from ..rubric import Rubric
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,14 +54,15 @@ templates_option = click.option(
 )
 
 
-def said_templates(folder: Path | None) -> Path | None:
-    """The office's folder of Word templates when it holds any, said first (on stderr); else None (the bundled
-    templates are used, nothing is said)."""
-    from ..documents.kinds import DOCUMENT_KINDS
+def said_templates(folder: Path | None, kinds: tuple[DocumentKind, ...] | None = None) -> Path | None:
+    """The office's folder of Word templates when it holds any, said first (on stderr) when it replaces one of
+    `kinds` (default: the kinds written as Word documents); else None (the bundled templates are used, nothing is
+    said)."""
+    from ..documents.kinds import WORD_KINDS
     from ..documents.templating import office_templates, templates_note
 
     chosen = office_templates(folder)
-    note = templates_note(chosen, DOCUMENT_KINDS) if chosen else None
+    note = templates_note(chosen, kinds or WORD_KINDS) if chosen else None
     if note:
         click.echo(visible(note), err=True)
     return chosen

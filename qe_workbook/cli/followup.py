@@ -12,7 +12,16 @@ import click
 from ..console import echo_json, echo_problems, format_table
 from ..problems import Problem, Severity
 from ..visible import visible
-from .common import feedback_option, json_option, key_option, open_key, open_rubric, rubric_option
+from .common import (
+    feedback_option,
+    json_option,
+    key_option,
+    open_key,
+    open_rubric,
+    rubric_option,
+    said_templates,
+    templates_option,
+)
 from .root import main
 
 RUN = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -65,17 +74,22 @@ def rectify_group() -> None:
               help="输出位置（默认为结果文件夹下的“整改台账”；每次新建一个以时间命名的子文件夹）。")  # fmt: skip
 @rubric_option
 @key_option
+@templates_option
 def rectify_generate_cmd(run_dir: Path, feedback_file: Path | None, out_dir: Path | None, rubric_path: Path | None,
-                         key_path: Path) -> None:  # fmt: skip
+                         key_path: Path, templates_dir: Path) -> None:  # fmt: skip
     """为每个被考核单位生成一份锁定、签名的整改台账，预填反馈给该单位的问题。"""
+    from ..documents.sheet_notes import LEDGER_NOTES
     from ..forms.register import REGISTER_NAME, load_register
     from ..rectify.ledger import generate_ledgers
 
+    templates = said_templates(templates_dir, (LEDGER_NOTES,))
     rb = open_rubric(rubric_path)
     key = open_key(key_path)
     register, problems = load_register(key_path.parent / REGISTER_NAME)
     echo_problems(problems, err=True)
-    generated = generate_ledgers(run_dir, rb, key, out_parent=out_dir, wording=feedback_file, register=register)
+    generated = generate_ledgers(
+        run_dir, rb, key, out_parent=out_dir, wording=feedback_file, register=register, templates=templates
+    )
     echo_problems(generated.problems, err=True)
     if generated.folder is None:
         sys.exit(1)

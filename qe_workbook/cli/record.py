@@ -141,13 +141,16 @@ def adjustments_template_cmd(rubric_path: Path | None, out_file: Path) -> None:
               help="列出哪些评价说明：all 全部，shortfalls 仅失分项目，none 不列（默认按考核细则的公开范围设置，"
                    "未设置时为 shortfalls）。")  # fmt: skip
 @rubric_option
-def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str | None, rubric_path: Path | None) -> None:
+@templates_option
+def precheck_cmd(run_dir: Path, deadline: datetime, disclose: str | None, rubric_path: Path | None,
+                 templates_dir: Path) -> None:  # fmt: skip
     """为每个被考核单位生成得分核对单（各项目得分、评价说明、异议栏和反馈截止日期）。"""
+    from ..documents.sheet_notes import PRECHECK_NOTES
     from ..record.precheck import write_prechecks
 
-    folder, problems = write_prechecks(
-        run_dir, open_rubric(rubric_path), deadline.date(), disclose=Disclose(disclose) if disclose else None
-    )
+    templates = said_templates(templates_dir, (PRECHECK_NOTES,))
+    folder, problems = write_prechecks(run_dir, open_rubric(rubric_path), deadline.date(),
+                                       disclose=Disclose(disclose) if disclose else None, templates=templates)  # fmt: skip
     echo_problems(problems, err=True)
     if folder is None:
         sys.exit(1)

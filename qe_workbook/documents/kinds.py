@@ -19,9 +19,12 @@ from .feedback_kind import FEEDBACK
 from .letter_context import letter_context
 from .notice_docx import NOTICE, notice_context
 from .self_report_kind import SELF_REPORT
+from .sheet_notes import LEDGER_NOTES, PRECHECK_NOTES
 from .templating import DocumentKind, TemplateBroken, render
 
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = (FEEDBACK, NOTICE, COMMON, SELF_REPORT)
+WORD_KINDS: tuple[DocumentKind, ...] = (FEEDBACK, NOTICE, COMMON, SELF_REPORT)  # documents written as .docx
+SHEET_KINDS: tuple[DocumentKind, ...] = (PRECHECK_NOTES, LEDGER_NOTES)  # sentences placed into workbooks
+DOCUMENT_KINDS = WORD_KINDS + SHEET_KINDS
 
 Contexts = Callable[[Rubric, Results, date], list[dict[str, Any]]]
 

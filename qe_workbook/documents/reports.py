@@ -19,7 +19,7 @@ from ..rubric import Rubric
 from ..scoring.score import Results
 from ..scoring.self_scores import Comparison
 from .common_docx import write_common_documents
-from .kinds import DOCUMENT_KINDS
+from .kinds import WORD_KINDS
 from .letter_context import Followed
 from .letter_notes import Notes, capped_note
 from .letters import Letter, shares, write_share
@@ -77,7 +77,7 @@ def report_jobs(
     issued = options.get("issued") or rubric.report_date or date.today()
     stage = options.get("stage", DRAFT_STAGE)
     templates = options.get("templates")
-    require_templates(DOCUMENT_KINDS, templates)
+    require_templates(WORD_KINDS, templates)
     if provisional is None:
         provisional = not all(u.complete for u in results.units)
     stage = f"{stage}（暂定）" if provisional else stage

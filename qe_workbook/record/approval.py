@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..choices import ADJUSTMENTS_FILE
-from ..documents.kinds import DOCUMENT_KINDS
+from ..documents.kinds import WORD_KINDS
 from ..documents.reports import write_reports
 from ..documents.templating import check_templates
 from ..feedback.fed_back import FILE_NAME as WORDING_FILE
@@ -94,7 +94,7 @@ def approve_run(
     told = fed_back_list(results, rubric, feedback) if feedback is not None else None
     if told is not None and has_errors(told.problems):
         return None, told.problems
-    broken = check_templates(DOCUMENT_KINDS, templates)
+    broken = check_templates(WORD_KINDS, templates)
     if broken:  # the stage is not recorded without its documents
         return None, broken
     when = (now or datetime.now()).replace(microsecond=0)

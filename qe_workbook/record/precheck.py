@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
 from ..amounts import canonical, round2
 from ..choices import Disclose as Disclose
 from ..dates import chinese_date
+from ..documents.sheet_notes import PRECHECK_NOTES, line, note_lines
+from ..documents.templating import TemplateBroken
 from ..forms.paper import page_setup, text_height, write_signature
 from ..outputs.run_record import read_run
 from ..outputs.sheets import Sheets
@@ -42,61 +45,71 @@ def precheck_name(rubric: Rubric, unit: str) -> str:
 
 def write_prechecks(
     run_dir: Path, rubric: Rubric, deadline: date, *, disclose: Disclose | None = None,
-    out_parent: Path | None = None,
+    out_parent: Path | None = None, templates: Path | None = None,
 ) -> tuple[Path | None, list[Problem]]:  # fmt: skip
-    """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`); the
-    remarks shown are `disclose`, by default the rubric's `disclosure.remarks`."""
+    """One 得分核对单 per unit into a new folder `<run>/得分核对单/<time>` (or under `out_parent`), its sentences
+    from the office's template in `templates` when it has one; the remarks shown are `disclose`, by default the
+    rubric's `disclosure.remarks`. A broken template gives its problems and no file."""
     disclose = disclose or rubric.disclosure.remarks
     run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return None, problems
     adopted = {u.unit: u for u in run.results.units}
+    try:  # every unit's sentences before the first file
+        texts = {u.unit: precheck_lines(rubric, u, deadline, adopted[u.unit], templates) for u in run.scored.units}
+    except TemplateBroken as exc:
+        return None, exc.problems
     with new_run_folder(out_parent or run_dir / PRECHECK_DIR) as (tmp, finish):
         for unit in run.scored.units:  # the item scores add up to the scored total; adjustments are stated apart
             path = tmp / precheck_name(rubric, unit.unit)
-            write_precheck(path, rubric, unit, deadline, disclose, adopted=adopted[unit.unit])
+            write_precheck(path, rubric, unit, disclose, texts[unit.unit])
         folder = finish()
     return folder, []
 
 
-def write_precheck(
-    path: Path,
-    rubric: Rubric,
-    unit: UnitResult,
-    deadline: date,
-    disclose: Disclose,
-    *,
-    adopted: UnitResult | None = None,
-) -> Path:
-    """One unit's 得分核对单: `unit` as scored (its items add up to its total); when the meeting's adjustments
-    changed it, `adopted` gives the total after them, stated in its own sentence."""
+def precheck_context(rubric: Rubric, unit: UnitResult, deadline: date, adopted: UnitResult | None) -> dict[str, Any]:
+    """The fields of the 得分核对单说明 template for `unit` as scored; `adopted` its result after the meeting's
+    adjustments (its total is given when they changed it)."""
+    return {
+        "城市": rubric.city,
+        "年度": rubric.year,
+        "单位": unit.unit,
+        "总分": f"{round2(unit.total):.2f}",
+        "总分说明": total_words(rubric),
+        "各部分": [
+            {"名称": p.name, "权重": canonical(p.weight), "折算分": f"{round2(unit.parts[p.id]):.2f}"}
+            for p in rubric.parts
+        ],
+        "调整后总分": f"{round2(adopted.total):.2f}" if adopted is not None and adopted.total != unit.total else "",
+        "反馈截止日期": chinese_date(deadline),
+        "印发单位": rubric.office_full_name,
+        "印发日期": chinese_date(rubric.report_date or date.today()),
+        "报送单位": rubric.office,
+    }
+
+
+def precheck_lines(rubric: Rubric, unit: UnitResult, deadline: date, adopted: UnitResult | None = None,
+                   templates: Path | None = None) -> list[str]:  # fmt: skip
+    """The 得分核对单's sentences: title, score sentence, date line, then the notes under the table."""
+    return note_lines(PRECHECK_NOTES, precheck_context(rubric, unit, deadline, adopted), templates)
+
+
+def write_precheck(path: Path, rubric: Rubric, unit: UnitResult, disclose: Disclose, texts: list[str]) -> Path:
+    """One unit's 得分核对单: `unit` as scored (its items add up to its total), with the sentences `texts`
+    (`precheck_lines`)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     mark_output(wb, f"{rubric.year}年度质量工作考核得分核对单（{unit.unit}）", rubric.office)
     s = Sheets(wb, rubric.office_full_name)
     ws = wb.add_worksheet("得分核对单")
-    title = f"{rubric.city}{rubric.year}年度政府质量工作考核得分核对单（{unit.unit}）"
+    title = line(texts, 0)
     ws.write_string(0, 0, title, s.title)
-    total = f"总分 {round2(unit.total):.2f} 分（{total_words(rubric)}）"
-    if rubric.parts:
-        total += "，其中" + "、".join(
-            f"{p.name}（权重 {canonical(p.weight)} 分）折算 {round2(unit.parts[p.id]):.2f} 分" for p in rubric.parts
-        )
-    if adopted is not None and adopted.total != unit.total:
-        total += f"，会议调整后总分 {round2(adopted.total):.2f} 分"
-    total += "；以下为各项目得分（扣分项为扣分），供核对。"
-    ws.merge_range(1, 0, 1, len(HEADER) - 1, total, s.note)
-    issued = rubric.report_date or date.today()
+    ws.merge_range(1, 0, 1, len(HEADER) - 1, line(texts, 1), s.note)
     ws.set_row(2, 20)
-    ws.merge_range(2, 0, 2, len(HEADER) - 1, f"反馈截止日期：{chinese_date(deadline)}（逾期未反馈的视为无异议）"
-                   f"　　印发单位：{rubric.office_full_name}　　印发日期：{chinese_date(issued)}", s.bold)  # fmt: skip
+    ws.merge_range(2, 0, 2, len(HEADER) - 1, line(texts, 2), s.bold)
     rows = [_row(item_score, disclose) for item_score in unit.items if item_score.applies]
     last = s.table(ws, 3, HEADER, rows, WIDTHS)
-    notes = [
-        f"如对得分有异议，请在“异议”一栏写明理由并附佐证材料，于 {chinese_date(deadline)} 前报{rubric.office}；"
-        "逾期未反馈的视为无异议。",
-        "异议由评价部门复核，复核意见（维持或调整）记入异议登记，调整的得分以评价部门的更正为准。",
-    ]
+    notes = texts[3:]
     for n, note in enumerate(notes, start=last + 2):
         ws.merge_range(n, 0, n, len(HEADER) - 1, note, s.note)
         ws.set_row(n, text_height([(note, sum(WIDTHS))]))

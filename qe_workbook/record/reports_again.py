@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from ..documents.kinds import DOCUMENT_KINDS
+from ..documents.kinds import WORD_KINDS
 from ..documents.release_scan import scan_fed_back, scan_remarks
 from ..documents.reports import write_reports
 from ..documents.templating import check_templates
@@ -47,7 +47,7 @@ def report_run(
     if adopted is None:
         return [], problems
     problems += scan_remarks(adopted.scored.frame)
-    broken = check_templates(DOCUMENT_KINDS, templates)
+    broken = check_templates(WORD_KINDS, templates)
     if broken:  # not one document from a set with a broken template
         return [], problems + broken
     errors = ErrorLog()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..documents.sheet_notes import LEDGER_NOTES, line, note_lines
+from ..documents.templating import TemplateBroken
 from ..feedback.fed_back import FedBack, fed_back_list
 from ..forms.generate import write_manifest_sheet
 from ..forms.layout import MANIFEST_SHEET
@@ -47,15 +49,26 @@ from .layout import (
 )
 
 LedgerRow = tuple[str, str, str, str]  # item id, item, the problem as fed back, evaluating departments
-NO_PROBLEMS = "本年度反馈意见未指出需要整改的问题，本表无需填写。"
 
 
-def ledger_title(rubric: Rubric) -> str:
-    return f"{rubric.city}{rubric.year}年度政府质量工作考核反馈问题整改台账"
+@dataclass(frozen=True)
+class LedgerText:
+    """A ledger's sentences, from the 整改台账说明 template: title, unit line, filling hint, and what the table
+    says when no problem was fed back."""
+
+    title: str
+    unit_line: str
+    hint: str
+    no_problems: str
 
 
-def unit_line(unit: Unit) -> str:
-    return f"填报单位（盖章）：{unit.full_name}"
+def ledger_text(rubric: Rubric, unit: Unit, templates: Path | None = None) -> LedgerText:
+    """`unit`'s ledger sentences from the office's template in `templates`, else the bundled one. Raises
+    `TemplateBroken`."""
+    context = {"城市": rubric.city, "年度": rubric.year, "单位全称": unit.full_name, "报送单位": rubric.office,
+               "完成时限示例": f"{rubric.year + 1}-06-30", "进展选项": [str(p) for p in Progress]}  # fmt: skip
+    lines = note_lines(LEDGER_NOTES, context, templates)
+    return LedgerText(*(line(lines, n) for n in range(4)))
 
 
 def ledger_name(rubric: Rubric, unit: str) -> str:
@@ -67,20 +80,21 @@ def ledger_row(entry: FedBack) -> LedgerRow:
     return (entry.item.id, f"{short_text(entry.item)}（{entry.amount()}）", problem_text, "、".join(entry.evaluators))
 
 
-def expected_content(rubric: Rubric, unit: Unit, rows: list[LedgerRow]) -> LockedContent:
-    return LockedContent((SHEET, MANIFEST_SHEET), ledger_title(rubric), unit_line(unit), HEADER, tuple(rows))
+def expected_content(text: LedgerText, rows: list[LedgerRow]) -> LockedContent:
+    return LockedContent((SHEET, MANIFEST_SHEET), text.title, text.unit_line, HEADER, tuple(rows))
 
 
 def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], key: bytes, when: datetime,
-                 seed: str) -> Manifest:  # fmt: skip
+                 seed: str, text: LedgerText) -> Manifest:  # fmt: skip
+    """One unit's signed ledger with the sentences `text` (`ledger_text`); its title and unit line are signed."""
     manifest = Manifest(format=LEDGER_FORMAT, year=rubric.year, rubric_hash=rubric.content_hash, evaluator=unit.name,
                         form_id=derive(key, "rectify-id", rubric.content_hash, unit.name, seed),
                         generated_at=when.isoformat())  # fmt: skip
-    manifest = sign(key, manifest, expected_content(rubric, unit, rows))
+    manifest = sign(key, manifest, expected_content(text, rows))
     password = derive(key, "sheet-password", manifest.form_id)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
-    wb.set_properties({"title": ledger_title(rubric), "subject": f"整改台账：{unit.name}", "author": rubric.office,
+    wb.set_properties({"title": text.title, "subject": f"整改台账：{unit.name}", "author": rubric.office,
                        "created": when})  # fmt: skip
     for name, value in manifest.rows():
         wb.set_custom_property(f"qe_{name}", value)
@@ -106,11 +120,11 @@ def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], 
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     ws.set_row(TITLE_ROW, 30)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, ledger_title(rubric), f["title"])
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, text.title, f["title"])
     ws.set_row(UNIT_ROW, 24)
-    ws.merge_range(UNIT_ROW, 0, UNIT_ROW, last_col, unit_line(unit), f["unit"])
+    ws.merge_range(UNIT_ROW, 0, UNIT_ROW, last_col, text.unit_line, f["unit"])
     ws.set_row(HINT_ROW, 46)
-    ws.merge_range(HINT_ROW, 0, HINT_ROW, last_col, _hint(rubric), f["hint"])
+    ws.merge_range(HINT_ROW, 0, HINT_ROW, last_col, text.hint, f["hint"])
     ws.set_row(HEADER_ROW, 22)
     ws.write_row(HEADER_ROW, 0, HEADER, f["header"])
     for n, row in enumerate(rows):
@@ -129,27 +143,18 @@ def write_ledger(path: Path, rubric: Rubric, unit: Unit, rows: list[LedgerRow], 
     if rows:
         _validation(ws, rubric, last)
     else:
-        ws.merge_range(FIRST_ROW, 0, FIRST_ROW, last_col, NO_PROBLEMS, f["cell"])
+        ws.merge_range(FIRST_ROW, 0, FIRST_ROW, last_col, text.no_problems, f["cell"])
         last = FIRST_ROW
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                           "format_columns": True})  # fmt: skip
     ws.freeze_panes(FIRST_ROW, 0)
     # after a blank row (the locked rows end there): the unit signs and stamps the ledger it returns
     last = write_signature(ws, last + 2, ((0, 3), (4, 5), (6, last_col)), "填报单位", f["sign"])
-    page_setup(ws, owner=unit.full_name, title=ledger_title(rubric), last_row=last, last_col=last_col,
+    page_setup(ws, owner=unit.full_name, title=text.title, last_row=last, last_col=last_col,
                repeat_row=HEADER_ROW)  # fmt: skip
     write_manifest_sheet(wb.add_worksheet(MANIFEST_SHEET), manifest, password)
     wb.close()
     return manifest
-
-
-def _hint(rubric: Rubric) -> str:
-    statuses = "、".join(str(p) for p in Progress)
-    return (
-        "填写说明：下表是考核结果反馈意见指出的问题，已锁定。请针对每个问题在浅黄色单元格中填写整改措施、责任单位、"
-        f"完成时限（日期，如 {rubric.year + 1}-06-30）和进展（{statuses}），保存为 .xlsx 后报{rubric.office}；"
-        "整改推进后请更新进展再次报送。请勿增删行列或改动其他内容，否则台账会被退回。"
-    )
 
 
 def _validation(ws: GrowingWorksheet, rubric: Rubric, last: int) -> None:
@@ -190,13 +195,19 @@ class Generated:
 
 def generate_ledgers(
     run_dir: Path, rubric: Rubric, key: bytes, *, out_parent: Path | None = None, wording: Path | None = None,
-    register: Register | None = None, when: datetime | None = None,
+    register: Register | None = None, when: datetime | None = None, templates: Path | None = None,
 ) -> Generated:  # fmt: skip
-    """One ledger per unit, holding the problems fed back to it (in the office's `wording` when given), into a
-    new folder `<out_parent>/<time>` (default parent: `<run>/整改台账`); recorded in the `register`."""
+    """One ledger per unit, holding the problems fed back to it (in the office's `wording` when given), its
+    sentences from the office's template in `templates` when it has one, into a new folder `<out_parent>/<time>`
+    (default parent: `<run>/整改台账`); recorded in the `register`. A broken template gives its problems and no
+    file."""
     run, problems = read_run(run_dir, rubric, official="documents")
     if run is None:
         return Generated(None, [], problems)
+    try:  # every unit's sentences before the first file
+        texts = {unit.name: ledger_text(rubric, unit, templates) for unit in rubric.units}
+    except TemplateBroken as exc:
+        return Generated(None, [], problems + exc.problems)
     results = run.results  # as adopted
     told = fed_back_list(results, rubric, wording)
     problems += told.problems
@@ -207,7 +218,7 @@ def generate_ledgers(
         for unit in rubric.units:
             rows = [ledger_row(e) for e in told.problems_of(unit.name)]
             name = ledger_name(rubric, unit.name)
-            manifest = write_ledger(tmp / name, rubric, unit, rows, key, when, seed)
+            manifest = write_ledger(tmp / name, rubric, unit, rows, key, when, seed, texts[unit.name])
             files.append(LedgerFile(unit.name, tmp / name, manifest.form_id, len(rows)))
         folder = finish()
     files = [LedgerFile(f.unit, folder / f.path.name, f.form_id, f.problems) for f in files]

@@ -77,10 +77,10 @@ class Workspace:
 
     def templates_used(self) -> list[Problem]:
         """The note that documents come from the office's own templates here (for the page to say first), if any."""
-        from ..documents.kinds import DOCUMENT_KINDS
+        from ..documents.kinds import WORD_KINDS
         from ..documents.templating import templates_used
 
-        used = templates_used(self.templates, DOCUMENT_KINDS)
+        used = templates_used(self.templates, WORD_KINDS)
         return [used] if used else []
 
     @property

@@ -33,7 +33,9 @@ def generate_in(ws: Workspace, run: Path, rubric: Rubric, wording: bool) -> Gene
     register, trouble = load_register(ws.register_path)
     if key is None or trouble:
         return Generated(None, [], problems + trouble)
-    return generate_ledgers(run, rubric, key, wording=kept(ws, WORDING) if wording else None, register=register)
+    return generate_ledgers(
+        run, rubric, key, wording=kept(ws, WORDING) if wording else None, register=register, templates=ws.templates
+    )
 
 
 def issued(run: Path) -> list[Path]:
