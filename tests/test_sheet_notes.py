@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -11,11 +13,17 @@ from click.testing import CliRunner
 from qe_workbook.cli import main
 from qe_workbook.documents.sheet_notes import LEDGER_NOTES, PRECHECK_NOTES, note_lines
 from qe_workbook.documents.templating import bundled_template
+from qe_workbook.forms.paper import closing_breaks
+from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, run_collect
+from qe_workbook.record.precheck import write_prechecks
 from qe_workbook.rectify.ledger import ledger_text
-from qe_workbook.rubric import Rubric
+from qe_workbook.rubric import Rubric, load_rubric
 
 from .forms import KEY, TIE, fill_all, generate
+from .test_print import pages, to_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PRECHECK = "东区_2022年度质量工作考核得分核对单.xlsx"
 
@@ -111,3 +119,24 @@ def test_templates_export_lists_the_sheet_templates_fields(tmp_path: Path) -> No
     rows = [tuple(r) for r in fields.iter_rows(min_row=2, values_only=True)]
     assert ("进展选项", "进展一栏可选的内容", "未开始、推进中、已完成", "{{ 进展选项|join('、') }}") in rows
     assert LEDGER_NOTES.file_name == "整改台账说明.docx"
+
+
+def test_the_signature_block_takes_the_last_rows_with_it() -> None:
+    # a page holds (595.3 - 1.3 × 72) × 0.94 = 471.6 points at 100 %: 100 + 7 × 50 fit, the 60-point signature
+    # block after them does not, so the last row starts page 2 with it
+    assert closing_breaks(4, [50.0] * 7, 100, 20, 60, 100) == [10]
+    assert closing_breaks(4, [50.0] * 6, 100, 20, 60, 100) == []
+
+
+def test_a_printed_precheck_ends_with_table_rows_above_the_signature(tmp_path: Path) -> None:
+    rubric = load_rubric(ROOT / "rubric.json").rubric
+    key, _ = read_key(ROOT / "samples" / "qe-sample.key")
+    assert key is not None
+    run = run_collect(ROOT / "samples" / "returned", rubric, key,
+                      CollectOptions(tmp_path / "results", reports=False)).folder  # fmt: skip
+    folder, problems = write_prechecks(run, rubric, date(2023, 5, 20))
+    assert folder is not None, problems
+    (pdf,) = to_pdf([folder / "临颍县_2022年度质量工作考核得分核对单.xlsx"], tmp_path, tmp_path / "lo-profile")
+    printed = pages(pdf)
+    assert len(printed) == 8  # the signature block alone made no page of its own
+    assert re.search(r"^16-3\s+评分项", printed[-1], re.MULTILINE) and "被考核单位（盖章）：" in printed[-1]

@@ -130,7 +130,8 @@ def test_check_names_what_is_wrong(tmp_path: Path) -> None:
     empty = CliRunner().invoke(main, ["templates", "check", str(tmp_path / "空")])
     assert (
         empty.exit_code == 1
-        and "没有程序使用的文书模板（文件名应为：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx）"
+        and "没有程序使用的文书模板（文件名应为：反馈意见.docx、通报.docx、共性问题.docx、自评报告模板.docx、"
+        "得分核对单说明.docx、整改台账说明.docx）"
         in empty.stderr
     )
 

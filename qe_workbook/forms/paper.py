@@ -167,6 +167,18 @@ def pages_printed(
     return pages
 
 
+def closing_breaks(
+    first_row: int, heights: Sequence[float], top: float, repeated: float, closing: float, scale: int
+) -> list[int]:
+    """The rows that start a new page for table rows from `first_row` (their `heights`) followed by a closing
+    part (notes, the signature block) `closing` points tall that goes on the page of the last row, so that the
+    closing part never stands alone on the last page."""
+    blocks = [(first_row + n, h) for n, h in enumerate(heights)]
+    if blocks:
+        blocks[-1] = (blocks[-1][0], blocks[-1][1] + closing)
+    return block_breaks(blocks, top, repeated, scale)[1]
+
+
 def fewest_pages(
     blocks: Sequence[tuple[int, float]],
     top: float,

@@ -15,7 +15,7 @@ from ..choices import Disclose as Disclose
 from ..dates import chinese_date
 from ..documents.sheet_notes import PRECHECK_NOTES, line, note_lines
 from ..documents.templating import TemplateBroken
-from ..forms.paper import page_setup, text_height, write_signature
+from ..forms.paper import SIGNATURE_HEIGHT, closing_breaks, page_setup, print_scale, text_height, write_signature
 from ..outputs.run_record import read_run
 from ..outputs.sheets import Sheets
 from ..problems import Problem
@@ -37,6 +37,7 @@ HEADER = [
     "异议（如有，请写明理由和佐证材料）",
 ]
 WIDTHS = [9, 8, 44, 8, 8, 14, 40, 36]
+TITLE_HEIGHT, BLANK_HEIGHT = 20.0, 15.0  # points: the title row (14 pt 黑体), a row left at its default height
 
 
 def precheck_name(rubric: Rubric, unit: str) -> str:
@@ -105,6 +106,7 @@ def write_precheck(path: Path, rubric: Rubric, unit: UnitResult, disclose: Discl
     title = line(texts, 0)
     ws.write_string(0, 0, title, s.title)
     ws.merge_range(1, 0, 1, len(HEADER) - 1, line(texts, 1), s.note)
+    ws.set_row(1, text_height([(line(texts, 1), sum(WIDTHS))]))
     ws.set_row(2, 20)
     ws.merge_range(2, 0, 2, len(HEADER) - 1, line(texts, 2), s.bold)
     rows = [_row(item_score, disclose) for item_score in unit.items if item_score.applies]
@@ -117,7 +119,13 @@ def write_precheck(path: Path, rubric: Rubric, unit: UnitResult, disclose: Discl
         ws.set_column(col, col, width)
     full_name = next((u.full_name for u in rubric.units if u.name == unit.unit), unit.unit)
     end = write_signature(ws, last + len(notes) + 3, ((0, 2), (3, 5), (6, 7)), "被考核单位", s.sign)
-    page_setup(ws, owner=full_name, title=title, last_row=end, last_col=len(HEADER) - 1, repeat_row=3)
+    header = text_height(list(zip(HEADER, WIDTHS, strict=True)))
+    top = TITLE_HEIGHT + text_height([(line(texts, 1), sum(WIDTHS))]) + 20 + header
+    closing = BLANK_HEIGHT * 2 + sum(text_height([(n, sum(WIDTHS))]) for n in notes) + SIGNATURE_HEIGHT
+    heights = [text_height(list(zip(row, WIDTHS, strict=True))) for row in rows]
+    scale = print_scale(WIDTHS)  # the last rows go onto the signature's page: it never stands alone there
+    ws.set_h_pagebreaks(closing_breaks(4, heights, top, header, closing, scale))
+    page_setup(ws, owner=full_name, title=title, last_row=end, last_col=len(HEADER) - 1, repeat_row=3, scale=scale)
     wb.close()
     return path
 
