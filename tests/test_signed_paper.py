@@ -146,3 +146,8 @@ def test_the_dispatch_list_is_titled_dated_signed_for_and_shows_no_file_name(
         for value in (ev.phone, ev.email):
             assert not value or value in text, value
     assert ".xlsx" not in text and not re.search(r"[0-9a-f]{12}", text)
+
+
+def test_a_first_county_taller_than_a_page_starts_on_page_1(printed: dict[str, list[str]]) -> None:
+    form = form_part(printed["filled"])  # 500-character remarks in the first county's six rows
+    assert re.search(r"^\s*\d{2}-\d\s+舞阳县\s", form[0], re.MULTILINE), form[0]

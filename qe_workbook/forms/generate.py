@@ -99,6 +99,7 @@ NO_REFERENCE = "（无）"
 FIXED_WIDTHS = {COL_ID: 9, COL_MAX: 12, COL_SCORE: 12}
 TOTAL_WIDTH = 144  # all six columns: one A4 landscape page at about 93 %
 TITLE_HEIGHT, DEPT_HEIGHT, HEADER_HEIGHT, NOTE_HEIGHT = 30.0, 30.0, 22.0, 16.0
+REMARK_FONT_SIZE = 9  # a remark of REMARK_MAX_CHARS characters fits on page 1 under the title and the hint
 REMARK_ROOM = 100  # characters of remark each row of a unit's block is given room for when pages are planned
 FONT = "宋体"
 
@@ -672,7 +673,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "unit": {**boxed, "align": "center", "bold": True},
         "unit_more": {**boxed, "align": "center", "font_size": 9, "font_color": "#808080"},
         "text": boxed,
-        "remark": entry,
+        "remark": {**entry, "font_size": REMARK_FONT_SIZE},
         "reference": {**boxed, "align": "center", "bg_color": REFERENCE_FILL},
         "note": {**base, "font_size": 10},
         "cf_no_remark": {"bg_color": NO_REMARK_FILL},
