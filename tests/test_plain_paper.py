@@ -17,6 +17,7 @@ from qe_workbook.rubric import Rubric
 
 from .conftest import ROOT, load_ok
 from .forms import generate
+from .test_print import pages, to_pdf
 
 # zero-width and invisible formatting characters: nothing a reader can see, everything a copy carries
 INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -55,3 +56,23 @@ def test_a_form_gives_its_deadline_as_written_by_hand(tmp_path: Path, small_rubr
     cells = [str(c.value) for ws in openpyxl.load_workbook(form).worksheets for row in ws.iter_rows() for c in row]
     assert any("于 2023年4月30日 前把电子版发送到" in c for c in cells)
     assert not any(re.search(r"年0\d月|月0\d日", c) for c in cells)
+
+
+def test_no_page_of_a_common_problems_document_holds_a_lone_table_row(sample_run: Path, tmp_path: Path) -> None:
+    """A table that runs onto a new page takes at least two rows with it under the repeated header, and leaves
+    at least two behind."""
+    documents = sorted((sample_run / "共性问题").glob("*.docx"))
+    assert len(documents) == 28
+    header = re.compile(r"^\s*被考核单位\s+所评\s+失分\s+评价说明\s*$")
+    row = re.compile(r"^\s*\S+\s+\d+\.\d{2}\s+\d+\.\d{2}\s")  # a unit's first line: name, 所评, 失分
+    split = 0
+    for pdf in to_pdf(documents, tmp_path, tmp_path / "profile"):
+        for n, page in enumerate(pages(pdf)):
+            lines = [line for line in page.splitlines() if line.strip()][1:]  # below the stage header
+            if lines and header.match(lines[0]):  # a table continued from the page before
+                split += 1
+                rows = [line for line in lines if row.match(line)]
+                assert len(rows) >= 2, (pdf.stem, n + 1)
+        text = "".join(pages(pdf))
+        assert "项目中，8个被考核单位" in re.sub(r"\s", "", text) and "中， " not in text
+    assert split > 5  # the sample's tables do run over pages

@@ -4,9 +4,12 @@ remarks."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import docx
 
 from ..amounts import canonical, fmt2
 from ..choices import DRAFT_STAGE
@@ -79,7 +82,7 @@ def write_common_documents(
     contexts = {
         e: common_context(rubric, e, problems, units, issued, stage) for e, problems in found.items() if problems
     }
-    documents = {common_name(e): render(COMMON, context, templates) for e, context in contexts.items()}
+    documents = {common_name(e): kept_together(render(COMMON, context, templates)) for e, context in contexts.items()}
     if documents:
         (folder / COMMON_DIR).mkdir(parents=True, exist_ok=True)
     written = []
@@ -118,3 +121,18 @@ def common_context(
             for n, p in enumerate(problems, start=1)
         ],
     }
+
+
+def kept_together(data: bytes) -> bytes:
+    """The document with each table's first two and last two rows under its header kept on one page, so that
+    no page holds a lone row under a repeated header, or leaves one behind."""
+    document = docx.Document(io.BytesIO(data))
+    for table in document.tables:
+        rows = table.rows[1:]  # below the header row
+        for row in {rows[0], rows[-2]} if len(rows) >= 2 else set():
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
