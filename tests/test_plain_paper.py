@@ -76,3 +76,12 @@ def test_no_page_of_a_common_problems_document_holds_a_lone_table_row(sample_run
         text = "".join(pages(pdf))
         assert "项目中，8个被考核单位" in re.sub(r"\s", "", text) and "中， " not in text
     assert split > 5  # the sample's tables do run over pages
+
+
+def test_the_public_list_prints_the_office_the_stage_and_the_page(sample_run: Path, tmp_path: Path) -> None:
+    (pdf,) = to_pdf([sample_run / "公告名单.xlsx"], tmp_path, tmp_path / "profile")
+    (page,) = pages(pdf)
+    lines = [line.split() for line in page.splitlines() if line.strip()]
+    assert lines[0] == ["市质强办", "初稿"], lines[0]
+    assert lines[1] == ["漯河市2022年度政府质量工作考核结果"] and lines[2] == ["被考核单位", "等级"]
+    assert lines[-2:] == [["2023年5月8日"], ["第", "1", "页，共", "1", "页"]], lines[-2:]

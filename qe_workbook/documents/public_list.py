@@ -16,6 +16,7 @@ import xlsxwriter
 from ..amounts import fmt2
 from ..choices import DRAFT_STAGE
 from ..dates import chinese_date
+from ..forms.paper import page_setup
 from ..outputs.export import write_csv
 from ..rubric import PublicShows, Rubric
 from ..scoring.score import Results
@@ -79,14 +80,10 @@ def write_public_list(
     for row, line in enumerate((rubric.office_full_name, chinese_date(issued)), start=last + 2):
         ws.set_row(row, 22)
         ws.merge_range(row, 0, row, last_col, line, dated)
-    ws.set_header(f"&R{stage}")
     ws.set_column(0, 0, 40)
     ws.set_column(1, last_col, 14)
-    ws.set_paper(9)
-    ws.center_horizontally()
-    ws.print_area(0, 0, last + 3, last_col)
-    ws.repeat_rows(1)
-    ws.fit_to_pages(1, 0)
+    page_setup(ws, owner=rubric.office, title=stage, last_row=last + 3, last_col=last_col, repeat_row=1,
+               landscape=False)  # fmt: skip
     wb.close()
     csv = folder / CSV_NAME
     write_csv(csv, header, rows)
