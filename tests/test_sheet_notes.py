@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -14,10 +14,13 @@ from qe_workbook.cli import main
 from qe_workbook.documents.sheet_notes import LEDGER_NOTES, PRECHECK_NOTES, note_lines
 from qe_workbook.documents.templating import bundled_template
 from qe_workbook.forms.paper import closing_breaks
+from qe_workbook.forms.register import Register, load_register
 from qe_workbook.keys import read_key
 from qe_workbook.pipeline import CollectOptions, run_collect
 from qe_workbook.record.precheck import write_prechecks
-from qe_workbook.rectify.ledger import ledger_text
+from qe_workbook.rectify.collect import rectify_collect
+from qe_workbook.rectify.layout import SHEET
+from qe_workbook.rectify.ledger import generate_ledgers, ledger_text
 from qe_workbook.rubric import Rubric, load_rubric
 
 from .forms import KEY, TIE, fill_all, generate
@@ -140,3 +143,32 @@ def test_a_printed_precheck_ends_with_table_rows_above_the_signature(tmp_path: P
     printed = pages(pdf)
     assert len(printed) == 8  # the signature block alone made no page of its own
     assert re.search(r"^16-3\s+评分项", printed[-1], re.MULTILINE) and "被考核单位（盖章）：" in printed[-1]
+
+
+def test_a_ledger_from_an_edited_template_is_collected_when_returned(tmp_path: Path, small_rubric: Rubric) -> None:
+    run = _run(tmp_path, small_rubric)
+    templates = tmp_path / "文书模板"
+    templates.mkdir()
+    path = templates / LEDGER_NOTES.file_name
+    path.write_bytes(bundled_template(LEDGER_NOTES))
+    document = docx.Document(str(path))
+    document.paragraphs[0].runs[0].text = "{{ 年度 }}年度质量工作考核问题整改台账"
+    document.save(str(path))
+    register = Register(tmp_path / "register.json")
+    issued = generate_ledgers(run, small_rubric, KEY, register=register, templates=templates)
+    assert issued.problems == [] and issued.folder is not None
+    east, told = next((f.path, f.problems) for f in issued.ledgers if f.unit == "东区")
+    assert told == 3
+    assert openpyxl.load_workbook(east)[SHEET]["A1"].value == "2022年度质量工作考核问题整改台账"
+    back = tmp_path / "back"
+    back.mkdir()
+    wb = openpyxl.load_workbook(east)
+    for row in (5, 6, 7):  # 东区 was told of three problems
+        for col, value in zip("FGHI", ("逐项整改", "区政府办", datetime(2023, 6, 30), "已完成"), strict=True):
+            wb[SHEET][f"{col}{row}"] = value
+    wb.save(back / "东区.xlsx")
+    loaded, _ = load_register(tmp_path / "register.json")
+    collected = rectify_collect(back, small_rubric, KEY, today=date(2023, 7, 15), register=loaded)
+    assert {(p.code, p.file) for p in collected.problems} == {("RECTIFY_MISSING", None)}  # 西区 and 南区
+    assert collected.units["东区"][0] == "已交回"
+    assert [(ln.unit, ln.measure) for ln in collected.lines] == [("东区", "逐项整改")] * 3

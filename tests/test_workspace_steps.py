@@ -107,7 +107,7 @@ def test_an_uploaded_register_replaces_the_kept_one_only_when_it_can_be_read(tmp
 def test_precheck_wording_reports_approval_archive_and_verification(tmp_path: Path) -> None:
     ws, rubric, run = collected_year(tmp_path)
     assert chosen_run(ws, None) == run and chosen_run(ws, "其他") == run and refusal(run) == []
-    folder, problems = precheck_in(run, rubric, date(2023, 5, 20))
+    folder, problems = precheck_in(ws, run, rubric, date(2023, 5, 20))
     assert problems == [] and folder is not None and len(list(folder.glob("*.xlsx"))) == 3
     exported = export_in(ws, run, rubric)
     assert exported.path == run / "反馈修改稿.xlsx" and exported.rows > 0
@@ -183,7 +183,7 @@ def test_a_run_with_a_wrong_key_says_why_nothing_official_comes_from_it(tmp_path
     ws, rubric, run = collected_year(tmp_path, key=bytes(32))
     assert refusal(run) and refusal(run, "mails")
     assert write_chases(ws, run, rubric).chases == []
-    folder, problems = precheck_in(run, rubric, date(2023, 5, 20))
+    folder, problems = precheck_in(ws, run, rubric, date(2023, 5, 20))
     assert folder is None and problems[-1].code == "RUN_NOT_OFFICIAL"
 
 

@@ -48,9 +48,13 @@ def files_of(folder: Path | None) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder is not None else []
 
 
-def precheck_in(run: Path, rubric: Rubric, deadline: date) -> tuple[Path | None, list[Problem]]:
-    """`qe precheck <run> --deadline …`: one 得分核对单 per unit into <run>/得分核对单/<time>."""
-    return write_prechecks(run, rubric, deadline)
+def precheck_in(ws: Workspace, run: Path, rubric: Rubric, deadline: date) -> tuple[Path | None, list[Problem]]:
+    """`qe precheck <run> --deadline …`: one 得分核对单 per unit into <run>/得分核对单/<time>, its sentences from
+    the workspace's templates (said first when the office's own is used)."""
+    from ..documents.sheet_notes import PRECHECK_NOTES
+
+    folder, problems = write_prechecks(run, rubric, deadline, templates=ws.templates)
+    return folder, [*ws.templates_used((PRECHECK_NOTES,)), *problems]
 
 
 def prechecks(run: Path) -> Path | None:

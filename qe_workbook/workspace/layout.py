@@ -8,6 +8,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..forms.register import REGISTER_NAME
 from ..intake.discover import SET_ASIDE
@@ -19,6 +20,9 @@ from ..rubric.load import BUNDLED_RUBRIC
 from ..rubric.new_year import new_year
 from ..rubric.workbook.files import import_rubric
 from ..run_folder import RUN_MARKER
+
+if TYPE_CHECKING:
+    from ..documents.templating import DocumentKind
 
 RETURNED = "回收的评价表"
 UNITS_RECEIVED = "县区材料"  # what the units send the office: self-assessment reports, contact lists
@@ -75,12 +79,13 @@ class Workspace:
 
         return self.root / TEMPLATES_DIR
 
-    def templates_used(self) -> list[Problem]:
-        """The note that documents come from the office's own templates here (for the page to say first), if any."""
+    def templates_used(self, kinds: tuple[DocumentKind, ...] | None = None) -> list[Problem]:
+        """The note that documents come from the office's own templates here (for the page to say first), if any
+        replaces one of `kinds` (default: the kinds written as Word documents)."""
         from ..documents.kinds import WORD_KINDS
         from ..documents.templating import templates_used
 
-        used = templates_used(self.templates, WORD_KINDS)
+        used = templates_used(self.templates, kinds or WORD_KINDS)
         return [used] if used else []
 
     @property

@@ -33,9 +33,11 @@ def generate_in(ws: Workspace, run: Path, rubric: Rubric, wording: bool) -> Gene
     register, trouble = load_register(ws.register_path)
     if key is None or trouble:
         return Generated(None, [], problems + trouble)
-    return generate_ledgers(
-        run, rubric, key, wording=kept(ws, WORDING) if wording else None, register=register, templates=ws.templates
-    )
+    from ..documents.sheet_notes import LEDGER_NOTES
+
+    generated = generate_ledgers(run, rubric, key, wording=kept(ws, WORDING) if wording else None,
+                                 register=register, templates=ws.templates)  # fmt: skip
+    return Generated(generated.folder, generated.ledgers, [*ws.templates_used((LEDGER_NOTES,)), *generated.problems])
 
 
 def issued(run: Path) -> list[Path]:

@@ -52,7 +52,7 @@ def precheck() -> Response:
     run = chosen()
     deadline = day_field("deadline", "反馈异议的截止日期")
     if run.run is not None and not run.refused and deadline is not None:
-        folder, problems = precheck_in(run.run, rubric, deadline)
+        folder, problems = precheck_in(workspace(), run.run, rubric, deadline)
         note_problems(problems)
         if folder is not None:
             note("info", f"已为 {len(rubric.units)} 个被考核单位生成得分核对单（截止日期 {deadline:%Y-%m-%d}）。")
