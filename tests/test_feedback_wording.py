@@ -19,6 +19,7 @@ from qe_workbook.record.stages import Stage
 from qe_workbook.rubric import Rubric
 
 from .forms import KEY, fill_all, generate, with_changes
+from .test_print import pages, to_pdf
 from .test_reports import ANSWERS
 
 # 原文 of the rows the small run gives (tests/test_reports.py ANSWERS), by unit and item
@@ -183,3 +184,15 @@ def test_the_approved_letters_use_the_wording_and_keep_it(tmp_path: Path, run: R
     assert OFFICE_TEXT in _letter_text(approval.documents, "西区")
     assert (approval.documents / FILE_NAME).read_bytes() == edited.read_bytes()
     assert approval.record.fingerprint["feedback"] == hashlib.sha256(edited.read_bytes()).hexdigest()
+
+
+def test_the_wording_prints_the_office_the_title_and_the_page(
+    tmp_path: Path, run: RunReport, small_rubric: Rubric
+) -> None:
+    exported = export_wording(run.folder, small_rubric)
+    assert exported.path is not None
+    printed = pages(to_pdf([exported.path], tmp_path, tmp_path / "profile")[0])
+    for n, page in enumerate(printed, start=1):
+        lines = [line.split() for line in page.splitlines() if line.strip()]
+        assert lines[0] == ["质强办", "2022年度政府质量工作考核反馈意见修改稿"], lines[0]
+        assert "".join(lines[-1]) == f"第{n}页，共{len(printed)}页"

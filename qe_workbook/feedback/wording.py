@@ -20,7 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
-from ..forms.paper import GrowingWorksheet, text_height
+from ..forms.paper import GrowingWorksheet, page_setup, text_height
 from ..outputs.run_record import read_run
 from ..problems import Problem, problem
 from ..rubric import KIND_LABELS, Rubric
@@ -102,7 +102,7 @@ def write_wording(path: Path, rubric: Rubric, lines: list[Line], gone: list[Word
     }
     ws = wb.add_worksheet(WORDING_SHEET, worksheet_class=GrowingWorksheet)
     last = FIRST_ROW + len(lines) - 1
-    _frame(ws, f, f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见修改稿", max(last, FIRST_ROW))
+    _frame(ws, f, f"{rubric.city}{rubric.year}年度政府质量工作考核反馈意见修改稿", max(last, FIRST_ROW), rubric.office)
     ws.set_row(1, 58)
     ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
                    "说明：每行是一个县区的一个失分、扣分、加分或否决项目。“原文”是评价部门的评价说明，只供参考，不发给县区；"
@@ -125,7 +125,7 @@ def write_wording(path: Path, rubric: Rubric, lines: list[Line], gone: list[Word
             "error_message": "请选择“是”或“否”。", "input_title": "是否反馈",
             "input_message": "选“否”的项目不写入该县区的反馈意见。"})  # fmt: skip
     if gone:
-        _gone_sheet(wb, f, gone)
+        _gone_sheet(wb, f, gone, rubric.office)
     wb.close()
     return path
 
@@ -134,7 +134,7 @@ def _item_text(e: FedBack) -> str:
     return short_text(e.item)
 
 
-def _frame(ws: GrowingWorksheet, f: dict[str, Any], title: str, last: int) -> None:
+def _frame(ws: GrowingWorksheet, f: dict[str, Any], title: str, last: int, owner: str) -> None:
     """Widths, title, header, protection (only the yellow cells open), filter and A4 landscape printing."""
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
@@ -146,16 +146,10 @@ def _frame(ws: GrowingWorksheet, f: dict[str, Any], title: str, last: int) -> No
     ws.autofilter(FIRST_ROW - 1, 0, last, len(COLUMNS) - 1)
     ws.protect("", {"autofilter": True, "sort": False, "format_rows": True, "format_columns": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})  # fmt: skip
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(FIRST_ROW - 1)
-    ws.print_area(0, 0, last, len(COLUMNS) - 1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    page_setup(ws, owner=owner, title=title, last_row=last, last_col=len(COLUMNS) - 1, repeat_row=FIRST_ROW - 1)
 
 
-def _gone_sheet(wb: Any, f: dict[str, Any], gone: list[WordingRow]) -> None:
+def _gone_sheet(wb: Any, f: dict[str, Any], gone: list[WordingRow], owner: str) -> None:
     ws = wb.add_worksheet(GONE_SHEET)
     header = ("被考核单位", "项目编号", "上次的原文", "上次的反馈表述", "是否反馈", "内部说明")
     widths = (10, 9, 40, 40, 8, 24)
@@ -168,10 +162,7 @@ def _gone_sheet(wb: Any, f: dict[str, Any], gone: list[WordingRow]) -> None:
         values = (row.unit, row.item_id, row.original, row.text, YES if row.send else NO, row.note)
         ws.set_row(n, text_height(list(zip(values, widths, strict=True))))
         ws.write_row(n, 0, values, f["cell"])
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
+    page_setup(ws, owner=owner, title=GONE_SHEET, last_row=len(gone) + 1, last_col=len(header) - 1, repeat_row=1)
 
 
 @dataclass(frozen=True)
