@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import docx
@@ -196,3 +197,4 @@ def test_the_wording_prints_the_office_the_title_and_the_page(
         lines = [line.split() for line in page.splitlines() if line.strip()]
         assert lines[0] == ["质强办", "2022年度政府质量工作考核反馈意见修改稿"], lines[0]
         assert "".join(lines[-1]) == f"第{n}页，共{len(printed)}页"
+    assert "上传本文件" in "".join(printed[0].split()) and not re.search("[A-Za-z]", "".join(printed))  # no command

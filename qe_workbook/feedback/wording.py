@@ -107,7 +107,7 @@ def write_wording(path: Path, rubric: Rubric, lines: list[Line], gone: list[Word
     ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
                    "说明：每行是一个县区的一个失分、扣分、加分或否决项目。“原文”是评价部门的评价说明，只供参考，不发给县区；"
                    "请在浅黄色的“反馈表述”中改写发给县区的文字（已预填原文），“是否反馈”选“否”的项目不写入反馈意见，"
-                   "“内部说明”只留市质强办内部，不会发出。改好后用 qe report 结果文件夹 --feedback 本文件 生成反馈意见。"
+                   "“内部说明”只留市质强办内部，不会发出。改好后在“反馈意见的文字”页上传本文件，重新生成反馈意见。"
                    "“核对”一栏标“原文已变”的，是更正后评价部门的说明有变化，请核对反馈表述；标“新增”的是本次新出现的项目。",
                    f["hint"])  # fmt: skip
     for n, line in enumerate(lines, start=FIRST_ROW):
