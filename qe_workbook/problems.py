@@ -1930,6 +1930,13 @@ _TYPES = [
         "{file} 的汇总结果{reason}，不能据此生成正式文件或邮件",
     ),
     ProblemType(
+        "PREVIOUS_WORKSPACE_UNUSABLE",
+        _E,
+        "所选的文件夹不能作为上年的工作区：汇总时无法与上年比较。",
+        "请选择上年用本工具建立的整个工作区文件夹（不是其中的结果文件夹），其中须有一次审定或可以使用的汇总结果。",
+        "{folder} 不能选作上年的工作区：{reason}",
+    ),
+    ProblemType(
         "REPORT_RUBRIC_MISMATCH",
         _E,
         "汇总结果不是用当前考核细则计算的。",

@@ -57,11 +57,11 @@ def test_no_page_names_the_returned_folders_bookkeeping_files(tmp_path: Path) ->
         assert re.findall(r"\S*\.json", visible_text(page.get(path))) == [], name
 
 
-def test_the_next_year_page_does_not_promise_a_comparison_the_page_cannot_make(tmp_path: Path) -> None:
+def test_the_next_year_page_says_where_the_following_year_chooses_this_workspace(tmp_path: Path) -> None:
     ws, _rubric = small_year(tmp_path)
     text = visible_text(Page(ws).get("next-year"))
-    assert "下一年度汇总时用作上年结果" not in text
-    assert "网页上的汇总暂不能选用上年的结果" in text
+    assert "网页上的汇总暂不能选用上年的结果" not in text
+    assert f"在下一年度工作区的“汇总评分”页“与上年比较”一栏填写本年度工作区的文件夹（{ws.root.resolve()}）" in text
 
 
 def test_the_review_page_numbers_its_parts_from_one_before_a_collect(tmp_path: Path) -> None:

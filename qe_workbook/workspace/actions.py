@@ -15,6 +15,7 @@ from ..pipeline import CollectOptions, RunReport, run_collect
 from ..problems import Problem
 from ..rubric import Rubric
 from .layout import Workspace
+from .previous import chosen_previous
 from .registers import collect_registers
 
 
@@ -48,15 +49,17 @@ def returned_count(ws: Workspace) -> int:
 def collect_in(ws: Workspace, rubric: Rubric, progress: Callable[[str], None] | None = None, *,
                units_check: Path | None = None) -> Outcome:  # fmt: skip
     """`qe collect 回收的评价表 [--adjustments out/review/adjustments.xlsx] [--appeals out/review/异议登记.xlsx]`
-    (each when the workspace holds it) `[--units-check out/units-check/<时间>]` (the one chosen): a new run folder
-    under out/results, its documents from the workspace's 文书模板 when it holds any."""
+    (each when the workspace holds it) `[--units-check out/units-check/<时间>]` (the one chosen)
+    `[--previous <上年的结果>]` (when last year's workspace is chosen: its latest approved, else usable, run):
+    a new run folder under out/results, its documents from the workspace's 文书模板 when it holds any."""
     key, problems = ws.read_key()
     register, register_problems = load_register(ws.register_path)
-    if key is None:
-        return Outcome(problems)
+    previous, previous_problems = chosen_previous(ws)
+    if key is None or previous_problems:
+        return Outcome(problems + previous_problems)
     ws.returned.mkdir(parents=True, exist_ok=True)
     options = CollectOptions(ws.results, register=register, key_file=str(ws.key_path), progress=progress,
                              templates=ws.templates)  # fmt: skip
-    extras = extras_from(**collect_registers(ws), units_check=units_check)
+    extras = extras_from(**collect_registers(ws), units_check=units_check, previous=previous.run if previous else None)
     report = run_collect(ws.returned, rubric, key, options, extras)
     return Outcome([*ws.templates_used(), *register_problems], report=report)

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 
 from ...problems import Severity
 from ...workspace.actions import Outcome, collect_in, returned_count
+from ...workspace.previous import choose_previous, chosen_previous
 from ...workspace.registers import ADJUSTMENTS, APPEALS, collect_registers
 from ...workspace.returns import department_returns
 from ...workspace.runs import run_view
-from ..shell import Lines, go, note, page, problem_lines, rubric_or_stop, start, workspace
+from ..shell import Lines, go, note, note_problems, page, problem_lines, rubric_or_stop, start, workspace
 
 bp = Blueprint("collect", __name__)
 STEP = "汇总评分"
@@ -27,8 +28,22 @@ def show() -> str:
     files = [(ws.relative(p), p.stat().st_size) for p in ws.returned_files()]
     view = run_view(returns.run, [ev.name for ev in rubric.evaluators]) if returns.run else None
     registers = [(LABELS[name], path) for name, path in collect_registers(ws).items()]
+    previous, previous_problems = chosen_previous(ws)
     return page("collect.html", "collect", files=files, returns=returns, view=view, checks=ws.checked_units(),
-                registers=registers, aside=len(ws.set_aside_files()))  # fmt: skip
+                registers=registers, aside=len(ws.set_aside_files()), previous=previous,
+                previous_problems=problem_lines(previous_problems))  # fmt: skip
+
+
+@bp.post("/collect/previous")
+def previous() -> Response:
+    """Last year's workspace folder as typed (empty: compare with nothing), kept for every later collect."""
+    chosen, problems = choose_previous(workspace(), request.form.get("folder", ""))
+    note_problems(problems)
+    if chosen is not None:
+        note("info", "已选定上年的工作区，以后每次汇总都与其中的结果比较。")
+    elif not problems:
+        note("info", "已取消上年的工作区，汇总时不与上年比较。")
+    return go("collect.show", request.form.get("back"))
 
 
 @bp.post("/run")

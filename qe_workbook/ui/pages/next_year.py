@@ -16,4 +16,4 @@ def show() -> str:
     rubric = rubric_or_stop()
     following = workspace().root / f"rubric-{rubric.year + 1}.xlsx"
     return page("next_year.html", "next_year", following=following if following.is_file() else None,
-                runs=workspace().runs())  # fmt: skip
+                runs=workspace().runs(), this_year=workspace().root.resolve())  # fmt: skip
