@@ -66,9 +66,7 @@ from .layout import (
     col_letter,
     where,
 )
-from .read_rules import assemble_item
-
-Place = tuple[str, int | None, int | None]  # sheet, 1-based row, 0-based column
+from .read_rules import Place, assemble_item
 
 _TOP = re.compile(r"\s*前\s*(\d+(?:\.\d+)?)\s*(名|个|%|％)\s*(?:的单位)?\s*")
 _SEPARATORS = re.compile(r"[、，,；;/\n]+")

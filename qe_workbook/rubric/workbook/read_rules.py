@@ -8,7 +8,7 @@ noted at the cell the clerk typed, and a cell that cannot be read is reported wi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .rule_cells import (
     COMBINE_EXAMPLE,
@@ -23,15 +23,25 @@ from .rule_cells import (
     parse_tiers,
 )
 
-if TYPE_CHECKING:
-    from .read import _Reader
+Place = tuple[str, int | None, int | None]  # sheet, 1-based row, 0-based column
+
+
+class CellNotes(Protocol):
+    """What this module needs of the workbook reader: where each JSON path was typed, and reporting a cell."""
+
+    origin: dict[str, Place]
+
+    def report(self, code: str, place: Place, fix: str | None = None, **params: Any) -> None: ...
+
+    def note(self, path: str, place: Place) -> None: ...
+
 
 # (a name, its place) -> the id it stands for (reporting an unknown name)
 Lookup = Callable[[str, Any], str]
 T = TypeVar("T")
 
 
-def assemble_item(reader: _Reader, item: dict[str, Any], path: str, area_id: Lookup, class_id: Lookup) -> None:
+def assemble_item(reader: CellNotes, item: dict[str, Any], path: str, area_id: Lookup, class_id: Lookup) -> None:
     """Turn the item's `rule.*` cells into its `rule`, and read its combination and classes."""
     flat = {key: item.pop(key) for key in list(item) if key.startswith("rule.")}
     rule_type = flat.pop("rule.type", None)
@@ -59,7 +69,7 @@ def assemble_item(reader: _Reader, item: dict[str, Any], path: str, area_id: Loo
 
 
 def _parsed(
-    reader: _Reader, flat: dict[str, Any], path: str, parse: Callable[[str], T | None], label: str, example: str
+    reader: CellNotes, flat: dict[str, Any], path: str, parse: Callable[[str], T | None], label: str, example: str
 ) -> T | None:
     """One cell's text read by `parse`; a text it cannot read is reported with an example of what it should be."""
     key = "rule." + path.rsplit(".", 1)[1]
@@ -73,7 +83,7 @@ def _parsed(
 
 
 def _rule(
-    reader: _Reader, rule_type: str, flat: dict[str, Any], item: dict[str, Any], path: str, area_id: Lookup
+    reader: CellNotes, rule_type: str, flat: dict[str, Any], item: dict[str, Any], path: str, area_id: Lookup
 ) -> dict[str, Any]:
     origin = reader.origin
     at = f"{path}.rule"
